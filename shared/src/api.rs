@@ -1,0 +1,105 @@
+//! Wire types of the JSON API under `/api/v1`, shared by the server and the browser.
+//!
+//! Bytes travel as canonical base64url (see [`crate::b64`]); times are Unix seconds (UTC).
+//! The endpoints are documented in `docs/api.md` and served as OpenAPI at `/api/v1/openapi.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::ShareId;
+
+/// The body of every 4xx and 5xx response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// A stable machine-readable code, e.g. `not_found`, `wrong_token`, `rate_limited`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// `POST /api/v1/shares`: store a sealed share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateShareRequest {
+    /// Chosen by the browser; bound into the envelope's additional data.
+    pub id: ShareId,
+    /// The envelope, base64url.
+    pub envelope: String,
+    /// base64url of the 32-byte access token; the server keeps only its SHA-256.
+    pub access_token: String,
+    /// base64url of the 32-byte status token; the server keeps only its SHA-256.
+    pub status_token: String,
+    /// base64url of the 32-byte management token; the server keeps only its SHA-256.
+    pub manage_token: String,
+    /// Lifetime in seconds; one of [`ServerConfig::expiry_options`].
+    pub expires_in: u64,
+    /// How many times the secret may be revealed, 1 to [`ServerConfig::max_views`].
+    pub max_views: u32,
+}
+
+/// The answer to a created share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateShareResponse {
+    /// The share's id.
+    pub id: ShareId,
+    /// When the share expires, Unix seconds.
+    pub expires_at: u64,
+    /// The view limit.
+    pub max_views: u32,
+}
+
+/// A request that proves knowledge of one of a share's tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// base64url of a 32-byte token.
+    pub token: String,
+}
+
+/// `POST /api/v1/shares/{id}/status` (status or management token): what anyone holding the
+/// link may know before revealing. Reading it never consumes a view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareStatus {
+    /// The envelope's header, base64url: kind, password parameters and salt.
+    pub header: String,
+    /// When the share expires, Unix seconds.
+    pub expires_at: u64,
+    /// Views left before the share is destroyed.
+    pub views_left: u32,
+    /// The view limit set by the creator.
+    pub max_views: u32,
+    /// Wrong claims left before the share is destroyed.
+    pub wrong_claims_left: u32,
+}
+
+/// `POST /api/v1/shares/{id}/claim` (access token): consumes one view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimResponse {
+    /// The envelope, base64url.
+    pub envelope: String,
+    /// Views left after this one; 0 means this was the last and the share is gone.
+    pub views_left: u32,
+}
+
+/// Extra fields of the 403 `wrong_token` error on a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrongTokenBody {
+    /// Always `wrong_token`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// Wrong claims left before the share is destroyed; 0 means it was just destroyed.
+    pub wrong_claims_left: u32,
+}
+
+/// `GET /api/v1/config`: the limits this server enforces, for the create form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    /// Allowed lifetimes in seconds, shortest first.
+    pub expiry_options: Vec<u64>,
+    /// The highest view limit.
+    pub max_views: u32,
+    /// The largest envelope accepted, in bytes.
+    pub max_envelope_bytes: usize,
+    /// Wrong claims before a share is destroyed.
+    pub max_wrong_claims: u32,
+}

@@ -1,0 +1,138 @@
+//! Argon2id: the parameters an envelope records, the range a decoder accepts, and the key
+//! derived from a password.
+//!
+//! Spec (docs/envelope.md, "Argon2id parameters"): defaults `m = 65536, t = 3, p = 4`; a browser
+//! MUST refuse parameters below `m >= 19456, t >= 2, p >= 1`; decoders MUST reject
+//! `m > 1048576`, `t > 16`, `p > 16`.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use zeroize::Zeroizing;
+
+use super::secret::Key32;
+
+/// The length of an Argon2id salt in an envelope.
+pub const SALT_LEN: usize = 16;
+
+/// Argon2id cost parameters as recorded in an envelope. Construct with [`KdfParams::new`], which
+/// enforces the accepted range, so a value of this type is always safe to derive with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    m_kib: u32,
+    t: u32,
+    p: u8,
+}
+
+/// The parameters are outside the range the spec accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KdfParamsError {
+    /// Below the floor: a server may be trying to weaken the derivation.
+    #[error("the password protection is weaker than allowed (m={m_kib} KiB, t={t}, p={p})")]
+    TooWeak {
+        /// Memory in KiB.
+        m_kib: u32,
+        /// Passes.
+        t: u32,
+        /// Lanes.
+        p: u8,
+    },
+    /// Above the ceiling: deriving would exhaust the browser.
+    #[error("the password protection asks for more memory or time than allowed")]
+    TooCostly,
+}
+
+impl KdfParams {
+    /// Coffer's defaults: 64 MiB, 3 passes, 4 lanes.
+    pub const DEFAULT: Self = Self {
+        m_kib: 65536,
+        t: 3,
+        p: 4,
+    };
+    /// The weakest parameters a browser accepts (OWASP's Argon2id minimum).
+    pub const FLOOR: Self = Self {
+        m_kib: 19456,
+        t: 2,
+        p: 1,
+    };
+    /// The largest memory cost accepted, in KiB (1 GiB).
+    pub const MAX_M_KIB: u32 = 1 << 20;
+    /// The largest number of passes or lanes accepted.
+    pub const MAX_T_OR_P: u32 = 16;
+
+    /// Checks the parameters against the floor and the ceiling.
+    pub fn new(m_kib: u32, t: u32, p: u8) -> Result<Self, KdfParamsError> {
+        if m_kib < Self::FLOOR.m_kib || t < Self::FLOOR.t || p < Self::FLOOR.p {
+            return Err(KdfParamsError::TooWeak { m_kib, t, p });
+        }
+        if m_kib > Self::MAX_M_KIB || t > Self::MAX_T_OR_P || u32::from(p) > Self::MAX_T_OR_P {
+            return Err(KdfParamsError::TooCostly);
+        }
+        Ok(Self { m_kib, t, p })
+    }
+
+    /// Memory cost in KiB.
+    pub fn m_kib(&self) -> u32 {
+        self.m_kib
+    }
+
+    /// Number of passes.
+    pub fn t(&self) -> u32 {
+        self.t
+    }
+
+    /// Degree of parallelism (lanes).
+    pub fn p(&self) -> u8 {
+        self.p
+    }
+}
+
+/// `password_key = Argon2id(UTF-8(password), salt, m, t, p)`, 32 bytes.
+pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Key32 {
+    #[allow(clippy::expect_used)]
+    let argon_params = Params::new(params.m_kib, params.t, u32::from(params.p), Some(32))
+        .expect("KdfParams only holds parameters argon2 accepts");
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
+    let mut out = Zeroizing::new([0u8; 32]);
+    #[allow(clippy::expect_used)]
+    argon
+        .hash_password_into(password.as_bytes(), salt, out.as_mut())
+        .expect("a 16-byte salt and a 32-byte output are always accepted");
+    Key32::from_bytes(*out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_and_ceiling_are_enforced() {
+        assert!(KdfParams::new(19456, 2, 1).is_ok());
+        assert!(matches!(
+            KdfParams::new(19455, 2, 1),
+            Err(KdfParamsError::TooWeak { .. })
+        ));
+        assert!(matches!(
+            KdfParams::new(19456, 1, 1),
+            Err(KdfParamsError::TooWeak { .. })
+        ));
+        assert!(matches!(
+            KdfParams::new(65536, 3, 0),
+            Err(KdfParamsError::TooWeak { .. })
+        ));
+        assert_eq!(
+            KdfParams::new(1 << 21, 3, 4),
+            Err(KdfParamsError::TooCostly)
+        );
+        assert_eq!(KdfParams::new(65536, 17, 4), Err(KdfParamsError::TooCostly));
+        assert_eq!(KdfParams::new(65536, 3, 17), Err(KdfParamsError::TooCostly));
+        assert_eq!(KdfParams::new(65536, 3, 4), Ok(KdfParams::DEFAULT));
+    }
+
+    #[test]
+    fn password_key_depends_on_password_and_salt() {
+        let params = KdfParams::FLOOR;
+        let a = password_key("correct horse", &[1; SALT_LEN], params);
+        assert_eq!(a, password_key("correct horse", &[1; SALT_LEN], params));
+        assert_ne!(a, password_key("correct horsf", &[1; SALT_LEN], params));
+        assert_ne!(a, password_key("correct horse", &[2; SALT_LEN], params));
+    }
+}

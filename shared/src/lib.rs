@@ -1,0 +1,10 @@
+//! Coffer's shared crate: the wire types the browser and the server exchange, and all of
+//! Coffer's cryptography. It builds for the server (native) and the browser (wasm32) alike,
+//! so both sides parse envelopes with the same code.
+//!
+//! The byte formats are specified in `docs/envelope.md`; the `crypto` module implements them.
+
+pub mod api;
+pub mod b64;
+pub mod crypto;
+pub mod id;
