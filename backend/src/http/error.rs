@@ -1,0 +1,157 @@
+//! [`ApiError`]: every failure a handler can return, each with its status, rendered as
+//! `{"code": "...", "message": "..."}` (`coffer_shared::api::ErrorBody`).
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use coffer_shared::api::{ErrorBody, WrongTokenBody};
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 404 `not_found`: one answer for missing, expired, used-up and destroyed shares, and for a
+    /// wrong status or management token, so none can be told apart.
+    #[error("not found")]
+    NotFound,
+    /// 400, 404 or 422 with a specific code: the request is malformed, breaks a rule or asks
+    /// for an endpoint that does not exist.
+    #[error("{message}")]
+    Rejected {
+        /// 400 for syntax, 422 for a well-formed request with a bad value, 404 for no endpoint.
+        status: StatusCode,
+        /// Machine-readable, e.g. `invalid_envelope`.
+        code: &'static str,
+        /// For people; never contains the offending value.
+        message: String,
+    },
+    /// 413 `too_large`: the body is over the limit.
+    #[error("the request is too large")]
+    TooLarge,
+    /// 415 `unsupported_media_type`: the body is not `application/json`.
+    #[error("expected a JSON body")]
+    UnsupportedMediaType,
+    /// 409 `id_taken`: a share with that id exists.
+    #[error("that id is taken")]
+    IdTaken,
+    /// 403 `wrong_token`: a claim with a wrong access token.
+    #[error("wrong token")]
+    WrongToken {
+        /// Wrong claims left before the share is destroyed.
+        wrong_claims_left: u32,
+    },
+    /// 429 `rate_limited` with `Retry-After`.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until a request will be accepted again.
+        retry_after: u64,
+    },
+    /// 405 `method_not_allowed`.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 500 `internal`: the body stays generic; the detail goes to the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 for a well-formed request with a value that breaks a rule.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rejected {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 400 for a request that cannot be read.
+    pub fn malformed(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rejected {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "This secret does not exist, has expired or was already viewed.".into(),
+            ),
+            Self::Rejected {
+                status,
+                code,
+                message,
+            } => (*status, code, message.clone()),
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "The request is larger than this server accepts.".into(),
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as application/json.".into(),
+            ),
+            Self::IdTaken => (
+                StatusCode::CONFLICT,
+                "id_taken",
+                "A share with this id already exists.".into(),
+            ),
+            Self::WrongToken { .. } => (
+                StatusCode::FORBIDDEN,
+                "wrong_token",
+                "The password or link is wrong.".into(),
+            ),
+            Self::RateLimited { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("Too many requests. Try again in {retry_after} seconds."),
+            ),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed.".into(),
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on the server.".into(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        if let Self::Internal(detail) = &self {
+            tracing::error!(event = "internal_error", %detail);
+        }
+        let mut response = match self {
+            Self::WrongToken { wrong_claims_left } => {
+                let body = WrongTokenBody {
+                    code: code.into(),
+                    message,
+                    wrong_claims_left,
+                };
+                (status, Json(body)).into_response()
+            }
+            _ => (
+                status,
+                Json(ErrorBody {
+                    code: code.into(),
+                    message,
+                }),
+            )
+                .into_response(),
+        };
+        if let Self::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}

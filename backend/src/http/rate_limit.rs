@@ -1,0 +1,152 @@
+//! Per-client rate limits: a token bucket per client network (an IPv4 address, or an IPv6 /64,
+//! since one host usually owns a whole /64). Refused requests get 429 with `Retry-After`.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::error::ApiError;
+
+/// A token-bucket limiter allowing `per_minute` requests a minute per client, in bursts of at
+/// most `per_minute`. A limit of 0 turns it off.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: u32,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter for `per_minute` requests a minute per client (0: unlimited).
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `ip`, or says how long to wait.
+    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.check_at(ip, Instant::now())
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), ApiError> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(self.per_minute);
+        let per_second = capacity / 60.0;
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bucket = buckets.entry(network_of(ip)).or_insert(Bucket {
+            tokens: capacity,
+            updated: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            let retry_after = ((1.0 - bucket.tokens) / per_second).ceil() as u64;
+            Err(ApiError::RateLimited {
+                retry_after: retry_after.max(1),
+            })
+        }
+    }
+
+    /// Forgets clients whose buckets are full again, so memory stays bounded by recent clients.
+    pub fn prune(&self) {
+        let now = Instant::now();
+        let per_second = f64::from(self.per_minute) / 60.0;
+        let capacity = f64::from(self.per_minute);
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        buckets.retain(|_, bucket| {
+            bucket.tokens + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
+                < capacity
+        });
+    }
+}
+
+/// IPv4 addresses count alone; IPv6 addresses by their /64.
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn allows_a_burst_then_refuses_with_a_wait_then_refills() {
+        let limiter = RateLimiter::new(3);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.check_at(ip, start).is_ok());
+        }
+        let Err(ApiError::RateLimited { retry_after }) = limiter.check_at(ip, start) else {
+            panic!("the fourth request should be limited");
+        };
+        assert_eq!(retry_after, 20);
+        assert!(
+            limiter
+                .check_at("192.0.2.2".parse().unwrap(), start)
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_at(ip, start + Duration::from_secs(20))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_grouped_by_slash_64() {
+        let limiter = RateLimiter::new(1);
+        let now = Instant::now();
+        assert!(
+            limiter
+                .check_at("2001:db8::1".parse().unwrap(), now)
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_at("2001:db8::2".parse().unwrap(), now)
+                .is_err()
+        );
+        assert!(
+            limiter
+                .check_at("2001:db8:0:1::1".parse().unwrap(), now)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn zero_means_unlimited() {
+        let limiter = RateLimiter::new(0);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        assert!((0..1000).all(|_| limiter.check(ip).is_ok()));
+    }
+}

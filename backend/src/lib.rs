@@ -1,0 +1,19 @@
+//! Coffer's server: an axum application over an embedded redb database that stores only
+//! ciphertext, token hashes, expiry and view counters. It never holds a key that opens what it
+//! stores.
+//!
+//! - [`settings`]: the one typed configuration (flags and `COFFER_*` environment variables).
+//! - [`startup`]: builds the application, binds the listener, runs until stopped.
+//! - [`routes`]: one module per group of endpoints under `/api/v1`.
+//! - [`http`]: errors, extractors and middleware shared by the routes.
+//! - [`store`]: everything that touches redb.
+//! - [`clock`]: the injectable clock that expiry is measured with.
+
+pub mod clock;
+pub mod http;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod sweeper;

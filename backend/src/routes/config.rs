@@ -1,0 +1,24 @@
+//! `GET /api/v1/config`: the limits the create form must respect.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use coffer_shared::api::ServerConfig;
+
+use crate::settings::MAX_VIEWS;
+use crate::state::AppState;
+
+/// The config route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/config", get(config))
+}
+
+async fn config(State(state): State<AppState>) -> Json<ServerConfig> {
+    let settings = &state.settings;
+    Json(ServerConfig {
+        expiry_options: settings.expiry_options(),
+        max_views: MAX_VIEWS,
+        max_envelope_bytes: settings.max_envelope_bytes,
+        max_wrong_claims: settings.max_wrong_claims,
+    })
+}

@@ -1,0 +1,29 @@
+//! The JSON API under `/api/v1`, one module per group of endpoints, each exposing `router()`.
+
+pub mod config;
+pub mod health;
+pub mod openapi;
+pub mod shares;
+pub mod static_files;
+
+use axum::Router;
+use axum::http::StatusCode;
+
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// Every API route, to be nested under `/api/v1`. Unknown paths and methods get JSON errors too.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .merge(config::router())
+        .merge(shares::router())
+        .merge(openapi::router())
+        .fallback(|| async {
+            ApiError::Rejected {
+                status: StatusCode::NOT_FOUND,
+                code: "no_such_endpoint",
+                message: "There is no such API endpoint.".into(),
+            }
+        })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}

@@ -1,0 +1,211 @@
+//! Shares: create, read status, claim (the only call that consumes a view) and destroy.
+//!
+//! The server sees ids, envelopes and tokens, never the share key, the password or the
+//! plaintext. Tokens are hashed on arrival and compared as hashes in constant time.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use coffer_shared::api::{
+    ClaimResponse, CreateShareRequest, CreateShareResponse, ShareStatus, TokenRequest,
+};
+use coffer_shared::b64;
+use coffer_shared::crypto::envelope::{Envelope, Kind};
+use coffer_shared::crypto::share::token_hash;
+use coffer_shared::id::ShareId;
+
+use crate::http::client_ip::ClientIp;
+use crate::http::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::settings::MAX_VIEWS;
+use crate::state::AppState;
+use crate::store::{ClaimOutcome, NewShare};
+
+/// The share routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/shares", post(create))
+        .route("/shares/{id}/status", post(status))
+        .route("/shares/{id}/claim", post(claim))
+        .route("/shares/{id}/destroy", post(destroy))
+}
+
+#[tracing::instrument(name = "create_share", skip_all, fields(id = %request.id))]
+async fn create(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<CreateShareRequest>,
+) -> Result<(StatusCode, Json<CreateShareResponse>), ApiError> {
+    state.create_limiter.check(ip)?;
+    let now = state.clock.now();
+    let share = validate(&state, request, now)?;
+    let response = CreateShareResponse {
+        id: share.id.clone(),
+        expires_at: share.expires_at,
+        max_views: share.max_views,
+    };
+    if !state.store.insert_share(share).await.map_err(internal)? {
+        return Err(ApiError::IdTaken);
+    }
+    tracing::info!(
+        event = "share_created",
+        expires_at = response.expires_at,
+        max_views = response.max_views
+    );
+    Ok((StatusCode::CREATED, Json(response)))
+}
+
+/// Checks every field of a create request against the rules and this server's limits.
+fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<NewShare, ApiError> {
+    let settings = &state.settings;
+    if request.envelope.len() > settings.max_envelope_bytes.div_ceil(3) * 4 {
+        return Err(ApiError::TooLarge);
+    }
+    let envelope = b64::decode(&request.envelope).map_err(|_| {
+        ApiError::malformed("invalid_envelope", "envelope: not canonical base64url")
+    })?;
+    if envelope.len() > settings.max_envelope_bytes {
+        return Err(ApiError::TooLarge);
+    }
+    let parsed = Envelope::parse(&envelope)
+        .map_err(|error| ApiError::invalid("invalid_envelope", format!("envelope: {error}")))?;
+    if parsed.header.kind != Kind::ShareText {
+        return Err(ApiError::invalid(
+            "invalid_envelope",
+            "envelope: a share must hold a share-text envelope",
+        ));
+    }
+    if !settings.expiry_options().contains(&request.expires_in) {
+        return Err(ApiError::invalid(
+            "invalid_expiry",
+            format!(
+                "expires_in: must be one of {:?} seconds",
+                settings.expiry_options()
+            ),
+        ));
+    }
+    if !(1..=MAX_VIEWS).contains(&request.max_views) {
+        return Err(ApiError::invalid(
+            "invalid_views",
+            format!("max_views: must be from 1 to {MAX_VIEWS}"),
+        ));
+    }
+    Ok(NewShare {
+        id: request.id,
+        header: parsed.header.to_bytes(),
+        envelope,
+        access_hash: hash_token("access_token", &request.access_token)?,
+        status_hash: hash_token("status_token", &request.status_token)?,
+        manage_hash: hash_token("manage_token", &request.manage_token)?,
+        created_at: now,
+        expires_at: now + request.expires_in,
+        max_views: request.max_views,
+        max_wrong_claims: settings.max_wrong_claims,
+    })
+}
+
+#[tracing::instrument(name = "share_status", skip_all, fields(id = %id))]
+async fn status(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<ShareStatus>, ApiError> {
+    state.claim_limiter.check(ip)?;
+    let id = parse_id(&id)?;
+    let hash = hash_token("token", &request.token)?;
+    let status = state
+        .store
+        .share_status(id, hash, state.clock.now())
+        .await
+        .map_err(internal)?;
+    let status = status.ok_or(ApiError::NotFound)?;
+    Ok(Json(ShareStatus {
+        header: b64::encode(&status.header),
+        expires_at: status.expires_at,
+        views_left: status.views_left,
+        max_views: status.max_views,
+        wrong_claims_left: status.wrong_claims_left,
+    }))
+}
+
+#[tracing::instrument(name = "claim_share", skip_all, fields(id = %id))]
+async fn claim(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<ClaimResponse>, ApiError> {
+    state.claim_limiter.check(ip)?;
+    let id = parse_id(&id)?;
+    let hash = hash_token("token", &request.token)?;
+    match state
+        .store
+        .claim_share(id, hash, state.clock.now())
+        .await
+        .map_err(internal)?
+    {
+        ClaimOutcome::Claimed {
+            envelope,
+            views_left,
+        } => {
+            tracing::info!(event = "share_claimed", views_left);
+            Ok(Json(ClaimResponse {
+                envelope: b64::encode(envelope),
+                views_left,
+            }))
+        }
+        ClaimOutcome::WrongToken { wrong_claims_left } => {
+            tracing::warn!(event = "share_wrong_token", wrong_claims_left);
+            Err(ApiError::WrongToken { wrong_claims_left })
+        }
+        ClaimOutcome::NotFound => Err(ApiError::NotFound),
+    }
+}
+
+#[tracing::instrument(name = "destroy_share", skip_all, fields(id = %id))]
+async fn destroy(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.claim_limiter.check(ip)?;
+    let id = parse_id(&id)?;
+    let hash = hash_token("token", &request.token)?;
+    if state
+        .store
+        .destroy_share(id, hash, state.clock.now())
+        .await
+        .map_err(internal)?
+    {
+        tracing::info!(event = "share_destroyed");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn parse_id(id: &str) -> Result<ShareId, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::malformed(
+            "invalid_id",
+            "The share id is not 22 characters of base64url.",
+        )
+    })
+}
+
+fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {
+    let token = b64::decode_array::<32>(token).map_err(|_| {
+        ApiError::invalid(
+            "invalid_token",
+            format!("{field}: must be base64url of 32 bytes"),
+        )
+    })?;
+    Ok(token_hash(&token))
+}
+
+fn internal(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(error.to_string())
+}

@@ -1,0 +1,83 @@
+//! The server's settings: every one a flag with a `COFFER_*` environment variable and a default,
+//! so `coffer-server` runs with no configuration at all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use ipnet::IpNet;
+
+/// Lifetimes a share may have, in seconds: 5 minutes, 1 hour, 1 day, 7 days, 30 days.
+pub const EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
+/// The highest view limit a share may have.
+pub const MAX_VIEWS: u32 = 100;
+
+/// How the server is configured.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "coffer-server",
+    version,
+    about = "Coffer: a zero-knowledge secret-sharing server"
+)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "COFFER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Folder for the database (created if missing).
+    #[arg(long, env = "COFFER_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Folder holding the built browser app (trunk's `dist/`).
+    #[arg(long, env = "COFFER_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// Longest lifetime a share may have, in seconds (the expiry options above it are hidden).
+    #[arg(long, env = "COFFER_MAX_EXPIRY", default_value_t = 2_592_000)]
+    pub max_expiry: u64,
+    /// Wrong claims after which a share is destroyed.
+    #[arg(long, env = "COFFER_MAX_WRONG_CLAIMS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_wrong_claims: u32,
+    /// Largest envelope accepted, in bytes.
+    #[arg(long, env = "COFFER_MAX_ENVELOPE_BYTES", default_value_t = 1 << 20)]
+    pub max_envelope_bytes: usize,
+    /// Shares one client IP may create per minute (0 turns the limit off).
+    #[arg(long, env = "COFFER_RATE_LIMIT_CREATE", default_value_t = 30)]
+    pub rate_limit_create: u32,
+    /// Claims, status reads and destroys one client IP may make per minute (0 turns it off).
+    #[arg(long, env = "COFFER_RATE_LIMIT_CLAIM", default_value_t = 60)]
+    pub rate_limit_claim: u32,
+    /// Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.
+    #[arg(long, env = "COFFER_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<IpNet>,
+    /// Send Strict-Transport-Security (turn on when users reach Coffer over HTTPS).
+    #[arg(long, env = "COFFER_HSTS")]
+    pub hsts: bool,
+    /// Seconds between sweeps that delete expired shares.
+    #[arg(long, env = "COFFER_SWEEP_INTERVAL", default_value_t = 60)]
+    pub sweep_interval: u64,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "COFFER_LOG_JSON")]
+    pub log_json: bool,
+}
+
+impl Settings {
+    /// The defaults, as `coffer-server` with no flags would use them, but with the data in
+    /// `data_dir` and listening on 127.0.0.1 port 0: for tests.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        let mut settings = Self::parse_from(["coffer-server"]);
+        settings.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.data_dir = data_dir;
+        settings
+    }
+
+    /// The expiry options this server allows.
+    pub fn expiry_options(&self) -> Vec<u64> {
+        EXPIRY_OPTIONS
+            .into_iter()
+            .filter(|&seconds| seconds <= self.max_expiry)
+            .collect()
+    }
+
+    /// The largest request body: a base64url envelope plus the JSON around it.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_envelope_bytes.div_ceil(3) * 4 + 4096
+    }
+}

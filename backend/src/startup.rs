@@ -1,0 +1,114 @@
+//! [`Application`]: binds the listener (port 0 allowed), assembles the router, runs until a
+//! shutdown signal, then finishes the requests in flight.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+
+use crate::clock::{Clock, SystemClock};
+use crate::http::{security_headers, trace};
+use crate::routes;
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::store::Store;
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database and binds the listener, with the system clock.
+    pub async fn build(settings: Settings) -> std::io::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Self> {
+        let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
+        if !settings.static_dir.join("index.html").exists() {
+            tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
+        }
+        let listener = TcpListener::bind(settings.listen).await?;
+        let state = AppState::new(store, clock, settings);
+        let router = router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    /// The address the server listens on (with the real port when 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.settings.listen)
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    /// The shared state, for tests that inspect the store.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tokio::spawn(crate::sweeper::run(self.state.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!(event = "server_stopped");
+        Ok(())
+    }
+}
+
+/// The whole application: API, health check, static app; limits and headers on everything.
+pub fn router(state: AppState) -> Router {
+    let settings = Arc::clone(&state.settings);
+    let app = Router::new()
+        .nest("/api/v1", routes::api_router())
+        .merge(routes::health::router())
+        .merge(routes::static_files::router(&settings.static_dir))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes()));
+    let app = trace::add(app);
+    security_headers::add(app, settings.hsts).with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,40 @@
+//! [`AppState`]: what every handler can reach, cheap to clone (everything inside is shared).
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::http::client_ip::TrustedProxies;
+use crate::http::rate_limit::RateLimiter;
+use crate::settings::Settings;
+use crate::store::Store;
+
+/// The application's shared services.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The current time.
+    pub clock: Arc<dyn Clock>,
+    /// The settings the server was started with.
+    pub settings: Arc<Settings>,
+    /// Whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<TrustedProxies>,
+    /// Limits share creation per client.
+    pub create_limiter: Arc<RateLimiter>,
+    /// Limits claims, status reads and destroys per client.
+    pub claim_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Assembles the state from its parts.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Self {
+            store,
+            clock,
+            trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
+            create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
+            claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),
+            settings: Arc::new(settings),
+        }
+    }
+}

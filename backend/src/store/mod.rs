@@ -1,0 +1,66 @@
+//! Everything that touches redb. Handlers call typed methods; each opens one transaction, does
+//! its work and commits, on a blocking thread so the async runtime never waits on the disk.
+
+mod schema;
+pub mod shares;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use redb::Database;
+
+pub use shares::{ClaimOutcome, NewShare, StoredStatus};
+
+/// The database handle, shared by all requests.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+}
+
+/// A storage failure. Always a 500: the detail goes to the log, not to the client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database reported an error.
+    #[error("database: {0}")]
+    Database(String),
+    /// The file was written by a different schema version.
+    #[error("the database has schema version {found}, this build needs {expected}")]
+    SchemaVersion {
+        /// What the file holds.
+        found: u64,
+        /// What this build writes.
+        expected: u64,
+    },
+    /// A stored record does not decode.
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+}
+
+impl<E: Into<redb::Error>> From<E> for StoreError {
+    fn from(error: E) -> Self {
+        Self::Database(error.into().to_string())
+    }
+}
+
+impl Store {
+    /// Opens (or creates) `coffer.redb` in `data_dir` and checks its schema version.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|error| StoreError::Database(error.to_string()))?;
+        let db = Database::create(data_dir.join("coffer.redb"))?;
+        schema::initialise(&db)?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Runs `work` against the database on a blocking thread.
+    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || work(&db))
+            .await
+            .map_err(|error| StoreError::Database(format!("blocking task failed: {error}")))?
+    }
+}

@@ -1,0 +1,301 @@
+//! Shares in redb. Every method is one transaction, so counting is atomic: redb runs one write
+//! transaction at a time, and a claim reads, checks and updates its counters inside one. With N
+//! views allowed, exactly N claims succeed however many arrive at once.
+
+use coffer_shared::id::ShareId;
+use redb::{Database, ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+use super::schema::{ENVELOPES, EXPIRY, SHARES};
+use super::{Store, StoreError};
+
+/// A share to store, already validated.
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    /// The browser-chosen id.
+    pub id: ShareId,
+    /// The envelope's header bytes, served with the status.
+    pub header: Vec<u8>,
+    /// The whole envelope.
+    pub envelope: Vec<u8>,
+    /// SHA-256 of the access token.
+    pub access_hash: [u8; 32],
+    /// SHA-256 of the status token.
+    pub status_hash: [u8; 32],
+    /// SHA-256 of the management token.
+    pub manage_hash: [u8; 32],
+    /// Creation time, Unix seconds.
+    pub created_at: u64,
+    /// Expiry time, Unix seconds.
+    pub expires_at: u64,
+    /// View limit.
+    pub max_views: u32,
+    /// Wrong claims before the share is destroyed.
+    pub max_wrong_claims: u32,
+}
+
+/// What the status endpoint may tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStatus {
+    /// The envelope's header bytes.
+    pub header: Vec<u8>,
+    /// Expiry time, Unix seconds.
+    pub expires_at: u64,
+    /// Views left.
+    pub views_left: u32,
+    /// View limit.
+    pub max_views: u32,
+    /// Wrong claims left before the share is destroyed.
+    pub wrong_claims_left: u32,
+}
+
+/// The result of a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// The token matched: here is the envelope; the view was counted.
+    Claimed {
+        /// The envelope bytes.
+        envelope: Vec<u8>,
+        /// Views left after this one (0: the share is now deleted).
+        views_left: u32,
+    },
+    /// The token did not match; the wrong claim was counted.
+    WrongToken {
+        /// Wrong claims left (0: the share is now deleted).
+        wrong_claims_left: u32,
+    },
+    /// No such live share.
+    NotFound,
+}
+
+/// The stored form of a share, minus its envelope.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ShareRecord {
+    header: Vec<u8>,
+    access_hash: [u8; 32],
+    status_hash: [u8; 32],
+    manage_hash: [u8; 32],
+    created_at: u64,
+    expires_at: u64,
+    max_views: u32,
+    views_used: u32,
+    max_wrong_claims: u32,
+    wrong_claims: u32,
+}
+
+impl ShareRecord {
+    fn is_live(&self, now: u64) -> bool {
+        now < self.expires_at
+            && self.views_used < self.max_views
+            && self.wrong_claims < self.max_wrong_claims
+    }
+
+    fn status(&self) -> StoredStatus {
+        StoredStatus {
+            header: self.header.clone(),
+            expires_at: self.expires_at,
+            views_left: self.max_views - self.views_used,
+            max_views: self.max_views,
+            wrong_claims_left: self.max_wrong_claims - self.wrong_claims,
+        }
+    }
+}
+
+fn hashes_match(stored: &[u8; 32], presented: &[u8; 32]) -> bool {
+    stored.ct_eq(presented).into()
+}
+
+fn encode(record: &ShareRecord) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(record).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+fn read_record(txn: &WriteTransaction, id: &str) -> Result<Option<ShareRecord>, StoreError> {
+    let shares = txn.open_table(SHARES)?;
+    let Some(bytes) = shares.get(id)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(bytes.value())
+        .map(Some)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+fn write_record(txn: &WriteTransaction, id: &str, record: &ShareRecord) -> Result<(), StoreError> {
+    txn.open_table(SHARES)?
+        .insert(id, encode(record)?.as_slice())?;
+    Ok(())
+}
+
+fn delete(txn: &WriteTransaction, id: &str, expires_at: u64) -> Result<(), StoreError> {
+    txn.open_table(SHARES)?.remove(id)?;
+    txn.open_table(ENVELOPES)?.remove(id)?;
+    txn.open_table(EXPIRY)?.remove((expires_at, id))?;
+    Ok(())
+}
+
+impl Store {
+    /// Stores a new share. Returns `false`, storing nothing, when the id is taken.
+    pub async fn insert_share(&self, share: NewShare) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = share.id.as_str();
+            if read_record(&txn, id)?.is_some() {
+                return Ok(false);
+            }
+            let record = ShareRecord {
+                header: share.header,
+                access_hash: share.access_hash,
+                status_hash: share.status_hash,
+                manage_hash: share.manage_hash,
+                created_at: share.created_at,
+                expires_at: share.expires_at,
+                max_views: share.max_views,
+                views_used: 0,
+                max_wrong_claims: share.max_wrong_claims,
+                wrong_claims: 0,
+            };
+            write_record(&txn, id, &record)?;
+            txn.open_table(ENVELOPES)?
+                .insert(id, share.envelope.as_slice())?;
+            txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
+            txn.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// The status of a live share, for a request holding its status or management token.
+    /// `None` for a missing or dead share and for a wrong token alike.
+    pub async fn share_status(
+        &self,
+        id: ShareId,
+        token_hash: [u8; 32],
+        now: u64,
+    ) -> Result<Option<StoredStatus>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let shares = txn.open_table(SHARES)?;
+            let Some(bytes) = shares.get(id.as_str())? else {
+                return Ok(None);
+            };
+            let record: ShareRecord = serde_json::from_slice(bytes.value())
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            // Check both tokens, always, so timing does not tell which one matched.
+            let status_ok = hashes_match(&record.status_hash, &token_hash);
+            let manage_ok = hashes_match(&record.manage_hash, &token_hash);
+            Ok((record.is_live(now) && (status_ok | manage_ok)).then(|| record.status()))
+        })
+        .await
+    }
+
+    /// Claims one view: the envelope for the right access token, a counted failure for a wrong
+    /// one. The last view and the last allowed wrong claim delete the share in the same
+    /// transaction.
+    pub async fn claim_share(
+        &self,
+        id: ShareId,
+        token_hash: [u8; 32],
+        now: u64,
+    ) -> Result<ClaimOutcome, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(mut record) = read_record(&txn, id)? else {
+                return Ok(ClaimOutcome::NotFound);
+            };
+            if !record.is_live(now) {
+                delete(&txn, id, record.expires_at)?;
+                txn.commit()?;
+                return Ok(ClaimOutcome::NotFound);
+            }
+            let outcome = if hashes_match(&record.access_hash, &token_hash) {
+                let envelope = txn
+                    .open_table(ENVELOPES)?
+                    .get(id)?
+                    .map(|bytes| bytes.value().to_vec())
+                    .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
+                record.views_used += 1;
+                ClaimOutcome::Claimed {
+                    envelope,
+                    views_left: record.max_views - record.views_used,
+                }
+            } else {
+                record.wrong_claims += 1;
+                ClaimOutcome::WrongToken {
+                    wrong_claims_left: record.max_wrong_claims - record.wrong_claims,
+                }
+            };
+            if record.is_live(now) {
+                write_record(&txn, id, &record)?;
+            } else {
+                delete(&txn, id, record.expires_at)?;
+            }
+            txn.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    /// Destroys a live share for a request holding its management token. `false` otherwise.
+    pub async fn destroy_share(
+        &self,
+        id: ShareId,
+        token_hash: [u8; 32],
+        now: u64,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(record) = read_record(&txn, id)? else {
+                return Ok(false);
+            };
+            let allowed = record.is_live(now) && hashes_match(&record.manage_hash, &token_hash);
+            if allowed {
+                delete(&txn, id, record.expires_at)?;
+                txn.commit()?;
+            }
+            Ok(allowed)
+        })
+        .await
+    }
+
+    /// Deletes every share whose expiry is at or before `now`; returns how many.
+    pub async fn sweep_expired(&self, now: u64) -> Result<usize, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let expired: Vec<(u64, String)> = {
+                let expiry = txn.open_table(EXPIRY)?;
+                let mut expired = Vec::new();
+                for entry in expiry.range((0, "")..=(now, "~"))? {
+                    let (key, _) = entry?;
+                    let (expires_at, id) = key.value();
+                    expired.push((expires_at, id.to_owned()));
+                }
+                expired
+            };
+            for (expires_at, id) in &expired {
+                delete(&txn, id, *expires_at)?;
+            }
+            txn.commit()?;
+            Ok(expired.len())
+        })
+        .await
+    }
+
+    /// How many shares are stored, live or not yet swept: for tests and metrics.
+    pub async fn share_count(&self) -> Result<u64, StoreError> {
+        self.blocking(|db: &Database| {
+            use redb::ReadableTableMetadata;
+            let txn = db.begin_read()?;
+            let shares = txn.open_table(SHARES)?.len()?;
+            let envelopes = txn.open_table(ENVELOPES)?.len()?;
+            if shares != envelopes {
+                return Err(StoreError::Corrupt(format!(
+                    "{shares} shares but {envelopes} envelopes"
+                )));
+            }
+            Ok(shares)
+        })
+        .await
+    }
+}

@@ -1,0 +1,224 @@
+//! Bad input gets a clear 4xx `{code, message}` and stores nothing.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestShare, spawn_app, spawn_app_with};
+
+/// Sends `body` as a create request; checks status, code and that nothing was stored.
+async fn refused(app: &TestApp, body: &Value, status: u16, code: &str) {
+    let response = app.post("/api/v1/shares", body).await;
+    assert_eq!(response.status(), status, "{body}");
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], code, "{error}");
+    assert!(!error["message"].as_str().unwrap().is_empty());
+    assert_eq!(app.share_count().await, 0);
+}
+
+fn valid() -> Value {
+    serde_json::to_value(&TestShare::new("s", 1).request).unwrap()
+}
+
+fn with(field: &str, value: Value) -> Value {
+    let mut body = valid();
+    body[field] = value;
+    body
+}
+
+fn envelope_with_byte(index: usize, byte: u8) -> Value {
+    let mut body = valid();
+    let mut envelope = coffer_shared::b64::decode(body["envelope"].as_str().unwrap()).unwrap();
+    envelope[index] = byte;
+    body["envelope"] = json!(coffer_shared::b64::encode(envelope));
+    body
+}
+
+#[tokio::test]
+async fn malformed_and_mistyped_bodies_are_refused() {
+    let app = spawn_app().await;
+    let raw = |body: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/shares", app.address))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let response = raw("{not json").await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "malformed_json"
+    );
+    let response = app
+        .client
+        .post(format!("{}/api/v1/shares", app.address))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "unsupported_media_type"
+    );
+
+    refused(&app, &json!({}), 422, "invalid_field").await;
+    refused(
+        &app,
+        &with("max_views", json!("three")),
+        422,
+        "invalid_field",
+    )
+    .await;
+    refused(&app, &with("expires_in", json!(-5)), 422, "invalid_field").await;
+    let mut extra = valid();
+    extra["surprise"] = json!(true);
+    refused(&app, &extra, 422, "invalid_field").await;
+}
+
+#[tokio::test]
+async fn bad_ids_tokens_and_base64_are_refused() {
+    let app = spawn_app().await;
+    refused(&app, &with("id", json!("not-an-id")), 422, "invalid_field").await;
+    refused(
+        &app,
+        &with("envelope", json!("Q09GUg==")),
+        400,
+        "invalid_envelope",
+    )
+    .await;
+    refused(
+        &app,
+        &with("envelope", json!("Q09G$$$")),
+        400,
+        "invalid_envelope",
+    )
+    .await;
+    refused(
+        &app,
+        &with("access_token", json!("AAAA")),
+        422,
+        "invalid_token",
+    )
+    .await;
+    refused(&app, &with("status_token", json!("")), 422, "invalid_token").await;
+    refused(
+        &app,
+        &with("manage_token", json!("A".repeat(44))),
+        422,
+        "invalid_token",
+    )
+    .await;
+
+    let response = app
+        .claim(&coffer_shared::id::ShareId::random(), "AAAA")
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "invalid_token"
+    );
+    let response = app
+        .post("/api/v1/shares/short/claim", &json!({ "token": "AAAA" }))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "invalid_id"
+    );
+}
+
+#[tokio::test]
+async fn unknown_or_non_canonical_envelopes_are_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let response = app.post("/api/v1/shares", &envelope_with_byte(4, 9)).await;
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "invalid_envelope");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("unsupported envelope version 9"),
+        "{error}"
+    );
+    refused(&app, &envelope_with_byte(0, b'X'), 422, "invalid_envelope").await;
+    refused(&app, &envelope_with_byte(5, 2), 422, "invalid_envelope").await;
+    refused(&app, &envelope_with_byte(6, 0x80), 422, "invalid_envelope").await;
+    refused(
+        &app,
+        &with(
+            "envelope",
+            json!(coffer_shared::b64::encode(b"COFR\x01\x01\x00short")),
+        ),
+        422,
+        "invalid_envelope",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn password_parameters_below_the_floor_are_refused() {
+    let app = spawn_app().await;
+    let mut body = serde_json::to_value(&TestShare::with_password("s", "pw").request).unwrap();
+    let mut envelope = coffer_shared::b64::decode(body["envelope"].as_str().unwrap()).unwrap();
+    envelope[7..11].copy_from_slice(&1024u32.to_be_bytes());
+    body["envelope"] = json!(coffer_shared::b64::encode(envelope));
+    refused(&app, &body, 422, "invalid_envelope").await;
+}
+
+#[tokio::test]
+async fn view_limits_and_expiry_outside_the_rules_are_refused() {
+    let app = spawn_app().await;
+    refused(&app, &with("max_views", json!(0)), 422, "invalid_views").await;
+    refused(&app, &with("max_views", json!(101)), 422, "invalid_views").await;
+    refused(
+        &app,
+        &with("expires_in", json!(1234)),
+        422,
+        "invalid_expiry",
+    )
+    .await;
+    refused(
+        &app,
+        &with("expires_in", json!(31 * 86_400)),
+        422,
+        "invalid_expiry",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn oversize_envelopes_and_bodies_get_413_as_json() {
+    let app = spawn_app_with(|settings| settings.max_envelope_bytes = 1000).await;
+    let big = coffer_shared::b64::encode(vec![0u8; 1001]);
+    refused(&app, &with("envelope", json!(big)), 413, "too_large").await;
+    let huge = "A".repeat(10_000);
+    refused(&app, &with("envelope", json!(huge)), 413, "too_large").await;
+}
+
+#[tokio::test]
+async fn unknown_endpoints_and_methods_get_json_errors() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/nothing", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "no_such_endpoint"
+    );
+    let response = app
+        .client
+        .get(format!("{}/api/v1/shares", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "method_not_allowed"
+    );
+}

@@ -1,0 +1,114 @@
+//! Claims under pressure: concurrency, wrong tokens and passwords.
+
+use futures_util::future::join_all;
+
+use crate::helpers::{TestShare, json, spawn_app};
+
+async fn concurrent_claims(max_views: u32, claims: usize) -> (usize, usize) {
+    let app = spawn_app().await;
+    let share = TestShare::new("contended", max_views);
+    app.create(&share).await;
+    let attempts = (0..claims).map(|_| app.claim(&share.id, &share.request.access_token));
+    let statuses: Vec<u16> = join_all(attempts)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    let won = statuses.iter().filter(|&&status| status == 200).count();
+    let lost = statuses.iter().filter(|&&status| status == 404).count();
+    assert_eq!(
+        app.share_count().await,
+        0,
+        "the last view deletes the share"
+    );
+    (won, lost)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn exactly_n_of_150_concurrent_claims_succeed() {
+    assert_eq!(concurrent_claims(7, 150).await, (7, 143));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn exactly_one_of_100_concurrent_claims_wins_a_burn_after_reading_share() {
+    assert_eq!(concurrent_claims(1, 100).await, (1, 99));
+}
+
+#[tokio::test]
+async fn wrong_claims_are_counted_and_the_fifth_destroys_the_share() {
+    let app = spawn_app().await;
+    let share = TestShare::new("s", 3);
+    app.create(&share).await;
+    let wrong = TestShare::new("other", 1).request.access_token;
+    for left in (1..5).rev() {
+        let response = app.claim(&share.id, &wrong).await;
+        assert_eq!(response.status(), 403);
+        let body = json(response).await;
+        assert_eq!(body["code"], "wrong_token");
+        assert_eq!(body["wrong_claims_left"], left);
+    }
+    // The page can show how many tries remain before it asks for the password again.
+    assert_eq!(
+        json(app.status(&share.id, &share.request.status_token).await).await["wrong_claims_left"],
+        1
+    );
+    assert_eq!(
+        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        0
+    );
+    assert_eq!(
+        app.claim(&share.id, &share.request.access_token)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.share_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_by_the_server_and_the_right_one_opens() {
+    let app = spawn_app().await;
+    let share = TestShare::with_password("behind a password", "tr0ub4dor&3");
+    app.create(&share).await;
+    let response = app
+        .claim(&share.id, &share.access_token_for(Some("tr0ub4dor&4")))
+        .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        app.claim(&share.id, &share.access_token_for(None))
+            .await
+            .status(),
+        403
+    );
+    let body = json(
+        app.claim(&share.id, &share.access_token_for(Some("tr0ub4dor&3")))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        share.open(body["envelope"].as_str().unwrap()),
+        "behind a password"
+    );
+}
+
+#[tokio::test]
+async fn the_wrong_claim_limit_is_configurable() {
+    let app = crate::helpers::spawn_app_with(|settings| settings.max_wrong_claims = 2).await;
+    let share = TestShare::new("s", 1);
+    app.create(&share).await;
+    let wrong = TestShare::new("x", 1).request.access_token;
+    assert_eq!(
+        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        1
+    );
+    assert_eq!(
+        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        0
+    );
+    assert_eq!(
+        app.claim(&share.id, &share.request.access_token)
+            .await
+            .status(),
+        404
+    );
+}

@@ -1,0 +1,210 @@
+//! `spawn_app` and typed helpers for talking to it.
+
+use std::sync::Arc;
+
+use coffer_backend::clock::ManualClock;
+use coffer_backend::settings::Settings;
+use coffer_backend::startup::Application;
+use coffer_backend::state::AppState;
+use coffer_shared::api::CreateShareRequest;
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
+use coffer_shared::crypto::kdf::{KdfParams, password_key};
+use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header};
+use coffer_shared::id::ShareId;
+use serde_json::Value;
+
+/// The time the manual clock starts at.
+pub const START: u64 = 1_800_000_000;
+
+/// A running application and what a test needs to drive it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub state: AppState,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Starts the real application with the test defaults and rate limits off.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real application after `configure` has adjusted its settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let static_dir = data_dir.path().join("dist");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(
+        static_dir.join("index.html"),
+        "<!doctype html><title>Coffer</title>",
+    )
+    .unwrap();
+    let mut settings = Settings::for_tests(data_dir.path().join("data"));
+    settings.static_dir = static_dir;
+    settings.rate_limit_create = 0;
+    settings.rate_limit_claim = 0;
+    configure(&mut settings);
+    let clock = Arc::new(ManualClock::new(START));
+    let app = Application::build_with_clock(settings, clock.clone())
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        clock,
+        state,
+        _data_dir: data_dir,
+    }
+}
+
+/// A share as its creator's browser would make it, with every secret kept for the test.
+pub struct TestShare {
+    pub id: ShareId,
+    pub share_key: Key32,
+    pub password: Option<String>,
+    pub request: CreateShareRequest,
+}
+
+impl TestShare {
+    /// A share of `text` with no password, 1 hour, `max_views` views.
+    pub fn new(text: &str, max_views: u32) -> Self {
+        Self::build(text, None, max_views)
+    }
+
+    /// A share of `text` protected by `password` (Argon2id at the floor, to keep tests fast).
+    pub fn with_password(text: &str, password: &str) -> Self {
+        Self::build(text, Some(password), 1)
+    }
+
+    fn build(text: &str, password: Option<&str>, max_views: u32) -> Self {
+        let id = ShareId::random();
+        let share_key = Key32::random();
+        let params = password.map(|_| PasswordParams {
+            kdf: KdfParams::FLOOR,
+            salt: [3; 16],
+        });
+        let password_key = password
+            .zip(params)
+            .map(|(password, params)| password_key(password, &params.salt, params.kdf));
+        let payload = SharePayload {
+            text: text.into(),
+            blur: false,
+        };
+        let sealed = seal_with_header(
+            &share_key,
+            &id,
+            &payload,
+            Header::new(Kind::ShareText, params),
+            password_key.as_ref(),
+        );
+        let request = CreateShareRequest {
+            id: id.clone(),
+            envelope: b64::encode(&sealed.envelope),
+            access_token: sealed.access_token.to_b64(),
+            status_token: sealed.status_token.to_b64(),
+            manage_token: manage_token(&id),
+            expires_in: 3600,
+            max_views,
+        };
+        Self {
+            id,
+            share_key,
+            password: password.map(Into::into),
+            request,
+        }
+    }
+
+    /// The access token a reader who knows `password` derives.
+    pub fn access_token_for(&self, password: Option<&str>) -> String {
+        self.keys_for(password).access_token.to_b64()
+    }
+
+    fn keys_for(&self, password: Option<&str>) -> ShareKeys {
+        let password_key =
+            password.map(|password| password_key(password, &[3; 16], KdfParams::FLOOR));
+        ShareKeys::derive(&self.share_key, &self.id, password_key.as_ref())
+    }
+
+    /// Opens a claimed envelope the way the reader's browser does.
+    pub fn open(&self, envelope_b64: &str) -> String {
+        let envelope = Envelope::parse(&b64::decode(envelope_b64).unwrap()).unwrap();
+        self.keys_for(self.password.as_deref())
+            .open(&self.id, &envelope)
+            .unwrap()
+            .text
+            .clone()
+    }
+}
+
+/// A management token that tests can recompute from the id alone.
+pub fn manage_token(id: &ShareId) -> String {
+    let mut bytes = [0x6d; 32];
+    bytes[..16].copy_from_slice(&b64::decode(id.as_str()).unwrap());
+    b64::encode(bytes)
+}
+
+impl TestApp {
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a share; panics unless the server answers 201.
+    pub async fn create(&self, share: &TestShare) {
+        let response = self
+            .post(
+                "/api/v1/shares",
+                &serde_json::to_value(&share.request).unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    }
+
+    /// `POST /api/v1/shares/{id}/claim`.
+    pub async fn claim(&self, id: &ShareId, token: &str) -> reqwest::Response {
+        self.post(
+            &format!("/api/v1/shares/{id}/claim"),
+            &serde_json::json!({ "token": token }),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/shares/{id}/status`.
+    pub async fn status(&self, id: &ShareId, token: &str) -> reqwest::Response {
+        self.post(
+            &format!("/api/v1/shares/{id}/status"),
+            &serde_json::json!({ "token": token }),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/shares/{id}/destroy`.
+    pub async fn destroy(&self, id: &ShareId, token: &str) -> reqwest::Response {
+        self.post(
+            &format!("/api/v1/shares/{id}/destroy"),
+            &serde_json::json!({ "token": token }),
+        )
+        .await
+    }
+
+    /// How many shares the database holds.
+    pub async fn share_count(&self) -> u64 {
+        self.state.store.share_count().await.unwrap()
+    }
+}
+
+/// Reads a JSON body.
+pub async fn json(response: reqwest::Response) -> Value {
+    response.json().await.unwrap()
+}

@@ -1,0 +1,215 @@
+//! What every response carries, link previews, rate limits, proxies and health.
+
+use serde_json::Value;
+
+use crate::helpers::{TestShare, json, spawn_app, spawn_app_with};
+
+const BOTS: [&str; 6] = [
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "facebookexternalhit/1.1",
+    "WhatsApp/2.23.20.0",
+    "Mozilla/5.0 (compatible; Microsoft Office/16.0)",
+    "Mozilla/5.0 (compatible; Googlebot/2.1)",
+    "TelegramBot (like TwitterBot)",
+];
+
+#[tokio::test]
+async fn security_headers_are_on_api_static_and_error_responses() {
+    let app = spawn_app().await;
+    let share = TestShare::new("s", 1);
+    for path in [
+        "/api/v1/config",
+        "/",
+        "/s/abc",
+        "/api/v1/nothing",
+        "/healthz",
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "{path}: HSTS is off by default"
+        );
+    }
+    let response = app.claim(&share.id, &share.request.access_token).await;
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_turned_on() {
+    let app = spawn_app_with(|settings| settings.hsts = true).await;
+    let response = app
+        .client
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn link_previews_by_get_or_head_never_consume_a_view() {
+    let app = spawn_app().await;
+    let share = TestShare::new("preview me not", 1);
+    app.create(&share).await;
+    let link = format!("{}/s/{}", app.address, share.id);
+    for bot in BOTS {
+        let get = app
+            .client
+            .get(&link)
+            .header("user-agent", bot)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(get.status(), 200);
+        assert!(get.text().await.unwrap().contains("<title>Coffer</title>"));
+        let head = app
+            .client
+            .head(&link)
+            .header("user-agent", bot)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200);
+    }
+    assert_eq!(
+        json(app.status(&share.id, &share.request.status_token).await).await["views_left"],
+        1
+    );
+    let body = json(app.claim(&share.id, &share.request.access_token).await).await;
+    assert_eq!(
+        share.open(body["envelope"].as_str().unwrap()),
+        "preview me not"
+    );
+}
+
+#[tokio::test]
+async fn creating_too_fast_gets_429_with_retry_after() {
+    let app = spawn_app_with(|settings| settings.rate_limit_create = 2).await;
+    app.create(&TestShare::new("1", 1)).await;
+    app.create(&TestShare::new("2", 1)).await;
+    let response = app
+        .post(
+            "/api/v1/shares",
+            &serde_json::to_value(&TestShare::new("3", 1).request).unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "rate_limited"
+    );
+    assert_eq!(app.share_count().await, 2);
+}
+
+#[tokio::test]
+async fn claiming_too_fast_gets_429() {
+    let app = spawn_app_with(|settings| settings.rate_limit_claim = 3).await;
+    let share = TestShare::new("s", 10);
+    app.create(&share).await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.claim(&share.id, &share.request.access_token)
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(
+        app.claim(&share.id, &share.request.access_token)
+            .await
+            .status(),
+        429
+    );
+    assert_eq!(
+        json(app.status(&share.id, &share.request.status_token).await).await["code"],
+        "rate_limited"
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let app = spawn_app_with(|settings| {
+        settings.rate_limit_create = 1;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let create_from = |client_ip: &'static str| {
+        let body = serde_json::to_value(&TestShare::new("s", 1).request).unwrap();
+        app.client
+            .post(format!("{}/api/v1/shares", app.address))
+            .header("x-forwarded-for", client_ip)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(create_from("198.51.100.1").await.unwrap().status(), 201);
+    assert_eq!(create_from("198.51.100.2").await.unwrap().status(), 201);
+    assert_eq!(create_from("198.51.100.1").await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn an_untrusted_client_cannot_dodge_limits_with_x_forwarded_for() {
+    let app = spawn_app_with(|settings| settings.rate_limit_create = 1).await;
+    let create_as = |spoofed: &'static str| {
+        let body = serde_json::to_value(&TestShare::new("s", 1).request).unwrap();
+        app.client
+            .post(format!("{}/api/v1/shares", app.address))
+            .header("x-forwarded-for", spoofed)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(create_as("198.51.100.1").await.unwrap().status(), 201);
+    assert_eq!(create_as("198.51.100.2").await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn health_and_openapi_answer() {
+    let app = spawn_app().await;
+    let health = json(
+        app.client
+            .get(format!("{}/healthz", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(health["status"], "ok");
+    let openapi = json(
+        app.client
+            .get(format!("{}/api/v1/openapi.json", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(openapi["paths"]["/api/v1/shares/{id}/claim"].is_object());
+}
