@@ -2,6 +2,7 @@
 //! Without it, checks that the committed file still has exactly those inputs, so the vectors
 //! cannot silently drift. Native only.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

@@ -1,6 +1,8 @@
 //! The committed test vectors (`tests/vectors/envelope-v1.json`), checked byte for byte.
 //! This binary runs natively and, under wasm-bindgen-test, inside Chromium.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use coffer_shared::b64;

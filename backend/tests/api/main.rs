@@ -1,6 +1,8 @@
 //! The API's integration tests: one binary, each test starting the real application on
 //! 127.0.0.1 port 0 with its own temporary data folder and a manual clock.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod bad_input;
 mod claims;
 mod helpers;

@@ -1,0 +1,178 @@
+//! Load benchmark: creates and claims per second against a running server on loopback.
+//!
+//! ```text
+//! cargo run --release -p coffer-backend --example load -- http://127.0.0.1:8080 [seconds] [concurrency]
+//! ```
+//!
+//! Start the server with the rate limits off (`--rate-limit-create 0 --rate-limit-claim 0`).
+//! Only loopback addresses are accepted, and each phase stops after `seconds`.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark prints its numbers
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use coffer_shared::api::CreateShareRequest;
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::{Header, Kind};
+use coffer_shared::crypto::share::{SharePayload, seal_with_header};
+use coffer_shared::id::ShareId;
+
+/// One sealed share ready to send, with the token that claims it.
+fn share(max_views: u32) -> (CreateShareRequest, String) {
+    let id = ShareId::random();
+    let key = Key32::random();
+    let payload = SharePayload {
+        text: "a typical secret: an API key of about forty characters".into(),
+        blur: false,
+    };
+    let sealed = seal_with_header(
+        &key,
+        &id,
+        &payload,
+        Header::new(Kind::ShareText, None),
+        None,
+    );
+    let access = sealed.access_token.to_b64();
+    let request = CreateShareRequest {
+        id,
+        envelope: b64::encode(&sealed.envelope),
+        access_token: access.clone(),
+        status_token: sealed.status_token.to_b64(),
+        manage_token: Key32::random().to_b64(),
+        expires_in: 3600,
+        max_views,
+    };
+    (request, access)
+}
+
+struct Phase {
+    done: AtomicUsize,
+    failed: AtomicUsize,
+    latencies: std::sync::Mutex<Vec<Duration>>,
+}
+
+async fn run_phase<F, Fut>(name: &str, seconds: u64, concurrency: usize, work: F)
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let phase = Arc::new(Phase {
+        done: AtomicUsize::new(0),
+        failed: AtomicUsize::new(0),
+        latencies: Default::default(),
+    });
+    let work = Arc::new(work);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let (phase, work) = (Arc::clone(&phase), Arc::clone(&work));
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut round = 0;
+                while Instant::now() < deadline {
+                    let begun = Instant::now();
+                    let ok = work(worker * 1_000_000 + round).await;
+                    latencies.push(begun.elapsed());
+                    let counter = if ok { &phase.done } else { &phase.failed };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    round += 1;
+                }
+                phase
+                    .latencies
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(latencies);
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut latencies =
+        std::mem::take(&mut *phase.latencies.lock().unwrap_or_else(|e| e.into_inner()));
+    latencies.sort();
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    let done = phase.done.load(Ordering::Relaxed);
+    println!(
+        "{name}: {done} ok, {} failed in {elapsed:.1} s = {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms, {concurrency} concurrent)",
+        phase.failed.load(Ordering::Relaxed),
+        done as f64 / elapsed,
+        percentile(0.5).as_secs_f64() * 1000.0,
+        percentile(0.99).as_secs_f64() * 1000.0,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let host = base
+        .trim_start_matches("http://")
+        .split([':', '/'])
+        .next()
+        .unwrap_or_default();
+    assert!(
+        host == "127.0.0.1" || host == "localhost" || host == "[::1]",
+        "load tests only target loopback"
+    );
+    let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let client = reqwest::Client::new();
+
+    let pool: Arc<Vec<(CreateShareRequest, String)>> =
+        Arc::new((0..20_000).map(|_| share(100)).collect());
+    let (url, c, p) = (
+        format!("{base}/api/v1/shares"),
+        client.clone(),
+        Arc::clone(&pool),
+    );
+    let next = Arc::new(AtomicUsize::new(0));
+    let n = Arc::clone(&next);
+    run_phase("create", seconds, concurrency, move |_| {
+        let (url, c, p, n) = (url.clone(), c.clone(), Arc::clone(&p), Arc::clone(&n));
+        async move {
+            let Some((request, _)) = p.get(n.fetch_add(1, Ordering::Relaxed)) else {
+                return false;
+            };
+            c.post(&url)
+                .json(request)
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 201)
+        }
+    })
+    .await;
+
+    let created = next.load(Ordering::Relaxed).min(pool.len());
+    assert!(created > 0, "no share was created");
+    let claim = Arc::new(AtomicUsize::new(0));
+    let (c, p) = (client.clone(), Arc::clone(&pool));
+    run_phase("claim", seconds, concurrency, move |_| {
+        let (c, p, claim, base) = (c.clone(), Arc::clone(&p), Arc::clone(&claim), base.clone());
+        async move {
+            // Round-robin over the created shares, 100 views each.
+            let index = claim.fetch_add(1, Ordering::Relaxed) % created;
+            let (request, token) = &p[index];
+            let url = format!("{base}/api/v1/shares/{}/claim", request.id);
+            c.post(&url)
+                .json(&serde_json::json!({ "token": token }))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        }
+    })
+    .await;
+}
