@@ -71,7 +71,20 @@ pub struct ShareStatus {
     pub wrong_claims_left: u32,
 }
 
-/// `POST /api/v1/shares/{id}/claim` (access token): consumes one view.
+/// `POST /api/v1/shares/{id}/claim`: presents both tokens to receive the envelope.
+///
+/// A wrong status token is answered like a missing share and not counted; a right status token
+/// with a wrong access token (a wrong password) is counted against the share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    /// base64url of the 32-byte status token (proves the reader holds the link).
+    pub status_token: String,
+    /// base64url of the 32-byte access token (depends on the password, when there is one).
+    pub access_token: String,
+}
+
+/// The answer to a successful claim, which consumed one view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimResponse {
     /// The envelope, base64url.

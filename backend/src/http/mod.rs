@@ -5,4 +5,5 @@ pub mod error;
 pub mod json;
 pub mod rate_limit;
 pub mod security_headers;
+pub mod share_id;
 pub mod trace;

@@ -3,21 +3,21 @@
 //! The server sees ids, envelopes and tokens, never the share key, the password or the
 //! plaintext. Tokens are hashed on arrival and compared as hashes in constant time.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use coffer_shared::api::{
-    ClaimResponse, CreateShareRequest, CreateShareResponse, ShareStatus, TokenRequest,
+    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ShareStatus, TokenRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::share::token_hash;
-use coffer_shared::id::ShareId;
 
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::share_id::SharePath;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
 use crate::store::{ClaimOutcome, NewShare};
@@ -109,11 +109,10 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
 async fn status(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
+    SharePath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<ShareStatus>, ApiError> {
     state.claim_limiter.check(ip)?;
-    let id = parse_id(&id)?;
     let hash = hash_token("token", &request.token)?;
     let status = state
         .store
@@ -134,18 +133,17 @@ async fn status(
 async fn claim(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-    ApiJson(request): ApiJson<TokenRequest>,
+    SharePath(id): SharePath,
+    ApiJson(request): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
     state.claim_limiter.check(ip)?;
-    let id = parse_id(&id)?;
-    let hash = hash_token("token", &request.token)?;
-    match state
+    let status_hash = hash_token("status_token", &request.status_token)?;
+    let access_hash = hash_token("access_token", &request.access_token)?;
+    let outcome = state
         .store
-        .claim_share(id, hash, state.clock.now())
-        .await
-        .map_err(internal)?
-    {
+        .claim_share(id, status_hash, access_hash, state.clock.now())
+        .await;
+    match outcome.map_err(internal)? {
         ClaimOutcome::Claimed {
             envelope,
             views_left,
@@ -168,11 +166,10 @@ async fn claim(
 async fn destroy(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
+    SharePath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.claim_limiter.check(ip)?;
-    let id = parse_id(&id)?;
     let hash = hash_token("token", &request.token)?;
     if state
         .store
@@ -185,15 +182,6 @@ async fn destroy(
     } else {
         Err(ApiError::NotFound)
     }
-}
-
-fn parse_id(id: &str) -> Result<ShareId, ApiError> {
-    id.parse().map_err(|_| {
-        ApiError::malformed(
-            "invalid_id",
-            "The share id is not 22 characters of base64url.",
-        )
-    })
 }
 
 fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {

@@ -188,13 +188,15 @@ impl Store {
         .await
     }
 
-    /// Claims one view: the envelope for the right access token, a counted failure for a wrong
-    /// one. The last view and the last allowed wrong claim delete the share in the same
-    /// transaction.
+    /// Claims one view: the envelope for the right tokens, a counted failure for a right status
+    /// token with a wrong access token (a wrong password), and `NotFound`, uncounted, for a wrong
+    /// status token, so only a holder of the link can spend the wrong-claim budget. The last
+    /// view and the last allowed wrong claim delete the share in the same transaction.
     pub async fn claim_share(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        status_hash: [u8; 32],
+        access_hash: [u8; 32],
         now: u64,
     ) -> Result<ClaimOutcome, StoreError> {
         self.blocking(move |db: &Database| {
@@ -208,7 +210,10 @@ impl Store {
                 txn.commit()?;
                 return Ok(ClaimOutcome::NotFound);
             }
-            let outcome = if hashes_match(&record.access_hash, &token_hash) {
+            if !hashes_match(&record.status_hash, &status_hash) {
+                return Ok(ClaimOutcome::NotFound);
+            }
+            let outcome = if hashes_match(&record.access_hash, &access_hash) {
                 let envelope = txn
                     .open_table(ENVELOPES)?
                     .get(id)?

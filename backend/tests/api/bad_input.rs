@@ -110,7 +110,7 @@ async fn bad_ids_tokens_and_base64_are_refused() {
     .await;
 
     let response = app
-        .claim(&coffer_shared::id::ShareId::random(), "AAAA")
+        .claim_with(&coffer_shared::id::ShareId::random(), "AAAA", "AAAA")
         .await;
     assert_eq!(response.status(), 422);
     assert_eq!(
@@ -118,7 +118,10 @@ async fn bad_ids_tokens_and_base64_are_refused() {
         "invalid_token"
     );
     let response = app
-        .post("/api/v1/shares/short/claim", &json!({ "token": "AAAA" }))
+        .post(
+            "/api/v1/shares/short/claim",
+            &json!({ "status_token": "AAAA", "access_token": "AAAA" }),
+        )
         .await;
     assert_eq!(response.status(), 400);
     assert_eq!(
@@ -220,5 +223,17 @@ async fn unknown_endpoints_and_methods_get_json_errors() {
     assert_eq!(
         response.json::<Value>().await.unwrap()["code"],
         "method_not_allowed"
+    );
+}
+
+#[tokio::test]
+async fn ids_that_are_not_even_utf8_get_a_json_400() {
+    let app = spawn_app().await;
+    let body = json!({ "status_token": "AAAA", "access_token": "AAAA" });
+    let response = app.post("/api/v1/shares/%FF%FE/claim", &body).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["code"],
+        "invalid_id"
     );
 }

@@ -8,7 +8,7 @@ async fn concurrent_claims(max_views: u32, claims: usize) -> (usize, usize) {
     let app = spawn_app().await;
     let share = TestShare::new("contended", max_views);
     app.create(&share).await;
-    let attempts = (0..claims).map(|_| app.claim(&share.id, &share.request.access_token));
+    let attempts = (0..claims).map(|_| app.claim(&share, &share.request.access_token));
     let statuses: Vec<u16> = join_all(attempts)
         .await
         .iter()
@@ -41,7 +41,7 @@ async fn wrong_claims_are_counted_and_the_fifth_destroys_the_share() {
     app.create(&share).await;
     let wrong = TestShare::new("other", 1).request.access_token;
     for left in (1..5).rev() {
-        let response = app.claim(&share.id, &wrong).await;
+        let response = app.claim(&share, &wrong).await;
         assert_eq!(response.status(), 403);
         let body = json(response).await;
         assert_eq!(body["code"], "wrong_token");
@@ -53,11 +53,11 @@ async fn wrong_claims_are_counted_and_the_fifth_destroys_the_share() {
         1
     );
     assert_eq!(
-        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
         0
     );
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         404
@@ -71,17 +71,17 @@ async fn a_wrong_password_is_refused_by_the_server_and_the_right_one_opens() {
     let share = TestShare::with_password("behind a password", "tr0ub4dor&3");
     app.create(&share).await;
     let response = app
-        .claim(&share.id, &share.access_token_for(Some("tr0ub4dor&4")))
+        .claim(&share, &share.access_token_for(Some("tr0ub4dor&4")))
         .await;
     assert_eq!(response.status(), 403);
     assert_eq!(
-        app.claim(&share.id, &share.access_token_for(None))
+        app.claim(&share, &share.access_token_for(None))
             .await
             .status(),
         403
     );
     let body = json(
-        app.claim(&share.id, &share.access_token_for(Some("tr0ub4dor&3")))
+        app.claim(&share, &share.access_token_for(Some("tr0ub4dor&3")))
             .await,
     )
     .await;
@@ -98,17 +98,44 @@ async fn the_wrong_claim_limit_is_configurable() {
     app.create(&share).await;
     let wrong = TestShare::new("x", 1).request.access_token;
     assert_eq!(
-        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
         1
     );
     assert_eq!(
-        json(app.claim(&share.id, &wrong).await).await["wrong_claims_left"],
+        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
         0
     );
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         404
+    );
+}
+
+#[tokio::test]
+async fn a_claim_without_the_links_status_token_is_a_404_and_not_counted() {
+    let app = spawn_app().await;
+    let share = TestShare::new("s", 1);
+    app.create(&share).await;
+    let stranger = TestShare::new("x", 1);
+    // Someone who saw only the id in a log cannot burn the share's wrong-claim budget.
+    for _ in 0..10 {
+        let response = app
+            .claim_with(
+                &share.id,
+                &stranger.request.status_token,
+                &stranger.request.access_token,
+            )
+            .await;
+        assert_eq!(response.status(), 404);
+    }
+    let status = json(app.status(&share.id, &share.request.status_token).await).await;
+    assert_eq!(status["wrong_claims_left"], 5);
+    assert_eq!(
+        app.claim(&share, &share.request.access_token)
+            .await
+            .status(),
+        200
     );
 }

@@ -171,13 +171,23 @@ impl TestApp {
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     }
 
-    /// `POST /api/v1/shares/{id}/claim`.
-    pub async fn claim(&self, id: &ShareId, token: &str) -> reqwest::Response {
-        self.post(
-            &format!("/api/v1/shares/{id}/claim"),
-            &serde_json::json!({ "token": token }),
-        )
-        .await
+    /// `POST /api/v1/shares/{id}/claim` with the share's status token and `access_token`.
+    pub async fn claim(&self, share: &TestShare, access_token: &str) -> reqwest::Response {
+        self.claim_with(&share.id, &share.request.status_token, access_token)
+            .await
+    }
+
+    /// `POST /api/v1/shares/{id}/claim` with any tokens.
+    pub async fn claim_with(
+        &self,
+        id: &ShareId,
+        status_token: &str,
+        access_token: &str,
+    ) -> reqwest::Response {
+        let body =
+            serde_json::json!({ "status_token": status_token, "access_token": access_token });
+        self.post(&format!("/api/v1/shares/{id}/claim"), &body)
+            .await
     }
 
     /// `POST /api/v1/shares/{id}/status`.

@@ -48,7 +48,7 @@ async fn security_headers_are_on_api_static_and_error_responses() {
             "{path}: HSTS is off by default"
         );
     }
-    let response = app.claim(&share.id, &share.request.access_token).await;
+    let response = app.claim(&share, &share.request.access_token).await;
     assert_eq!(response.headers()["referrer-policy"], "no-referrer");
 }
 
@@ -98,7 +98,7 @@ async fn link_previews_by_get_or_head_never_consume_a_view() {
         json(app.status(&share.id, &share.request.status_token).await).await["views_left"],
         1
     );
-    let body = json(app.claim(&share.id, &share.request.access_token).await).await;
+    let body = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(
         share.open(body["envelope"].as_str().unwrap()),
         "preview me not"
@@ -137,14 +137,14 @@ async fn claiming_too_fast_gets_429() {
     app.create(&share).await;
     for _ in 0..3 {
         assert_eq!(
-            app.claim(&share.id, &share.request.access_token)
+            app.claim(&share, &share.request.access_token)
                 .await
                 .status(),
             200
         );
     }
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         429

@@ -10,7 +10,7 @@ async fn a_claimed_share_decrypts_to_the_original_text_and_counts_the_view() {
     let share = TestShare::new("the launch code is 0000", 2);
     app.create(&share).await;
 
-    let body = json(app.claim(&share.id, &share.request.access_token).await).await;
+    let body = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(body["views_left"], 1);
     assert_eq!(
         share.open(body["envelope"].as_str().unwrap()),
@@ -36,7 +36,7 @@ async fn reading_the_status_never_consumes_a_view() {
         assert_eq!(status["wrong_claims_left"], 5);
     }
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         200
@@ -62,10 +62,10 @@ async fn burn_after_reading_allows_exactly_one_claim_and_deletes_the_bytes() {
     let app = spawn_app().await;
     let share = TestShare::new("once", 1);
     app.create(&share).await;
-    let first = json(app.claim(&share.id, &share.request.access_token).await).await;
+    let first = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(first["views_left"], 0);
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         404
@@ -107,7 +107,7 @@ async fn the_management_token_destroys_a_share_and_other_tokens_do_not() {
         204
     );
     assert_eq!(
-        app.claim(&share.id, &share.request.access_token)
+        app.claim(&share, &share.request.access_token)
             .await
             .status(),
         404
@@ -170,9 +170,7 @@ async fn the_sweeper_keeps_shares_that_have_not_expired() {
         1
     );
     assert_eq!(
-        app.claim(&long.id, &long.request.access_token)
-            .await
-            .status(),
+        app.claim(&long, &long.request.access_token).await.status(),
         200
     );
 }
@@ -183,27 +181,24 @@ async fn missing_expired_used_up_destroyed_and_wrong_token_shares_get_one_identi
     let mut bodies = Vec::new();
 
     let missing = TestShare::new("never stored", 1);
-    bodies.push(app.claim(&missing.id, &missing.request.access_token).await);
+    bodies.push(app.claim(&missing, &missing.request.access_token).await);
 
     let expired = TestShare::new("e", 1);
     app.create(&expired).await;
     let used = TestShare::new("u", 1);
     app.create(&used).await;
-    app.claim(&used.id, &used.request.access_token).await;
-    bodies.push(app.claim(&used.id, &used.request.access_token).await);
+    app.claim(&used, &used.request.access_token).await;
+    bodies.push(app.claim(&used, &used.request.access_token).await);
     let destroyed = TestShare::new("d", 1);
     app.create(&destroyed).await;
     app.destroy(&destroyed.id, &manage_token(&destroyed.id))
         .await;
-    bodies.push(
-        app.claim(&destroyed.id, &destroyed.request.access_token)
-            .await,
-    );
+    bodies.push(app.claim(&destroyed, &destroyed.request.access_token).await);
     let live = TestShare::new("l", 1);
     app.create(&live).await;
     bodies.push(app.status(&live.id, &missing.request.status_token).await);
     app.clock.advance(3600);
-    bodies.push(app.claim(&expired.id, &expired.request.access_token).await);
+    bodies.push(app.claim(&expired, &expired.request.access_token).await);
 
     let first = (
         bodies[0].status(),
@@ -244,7 +239,7 @@ async fn a_taken_id_gets_409_and_leaves_the_first_share_intact() {
         .await;
     assert_eq!(response.status(), 409);
     assert_eq!(json(response).await["code"], "id_taken");
-    let body = json(app.claim(&share.id, &share.request.access_token).await).await;
+    let body = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(share.open(body["envelope"].as_str().unwrap()), "first");
 }
 

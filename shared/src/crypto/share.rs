@@ -69,13 +69,13 @@ impl ShareKeys {
         }
     }
 
-    /// Verifies, decrypts and decodes a claimed envelope.
+    /// Verifies, decrypts, unpads and decodes a claimed envelope.
     pub fn open(&self, id: &ShareId, envelope: &Envelope) -> Result<SharePayload, OpenError> {
         if envelope.header.kind != Kind::ShareText {
             return Err(OpenError);
         }
         let plaintext = envelope::open(&self.content_key, id.as_str(), envelope)?;
-        serde_json::from_slice(&plaintext).map_err(|_| OpenError)
+        serde_json::from_slice(unpad(&plaintext)?).map_err(|_| OpenError)
     }
 }
 
@@ -134,14 +134,34 @@ pub fn seal_with_header(
 ) -> SealedShare {
     let keys = ShareKeys::derive(share_key, id, password_key);
     #[allow(clippy::expect_used)]
-    let plaintext =
+    let mut plaintext =
         Zeroizing::new(serde_json::to_vec(payload).expect("a payload always serializes"));
+    pad(&mut plaintext);
     let envelope = envelope::seal(&keys.content_key, id.as_str(), header, &plaintext).to_bytes();
     SealedShare {
         envelope,
         access_token: keys.access_token.clone(),
         status_token: status_token(share_key, id),
     }
+}
+
+/// Plaintexts are padded with zero bytes to a multiple of this (docs/envelope.md, "A share's
+/// payload").
+pub const PADDING_BLOCK: usize = 256;
+
+/// `plaintext = json || 0x00 * n`, up to the next multiple of [`PADDING_BLOCK`].
+fn pad(plaintext: &mut Vec<u8>) {
+    let padded = plaintext.len().div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK;
+    plaintext.resize(padded, 0);
+}
+
+/// Strips the padding; a length that is not a multiple of the block is refused.
+fn unpad(plaintext: &[u8]) -> Result<&[u8], OpenError> {
+    if plaintext.is_empty() || plaintext.len() % PADDING_BLOCK != 0 {
+        return Err(OpenError);
+    }
+    let end = plaintext.iter().rposition(|&byte| byte != 0).map_or(0, |last| last + 1);
+    Ok(&plaintext[..end])
 }
 
 /// `SHA-256(token)`: what the server stores instead of a token.
@@ -156,4 +176,26 @@ fn hkdf(ikm: &[u8], id: &ShareId, info: &[u8]) -> Key32 {
         .expand(info, out.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     Key32::from_bytes(*out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_fills_whole_blocks_and_comes_off_again() {
+        for len in [0, 1, 255, 256, 257, 1000] {
+            let mut plaintext = vec![b'x'; len];
+            pad(&mut plaintext);
+            assert_eq!(plaintext.len(), len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK);
+            assert_eq!(unpad(&plaintext).unwrap(), vec![b'x'; len].as_slice());
+        }
+    }
+
+    #[test]
+    fn unpadding_refuses_partial_blocks() {
+        assert_eq!(unpad(&[]), Err(OpenError));
+        assert_eq!(unpad(&[b'{'; 255]), Err(OpenError));
+        assert_eq!(unpad(&[b'{'; 257]), Err(OpenError));
+    }
 }
