@@ -157,7 +157,7 @@ fn pad(plaintext: &mut Vec<u8>) {
 
 /// Strips the padding; a length that is not a multiple of the block is refused.
 fn unpad(plaintext: &[u8]) -> Result<&[u8], OpenError> {
-    if plaintext.is_empty() || plaintext.len() % PADDING_BLOCK != 0 {
+    if plaintext.is_empty() || !plaintext.len().is_multiple_of(PADDING_BLOCK) {
         return Err(OpenError);
     }
     let end = plaintext.iter().rposition(|&byte| byte != 0).map_or(0, |last| last + 1);
