@@ -267,3 +267,19 @@ async fn the_config_lists_the_expiry_options_under_the_admin_maximum() {
     assert_eq!(response.status(), 422);
     assert_eq!(json(response).await["code"], "invalid_expiry");
 }
+
+#[tokio::test]
+async fn the_background_sweeper_deletes_expired_shares_on_its_own() {
+    let app = crate::helpers::spawn_app_with(|settings| settings.sweep_interval = 1).await;
+    let share = TestShare::new("s", 1);
+    app.create(&share).await;
+    app.clock.advance(3600);
+    // The sweeper ticks every second of real time; give it a bounded while.
+    for _ in 0..50 {
+        if app.share_count().await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the sweeper did not delete the expired share within 5 s");
+}
