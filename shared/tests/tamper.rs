@@ -201,10 +201,16 @@ fn short_secrets_of_different_lengths_seal_to_the_same_size() {
     let id = ShareId::random();
     let key = Key32::random();
     let size = |text: &str| {
-        let payload = SharePayload { text: text.into(), blur: false };
+        let payload = SharePayload {
+            text: text.into(),
+            blur: false,
+        };
         seal_share(&key, &id, &payload, None).envelope.len()
     };
-    assert_eq!(size("123456"), size("a much longer password of forty characters"));
+    assert_eq!(
+        size("123456"),
+        size("a much longer password of forty characters")
+    );
     assert_eq!(size(""), 19 + 256 + 16);
     assert!(size(&"x".repeat(300)) > size("x"));
 }

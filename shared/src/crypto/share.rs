@@ -160,7 +160,10 @@ fn unpad(plaintext: &[u8]) -> Result<&[u8], OpenError> {
     if plaintext.is_empty() || !plaintext.len().is_multiple_of(PADDING_BLOCK) {
         return Err(OpenError);
     }
-    let end = plaintext.iter().rposition(|&byte| byte != 0).map_or(0, |last| last + 1);
+    let end = plaintext
+        .iter()
+        .rposition(|&byte| byte != 0)
+        .map_or(0, |last| last + 1);
     Ok(&plaintext[..end])
 }
 
@@ -187,7 +190,10 @@ mod tests {
         for len in [0, 1, 255, 256, 257, 1000] {
             let mut plaintext = vec![b'x'; len];
             pad(&mut plaintext);
-            assert_eq!(plaintext.len(), len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK);
+            assert_eq!(
+                plaintext.len(),
+                len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK
+            );
             assert_eq!(unpad(&plaintext).unwrap(), vec![b'x'; len].as_slice());
         }
     }

@@ -1,0 +1,51 @@
+// Coffer end-to-end tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
+// Never run `npx playwright install` (it downloads a browser). `bash scripts/test.sh`
+// builds dist/ and the server first. With COFFER_URL set, tests run against that
+// server instead of starting one.
+import { defineConfig } from '@playwright/test';
+
+const external = process.env.COFFER_URL;
+const port = 18080;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 1 : 2,
+  reporter: [['list']],
+  use: {
+    baseURL: external ?? `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    headless: true,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  // The real server on a fresh data dir, rate limits off (tests create many secrets).
+  webServer: external
+    ? undefined
+    : {
+        command:
+          'D="$(mktemp -d -t coffer-e2e.XXXXXX)" && exec ../target/release/coffer-server' +
+          ` --listen 127.0.0.1:${port} --data-dir "$D" --static-dir ../dist` +
+          ' --rate-limit-create 0 --rate-limit-claim 0',
+        url: `http://127.0.0.1:${port}/`,
+        reuseExistingServer: !process.env.CI,
+        timeout: 30_000,
+        stdout: 'ignore', // request logs; set to 'pipe' when debugging
+        stderr: 'pipe',
+      },
+});

@@ -1,0 +1,204 @@
+//! The typed client of the server's JSON API under `/api/v1` (wire types in
+//! `coffer_shared::api`).
+//!
+//! Every call is a same-origin `fetch` with no cache, no credentials and no referrer. Bodies carry
+//! only ids, envelopes and tokens: the share key, the password and the plaintext never reach this
+//! module. A non-2xx answer becomes an [`ApiError`] holding the server's `code` and `message`.
+
+use std::fmt;
+
+use coffer_shared::api::{
+    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ErrorBody, ServerConfig,
+    ShareStatus, TokenRequest, WrongTokenBody,
+};
+use coffer_shared::id::ShareId;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response,
+};
+
+const BASE: &str = "/api/v1";
+
+/// Why an API call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The request never got an answer: offline, server down, or blocked.
+    Network,
+    /// The server answered with a status outside 2xx.
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// The server's stable code, e.g. `not_found`; empty if the body was not JSON.
+        code: String,
+        /// The server's sentence for people.
+        message: String,
+        /// Seconds from the `Retry-After` header (rate limiting).
+        retry_after: Option<u64>,
+        /// Wrong claims left, on a `wrong_token` answer.
+        wrong_claims_left: Option<u32>,
+    },
+    /// A 2xx answer whose body was not what the API promises.
+    BadResponse,
+}
+
+impl ApiError {
+    /// The share is missing, expired, used up, destroyed, or the token is wrong.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Server { status: 404, .. })
+    }
+
+    /// A share with this id is already stored: make a new id and seal again.
+    pub fn is_id_taken(&self) -> bool {
+        matches!(self, ApiError::Server { status: 409, code, .. } if code == "id_taken")
+    }
+
+    /// Wrong claims left when a claim presented the wrong access token.
+    pub fn wrong_claims_left(&self) -> Option<u32> {
+        match self {
+            ApiError::Server {
+                wrong_claims_left, ..
+            } => *wrong_claims_left,
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Network => {
+                f.write_str("Could not reach the server. Check your connection and try again.")
+            }
+            ApiError::BadResponse => {
+                f.write_str("The server sent an answer this page does not understand.")
+            }
+            ApiError::Server { status: 413, .. } => {
+                f.write_str("The secret is too large for this server. Shorten it and try again.")
+            }
+            ApiError::Server {
+                status: 429,
+                retry_after,
+                ..
+            } => match retry_after {
+                Some(seconds) => write!(
+                    f,
+                    "Too many requests. Try again in {}.",
+                    crate::format::duration(*seconds)
+                ),
+                None => f.write_str("Too many requests. Try again in a moment."),
+            },
+            ApiError::Server { status, .. } if *status >= 500 => {
+                f.write_str("The server had a problem. Try again in a moment.")
+            }
+            ApiError::Server { message, .. } if !message.is_empty() => f.write_str(message),
+            ApiError::Server { status, .. } => write!(f, "The server refused (HTTP {status})."),
+        }
+    }
+}
+
+/// `GET /api/v1/config`.
+pub async fn config() -> Result<ServerConfig, ApiError> {
+    let response = send("GET", &format!("{BASE}/config"), None).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/shares`.
+pub async fn create_share(request: &CreateShareRequest) -> Result<CreateShareResponse, ApiError> {
+    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?)).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/shares/{id}/status` with the status or the management token. Never consumes
+/// a view.
+pub async fn share_status(id: &ShareId, token: String) -> Result<ShareStatus, ApiError> {
+    let response = post_token(id, "status", token).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/shares/{id}/claim` with the status and access tokens: consumes one view.
+pub async fn claim_share(id: &ShareId, request: &ClaimRequest) -> Result<ClaimResponse, ApiError> {
+    let url = format!("{BASE}/shares/{id}/claim");
+    let response = send("POST", &url, Some(body(request)?)).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/shares/{id}/destroy` with the management token.
+pub async fn destroy_share(id: &ShareId, token: String) -> Result<(), ApiError> {
+    post_token(id, "destroy", token).await.map(drop)
+}
+
+async fn post_token(id: &ShareId, action: &str, token: String) -> Result<Response, ApiError> {
+    let url = format!("{BASE}/shares/{id}/{action}");
+    send("POST", &url, Some(body(&TokenRequest { token })?)).await
+}
+
+fn body(value: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|_| ApiError::BadResponse)
+}
+
+/// Sends one request; resolves to the response if its status is 2xx.
+async fn send(method: &str, url: &str, body: Option<String>) -> Result<Response, ApiError> {
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    headers
+        .set("accept", "application/json")
+        .map_err(|_| ApiError::Network)?;
+    if let Some(body) = body {
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| ApiError::Network)?;
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(|value| value.dyn_into())
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+async fn text(response: &Response) -> Option<String> {
+    let promise = response.text().ok()?;
+    JsFuture::from(promise).await.ok()?.as_string()
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let text = text(&response).await.ok_or(ApiError::BadResponse)?;
+    serde_json::from_str(&text).map_err(|_| ApiError::BadResponse)
+}
+
+async fn error_from(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse().ok());
+    let text = text(&response).await.unwrap_or_default();
+    let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+    let wrong_claims_left = serde_json::from_str::<WrongTokenBody>(&text)
+        .ok()
+        .map(|body| body.wrong_claims_left);
+    let (code, message) = body.map(|b| (b.code, b.message)).unwrap_or_default();
+    ApiError::Server {
+        status,
+        code,
+        message,
+        retry_after,
+        wrong_claims_left,
+    }
+}

@@ -1,0 +1,90 @@
+//! Text for people: local dates, durations, expiry choices and view counts.
+
+use js_sys::{Date, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+/// A Unix time (seconds) as a local date and time, e.g. "Nov 22, 2026, 10:45 AM".
+pub fn local_date_time(unix_seconds: u64) -> String {
+    let date = Date::new(&JsValue::from_f64(unix_seconds as f64 * 1000.0));
+    let options = Object::new();
+    // Setting a property on a fresh object cannot fail.
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    let locale = web_sys::window()
+        .and_then(|window| window.navigator().language())
+        .unwrap_or_else(|| "en".to_owned());
+    date.to_locale_string(&locale, &options).into()
+}
+
+/// A duration in seconds as a short phrase: "45 seconds", "1 hour", "7 days".
+pub fn duration(seconds: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
+    let (size, unit) = UNITS
+        .into_iter()
+        .find(|(size, _)| seconds >= *size && seconds.is_multiple_of(*size))
+        .unwrap_or((1, "second"));
+    plural(seconds / size, unit)
+}
+
+/// `count` and `noun`, with an "s" unless `count` is 1.
+pub fn plural(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// "once", "twice" or "N times".
+pub fn times(count: u32) -> String {
+    match count {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
+}
+
+/// "Can be viewed N more time(s) · expires <local date/time>".
+pub fn status_line(views_left: u32, expires_at: u64) -> String {
+    format!(
+        "Can be viewed {} more {} · expires {}",
+        views_left,
+        if views_left == 1 { "time" } else { "times" },
+        local_date_time(expires_at)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_options_read_as_people_say_them() {
+        let labels: Vec<String> = [300, 3_600, 86_400, 604_800, 2_592_000]
+            .into_iter()
+            .map(duration)
+            .collect();
+        assert_eq!(
+            labels,
+            ["5 minutes", "1 hour", "1 day", "7 days", "30 days"]
+        );
+        assert_eq!(duration(42), "42 seconds");
+        assert_eq!(duration(90), "90 seconds");
+        assert_eq!(duration(7_200), "2 hours");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(plural(1, "attempt"), "1 attempt");
+        assert_eq!(plural(4, "attempt"), "4 attempts");
+        assert_eq!(plural(0, "attempt"), "0 attempts");
+        assert_eq!(times(1), "once");
+        assert_eq!(times(2), "twice");
+        assert_eq!(times(5), "5 times");
+    }
+}

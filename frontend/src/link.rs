@@ -1,0 +1,31 @@
+//! Share and management links (docs/envelope.md, "Keys for a share"): `/s/<id>#<b64u(K)>` and
+//! `/m/<id>#<b64u(manage_token)>`.
+//!
+//! The key travels only in the fragment, which browsers never send to a server. This module is
+//! the only place that reads `location.hash`.
+
+use coffer_shared::crypto::Key32;
+use coffer_shared::id::ShareId;
+
+/// The page's origin, e.g. `https://coffer.example`.
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// `{origin}/s/{id}#{b64u(K)}`: the link that reveals the secret.
+pub fn share_link(id: &ShareId, share_key: &Key32) -> String {
+    format!("{}/s/{id}#{}", origin(), share_key.to_b64())
+}
+
+/// `{origin}/m/{id}#{b64u(manage_token)}`: the link that destroys the share early.
+pub fn manage_link(id: &ShareId, manage_token: &Key32) -> String {
+    format!("{}/m/{id}#{}", origin(), manage_token.to_b64())
+}
+
+/// The 32-byte key in the current page's fragment, if it is there and well-formed.
+pub fn key_from_fragment() -> Option<Key32> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    Key32::from_b64(hash.strip_prefix('#').unwrap_or(&hash)).ok()
+}

@@ -1,0 +1,257 @@
+//! `/`: write a secret, choose its password, lifetime and view limit, get a link.
+
+use coffer_shared::api::ServerConfig;
+use leptos::prelude::*;
+use zeroize::Zeroize;
+
+use super::created::CreatedView;
+use crate::api;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::kdf_progress::KdfProgress;
+use crate::components::password_field::PasswordField;
+use crate::format;
+use crate::share::{self, Created, NewShare, Phase};
+
+/// Lifetimes offered until the server's configuration arrives (the server's defaults).
+const DEFAULT_EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
+/// The lifetime preselected when the server allows it: one day.
+const PREFERRED_EXPIRY: u64 = 86_400;
+
+/// The limits to use now: the server's, or defaults while they load (the server checks anyway).
+fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig {
+    match config {
+        Some(Ok(config)) => config.clone(),
+        _ => ServerConfig {
+            expiry_options: DEFAULT_EXPIRY_OPTIONS.to_vec(),
+            max_views: 100,
+            max_envelope_bytes: usize::MAX,
+            max_wrong_claims: 5,
+        },
+    }
+}
+
+/// The preselected lifetime among `options`: one day, else the longest below it, else the first.
+fn default_expiry(options: &[u64]) -> u64 {
+    options
+        .iter()
+        .copied()
+        .filter(|&option| option <= PREFERRED_EXPIRY)
+        .max()
+        .or_else(|| options.first().copied())
+        .unwrap_or(PREFERRED_EXPIRY)
+}
+
+/// The create page: the form, then the links once the share exists.
+#[component]
+pub fn CreatePage() -> impl IntoView {
+    let config = LocalResource::new(api::config);
+    let text = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let expiry = RwSignal::new(PREFERRED_EXPIRY);
+    let views = RwSignal::new("1".to_owned());
+    let blur = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let phase = RwSignal::new(None::<Phase>);
+    let created = RwSignal::new(None::<Created>);
+    let limits = Memo::new(move |_| config.with(|config| limits(config.as_ref())));
+
+    // Keep the selected lifetime among the options the server allows.
+    Effect::new(move |_| {
+        let options = limits.with(|limits| limits.expiry_options.clone());
+        if !options.contains(&expiry.get_untracked()) {
+            expiry.set(default_expiry(&options));
+        }
+    });
+
+    let submit = Action::new_local(move |input: &NewShare| {
+        let input = NewShare {
+            text: input.text.clone(),
+            password: input.password.clone(),
+            ..*input
+        };
+        async move {
+            let max_bytes = limits.get_untracked().max_envelope_bytes;
+            let result = share::create(&input, max_bytes, |now| phase.set(Some(now))).await;
+            phase.set(None);
+            match result {
+                Ok(share) => {
+                    text.update(|t| t.zeroize());
+                    password.update(|p| p.zeroize());
+                    created.set(Some(share));
+                }
+                Err(failure) => error.set(Some(failure.to_string())),
+            }
+        }
+    });
+    let busy = Signal::derive(move || submit.pending().get());
+    let config_error = Signal::derive(move || {
+        config.with(|config| match config {
+            Some(Err(failure)) => Some(format!("Could not load this server's limits. {failure}")),
+            _ => None,
+        })
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let limits = limits.get_untracked();
+        let max_views = views.with_untracked(|v| v.trim().parse::<u32>().ok());
+        let max_views = match max_views {
+            Some(n) if (1..=limits.max_views).contains(&n) => n,
+            _ => {
+                error.set(Some(format!(
+                    "Views must be a whole number from 1 to {}.",
+                    limits.max_views
+                )));
+                return;
+            }
+        };
+        if text.with_untracked(|t| t.trim().is_empty()) {
+            error.set(Some("Write the secret to share first.".to_owned()));
+            return;
+        }
+        submit.dispatch_local(NewShare {
+            text: text.get_untracked(),
+            password: password.get_untracked(),
+            blur: blur.get_untracked(),
+            expires_in: expiry.get_untracked(),
+            max_views,
+        });
+    };
+
+    on_cleanup(move || {
+        text.try_update(|t| t.zeroize());
+        password.try_update(|p| p.zeroize());
+        created.try_set(None);
+    });
+
+    let form = move || {
+        view! {
+            <form class="card create" on:submit=on_submit novalidate>
+                <h1>"Share a secret"</h1>
+                <p class="muted">
+                    "Your secret is encrypted in this browser. The server stores only ciphertext \
+                     and never sees the key, which travels in the link after the #."
+                </p>
+                <div class="field">
+                    <label for="secret">"Secret"</label>
+                    <textarea
+                        id="secret"
+                        data-testid="secret-input"
+                        placeholder="Password, API key, private note…"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        prop:disabled=busy
+                    ></textarea>
+                </div>
+                <PasswordField
+                    value=password
+                    label="Password (optional)"
+                    testid="password-input"
+                    autocomplete="new-password"
+                    disabled=busy
+                />
+                <div class="row">
+                    <div class="field">
+                        <label for="expiry">"Expires after"</label>
+                        <select
+                            id="expiry"
+                            data-testid="expiry-select"
+                            prop:disabled=busy
+                            on:change=move |ev| {
+                                if let Ok(seconds) = event_target_value(&ev).parse() {
+                                    expiry.set(seconds);
+                                }
+                            }
+                        >
+                            {move || {
+                                limits
+                                    .get()
+                                    .expiry_options
+                                    .into_iter()
+                                    .map(|seconds| {
+                                        view! {
+                                            <option
+                                                value=seconds.to_string()
+                                                selected=move || expiry.get() == seconds
+                                            >
+                                                {format::duration(seconds)}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="views">"Views"</label>
+                        <input
+                            id="views"
+                            type="number"
+                            inputmode="numeric"
+                            min="1"
+                            max=move || limits.get().max_views.to_string()
+                            data-testid="views-input"
+                            prop:value=move || views.get()
+                            on:input=move |ev| views.set(event_target_value(&ev))
+                            prop:disabled=busy
+                        />
+                    </div>
+                </div>
+                <p class="muted hint">
+                    {move || {
+                        if views.get().trim() == "1" {
+                            "1 view: burn after reading, deleted once viewed.".to_owned()
+                        } else {
+                            "Deleted after the last view or when it expires, whichever comes first."
+                                .to_owned()
+                        }
+                    }}
+                </p>
+                <label class="inline">
+                    <input
+                        type="checkbox"
+                        data-testid="blur-checkbox"
+                        prop:checked=move || blur.get()
+                        on:change=move |ev| blur.set(event_target_checked(&ev))
+                        prop:disabled=busy
+                    />
+                    "Blur the secret until the reader clicks it"
+                </label>
+                <ErrorBanner message=config_error testid="config-error" />
+                <ErrorBanner message=error testid="create-error" />
+                <Show when=move || phase.get() == Some(Phase::Strengthening)>
+                    <KdfProgress />
+                </Show>
+                <div class="actions">
+                    <button type="submit" data-testid="create-button" prop:disabled=busy>
+                        {move || if busy.get() { "Encrypting…" } else { "Create secret link" }}
+                    </button>
+                </div>
+            </form>
+        }
+    };
+
+    move || {
+        if created.with(Option::is_some) {
+            view! { <CreatedView created=created /> }.into_any()
+        } else {
+            form().into_any()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preselects_one_day_or_the_longest_shorter_option() {
+        assert_eq!(default_expiry(&DEFAULT_EXPIRY_OPTIONS), 86_400);
+        assert_eq!(default_expiry(&[300, 3_600]), 3_600);
+        assert_eq!(default_expiry(&[604_800, 2_592_000]), 604_800);
+        assert_eq!(default_expiry(&[]), PREFERRED_EXPIRY);
+    }
+}

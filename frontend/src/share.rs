@@ -1,0 +1,306 @@
+//! The share operations the pages run, gluing `coffer_shared::crypto` to the [`api`] client:
+//! seal and send a new share, read a share's status, claim and open it, destroy it.
+//!
+//! What leaves the browser is only what docs/envelope.md allows: the id, the envelope and the
+//! tokens. `K`, the password, the password key and the plaintext stay here.
+
+use std::fmt;
+
+use coffer_shared::api::{ClaimRequest, CreateShareRequest};
+use coffer_shared::b64;
+use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
+use coffer_shared::crypto::kdf::KdfParams;
+use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header, status_token};
+use coffer_shared::crypto::{Key32, random_array};
+use coffer_shared::id::ShareId;
+use zeroize::Zeroize;
+
+use crate::api::{self, ApiError};
+use crate::{kdf, link};
+
+/// What a long operation is doing now, for the page to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Argon2id is strengthening the password.
+    Strengthening,
+    /// Talking to the server (and encrypting or decrypting, which is quick).
+    Working,
+}
+
+/// The create form's values. The text and password are wiped when this is dropped.
+pub struct NewShare {
+    /// The secret.
+    pub text: String,
+    /// The password; empty for none.
+    pub password: String,
+    /// Blur the secret until the reader clicks it.
+    pub blur: bool,
+    /// Lifetime in seconds, one of the server's options.
+    pub expires_in: u64,
+    /// View limit.
+    pub max_views: u32,
+}
+
+impl Drop for NewShare {
+    fn drop(&mut self) {
+        self.text.zeroize();
+        self.password.zeroize();
+    }
+}
+
+/// A created share, as the creator sees it. The links hold keys and are wiped on drop.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Created {
+    /// `/s/<id>#<K>`.
+    pub link: String,
+    /// `/m/<id>#<manage_token>`.
+    pub manage_link: String,
+    /// Unix seconds.
+    pub expires_at: u64,
+    /// The view limit the server recorded.
+    pub max_views: u32,
+    /// The share needs a password as well as the link.
+    pub has_password: bool,
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        self.link.zeroize();
+        self.manage_link.zeroize();
+    }
+}
+
+/// Why creating failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateError {
+    /// The sealed envelope is larger than the server accepts.
+    TooLarge {
+        /// Envelope bytes.
+        size: usize,
+        /// The server's limit.
+        limit: usize,
+    },
+    /// The server refused or could not be reached.
+    Api(ApiError),
+}
+
+impl fmt::Display for CreateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CreateError::TooLarge { size, limit } => write!(
+                f,
+                "The secret is too large: {} KiB once encrypted, this server accepts up to {} KiB.",
+                size.div_ceil(1024),
+                limit / 1024
+            ),
+            CreateError::Api(error) => error.fmt(f),
+        }
+    }
+}
+
+/// How many fresh ids to try when the server says an id is taken (128-bit random ids: never).
+const ID_ATTEMPTS: usize = 3;
+
+/// Seals `input` in the browser and stores the envelope and tokens on the server.
+pub async fn create(
+    input: &NewShare,
+    max_envelope_bytes: usize,
+    phase: impl Fn(Phase),
+) -> Result<Created, CreateError> {
+    let share_key = Key32::random();
+    let manage_token = Key32::random();
+    let password = if input.password.is_empty() {
+        None
+    } else {
+        let params = PasswordParams {
+            kdf: KdfParams::DEFAULT,
+            salt: random_array(),
+        };
+        phase(Phase::Strengthening);
+        Some((params, kdf::password_key(&input.password, &params).await))
+    };
+    phase(Phase::Working);
+    let payload = SharePayload {
+        text: input.text.clone(),
+        blur: input.blur,
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        // The id is bound into the envelope, so a new id means sealing again.
+        let id = ShareId::random();
+        let header = Header::new(
+            Kind::ShareText,
+            password.as_ref().map(|(params, _)| *params),
+        );
+        let password_key = password.as_ref().map(|(_, key)| key);
+        let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
+        if sealed.envelope.len() > max_envelope_bytes {
+            return Err(CreateError::TooLarge {
+                size: sealed.envelope.len(),
+                limit: max_envelope_bytes,
+            });
+        }
+        let request = CreateShareRequest {
+            id: id.clone(),
+            envelope: b64::encode(&sealed.envelope),
+            access_token: sealed.access_token.to_b64(),
+            status_token: sealed.status_token.to_b64(),
+            manage_token: manage_token.to_b64(),
+            expires_in: input.expires_in,
+            max_views: input.max_views,
+        };
+        match api::create_share(&request).await {
+            Ok(response) => {
+                return Ok(Created {
+                    link: link::share_link(&id, &share_key),
+                    manage_link: link::manage_link(&id, &manage_token),
+                    expires_at: response.expires_at,
+                    max_views: response.max_views,
+                    has_password: password.is_some(),
+                });
+            }
+            Err(error) if error.is_id_taken() && attempt < ID_ATTEMPTS => continue,
+            Err(error) => return Err(CreateError::Api(error)),
+        }
+    }
+}
+
+/// A share's public status, with its header checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Views left.
+    pub views_left: u32,
+    /// Unix seconds.
+    pub expires_at: u64,
+    /// Wrong claims left before the server destroys the share.
+    pub wrong_claims_left: u32,
+    /// The header, or `None` if this browser refuses it (e.g. Argon2id below the floor).
+    pub header: Option<Header>,
+}
+
+/// Reads a share's status with its status token (derived from `K`) or its management token.
+pub async fn status(id: &ShareId, token: &Key32) -> Result<Status, ApiError> {
+    let status = api::share_status(id, token.to_b64()).await?;
+    let header = b64::decode(&status.header)
+        .ok()
+        .and_then(|bytes| Header::parse(&bytes).ok())
+        .map(|(header, _)| header);
+    Ok(Status {
+        views_left: status.views_left,
+        expires_at: status.expires_at,
+        wrong_claims_left: status.wrong_claims_left,
+        header,
+    })
+}
+
+/// The status token for the share key in a link.
+pub fn status_token_for(id: &ShareId, share_key: &Key32) -> Key32 {
+    status_token(share_key, id)
+}
+
+/// A secret that was claimed and opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revealed {
+    /// The decrypted payload; zeroized on drop.
+    pub payload: SharePayload,
+    /// Views left after this one.
+    pub views_left: u32,
+}
+
+/// Why revealing failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimError {
+    /// The share is missing, expired or used up.
+    Gone,
+    /// The server refused the access token: a wrong password (or a damaged link).
+    WrongToken {
+        /// Attempts left; 0 means the server just destroyed the share.
+        left: u32,
+        /// Whether the share has a password.
+        has_password: bool,
+    },
+    /// The envelope did not open.
+    Undecryptable,
+    /// Any other failure.
+    Api(ApiError),
+}
+
+impl fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClaimError::Gone => {
+                f.write_str("This secret does not exist, has expired, or was already viewed.")
+            }
+            ClaimError::WrongToken { left: 0, .. } => f.write_str(
+                "Wrong password, and that was the last attempt: the secret has been destroyed.",
+            ),
+            ClaimError::WrongToken {
+                left,
+                has_password: true,
+            } => write!(
+                f,
+                "Wrong password. {} left before the secret is destroyed.",
+                crate::format::plural(u64::from(*left), "attempt")
+            ),
+            ClaimError::WrongToken { left, .. } => write!(
+                f,
+                "The server refused this link's key. {} left before the secret is destroyed.",
+                crate::format::plural(u64::from(*left), "attempt")
+            ),
+            ClaimError::Undecryptable => f.write_str(
+                "The secret could not be decrypted. The link may be damaged or the share was altered.",
+            ),
+            ClaimError::Api(error) => error.fmt(f),
+        }
+    }
+}
+
+/// Derives the keys, claims one view and opens the envelope. The only call that consumes a view.
+pub async fn claim(
+    id: &ShareId,
+    share_key: &Key32,
+    password: Option<(&str, &PasswordParams)>,
+    phase: impl Fn(Phase),
+) -> Result<Revealed, ClaimError> {
+    let password_key = match password {
+        Some((password, params)) => {
+            phase(Phase::Strengthening);
+            Some(kdf::password_key(password, params).await)
+        }
+        None => None,
+    };
+    phase(Phase::Working);
+    let keys = ShareKeys::derive(share_key, id, password_key.as_ref());
+    let request = ClaimRequest {
+        status_token: status_token(share_key, id).to_b64(),
+        access_token: keys.access_token.to_b64(),
+    };
+    let response =
+        api::claim_share(id, &request)
+            .await
+            .map_err(|error| match error.wrong_claims_left() {
+                _ if error.is_not_found() => ClaimError::Gone,
+                Some(left) => ClaimError::WrongToken {
+                    left,
+                    has_password: password.is_some(),
+                },
+                None => ClaimError::Api(error),
+            })?;
+    let envelope = b64::decode(&response.envelope)
+        .ok()
+        .and_then(|bytes| Envelope::parse(&bytes).ok())
+        .ok_or(ClaimError::Undecryptable)?;
+    let payload = keys
+        .open(id, &envelope)
+        .map_err(|_| ClaimError::Undecryptable)?;
+    Ok(Revealed {
+        payload,
+        views_left: response.views_left,
+    })
+}
+
+/// Destroys a share with its management token.
+pub async fn destroy(id: &ShareId, manage_token: &Key32) -> Result<(), ApiError> {
+    api::destroy_share(id, manage_token.to_b64()).await
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Coffer: install whatever build/test tool is missing (idempotent, safe to rerun).
+#   bash scripts/setup.sh
+# Installs: the wasm32 target (+ rustfmt, clippy), trunk 0.21.14, wasm-bindgen-cli at
+# the version in Cargo.lock, binaryen 132 (wasm-opt) into .tools/, Debian's chromium +
+# chromedriver, e2e/'s npm packages, and every crate (cargo fetch).
+# Then `source scripts/env.sh` puts the tools on PATH (the other scripts do this).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$COFFER_ROOT"
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+[[ -n "$WBG_VERSION" ]] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+
+say() { echo "setup: $*"; }
+
+installed="$(rustup component list --installed) $(rustup target list --installed)"
+for component in rustfmt clippy; do
+    if [[ "$installed" != *"$component-"* ]]; then
+        say "rustup component add $component"
+        rustup component add "$component"
+    fi
+done
+
+if [[ "$installed" != *wasm32-unknown-unknown* ]]; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
+    say "cargo install trunk $TRUNK_VERSION (takes ~6 min)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG_VERSION" ]] \
+    || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    # No --locked: one of its locked dependency versions is not on the registry.
+    say "cargo install wasm-bindgen-cli $WBG_VERSION (takes ~2 min)"
+    cargo install --force wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if [[ "$(wasm-opt --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; then
+    # Never Debian's binaryen (108): its output fails to load in the browser.
+    say "npm install binaryen@$BINARYEN_VERSION into .tools/"
+    mkdir -p .tools
+    npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    sudo=""
+    [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+    say "apt-get install chromium chromium-driver"
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+if [[ ! -f e2e/node_modules/.package-lock.json || e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]]; then
+    say "npm ci in e2e/"
+    (cd e2e && npm ci --no-audit --no-fund)
+fi
+
+# Crate sources for every target: `trunk build --offline` also runs cargo offline.
+say "cargo fetch"
+cargo fetch
+
+say "ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -n 1)," \
+    "$(/usr/bin/chromium --version 2>/dev/null), node $(node --version)"

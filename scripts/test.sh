@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Coffer: the whole test suite, as CI runs it (`bash .ci/run`).
+#   bash scripts/test.sh
+# Lint, native tests, in-browser WASM tests of coffer-shared (Chromium via
+# chromedriver), release builds, then Playwright end-to-end tests against the
+# real server. Stops at the first failure with a non-zero exit status.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+SECONDS=0
+section() { echo; echo "==== $* [${SECONDS}s]"; }
+
+section "setup"
+bash scripts/setup.sh
+source scripts/env.sh
+
+section "cargo fmt --check"
+cargo fmt --all --check
+
+section "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+# The browser crates again for their real target (cfg(target_arch = "wasm32") code).
+cargo clippy -p coffer-shared -p coffer-frontend --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+section "cargo test (native)"
+cargo test --workspace
+
+section "cargo test -p coffer-shared (wasm32, headless Chromium)"
+# wasm-bindgen-test-runner drives Chromium through chromedriver; scripts/webdriver.json
+# passes the Chromium binary and flags (headless, root-safe, no network chatter).
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver \
+WASM_BINDGEN_TEST_WEBDRIVER_JSON="$COFFER_ROOT/scripts/webdriver.json" \
+WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" \
+WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
+    cargo test -p coffer-shared --target wasm32-unknown-unknown
+
+section "trunk build (web app -> dist/)"
+trunk build --release --offline
+
+section "cargo build --release (server)"
+cargo build --release -p coffer-backend
+
+section "playwright (e2e/)"
+(cd e2e && npx playwright test)
+
+section "all tests passed"
