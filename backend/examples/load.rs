@@ -24,17 +24,9 @@ use coffer_shared::id::ShareId;
 fn share(max_views: u32) -> (CreateShareRequest, String) {
     let id = ShareId::random();
     let key = Key32::random();
-    let payload = SharePayload {
-        text: "a typical secret: an API key of about forty characters".into(),
-        blur: false,
-    };
-    let sealed = seal_with_header(
-        &key,
-        &id,
-        &payload,
-        Header::new(Kind::ShareText, None),
-        None,
-    );
+    let payload =
+        SharePayload { text: "a typical secret: an API key of about forty characters".into(), blur: false };
+    let sealed = seal_with_header(&key, &id, &payload, Header::new(Kind::ShareText, None), None);
     let access = sealed.access_token.to_b64();
     let request = CreateShareRequest {
         id,
@@ -81,11 +73,7 @@ where
                     counter.fetch_add(1, Ordering::Relaxed);
                     round += 1;
                 }
-                phase
-                    .latencies
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(latencies);
+                phase.latencies.lock().unwrap_or_else(|e| e.into_inner()).extend(latencies);
             })
         })
         .collect();
@@ -93,15 +81,10 @@ where
         let _ = worker.await;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let mut latencies =
-        std::mem::take(&mut *phase.latencies.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut latencies = std::mem::take(&mut *phase.latencies.lock().unwrap_or_else(|e| e.into_inner()));
     latencies.sort();
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * p) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
+    let percentile =
+        |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
     let done = phase.done.load(Ordering::Relaxed);
     println!(
         "{name}: {done} ok, {} failed in {elapsed:.1} s = {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms, {concurrency} concurrent)",
@@ -115,30 +98,15 @@ where
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let base = args
-        .get(1)
-        .cloned()
-        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let host = base
-        .trim_start_matches("http://")
-        .split([':', '/'])
-        .next()
-        .unwrap_or_default();
-    assert!(
-        host == "127.0.0.1" || host == "localhost" || host == "[::1]",
-        "load tests only target loopback"
-    );
+    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let host = base.trim_start_matches("http://").split([':', '/']).next().unwrap_or_default();
+    assert!(host == "127.0.0.1" || host == "localhost" || host == "[::1]", "load tests only target loopback");
     let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
     let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
     let client = reqwest::Client::new();
 
-    let pool: Arc<Vec<(CreateShareRequest, String)>> =
-        Arc::new((0..20_000).map(|_| share(100)).collect());
-    let (url, c, p) = (
-        format!("{base}/api/v1/shares"),
-        client.clone(),
-        Arc::clone(&pool),
-    );
+    let pool: Arc<Vec<(CreateShareRequest, String)>> = Arc::new((0..20_000).map(|_| share(100)).collect());
+    let (url, c, p) = (format!("{base}/api/v1/shares"), client.clone(), Arc::clone(&pool));
     let next = Arc::new(AtomicUsize::new(0));
     let n = Arc::clone(&next);
     run_phase("create", seconds, concurrency, move |_| {
@@ -147,11 +115,7 @@ async fn main() {
             let Some((request, _)) = p.get(n.fetch_add(1, Ordering::Relaxed)) else {
                 return false;
             };
-            c.post(&url)
-                .json(request)
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 201)
+            c.post(&url).json(request).send().await.is_ok_and(|r| r.status() == 201)
         }
     })
     .await;

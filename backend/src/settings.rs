@@ -14,11 +14,7 @@ pub const MAX_VIEWS: u32 = 100;
 
 /// How the server is configured.
 #[derive(Debug, Clone, Parser)]
-#[command(
-    name = "coffer-server",
-    version,
-    about = "Coffer: a zero-knowledge secret-sharing server"
-)]
+#[command(name = "coffer-server", version, about = "Coffer: a zero-knowledge secret-sharing server")]
 pub struct Settings {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "COFFER_LISTEN", default_value = "127.0.0.1:8080")]
@@ -70,10 +66,7 @@ impl Settings {
 
     /// The expiry options this server allows.
     pub fn expiry_options(&self) -> Vec<u64> {
-        EXPIRY_OPTIONS
-            .into_iter()
-            .filter(|&seconds| seconds <= self.max_expiry)
-            .collect()
+        EXPIRY_OPTIONS.into_iter().filter(|&seconds| seconds <= self.max_expiry).collect()
     }
 
     /// The largest request body: a base64url envelope plus the JSON around it.

@@ -29,10 +29,7 @@ impl Application {
     }
 
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
-    pub async fn build_with_clock(
-        settings: Settings,
-        clock: Arc<dyn Clock>,
-    ) -> std::io::Result<Self> {
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
@@ -40,18 +37,12 @@ impl Application {
         let listener = TcpListener::bind(settings.listen).await?;
         let state = AppState::new(store, clock, settings);
         let router = router(state.clone());
-        Ok(Self {
-            listener,
-            router,
-            state,
-        })
+        Ok(Self { listener, router, state })
     }
 
     /// The address the server listens on (with the real port when 0 was asked for).
     pub fn address(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or(self.state.settings.listen)
+        self.listener.local_addr().unwrap_or(self.state.settings.listen)
     }
 
     /// The port the server listens on.
@@ -67,12 +58,8 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tokio::spawn(crate::sweeper::run(self.state.clone()));
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!(event = "server_stopped");
         Ok(())
     }

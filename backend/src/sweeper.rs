@@ -8,8 +8,7 @@ use crate::state::AppState;
 
 /// Runs forever; spawn it.
 pub async fn run(state: AppState) {
-    let mut ticker =
-        tokio::time::interval(Duration::from_secs(state.settings.sweep_interval.max(1)));
+    let mut ticker = tokio::time::interval(Duration::from_secs(state.settings.sweep_interval.max(1)));
     loop {
         ticker.tick().await;
         match state.store.sweep_expired(state.clock.now()).await {

@@ -16,9 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response,
-};
+use web_sys::{Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response};
 
 const BASE: &str = "/api/v1";
 
@@ -58,9 +56,7 @@ impl ApiError {
     /// Wrong claims left when a claim presented the wrong access token.
     pub fn wrong_claims_left(&self) -> Option<u32> {
         match self {
-            ApiError::Server {
-                wrong_claims_left, ..
-            } => *wrong_claims_left,
+            ApiError::Server { wrong_claims_left, .. } => *wrong_claims_left,
             _ => None,
         }
     }
@@ -72,22 +68,14 @@ impl fmt::Display for ApiError {
             ApiError::Network => {
                 f.write_str("Could not reach the server. Check your connection and try again.")
             }
-            ApiError::BadResponse => {
-                f.write_str("The server sent an answer this page does not understand.")
-            }
+            ApiError::BadResponse => f.write_str("The server sent an answer this page does not understand."),
             ApiError::Server { status: 413, .. } => {
                 f.write_str("The secret is too large for this server. Shorten it and try again.")
             }
-            ApiError::Server {
-                status: 429,
-                retry_after,
-                ..
-            } => match retry_after {
-                Some(seconds) => write!(
-                    f,
-                    "Too many requests. Try again in {}.",
-                    crate::format::duration(*seconds)
-                ),
+            ApiError::Server { status: 429, retry_after, .. } => match retry_after {
+                Some(seconds) => {
+                    write!(f, "Too many requests. Try again in {}.", crate::format::duration(*seconds))
+                }
                 None => f.write_str("Too many requests. Try again in a moment."),
             },
             ApiError::Server { status, .. } if *status >= 500 => {
@@ -147,13 +135,9 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Result<Response,
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::SameOrigin);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
-    headers
-        .set("accept", "application/json")
-        .map_err(|_| ApiError::Network)?;
+    headers.set("accept", "application/json").map_err(|_| ApiError::Network)?;
     if let Some(body) = body {
-        headers
-            .set("content-type", "application/json")
-            .map_err(|_| ApiError::Network)?;
+        headers.set("content-type", "application/json").map_err(|_| ApiError::Network)?;
         init.set_body(&JsValue::from_str(&body));
     }
     init.set_headers(&headers);
@@ -163,11 +147,7 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Result<Response,
         .await
         .and_then(|value| value.dyn_into())
         .map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(error_from(response).await)
-    }
+    if response.ok() { Ok(response) } else { Err(error_from(response).await) }
 }
 
 async fn text(response: &Response) -> Option<String> {
@@ -182,23 +162,12 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 
 async fn error_from(response: Response) -> ApiError {
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|value| value.trim().parse().ok());
+    let retry_after =
+        response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
     let text = text(&response).await.unwrap_or_default();
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
-    let wrong_claims_left = serde_json::from_str::<WrongTokenBody>(&text)
-        .ok()
-        .map(|body| body.wrong_claims_left);
+    let wrong_claims_left =
+        serde_json::from_str::<WrongTokenBody>(&text).ok().map(|body| body.wrong_claims_left);
     let (code, message) = body.map(|b| (b.code, b.message)).unwrap_or_default();
-    ApiError::Server {
-        status,
-        code,
-        message,
-        retry_after,
-        wrong_claims_left,
-    }
+    ApiError::Server { status, code, message, retry_after, wrong_claims_left }
 }

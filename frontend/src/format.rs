@@ -10,20 +10,14 @@ pub fn local_date_time(unix_seconds: u64) -> String {
     // Setting a property on a fresh object cannot fail.
     let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    let locale = web_sys::window()
-        .and_then(|window| window.navigator().language())
-        .unwrap_or_else(|| "en".to_owned());
+    let locale =
+        web_sys::window().and_then(|window| window.navigator().language()).unwrap_or_else(|| "en".to_owned());
     date.to_locale_string(&locale, &options).into()
 }
 
 /// A duration in seconds as a short phrase: "45 seconds", "1 hour", "7 days".
 pub fn duration(seconds: u64) -> String {
-    const UNITS: [(u64, &str); 4] = [
-        (86_400, "day"),
-        (3_600, "hour"),
-        (60, "minute"),
-        (1, "second"),
-    ];
+    const UNITS: [(u64, &str); 4] = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];
     let (size, unit) = UNITS
         .into_iter()
         .find(|(size, _)| seconds >= *size && seconds.is_multiple_of(*size))
@@ -33,11 +27,7 @@ pub fn duration(seconds: u64) -> String {
 
 /// `count` and `noun`, with an "s" unless `count` is 1.
 pub fn plural(count: u64, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 /// "once", "twice" or "N times".
@@ -65,14 +55,9 @@ mod tests {
 
     #[test]
     fn expiry_options_read_as_people_say_them() {
-        let labels: Vec<String> = [300, 3_600, 86_400, 604_800, 2_592_000]
-            .into_iter()
-            .map(duration)
-            .collect();
-        assert_eq!(
-            labels,
-            ["5 minutes", "1 hour", "1 day", "7 days", "30 days"]
-        );
+        let labels: Vec<String> =
+            [300, 3_600, 86_400, 604_800, 2_592_000].into_iter().map(duration).collect();
+        assert_eq!(labels, ["5 minutes", "1 hour", "1 day", "7 days", "30 days"]);
         assert_eq!(duration(42), "42 seconds");
         assert_eq!(duration(90), "90 seconds");
         assert_eq!(duration(7_200), "2 hours");

@@ -38,9 +38,7 @@ async fn in_worker(password: &str, params: &PasswordParams) -> Option<Key32> {
 }
 
 async fn talk_to(worker: &Worker, password: &str, params: &PasswordParams) -> Option<Key32> {
-    let ready = JsFuture::from(next_message(worker, Some(READY_TIMEOUT_MS)))
-        .await
-        .ok()?;
+    let ready = JsFuture::from(next_message(worker, Some(READY_TIMEOUT_MS))).await.ok()?;
     if ready.as_string().as_deref() != Some("ready") {
         return None;
     }

@@ -9,9 +9,7 @@ use coffer_shared::id::ShareId;
 
 /// The page's origin, e.g. `https://coffer.example`.
 fn origin() -> String {
-    web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
 }
 
 /// `{origin}/s/{id}#{b64u(K)}`: the link that reveals the secret.

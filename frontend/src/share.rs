@@ -112,34 +112,22 @@ pub async fn create(
     let password = if input.password.is_empty() {
         None
     } else {
-        let params = PasswordParams {
-            kdf: KdfParams::DEFAULT,
-            salt: random_array(),
-        };
+        let params = PasswordParams { kdf: KdfParams::DEFAULT, salt: random_array() };
         phase(Phase::Strengthening);
         Some((params, kdf::password_key(&input.password, &params).await))
     };
     phase(Phase::Working);
-    let payload = SharePayload {
-        text: input.text.clone(),
-        blur: input.blur,
-    };
+    let payload = SharePayload { text: input.text.clone(), blur: input.blur };
     let mut attempt = 0;
     loop {
         attempt += 1;
         // The id is bound into the envelope, so a new id means sealing again.
         let id = ShareId::random();
-        let header = Header::new(
-            Kind::ShareText,
-            password.as_ref().map(|(params, _)| *params),
-        );
+        let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
         let password_key = password.as_ref().map(|(_, key)| key);
         let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
         if sealed.envelope.len() > max_envelope_bytes {
-            return Err(CreateError::TooLarge {
-                size: sealed.envelope.len(),
-                limit: max_envelope_bytes,
-            });
+            return Err(CreateError::TooLarge { size: sealed.envelope.len(), limit: max_envelope_bytes });
         }
         let request = CreateShareRequest {
             id: id.clone(),
@@ -232,13 +220,10 @@ impl fmt::Display for ClaimError {
             ClaimError::Gone => {
                 f.write_str("This secret does not exist, has expired, or was already viewed.")
             }
-            ClaimError::WrongToken { left: 0, .. } => f.write_str(
-                "Wrong password, and that was the last attempt: the secret has been destroyed.",
-            ),
-            ClaimError::WrongToken {
-                left,
-                has_password: true,
-            } => write!(
+            ClaimError::WrongToken { left: 0, .. } => {
+                f.write_str("Wrong password, and that was the last attempt: the secret has been destroyed.")
+            }
+            ClaimError::WrongToken { left, has_password: true } => write!(
                 f,
                 "Wrong password. {} left before the secret is destroyed.",
                 crate::format::plural(u64::from(*left), "attempt")
@@ -276,28 +261,17 @@ pub async fn claim(
         status_token: status_token(share_key, id).to_b64(),
         access_token: keys.access_token.to_b64(),
     };
-    let response =
-        api::claim_share(id, &request)
-            .await
-            .map_err(|error| match error.wrong_claims_left() {
-                _ if error.is_not_found() => ClaimError::Gone,
-                Some(left) => ClaimError::WrongToken {
-                    left,
-                    has_password: password.is_some(),
-                },
-                None => ClaimError::Api(error),
-            })?;
+    let response = api::claim_share(id, &request).await.map_err(|error| match error.wrong_claims_left() {
+        _ if error.is_not_found() => ClaimError::Gone,
+        Some(left) => ClaimError::WrongToken { left, has_password: password.is_some() },
+        None => ClaimError::Api(error),
+    })?;
     let envelope = b64::decode(&response.envelope)
         .ok()
         .and_then(|bytes| Envelope::parse(&bytes).ok())
         .ok_or(ClaimError::Undecryptable)?;
-    let payload = keys
-        .open(id, &envelope)
-        .map_err(|_| ClaimError::Undecryptable)?;
-    Ok(Revealed {
-        payload,
-        views_left: response.views_left,
-    })
+    let payload = keys.open(id, &envelope).map_err(|_| ClaimError::Undecryptable)?;
+    Ok(Revealed { payload, views_left: response.views_left })
 }
 
 /// Destroys a share with its management token.

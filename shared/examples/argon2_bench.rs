@@ -16,11 +16,7 @@ fn main() {
     let mut times = Vec::new();
     for round in 0..7 {
         let started = Instant::now();
-        let key = password_key(
-            "correct horse battery staple",
-            &[round; 16],
-            KdfParams::DEFAULT,
-        );
+        let key = password_key("correct horse battery staple", &[round; 16], KdfParams::DEFAULT);
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(key);
     }

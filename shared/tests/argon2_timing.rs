@@ -18,11 +18,7 @@ fn argon2id_default_parameters_in_the_browser() {
     let mut times = Vec::new();
     for round in 0..5u8 {
         let started = now_ms();
-        let key = password_key(
-            "correct horse battery staple",
-            &[round; 16],
-            KdfParams::DEFAULT,
-        );
+        let key = password_key("correct horse battery staple", &[round; 16], KdfParams::DEFAULT);
         times.push(now_ms() - started);
         std::hint::black_box(key);
     }

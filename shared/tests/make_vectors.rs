@@ -38,14 +38,7 @@ fn fixed_inputs() -> Vec<Vector> {
     vec![
         input("no password", 1, None, None, "hunter2", false),
         input("empty text, blurred", 2, None, None, "", true),
-        input(
-            "unicode text",
-            3,
-            None,
-            None,
-            "pässwörd ✓ 🔑\nline two",
-            false,
-        ),
+        input("unicode text", 3, None, None, "pässwörd ✓ 🔑\nline two", false),
         input(
             "password at the floor",
             4,
@@ -54,14 +47,7 @@ fn fixed_inputs() -> Vec<Vector> {
             "with a password",
             false,
         ),
-        input(
-            "password at the defaults",
-            5,
-            Some("ünïcödé pass"),
-            Some((65536, 3, 4)),
-            "defaults",
-            true,
-        ),
+        input("password at the defaults", 5, Some("ünïcödé pass"), Some((65536, 3, 4)), "defaults", true),
     ]
 }
 
@@ -80,10 +66,7 @@ fn committed_vectors_match_their_fixed_inputs() {
     };
     let json = serde_json::to_string_pretty(&file).unwrap() + "\n";
     if std::env::var("COFFER_WRITE_VECTORS").as_deref() == Ok("1") {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/vectors/envelope-v1.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/envelope-v1.json");
         std::fs::write(path, &json).unwrap();
     } else {
         assert_eq!(

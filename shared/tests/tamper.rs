@@ -6,9 +6,7 @@
 mod common;
 
 use coffer_shared::b64;
-use coffer_shared::crypto::envelope::{
-    Envelope, FormatError, Header, Kind, Trailer, signed_message,
-};
+use coffer_shared::crypto::envelope::{Envelope, FormatError, Header, Kind, Trailer, signed_message};
 use coffer_shared::crypto::kdf::{KdfParams, KdfParamsError, password_key};
 use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_share, status_token};
 use coffer_shared::crypto::{Key32, OpenError};
@@ -27,10 +25,7 @@ fn open(keys: &ShareKeys, id: &ShareId, bytes: &[u8]) -> Result<SharePayload, ()
 
 #[test]
 fn flipping_any_bit_of_header_ciphertext_or_tag_fails() {
-    for vector in common::vectors()
-        .iter()
-        .filter(|v| v.name != "password at the defaults")
-    {
+    for vector in common::vectors().iter().filter(|v| v.name != "password at the defaults") {
         let inputs = vector.inputs();
         let keys = ShareKeys::derive(&inputs.share_key, &inputs.id, inputs.password_key.as_ref());
         let bytes = b64::decode(&vector.envelope).unwrap();
@@ -54,10 +49,7 @@ fn truncating_or_extending_fails() {
     let keys = ShareKeys::derive(&inputs.share_key, &inputs.id, None);
     let bytes = b64::decode(&vector.envelope).unwrap();
     for len in 0..bytes.len() {
-        assert!(
-            open(&keys, &inputs.id, &bytes[..len]).is_err(),
-            "truncated to {len}"
-        );
+        assert!(open(&keys, &inputs.id, &bytes[..len]).is_err(), "truncated to {len}");
     }
     let mut longer = bytes.clone();
     longer.push(0);
@@ -79,10 +71,7 @@ fn an_envelope_moved_to_another_id_does_not_open() {
 fn a_wrong_share_key_or_password_gives_the_same_coarse_error() {
     let id = ShareId::random();
     let key = Key32::random();
-    let payload = SharePayload {
-        text: "secret".into(),
-        blur: false,
-    };
+    let payload = SharePayload { text: "secret".into(), blur: false };
     let sealed = seal_share(&key, &id, &payload, Some(("right", KdfParams::FLOOR)));
     let envelope = Envelope::parse(&sealed.envelope).unwrap();
     let salt = envelope.header.password.unwrap().salt;
@@ -115,54 +104,33 @@ fn unknown_versions_kinds_flags_and_magic_are_clear_errors() {
     assert_eq!(with(4, 0), FormatError::UnsupportedVersion(0));
     assert_eq!(with(5, 7), FormatError::UnknownKind(7));
     assert_eq!(with(6, 0b100), FormatError::ReservedFlags);
-    assert_eq!(
-        FormatError::UnsupportedVersion(2).to_string(),
-        "unsupported envelope version 2"
-    );
+    assert_eq!(FormatError::UnsupportedVersion(2).to_string(), "unsupported envelope version 2");
 }
 
 #[test]
 fn parameters_below_the_floor_are_refused_when_parsing() {
-    let vector = common::vectors()
-        .into_iter()
-        .find(|v| v.kdf == Some((19456, 2, 1)))
-        .unwrap();
+    let vector = common::vectors().into_iter().find(|v| v.kdf == Some((19456, 2, 1))).unwrap();
     let mut bytes = b64::decode(&vector.envelope).unwrap();
     // m is the big-endian u32 right after the 7 fixed bytes: lower it to 8 MiB.
     bytes[7..11].copy_from_slice(&8192u32.to_be_bytes());
-    assert!(matches!(
-        Envelope::parse(&bytes),
-        Err(FormatError::Kdf(KdfParamsError::TooWeak { .. }))
-    ));
+    assert!(matches!(Envelope::parse(&bytes), Err(FormatError::Kdf(KdfParamsError::TooWeak { .. }))));
     bytes[7..11].copy_from_slice(&(1u32 << 21).to_be_bytes());
-    assert_eq!(
-        Envelope::parse(&bytes),
-        Err(FormatError::Kdf(KdfParamsError::TooCostly))
-    );
+    assert_eq!(Envelope::parse(&bytes), Err(FormatError::Kdf(KdfParamsError::TooCostly)));
 }
 
 /// Signs the way the accounts feature will (docs/envelope.md, "Signatures").
 fn signed(id: &ShareId, key: &Key32, signer: &SigningKey) -> Envelope {
-    let payload = SharePayload {
-        text: "signed".into(),
-        blur: false,
-    };
+    let payload = SharePayload { text: "signed".into(), blur: false };
     let keys = ShareKeys::derive(key, id, None);
     let mut header = Header::new(Kind::ShareText, None);
     header.signed = true;
     let sealed = coffer_shared::crypto::share::seal_with_header(key, id, &payload, header, None);
     // seal_with_header writes no trailer; parse the bare bytes by hand and attach one.
     let (header, header_len) = Header::parse(&sealed.envelope).unwrap();
-    let mut envelope = Envelope {
-        header,
-        ciphertext: sealed.envelope[header_len..].to_vec(),
-        trailer: None,
-    };
+    let mut envelope = Envelope { header, ciphertext: sealed.envelope[header_len..].to_vec(), trailer: None };
     let signature = signer.sign(&signed_message(id.as_str(), &envelope));
-    envelope.trailer = Some(Trailer {
-        public_key: signer.verifying_key().to_bytes(),
-        signature: signature.to_bytes(),
-    });
+    envelope.trailer =
+        Some(Trailer { public_key: signer.verifying_key().to_bytes(), signature: signature.to_bytes() });
     assert_eq!(keys.open(id, &envelope).unwrap().text, "signed");
     envelope
 }
@@ -189,10 +157,7 @@ fn a_signature_must_verify_and_cannot_be_stripped_or_swapped() {
     for bit in 0..bytes.len() * 8 {
         let mut tampered = bytes.clone();
         tampered[bit / 8] ^= 1 << (bit % 8);
-        assert!(
-            open(&keys, &id, &tampered).is_err(),
-            "bit {bit} flipped still opens"
-        );
+        assert!(open(&keys, &id, &tampered).is_err(), "bit {bit} flipped still opens");
     }
 }
 
@@ -201,16 +166,10 @@ fn short_secrets_of_different_lengths_seal_to_the_same_size() {
     let id = ShareId::random();
     let key = Key32::random();
     let size = |text: &str| {
-        let payload = SharePayload {
-            text: text.into(),
-            blur: false,
-        };
+        let payload = SharePayload { text: text.into(), blur: false };
         seal_share(&key, &id, &payload, None).envelope.len()
     };
-    assert_eq!(
-        size("123456"),
-        size("a much longer password of forty characters")
-    );
+    assert_eq!(size("123456"), size("a much longer password of forty characters"));
     assert_eq!(size(""), 19 + 256 + 16);
     assert!(size(&"x".repeat(300)) > size("x"));
 }

@@ -20,24 +20,9 @@ fn sealing_the_inputs_gives_the_committed_bytes() {
     assert!(vectors.len() >= 3);
     for vector in vectors {
         let sealed = vector.seal();
-        assert_eq!(
-            b64::encode(&sealed.envelope),
-            vector.envelope,
-            "{}",
-            vector.name
-        );
-        assert_eq!(
-            sealed.access_token.to_b64(),
-            vector.access_token,
-            "{}",
-            vector.name
-        );
-        assert_eq!(
-            sealed.status_token.to_b64(),
-            vector.status_token,
-            "{}",
-            vector.name
-        );
+        assert_eq!(b64::encode(&sealed.envelope), vector.envelope, "{}", vector.name);
+        assert_eq!(sealed.access_token.to_b64(), vector.access_token, "{}", vector.name);
+        assert_eq!(sealed.status_token.to_b64(), vector.status_token, "{}", vector.name);
     }
 }
 

@@ -22,11 +22,7 @@ impl TrustedProxies {
     }
 
     /// The client's address given the TCP peer and the `X-Forwarded-For` values.
-    pub fn client_ip<'a>(
-        &self,
-        peer: IpAddr,
-        forwarded_for: impl Iterator<Item = &'a str>,
-    ) -> IpAddr {
+    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl Iterator<Item = &'a str>) -> IpAddr {
         if !self.trusts(peer) {
             return peer;
         }
@@ -61,14 +57,9 @@ where
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip())
-            .ok_or_else(|| {
-                ApiError::Internal("the server was started without connect info".into())
-            })?;
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok());
+            .ok_or_else(|| ApiError::Internal("the server was started without connect info".into()))?;
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
         Ok(Self(state.trusted_proxies.client_ip(peer, forwarded)))
     }
 }
@@ -78,10 +69,7 @@ mod tests {
     use super::*;
 
     fn proxies() -> TrustedProxies {
-        TrustedProxies(vec![
-            "10.0.0.0/8".parse().unwrap(),
-            "127.0.0.1/32".parse().unwrap(),
-        ])
+        TrustedProxies(vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()])
     }
 
     fn ip(text: &str) -> IpAddr {
@@ -90,27 +78,18 @@ mod tests {
 
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_claims() {
-        assert_eq!(
-            proxies().client_ip(ip("203.0.113.9"), ["1.2.3.4"].into_iter()),
-            ip("203.0.113.9")
-        );
+        assert_eq!(proxies().client_ip(ip("203.0.113.9"), ["1.2.3.4"].into_iter()), ip("203.0.113.9"));
     }
 
     #[test]
     fn behind_trusted_proxies_the_rightmost_untrusted_hop_is_the_client() {
         let hops = ["6.6.6.6, 198.51.100.7", "10.1.2.3"];
-        assert_eq!(
-            proxies().client_ip(ip("127.0.0.1"), hops.into_iter()),
-            ip("198.51.100.7")
-        );
+        assert_eq!(proxies().client_ip(ip("127.0.0.1"), hops.into_iter()), ip("198.51.100.7"));
     }
 
     #[test]
     fn without_a_forwarded_header_the_proxy_itself_is_the_client() {
-        assert_eq!(
-            proxies().client_ip(ip("10.0.0.1"), std::iter::empty()),
-            ip("10.0.0.1")
-        );
+        assert_eq!(proxies().client_ip(ip("10.0.0.1"), std::iter::empty()), ip("10.0.0.1"));
     }
 
     #[test]

@@ -56,20 +56,12 @@ pub enum ApiError {
 impl ApiError {
     /// A 422 for a well-formed request with a value that breaks a rule.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Rejected {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            message: message.into(),
-        }
+        Self::Rejected { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }
     }
 
     /// A 400 for a request that cannot be read.
     pub fn malformed(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Rejected {
-            status: StatusCode::BAD_REQUEST,
-            code,
-            message: message.into(),
-        }
+        Self::Rejected { status: StatusCode::BAD_REQUEST, code, message: message.into() }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, String) {
@@ -79,11 +71,7 @@ impl ApiError {
                 "not_found",
                 "This secret does not exist, has expired or was already viewed.".into(),
             ),
-            Self::Rejected {
-                status,
-                code,
-                message,
-            } => (*status, code, message.clone()),
+            Self::Rejected { status, code, message } => (*status, code, message.clone()),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
@@ -94,32 +82,30 @@ impl ApiError {
                 "unsupported_media_type",
                 "Send the body as application/json.".into(),
             ),
-            Self::IdTaken => (
-                StatusCode::CONFLICT,
-                "id_taken",
-                "A share with this id already exists.".into(),
-            ),
-            Self::WrongToken { .. } => (
-                StatusCode::FORBIDDEN,
-                "wrong_token",
-                "The password or link is wrong.".into(),
-            ),
+            Self::IdTaken => {
+                (StatusCode::CONFLICT, "id_taken", "A share with this id already exists.".into())
+            }
+            Self::WrongToken { .. } => {
+                (StatusCode::FORBIDDEN, "wrong_token", "The password or link is wrong.".into())
+            }
             Self::RateLimited { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 format!("Too many requests. Try again in {retry_after} seconds."),
             ),
-            Self::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "Method not allowed.".into(),
-            ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on the server.".into(),
-            ),
+            Self::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed.".into())
+            }
+            Self::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.".into())
+            }
         }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Internal(error.to_string())
     }
 }
 
@@ -131,26 +117,13 @@ impl IntoResponse for ApiError {
         }
         let mut response = match self {
             Self::WrongToken { wrong_claims_left } => {
-                let body = WrongTokenBody {
-                    code: code.into(),
-                    message,
-                    wrong_claims_left,
-                };
+                let body = WrongTokenBody { code: code.into(), message, wrong_claims_left };
                 (status, Json(body)).into_response()
             }
-            _ => (
-                status,
-                Json(ErrorBody {
-                    code: code.into(),
-                    message,
-                }),
-            )
-                .into_response(),
+            _ => (status, Json(ErrorBody { code: code.into(), message })).into_response(),
         };
         if let Self::RateLimited { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

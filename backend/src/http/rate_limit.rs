@@ -25,10 +25,7 @@ struct Bucket {
 impl RateLimiter {
     /// A limiter for `per_minute` requests a minute per client (0: unlimited).
     pub fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
-        }
+        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one token for `ip`, or says how long to wait.
@@ -42,14 +39,8 @@ impl RateLimiter {
         }
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = buckets.entry(network_of(ip)).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bucket = buckets.entry(network_of(ip)).or_insert(Bucket { tokens: capacity, updated: now });
         let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
         bucket.updated = now;
@@ -58,9 +49,7 @@ impl RateLimiter {
             Ok(())
         } else {
             let retry_after = ((1.0 - bucket.tokens) / per_second).ceil() as u64;
-            Err(ApiError::RateLimited {
-                retry_after: retry_after.max(1),
-            })
+            Err(ApiError::RateLimited { retry_after: retry_after.max(1) })
         }
     }
 
@@ -69,10 +58,7 @@ impl RateLimiter {
         let now = Instant::now();
         let per_second = f64::from(self.per_minute) / 60.0;
         let capacity = f64::from(self.per_minute);
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         buckets.retain(|_, bucket| {
             bucket.tokens + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
                 < capacity
@@ -110,37 +96,17 @@ mod tests {
             panic!("the fourth request should be limited");
         };
         assert_eq!(retry_after, 20);
-        assert!(
-            limiter
-                .check_at("192.0.2.2".parse().unwrap(), start)
-                .is_ok()
-        );
-        assert!(
-            limiter
-                .check_at(ip, start + Duration::from_secs(20))
-                .is_ok()
-        );
+        assert!(limiter.check_at("192.0.2.2".parse().unwrap(), start).is_ok());
+        assert!(limiter.check_at(ip, start + Duration::from_secs(20)).is_ok());
     }
 
     #[test]
     fn ipv6_clients_are_grouped_by_slash_64() {
         let limiter = RateLimiter::new(1);
         let now = Instant::now();
-        assert!(
-            limiter
-                .check_at("2001:db8::1".parse().unwrap(), now)
-                .is_ok()
-        );
-        assert!(
-            limiter
-                .check_at("2001:db8::2".parse().unwrap(), now)
-                .is_err()
-        );
-        assert!(
-            limiter
-                .check_at("2001:db8:0:1::1".parse().unwrap(), now)
-                .is_ok()
-        );
+        assert!(limiter.check_at("2001:db8::1".parse().unwrap(), now).is_ok());
+        assert!(limiter.check_at("2001:db8::2".parse().unwrap(), now).is_err());
+        assert!(limiter.check_at("2001:db8:0:1::1".parse().unwrap(), now).is_ok());
     }
 
     #[test]

@@ -20,20 +20,14 @@ pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, hsts: bool) -> R
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
         (
             HeaderName::from_static("permissions-policy"),
             "camera=(), microphone=(), geolocation=(), interest-cohort=()",
         ),
     ];
     let mut router = fixed.into_iter().fold(router, |router, (name, value)| {
-        router.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ))
+        router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)))
     });
     if hsts {
         router = router.layer(SetResponseHeaderLayer::overriding(

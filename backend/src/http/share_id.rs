@@ -13,15 +13,8 @@ impl<S: Send + Sync> FromRequestParts<S> for SharePath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let invalid = || {
-            ApiError::malformed(
-                "invalid_id",
-                "The share id is not 22 characters of base64url.",
-            )
-        };
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| invalid())?;
+        let invalid = || ApiError::malformed("invalid_id", "The share id is not 22 characters of base64url.");
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| invalid())?;
         id.parse().map(Self).map_err(|_| invalid())
     }
 }

@@ -11,21 +11,16 @@ pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router.layer(
         TraceLayer::new_for_http()
             .make_span_with(|request: &Request| {
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map_or("static", |path| path.as_str());
+                let route = request.extensions().get::<MatchedPath>().map_or("static", |path| path.as_str());
                 tracing::info_span!("request", method = %request.method(), route)
             })
             .on_request(|_: &Request, _: &Span| {})
-            .on_response(
-                |response: &axum::response::Response, latency: std::time::Duration, _: &Span| {
-                    tracing::info!(
-                        event = "http_response",
-                        status = response.status().as_u16(),
-                        latency_ms = latency.as_millis() as u64
-                    );
-                },
-            ),
+            .on_response(|response: &axum::response::Response, latency: std::time::Duration, _: &Span| {
+                tracing::info!(
+                    event = "http_response",
+                    status = response.status().as_u16(),
+                    latency_ms = latency.as_millis() as u64
+                );
+            }),
     )
 }

@@ -14,10 +14,6 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state
-        .store
-        .share_count()
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    state.store.share_count().await?;
     Ok(Json(json!({ "status": "ok" })))
 }

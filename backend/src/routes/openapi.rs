@@ -11,8 +11,6 @@ const OPENAPI: &str = include_str!("../../../docs/openapi.json");
 
 /// The OpenAPI route.
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/openapi.json",
-        get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
-    )
+    Router::new()
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 }

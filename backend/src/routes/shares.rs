@@ -45,14 +45,10 @@ async fn create(
         expires_at: share.expires_at,
         max_views: share.max_views,
     };
-    if !state.store.insert_share(share).await.map_err(internal)? {
+    if !state.store.insert_share(share).await? {
         return Err(ApiError::IdTaken);
     }
-    tracing::info!(
-        event = "share_created",
-        expires_at = response.expires_at,
-        max_views = response.max_views
-    );
+    tracing::info!(event = "share_created", expires_at = response.expires_at, max_views = response.max_views);
     Ok((StatusCode::CREATED, Json(response)))
 }
 
@@ -62,9 +58,8 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
     if request.envelope.len() > settings.max_envelope_bytes.div_ceil(3) * 4 {
         return Err(ApiError::TooLarge);
     }
-    let envelope = b64::decode(&request.envelope).map_err(|_| {
-        ApiError::malformed("invalid_envelope", "envelope: not canonical base64url")
-    })?;
+    let envelope = b64::decode(&request.envelope)
+        .map_err(|_| ApiError::malformed("invalid_envelope", "envelope: not canonical base64url"))?;
     if envelope.len() > settings.max_envelope_bytes {
         return Err(ApiError::TooLarge);
     }
@@ -79,17 +74,11 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
     if !settings.expiry_options().contains(&request.expires_in) {
         return Err(ApiError::invalid(
             "invalid_expiry",
-            format!(
-                "expires_in: must be one of {:?} seconds",
-                settings.expiry_options()
-            ),
+            format!("expires_in: must be one of {:?} seconds", settings.expiry_options()),
         ));
     }
     if !(1..=MAX_VIEWS).contains(&request.max_views) {
-        return Err(ApiError::invalid(
-            "invalid_views",
-            format!("max_views: must be from 1 to {MAX_VIEWS}"),
-        ));
+        return Err(ApiError::invalid("invalid_views", format!("max_views: must be from 1 to {MAX_VIEWS}")));
     }
     Ok(NewShare {
         id: request.id,
@@ -114,11 +103,7 @@ async fn status(
 ) -> Result<Json<ShareStatus>, ApiError> {
     state.claim_limiter.check(ip)?;
     let hash = hash_token("token", &request.token)?;
-    let status = state
-        .store
-        .share_status(id, hash, state.clock.now())
-        .await
-        .map_err(internal)?;
+    let status = state.store.share_status(id, hash, state.clock.now()).await?;
     let status = status.ok_or(ApiError::NotFound)?;
     Ok(Json(ShareStatus {
         header: b64::encode(&status.header),
@@ -139,20 +124,11 @@ async fn claim(
     state.claim_limiter.check(ip)?;
     let status_hash = hash_token("status_token", &request.status_token)?;
     let access_hash = hash_token("access_token", &request.access_token)?;
-    let outcome = state
-        .store
-        .claim_share(id, status_hash, access_hash, state.clock.now())
-        .await;
-    match outcome.map_err(internal)? {
-        ClaimOutcome::Claimed {
-            envelope,
-            views_left,
-        } => {
+    let now = state.clock.now();
+    match state.store.claim_share(id, status_hash, access_hash, now).await? {
+        ClaimOutcome::Claimed { envelope, views_left } => {
             tracing::info!(event = "share_claimed", views_left);
-            Ok(Json(ClaimResponse {
-                envelope: b64::encode(envelope),
-                views_left,
-            }))
+            Ok(Json(ClaimResponse { envelope: b64::encode(envelope), views_left }))
         }
         ClaimOutcome::WrongToken { wrong_claims_left } => {
             tracing::warn!(event = "share_wrong_token", wrong_claims_left);
@@ -171,12 +147,7 @@ async fn destroy(
 ) -> Result<StatusCode, ApiError> {
     state.claim_limiter.check(ip)?;
     let hash = hash_token("token", &request.token)?;
-    if state
-        .store
-        .destroy_share(id, hash, state.clock.now())
-        .await
-        .map_err(internal)?
-    {
+    if state.store.destroy_share(id, hash, state.clock.now()).await? {
         tracing::info!(event = "share_destroyed");
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -185,15 +156,7 @@ async fn destroy(
 }
 
 fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {
-    let token = b64::decode_array::<32>(token).map_err(|_| {
-        ApiError::invalid(
-            "invalid_token",
-            format!("{field}: must be base64url of 32 bytes"),
-        )
-    })?;
+    let token = b64::decode_array::<32>(token)
+        .map_err(|_| ApiError::invalid("invalid_token", format!("{field}: must be base64url of 32 bytes")))?;
     Ok(token_hash(&token))
-}
-
-fn internal(error: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(error.to_string())
 }

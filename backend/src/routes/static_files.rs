@@ -13,10 +13,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub fn router<S: Clone + Send + Sync + 'static>(static_dir: &Path) -> Router<S> {
     let index = ServeFile::new(static_dir.join("index.html"));
     let files = ServeDir::new(static_dir).fallback(index);
-    Router::new()
-        .fallback_service(files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
+    Router::new().fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    ))
 }

@@ -45,8 +45,7 @@ impl<E: Into<redb::Error>> From<E> for StoreError {
 impl Store {
     /// Opens (or creates) `coffer.redb` in `data_dir` and checks its schema version.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|error| StoreError::Database(error.to_string()))?;
+        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
         let db = Database::create(data_dir.join("coffer.redb"))?;
         schema::initialise(&db)?;
         Ok(Self { db: Arc::new(db) })

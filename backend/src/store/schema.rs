@@ -27,10 +27,7 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
                 meta.insert("schema_version", SCHEMA_VERSION)?;
             }
             Some(found) if found != SCHEMA_VERSION => {
-                return Err(StoreError::SchemaVersion {
-                    found,
-                    expected: SCHEMA_VERSION,
-                });
+                return Err(StoreError::SchemaVersion { found, expected: SCHEMA_VERSION });
             }
             Some(_) => {}
         }

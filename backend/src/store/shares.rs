@@ -86,9 +86,7 @@ struct ShareRecord {
 
 impl ShareRecord {
     fn is_live(&self, now: u64) -> bool {
-        now < self.expires_at
-            && self.views_used < self.max_views
-            && self.wrong_claims < self.max_wrong_claims
+        now < self.expires_at && self.views_used < self.max_views && self.wrong_claims < self.max_wrong_claims
     }
 
     fn status(&self) -> StoredStatus {
@@ -115,14 +113,11 @@ fn read_record(txn: &WriteTransaction, id: &str) -> Result<Option<ShareRecord>, 
     let Some(bytes) = shares.get(id)? else {
         return Ok(None);
     };
-    serde_json::from_slice(bytes.value())
-        .map(Some)
-        .map_err(|error| StoreError::Corrupt(error.to_string()))
+    serde_json::from_slice(bytes.value()).map(Some).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 fn write_record(txn: &WriteTransaction, id: &str, record: &ShareRecord) -> Result<(), StoreError> {
-    txn.open_table(SHARES)?
-        .insert(id, encode(record)?.as_slice())?;
+    txn.open_table(SHARES)?.insert(id, encode(record)?.as_slice())?;
     Ok(())
 }
 
@@ -155,8 +150,7 @@ impl Store {
                 wrong_claims: 0,
             };
             write_record(&txn, id, &record)?;
-            txn.open_table(ENVELOPES)?
-                .insert(id, share.envelope.as_slice())?;
+            txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
             txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
             txn.commit()?;
             Ok(true)
@@ -220,15 +214,10 @@ impl Store {
                     .map(|bytes| bytes.value().to_vec())
                     .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
                 record.views_used += 1;
-                ClaimOutcome::Claimed {
-                    envelope,
-                    views_left: record.max_views - record.views_used,
-                }
+                ClaimOutcome::Claimed { envelope, views_left: record.max_views - record.views_used }
             } else {
                 record.wrong_claims += 1;
-                ClaimOutcome::WrongToken {
-                    wrong_claims_left: record.max_wrong_claims - record.wrong_claims,
-                }
+                ClaimOutcome::WrongToken { wrong_claims_left: record.max_wrong_claims - record.wrong_claims }
             };
             if record.is_live(now) {
                 write_record(&txn, id, &record)?;
@@ -295,9 +284,7 @@ impl Store {
             let shares = txn.open_table(SHARES)?.len()?;
             let envelopes = txn.open_table(ENVELOPES)?.len()?;
             if shares != envelopes {
-                return Err(StoreError::Corrupt(format!(
-                    "{shares} shares but {envelopes} envelopes"
-                )));
+                return Err(StoreError::Corrupt(format!("{shares} shares but {envelopes} envelopes")));
             }
             Ok(shares)
         })

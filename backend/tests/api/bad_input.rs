@@ -44,31 +44,13 @@ async fn malformed_and_mistyped_bodies_are_refused() {
     };
     let response = raw("{not json").await.unwrap();
     assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "malformed_json"
-    );
-    let response = app
-        .client
-        .post(format!("{}/api/v1/shares", app.address))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "malformed_json");
+    let response = app.client.post(format!("{}/api/v1/shares", app.address)).body("{}").send().await.unwrap();
     assert_eq!(response.status(), 415);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "unsupported_media_type"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "unsupported_media_type");
 
     refused(&app, &json!({}), 422, "invalid_field").await;
-    refused(
-        &app,
-        &with("max_views", json!("three")),
-        422,
-        "invalid_field",
-    )
-    .await;
+    refused(&app, &with("max_views", json!("three")), 422, "invalid_field").await;
     refused(&app, &with("expires_in", json!(-5)), 422, "invalid_field").await;
     let mut extra = valid();
     extra["surprise"] = json!(true);
@@ -79,55 +61,20 @@ async fn malformed_and_mistyped_bodies_are_refused() {
 async fn bad_ids_tokens_and_base64_are_refused() {
     let app = spawn_app().await;
     refused(&app, &with("id", json!("not-an-id")), 422, "invalid_field").await;
-    refused(
-        &app,
-        &with("envelope", json!("Q09GUg==")),
-        400,
-        "invalid_envelope",
-    )
-    .await;
-    refused(
-        &app,
-        &with("envelope", json!("Q09G$$$")),
-        400,
-        "invalid_envelope",
-    )
-    .await;
-    refused(
-        &app,
-        &with("access_token", json!("AAAA")),
-        422,
-        "invalid_token",
-    )
-    .await;
+    refused(&app, &with("envelope", json!("Q09GUg==")), 400, "invalid_envelope").await;
+    refused(&app, &with("envelope", json!("Q09G$$$")), 400, "invalid_envelope").await;
+    refused(&app, &with("access_token", json!("AAAA")), 422, "invalid_token").await;
     refused(&app, &with("status_token", json!("")), 422, "invalid_token").await;
-    refused(
-        &app,
-        &with("manage_token", json!("A".repeat(44))),
-        422,
-        "invalid_token",
-    )
-    .await;
+    refused(&app, &with("manage_token", json!("A".repeat(44))), 422, "invalid_token").await;
 
-    let response = app
-        .claim_with(&coffer_shared::id::ShareId::random(), "AAAA", "AAAA")
-        .await;
+    let response = app.claim_with(&coffer_shared::id::ShareId::random(), "AAAA", "AAAA").await;
     assert_eq!(response.status(), 422);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "invalid_token"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_token");
     let response = app
-        .post(
-            "/api/v1/shares/short/claim",
-            &json!({ "status_token": "AAAA", "access_token": "AAAA" }),
-        )
+        .post("/api/v1/shares/short/claim", &json!({ "status_token": "AAAA", "access_token": "AAAA" }))
         .await;
     assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "invalid_id"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_id");
 }
 
 #[tokio::test]
@@ -137,22 +84,13 @@ async fn unknown_or_non_canonical_envelopes_are_refused_with_the_reason() {
     assert_eq!(response.status(), 422);
     let error: Value = response.json().await.unwrap();
     assert_eq!(error["code"], "invalid_envelope");
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("unsupported envelope version 9"),
-        "{error}"
-    );
+    assert!(error["message"].as_str().unwrap().contains("unsupported envelope version 9"), "{error}");
     refused(&app, &envelope_with_byte(0, b'X'), 422, "invalid_envelope").await;
     refused(&app, &envelope_with_byte(5, 2), 422, "invalid_envelope").await;
     refused(&app, &envelope_with_byte(6, 0x80), 422, "invalid_envelope").await;
     refused(
         &app,
-        &with(
-            "envelope",
-            json!(coffer_shared::b64::encode(b"COFR\x01\x01\x00short")),
-        ),
+        &with("envelope", json!(coffer_shared::b64::encode(b"COFR\x01\x01\x00short"))),
         422,
         "invalid_envelope",
     )
@@ -174,20 +112,8 @@ async fn view_limits_and_expiry_outside_the_rules_are_refused() {
     let app = spawn_app().await;
     refused(&app, &with("max_views", json!(0)), 422, "invalid_views").await;
     refused(&app, &with("max_views", json!(101)), 422, "invalid_views").await;
-    refused(
-        &app,
-        &with("expires_in", json!(1234)),
-        422,
-        "invalid_expiry",
-    )
-    .await;
-    refused(
-        &app,
-        &with("expires_in", json!(31 * 86_400)),
-        422,
-        "invalid_expiry",
-    )
-    .await;
+    refused(&app, &with("expires_in", json!(1234)), 422, "invalid_expiry").await;
+    refused(&app, &with("expires_in", json!(31 * 86_400)), 422, "invalid_expiry").await;
 }
 
 #[tokio::test]
@@ -202,28 +128,12 @@ async fn oversize_envelopes_and_bodies_get_413_as_json() {
 #[tokio::test]
 async fn unknown_endpoints_and_methods_get_json_errors() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/api/v1/nothing", app.address))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("{}/api/v1/nothing", app.address)).send().await.unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "no_such_endpoint"
-    );
-    let response = app
-        .client
-        .get(format!("{}/api/v1/shares", app.address))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "no_such_endpoint");
+    let response = app.client.get(format!("{}/api/v1/shares", app.address)).send().await.unwrap();
     assert_eq!(response.status(), 405);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "method_not_allowed"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "method_not_allowed");
 }
 
 #[tokio::test]
@@ -232,8 +142,5 @@ async fn ids_that_are_not_even_utf8_get_a_json_400() {
     let body = json!({ "status_token": "AAAA", "access_token": "AAAA" });
     let response = app.post("/api/v1/shares/%FF%FE/claim", &body).await;
     assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "invalid_id"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_id");
 }

@@ -9,18 +9,11 @@ async fn concurrent_claims(max_views: u32, claims: usize) -> (usize, usize) {
     let share = TestShare::new("contended", max_views);
     app.create(&share).await;
     let attempts = (0..claims).map(|_| app.claim(&share, &share.request.access_token));
-    let statuses: Vec<u16> = join_all(attempts)
-        .await
-        .iter()
-        .map(|response| response.status().as_u16())
-        .collect();
+    let statuses: Vec<u16> =
+        join_all(attempts).await.iter().map(|response| response.status().as_u16()).collect();
     let won = statuses.iter().filter(|&&status| status == 200).count();
     let lost = statuses.iter().filter(|&&status| status == 404).count();
-    assert_eq!(
-        app.share_count().await,
-        0,
-        "the last view deletes the share"
-    );
+    assert_eq!(app.share_count().await, 0, "the last view deletes the share");
     (won, lost)
 }
 
@@ -48,20 +41,9 @@ async fn wrong_claims_are_counted_and_the_fifth_destroys_the_share() {
         assert_eq!(body["wrong_claims_left"], left);
     }
     // The page can show how many tries remain before it asks for the password again.
-    assert_eq!(
-        json(app.status(&share.id, &share.request.status_token).await).await["wrong_claims_left"],
-        1
-    );
-    assert_eq!(
-        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
-        0
-    );
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(json(app.status(&share.id, &share.request.status_token).await).await["wrong_claims_left"], 1);
+    assert_eq!(json(app.claim(&share, &wrong).await).await["wrong_claims_left"], 0);
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 404);
     assert_eq!(app.share_count().await, 0);
 }
 
@@ -70,25 +52,11 @@ async fn a_wrong_password_is_refused_by_the_server_and_the_right_one_opens() {
     let app = spawn_app().await;
     let share = TestShare::with_password("behind a password", "tr0ub4dor&3");
     app.create(&share).await;
-    let response = app
-        .claim(&share, &share.access_token_for(Some("tr0ub4dor&4")))
-        .await;
+    let response = app.claim(&share, &share.access_token_for(Some("tr0ub4dor&4"))).await;
     assert_eq!(response.status(), 403);
-    assert_eq!(
-        app.claim(&share, &share.access_token_for(None))
-            .await
-            .status(),
-        403
-    );
-    let body = json(
-        app.claim(&share, &share.access_token_for(Some("tr0ub4dor&3")))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        share.open(body["envelope"].as_str().unwrap()),
-        "behind a password"
-    );
+    assert_eq!(app.claim(&share, &share.access_token_for(None)).await.status(), 403);
+    let body = json(app.claim(&share, &share.access_token_for(Some("tr0ub4dor&3"))).await).await;
+    assert_eq!(share.open(body["envelope"].as_str().unwrap()), "behind a password");
 }
 
 #[tokio::test]
@@ -97,20 +65,9 @@ async fn the_wrong_claim_limit_is_configurable() {
     let share = TestShare::new("s", 1);
     app.create(&share).await;
     let wrong = TestShare::new("x", 1).request.access_token;
-    assert_eq!(
-        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
-        1
-    );
-    assert_eq!(
-        json(app.claim(&share, &wrong).await).await["wrong_claims_left"],
-        0
-    );
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(json(app.claim(&share, &wrong).await).await["wrong_claims_left"], 1);
+    assert_eq!(json(app.claim(&share, &wrong).await).await["wrong_claims_left"], 0);
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 404);
 }
 
 #[tokio::test]
@@ -121,21 +78,11 @@ async fn a_claim_without_the_links_status_token_is_a_404_and_not_counted() {
     let stranger = TestShare::new("x", 1);
     // Someone who saw only the id in a log cannot burn the share's wrong-claim budget.
     for _ in 0..10 {
-        let response = app
-            .claim_with(
-                &share.id,
-                &stranger.request.status_token,
-                &stranger.request.access_token,
-            )
-            .await;
+        let response =
+            app.claim_with(&share.id, &stranger.request.status_token, &stranger.request.access_token).await;
         assert_eq!(response.status(), 404);
     }
     let status = json(app.status(&share.id, &share.request.status_token).await).await;
     assert_eq!(status["wrong_claims_left"], 5);
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 200);
 }

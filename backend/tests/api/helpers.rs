@@ -37,30 +37,18 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let static_dir = data_dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
-    std::fs::write(
-        static_dir.join("index.html"),
-        "<!doctype html><title>Coffer</title>",
-    )
-    .unwrap();
+    std::fs::write(static_dir.join("index.html"), "<!doctype html><title>Coffer</title>").unwrap();
     let mut settings = Settings::for_tests(data_dir.path().join("data"));
     settings.static_dir = static_dir;
     settings.rate_limit_create = 0;
     settings.rate_limit_claim = 0;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
-    let app = Application::build_with_clock(settings, clock.clone())
-        .await
-        .unwrap();
+    let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        clock,
-        state,
-        _data_dir: data_dir,
-    }
+    TestApp { address, client: reqwest::Client::new(), clock, state, _data_dir: data_dir }
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.
@@ -85,17 +73,10 @@ impl TestShare {
     fn build(text: &str, password: Option<&str>, max_views: u32) -> Self {
         let id = ShareId::random();
         let share_key = Key32::random();
-        let params = password.map(|_| PasswordParams {
-            kdf: KdfParams::FLOOR,
-            salt: [3; 16],
-        });
-        let password_key = password
-            .zip(params)
-            .map(|(password, params)| password_key(password, &params.salt, params.kdf));
-        let payload = SharePayload {
-            text: text.into(),
-            blur: false,
-        };
+        let params = password.map(|_| PasswordParams { kdf: KdfParams::FLOOR, salt: [3; 16] });
+        let password_key =
+            password.zip(params).map(|(password, params)| password_key(password, &params.salt, params.kdf));
+        let payload = SharePayload { text: text.into(), blur: false };
         let sealed = seal_with_header(
             &share_key,
             &id,
@@ -112,12 +93,7 @@ impl TestShare {
             expires_in: 3600,
             max_views,
         };
-        Self {
-            id,
-            share_key,
-            password: password.map(Into::into),
-            request,
-        }
+        Self { id, share_key, password: password.map(Into::into), request }
     }
 
     /// The access token a reader who knows `password` derives.
@@ -126,19 +102,14 @@ impl TestShare {
     }
 
     fn keys_for(&self, password: Option<&str>) -> ShareKeys {
-        let password_key =
-            password.map(|password| password_key(password, &[3; 16], KdfParams::FLOOR));
+        let password_key = password.map(|password| password_key(password, &[3; 16], KdfParams::FLOOR));
         ShareKeys::derive(&self.share_key, &self.id, password_key.as_ref())
     }
 
     /// Opens a claimed envelope the way the reader's browser does.
     pub fn open(&self, envelope_b64: &str) -> String {
         let envelope = Envelope::parse(&b64::decode(envelope_b64).unwrap()).unwrap();
-        self.keys_for(self.password.as_deref())
-            .open(&self.id, &envelope)
-            .unwrap()
-            .text
-            .clone()
+        self.keys_for(self.password.as_deref()).open(&self.id, &envelope).unwrap().text.clone()
     }
 }
 
@@ -152,29 +123,18 @@ pub fn manage_token(id: &ShareId) -> String {
 impl TestApp {
     /// `POST path` with a JSON body.
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.address))
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
     }
 
     /// Creates a share; panics unless the server answers 201.
     pub async fn create(&self, share: &TestShare) {
-        let response = self
-            .post(
-                "/api/v1/shares",
-                &serde_json::to_value(&share.request).unwrap(),
-            )
-            .await;
+        let response = self.post("/api/v1/shares", &serde_json::to_value(&share.request).unwrap()).await;
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     }
 
     /// `POST /api/v1/shares/{id}/claim` with the share's status token and `access_token`.
     pub async fn claim(&self, share: &TestShare, access_token: &str) -> reqwest::Response {
-        self.claim_with(&share.id, &share.request.status_token, access_token)
-            .await
+        self.claim_with(&share.id, &share.request.status_token, access_token).await
     }
 
     /// `POST /api/v1/shares/{id}/claim` with any tokens.
@@ -184,28 +144,18 @@ impl TestApp {
         status_token: &str,
         access_token: &str,
     ) -> reqwest::Response {
-        let body =
-            serde_json::json!({ "status_token": status_token, "access_token": access_token });
-        self.post(&format!("/api/v1/shares/{id}/claim"), &body)
-            .await
+        let body = serde_json::json!({ "status_token": status_token, "access_token": access_token });
+        self.post(&format!("/api/v1/shares/{id}/claim"), &body).await
     }
 
     /// `POST /api/v1/shares/{id}/status`.
     pub async fn status(&self, id: &ShareId, token: &str) -> reqwest::Response {
-        self.post(
-            &format!("/api/v1/shares/{id}/status"),
-            &serde_json::json!({ "token": token }),
-        )
-        .await
+        self.post(&format!("/api/v1/shares/{id}/status"), &serde_json::json!({ "token": token })).await
     }
 
     /// `POST /api/v1/shares/{id}/destroy`.
     pub async fn destroy(&self, id: &ShareId, token: &str) -> reqwest::Response {
-        self.post(
-            &format!("/api/v1/shares/{id}/destroy"),
-            &serde_json::json!({ "token": token }),
-        )
-        .await
+        self.post(&format!("/api/v1/shares/{id}/destroy"), &serde_json::json!({ "token": token })).await
     }
 
     /// How many shares the database holds.

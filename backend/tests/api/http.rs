@@ -17,19 +17,8 @@ const BOTS: [&str; 6] = [
 async fn security_headers_are_on_api_static_and_error_responses() {
     let app = spawn_app().await;
     let share = TestShare::new("s", 1);
-    for path in [
-        "/api/v1/config",
-        "/",
-        "/s/abc",
-        "/api/v1/nothing",
-        "/healthz",
-    ] {
-        let response = app
-            .client
-            .get(format!("{}{path}", app.address))
-            .send()
-            .await
-            .unwrap();
+    for path in ["/api/v1/config", "/", "/s/abc", "/api/v1/nothing", "/healthz"] {
+        let response = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();
         for directive in [
@@ -43,10 +32,7 @@ async fn security_headers_are_on_api_static_and_error_responses() {
         assert!(!csp.contains("unsafe-inline"), "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-        assert!(
-            headers.get("strict-transport-security").is_none(),
-            "{path}: HSTS is off by default"
-        );
+        assert!(headers.get("strict-transport-security").is_none(), "{path}: HSTS is off by default");
     }
     let response = app.claim(&share, &share.request.access_token).await;
     assert_eq!(response.headers()["referrer-policy"], "no-referrer");
@@ -55,18 +41,8 @@ async fn security_headers_are_on_api_static_and_error_responses() {
 #[tokio::test]
 async fn hsts_is_sent_when_turned_on() {
     let app = spawn_app_with(|settings| settings.hsts = true).await;
-    let response = app
-        .client
-        .get(format!("{}/", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.headers()["strict-transport-security"]
-            .to_str()
-            .unwrap()
-            .starts_with("max-age=")
-    );
+    let response = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 }
 
 #[tokio::test]
@@ -76,33 +52,15 @@ async fn link_previews_by_get_or_head_never_consume_a_view() {
     app.create(&share).await;
     let link = format!("{}/s/{}", app.address, share.id);
     for bot in BOTS {
-        let get = app
-            .client
-            .get(&link)
-            .header("user-agent", bot)
-            .send()
-            .await
-            .unwrap();
+        let get = app.client.get(&link).header("user-agent", bot).send().await.unwrap();
         assert_eq!(get.status(), 200);
         assert!(get.text().await.unwrap().contains("<title>Coffer</title>"));
-        let head = app
-            .client
-            .head(&link)
-            .header("user-agent", bot)
-            .send()
-            .await
-            .unwrap();
+        let head = app.client.head(&link).header("user-agent", bot).send().await.unwrap();
         assert_eq!(head.status(), 200);
     }
-    assert_eq!(
-        json(app.status(&share.id, &share.request.status_token).await).await["views_left"],
-        1
-    );
+    assert_eq!(json(app.status(&share.id, &share.request.status_token).await).await["views_left"], 1);
     let body = json(app.claim(&share, &share.request.access_token).await).await;
-    assert_eq!(
-        share.open(body["envelope"].as_str().unwrap()),
-        "preview me not"
-    );
+    assert_eq!(share.open(body["envelope"].as_str().unwrap()), "preview me not");
 }
 
 #[tokio::test]
@@ -110,23 +68,12 @@ async fn creating_too_fast_gets_429_with_retry_after() {
     let app = spawn_app_with(|settings| settings.rate_limit_create = 2).await;
     app.create(&TestShare::new("1", 1)).await;
     app.create(&TestShare::new("2", 1)).await;
-    let response = app
-        .post(
-            "/api/v1/shares",
-            &serde_json::to_value(&TestShare::new("3", 1).request).unwrap(),
-        )
-        .await;
+    let response =
+        app.post("/api/v1/shares", &serde_json::to_value(&TestShare::new("3", 1).request).unwrap()).await;
     assert_eq!(response.status(), 429);
-    let retry_after: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&retry_after), "{retry_after}");
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"],
-        "rate_limited"
-    );
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "rate_limited");
     assert_eq!(app.share_count().await, 2);
 }
 
@@ -136,23 +83,10 @@ async fn claiming_too_fast_gets_429() {
     let share = TestShare::new("s", 10);
     app.create(&share).await;
     for _ in 0..3 {
-        assert_eq!(
-            app.claim(&share, &share.request.access_token)
-                .await
-                .status(),
-            200
-        );
+        assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 200);
     }
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        429
-    );
-    assert_eq!(
-        json(app.status(&share.id, &share.request.status_token).await).await["code"],
-        "rate_limited"
-    );
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 429);
+    assert_eq!(json(app.status(&share.id, &share.request.status_token).await).await["code"], "rate_limited");
 }
 
 #[tokio::test]
@@ -193,23 +127,10 @@ async fn an_untrusted_client_cannot_dodge_limits_with_x_forwarded_for() {
 #[tokio::test]
 async fn health_and_openapi_answer() {
     let app = spawn_app().await;
-    let health = json(
-        app.client
-            .get(format!("{}/healthz", app.address))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let health = json(app.client.get(format!("{}/healthz", app.address)).send().await.unwrap()).await;
     assert_eq!(health["status"], "ok");
-    let openapi = json(
-        app.client
-            .get(format!("{}/api/v1/openapi.json", app.address))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let openapi =
+        json(app.client.get(format!("{}/api/v1/openapi.json", app.address)).send().await.unwrap()).await;
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
     assert!(openapi["paths"]["/api/v1/shares/{id}/claim"].is_object());
 }

@@ -12,10 +12,7 @@ async fn a_claimed_share_decrypts_to_the_original_text_and_counts_the_view() {
 
     let body = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(body["views_left"], 1);
-    assert_eq!(
-        share.open(body["envelope"].as_str().unwrap()),
-        "the launch code is 0000"
-    );
+    assert_eq!(share.open(body["envelope"].as_str().unwrap()), "the launch code is 0000");
 
     let status = json(app.status(&share.id, &share.request.status_token).await).await;
     assert_eq!(status["views_left"], 1);
@@ -35,12 +32,7 @@ async fn reading_the_status_never_consumes_a_view() {
         assert_eq!(status["expires_at"], crate::helpers::START + 3600);
         assert_eq!(status["wrong_claims_left"], 5);
     }
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 200);
 }
 
 #[tokio::test]
@@ -51,10 +43,7 @@ async fn the_status_carries_the_header_with_the_password_parameters() {
     let status = json(app.status(&share.id, &share.request.status_token).await).await;
     let header = coffer_shared::b64::decode(status["header"].as_str().unwrap()).unwrap();
     let (header, _) = coffer_shared::crypto::envelope::Header::parse(&header).unwrap();
-    assert_eq!(
-        header.password.unwrap().kdf,
-        coffer_shared::crypto::kdf::KdfParams::FLOOR
-    );
+    assert_eq!(header.password.unwrap().kdf, coffer_shared::crypto::kdf::KdfParams::FLOOR);
 }
 
 #[tokio::test]
@@ -64,18 +53,8 @@ async fn burn_after_reading_allows_exactly_one_claim_and_deletes_the_bytes() {
     app.create(&share).await;
     let first = json(app.claim(&share, &share.request.access_token).await).await;
     assert_eq!(first["views_left"], 0);
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        app.status(&share.id, &share.request.status_token)
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 404);
+    assert_eq!(app.status(&share.id, &share.request.status_token).await.status(), 404);
     assert_eq!(app.share_count().await, 0);
 }
 
@@ -84,34 +63,14 @@ async fn the_management_token_destroys_a_share_and_other_tokens_do_not() {
     let app = spawn_app().await;
     let share = TestShare::new("s", 3);
     app.create(&share).await;
-    assert_eq!(
-        app.destroy(&share.id, &share.request.status_token)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        app.destroy(&share.id, &share.request.access_token)
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(app.destroy(&share.id, &share.request.status_token).await.status(), 404);
+    assert_eq!(app.destroy(&share.id, &share.request.access_token).await.status(), 404);
     assert_eq!(app.share_count().await, 1);
 
     let management_status = app.status(&share.id, &manage_token(&share.id)).await;
     assert_eq!(json(management_status).await["views_left"], 3);
-    assert_eq!(
-        app.destroy(&share.id, &manage_token(&share.id))
-            .await
-            .status(),
-        204
-    );
-    assert_eq!(
-        app.claim(&share, &share.request.access_token)
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(app.destroy(&share.id, &manage_token(&share.id)).await.status(), 204);
+    assert_eq!(app.claim(&share, &share.request.access_token).await.status(), 404);
     assert_eq!(app.share_count().await, 0);
 }
 
@@ -121,33 +80,14 @@ async fn an_expired_share_is_never_served_and_the_sweeper_deletes_it() {
     let share = TestShare::new("s", 3);
     app.create(&share).await;
     app.clock.advance(3599);
-    assert_eq!(
-        app.status(&share.id, &share.request.status_token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.status(&share.id, &share.request.status_token).await.status(), 200);
     app.clock.advance(1);
-    assert_eq!(
-        app.status(&share.id, &share.request.status_token)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        app.destroy(&share.id, &manage_token(&share.id))
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(app.status(&share.id, &share.request.status_token).await.status(), 404);
+    assert_eq!(app.destroy(&share.id, &manage_token(&share.id)).await.status(), 404);
     assert_eq!(app.share_count().await, 1, "not swept yet");
 
-    let swept = app
-        .state
-        .store
-        .sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref()))
-        .await
-        .unwrap();
+    let swept =
+        app.state.store.sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref())).await.unwrap();
     assert_eq!(swept, 1);
     assert_eq!(app.share_count().await, 0);
 }
@@ -162,17 +102,10 @@ async fn the_sweeper_keeps_shares_that_have_not_expired() {
     app.create(&long).await;
     app.clock.advance(7200);
     assert_eq!(
-        app.state
-            .store
-            .sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref()))
-            .await
-            .unwrap(),
+        app.state.store.sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref())).await.unwrap(),
         1
     );
-    assert_eq!(
-        app.claim(&long, &long.request.access_token).await.status(),
-        200
-    );
+    assert_eq!(app.claim(&long, &long.request.access_token).await.status(), 200);
 }
 
 #[tokio::test]
@@ -191,8 +124,7 @@ async fn missing_expired_used_up_destroyed_and_wrong_token_shares_get_one_identi
     bodies.push(app.claim(&used, &used.request.access_token).await);
     let destroyed = TestShare::new("d", 1);
     app.create(&destroyed).await;
-    app.destroy(&destroyed.id, &manage_token(&destroyed.id))
-        .await;
+    app.destroy(&destroyed.id, &manage_token(&destroyed.id)).await;
     bodies.push(app.claim(&destroyed, &destroyed.request.access_token).await);
     let live = TestShare::new("l", 1);
     app.create(&live).await;
@@ -200,27 +132,15 @@ async fn missing_expired_used_up_destroyed_and_wrong_token_shares_get_one_identi
     app.clock.advance(3600);
     bodies.push(app.claim(&expired, &expired.request.access_token).await);
 
-    let first = (
-        bodies[0].status(),
-        bodies[0].headers().get("content-length").cloned(),
-    );
+    let first = (bodies[0].status(), bodies[0].headers().get("content-length").cloned());
     let mut texts = Vec::new();
     for response in bodies {
-        assert_eq!(
-            (
-                response.status(),
-                response.headers().get("content-length").cloned()
-            ),
-            first
-        );
+        assert_eq!((response.status(), response.headers().get("content-length").cloned()), first);
         texts.push(response.text().await.unwrap());
     }
     assert_eq!(first.0, 404);
     assert!(texts.iter().all(|text| text == &texts[0]), "{texts:?}");
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&texts[0]).unwrap()["code"],
-        "not_found"
-    );
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&texts[0]).unwrap()["code"], "not_found");
 }
 
 #[tokio::test]
@@ -231,12 +151,7 @@ async fn a_taken_id_gets_409_and_leaves_the_first_share_intact() {
     let mut impostor = TestShare::new("second", 1);
     impostor.id = share.id.clone();
     impostor.request.id = share.id.clone();
-    let response = app
-        .post(
-            "/api/v1/shares",
-            &serde_json::to_value(&impostor.request).unwrap(),
-        )
-        .await;
+    let response = app.post("/api/v1/shares", &serde_json::to_value(&impostor.request).unwrap()).await;
     assert_eq!(response.status(), 409);
     assert_eq!(json(response).await["code"], "id_taken");
     let body = json(app.claim(&share, &share.request.access_token).await).await;
@@ -246,24 +161,12 @@ async fn a_taken_id_gets_409_and_leaves_the_first_share_intact() {
 #[tokio::test]
 async fn the_config_lists_the_expiry_options_under_the_admin_maximum() {
     let app = crate::helpers::spawn_app_with(|settings| settings.max_expiry = 86_400).await;
-    let config = json(
-        app.client
-            .get(format!("{}/api/v1/config", app.address))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let config = json(app.client.get(format!("{}/api/v1/config", app.address)).send().await.unwrap()).await;
     assert_eq!(config["expiry_options"], json!([300, 3600, 86400]));
     assert_eq!(config["max_views"], 100);
     let mut share = TestShare::new("s", 1);
     share.request.expires_in = 604_800;
-    let response = app
-        .post(
-            "/api/v1/shares",
-            &serde_json::to_value(&share.request).unwrap(),
-        )
-        .await;
+    let response = app.post("/api/v1/shares", &serde_json::to_value(&share.request).unwrap()).await;
     assert_eq!(response.status(), 422);
     assert_eq!(json(response).await["code"], "invalid_expiry");
 }

@@ -43,11 +43,7 @@ impl Job {
         let t = u32::try_from(number("t")? as u64).ok()?;
         let p = u8::try_from(number("p")? as u64).ok()?;
         let params = KdfParams::new(m_kib, t, p).ok()?;
-        Some(Self {
-            password,
-            salt,
-            params,
-        })
+        Some(Self { password, salt, params })
     }
 }
 

@@ -7,11 +7,7 @@ use qrcode::render::svg;
 /// The SVG markup of a QR code for `data`, without the XML prolog; `None` if it does not fit.
 fn svg_of(data: &str) -> Option<String> {
     let code = Code::new(data.as_bytes()).ok()?;
-    let image = code
-        .render::<svg::Color>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build();
+    let image = code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
     // The prolog means nothing inside HTML; the SVG itself carries no script or style.
     let start = image.find("<svg")?;
     Some(image[start..].to_owned())

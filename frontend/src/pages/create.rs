@@ -64,11 +64,7 @@ pub fn CreatePage() -> impl IntoView {
     });
 
     let submit = Action::new_local(move |input: &NewShare| {
-        let input = NewShare {
-            text: input.text.clone(),
-            password: input.password.clone(),
-            ..*input
-        };
+        let input = NewShare { text: input.text.clone(), password: input.password.clone(), ..*input };
         async move {
             let max_bytes = limits.get_untracked().max_envelope_bytes;
             let result = share::create(&input, max_bytes, |now| phase.set(Some(now))).await;
@@ -99,10 +95,7 @@ pub fn CreatePage() -> impl IntoView {
         let max_views = match max_views {
             Some(n) if (1..=limits.max_views).contains(&n) => n,
             _ => {
-                error.set(Some(format!(
-                    "Views must be a whole number from 1 to {}.",
-                    limits.max_views
-                )));
+                error.set(Some(format!("Views must be a whole number from 1 to {}.", limits.max_views)));
                 return;
             }
         };

@@ -87,10 +87,7 @@ pub fn CreatedView(
 /// Selects a read-only input's text, so a tap is enough to copy it by hand.
 fn select_all(ev: leptos::ev::FocusEvent) {
     use wasm_bindgen::JsCast;
-    if let Some(input) = ev
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
+    if let Some(input) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok()) {
         input.select();
     }
 }

@@ -13,8 +13,7 @@ use crate::link;
 use crate::share::{self, Status};
 
 /// Shown when the fragment holding the management token is missing or malformed.
-const INCOMPLETE: &str =
-    "This management link is incomplete: the part after # is missing or damaged.";
+const INCOMPLETE: &str = "This management link is incomplete: the part after # is missing or damaged.";
 
 /// The management page.
 #[component]
@@ -94,10 +93,7 @@ fn details(
     error: RwSignal<Option<String>>,
     on_destroy: impl Fn() + 'static,
 ) -> impl IntoView {
-    let protected = status
-        .header
-        .as_ref()
-        .is_some_and(|header| header.password.is_some());
+    let protected = status.header.as_ref().is_some_and(|header| header.password.is_some());
     view! {
         <h1>"Manage your secret"</h1>
         <p class="status" data-testid="manage-status">

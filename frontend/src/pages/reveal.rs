@@ -81,12 +81,7 @@ fn failed(error: &ApiError, retry: impl Fn(leptos::ev::MouseEvent) + 'static) ->
 
 /// The share exists: its status line, then the claim panel (or a refusal of its header).
 fn available(id: ShareId, share_key: Key32, status: Status) -> impl IntoView {
-    let Status {
-        views_left,
-        expires_at,
-        header,
-        ..
-    } = status;
+    let Status { views_left, expires_at, header, .. } = status;
     let body = match header {
         None => view! {
             <ErrorBanner message=Signal::stored(Some(REFUSED.to_owned())) testid="reveal-error" />

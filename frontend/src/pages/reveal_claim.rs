@@ -53,9 +53,7 @@ pub fn ClaimPanel(
         let typed_password = typed_password.clone();
         let (id, share_key) = (id.clone(), share_key.clone());
         async move {
-            let password = password
-                .as_ref()
-                .map(|params| (typed_password.as_str(), params));
+            let password = password.as_ref().map(|params| (typed_password.as_str(), params));
             let result = share::claim(&id, &share_key, password, |now| phase.set(Some(now))).await;
             phase.set(None);
             match result {

@@ -128,12 +128,7 @@ pub enum FormatError {
 impl Header {
     /// A fresh header for sealing: a random nonce, no signature.
     pub fn new(kind: Kind, password: Option<PasswordParams>) -> Self {
-        Self {
-            kind,
-            password,
-            signed: false,
-            nonce: random_array(),
-        }
+        Self { kind, password, signed: false, nonce: random_array() }
     }
 
     /// Serializes the header exactly as it is bound into the additional data.
@@ -181,20 +176,12 @@ impl Header {
             let t = u32::from_be_bytes(reader.take()?);
             let [p] = reader.take::<1>()?;
             let kdf = KdfParams::new(m_kib, t, p)?;
-            Some(PasswordParams {
-                kdf,
-                salt: reader.take()?,
-            })
+            Some(PasswordParams { kdf, salt: reader.take()? })
         } else {
             None
         };
         let nonce = reader.take()?;
-        let header = Self {
-            kind,
-            password,
-            signed: flags & FLAG_SIGNED != 0,
-            nonce,
-        };
+        let header = Self { kind, password, signed: flags & FLAG_SIGNED != 0, nonce };
         Ok((header, bytes.len() - reader.0.len()))
     }
 }
@@ -216,11 +203,7 @@ impl Envelope {
                 signature: signature.try_into().unwrap_or([0; 64]),
             }
         });
-        Ok(Self {
-            header,
-            ciphertext: ciphertext.to_vec(),
-            trailer,
-        })
+        Ok(Self { header, ciphertext: ciphertext.to_vec(), trailer })
     }
 
     /// Serializes the envelope; the exact inverse of [`Envelope::parse`].
@@ -241,42 +224,22 @@ pub fn seal(content_key: &Key32, id: &str, header: Header, plaintext: &[u8]) -> 
     let cipher = Aes256Gcm::new(content_key.expose().into());
     #[allow(clippy::expect_used)]
     let ciphertext = cipher
-        .encrypt(
-            Nonce::from_slice(&header.nonce),
-            Payload {
-                msg: plaintext,
-                aad: &aad,
-            },
-        )
+        .encrypt(Nonce::from_slice(&header.nonce), Payload { msg: plaintext, aad: &aad })
         .expect("AES-GCM encryption only fails past 64 GiB");
-    Envelope {
-        header,
-        ciphertext,
-        trailer: None,
-    }
+    Envelope { header, ciphertext, trailer: None }
 }
 
 /// Verifies the signature when the envelope is signed, then decrypts.
 ///
 /// Every failure is the same [`OpenError`].
-pub fn open(
-    content_key: &Key32,
-    id: &str,
-    envelope: &Envelope,
-) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+pub fn open(content_key: &Key32, id: &str, envelope: &Envelope) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     if envelope.header.signed {
         verify_signature(id, envelope)?;
     }
     let aad = additional_data(id, &envelope.header);
     let cipher = Aes256Gcm::new(content_key.expose().into());
     cipher
-        .decrypt(
-            Nonce::from_slice(&envelope.header.nonce),
-            Payload {
-                msg: &envelope.ciphertext,
-                aad: &aad,
-            },
-        )
+        .decrypt(Nonce::from_slice(&envelope.header.nonce), Payload { msg: &envelope.ciphertext, aad: &aad })
         .map(Zeroizing::new)
         .map_err(|_| OpenError)
 }
@@ -287,8 +250,7 @@ pub fn verify_signature(id: &str, envelope: &Envelope) -> Result<[u8; 32], OpenE
     let trailer = envelope.trailer.as_ref().ok_or(OpenError)?;
     let key = VerifyingKey::from_bytes(&trailer.public_key).map_err(|_| OpenError)?;
     let signature = Signature::from_bytes(&trailer.signature);
-    key.verify_strict(&signed_message(id, envelope), &signature)
-        .map_err(|_| OpenError)?;
+    key.verify_strict(&signed_message(id, envelope), &signature).map_err(|_| OpenError)?;
     Ok(trailer.public_key)
 }
 
@@ -309,10 +271,7 @@ pub fn additional_data(id: &str, header: &Header) -> Vec<u8> {
 
 fn labelled_with_id(label: &[u8], id: &str) -> Vec<u8> {
     // Ids are 22 characters; a longer one would make the length byte ambiguous.
-    assert!(
-        id.len() <= usize::from(u8::MAX),
-        "ids are at most 255 bytes"
-    );
+    assert!(id.len() <= usize::from(u8::MAX), "ids are at most 255 bytes");
     let mut out = Vec::with_capacity(label.len() + 1 + id.len() + 64);
     out.extend_from_slice(label);
     out.push(id.len() as u8);

@@ -42,17 +42,9 @@ pub enum KdfParamsError {
 
 impl KdfParams {
     /// Coffer's defaults: 64 MiB, 3 passes, 4 lanes.
-    pub const DEFAULT: Self = Self {
-        m_kib: 65536,
-        t: 3,
-        p: 4,
-    };
+    pub const DEFAULT: Self = Self { m_kib: 65536, t: 3, p: 4 };
     /// The weakest parameters a browser accepts (OWASP's Argon2id minimum).
-    pub const FLOOR: Self = Self {
-        m_kib: 19456,
-        t: 2,
-        p: 1,
-    };
+    pub const FLOOR: Self = Self { m_kib: 19456, t: 2, p: 1 };
     /// The largest memory cost accepted, in KiB (1 GiB).
     pub const MAX_M_KIB: u32 = 1 << 20;
     /// The largest number of passes or lanes accepted.
@@ -106,22 +98,10 @@ mod tests {
     #[test]
     fn floor_and_ceiling_are_enforced() {
         assert!(KdfParams::new(19456, 2, 1).is_ok());
-        assert!(matches!(
-            KdfParams::new(19455, 2, 1),
-            Err(KdfParamsError::TooWeak { .. })
-        ));
-        assert!(matches!(
-            KdfParams::new(19456, 1, 1),
-            Err(KdfParamsError::TooWeak { .. })
-        ));
-        assert!(matches!(
-            KdfParams::new(65536, 3, 0),
-            Err(KdfParamsError::TooWeak { .. })
-        ));
-        assert_eq!(
-            KdfParams::new(1 << 21, 3, 4),
-            Err(KdfParamsError::TooCostly)
-        );
+        assert!(matches!(KdfParams::new(19455, 2, 1), Err(KdfParamsError::TooWeak { .. })));
+        assert!(matches!(KdfParams::new(19456, 1, 1), Err(KdfParamsError::TooWeak { .. })));
+        assert!(matches!(KdfParams::new(65536, 3, 0), Err(KdfParamsError::TooWeak { .. })));
+        assert_eq!(KdfParams::new(1 << 21, 3, 4), Err(KdfParamsError::TooCostly));
         assert_eq!(KdfParams::new(65536, 17, 4), Err(KdfParamsError::TooCostly));
         assert_eq!(KdfParams::new(65536, 3, 17), Err(KdfParamsError::TooCostly));
         assert_eq!(KdfParams::new(65536, 3, 4), Ok(KdfParams::DEFAULT));

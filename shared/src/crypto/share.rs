@@ -38,10 +38,7 @@ pub struct SharePayload {
 
 impl std::fmt::Debug for SharePayload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SharePayload")
-            .field("text", &"[redacted]")
-            .field("blur", &self.blur)
-            .finish()
+        f.debug_struct("SharePayload").field("text", &"[redacted]").field("blur", &self.blur).finish()
     }
 }
 
@@ -63,10 +60,7 @@ impl ShareKeys {
         if let Some(password_key) = password_key {
             ikm.extend_from_slice(password_key.expose());
         }
-        Self {
-            content_key: hkdf(&ikm, id, CONTENT_LABEL),
-            access_token: hkdf(&ikm, id, ACCESS_LABEL),
-        }
+        Self { content_key: hkdf(&ikm, id, CONTENT_LABEL), access_token: hkdf(&ikm, id, ACCESS_LABEL) }
     }
 
     /// Verifies, decrypts, unpads and decodes a claimed envelope.
@@ -104,23 +98,11 @@ pub fn seal_share(
     password: Option<(&str, KdfParams)>,
 ) -> SealedShare {
     let password = password.map(|(password, kdf)| {
-        let params = PasswordParams {
-            kdf,
-            salt: random_array(),
-        };
+        let params = PasswordParams { kdf, salt: random_array() };
         (params, password_key(password, &params.salt, kdf))
     });
-    let header = Header::new(
-        Kind::ShareText,
-        password.as_ref().map(|(params, _)| *params),
-    );
-    seal_with_header(
-        share_key,
-        id,
-        payload,
-        header,
-        password.as_ref().map(|(_, key)| key),
-    )
+    let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
+    seal_with_header(share_key, id, payload, header, password.as_ref().map(|(_, key)| key))
 }
 
 /// Seals with a header the caller made and the password key it derived from that header's
@@ -134,8 +116,7 @@ pub fn seal_with_header(
 ) -> SealedShare {
     let keys = ShareKeys::derive(share_key, id, password_key);
     #[allow(clippy::expect_used)]
-    let mut plaintext =
-        Zeroizing::new(serde_json::to_vec(payload).expect("a payload always serializes"));
+    let mut plaintext = Zeroizing::new(serde_json::to_vec(payload).expect("a payload always serializes"));
     pad(&mut plaintext);
     let envelope = envelope::seal(&keys.content_key, id.as_str(), header, &plaintext).to_bytes();
     SealedShare {
@@ -160,10 +141,7 @@ fn unpad(plaintext: &[u8]) -> Result<&[u8], OpenError> {
     if plaintext.is_empty() || !plaintext.len().is_multiple_of(PADDING_BLOCK) {
         return Err(OpenError);
     }
-    let end = plaintext
-        .iter()
-        .rposition(|&byte| byte != 0)
-        .map_or(0, |last| last + 1);
+    let end = plaintext.iter().rposition(|&byte| byte != 0).map_or(0, |last| last + 1);
     Ok(&plaintext[..end])
 }
 
@@ -190,10 +168,7 @@ mod tests {
         for len in [0, 1, 255, 256, 257, 1000] {
             let mut plaintext = vec![b'x'; len];
             pad(&mut plaintext);
-            assert_eq!(
-                plaintext.len(),
-                len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK
-            );
+            assert_eq!(plaintext.len(), len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK);
             assert_eq!(unpad(&plaintext).unwrap(), vec![b'x'; len].as_slice());
         }
     }

@@ -40,9 +40,7 @@ pub struct VectorFile {
 
 /// Parses the committed vectors.
 pub fn vectors() -> Vec<Vector> {
-    serde_json::from_str::<VectorFile>(VECTORS_JSON)
-        .unwrap()
-        .vectors
+    serde_json::from_str::<VectorFile>(VECTORS_JSON).unwrap().vectors
 }
 
 /// The parsed inputs of a vector.
@@ -61,9 +59,8 @@ impl Vector {
             kdf: KdfParams::new(m, t, p).unwrap(),
             salt: b64::decode_array(self.salt.as_deref().unwrap()).unwrap(),
         });
-        let password_key = password.map(|params| {
-            password_key(self.password.as_deref().unwrap(), &params.salt, params.kdf)
-        });
+        let password_key =
+            password.map(|params| password_key(self.password.as_deref().unwrap(), &params.salt, params.kdf));
         let header = Header {
             kind: Kind::ShareText,
             password,
@@ -75,10 +72,7 @@ impl Vector {
             share_key: Key32::from_b64(&self.share_key).unwrap(),
             header,
             password_key,
-            payload: SharePayload {
-                text: self.text.clone(),
-                blur: self.blur,
-            },
+            payload: SharePayload { text: self.text.clone(), blur: self.blur },
         }
     }
 
