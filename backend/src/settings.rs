@@ -7,10 +7,8 @@ use std::path::PathBuf;
 use clap::Parser;
 use ipnet::IpNet;
 
-/// Lifetimes a share may have, in seconds: 5 minutes, 1 hour, 1 day, 7 days, 30 days.
-pub const EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
-/// The highest view limit a share may have.
-pub const MAX_VIEWS: u32 = 100;
+use coffer_shared::api::DEFAULT_MAX_WRONG_CLAIMS;
+pub use coffer_shared::api::{EXPIRY_OPTIONS, MAX_VIEWS};
 
 /// How the server is configured.
 #[derive(Debug, Clone, Parser)]
@@ -29,10 +27,11 @@ pub struct Settings {
     #[arg(long, env = "COFFER_MAX_EXPIRY", default_value_t = 2_592_000)]
     pub max_expiry: u64,
     /// Wrong claims after which a share is destroyed.
-    #[arg(long, env = "COFFER_MAX_WRONG_CLAIMS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, env = "COFFER_MAX_WRONG_CLAIMS", default_value_t = DEFAULT_MAX_WRONG_CLAIMS,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_wrong_claims: u32,
-    /// Largest envelope accepted, in bytes.
-    #[arg(long, env = "COFFER_MAX_ENVELOPE_BYTES", default_value_t = 1 << 20)]
+    /// Largest envelope accepted, in bytes (1 KiB to 64 MiB).
+    #[arg(long, env = "COFFER_MAX_ENVELOPE_BYTES", default_value_t = 1 << 20, value_parser = envelope_limit)]
     pub max_envelope_bytes: usize,
     /// Shares one client IP may create per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CREATE", default_value_t = 30)]
@@ -72,5 +71,15 @@ impl Settings {
     /// The largest request body: a base64url envelope plus the JSON around it.
     pub fn max_body_bytes(&self) -> usize {
         self.max_envelope_bytes.div_ceil(3) * 4 + 4096
+    }
+}
+
+/// Parses `--max-envelope-bytes`, keeping it where the body-size arithmetic cannot overflow.
+fn envelope_limit(text: &str) -> Result<usize, String> {
+    let bytes: usize = text.parse().map_err(|_| format!("{text:?} is not a number of bytes"))?;
+    if (1024..=64 << 20).contains(&bytes) {
+        Ok(bytes)
+    } else {
+        Err("must be from 1024 (1 KiB) to 67108864 (64 MiB)".into())
     }
 }

@@ -7,6 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::ShareId;
 
+/// Lifetimes a share may have, in seconds: 5 minutes, 1 hour, 1 day, 7 days, 30 days. A server
+/// offers those up to its administrator's maximum ([`ServerConfig::expiry_options`]).
+pub const EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
+/// The highest view limit a share may have.
+pub const MAX_VIEWS: u32 = 100;
+/// Wrong claims after which a share is destroyed, unless the administrator changed it.
+pub const DEFAULT_MAX_WRONG_CLAIMS: u32 = 5;
+
 /// The body of every 4xx and 5xx response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

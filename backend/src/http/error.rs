@@ -21,7 +21,7 @@ pub enum ApiError {
         status: StatusCode,
         /// Machine-readable, e.g. `invalid_envelope`.
         code: &'static str,
-        /// For people; never contains the offending value.
+        /// For people. Never logged; it may quote a mistyped value back to its sender.
         message: String,
     },
     /// 413 `too_large`: the body is over the limit.

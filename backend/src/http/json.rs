@@ -33,7 +33,8 @@ fn rejection_to_error(rejection: &JsonRejection) -> ApiError {
             ApiError::malformed("malformed_json", "The body is not valid JSON.")
         }
         // serde's message names the field and the rule ("missing field `id`", "expires_in:
-        // invalid type ..."). It goes back to the requester only, never to the log.
+        // invalid type ..."), and may quote the requester's own value back to it. It is never
+        // logged.
         JsonRejection::JsonDataError(error) => {
             ApiError::invalid("invalid_field", data_error_message(&error.body_text()))
         }

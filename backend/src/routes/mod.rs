@@ -7,12 +7,14 @@ pub mod shares;
 pub mod static_files;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// Every API route, to be nested under `/api/v1`. Unknown paths and methods get JSON errors too.
+/// No API response may be stored by a browser or a proxy: envelopes and statuses are per-reader.
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .merge(config::router())
@@ -26,4 +28,8 @@ pub fn api_router() -> Router<AppState> {
             }
         })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }

@@ -118,8 +118,8 @@ async fn view_limits_and_expiry_outside_the_rules_are_refused() {
 
 #[tokio::test]
 async fn oversize_envelopes_and_bodies_get_413_as_json() {
-    let app = spawn_app_with(|settings| settings.max_envelope_bytes = 1000).await;
-    let big = coffer_shared::b64::encode(vec![0u8; 1001]);
+    let app = spawn_app_with(|settings| settings.max_envelope_bytes = 1024).await;
+    let big = coffer_shared::b64::encode(vec![0u8; 1025]);
     refused(&app, &with("envelope", json!(big)), 413, "too_large").await;
     let huge = "A".repeat(10_000);
     refused(&app, &with("envelope", json!(huge)), 413, "too_large").await;

@@ -36,6 +36,7 @@ async fn security_headers_are_on_api_static_and_error_responses() {
     }
     let response = app.claim(&share, &share.request.access_token).await;
     assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(response.headers()["cache-control"], "no-store", "API answers are never cached");
 }
 
 #[tokio::test]

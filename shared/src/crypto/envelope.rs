@@ -195,14 +195,15 @@ impl Envelope {
         if rest.len() < TAG_LEN + trailer_len {
             return Err(FormatError::Truncated);
         }
-        let (ciphertext, trailer) = rest.split_at(rest.len() - trailer_len);
-        let trailer = header.signed.then(|| {
-            let (public_key, signature) = trailer.split_at(32);
-            Trailer {
-                public_key: public_key.try_into().unwrap_or([0; 32]),
-                signature: signature.try_into().unwrap_or([0; 64]),
-            }
-        });
+        let (ciphertext, trailer) = if header.signed {
+            let (ciphertext, trailer) =
+                rest.split_last_chunk::<TRAILER_LEN>().ok_or(FormatError::Truncated)?;
+            let (public_key, signature) = trailer.split_first_chunk::<32>().ok_or(FormatError::Truncated)?;
+            let signature = signature.try_into().map_err(|_| FormatError::Truncated)?;
+            (ciphertext, Some(Trailer { public_key: *public_key, signature }))
+        } else {
+            (rest, None)
+        };
         Ok(Self { header, ciphertext: ciphertext.to_vec(), trailer })
     }
 

@@ -5,7 +5,7 @@
 //! MUST refuse parameters below `m >= 19456, t >= 2, p >= 1`; decoders MUST reject
 //! `m > 1048576`, `t > 16`, `p > 16`.
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use zeroize::Zeroizing;
 
 use super::secret::Key32;
@@ -78,15 +78,19 @@ impl KdfParams {
 }
 
 /// `password_key = Argon2id(UTF-8(password), salt, m, t, p)`, 32 bytes.
+///
+/// Argon2's working memory (`m` KiB) is wiped before it is freed: it holds values from which the
+/// key follows without the password.
 pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Key32 {
     #[allow(clippy::expect_used)]
     let argon_params = Params::new(params.m_kib, params.t, u32::from(params.p), Some(32))
         .expect("KdfParams only holds parameters argon2 accepts");
+    let mut memory = Zeroizing::new(vec![Block::default(); argon_params.block_count()]);
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
     let mut out = Zeroizing::new([0u8; 32]);
     #[allow(clippy::expect_used)]
     argon
-        .hash_password_into(password.as_bytes(), salt, out.as_mut())
+        .hash_password_into_with_memory(password.as_bytes(), salt, out.as_mut(), &mut memory[..])
         .expect("a 16-byte salt and a 32-byte output are always accepted");
     Key32::from_bytes(*out)
 }
