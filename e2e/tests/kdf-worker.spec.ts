@@ -47,3 +47,27 @@ test('without the worker the password is strengthened on the page and still work
   expect(await reveal.secret()).toBe('no worker needed');
   await reader.context.close();
 });
+
+test('a worker that fails after starting is replaced by the page, and got the password as bytes', async ({ page, browser }) => {
+  const share = await new CreatePage(page).create({ text: 'worker failed', password: 'pw 4' });
+
+  const reader = await freshPage(browser);
+  // A worker that says it is ready, reports what type the password came in, then throws.
+  await reader.page.route('**/kdf-worker-loader.js', (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body:
+        "onmessage = (event) => { fetch('/probe?password=' + " +
+        "(event.data.password instanceof Uint8Array ? 'bytes' : typeof event.data.password)); " +
+        "throw new Error('worker failed on purpose'); };\n" +
+        "postMessage('ready');",
+    }),
+  );
+  const probe = reader.page.waitForRequest(/\/probe\?password=/);
+  const reveal = new RevealPage(reader.page);
+  await reveal.goto(share.link);
+  await reveal.reveal('pw 4');
+  expect(new URL((await probe).url()).searchParams.get('password')).toBe('bytes');
+  expect(await reveal.secret()).toBe('worker failed');
+  await reader.context.close();
+});

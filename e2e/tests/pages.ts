@@ -97,6 +97,7 @@ export class RevealPage {
   readonly error: Locator;
   readonly gone: Locator;
   readonly kdfProgress: Locator;
+  readonly attemptsLeft: Locator;
 
   constructor(readonly page: Page) {
     this.status = page.getByTestId('share-status');
@@ -108,6 +109,7 @@ export class RevealPage {
     this.error = page.getByTestId('reveal-error');
     this.gone = page.getByTestId('share-gone');
     this.kdfProgress = page.getByTestId('kdf-progress');
+    this.attemptsLeft = page.getByTestId('attempts-left');
   }
 
   /** Opens a link and waits until the status (or a "gone" or error message) is shown. */
@@ -135,9 +137,11 @@ export class ManagePage {
   readonly destroyButton: Locator;
   readonly destroyedNotice: Locator;
   readonly gone: Locator;
+  readonly facts: Locator;
 
   constructor(readonly page: Page) {
     this.status = page.getByTestId('manage-status');
+    this.facts = page.getByTestId('manage-facts');
     this.destroyButton = page.getByTestId('destroy-button');
     this.destroyedNotice = page.getByTestId('destroyed-notice');
     this.gone = page.getByTestId('share-gone');

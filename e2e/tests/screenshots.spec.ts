@@ -38,6 +38,9 @@ for (const size of SIZES) {
     await reveal.reveal('not the password');
     await expect(reveal.error).toContainText('Wrong password', { timeout: 30_000 });
     await shot(reveal.page, '3b-wrong-password');
+    await reveal.page.reload();
+    await expect(reveal.attemptsLeft).toBeVisible();
+    await shot(reveal.page, '3c-attempts-left');
     await reveal.reveal('hunter2');
     await expect(reveal.secretText).toBeVisible({ timeout: 30_000 });
     await shot(reveal.page, '4-revealed-blurred');

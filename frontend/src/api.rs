@@ -12,8 +12,8 @@ use coffer_shared::api::{
     ShareStatus, TokenRequest, WrongTokenBody,
 };
 use coffer_shared::id::ShareId;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response};
@@ -40,12 +40,24 @@ pub enum ApiError {
     },
     /// A 2xx answer whose body was not what the API promises.
     BadResponse,
+    /// The request body could not be encoded as JSON (a bug in this page, not the server).
+    Encode,
 }
 
 impl ApiError {
-    /// The share is missing, expired, used up, destroyed, or the token is wrong.
+    /// The server's stable code (`not_found`, `wrong_token`, …); empty unless it answered with
+    /// a JSON error body.
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::Server { code, .. } => code,
+            _ => "",
+        }
+    }
+
+    /// The share is missing, expired, used up or destroyed, or the token is wrong (`not_found`).
+    /// Another 404, such as `no_such_endpoint`, is not.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, ApiError::Server { status: 404, .. })
+        self.code() == "not_found"
     }
 
     /// A share with this id is already stored: make a new id and seal again.
@@ -53,7 +65,7 @@ impl ApiError {
         matches!(self, ApiError::Server { status: 409, code, .. } if code == "id_taken")
     }
 
-    /// Wrong claims left when a claim presented the wrong access token.
+    /// Wrong claims left, when the body of a `wrong_token` answer carried them.
     pub fn wrong_claims_left(&self) -> Option<u32> {
         match self {
             ApiError::Server { wrong_claims_left, .. } => *wrong_claims_left,
@@ -69,6 +81,9 @@ impl fmt::Display for ApiError {
                 f.write_str("Could not reach the server. Check your connection and try again.")
             }
             ApiError::BadResponse => f.write_str("The server sent an answer this page does not understand."),
+            ApiError::Encode => {
+                f.write_str("This page could not prepare its request. Reload it and try again.")
+            }
             ApiError::Server { status: 413, .. } => {
                 f.write_str("The secret is too large for this server. Shorten it and try again.")
             }
@@ -81,7 +96,9 @@ impl fmt::Display for ApiError {
             ApiError::Server { status, .. } if *status >= 500 => {
                 f.write_str("The server had a problem. Try again in a moment.")
             }
-            ApiError::Server { message, .. } if !message.is_empty() => f.write_str(message),
+            ApiError::Server { message, .. } if !message.is_empty() => {
+                write!(f, "The server refused the request: {message}")
+            }
             ApiError::Server { status, .. } => write!(f, "The server refused (HTTP {status})."),
         }
     }
@@ -124,7 +141,7 @@ async fn post_token(id: &ShareId, action: &str, token: String) -> Result<Respons
 }
 
 fn body(value: &impl Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|_| ApiError::BadResponse)
+    serde_json::to_string(value).map_err(|_| ApiError::Encode)
 }
 
 /// Sends one request; resolves to the response if its status is 2xx.
@@ -165,9 +182,9 @@ async fn error_from(response: Response) -> ApiError {
     let retry_after =
         response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
     let text = text(&response).await.unwrap_or_default();
-    let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
-    let wrong_claims_left =
-        serde_json::from_str::<WrongTokenBody>(&text).ok().map(|body| body.wrong_claims_left);
-    let (code, message) = body.map(|b| (b.code, b.message)).unwrap_or_default();
+    // Parsed once; both views of the body are read from the same JSON value.
+    let body = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
+    let wrong_claims_left = WrongTokenBody::deserialize(&body).ok().map(|body| body.wrong_claims_left);
+    let (code, message) = ErrorBody::deserialize(body).map(|b| (b.code, b.message)).unwrap_or_default();
     ApiError::Server { status, code, message, retry_after, wrong_claims_left }
 }

@@ -2,21 +2,28 @@
 //!
 //! Argon2id with the default 64 MiB takes about half a second in WASM. The derivation runs in
 //! the password worker (`src/bin/kdf-worker.rs`, started by `/kdf-worker-loader.js`) so the page
-//! keeps painting its progress. If the worker cannot start or fails, the key is derived on the
-//! main thread after one painted frame: slower to feel, same result.
+//! keeps painting its progress. If the worker cannot start, fails, or does not answer in time,
+//! the key is derived on the main thread after one painted frame: slower to feel, same result.
+//!
+//! The password goes to the worker as UTF-8 bytes in a transferred `Uint8Array`, so the page
+//! keeps no JS copy of it; the key comes back as 32 bytes, which are wiped once copied.
 
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::crypto::kdf;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MessageEvent, Worker};
+use zeroize::Zeroize;
 
 /// `frontend/kdf-worker-loader.js`, which starts the `kdf-worker` binary (no hash in its name).
 const WORKER_URL: &str = "/kdf-worker-loader.js";
 /// How long the worker may take to load before the main thread takes over.
 const READY_TIMEOUT_MS: i32 = 10_000;
+/// How long the worker may take to answer a job (a derivation takes about a second) before the
+/// main thread takes over.
+const REPLY_TIMEOUT_MS: i32 = 60_000;
 
 /// Derives the password key for a share's password parameters.
 pub async fn password_key(password: &str, params: &PasswordParams) -> Key32 {
@@ -29,7 +36,8 @@ pub async fn password_key(password: &str, params: &PasswordParams) -> Key32 {
     }
 }
 
-/// Runs the derivation in a fresh worker; `None` if the worker is unavailable or failed.
+/// Runs the derivation in a fresh worker; `None` if the worker is unavailable, failed or is too
+/// slow.
 async fn in_worker(password: &str, params: &PasswordParams) -> Option<Key32> {
     let worker = Worker::new(WORKER_URL).ok()?;
     let key = talk_to(&worker, password, params).await;
@@ -38,19 +46,25 @@ async fn in_worker(password: &str, params: &PasswordParams) -> Option<Key32> {
 }
 
 async fn talk_to(worker: &Worker, password: &str, params: &PasswordParams) -> Option<Key32> {
-    let ready = JsFuture::from(next_message(worker, Some(READY_TIMEOUT_MS))).await.ok()?;
+    let ready = JsFuture::from(next_message(worker, READY_TIMEOUT_MS)).await.ok()?;
     if ready.as_string().as_deref() != Some("ready") {
         return None;
     }
+    // Copied straight from Rust memory into a JS buffer that the transfer below detaches here.
+    let password = Uint8Array::from(password.as_bytes());
     let job = Object::new();
     let set = |name: &str, value: JsValue| Reflect::set(&job, &JsValue::from_str(name), &value);
-    set("password", JsValue::from_str(password)).ok()?;
+    set("password", password.clone().into()).ok()?;
     set("salt", Uint8Array::from(&params.salt[..]).into()).ok()?;
     set("m", params.kdf.m_kib().into()).ok()?;
     set("t", params.kdf.t().into()).ok()?;
     set("p", params.kdf.p().into()).ok()?;
-    let reply = next_message(worker, None);
-    worker.post_message(&job).ok()?;
+    let reply = next_message(worker, REPLY_TIMEOUT_MS);
+    let transfer = Array::of1(&password.buffer());
+    if worker.post_message_with_transfer(&job, &transfer).is_err() {
+        password.fill(0, 0, password.length());
+        return None;
+    }
     let reply = JsFuture::from(reply).await.ok()?;
     let bytes = reply.dyn_into::<Uint8Array>().ok()?;
     let mut key = [0u8; 32];
@@ -59,31 +73,36 @@ async fn talk_to(worker: &Worker, password: &str, params: &PasswordParams) -> Op
     }
     bytes.copy_to(&mut key);
     bytes.fill(0, 0, 32);
-    Some(Key32::from_bytes(key))
+    let password_key = Key32::from_bytes(key);
+    key.zeroize();
+    Some(password_key)
 }
 
-/// A promise of the worker's next message; rejected on a worker error or after `timeout_ms`.
-fn next_message(worker: &Worker, timeout_ms: Option<i32>) -> Promise {
+/// A promise of the worker's next message; rejected on a worker error, on a message that could
+/// not be deserialized (`messageerror`), or after `timeout_ms`.
+fn next_message(worker: &Worker, timeout_ms: i32) -> Promise {
     Promise::new(&mut |resolve: Function, reject: Function| {
         let on_message = Closure::once_into_js(move |event: MessageEvent| {
             let _ = resolve.call1(&JsValue::UNDEFINED, &event.data());
         });
         let reject_on_error = reject.clone();
-        let on_error = Closure::once_into_js(move |event: Event| {
+        let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
             event.prevent_default();
             let _ = reject_on_error.call1(&JsValue::UNDEFINED, &event);
-        });
+        })
+        .into_js_value();
         worker.set_onmessage(Some(on_message.unchecked_ref()));
         worker.set_onerror(Some(on_error.unchecked_ref()));
-        if let (Some(ms), Some(window)) = (timeout_ms, web_sys::window()) {
+        worker.set_onmessageerror(Some(on_error.unchecked_ref()));
+        if let Some(window) = web_sys::window() {
             // A late rejection of a settled promise does nothing.
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, ms);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, timeout_ms);
         }
     })
 }
 
 /// Resolves after the browser has painted the next frame.
-pub async fn next_frame() {
+async fn next_frame() {
     let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
         let Some(window) = web_sys::window() else {
             let _ = resolve.call0(&JsValue::UNDEFINED);

@@ -2,10 +2,12 @@
 //! `/m/<id>#<b64u(manage_token)>`.
 //!
 //! The key travels only in the fragment, which browsers never send to a server. This module is
-//! the only place that reads `location.hash`.
+//! the only place that reads `location.hash`, and the one that reads the id from the route.
 
 use coffer_shared::crypto::Key32;
 use coffer_shared::id::ShareId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 /// The page's origin, e.g. `https://coffer.example`.
 fn origin() -> String {
@@ -26,4 +28,9 @@ pub fn manage_link(id: &ShareId, manage_token: &Key32) -> String {
 pub fn key_from_fragment() -> Option<Key32> {
     let hash = web_sys::window()?.location().hash().ok()?;
     Key32::from_b64(hash.strip_prefix('#').unwrap_or(&hash)).ok()
+}
+
+/// The id in the current route's path (`/s/:id`, `/m/:id`), if well-formed.
+pub fn id_from_path() -> Option<ShareId> {
+    use_params_map().with_untracked(|params| params.get("id").and_then(|id| id.parse().ok()))
 }

@@ -48,8 +48,9 @@ impl Drop for NewShare {
     }
 }
 
-/// A created share, as the creator sees it. The links hold keys and are wiped on drop.
-#[derive(Debug, PartialEq, Eq)]
+/// A created share, as the creator sees it. The links hold keys: they are wiped on drop and
+/// `Debug` does not print them.
+#[derive(PartialEq, Eq)]
 pub struct Created {
     /// `/s/<id>#<K>`.
     pub link: String,
@@ -61,6 +62,18 @@ pub struct Created {
     pub max_views: u32,
     /// The share needs a password as well as the link.
     pub has_password: bool,
+}
+
+impl fmt::Debug for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Created")
+            .field("link", &"[redacted]")
+            .field("manage_link", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .field("max_views", &self.max_views)
+            .field("has_password", &self.has_password)
+            .finish()
+    }
 }
 
 impl Drop for Created {
@@ -182,11 +195,6 @@ pub async fn status(id: &ShareId, token: &Key32) -> Result<Status, ApiError> {
     })
 }
 
-/// The status token for the share key in a link.
-pub fn status_token_for(id: &ShareId, share_key: &Key32) -> Key32 {
-    status_token(share_key, id)
-}
-
 /// A secret that was claimed and opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revealed {
@@ -208,8 +216,12 @@ pub enum ClaimError {
         /// Whether the share has a password.
         has_password: bool,
     },
-    /// The envelope did not open.
-    Undecryptable,
+    /// The claim succeeded (and used a view) but the envelope did not open. Final: pressing
+    /// Reveal again would only use more views.
+    Undecryptable {
+        /// Views left after the one this claim used.
+        views_left: u32,
+    },
     /// Any other failure.
     Api(ApiError),
 }
@@ -233,9 +245,16 @@ impl fmt::Display for ClaimError {
                 "The server refused this link's key. {} left before the secret is destroyed.",
                 crate::format::plural(u64::from(*left), "attempt")
             ),
-            ClaimError::Undecryptable => f.write_str(
-                "The secret could not be decrypted. The link may be damaged or the share was altered.",
-            ),
+            ClaimError::Undecryptable { views_left } => {
+                f.write_str(
+                    "The secret could not be decrypted. The link may be damaged or the share was altered.",
+                )?;
+                match views_left {
+                    0 => Ok(()),
+                    1 => f.write_str(" 1 view remains, but this link cannot open it."),
+                    n => write!(f, " {n} views remain, but this link cannot open them."),
+                }
+            }
             ClaimError::Api(error) => error.fmt(f),
         }
     }
@@ -261,20 +280,47 @@ pub async fn claim(
         status_token: status_token(share_key, id).to_b64(),
         access_token: keys.access_token.to_b64(),
     };
-    let response = api::claim_share(id, &request).await.map_err(|error| match error.wrong_claims_left() {
-        _ if error.is_not_found() => ClaimError::Gone,
-        Some(left) => ClaimError::WrongToken { left, has_password: password.is_some() },
-        None => ClaimError::Api(error),
+    let response = api::claim_share(id, &request).await.map_err(|error| {
+        match (error.code(), error.wrong_claims_left()) {
+            ("not_found", _) => ClaimError::Gone,
+            ("wrong_token", Some(left)) => ClaimError::WrongToken { left, has_password: password.is_some() },
+            _ => ClaimError::Api(error),
+        }
     })?;
-    let envelope = b64::decode(&response.envelope)
+    let views_left = response.views_left;
+    let payload = b64::decode(&response.envelope)
         .ok()
         .and_then(|bytes| Envelope::parse(&bytes).ok())
-        .ok_or(ClaimError::Undecryptable)?;
-    let payload = keys.open(id, &envelope).map_err(|_| ClaimError::Undecryptable)?;
-    Ok(Revealed { payload, views_left: response.views_left })
+        .and_then(|envelope| keys.open(id, &envelope).ok())
+        .ok_or(ClaimError::Undecryptable { views_left })?;
+    Ok(Revealed { payload, views_left })
 }
 
 /// Destroys a share with its management token.
 pub async fn destroy(id: &ShareId, manage_token: &Key32) -> Result<(), ApiError> {
     api::destroy_share(id, manage_token.to_b64()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_created_share_prints_neither_link() {
+        let (link, manage_link) = ("https://c.example/s/id#KEY".to_owned(), "/m/id#TOKEN".to_owned());
+        let created = Created { link, manage_link, expires_at: 1, max_views: 1, has_password: false };
+        let printed = format!("{created:?}");
+        assert!(!printed.contains("KEY") && !printed.contains("TOKEN"), "{printed}");
+        assert!(printed.contains(r#"link: "[redacted]""#), "{printed}");
+    }
+
+    #[test]
+    fn an_undecryptable_claim_says_how_many_views_it_cannot_open() {
+        assert!(
+            ClaimError::Undecryptable { views_left: 2 }
+                .to_string()
+                .ends_with(" 2 views remain, but this link cannot open them.")
+        );
+        assert!(ClaimError::Undecryptable { views_left: 0 }.to_string().ends_with("the share was altered."));
+    }
 }

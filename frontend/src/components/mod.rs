@@ -7,4 +7,5 @@ pub mod password_field;
 pub mod qr_code;
 pub mod secret_view;
 pub mod share_gone;
+pub mod share_loader;
 pub mod status_line;

@@ -1,6 +1,6 @@
 //! `/`: write a secret, choose its password, lifetime and view limit, get a link.
 
-use coffer_shared::api::ServerConfig;
+use coffer_shared::api::{DEFAULT_MAX_WRONG_CLAIMS, EXPIRY_OPTIONS, MAX_VIEWS, ServerConfig};
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
@@ -12,20 +12,19 @@ use crate::components::password_field::PasswordField;
 use crate::format;
 use crate::share::{self, Created, NewShare, Phase};
 
-/// Lifetimes offered until the server's configuration arrives (the server's defaults).
-const DEFAULT_EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
 /// The lifetime preselected when the server allows it: one day.
 const PREFERRED_EXPIRY: u64 = 86_400;
 
-/// The limits to use now: the server's, or defaults while they load (the server checks anyway).
+/// The limits to use now: the server's, or the protocol's defaults while they load or if they
+/// could not be loaded (the server checks anyway).
 fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig {
     match config {
         Some(Ok(config)) => config.clone(),
         _ => ServerConfig {
-            expiry_options: DEFAULT_EXPIRY_OPTIONS.to_vec(),
-            max_views: 100,
+            expiry_options: EXPIRY_OPTIONS.to_vec(),
+            max_views: MAX_VIEWS,
             max_envelope_bytes: usize::MAX,
-            max_wrong_claims: 5,
+            max_wrong_claims: DEFAULT_MAX_WRONG_CLAIMS,
         },
     }
 }
@@ -242,7 +241,7 @@ mod tests {
 
     #[test]
     fn preselects_one_day_or_the_longest_shorter_option() {
-        assert_eq!(default_expiry(&DEFAULT_EXPIRY_OPTIONS), 86_400);
+        assert_eq!(default_expiry(&EXPIRY_OPTIONS), 86_400);
         assert_eq!(default_expiry(&[300, 3_600]), 3_600);
         assert_eq!(default_expiry(&[604_800, 2_592_000]), 604_800);
         assert_eq!(default_expiry(&[]), PREFERRED_EXPIRY);

@@ -1,18 +1,21 @@
 //! The reveal page's second half: the password field and the Reveal button, which claims one
 //! view, and then the decrypted secret.
 
+use coffer_shared::api::DEFAULT_MAX_WRONG_CLAIMS;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::id::ShareId;
 use leptos::prelude::*;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
+use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::components::secret_view::SecretView;
 use crate::components::share_gone::ShareGone;
 use crate::components::status_line::StatusLine;
+use crate::format;
 use crate::share::{self, ClaimError, Phase, Revealed};
 
 /// Where the reveal stands.
@@ -22,8 +25,21 @@ enum Outcome {
     Waiting,
     /// Revealed; the secret is shown.
     Revealed(Revealed),
-    /// The share is gone (not found, or destroyed after too many wrong passwords).
+    /// The share is gone (not found).
     Gone,
+    /// Nothing more can be done here: the last wrong password destroyed the share, or a claimed
+    /// envelope did not open. The message says which; no button is offered, since pressing it
+    /// again could only use more views.
+    Ended(String),
+}
+
+/// What the panel shows, read from an [`Outcome`] without copying the secret.
+enum Shown {
+    Form,
+    Gone,
+    Ended(String),
+    /// Whether to blur, and the views left.
+    Secret(bool, u32),
 }
 
 /// The status line, the password field if the share has one, the Reveal button, and the secret
@@ -40,41 +56,47 @@ pub fn ClaimPanel(
     views_left: u32,
     /// Expiry, Unix seconds.
     expires_at: u64,
+    /// Wrong passwords left before the server destroys the share, from the status.
+    wrong_claims_left: u32,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let views_left = RwSignal::new(views_left);
+    let wrong_claims_left = RwSignal::new(wrong_claims_left);
     let outcome = RwSignal::new(Outcome::Waiting);
     let error = RwSignal::new(None::<String>);
     let phase = RwSignal::new(None::<Phase>);
-    let destroyed = RwSignal::new(false);
     let has_password = password.is_some();
 
-    let reveal = Action::new_local(move |typed_password: &String| {
+    let reveal = Action::new_local(move |typed_password: &Zeroizing<String>| {
         let typed_password = typed_password.clone();
         let (id, share_key) = (id.clone(), share_key.clone());
         async move {
             let password = password.as_ref().map(|params| (typed_password.as_str(), params));
             let result = share::claim(&id, &share_key, password, |now| phase.set(Some(now))).await;
             phase.set(None);
+            typed.update(|t| t.zeroize());
             match result {
                 Ok(revealed) => {
                     views_left.set(revealed.views_left);
                     outcome.set(Outcome::Revealed(revealed));
                 }
                 Err(ClaimError::Gone) => outcome.set(Outcome::Gone),
+                Err(
+                    failure @ (ClaimError::WrongToken { left: 0, .. } | ClaimError::Undecryptable { .. }),
+                ) => {
+                    outcome.set(Outcome::Ended(failure.to_string()));
+                }
                 Err(failure) => {
                     if let ClaimError::WrongToken { left, .. } = failure {
-                        typed.update(|t| t.zeroize());
-                        destroyed.set(left == 0);
+                        wrong_claims_left.set(left);
                     }
                     error.set(Some(failure.to_string()));
                 }
             }
-            let mut typed_password = typed_password;
-            typed_password.zeroize();
         }
     });
     let busy = Signal::derive(move || reveal.pending().get());
+    let attempts_left = attempts_hint(has_password, wrong_claims_left, error);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -83,7 +105,7 @@ pub fn ClaimPanel(
             error.set(Some("Enter the password the sender gave you.".to_owned()));
             return;
         }
-        reveal.dispatch(typed.get_untracked());
+        reveal.dispatch_local(Zeroizing::new(typed.get_untracked()));
     };
 
     on_cleanup(move || {
@@ -109,6 +131,17 @@ pub fn ClaimPanel(
                                 autocomplete="off"
                                 disabled=busy
                             />
+                            {move || {
+                                attempts_left
+                                    .get()
+                                    .map(|text| {
+                                        view! {
+                                            <p class="muted hint" data-testid="attempts-left">
+                                                {text}
+                                            </p>
+                                        }
+                                    })
+                            }}
                         }
                     })}
                 <ErrorBanner message=error testid="reveal-error" />
@@ -136,23 +169,24 @@ pub fn ClaimPanel(
 
     move || {
         let shown = outcome.with(|o| match o {
-            Outcome::Waiting => None,
-            Outcome::Gone => Some(None),
-            Outcome::Revealed(revealed) => Some(Some((revealed.payload.blur, revealed.views_left))),
+            Outcome::Waiting => Shown::Form,
+            Outcome::Gone => Shown::Gone,
+            Outcome::Ended(message) => Shown::Ended(message.clone()),
+            Outcome::Revealed(revealed) => Shown::Secret(revealed.payload.blur, revealed.views_left),
         });
         match shown {
-            None if destroyed.get() => view! {
-                <ErrorBanner message=error testid="reveal-error" />
-                <a class="button secondary" href="/">"Share a secret of your own"</a>
-            }
-            .into_any(),
-            None => view! {
+            Shown::Form => view! {
                 <StatusLine views_left expires_at testid="share-status" />
                 {form()}
             }
             .into_any(),
-            Some(None) => view! { <ShareGone /> }.into_any(),
-            Some(Some((blur, left))) => view! {
+            Shown::Gone => view! { <ShareGone /> }.into_any(),
+            Shown::Ended(message) => view! {
+                <ErrorBanner message=Signal::stored(Some(message)) testid="reveal-error" />
+                <a class="button secondary" href="/">"Share a secret of your own"</a>
+            }
+            .into_any(),
+            Shown::Secret(blur, left) => view! {
                 {(left > 0)
                     .then(|| view! { <StatusLine views_left expires_at testid="share-status" /> })}
                 {secret(blur, left)}
@@ -160,4 +194,21 @@ pub fn ClaimPanel(
             .into_any(),
         }
     }
+}
+
+/// "N password attempts left", shown under the password field once some attempts were used (the
+/// server's limit is read from its configuration), and hidden while an error says it already.
+fn attempts_hint(
+    has_password: bool,
+    wrong_claims_left: RwSignal<u32>,
+    error: RwSignal<Option<String>>,
+) -> Signal<Option<String>> {
+    // Only a password share needs the limit; its default stands in if the request fails.
+    let config = has_password.then(|| LocalResource::new(api::config));
+    Signal::derive(move || {
+        let limit = config?.get()?.map_or(DEFAULT_MAX_WRONG_CLAIMS, |config| config.max_wrong_claims);
+        let left = wrong_claims_left.get();
+        (left < limit && error.with(Option::is_none))
+            .then(|| format!("{} left", format::plural(u64::from(left), "password attempt")))
+    })
 }
