@@ -1,6 +1,6 @@
-//! Writes `tests/vectors/envelope-v1.json` from fixed inputs when `COFFER_WRITE_VECTORS=1`.
-//! Without it, checks that the committed file still has exactly those inputs, so the vectors
-//! cannot silently drift. Native only.
+//! Writes `tests/vectors/envelope-v1.json` and `tests/vectors/accounts-v1.json` from fixed
+//! inputs when `COFFER_WRITE_VECTORS=1`. Without it, checks that the committed files still have
+//! exactly those inputs and outputs, so the vectors cannot silently drift. Native only.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 #![cfg(not(target_arch = "wasm32"))]
@@ -8,6 +8,8 @@
 mod common;
 
 use coffer_shared::b64;
+use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord};
+use common::accounts::{AccountVector, AccountVectorFile, BackupVector, RecordVector, ServerVector};
 use common::{Vector, VectorFile};
 
 fn input(
@@ -64,15 +66,171 @@ fn committed_vectors_match_their_fixed_inputs() {
         comment: "Coffer envelope v1 vectors: see docs/envelope.md. All byte strings are base64url without padding; kdf is [m_kib, t, p].".into(),
         vectors,
     };
-    let json = serde_json::to_string_pretty(&file).unwrap() + "\n";
+    write_or_compare("envelope-v1.json", common::VECTORS_JSON, &file);
+}
+
+fn write_or_compare(name: &str, committed: &str, file: &impl serde::Serialize) {
+    let json = serde_json::to_string_pretty(file).unwrap() + "\n";
     if std::env::var("COFFER_WRITE_VECTORS").as_deref() == Ok("1") {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/envelope-v1.json");
+        let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::write(path, &json).unwrap();
     } else {
         assert_eq!(
-            common::VECTORS_JSON,
-            json,
-            "run with COFFER_WRITE_VECTORS=1 to regenerate, then review the diff"
+            committed, json,
+            "{name}: run with COFFER_WRITE_VECTORS=1 to regenerate, then review the diff"
         );
     }
+}
+
+/// `N` bytes counting up from `start`.
+fn bytes<const N: usize>(start: u8) -> String {
+    b64::encode(std::array::from_fn::<u8, N, _>(|i| start.wrapping_add(i as u8)))
+}
+
+fn account(
+    name: &str,
+    passphrase: &str,
+    kdf: (u32, u32, u8),
+    salt_byte: u8,
+    nonce_byte: u8,
+) -> AccountVector {
+    AccountVector {
+        name: name.into(),
+        passphrase: passphrase.into(),
+        kdf,
+        kdf_salt: b64::encode([salt_byte; 16]),
+        account_id: b64::encode([0xac; 16]),
+        vault_key: bytes::<32>(0x40),
+        identity_seed: bytes::<32>(0x80),
+        vault_key_nonce: b64::encode([nonce_byte; 12]),
+        identity_key_nonce: b64::encode([nonce_byte + 1; 12]),
+        master_key: String::new(),
+        auth_key: String::new(),
+        kek: String::new(),
+        auth_proof: String::new(),
+        wrapped_vault_key: String::new(),
+        wrapped_identity_key: String::new(),
+        public_key: String::new(),
+        fingerprint: String::new(),
+    }
+}
+
+fn login() -> VaultRecord {
+    VaultRecord {
+        fields: RecordFields::Login {
+            username: "alice@example.org".into(),
+            password: "correct horse battery staple".into(),
+            url: "https://bank.example".into(),
+        },
+        name: "Bank".into(),
+        notes: String::new(),
+        sensitive: false,
+    }
+}
+
+fn fixed_records() -> Vec<(&'static str, VaultRecord)> {
+    let card = VaultRecord {
+        fields: RecordFields::Card {
+            holder: "Alice Example".into(),
+            number: "4111 1111 1111 1111".into(),
+            expiry: "04/29".into(),
+            cvv: "123".into(),
+        },
+        name: "Visa".into(),
+        notes: String::new(),
+        sensitive: true,
+    };
+    let documents = vec![
+        Document { label: "Passport".into(), number: "X1234567".into() },
+        Document { label: "Führerschein".into(), number: "B072RRE2I55".into() },
+    ];
+    let identity = VaultRecord {
+        fields: RecordFields::Identity {
+            full_name: "Zoë Ñandú".into(),
+            birth_date: "1990-02-28".into(),
+            phone: "+41 44 123 45 67".into(),
+            address: "Bahnhofstrasse 1\n8001 Zürich".into(),
+            documents,
+        },
+        name: "Me".into(),
+        notes: "🔑".into(),
+        sensitive: false,
+    };
+    let note = VaultRecord {
+        fields: RecordFields::Note,
+        name: "Long note".into(),
+        notes: "A note longer than one padding block. ".repeat(8),
+        sensitive: true,
+    };
+    vec![
+        ("login", login()),
+        ("card, sensitive", card),
+        ("identity, unicode", identity),
+        ("note, two blocks", note),
+    ]
+}
+
+fn fixed_account_inputs() -> AccountVectorFile {
+    let accounts = vec![
+        account("account at the floor", "correct horse battery staple", (19456, 2, 1), 0x5a, 0x10),
+        account(
+            "the same account after a passphrase change",
+            "ünïcödé passphrase ✓",
+            (19456, 3, 2),
+            0x5b,
+            0x20,
+        ),
+    ];
+    let records = fixed_records()
+        .into_iter()
+        .zip(1u8..)
+        .map(|((name, record), n)| RecordVector {
+            name: name.into(),
+            vault_key: bytes::<32>(0x40),
+            record_id: b64::encode([n; 16]),
+            nonce: b64::encode([n ^ 0xf0; 12]),
+            record,
+            record_key: String::new(),
+            envelope: String::new(),
+        })
+        .collect();
+    let backup = |name: &str, records: Vec<VaultRecord>, salt: u8| BackupVector {
+        name: name.into(),
+        passphrase: "backup passphrase".into(),
+        kdf: (19456, 2, 1),
+        salt: b64::encode([salt; 16]),
+        nonce: b64::encode([salt ^ 0xff; 12]),
+        records,
+        password_key: String::new(),
+        backup_key: String::new(),
+        envelope: String::new(),
+    };
+    let backups = vec![
+        backup("empty backup", Vec::new(), 0x61),
+        backup("every record type", fixed_records().into_iter().map(|(_, record)| record).collect(), 0x62),
+    ];
+    let server = |name: &str, email: &str| ServerVector {
+        name: name.into(),
+        server_secret: bytes::<32>(0xe0),
+        email: email.into(),
+        auth_proof: bytes::<32>(0x01),
+        prelogin_salt: String::new(),
+        auth_verifier: String::new(),
+    };
+    AccountVectorFile {
+        comment: "Coffer account v1 vectors: see docs/accounts.md. All byte strings are base64url without padding; kdf is [m_kib, t, p]; records are the JSON before padding.".into(),
+        accounts,
+        records,
+        backups,
+        server: vec![server("lower-case address", "alice@example.org"), server("address to normalize", "  Alice@Example.ORG ")],
+    }
+}
+
+#[test]
+fn committed_account_vectors_match_their_fixed_inputs() {
+    write_or_compare(
+        "accounts-v1.json",
+        common::accounts::ACCOUNT_VECTORS_JSON,
+        &fixed_account_inputs().computed(),
+    );
 }

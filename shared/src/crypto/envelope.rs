@@ -43,19 +43,47 @@ const PASSWORD_LEN: usize = 4 + 4 + 1 + SALT_LEN;
 pub enum Kind {
     /// A share's payload: `{"text": ..., "blur": ...}`.
     ShareText,
+    /// An account's vault key, wrapped with its key-encryption key (docs/accounts.md).
+    WrappedVaultKey,
+    /// An account's Ed25519 identity seed, wrapped with its key-encryption key.
+    WrappedIdentityKey,
+    /// One vault record.
+    VaultRecord,
+    /// An encrypted backup of a vault's records, sealed under a passphrase.
+    Backup,
 }
 
 impl Kind {
     fn to_byte(self) -> u8 {
         match self {
             Kind::ShareText => 1,
+            Kind::WrappedVaultKey => 2,
+            Kind::WrappedIdentityKey => 3,
+            Kind::VaultRecord => 4,
+            Kind::Backup => 5,
         }
     }
 
     fn from_byte(byte: u8) -> Result<Self, FormatError> {
         match byte {
             1 => Ok(Kind::ShareText),
+            2 => Ok(Kind::WrappedVaultKey),
+            3 => Ok(Kind::WrappedIdentityKey),
+            4 => Ok(Kind::VaultRecord),
+            5 => Ok(Kind::Backup),
             other => Err(FormatError::UnknownKind(other)),
+        }
+    }
+
+    /// The `PASSWORD` and `SIGNED` columns of the kinds table: `None` where the flag is
+    /// optional, `Some(required)` where it must be set or must not be.
+    fn flag_rules(self) -> (Option<bool>, Option<bool>) {
+        match self {
+            Kind::ShareText => (None, None),
+            Kind::WrappedVaultKey | Kind::WrappedIdentityKey | Kind::VaultRecord => {
+                (Some(false), Some(false))
+            }
+            Kind::Backup => (Some(true), Some(false)),
         }
     }
 }
@@ -67,6 +95,13 @@ pub struct PasswordParams {
     pub kdf: KdfParams,
     /// The random salt.
     pub salt: [u8; SALT_LEN],
+}
+
+impl PasswordParams {
+    /// These costs with a fresh random salt.
+    pub fn fresh(kdf: KdfParams) -> Self {
+        Self { kdf, salt: random_array() }
+    }
 }
 
 /// An envelope's header: everything before the ciphertext. It holds no secret.
@@ -117,6 +152,9 @@ pub enum FormatError {
     /// A reserved flag bit is set.
     #[error("reserved envelope flags are set")]
     ReservedFlags,
+    /// A flag this kind must not carry is set, or one it must carry is missing.
+    #[error("the envelope's flags do not fit its kind")]
+    FlagsForKind,
     /// Argon2id parameters outside the accepted range.
     #[error(transparent)]
     Kdf(#[from] KdfParamsError),
@@ -171,7 +209,14 @@ impl Header {
         if flags & !(FLAG_PASSWORD | FLAG_SIGNED) != 0 {
             return Err(FormatError::ReservedFlags);
         }
-        let password = if flags & FLAG_PASSWORD != 0 {
+        let (has_password, signed) = (flags & FLAG_PASSWORD != 0, flags & FLAG_SIGNED != 0);
+        let (password_rule, signed_rule) = kind.flag_rules();
+        if password_rule.is_some_and(|required| required != has_password)
+            || signed_rule.is_some_and(|required| required != signed)
+        {
+            return Err(FormatError::FlagsForKind);
+        }
+        let password = if has_password {
             let m_kib = u32::from_be_bytes(reader.take()?);
             let t = u32::from_be_bytes(reader.take()?);
             let [p] = reader.take::<1>()?;
@@ -181,7 +226,7 @@ impl Header {
             None
         };
         let nonce = reader.take()?;
-        let header = Self { kind, password, signed: flags & FLAG_SIGNED != 0, nonce };
+        let header = Self { kind, password, signed, nonce };
         Ok((header, bytes.len() - reader.0.len()))
     }
 }

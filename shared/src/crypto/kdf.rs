@@ -1,11 +1,13 @@
-//! Argon2id: the parameters an envelope records, the range a decoder accepts, and the key
-//! derived from a password.
+//! Key derivation: Argon2id (the parameters an envelope records, the range a decoder accepts,
+//! and the key derived from a password) and HKDF-SHA256, which every other key comes from.
 //!
 //! Spec (docs/envelope.md, "Argon2id parameters"): defaults `m = 65536, t = 3, p = 4`; a browser
 //! MUST refuse parameters below `m >= 19456, t >= 2, p >= 1`; decoders MUST reject
 //! `m > 1048576`, `t > 16`, `p > 16`.
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use hkdf::Hkdf;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::secret::Key32;
@@ -95,6 +97,17 @@ pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) ->
     Key32::from_bytes(*out)
 }
 
+/// `HKDF(ikm, salt, info)`: HKDF-SHA256 (RFC 5869) with a 32-byte output. An empty salt is
+/// RFC 5869's "not provided" (HMAC pads both to the same key).
+pub fn hkdf(ikm: &[u8], salt: &[u8], info: &[u8]) -> Key32 {
+    let mut out = Zeroizing::new([0u8; 32]);
+    #[allow(clippy::expect_used)]
+    Hkdf::<Sha256>::new(Some(salt), ikm)
+        .expand(info, out.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    Key32::from_bytes(*out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +131,15 @@ mod tests {
         assert_eq!(a, password_key("correct horse", &[1; SALT_LEN], params));
         assert_ne!(a, password_key("correct horsf", &[1; SALT_LEN], params));
         assert_ne!(a, password_key("correct horse", &[2; SALT_LEN], params));
+    }
+
+    #[test]
+    fn an_empty_hkdf_salt_is_the_rfc_5869_default() {
+        let with_none = {
+            let mut out = [0u8; 32];
+            Hkdf::<Sha256>::new(None, b"ikm").expand(b"info", &mut out).unwrap();
+            out
+        };
+        assert_eq!(hkdf(b"ikm", b"", b"info").expose(), &with_none);
     }
 }

@@ -1,14 +1,26 @@
-//! All of Coffer's cryptography, implementing `docs/envelope.md`.
+//! All of Coffer's cryptography, implementing `docs/envelope.md` and `docs/accounts.md`.
 //!
 //! - [`secret`]: key types that zeroize on drop and never print.
-//! - [`kdf`]: Argon2id parameters, their floor and ceiling, and the password key.
+//! - [`kdf`]: Argon2id parameters, their floor and ceiling, the password key, and HKDF.
 //! - [`envelope`]: the versioned byte format; parse and serialize side by side.
+//! - [`padding`]: the length-hiding padding of JSON plaintexts.
 //! - [`share`]: the keys and tokens of a share, and sealing and opening its payload.
+//! - [`account`]: an account's key hierarchy and its wrapped vault and identity keys.
+//! - [`identity`]: the Ed25519 identity key and its fingerprint.
+//! - [`vault`]: vault records and their per-record keys.
+//! - [`backup`]: the passphrase-sealed backup of a vault.
+//! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
 
+pub mod account;
+pub mod backup;
 pub mod envelope;
+pub mod identity;
 pub mod kdf;
+pub mod padding;
 pub mod secret;
+pub mod server;
 pub mod share;
+pub mod vault;
 
 pub use secret::{Key32, random_array};
 

@@ -8,15 +8,17 @@
 //! status_token = HKDF(K,   salt = id, info = "coffer/v1/share/status")
 //! ```
 
-use hkdf::Hkdf;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+pub use super::padding::PADDING_BLOCK;
+
 use super::OpenError;
 use super::envelope::{self, Envelope, Header, Kind, PasswordParams};
-use super::kdf::{KdfParams, password_key};
-use super::secret::{Key32, random_array};
+use super::kdf::{self, KdfParams, password_key};
+use super::padding::{padded_json, parse_padded_json};
+use super::secret::Key32;
 use crate::id::ShareId;
 
 /// HKDF info for the key that seals a share.
@@ -69,7 +71,7 @@ impl ShareKeys {
             return Err(OpenError);
         }
         let plaintext = envelope::open(&self.content_key, id.as_str(), envelope)?;
-        serde_json::from_slice(unpad(&plaintext)?).map_err(|_| OpenError)
+        parse_padded_json(&plaintext)
     }
 }
 
@@ -98,7 +100,7 @@ pub fn seal_share(
     password: Option<(&str, KdfParams)>,
 ) -> SealedShare {
     let password = password.map(|(password, kdf)| {
-        let params = PasswordParams { kdf, salt: random_array() };
+        let params = PasswordParams::fresh(kdf);
         (params, password_key(password, &params.salt, kdf))
     });
     let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
@@ -115,9 +117,7 @@ pub fn seal_with_header(
     password_key: Option<&Key32>,
 ) -> SealedShare {
     let keys = ShareKeys::derive(share_key, id, password_key);
-    #[allow(clippy::expect_used)]
-    let mut plaintext = Zeroizing::new(serde_json::to_vec(payload).expect("a payload always serializes"));
-    pad(&mut plaintext);
+    let plaintext = padded_json(payload);
     let envelope = envelope::seal(&keys.content_key, id.as_str(), header, &plaintext).to_bytes();
     SealedShare {
         envelope,
@@ -126,57 +126,11 @@ pub fn seal_with_header(
     }
 }
 
-/// Plaintexts are padded with zero bytes to a multiple of this (docs/envelope.md, "A share's
-/// payload").
-pub const PADDING_BLOCK: usize = 256;
-
-/// `plaintext = json || 0x00 * n`, up to the next multiple of [`PADDING_BLOCK`].
-fn pad(plaintext: &mut Vec<u8>) {
-    let padded = plaintext.len().div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK;
-    plaintext.resize(padded, 0);
-}
-
-/// Strips the padding; a length that is not a multiple of the block is refused.
-fn unpad(plaintext: &[u8]) -> Result<&[u8], OpenError> {
-    if plaintext.is_empty() || !plaintext.len().is_multiple_of(PADDING_BLOCK) {
-        return Err(OpenError);
-    }
-    let end = plaintext.iter().rposition(|&byte| byte != 0).map_or(0, |last| last + 1);
-    Ok(&plaintext[..end])
-}
-
 /// `SHA-256(token)`: what the server stores instead of a token.
 pub fn token_hash(token: &[u8; 32]) -> [u8; 32] {
     Sha256::digest(token).into()
 }
 
 fn hkdf(ikm: &[u8], id: &ShareId, info: &[u8]) -> Key32 {
-    let mut out = Zeroizing::new([0u8; 32]);
-    #[allow(clippy::expect_used)]
-    Hkdf::<Sha256>::new(Some(id.as_str().as_bytes()), ikm)
-        .expand(info, out.as_mut())
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
-    Key32::from_bytes(*out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn padding_fills_whole_blocks_and_comes_off_again() {
-        for len in [0, 1, 255, 256, 257, 1000] {
-            let mut plaintext = vec![b'x'; len];
-            pad(&mut plaintext);
-            assert_eq!(plaintext.len(), len.div_ceil(PADDING_BLOCK).max(1) * PADDING_BLOCK);
-            assert_eq!(unpad(&plaintext).unwrap(), vec![b'x'; len].as_slice());
-        }
-    }
-
-    #[test]
-    fn unpadding_refuses_partial_blocks() {
-        assert_eq!(unpad(&[]), Err(OpenError));
-        assert_eq!(unpad(&[b'{'; 255]), Err(OpenError));
-        assert_eq!(unpad(&[b'{'; 257]), Err(OpenError));
-    }
+    kdf::hkdf(ikm, id.as_str().as_bytes(), info)
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind, PasswordParams};

@@ -1,0 +1,82 @@
+//! The server's side of accounts (docs/accounts.md, "What the server stores" and "Pre-login"):
+//!
+//! ```text
+//! auth_verifier = HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)
+//! prelogin_salt = HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]
+//! ```
+//!
+//! It lives here with the rest of the cryptography; only the server calls it.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use super::envelope::PasswordParams;
+use super::kdf::{KdfParams, SALT_LEN};
+use super::secret::Key32;
+
+/// The prefix of the server's keyed hash of an `auth_proof`.
+pub const VERIFIER_LABEL: &[u8] = b"coffer/v1/account/verifier";
+/// The prefix of an unknown address's salt.
+pub const PRELOGIN_LABEL: &[u8] = b"coffer/v1/prelogin";
+
+/// `normalize(email)`: white space trimmed, then lower-cased (Unicode default case mapping).
+/// The server looks accounts up by this form.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// `auth_verifier = HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)`:
+/// what the server stores instead of the proof.
+pub fn auth_verifier(server_secret: &Key32, auth_proof: &Key32) -> [u8; 32] {
+    hmac(server_secret, &[VERIFIER_LABEL, auth_proof.expose()])
+}
+
+/// Whether a presented proof matches a stored verifier, compared in constant time.
+pub fn verify_auth_proof(server_secret: &Key32, auth_proof: &Key32, stored: &[u8; 32]) -> bool {
+    auth_verifier(server_secret, auth_proof).ct_eq(stored).into()
+}
+
+/// The pre-login answer for an address without an account: the default parameters and
+/// `HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]`.
+pub fn fake_prelogin(server_secret: &Key32, email: &str) -> PasswordParams {
+    let mac = hmac(server_secret, &[PRELOGIN_LABEL, normalize_email(email).as_bytes()]);
+    let mut salt = [0u8; SALT_LEN];
+    salt.copy_from_slice(&mac[..SALT_LEN]);
+    PasswordParams { kdf: KdfParams::DEFAULT, salt }
+}
+
+fn hmac(key: &Key32, parts: &[&[u8]]) -> [u8; 32] {
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.expose()).expect("HMAC takes keys of any length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fake_answers_are_deterministic_per_normalized_address() {
+        let secret = Key32::from_bytes([3; 32]);
+        let fake = fake_prelogin(&secret, "alice@example.org");
+        assert_eq!(fake.kdf, KdfParams::DEFAULT);
+        assert_eq!(fake, fake_prelogin(&secret, "  Alice@Example.ORG "));
+        assert_ne!(fake, fake_prelogin(&secret, "bob@example.org"));
+        assert_ne!(fake, fake_prelogin(&Key32::from_bytes([4; 32]), "alice@example.org"));
+    }
+
+    #[test]
+    fn a_verifier_accepts_only_its_proof_and_secret() {
+        let secret = Key32::from_bytes([3; 32]);
+        let proof = Key32::from_bytes([9; 32]);
+        let stored = auth_verifier(&secret, &proof);
+        assert_ne!(&stored, proof.expose());
+        assert!(verify_auth_proof(&secret, &proof, &stored));
+        assert!(!verify_auth_proof(&secret, &Key32::from_bytes([8; 32]), &stored));
+        assert!(!verify_auth_proof(&Key32::from_bytes([4; 32]), &proof, &stored));
+    }
+}

@@ -1,0 +1,211 @@
+//! Vault records: their plaintext and how each is sealed (docs/accounts.md, "Vault records"):
+//!
+//! ```text
+//! record_key = HKDF(vault_key, salt = record_id, info = "coffer/v1/vault/record")
+//! record     = seal(vault-record, record_key, record_id, pad(json))
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::OpenError;
+use super::envelope::{self, Envelope, Header, Kind, NONCE_LEN};
+use super::kdf::hkdf;
+use super::padding::{padded_json, parse_padded_json};
+use super::secret::{Key32, random_array};
+use crate::id::RecordId;
+
+/// HKDF info of `record_key`.
+pub const RECORD_LABEL: &[u8] = b"coffer/v1/vault/record";
+
+/// One record's plaintext. Missing members decode as empty; unknown members are ignored.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct VaultRecord {
+    /// The `type` and the members that belong to it.
+    #[serde(flatten)]
+    pub fields: RecordFields,
+    /// The title shown in the list.
+    #[serde(default)]
+    pub name: String,
+    /// Free text; a secure note's body.
+    #[serde(default)]
+    pub notes: String,
+    /// Re-prompt for the passphrase before showing the record.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+/// The members of each record type, tagged by `type`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RecordFields {
+    /// A website or app login.
+    Login {
+        /// The user name or e-mail address.
+        #[serde(default)]
+        username: String,
+        /// The password.
+        #[serde(default)]
+        password: String,
+        /// Where to sign in.
+        #[serde(default)]
+        url: String,
+    },
+    /// A payment card.
+    Card {
+        /// The name on the card.
+        #[serde(default)]
+        holder: String,
+        /// The card number, as typed.
+        #[serde(default)]
+        number: String,
+        /// The expiry, as typed (e.g. `04/29`).
+        #[serde(default)]
+        expiry: String,
+        /// The security code.
+        #[serde(default)]
+        cvv: String,
+    },
+    /// A person's identity details.
+    Identity {
+        /// The person's full name.
+        #[serde(default)]
+        full_name: String,
+        /// The date of birth, `YYYY-MM-DD`.
+        #[serde(default)]
+        birth_date: String,
+        /// A phone number.
+        #[serde(default)]
+        phone: String,
+        /// A postal address, possibly several lines.
+        #[serde(default)]
+        address: String,
+        /// Passport, ID card, licence numbers.
+        #[serde(default)]
+        documents: Vec<Document>,
+    },
+    /// A secure note: its text is the record's `notes`.
+    #[default]
+    Note,
+}
+
+/// One identity document.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub struct Document {
+    /// What it is, e.g. "Passport".
+    #[serde(default)]
+    pub label: String,
+    /// Its number.
+    #[serde(default)]
+    pub number: String,
+}
+
+impl RecordFields {
+    /// The `type` member: `login`, `card`, `identity` or `note`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            RecordFields::Login { .. } => "login",
+            RecordFields::Card { .. } => "card",
+            RecordFields::Identity { .. } => "identity",
+            RecordFields::Note => "note",
+        }
+    }
+}
+
+impl fmt::Debug for VaultRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VaultRecord").field("type", &self.fields.type_name()).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RecordFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordFields").field("type", &self.type_name()).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Document([redacted])")
+    }
+}
+
+/// `record_key = HKDF(vault_key, salt = record_id, info = "coffer/v1/vault/record")`.
+pub fn record_key(vault_key: &Key32, id: &RecordId) -> Key32 {
+    hkdf(vault_key.expose(), id.as_str().as_bytes(), RECORD_LABEL)
+}
+
+/// Seals a record under its id, with a fresh nonce: at creation and at every edit.
+pub fn seal_record(vault_key: &Key32, id: &RecordId, record: &VaultRecord) -> Vec<u8> {
+    seal_record_with_nonce(vault_key, id, record, random_array())
+}
+
+/// [`seal_record`] with the caller's nonce (test vectors fix it). The nonce MUST be fresh.
+pub fn seal_record_with_nonce(
+    vault_key: &Key32,
+    id: &RecordId,
+    record: &VaultRecord,
+    nonce: [u8; NONCE_LEN],
+) -> Vec<u8> {
+    let header = Header { kind: Kind::VaultRecord, password: None, signed: false, nonce };
+    let plaintext = padded_json(record);
+    envelope::seal(&record_key(vault_key, id), id.as_str(), header, &plaintext).to_bytes()
+}
+
+/// Checks the kind, decrypts, unpads and decodes a record. Every failure is the same
+/// [`OpenError`].
+pub fn open_record(vault_key: &Key32, id: &RecordId, envelope: &Envelope) -> Result<VaultRecord, OpenError> {
+    if envelope.header.kind != Kind::VaultRecord {
+        return Err(OpenError);
+    }
+    let plaintext = envelope::open(&record_key(vault_key, id), id.as_str(), envelope)?;
+    parse_padded_json(&plaintext)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login() -> VaultRecord {
+        VaultRecord {
+            fields: RecordFields::Login {
+                username: "alice".into(),
+                password: "hunter2".into(),
+                url: "https://bank.example".into(),
+            },
+            name: "Bank".into(),
+            notes: String::new(),
+            sensitive: false,
+        }
+    }
+
+    #[test]
+    fn the_json_is_flat_and_tagged_by_type() {
+        assert_eq!(
+            serde_json::to_string(&login()).unwrap(),
+            r#"{"type":"login","username":"alice","password":"hunter2","url":"https://bank.example","name":"Bank","notes":"","sensitive":false}"#
+        );
+        let note: VaultRecord = serde_json::from_str(r#"{"type":"note","notes":"hi","extra":[1]}"#).unwrap();
+        assert_eq!(note.fields, RecordFields::Note);
+        assert_eq!(note.notes, "hi");
+        assert!(serde_json::from_str::<VaultRecord>(r#"{"type":"ssh-key"}"#).is_err());
+        assert!(serde_json::from_str::<VaultRecord>(r#"{"name":"no type"}"#).is_err());
+    }
+
+    #[test]
+    fn debug_shows_only_the_type() {
+        assert_eq!(format!("{:?}", login()), "VaultRecord { type: \"login\", .. }");
+    }
+
+    #[test]
+    fn a_record_round_trips_and_is_padded() {
+        let vault_key = Key32::random();
+        let id = RecordId::random();
+        let bytes = seal_record(&vault_key, &id, &login());
+        assert_eq!(bytes.len(), 19 + 256 + 16);
+        let envelope = Envelope::parse(&bytes).unwrap();
+        assert_eq!(open_record(&vault_key, &id, &envelope).unwrap(), login());
+    }
+}
