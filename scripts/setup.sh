@@ -3,7 +3,7 @@
 #   bash scripts/setup.sh
 # Installs: the wasm32 target (+ rustfmt, clippy), trunk 0.21.14, wasm-bindgen-cli at
 # the version in Cargo.lock, binaryen 132 (wasm-opt) into .tools/, Debian's chromium +
-# chromedriver, e2e/'s npm packages, and every crate (cargo fetch).
+# chromedriver, e2e/'s npm packages, aiosmtpd (pip), and every crate (cargo fetch).
 # Then `source scripts/env.sh` puts the tools on PATH (the other scripts do this).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -60,6 +60,12 @@ fi
 if [[ ! -f e2e/node_modules/.package-lock.json || e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]]; then
     say "npm ci in e2e/"
     (cd e2e && npm ci --no-audit --no-fund)
+fi
+
+# The SMTP server the mail tests send to on 127.0.0.1.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "python3 -m pip install aiosmtpd"
+    python3 -m pip install aiosmtpd
 fi
 
 # Crate sources for every target: `trunk build --offline` also runs cargo offline.

@@ -7,10 +7,12 @@
 //! - [`routes`]: one module per group of endpoints under `/api/v1`.
 //! - [`http`]: errors, extractors and middleware shared by the routes.
 //! - [`store`]: everything that touches redb.
+//! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
 
 pub mod clock;
 pub mod http;
+pub mod mail;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -8,6 +8,9 @@ use clap::Parser;
 use ipnet::IpNet;
 
 use coffer_shared::api::DEFAULT_MAX_WRONG_CLAIMS;
+
+use crate::mail::Mailbox;
+use crate::mail::smtp_url::SmtpUrl;
 pub use coffer_shared::api::{EXPIRY_OPTIONS, MAX_VIEWS};
 
 /// How the server is configured.
@@ -48,6 +51,15 @@ pub struct Settings {
     /// Seconds between sweeps that delete expired shares.
     #[arg(long, env = "COFFER_SWEEP_INTERVAL", default_value_t = 60)]
     pub sweep_interval: u64,
+    /// SMTP relay for outgoing mail, as `scheme://[user[:password]@]host[:port]` (percent-encode
+    /// special characters in the user name and password). Schemes: `smtp` = STARTTLS, required
+    /// (default port 587); `smtps` = implicit TLS (465); `smtp+plain` = no TLS, loopback hosts
+    /// only (25). Unset: each message is written as an .eml file to `<data-dir>/outbox/`.
+    #[arg(long, env = "COFFER_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SmtpUrl>,
+    /// Sender of outgoing mail, as `Name <address>` or `address`.
+    #[arg(long, env = "COFFER_MAIL_FROM", default_value = "Coffer <coffer@localhost>")]
+    pub mail_from: Mailbox,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "COFFER_LOG_JSON")]
     pub log_json: bool,

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
+use crate::mail::Mailer;
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -34,8 +35,10 @@ impl Application {
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
         }
+        let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
+        tracing::info!(event = "mail_configured", transport = %mailer.describe());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, clock, settings);
+        let state = AppState::new(store, clock, mailer, settings);
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }

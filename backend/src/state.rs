@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
+use crate::mail::Mailer;
 use crate::settings::Settings;
 use crate::store::Store;
 
@@ -23,14 +24,17 @@ pub struct AppState {
     pub create_limiter: Arc<RateLimiter>,
     /// Limits claims, status reads and destroys per client.
     pub claim_limiter: Arc<RateLimiter>,
+    /// Sends mail (SMTP or the outbox folder).
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
     /// Assembles the state from its parts.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, mailer: Mailer, settings: Settings) -> Self {
         Self {
             store,
             clock,
+            mailer: Arc::new(mailer),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
             create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
             claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),

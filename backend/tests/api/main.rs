@@ -7,4 +7,5 @@ mod bad_input;
 mod claims;
 mod helpers;
 mod http;
+mod mail;
 mod shares;

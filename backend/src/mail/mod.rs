@@ -1,0 +1,104 @@
+//! Outgoing mail: a [`Mailer`] that sends plain-text [`Message`]s through an SMTP relay when
+//! `--smtp-url` is set, and otherwise writes them as `.eml` files to `<data_dir>/outbox/`, so a
+//! fresh install works with no set-up.
+//!
+//! Mail never carries a secret other than a one-time code, and a message's body is never logged.
+//!
+//! - [`smtp_url`]: the `--smtp-url` setting and its scheme set.
+//! - [`smtp`]: the SMTP transport (lettre, rustls).
+//! - [`outbox`]: the `.eml` folder transport.
+
+pub mod outbox;
+pub mod smtp;
+pub mod smtp_url;
+
+pub use lettre::message::Mailbox;
+
+use lettre::AsyncTransport;
+use lettre::message::header::ContentType;
+
+use crate::settings::Settings;
+use outbox::Outbox;
+use smtp::SmtpTransport;
+use smtp_url::SmtpUrl;
+
+/// One plain-text message to one recipient.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The recipient.
+    pub to: Mailbox,
+    /// The subject line.
+    pub subject: String,
+    /// The body, as plain text.
+    pub text_body: String,
+}
+
+/// Why a message could not be sent. Callers log it; none of the variants holds the body.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The message could not be assembled (for example a header that cannot be encoded).
+    #[error("could not build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+    /// The SMTP relay could not be reached, refused the message, or TLS failed.
+    #[error("SMTP: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    /// The outbox file could not be written.
+    #[error("outbox: {0}")]
+    Outbox(#[from] std::io::Error),
+}
+
+/// Where messages go.
+#[derive(Debug)]
+enum Transport {
+    Smtp { client: Box<SmtpTransport>, relay: SmtpUrl },
+    Outbox(Outbox),
+}
+
+/// Sends [`Message`]s from the configured sender.
+#[derive(Debug)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl Mailer {
+    /// The mailer the settings ask for: SMTP when `--smtp-url` is set, otherwise the outbox.
+    pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
+        let transport = match &settings.smtp_url {
+            Some(url) => Transport::Smtp { client: Box::new(smtp::transport(url)?), relay: url.clone() },
+            None => Transport::Outbox(Outbox::new(settings.data_dir.join("outbox"))),
+        };
+        Ok(Self { from: settings.mail_from.clone(), transport })
+    }
+
+    /// A short description for the start-up log: the relay (password redacted) or the folder.
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            Transport::Smtp { relay, .. } => format!("{relay:?}"),
+            Transport::Outbox(outbox) => format!("outbox {}", outbox.dir().display()),
+        }
+    }
+
+    /// Sends `message`, or writes it to the outbox; returns once the relay has accepted it or
+    /// the file is complete.
+    #[tracing::instrument(name = "mail_send", skip_all)]
+    pub async fn send(&self, message: Message) -> Result<(), MailError> {
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(message.to)
+            .subject(message.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.text_body)?;
+        match &self.transport {
+            Transport::Smtp { client, .. } => {
+                client.send(email).await?;
+                tracing::info!(event = "mail_sent");
+            }
+            Transport::Outbox(outbox) => {
+                let path = outbox.write(email.formatted()).await?;
+                tracing::info!(event = "mail_written", path = %path.display());
+            }
+        }
+        Ok(())
+    }
+}
