@@ -16,7 +16,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$COFFER_ROOT/scripts/webdriver.json" \
 WASM_BINDGEN_TEST_TIMEOUT=600 \
-    cargo test --quiet --release -p coffer-shared --target wasm32-unknown-unknown --test argon2_timing -- --include-ignored --nocapture \
+    cargo test --release -p coffer-shared --target wasm32-unknown-unknown --test argon2_timing -- --include-ignored --nocapture \
     2>&1 | grep -E 'argon2id|test result'
 
 echo "== API load: create and claim, release server on 127.0.0.1"

@@ -13,31 +13,34 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use coffer_shared::api::CreateShareRequest;
+use coffer_shared::api::{ClaimRequest, CreateShareRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::share::{SharePayload, seal_with_header};
 use coffer_shared::id::ShareId;
 
-/// One sealed share ready to send, with the token that claims it.
-fn share(max_views: u32) -> (CreateShareRequest, String) {
+/// One sealed share ready to send, with the body that claims it.
+fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
     let id = ShareId::random();
     let key = Key32::random();
     let payload =
         SharePayload { text: "a typical secret: an API key of about forty characters".into(), blur: false };
     let sealed = seal_with_header(&key, &id, &payload, Header::new(Kind::ShareText, None), None);
-    let access = sealed.access_token.to_b64();
+    let claim = ClaimRequest {
+        status_token: sealed.status_token.to_b64(),
+        access_token: sealed.access_token.to_b64(),
+    };
     let request = CreateShareRequest {
         id,
         envelope: b64::encode(&sealed.envelope),
-        access_token: access.clone(),
+        access_token: claim.access_token.clone(),
         status_token: sealed.status_token.to_b64(),
         manage_token: Key32::random().to_b64(),
         expires_in: 3600,
         max_views,
     };
-    (request, access)
+    (request, claim)
 }
 
 struct Phase {
@@ -49,7 +52,7 @@ struct Phase {
 async fn run_phase<F, Fut>(name: &str, seconds: u64, concurrency: usize, work: F)
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
+    Fut: std::future::Future<Output = Option<bool>> + Send,
 {
     let phase = Arc::new(Phase {
         done: AtomicUsize::new(0),
@@ -67,7 +70,8 @@ where
                 let mut round = 0;
                 while Instant::now() < deadline {
                     let begun = Instant::now();
-                    let ok = work(worker * 1_000_000 + round).await;
+                    // `None`: nothing left to send (the pool of prepared shares ran out).
+                    let Some(ok) = work(worker * 1_000_000 + round).await else { break };
                     latencies.push(begun.elapsed());
                     let counter = if ok { &phase.done } else { &phase.failed };
                     counter.fetch_add(1, Ordering::Relaxed);
@@ -105,37 +109,32 @@ async fn main() {
     let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
     let client = reqwest::Client::new();
 
-    let pool: Arc<Vec<(CreateShareRequest, String)>> = Arc::new((0..20_000).map(|_| share(100)).collect());
+    let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> =
+        Arc::new((0..50_000).map(|_| share(100)).collect());
     let (url, c, p) = (format!("{base}/api/v1/shares"), client.clone(), Arc::clone(&pool));
     let next = Arc::new(AtomicUsize::new(0));
     let n = Arc::clone(&next);
     run_phase("create", seconds, concurrency, move |_| {
         let (url, c, p, n) = (url.clone(), c.clone(), Arc::clone(&p), Arc::clone(&n));
         async move {
-            let Some((request, _)) = p.get(n.fetch_add(1, Ordering::Relaxed)) else {
-                return false;
-            };
-            c.post(&url).json(request).send().await.is_ok_and(|r| r.status() == 201)
+            let (request, _) = p.get(n.fetch_add(1, Ordering::Relaxed))?;
+            Some(c.post(&url).json(request).send().await.is_ok_and(|r| r.status() == 201))
         }
     })
     .await;
 
     let created = next.load(Ordering::Relaxed).min(pool.len());
     assert!(created > 0, "no share was created");
-    let claim = Arc::new(AtomicUsize::new(0));
+    let next_claim = Arc::new(AtomicUsize::new(0));
     let (c, p) = (client.clone(), Arc::clone(&pool));
     run_phase("claim", seconds, concurrency, move |_| {
-        let (c, p, claim, base) = (c.clone(), Arc::clone(&p), Arc::clone(&claim), base.clone());
+        let (c, p, next_claim, base) = (c.clone(), Arc::clone(&p), Arc::clone(&next_claim), base.clone());
         async move {
             // Round-robin over the created shares, 100 views each.
-            let index = claim.fetch_add(1, Ordering::Relaxed) % created;
-            let (request, token) = &p[index];
+            let index = next_claim.fetch_add(1, Ordering::Relaxed) % created;
+            let (request, claim) = &p[index];
             let url = format!("{base}/api/v1/shares/{}/claim", request.id);
-            c.post(&url)
-                .json(&serde_json::json!({ "token": token }))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
+            Some(c.post(&url).json(claim).send().await.is_ok_and(|r| r.status() == 200))
         }
     })
     .await;
