@@ -7,6 +7,7 @@
 //! - [`routes`]: one module per group of endpoints under `/api/v1`.
 //! - [`http`]: errors, extractors and middleware shared by the routes.
 //! - [`store`]: everything that touches redb.
+//! - [`secret`]: the server's own key, in its file beside the database.
 //! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
 
@@ -14,6 +15,7 @@ pub mod clock;
 pub mod http;
 pub mod mail;
 pub mod routes;
+pub mod secret;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
 use crate::routes;
+use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::Store;
@@ -32,13 +33,15 @@ impl Application {
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
+        let server_secret =
+            ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
         }
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, clock, mailer, settings);
+        let state = AppState::new(store, clock, mailer, server_secret, settings);
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
 use crate::mail::Mailer;
+use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::store::Store;
 
@@ -26,14 +27,23 @@ pub struct AppState {
     pub claim_limiter: Arc<RateLimiter>,
     /// Sends mail (SMTP or the outbox folder).
     pub mailer: Arc<Mailer>,
+    /// The key of the account verifiers and of the pre-login answers for unknown addresses.
+    pub server_secret: Arc<ServerSecret>,
 }
 
 impl AppState {
     /// Assembles the state from its parts.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, mailer: Mailer, settings: Settings) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        mailer: Mailer,
+        server_secret: ServerSecret,
+        settings: Settings,
+    ) -> Self {
         Self {
             store,
             clock,
+            server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
             create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),

@@ -124,3 +124,25 @@ pub struct ServerConfig {
     /// Wrong claims before a share is destroyed.
     pub max_wrong_claims: u32,
 }
+
+/// `POST /api/v1/accounts/prelogin`: asks for the KDF inputs of an address before sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreloginRequest {
+    /// The address as typed; the server trims and lower-cases it.
+    pub email: String,
+}
+
+/// The KDF inputs of an address: an account's own, or for an address without an account a
+/// deterministic stand-in of the same shape (docs/accounts.md, "Pre-login").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreloginResponse {
+    /// base64url of the 16-byte `kdf_salt`.
+    pub kdf_salt: String,
+    /// Argon2id memory cost in KiB.
+    pub m: u32,
+    /// Argon2id passes.
+    pub t: u32,
+    /// Argon2id parallelism.
+    pub p: u8,
+}

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per group of endpoints, each exposing `router()`.
 
+pub mod accounts;
 pub mod config;
 pub mod health;
 pub mod openapi;
@@ -17,6 +18,7 @@ use crate::state::AppState;
 /// No API response may be stored by a browser or a proxy: envelopes and statuses are per-reader.
 pub fn api_router() -> Router<AppState> {
     Router::new()
+        .merge(accounts::router())
         .merge(config::router())
         .merge(shares::router())
         .merge(openapi::router())

@@ -1,6 +1,7 @@
 //! Everything that touches redb. Handlers call typed methods; each opens one transaction, does
 //! its work and commits, on a blocking thread so the async runtime never waits on the disk.
 
+pub mod accounts;
 mod schema;
 pub mod shares;
 
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use redb::Database;
 
+pub use accounts::KdfRecord;
 pub use shares::{ClaimOutcome, NewShare, StoredStatus};
 
 /// The database handle, shared by all requests.

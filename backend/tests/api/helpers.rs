@@ -24,7 +24,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
-    _data_dir: tempfile::TempDir,
+    data_root: tempfile::TempDir,
 }
 
 /// Starts the real application with the test defaults and rate limits off.
@@ -34,7 +34,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the real application after `configure` has adjusted its settings.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let data_dir = tempfile::tempdir().unwrap();
+    spawn_app_in(tempfile::tempdir().unwrap(), configure).await
+}
+
+/// Starts the real application with its data in `data_root/data` (which may already hold files
+/// of an earlier start).
+pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = data_root;
     let static_dir = data_dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), "<!doctype html><title>Coffer</title>").unwrap();
@@ -48,7 +54,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: reqwest::Client::new(), clock, state, _data_dir: data_dir }
+    TestApp { address, client: reqwest::Client::new(), clock, state, data_root: data_dir }
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.
@@ -121,6 +127,11 @@ pub fn manage_token(id: &ShareId) -> String {
 }
 
 impl TestApp {
+    /// The server's data folder.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.data_root.path().join("data")
+    }
+
     /// `POST path` with a JSON body.
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
