@@ -3,6 +3,12 @@
 //! Bytes travel as canonical base64url (see [`crate::b64`]); times are Unix seconds (UTC).
 //! The endpoints are documented in `docs/api.md` and served as OpenAPI at `/api/v1/openapi.json`.
 
+pub mod account;
+pub mod vault;
+
+pub use account::*;
+pub use vault::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::id::ShareId;
@@ -135,14 +141,4 @@ pub struct PreloginRequest {
 
 /// The KDF inputs of an address: an account's own, or for an address without an account a
 /// deterministic stand-in of the same shape (docs/accounts.md, "Pre-login").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreloginResponse {
-    /// base64url of the 16-byte `kdf_salt`.
-    pub kdf_salt: String,
-    /// Argon2id memory cost in KiB.
-    pub m: u32,
-    /// Argon2id passes.
-    pub t: u32,
-    /// Argon2id parallelism.
-    pub p: u8,
-}
+pub type PreloginResponse = KdfInputs;

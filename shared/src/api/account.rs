@@ -1,0 +1,261 @@
+//! Wire types of sign-up, sign-in, sessions and the signed-in account (`docs/api.md`,
+//! "Accounts"). Keys and the passphrase never appear here: only `auth_proof`, wrapped keys and
+//! the public key (docs/accounts.md).
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::AccountId;
+
+/// Digits in a code sent by e-mail.
+pub const EMAIL_CODE_DIGITS: usize = 8;
+/// Seconds an e-mailed code stays valid.
+pub const CODE_LIFETIME: u64 = 600;
+/// Wrong entries that kill a code.
+pub const CODE_MAX_WRONG: u32 = 5;
+/// Recovery codes made when an authenticator is enrolled.
+pub const RECOVERY_CODES: usize = 10;
+/// The header that carries a session's CSRF token on every state-changing request.
+pub const CSRF_HEADER: &str = "x-coffer-csrf";
+
+/// `POST /api/v1/signup/code`: asks for a code proving the sender reads `email`.
+///
+/// Always answered 202 with [`CodeSent`], whether or not the address has an account (an
+/// address that has one gets a "you already have an account" message instead of a code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailRequest {
+    /// The address as typed; the server trims and lower-cases it.
+    pub email: String,
+}
+
+/// A code is on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    /// Seconds the code stays valid.
+    pub expires_in: u64,
+}
+
+/// `POST /api/v1/signup/verify`: the code from the sign-up e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignupVerifyRequest {
+    /// The address the code was sent to.
+    pub email: String,
+    /// The 8 digits (spaces and dashes are ignored).
+    pub code: String,
+}
+
+/// The address is proven: a token that lets the browser create the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupVerified {
+    /// base64url of 32 random bytes, single use; the server keeps only its hash.
+    pub signup_token: String,
+    /// Seconds the token stays valid.
+    pub expires_in: u64,
+}
+
+/// The KDF inputs of an account: Argon2id costs and salt (docs/accounts.md, "Keys of an account").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KdfInputs {
+    /// base64url of the 16-byte `kdf_salt`.
+    pub kdf_salt: String,
+    /// Argon2id memory cost in KiB.
+    pub m: u32,
+    /// Argon2id passes.
+    pub t: u32,
+    /// Argon2id parallelism.
+    pub p: u8,
+}
+
+/// The keys an account's browser hands to the server: a proof, never the passphrase or a key
+/// that opens anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountKeysUpload {
+    /// How `master_key` is derived.
+    pub kdf: KdfInputs,
+    /// base64url of the 32-byte `auth_proof`; the server stores only a keyed hash of it.
+    pub auth_proof: String,
+    /// base64url of the `wrapped-vault-key` envelope.
+    pub wrapped_vault_key: String,
+    /// base64url of the `wrapped-identity-key` envelope.
+    pub wrapped_identity_key: String,
+}
+
+/// `POST /api/v1/signup`: creates the account and signs in (a session cookie is set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    /// From [`SignupVerified`].
+    pub signup_token: String,
+    /// Chosen by the browser; bound into the wrapped keys.
+    pub account_id: AccountId,
+    /// The derived proof and the wrapped keys.
+    pub keys: AccountKeysUpload,
+    /// base64url of the 32-byte Ed25519 public key.
+    pub public_key: String,
+}
+
+/// `POST /api/v1/signin`: the first factor, proof of the passphrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigninRequest {
+    /// The address as typed.
+    pub email: String,
+    /// base64url of the 32-byte `auth_proof` derived with the pre-login answer.
+    pub auth_proof: String,
+}
+
+/// Which second factor a sign-in needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    /// An 8-digit code, just sent by e-mail.
+    Email,
+    /// A 6-digit code from the enrolled authenticator, or a recovery code.
+    Totp,
+}
+
+/// The passphrase was right: the second factor is next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigninChallenge {
+    /// base64url of 32 random bytes naming this sign-in attempt; the server keeps its hash.
+    pub signin_token: String,
+    /// What to ask the user for.
+    pub second_factor: SecondFactor,
+    /// Seconds the attempt stays open.
+    pub expires_in: u64,
+}
+
+/// `POST /api/v1/signin/verify`: the second factor. On success a session cookie is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigninVerifyRequest {
+    /// From [`SigninChallenge`].
+    pub signin_token: String,
+    /// The e-mailed code, the authenticator's code or a recovery code.
+    pub code: String,
+}
+
+/// `POST /api/v1/signin/resend`: a new e-mailed code for an open sign-in attempt (the wrong
+/// tries of the old one still count).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigninResendRequest {
+    /// From [`SigninChallenge`].
+    pub signin_token: String,
+}
+
+/// `GET /api/v1/session`: who is signed in, and what the browser needs to unlock the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The account.
+    pub account_id: AccountId,
+    /// Its normalized address.
+    pub email: String,
+    /// How `master_key` is derived.
+    pub kdf: KdfInputs,
+    /// base64url of the `wrapped-vault-key` envelope.
+    pub wrapped_vault_key: String,
+    /// base64url of the `wrapped-identity-key` envelope.
+    pub wrapped_identity_key: String,
+    /// base64url of the Ed25519 public key the unwrapped identity key must match.
+    pub public_key: String,
+    /// Send it in the [`CSRF_HEADER`] header with every state-changing request.
+    pub csrf_token: String,
+    /// This session's id (as listed by `GET /api/v1/sessions`).
+    pub session_id: String,
+    /// Whether sign-in asks for an authenticator code instead of an e-mailed one.
+    pub totp_enabled: bool,
+    /// Seconds without a request after which the session ends.
+    pub idle_timeout: u64,
+    /// When the session ends whatever happens, Unix seconds.
+    pub expires_at: u64,
+}
+
+/// One signed-in session of the account, for the sessions page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// Public id of the session (not its token).
+    pub id: String,
+    /// When it signed in, Unix seconds.
+    pub created_at: u64,
+    /// Its last request, Unix seconds (to the minute).
+    pub last_seen_at: u64,
+    /// The client IP it signed in from.
+    pub ip: String,
+    /// Its `User-Agent`, cut to 256 characters.
+    pub user_agent: String,
+    /// An approximate place, when the server knows one.
+    pub place: Option<String>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// `GET /api/v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionList {
+    /// Every active session, newest first.
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// `POST /api/v1/sessions/end-others`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    /// How many sessions were ended.
+    pub ended: u32,
+}
+
+/// `POST /api/v1/sessions/end-by-link`: the token from a "new sign-in" e-mail ends that one
+/// session. Needs no session of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndByLinkRequest {
+    /// base64url of the link's 32-byte token (from the URL fragment).
+    pub token: String,
+}
+
+/// `POST /api/v1/account/totp/setup`: a new authenticator secret, pending confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// The secret in RFC 4648 base32 without padding, for typing into an authenticator.
+    pub secret: String,
+    /// The `otpauth://totp/...` URI to show as a QR code.
+    pub otpauth_uri: String,
+}
+
+/// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotpConfirmRequest {
+    /// 6 digits.
+    pub code: String,
+}
+
+/// The recovery codes, shown once: each signs in once in place of an authenticator code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    /// [`RECOVERY_CODES`] codes such as `k7pq-3xmd-9wbt`.
+    pub codes: Vec<String>,
+}
+
+/// A request that proves the passphrase again (turning off the authenticator, deleting the
+/// account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofRequest {
+    /// base64url of the current `auth_proof`.
+    pub auth_proof: String,
+}
+
+/// `POST /api/v1/account/passphrase`: re-wrapped keys under a new passphrase. Every other
+/// session ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassphraseRequest {
+    /// base64url of the `auth_proof` of the current passphrase.
+    pub auth_proof: String,
+    /// The new proof, KDF inputs and wrapped keys.
+    pub keys: AccountKeysUpload,
+}
