@@ -11,6 +11,7 @@
 //! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
 
+pub mod auth;
 pub mod clock;
 pub mod http;
 pub mod mail;

@@ -60,6 +60,21 @@ pub struct Settings {
     /// Sender of outgoing mail, as `Name <address>` or `address`.
     #[arg(long, env = "COFFER_MAIL_FROM", default_value = "Coffer <coffer@localhost>")]
     pub mail_from: Mailbox,
+    /// Seconds without a request after which a session ends.
+    #[arg(long, env = "COFFER_SESSION_IDLE", default_value_t = 1800,
+          value_parser = clap::value_parser!(u64).range(60..=86_400))]
+    pub session_idle: u64,
+    /// Seconds after sign-in at which a session ends whatever happens.
+    #[arg(long, env = "COFFER_SESSION_MAX", default_value_t = 43_200,
+          value_parser = clap::value_parser!(u64).range(300..=2_592_000))]
+    pub session_max: u64,
+    /// Sign-up, sign-in and code requests one client IP may make per minute (0 turns it off).
+    #[arg(long, env = "COFFER_RATE_LIMIT_AUTH", default_value_t = 20)]
+    pub rate_limit_auth: u32,
+    /// The address people reach Coffer at, for links in e-mails (e.g. `https://coffer.example`).
+    /// Unset: `http://<listen address>`.
+    #[arg(long, env = "COFFER_PUBLIC_URL", value_parser = public_url)]
+    pub public_url: Option<String>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "COFFER_LOG_JSON")]
     pub log_json: bool,
@@ -80,6 +95,11 @@ impl Settings {
         EXPIRY_OPTIONS.into_iter().filter(|&seconds| seconds <= self.max_expiry).collect()
     }
 
+    /// The address for links in e-mails, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
     /// The largest request body: a base64url envelope plus the JSON around it.
     pub fn max_body_bytes(&self) -> usize {
         self.max_envelope_bytes.div_ceil(3) * 4 + 4096
@@ -93,5 +113,17 @@ fn envelope_limit(text: &str) -> Result<usize, String> {
         Ok(bytes)
     } else {
         Err("must be from 1024 (1 KiB) to 67108864 (64 MiB)".into())
+    }
+}
+
+/// Parses `--public-url`: an http(s) origin, kept without a trailing slash.
+fn public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
+    let clean = !trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || c == '#' || c == '?');
+    if scheme_ok && clean && trimmed.len() > "http://".len() {
+        Ok(trimmed.to_owned())
+    } else {
+        Err("must be an http:// or https:// address such as https://coffer.example".into())
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub create_limiter: Arc<RateLimiter>,
     /// Limits claims, status reads and destroys per client.
     pub claim_limiter: Arc<RateLimiter>,
+    /// Limits sign-up, sign-in and code requests per client.
+    pub auth_limiter: Arc<RateLimiter>,
     /// Sends mail (SMTP or the outbox folder).
     pub mailer: Arc<Mailer>,
     /// The key of the account verifiers and of the pre-login answers for unknown addresses.
@@ -48,6 +50,7 @@ impl AppState {
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
             create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
             claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),
+            auth_limiter: Arc::new(RateLimiter::new(settings.rate_limit_auth)),
             settings: Arc::new(settings),
         }
     }

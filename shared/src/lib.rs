@@ -7,4 +7,6 @@
 pub mod api;
 pub mod b64;
 pub mod crypto;
+pub mod generator;
 pub mod id;
+pub mod passphrase;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use coffer_shared::api::{ErrorBody, WrongTokenBody};
+use coffer_shared::api::{ConflictBody, ErrorBody, StoredRecord, WrongTokenBody};
 
 /// A failed request.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +45,15 @@ pub enum ApiError {
         /// Seconds until a request will be accepted again.
         retry_after: u64,
     },
+    /// 401 `unauthenticated`: no session cookie, or its session ended or timed out.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// 403 `csrf`: a state-changing request without the session's CSRF token.
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// 409 `conflict`: an edit of a record revision that is no longer the stored one.
+    #[error("edit conflict")]
+    Conflict(Box<StoredRecord>),
     /// 405 `method_not_allowed`.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -57,6 +66,11 @@ impl ApiError {
     /// A 422 for a well-formed request with a value that breaks a rule.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Rejected { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }
+    }
+
+    /// Any status with a specific code.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rejected { status, code, message: message.into() }
     }
 
     /// A 400 for a request that cannot be read.
@@ -93,6 +107,21 @@ impl ApiError {
                 "rate_limited",
                 format!("Too many requests. Try again in {retry_after} seconds."),
             ),
+            Self::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "You are not signed in, or your session has ended. Sign in again.".into(),
+            ),
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "The request lacks this session's CSRF token. Reload the page and try again.".into(),
+            ),
+            Self::Conflict(_) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "This record was changed elsewhere since you opened it. Nothing was saved.".into(),
+            ),
             Self::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed.".into())
             }
@@ -112,6 +141,10 @@ impl From<crate::store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
+        let retry_after = match self {
+            Self::RateLimited { retry_after } => Some(retry_after),
+            _ => None,
+        };
         if let Self::Internal(detail) = &self {
             tracing::error!(event = "internal_error", %detail);
         }
@@ -120,9 +153,12 @@ impl IntoResponse for ApiError {
                 let body = WrongTokenBody { code: code.into(), message, wrong_claims_left };
                 (status, Json(body)).into_response()
             }
+            Self::Conflict(current) => {
+                (status, Json(ConflictBody { code: code.into(), message, current: *current })).into_response()
+            }
             _ => (status, Json(ErrorBody { code: code.into(), message })).into_response(),
         };
-        if let Self::RateLimited { retry_after } = self {
+        if let Some(retry_after) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response

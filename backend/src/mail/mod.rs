@@ -11,6 +11,7 @@
 pub mod outbox;
 pub mod smtp;
 pub mod smtp_url;
+pub mod templates;
 
 pub use lettre::message::Mailbox;
 

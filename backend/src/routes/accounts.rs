@@ -1,4 +1,4 @@
-//! Accounts: so far only pre-login, which tells a browser the KDF inputs of an address.
+//! Pre-login, which tells a browser the KDF inputs of an address.
 //!
 //! An address without an account gets a deterministic stand-in of the same shape
 //! (docs/accounts.md, "Pre-login"), so the answer does not reveal whether an account exists
@@ -11,13 +11,11 @@ use coffer_shared::api::{PreloginRequest, PreloginResponse};
 use coffer_shared::b64;
 use coffer_shared::crypto::server::{fake_prelogin, normalize_email};
 
+use crate::auth::email;
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
-
-/// Shortest and longest accepted address, in bytes after normalization.
-const EMAIL_BYTES: std::ops::RangeInclusive<usize> = 3..=254;
 
 /// The account routes.
 pub fn router() -> Router<AppState> {
@@ -32,7 +30,7 @@ async fn prelogin(
 ) -> Result<Json<PreloginResponse>, ApiError> {
     state.claim_limiter.check(ip)?;
     let email = normalize_email(&request.email);
-    validate_email(&email)?;
+    email::validate(&email)?;
     // Computed for every address, known or not, so both answers cost the same HMAC.
     let fake = fake_prelogin(state.server_secret.key(), &email);
     let (kdf, salt) = match state.store.account_kdf(email).await? {
@@ -40,22 +38,4 @@ async fn prelogin(
         None => (fake.kdf, fake.salt),
     };
     Ok(Json(PreloginResponse { kdf_salt: b64::encode(salt), m: kdf.m_kib(), t: kdf.t(), p: kdf.p() }))
-}
-
-/// A loose check that `email` (already normalized) is shaped like an address: one `@` with
-/// something on each side, 3 to 254 bytes, no control characters or spaces.
-fn validate_email(email: &str) -> Result<(), ApiError> {
-    let shaped = EMAIL_BYTES.contains(&email.len())
-        && email.split('@').count() == 2
-        && !email.starts_with('@')
-        && !email.ends_with('@')
-        && !email.chars().any(|c| c.is_control() || c.is_whitespace());
-    if shaped {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "invalid_email",
-            "email: not an e-mail address (name@domain, at most 254 bytes)",
-        ))
-    }
 }

@@ -1,11 +1,16 @@
 //! The JSON API under `/api/v1`, one module per group of endpoints, each exposing `router()`.
 
+pub mod account;
 pub mod accounts;
 pub mod config;
 pub mod health;
 pub mod openapi;
+pub mod sessions;
 pub mod shares;
+pub mod signin;
+pub mod signup;
 pub mod static_files;
+pub mod vault;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,7 +23,12 @@ use crate::state::AppState;
 /// No API response may be stored by a browser or a proxy: envelopes and statuses are per-reader.
 pub fn api_router() -> Router<AppState> {
     Router::new()
+        .merge(account::router())
         .merge(accounts::router())
+        .merge(signup::router())
+        .merge(signin::router())
+        .merge(sessions::router())
+        .merge(vault::router())
         .merge(config::router())
         .merge(shares::router())
         .merge(openapi::router())

@@ -1,15 +1,15 @@
-//! Accounts in redb, keyed by `normalize(email)` (docs/accounts.md, "What the server stores").
-//!
-//! Only the pre-login part exists so far: the account id and the KDF inputs. The verifier, the
-//! wrapped keys and the public key join the record with sign-up.
+//! Accounts in redb (docs/accounts.md, "What the server stores"): by id in `ACCOUNTS`, by
+//! normalized address in `ACCOUNT_EMAILS`.
 
 use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
+use coffer_shared::crypto::totp::SECRET_LEN;
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable};
+use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::schema::ACCOUNTS;
-use super::{Store, StoreError};
+use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS, VAULT};
+use super::sessions::{NewSession, end_sessions_where, insert_session};
+use super::{Store, StoreError, from_json, to_json};
 
 /// What pre-login tells about a known account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,67 +22,237 @@ pub struct KdfRecord {
     pub kdf_salt: [u8; SALT_LEN],
 }
 
-/// The stored form of an account. Fields are added (never renamed) as the account grows.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct AccountRecord {
-    account_id: AccountId,
-    m: u32,
-    t: u32,
-    p: u8,
-    kdf_salt: [u8; SALT_LEN],
+/// The credentials an account is created or re-keyed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// Argon2id memory cost in KiB.
+    pub m: u32,
+    /// Argon2id passes.
+    pub t: u32,
+    /// Argon2id parallelism.
+    pub p: u8,
+    /// The account's `kdf_salt`.
+    pub kdf_salt: [u8; SALT_LEN],
+    /// `HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)`.
+    pub verifier: [u8; 32],
+    /// The `wrapped-vault-key` envelope.
+    pub wrapped_vault_key: Vec<u8>,
+    /// The `wrapped-identity-key` envelope.
+    pub wrapped_identity_key: Vec<u8>,
 }
 
-impl AccountRecord {
-    fn kdf(self) -> Result<KdfRecord, StoreError> {
-        let kdf = KdfParams::new(self.m, self.t, self.p)
+/// An enrolled authenticator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totp {
+    /// The RFC 6238 secret.
+    pub secret: [u8; SECRET_LEN],
+    /// The last time step accepted; no step up to it is accepted again.
+    pub last_step: Option<u64>,
+    /// Keyed hashes of the recovery codes not used yet.
+    pub recovery: Vec<[u8; 32]>,
+}
+
+/// A stored account. Fields are added (never renamed) as the account grows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The account's id.
+    pub account_id: AccountId,
+    /// `normalize(email)`.
+    pub email: String,
+    /// KDF inputs, verifier and wrapped keys.
+    pub credentials: Credentials,
+    /// The Ed25519 public key.
+    pub public_key: [u8; 32],
+    /// Unix seconds.
+    pub created_at: u64,
+    /// The enrolled authenticator.
+    #[serde(default)]
+    pub totp: Option<Totp>,
+    /// A secret shown by setup and not yet confirmed with a code.
+    #[serde(default)]
+    pub totp_pending: Option<[u8; SECRET_LEN]>,
+}
+
+impl Account {
+    /// The pre-login view of the account.
+    pub fn kdf(&self) -> Result<KdfRecord, StoreError> {
+        let c = &self.credentials;
+        let kdf = KdfParams::new(c.m, c.t, c.p)
             .map_err(|error| StoreError::Corrupt(format!("account kdf: {error}")))?;
-        Ok(KdfRecord { account_id: self.account_id, kdf, kdf_salt: self.kdf_salt })
+        Ok(KdfRecord { account_id: self.account_id.clone(), kdf, kdf_salt: c.kdf_salt })
     }
 }
 
+/// Why an account was not created. Nothing was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateRefused {
+    /// The address has an account.
+    EmailTaken,
+    /// The id is in use.
+    IdTaken,
+}
+
+pub(super) fn read_account(
+    txn_table: &impl ReadableTable<&'static str, &'static [u8]>,
+    id: &str,
+) -> Result<Option<Account>, StoreError> {
+    match txn_table.get(id)? {
+        Some(bytes) => from_json(bytes.value()).map(Some),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn write_account(txn: &WriteTransaction, account: &Account) -> Result<(), StoreError> {
+    txn.open_table(ACCOUNTS)?.insert(account.account_id.as_str(), to_json(account)?.as_slice())?;
+    Ok(())
+}
+
 impl Store {
-    /// The KDF inputs of the account at `email_normalized`, if there is one.
-    pub async fn account_kdf(&self, email_normalized: String) -> Result<Option<KdfRecord>, StoreError> {
+    /// The account with this id.
+    pub async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_read()?;
-            let Some(bytes) = txn.open_table(ACCOUNTS)?.get(email_normalized.as_str())? else {
-                return Ok(None);
-            };
-            let record: AccountRecord = serde_json::from_slice(bytes.value())
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            record.kdf().map(Some)
+            read_account(&txn.open_table(ACCOUNTS)?, id.as_str())
         })
         .await
     }
 
-    /// Stores an account's KDF inputs at `email_normalized`. Returns `false`, storing nothing,
-    /// when the address is taken. Sign-up will replace this with the whole account; for now
-    /// tests use it to create known addresses.
-    pub async fn insert_account_kdf(
+    /// The account at `email_normalized`.
+    pub async fn account_by_email(&self, email_normalized: String) -> Result<Option<Account>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let Some(id) =
+                txn.open_table(ACCOUNT_EMAILS)?.get(email_normalized.as_str())?.map(|v| v.value().to_owned())
+            else {
+                return Ok(None);
+            };
+            read_account(&txn.open_table(ACCOUNTS)?, &id)
+        })
+        .await
+    }
+
+    /// The KDF inputs of the account at `email_normalized`, if there is one.
+    pub async fn account_kdf(&self, email_normalized: String) -> Result<Option<KdfRecord>, StoreError> {
+        self.account_by_email(email_normalized).await?.map(|account| account.kdf()).transpose()
+    }
+
+    /// Creates `account` and its first session in one transaction, consuming the sign-up token
+    /// `signup_hash` (which must still be live and be for the same address).
+    pub async fn create_account(
         &self,
-        email_normalized: String,
-        record: KdfRecord,
-    ) -> Result<bool, StoreError> {
+        signup_hash: [u8; 32],
+        account: Account,
+        session: NewSession,
+    ) -> Result<Result<(), CreateRefused>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             {
-                let mut accounts = txn.open_table(ACCOUNTS)?;
-                if accounts.get(email_normalized.as_str())?.is_some() {
-                    return Ok(false);
+                let mut emails = txn.open_table(ACCOUNT_EMAILS)?;
+                if emails.get(account.email.as_str())?.is_some() {
+                    return Ok(Err(CreateRefused::EmailTaken));
                 }
-                let stored = AccountRecord {
-                    account_id: record.account_id,
-                    m: record.kdf.m_kib(),
-                    t: record.kdf.t(),
-                    p: record.kdf.p(),
-                    kdf_salt: record.kdf_salt,
-                };
-                let bytes =
-                    serde_json::to_vec(&stored).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-                accounts.insert(email_normalized.as_str(), bytes.as_slice())?;
+                if txn.open_table(ACCOUNTS)?.get(account.account_id.as_str())?.is_some() {
+                    return Ok(Err(CreateRefused::IdTaken));
+                }
+                emails.insert(account.email.as_str(), account.account_id.as_str())?;
+            }
+            super::pending::remove(&txn, &signup_hash)?;
+            write_account(&txn, &account)?;
+            txn.open_table(ATTEMPTS)?.remove(format!("signup:{}", account.email).as_str())?;
+            insert_session(&txn, &session)?;
+            txn.commit()?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    /// Stores an account as it is now (authenticator changes).
+    pub async fn save_account(&self, account: Account) -> Result<(), StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            write_account(&txn, &account)?;
+            txn.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Replaces an account's credentials and ends every session but `keep_session`, in one
+    /// transaction. Returns the number of sessions ended.
+    pub async fn change_credentials(
+        &self,
+        id: AccountId,
+        credentials: Credentials,
+        keep_session: String,
+    ) -> Result<u32, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
+            let Some(mut account) = account else { return Ok(0) };
+            account.credentials = credentials;
+            write_account(&txn, &account)?;
+            let ended = end_sessions_where(&txn, id.as_str(), |session_id| session_id != keep_session)?;
+            txn.commit()?;
+            Ok(ended)
+        })
+        .await
+    }
+
+    /// Deletes an account with its records, sessions, shares and attempt counters.
+    pub async fn delete_account(&self, id: AccountId) -> Result<(), StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
+            let Some(account) = account else { return Ok(()) };
+            let id = id.as_str();
+            end_sessions_where(&txn, id, |_| true)?;
+            let shares: Vec<String> = {
+                let table = txn.open_table(ACCOUNT_SHARES)?;
+                let rows = table.range((id, "")..(id, "~"))?;
+                rows.map(|row| row.map(|(key, _)| key.value().1.to_owned())).collect::<Result<_, _>>()?
+            };
+            for share in &shares {
+                super::shares::delete_share(&txn, share)?;
+                txn.open_table(ACCOUNT_SHARES)?.remove((id, share.as_str()))?;
+            }
+            {
+                let mut vault = txn.open_table(VAULT)?;
+                vault.retain_in((id, "")..(id, "~"), |_, _| false)?;
+            }
+            {
+                let mut attempts = txn.open_table(ATTEMPTS)?;
+                for purpose in ["signin", "passphrase"] {
+                    attempts.remove(format!("{purpose}:{id}").as_str())?;
+                }
+            }
+            txn.open_table(ACCOUNT_EMAILS)?.remove(account.email.as_str())?;
+            txn.open_table(ACCOUNTS)?.remove(id)?;
+            txn.commit()?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+impl Store {
+    /// Runs `change` on the account `id` and stores it if `change` says so (`true` in the
+    /// second place), all in one write transaction: authenticator steps and recovery codes are
+    /// used up exactly once however many requests race. `None` if there is no such account.
+    pub async fn with_account<R, F>(&self, id: AccountId, change: F) -> Result<Option<R>, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Account) -> (R, bool) + Send + 'static,
+    {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
+            let Some(mut account) = account else { return Ok(None) };
+            let (result, changed) = change(&mut account);
+            if changed {
+                write_account(&txn, &account)?;
             }
             txn.commit()?;
-            Ok(true)
+            Ok(Some(result))
         })
         .await
     }

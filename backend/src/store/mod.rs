@@ -2,16 +2,23 @@
 //! its work and commits, on a blocking thread so the async runtime never waits on the disk.
 
 pub mod accounts;
+pub mod attempts;
+pub mod pending;
 mod schema;
+pub mod sessions;
 pub mod shares;
+pub mod vault;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use redb::Database;
 
-pub use accounts::KdfRecord;
+pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
+pub use pending::Pending;
+pub use sessions::{NewSession, SessionRecord};
 pub use shares::{ClaimOutcome, NewShare, StoredStatus};
+pub use vault::{RecordRow, RecordWrite};
 
 /// The database handle, shared by all requests.
 #[derive(Clone)]
@@ -64,4 +71,14 @@ impl Store {
             .await
             .map_err(|error| StoreError::Database(format!("blocking task failed: {error}")))?
     }
+}
+
+/// Encodes a stored record as JSON.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+/// Decodes a stored JSON record.
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(error.to_string()))
 }

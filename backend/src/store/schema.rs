@@ -7,8 +7,8 @@ use super::StoreError;
 /// Bumped whenever a table's layout changes; a file of another version is refused at start-up.
 ///
 /// Adding a table is not such a change: [`initialise`] creates missing tables in an existing
-/// file, and older builds never open them. So [`ACCOUNTS`], added after version 1 shipped, kept
-/// the version at 1.
+/// file, and older builds never open them. So the account tables, added after version 1 shipped,
+/// kept the version at 1.
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// `"schema_version"` -> [`SCHEMA_VERSION`].
@@ -19,8 +19,28 @@ pub const SHARES: TableDefinition<&str, &[u8]> = TableDefinition::new("shares");
 pub const ENVELOPES: TableDefinition<&str, &[u8]> = TableDefinition::new("envelopes");
 /// (expires_at, share id) -> (): the sweeper's index, oldest first.
 pub const EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("share_expiry");
-/// `normalize(email)` -> the account's record (`AccountRecord`, JSON): id, KDF parameters, salt.
+/// Account id -> the account's record (`AccountRecord`, JSON): address, KDF inputs, verifier,
+/// wrapped keys, public key, authenticator.
 pub const ACCOUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("accounts");
+/// `normalize(email)` -> account id.
+pub const ACCOUNT_EMAILS: TableDefinition<&str, &str> = TableDefinition::new("account_emails");
+/// Purpose (`signup:<email>`, `signin:<account id>`, `passphrase:<account id>`) -> `Attempts`
+/// (JSON): the live code's keyed hash, wrong tries, throttle.
+pub const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
+/// SHA-256 of a sign-up or sign-in token -> `Pending` (JSON).
+pub const PENDING: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending");
+/// SHA-256 of a session token -> `SessionRecord` (JSON).
+pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+/// (account id, session id) -> SHA-256 of the session token: an account's sessions.
+pub const ACCOUNT_SESSIONS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("account_sessions");
+/// SHA-256 of an "end this session" link token -> SHA-256 of the session token.
+pub const END_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("end_links");
+/// A stored record: (revision, created_at, updated_at, envelope).
+pub type RecordValue<'a> = (u64, u64, u64, &'a [u8]);
+/// (account id, record id) -> [`RecordValue`].
+pub const VAULT: TableDefinition<(&str, &str), RecordValue> = TableDefinition::new("vault");
+/// (account id, share id) -> (): the shares an account created.
+pub const ACCOUNT_SHARES: TableDefinition<(&str, &str), ()> = TableDefinition::new("account_shares");
 
 /// Creates the tables and the version entry in a new file; checks the version of an old one and
 /// creates any table it lacks (tables are only ever added within a version).
@@ -42,6 +62,14 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(ENVELOPES)?;
         txn.open_table(EXPIRY)?;
         txn.open_table(ACCOUNTS)?;
+        txn.open_table(ACCOUNT_EMAILS)?;
+        txn.open_table(ATTEMPTS)?;
+        txn.open_table(PENDING)?;
+        txn.open_table(SESSIONS)?;
+        txn.open_table(ACCOUNT_SESSIONS)?;
+        txn.open_table(END_LINKS)?;
+        txn.open_table(VAULT)?;
+        txn.open_table(ACCOUNT_SHARES)?;
     }
     txn.commit()?;
     Ok(())

@@ -128,6 +128,14 @@ fn delete(txn: &WriteTransaction, id: &str, expires_at: u64) -> Result<(), Store
     Ok(())
 }
 
+/// Deletes the share `id` if it is stored (an account's deletion takes its shares along).
+pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), StoreError> {
+    if let Some(record) = read_record(txn, id)? {
+        delete(txn, id, record.expires_at)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Stores a new share. Returns `false`, storing nothing, when the id is taken.
     pub async fn insert_share(&self, share: NewShare) -> Result<bool, StoreError> {

@@ -2,9 +2,7 @@
 //! deterministic stand-in for an address without one, and the server secret behind it.
 
 use coffer_backend::secret::FILE_NAME;
-use coffer_backend::store::KdfRecord;
 use coffer_shared::crypto::kdf::KdfParams;
-use coffer_shared::id::AccountId;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, json, spawn_app, spawn_app_in};
@@ -37,18 +35,13 @@ async fn an_unknown_address_gets_the_default_parameters_and_a_stable_salt() {
 #[tokio::test]
 async fn a_known_address_gets_its_stored_parameters() {
     let app = spawn_app().await;
-    let record = KdfRecord {
-        account_id: AccountId::random(),
-        kdf: KdfParams::new(32768, 4, 2).unwrap(),
-        kdf_salt: [7; 16],
-    };
-    assert!(app.state.store.insert_account_kdf("alice@example.com".into(), record.clone()).await.unwrap());
-    assert!(!app.state.store.insert_account_kdf("alice@example.com".into(), record).await.unwrap());
+    let user = app.sign_up("alice@example.com").await;
     let answer = prelogin(&app, "alice@example.com").await;
     assert_shape(&answer);
+    let floor = KdfParams::FLOOR;
     assert_eq!(
         answer,
-        json!({ "kdf_salt": coffer_shared::b64::encode([7; 16]), "m": 32768, "t": 4, "p": 2 })
+        json!({ "kdf_salt": coffer_shared::b64::encode(user.salt), "m": floor.m_kib(), "t": floor.t(), "p": floor.p() })
     );
 }
 
@@ -56,11 +49,27 @@ async fn a_known_address_gets_its_stored_parameters() {
 async fn case_and_surrounding_spaces_do_not_change_the_answer() {
     let app = spawn_app().await;
     assert_eq!(prelogin(&app, "Alice@Example.com ").await, prelogin(&app, "alice@example.com").await);
-    let record = KdfRecord { account_id: AccountId::random(), kdf: KdfParams::FLOOR, kdf_salt: [9; 16] };
-    app.state.store.insert_account_kdf("bob@example.com".into(), record).await.unwrap();
+    let user = app.sign_up("bob@example.com").await;
     let known = prelogin(&app, "  BOB@example.COM").await;
     assert_eq!(known, prelogin(&app, "bob@example.com").await);
-    assert_eq!(known["kdf_salt"], json!(coffer_shared::b64::encode([9; 16])));
+    assert_eq!(known["kdf_salt"], json!(coffer_shared::b64::encode(user.salt)));
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_get_answers_of_the_same_shape_and_headers() {
+    let app = spawn_app().await;
+    app.sign_up("carol@example.com").await;
+    let known = app.post(PRELOGIN, &json!({ "email": "carol@example.com" })).await;
+    let unknown = app.post(PRELOGIN, &json!({ "email": "dave@example.com" })).await;
+    let names = |response: &reqwest::Response| {
+        let mut names: Vec<String> = response.headers().keys().map(|name| name.to_string()).collect();
+        names.retain(|name| name != "date" && name != "content-length");
+        names.sort();
+        names
+    };
+    assert_eq!(names(&known), names(&unknown));
+    assert_shape(&json(known).await);
+    assert_shape(&json(unknown).await);
 }
 
 #[tokio::test]

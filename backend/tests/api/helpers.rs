@@ -48,6 +48,7 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     settings.static_dir = static_dir;
     settings.rate_limit_create = 0;
     settings.rate_limit_claim = 0;
+    settings.rate_limit_auth = 0;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();

@@ -3,10 +3,17 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod account;
 mod accounts;
+mod authorization;
 mod bad_input;
 mod claims;
 mod helpers;
 mod http;
 mod mail;
+mod sessions;
 mod shares;
+mod signin;
+mod signup;
+mod users;
+mod vault;

@@ -60,6 +60,11 @@ pub fn fingerprint(public_key: &[u8; 32]) -> [u8; FINGERPRINT_LEN] {
     out
 }
 
+/// Whether `bytes` is an Ed25519 public key: the encoding of a point on the curve.
+pub fn is_public_key(bytes: &[u8; 32]) -> bool {
+    ed25519_dalek::VerifyingKey::from_bytes(bytes).is_ok()
+}
+
 /// The fingerprint as people compare it: 40 lower-case hex digits in ten groups of four,
 /// separated by single spaces.
 pub fn fingerprint_text(public_key: &[u8; 32]) -> String {

@@ -20,6 +20,7 @@ pub mod padding;
 pub mod secret;
 pub mod server;
 pub mod share;
+pub mod totp;
 pub mod vault;
 
 pub use secret::{Key32, random_array};

@@ -3,12 +3,15 @@
 //! ```text
 //! auth_verifier = HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)
 //! prelogin_salt = HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]
+//! code_mac      = HMAC-SHA256(server_secret, "coffer/v1/code" || purpose || 0x00 || code)
+//! csrf_token    = HMAC-SHA256(server_secret, "coffer/v1/csrf" || SHA-256(session_token))
+//! token_hash    = SHA-256(token)          ; sessions, sign-up and sign-in tokens, end links
 //! ```
 //!
 //! It lives here with the rest of the cryptography; only the server calls it.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::envelope::PasswordParams;
@@ -19,6 +22,11 @@ use super::secret::Key32;
 pub const VERIFIER_LABEL: &[u8] = b"coffer/v1/account/verifier";
 /// The prefix of an unknown address's salt.
 pub const PRELOGIN_LABEL: &[u8] = b"coffer/v1/prelogin";
+
+/// The prefix of the keyed hash of a one-time code or recovery code.
+pub const CODE_LABEL: &[u8] = b"coffer/v1/code";
+/// The prefix of a session's CSRF token.
+pub const CSRF_LABEL: &[u8] = b"coffer/v1/csrf";
 
 /// `normalize(email)`: white space trimmed, then lower-cased (Unicode default case mapping).
 /// The server looks accounts up by this form.
@@ -46,6 +54,24 @@ pub fn fake_prelogin(server_secret: &Key32, email: &str) -> PasswordParams {
     PasswordParams { kdf: KdfParams::DEFAULT, salt }
 }
 
+/// `code_mac`: what the server stores instead of a one-time code. `purpose` names what the code
+/// is for (e.g. `signup:alice@example.org`), so a code for one purpose never passes for another;
+/// the key keeps a leaked database from being searched for 8-digit codes offline.
+pub fn code_mac(server_secret: &Key32, purpose: &str, code: &str) -> [u8; 32] {
+    hmac(server_secret, &[CODE_LABEL, purpose.as_bytes(), &[0], code.as_bytes()])
+}
+
+/// `token_hash = SHA-256(token)`: the only form in which the server keeps a bearer token.
+/// Tokens are 256 random bits, so an unkeyed hash is enough.
+pub fn token_hash(token: &[u8]) -> [u8; 32] {
+    Sha256::digest(token).into()
+}
+
+/// `csrf_token`: bound to one session, recomputed on every request, never stored.
+pub fn csrf_token(server_secret: &Key32, session_hash: &[u8; 32]) -> [u8; 32] {
+    hmac(server_secret, &[CSRF_LABEL, session_hash])
+}
+
 fn hmac(key: &Key32, parts: &[&[u8]]) -> [u8; 32] {
     #[allow(clippy::expect_used)]
     let mut mac = Hmac::<Sha256>::new_from_slice(key.expose()).expect("HMAC takes keys of any length");
@@ -67,6 +93,18 @@ mod tests {
         assert_eq!(fake, fake_prelogin(&secret, "  Alice@Example.ORG "));
         assert_ne!(fake, fake_prelogin(&secret, "bob@example.org"));
         assert_ne!(fake, fake_prelogin(&Key32::from_bytes([4; 32]), "alice@example.org"));
+    }
+
+    #[test]
+    fn codes_and_csrf_tokens_are_bound_to_their_purpose_and_session() {
+        let secret = Key32::from_bytes([3; 32]);
+        let mac = code_mac(&secret, "signup:a@b.c", "12345678");
+        assert_eq!(mac, code_mac(&secret, "signup:a@b.c", "12345678"));
+        assert_ne!(mac, code_mac(&secret, "signin:a@b.c", "12345678"));
+        assert_ne!(mac, code_mac(&secret, "signup:a@b.c", "12345679"));
+        assert_ne!(mac, code_mac(&Key32::from_bytes([4; 32]), "signup:a@b.c", "12345678"));
+        assert_ne!(csrf_token(&secret, &[1; 32]), csrf_token(&secret, &[2; 32]));
+        assert_eq!(token_hash(b"abc")[..4], [0xba, 0x78, 0x16, 0xbf]);
     }
 
     #[test]

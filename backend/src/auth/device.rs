@@ -1,0 +1,58 @@
+//! A short, human description of a `User-Agent` ("Chrome on Linux") for the sessions page and
+//! the "new sign-in" e-mail. A guess from well-known tokens; the full string is kept too.
+
+/// Longest `User-Agent` kept, in characters.
+pub const MAX_USER_AGENT: usize = 256;
+
+/// `user_agent` cut to [`MAX_USER_AGENT`] characters, control characters dropped.
+pub fn clean(user_agent: &str) -> String {
+    user_agent.chars().filter(|c| !c.is_control()).take(MAX_USER_AGENT).collect()
+}
+
+/// "Browser on system", or "Unknown device".
+pub fn describe(user_agent: &str) -> String {
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&str, &'static str)]| {
+        table.iter().find(|(token, _)| user_agent.contains(token)).map(|(_, name)| *name)
+    };
+    match (find(&BROWSERS), find(&SYSTEMS)) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(name), None) | (None, Some(name)) => name.to_owned(),
+        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
+        (None, None) => clean(user_agent).chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_agents_get_short_names() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+        assert_eq!(describe(chrome), "Chrome on Linux");
+        let firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0";
+        assert_eq!(describe(firefox), "Firefox on Windows");
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe(safari), "Safari on iOS");
+        assert_eq!(describe(""), "Unknown device");
+        assert_eq!(describe("curl/8.0"), "curl/8.0");
+    }
+}

@@ -1,0 +1,73 @@
+//! [`SignedIn`]: the extractor that every account route takes. It finds the session from the
+//! `__Host-coffer_session` cookie, refuses a missing or timed-out one with 401 `unauthenticated`,
+//! and refuses a state-changing request without the session's CSRF token with 403 `csrf`.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::Method;
+use axum::http::request::Parts;
+use coffer_shared::api::CSRF_HEADER;
+use coffer_shared::b64;
+use coffer_shared::crypto::server::{csrf_token, token_hash};
+use coffer_shared::id::AccountId;
+use subtle::ConstantTimeEq;
+
+use super::cookie;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use crate::store::SessionRecord;
+
+/// The signed-in account making a request.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The account.
+    pub account_id: AccountId,
+    /// SHA-256 of the session token.
+    pub token_hash: [u8; 32],
+    /// The stored session.
+    pub session: SessionRecord,
+}
+
+impl SignedIn {
+    /// The session's CSRF token, base64url.
+    pub fn csrf_token(&self, state: &AppState) -> String {
+        b64::encode(csrf_token(state.server_secret.key(), &self.token_hash))
+    }
+}
+
+/// Whether a method only reads (and so needs no CSRF token).
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = AppState::from_ref(state);
+        let token = cookie::token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        let token_hash = token_hash(token.expose());
+        let settings = &state.settings;
+        let session = state
+            .store
+            .session(token_hash, state.clock.now(), settings.session_idle, settings.session_max)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if !is_safe(&parts.method) {
+            let expected = csrf_token(state.server_secret.key(), &token_hash);
+            let presented = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| b64::decode(value).ok())
+                .unwrap_or_default();
+            if !bool::from(presented.as_slice().ct_eq(expected.as_slice())) {
+                return Err(ApiError::Csrf);
+            }
+        }
+        Ok(Self { account_id: session.account_id.clone(), token_hash, session })
+    }
+}

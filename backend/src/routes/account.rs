@@ -1,0 +1,154 @@
+//! The signed-in account (docs/api.md, "Authenticator" and "Account"): enrol or remove an
+//! authenticator, change the passphrase, delete the account. Changes that weaken or replace a
+//! credential ask for the passphrase proof again.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use coffer_shared::api::{
+    ChangePassphraseRequest, ProofRequest, RecoveryCodes, TotpConfirmRequest, TotpSetup,
+};
+use coffer_shared::crypto::server::{code_mac, verify_auth_proof};
+use coffer_shared::crypto::totp::{self, TotpSecret};
+
+use crate::auth::second_factor::recovery_purpose;
+use crate::auth::session::SignedIn;
+use crate::auth::{codes, cookie, keys};
+use crate::http::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::state::AppState;
+use crate::store::{Account, Totp};
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account/totp/setup", post(totp_setup))
+        .route("/account/totp/confirm", post(totp_confirm))
+        .route("/account/totp/disable", post(totp_disable))
+        .route("/account/passphrase", post(change_passphrase))
+        .route("/account/delete", post(delete_account))
+}
+
+fn wrong_passphrase() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "wrong_passphrase", "The passphrase is wrong.")
+}
+
+/// The signed-in account, after checking `auth_proof` against it.
+async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &str) -> Result<Account, ApiError> {
+    let proof = keys::proof("auth_proof", auth_proof)?;
+    let account =
+        state.store.account(signed_in.account_id.clone()).await?.ok_or(ApiError::Unauthenticated)?;
+    if !verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier) {
+        tracing::info!(event = "passphrase_check_failed");
+        return Err(wrong_passphrase());
+    }
+    Ok(account)
+}
+
+/// Makes a pending authenticator secret (replacing an unconfirmed one).
+#[tracing::instrument(name = "totp_setup", skip_all)]
+async fn totp_setup(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<TotpSetup>, ApiError> {
+    let secret = TotpSecret::random();
+    let bytes = *secret.as_bytes();
+    let email = state
+        .store
+        .with_account(signed_in.account_id, move |account| {
+            account.totp_pending = Some(bytes);
+            (account.email.clone(), true)
+        })
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(TotpSetup {
+        secret: secret.to_base32(),
+        otpauth_uri: totp::otpauth_uri(&secret, "Coffer", &email),
+    }))
+}
+
+/// Enables the pending authenticator if `code` is right; returns fresh recovery codes.
+#[tracing::instrument(name = "totp_confirm", skip_all)]
+async fn totp_confirm(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiJson(request): ApiJson<TotpConfirmRequest>,
+) -> Result<Json<RecoveryCodes>, ApiError> {
+    let now = state.clock.now();
+    let code = codes::tidy(&request.code);
+    let recovery = codes::recovery_codes();
+    let purpose = recovery_purpose(&signed_in.account_id);
+    let secret_key = state.server_secret.key();
+    let hashes: Vec<[u8; 32]> =
+        recovery.iter().map(|code| code_mac(secret_key, &purpose, &codes::tidy(code))).collect();
+    let enabled = state
+        .store
+        .with_account(signed_in.account_id, move |account| {
+            let Some(pending) = account.totp_pending else { return (false, false) };
+            let Some(step) = totp::verify(&TotpSecret::from_bytes(pending), now, &code, None) else {
+                return (false, false);
+            };
+            account.totp = Some(Totp { secret: pending, last_step: Some(step), recovery: hashes });
+            account.totp_pending = None;
+            (true, true)
+        })
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !enabled {
+        return Err(ApiError::invalid(
+            "wrong_code",
+            "The code does not match; check the authenticator's clock.",
+        ));
+    }
+    tracing::info!(event = "totp_enrolled");
+    Ok(Json(RecoveryCodes { codes: recovery }))
+}
+
+/// Turns the authenticator off (sign-in goes back to e-mailed codes).
+#[tracing::instrument(name = "totp_disable", skip_all)]
+async fn totp_disable(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiJson(request): ApiJson<ProofRequest>,
+) -> Result<StatusCode, ApiError> {
+    proven(&state, &signed_in, &request.auth_proof).await?;
+    state
+        .store
+        .with_account(signed_in.account_id, |account| {
+            account.totp = None;
+            account.totp_pending = None;
+            ((), true)
+        })
+        .await?;
+    tracing::info!(event = "totp_removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stores re-wrapped keys under a new passphrase; every other session ends.
+#[tracing::instrument(name = "change_passphrase", skip_all)]
+async fn change_passphrase(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiJson(request): ApiJson<ChangePassphraseRequest>,
+) -> Result<StatusCode, ApiError> {
+    let credentials = keys::credentials(state.server_secret.key(), &request.keys)?;
+    proven(&state, &signed_in, &request.auth_proof).await?;
+    let ended = state
+        .store
+        .change_credentials(signed_in.account_id, credentials, signed_in.session.session_id)
+        .await?;
+    tracing::info!(event = "passphrase_changed", sessions_ended = ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the account and everything it owns, and clears the cookie.
+#[tracing::instrument(name = "delete_account", skip_all)]
+async fn delete_account(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiJson(request): ApiJson<ProofRequest>,
+) -> Result<Response, ApiError> {
+    proven(&state, &signed_in, &request.auth_proof).await?;
+    state.store.delete_account(signed_in.account_id).await?;
+    tracing::info!(event = "account_deleted");
+    Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
+}

@@ -1,0 +1,115 @@
+//! The signed-in session and the account's sessions (docs/api.md, "Sessions"): read it, sign
+//! out, list every session, end one, end all others, and end one from an e-mailed link.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use coffer_shared::api::{EndByLinkRequest, SessionInfo, SessionList, SessionSummary, SessionsEnded};
+use coffer_shared::crypto::server::token_hash;
+
+use crate::auth::session::SignedIn;
+use crate::auth::{cookie, issue, keys};
+use crate::http::client_ip::ClientIp;
+use crate::http::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::state::AppState;
+
+/// The session routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/session", get(current))
+        .route("/session/signout", post(signout))
+        .route("/sessions", get(list))
+        .route("/sessions/{id}", delete(end_one))
+        .route("/sessions/end-others", post(end_others))
+        .route("/sessions/end-by-link", post(end_by_link))
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such session.")
+}
+
+/// Who is signed in, with what the browser needs to unlock.
+#[tracing::instrument(name = "session", skip_all)]
+async fn current(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<SessionInfo>, ApiError> {
+    let account =
+        state.store.account(signed_in.account_id.clone()).await?.ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(issue::info(&state, &account, &signed_in.token_hash, &signed_in.session)))
+}
+
+/// Ends this session and clears the cookie.
+#[tracing::instrument(name = "signout", skip_all)]
+async fn signout(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
+    state.store.end_session(signed_in.token_hash).await?;
+    tracing::info!(event = "signed_out");
+    Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
+}
+
+/// Every live session of the account, newest first.
+#[tracing::instrument(name = "sessions", skip_all)]
+async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<SessionList>, ApiError> {
+    let settings = &state.settings;
+    let now = state.clock.now();
+    let records = state
+        .store
+        .account_sessions(signed_in.account_id.clone(), now, settings.session_idle, settings.session_max)
+        .await?;
+    let sessions = records
+        .into_iter()
+        .map(|record| SessionSummary {
+            current: record.session_id == signed_in.session.session_id,
+            id: record.session_id,
+            created_at: record.created_at,
+            last_seen_at: record.last_seen_at,
+            ip: record.ip,
+            user_agent: record.user_agent,
+            place: record.place,
+        })
+        .collect();
+    Ok(Json(SessionList { sessions }))
+}
+
+/// Ends one of the account's sessions (this one included).
+#[tracing::instrument(name = "end_session", skip_all)]
+async fn end_one(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store.end_session_by_id(signed_in.account_id, id).await? {
+        return Err(not_found());
+    }
+    tracing::info!(event = "session_ended", by = "account");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of the account but this one.
+#[tracing::instrument(name = "end_other_sessions", skip_all)]
+async fn end_others(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<SessionsEnded>, ApiError> {
+    let ended = state.store.end_other_sessions(signed_in.account_id, signed_in.session.session_id).await?;
+    tracing::info!(event = "sessions_ended", by = "account", count = ended);
+    Ok(Json(SessionsEnded { ended }))
+}
+
+/// Ends the session named by the link of a "new sign-in" e-mail; needs no session.
+#[tracing::instrument(name = "end_session_by_link", skip_all)]
+async fn end_by_link(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<EndByLinkRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.auth_limiter.check(ip)?;
+    let token = keys::proof("token", &request.token)?;
+    match state.store.end_session_by_link(token_hash(token.expose())).await? {
+        Some(_) => {
+            tracing::info!(event = "session_ended", by = "email_link");
+            Ok(StatusCode::NO_CONTENT)
+        }
+        None => Err(not_found()),
+    }
+}

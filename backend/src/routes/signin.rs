@@ -1,0 +1,206 @@
+//! Sign-in (docs/api.md, "Sign-in"): the passphrase proof, then a second factor (an e-mailed
+//! code, or the authenticator's code or a recovery code), then a new session and a "new
+//! sign-in" e-mail with a link that ends it.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
+use coffer_shared::api::{
+    CODE_LIFETIME, CodeSent, SecondFactor, SigninChallenge, SigninRequest, SigninResendRequest,
+    SigninVerifyRequest,
+};
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash, verify_auth_proof};
+use coffer_shared::id::AccountId;
+
+use crate::auth::attempts::{CodeCheck, Throttled};
+use crate::auth::throttle::{code_result, mailbox, send};
+use crate::auth::{codes, device, email, issue, keys, second_factor};
+use crate::http::client_ip::ClientIp;
+use crate::http::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::mail::templates::{self, SigninPlace};
+use crate::state::AppState;
+use crate::store::{Account, Pending};
+
+/// Seconds between a right passphrase and the second factor.
+const SIGNIN_LIFETIME: u64 = CODE_LIFETIME;
+
+/// The sign-in routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signin", post(signin))
+        .route("/signin/verify", post(verify))
+        .route("/signin/resend", post(resend))
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "The address or the passphrase is wrong.")
+}
+
+fn signin_expired() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "signin_expired",
+        "This sign-in has expired or was finished. Start again.",
+    )
+}
+
+/// `passphrase:<id>`: wrong passphrases of an account.
+fn passphrase_purpose(id: &AccountId) -> String {
+    format!("passphrase:{id}")
+}
+
+/// `signin:<id>`: the account's e-mailed sign-in code and wrong second factors.
+pub(crate) fn code_purpose(id: &AccountId) -> String {
+    format!("signin:{id}")
+}
+
+/// Checks the passphrase proof; a right one opens a sign-in attempt and, for e-mail, mails a code.
+#[tracing::instrument(name = "signin", skip_all)]
+async fn signin(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<SigninRequest>,
+) -> Result<Json<SigninChallenge>, ApiError> {
+    state.auth_limiter.check(ip)?;
+    let email = normalize_email(&request.email);
+    email::validate(&email)?;
+    let proof = keys::proof("auth_proof", &request.auth_proof)?;
+    let now = state.clock.now();
+    let Some(account) = state.store.account_by_email(email).await? else {
+        // The same HMAC and comparison as for a real account, so both take the same time.
+        let _ = verify_auth_proof(state.server_secret.key(), &proof, &[0; 32]);
+        return Err(invalid_credentials());
+    };
+    let id = account.account_id.clone();
+    let right = verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier);
+    let counted = state
+        .store
+        .with_attempts(passphrase_purpose(&id), now, move |attempts| {
+            attempts.check_open(now)?;
+            if right {
+                attempts.record_success();
+            } else {
+                attempts.record_wrong(now);
+            }
+            Ok::<(), Throttled>(())
+        })
+        .await?;
+    counted?;
+    if !right {
+        tracing::info!(event = "signin_failed", reason = "passphrase");
+        return Err(invalid_credentials());
+    }
+    let second_factor = if account.totp.is_some() {
+        SecondFactor::Totp
+    } else {
+        mail_code(&state, &account, now, true).await?;
+        SecondFactor::Email
+    };
+    let token = Key32::random();
+    let pending = Pending::Signin { account_id: id, expires_at: now + SIGNIN_LIFETIME };
+    state.store.insert_pending(token_hash(token.expose()), pending).await?;
+    Ok(Json(SigninChallenge { signin_token: token.to_b64(), second_factor, expires_in: SIGNIN_LIFETIME }))
+}
+
+/// Stores and mails a new sign-in code (throttled like every code). With `reuse`, a code mailed
+/// moments ago and still live is kept instead (a sign-in started again within the resend gap).
+async fn mail_code(state: &AppState, account: &Account, now: u64, reuse: bool) -> Result<(), ApiError> {
+    let purpose = code_purpose(&account.account_id);
+    let code = codes::email_code();
+    let mac = code_mac(state.server_secret.key(), &purpose, &code);
+    let issued = state
+        .store
+        .with_attempts(purpose, now, move |attempts| match attempts.issue(now, mac) {
+            Ok(()) => Ok(true),
+            Err(_) if reuse && attempts.has_live_code(now) => Ok(false),
+            Err(throttled) => Err(throttled),
+        })
+        .await??;
+    if !issued {
+        return Ok(());
+    }
+    send(state, templates::signin_code(mailbox(&account.email)?, &code)).await?;
+    tracing::info!(event = "signin_code_sent");
+    Ok(())
+}
+
+/// The open sign-in attempt named by `token`, and its account.
+async fn attempt(state: &AppState, token: &str, now: u64) -> Result<([u8; 32], Account), ApiError> {
+    let token = keys::proof("signin_token", token)?;
+    let hash = token_hash(token.expose());
+    let Some(Pending::Signin { account_id, .. }) = state.store.pending(hash, now).await? else {
+        return Err(signin_expired());
+    };
+    let account = state.store.account(account_id).await?.ok_or_else(signin_expired)?;
+    Ok((hash, account))
+}
+
+/// Checks the second factor; a right one starts the session.
+#[tracing::instrument(name = "signin_verify", skip_all)]
+async fn verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SigninVerifyRequest>,
+) -> Result<Response, ApiError> {
+    state.auth_limiter.check(ip)?;
+    let now = state.clock.now();
+    let (hash, account) = attempt(&state, &request.signin_token, now).await?;
+    let id = account.account_id.clone();
+    let code = codes::tidy(&request.code);
+    let check = if account.totp.is_some() {
+        second_factor::check_authenticator(&state, &id, &code, now).await?
+    } else {
+        if !codes::is_email_code(&code) {
+            return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
+        }
+        let mac = code_mac(state.server_secret.key(), &code_purpose(&id), &code);
+        state.store.with_attempts(code_purpose(&id), now, move |a| a.check_code(now, &mac)).await??
+    };
+    if check != CodeCheck::Accepted {
+        tracing::info!(event = "signin_failed", reason = "second_factor");
+    }
+    code_result(check)?;
+    let started = issue::start(id, ip, &headers, now);
+    if !state.store.complete_signin(hash, started.session.clone()).await? {
+        return Err(signin_expired());
+    }
+    tracing::info!(event = "signin_succeeded");
+    notify(&state, &account, &started, now).await;
+    Ok(issue::respond(StatusCode::OK, &state, &account, &started))
+}
+
+/// Mails "new sign-in" with the session's end link. A failure is logged, not fatal: the
+/// session is already made and the sessions page lists it.
+async fn notify(state: &AppState, account: &Account, started: &issue::Started, now: u64) {
+    let record = &started.session.record;
+    let link = format!("{}/session/end#{}", state.settings.base_url(), started.end_link.to_b64());
+    let when = templates::utc_text(now);
+    let device = device::describe(&record.user_agent);
+    let at = SigninPlace { device: &device, ip: &record.ip, place: record.place.as_deref(), when: &when };
+    let Ok(to) = mailbox(&account.email) else { return };
+    if let Err(error) = state.mailer.send(templates::new_signin(to, &at, &link)).await {
+        tracing::error!(event = "mail_failed", %error);
+    }
+}
+
+/// Mails a new code for an open sign-in attempt (e-mail factor only).
+#[tracing::instrument(name = "signin_resend", skip_all)]
+async fn resend(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<SigninResendRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    state.auth_limiter.check(ip)?;
+    let now = state.clock.now();
+    let (_, account) = attempt(&state, &request.signin_token, now).await?;
+    if account.totp.is_some() {
+        return Err(ApiError::invalid("no_email_code", "This account signs in with an authenticator code."));
+    }
+    mail_code(&state, &account, now, false).await?;
+    Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in: CODE_LIFETIME })))
+}

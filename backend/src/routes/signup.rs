@@ -1,0 +1,142 @@
+//! Sign-up (docs/api.md, "Sign-up"): prove the address with an e-mailed code, then create the
+//! account from keys made in the browser and start its first session.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
+use coffer_shared::api::{
+    CODE_LIFETIME, CodeSent, EmailRequest, SignupRequest, SignupVerified, SignupVerifyRequest,
+};
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
+
+use crate::auth::throttle::{code_result, mailbox, send};
+use crate::auth::{codes, email, issue, keys};
+use crate::http::client_ip::ClientIp;
+use crate::http::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::mail::templates;
+use crate::state::AppState;
+use crate::store::{Account, CreateRefused, Pending};
+
+/// Seconds a proven address may take to choose its passphrase.
+const SIGNUP_TOKEN_LIFETIME: u64 = 1800;
+
+/// The sign-up routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup/code", post(send_code))
+        .route("/signup/verify", post(verify))
+        .route("/signup", post(signup))
+}
+
+fn purpose(email: &str) -> String {
+    format!("signup:{email}")
+}
+
+/// Mails a code, or to an address with an account a "you have one" note; same answer for both.
+#[tracing::instrument(name = "signup_code", skip_all)]
+async fn send_code(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<EmailRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    state.auth_limiter.check(ip)?;
+    let email = normalize_email(&request.email);
+    email::validate(&email)?;
+    let to = mailbox(&email)?;
+    let now = state.clock.now();
+    let registered = state.store.account_by_email(email.clone()).await?.is_some();
+    // A code is stored (and throttled) either way, so both cases take the same path; for a
+    // registered address nobody ever sees it.
+    let code = codes::email_code();
+    let mac = code_mac(state.server_secret.key(), &purpose(&email), &code);
+    state.store.with_attempts(purpose(&email), now, move |attempts| attempts.issue(now, mac)).await??;
+    let message = if registered {
+        templates::already_registered(to, &state.settings.base_url())
+    } else {
+        templates::signup_code(to, &code)
+    };
+    send(&state, message).await?;
+    tracing::info!(event = "signup_code_sent");
+    Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in: CODE_LIFETIME })))
+}
+
+/// Checks the code; a right one gets a single-use sign-up token.
+#[tracing::instrument(name = "signup_verify", skip_all)]
+async fn verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<SignupVerifyRequest>,
+) -> Result<Json<SignupVerified>, ApiError> {
+    state.auth_limiter.check(ip)?;
+    let email = normalize_email(&request.email);
+    email::validate(&email)?;
+    let code = codes::tidy(&request.code);
+    if !codes::is_email_code(&code) {
+        return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
+    }
+    let now = state.clock.now();
+    let mac = code_mac(state.server_secret.key(), &purpose(&email), &code);
+    let check = state.store.with_attempts(purpose(&email), now, move |a| a.check_code(now, &mac)).await??;
+    code_result(check)?;
+    let token = Key32::random();
+    let pending = Pending::Signup { email, expires_at: now + SIGNUP_TOKEN_LIFETIME };
+    state.store.insert_pending(token_hash(token.expose()), pending).await?;
+    tracing::info!(event = "signup_code_accepted");
+    Ok(Json(SignupVerified { signup_token: token.to_b64(), expires_in: SIGNUP_TOKEN_LIFETIME }))
+}
+
+/// Creates the account and its first session.
+#[tracing::instrument(name = "signup", skip_all)]
+async fn signup(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SignupRequest>,
+) -> Result<Response, ApiError> {
+    state.auth_limiter.check(ip)?;
+    let signup_token = keys::proof("signup_token", &request.signup_token)?;
+    let credentials = keys::credentials(state.server_secret.key(), &request.keys)?;
+    let public_key = keys::public_key(&request.public_key)?;
+    let now = state.clock.now();
+    let signup_hash = token_hash(signup_token.expose());
+    let Some(Pending::Signup { email, .. }) = state.store.pending(signup_hash, now).await? else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "signup_expired",
+            "This sign-up has expired or was finished. Start again with a new code.",
+        ));
+    };
+    let account = Account {
+        account_id: request.account_id,
+        email,
+        credentials,
+        public_key,
+        created_at: now,
+        totp: None,
+        totp_pending: None,
+    };
+    let started = issue::start(account.account_id.clone(), ip, &headers, now);
+    match state.store.create_account(signup_hash, account.clone(), started.session.clone()).await? {
+        Ok(()) => {}
+        Err(CreateRefused::EmailTaken) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "email_taken",
+                "This address already has an account.",
+            ));
+        }
+        Err(CreateRefused::IdTaken) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "id_taken",
+                "This account id is taken; make a new one.",
+            ));
+        }
+    }
+    tracing::info!(event = "account_created");
+    Ok(issue::respond(StatusCode::CREATED, &state, &account, &started))
+}

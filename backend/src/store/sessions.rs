@@ -1,0 +1,271 @@
+//! Sessions in redb, keyed by the SHA-256 of their token (docs/api.md, "Sessions"), indexed per
+//! account for the sessions page, and by the hash of their "end this session" link.
+
+use coffer_shared::id::AccountId;
+use redb::{Database, ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::schema::{ACCOUNT_SESSIONS, END_LINKS, PENDING, SESSIONS};
+use super::{Store, StoreError, from_json, to_json};
+
+/// A stored session. The token itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Public id, for listing and ending.
+    pub session_id: String,
+    /// Whose session.
+    pub account_id: AccountId,
+    /// Unix seconds.
+    pub created_at: u64,
+    /// Unix seconds, updated at most once a minute.
+    pub last_seen_at: u64,
+    /// Client IP at sign-in.
+    pub ip: String,
+    /// `User-Agent` at sign-in, cut short.
+    pub user_agent: String,
+    /// Approximate place, when known.
+    pub place: Option<String>,
+    /// SHA-256 of the "end this session" link token.
+    pub end_link_hash: [u8; 32],
+}
+
+impl SessionRecord {
+    /// Whether the session is still alive at `now` with the given timeouts.
+    pub fn is_live(&self, now: u64, idle: u64, max: u64) -> bool {
+        now < self.created_at.saturating_add(max) && now < self.last_seen_at.saturating_add(idle)
+    }
+}
+
+/// A session to store, with the hash of its token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// SHA-256 of the session token.
+    pub token_hash: [u8; 32],
+    /// The session itself.
+    pub record: SessionRecord,
+}
+
+/// How often `last_seen_at` is rewritten, in seconds: often enough for the idle timeout, rarely
+/// enough that reading pages does not mean a disk write each time.
+const TOUCH_EVERY: u64 = 60;
+
+pub(super) fn insert_session(txn: &WriteTransaction, session: &NewSession) -> Result<(), StoreError> {
+    let record = &session.record;
+    txn.open_table(SESSIONS)?.insert(session.token_hash.as_slice(), to_json(record)?.as_slice())?;
+    txn.open_table(ACCOUNT_SESSIONS)?
+        .insert((record.account_id.as_str(), record.session_id.as_str()), session.token_hash.as_slice())?;
+    txn.open_table(END_LINKS)?.insert(record.end_link_hash.as_slice(), session.token_hash.as_slice())?;
+    Ok(())
+}
+
+fn remove_session(txn: &WriteTransaction, token_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
+    let Some(bytes) = txn.open_table(SESSIONS)?.remove(token_hash)?.map(|value| value.value().to_vec())
+    else {
+        return Ok(None);
+    };
+    let record: SessionRecord = from_json(&bytes)?;
+    txn.open_table(ACCOUNT_SESSIONS)?.remove((record.account_id.as_str(), record.session_id.as_str()))?;
+    txn.open_table(END_LINKS)?.remove(record.end_link_hash.as_slice())?;
+    Ok(Some(record))
+}
+
+/// Ends the sessions of `account_id` whose id passes `select`; returns how many.
+pub(super) fn end_sessions_where(
+    txn: &WriteTransaction,
+    account_id: &str,
+    select: impl Fn(&str) -> bool,
+) -> Result<u32, StoreError> {
+    let chosen: Vec<Vec<u8>> = {
+        let table = txn.open_table(ACCOUNT_SESSIONS)?;
+        let mut chosen = Vec::new();
+        for row in table.range((account_id, "")..(account_id, "~"))? {
+            let (key, hash) = row?;
+            if select(key.value().1) {
+                chosen.push(hash.value().to_vec());
+            }
+        }
+        chosen
+    };
+    let mut ended = 0;
+    for hash in chosen {
+        ended += u32::from(remove_session(txn, &hash)?.is_some());
+    }
+    Ok(ended)
+}
+
+impl Store {
+    /// Consumes the sign-in token `pending_hash` and stores `session`, in one transaction.
+    /// Returns `false`, storing nothing, if the token was already used.
+    pub async fn complete_signin(
+        &self,
+        pending_hash: [u8; 32],
+        session: NewSession,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            if txn.open_table(PENDING)?.remove(pending_hash.as_slice())?.is_none() {
+                return Ok(false);
+            }
+            insert_session(&txn, &session)?;
+            txn.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// The live session with this token hash, its last-seen time refreshed. A session past its
+    /// idle or absolute timeout is deleted and answered as missing.
+    pub async fn session(
+        &self,
+        token_hash: [u8; 32],
+        now: u64,
+        idle: u64,
+        max: u64,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let found = self
+            .blocking(move |db: &Database| {
+                let txn = db.begin_read()?;
+                let Some(bytes) = txn.open_table(SESSIONS)?.get(token_hash.as_slice())? else {
+                    return Ok(None);
+                };
+                from_json::<SessionRecord>(bytes.value()).map(Some)
+            })
+            .await?;
+        let Some(mut record) = found else { return Ok(None) };
+        let live = record.is_live(now, idle, max);
+        if live && now < record.last_seen_at + TOUCH_EVERY {
+            return Ok(Some(record));
+        }
+        record.last_seen_at = now;
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            // Read again inside the write: the session may have ended since.
+            let still_there = txn.open_table(SESSIONS)?.get(token_hash.as_slice())?.is_some();
+            let answer = if !still_there {
+                None
+            } else if live {
+                txn.open_table(SESSIONS)?.insert(token_hash.as_slice(), to_json(&record)?.as_slice())?;
+                Some(record)
+            } else {
+                remove_session(&txn, &token_hash)?;
+                None
+            };
+            txn.commit()?;
+            Ok(answer)
+        })
+        .await
+    }
+
+    /// The account's live sessions, newest first.
+    pub async fn account_sessions(
+        &self,
+        account_id: AccountId,
+        now: u64,
+        idle: u64,
+        max: u64,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let index = txn.open_table(ACCOUNT_SESSIONS)?;
+            let sessions = txn.open_table(SESSIONS)?;
+            let id = account_id.as_str();
+            let mut found = Vec::new();
+            for row in index.range((id, "")..(id, "~"))? {
+                let (_, hash) = row?;
+                if let Some(bytes) = sessions.get(hash.value())? {
+                    let record: SessionRecord = from_json(bytes.value())?;
+                    if record.is_live(now, idle, max) {
+                        found.push(record);
+                    }
+                }
+            }
+            found.sort_by(|a, b| {
+                b.created_at.cmp(&a.created_at).then_with(|| a.session_id.cmp(&b.session_id))
+            });
+            Ok(found)
+        })
+        .await
+    }
+
+    /// Ends the session with token hash `token_hash` (sign-out).
+    pub async fn end_session(&self, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let ended = remove_session(&txn, &token_hash)?.is_some();
+            txn.commit()?;
+            Ok(ended)
+        })
+        .await
+    }
+
+    /// Ends the session `session_id` of `account_id`, and only if it is that account's.
+    pub async fn end_session_by_id(
+        &self,
+        account_id: AccountId,
+        session_id: String,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let ended = end_sessions_where(&txn, account_id.as_str(), |id| id == session_id)?;
+            txn.commit()?;
+            Ok(ended > 0)
+        })
+        .await
+    }
+
+    /// Ends every session of `account_id` but `keep`; returns how many.
+    pub async fn end_other_sessions(&self, account_id: AccountId, keep: String) -> Result<u32, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let ended = end_sessions_where(&txn, account_id.as_str(), |id| id != keep)?;
+            txn.commit()?;
+            Ok(ended)
+        })
+        .await
+    }
+
+    /// Ends the session whose "end this session" link token hashes to `link_hash`. The link
+    /// dies with it, so it works once.
+    pub async fn end_session_by_link(
+        &self,
+        link_hash: [u8; 32],
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let token_hash =
+                txn.open_table(END_LINKS)?.get(link_hash.as_slice())?.map(|v| v.value().to_vec());
+            let ended = match token_hash {
+                Some(hash) => remove_session(&txn, &hash)?,
+                None => None,
+            };
+            txn.commit()?;
+            Ok(ended)
+        })
+        .await
+    }
+
+    /// Deletes sessions past their timeouts; returns how many.
+    pub async fn sweep_sessions(&self, now: u64, idle: u64, max: u64) -> Result<usize, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let dead: Vec<Vec<u8>> = {
+                let table = txn.open_table(SESSIONS)?;
+                let mut dead = Vec::new();
+                for row in table.iter()? {
+                    let (hash, bytes) = row?;
+                    let record: SessionRecord = from_json(bytes.value())?;
+                    if !record.is_live(now, idle, max) {
+                        dead.push(hash.value().to_vec());
+                    }
+                }
+                dead
+            };
+            for hash in &dead {
+                remove_session(&txn, hash)?;
+            }
+            txn.commit()?;
+            Ok(dead.len())
+        })
+        .await
+    }
+}

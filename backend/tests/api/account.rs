@@ -1,0 +1,149 @@
+//! The signed-in account: enrolling an authenticator and signing in with it (replay refused,
+//! recovery codes single use), changing the passphrase, deleting the account.
+
+use coffer_shared::crypto::totp::{self, TotpSecret};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{START, json, spawn_app};
+use crate::users::{PASSPHRASE, TestUser, proof, upload};
+use crate::vault::{create, note, open_first};
+
+async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, Vec<String>) {
+    let setup = app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/setup", None).await;
+    assert_eq!(setup.status(), 200);
+    let setup = json(setup).await;
+    assert!(setup["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    let secret = TotpSecret::from_base32(setup["secret"].as_str().unwrap()).unwrap();
+    let code = format!("{:06}", totp::code_at(&secret, totp::step_at(app.clock_now())));
+    let body = json!({ "code": code });
+    let confirmed =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/confirm", Some(&body)).await;
+    assert_eq!(confirmed.status(), 200);
+    let codes = json(confirmed).await["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    (secret, codes)
+}
+
+impl crate::helpers::TestApp {
+    fn clock_now(&self) -> u64 {
+        use coffer_backend::clock::Clock;
+        self.clock.now()
+    }
+}
+
+#[tokio::test]
+async fn with_an_authenticator_sign_in_takes_its_code_once_or_a_recovery_code_once() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let (secret, recovery) = enrol(&app, &user).await;
+    assert_eq!(recovery.len(), 10);
+    let info = json(app.send_as(Some(&user.browser), Method::GET, "/api/v1/session", None).await).await;
+    assert_eq!(info["totp_enabled"], true);
+
+    let start = || async {
+        let challenge = json(app.sign_in_start("alice@example.com", user.salt, PASSPHRASE).await).await;
+        assert_eq!(challenge["second_factor"], "totp");
+        challenge["signin_token"].as_str().unwrap().to_owned()
+    };
+    // The code used at enrolment is spent; the next step's code works, once.
+    let token = start().await;
+    let spent = format!("{:06}", totp::code_at(&secret, totp::step_at(START)));
+    let replay = app.post("/api/v1/signin/verify", &json!({ "signin_token": token, "code": spent })).await;
+    assert_eq!(replay.status(), 401);
+    app.clock.advance(30);
+    let fresh = format!("{:06}", totp::code_at(&secret, totp::step_at(app.clock_now())));
+    app.finish_sign_in(&token, &fresh).await;
+    let token = start().await;
+    let again = app.post("/api/v1/signin/verify", &json!({ "signin_token": token, "code": fresh })).await;
+    assert_eq!(again.status(), 401, "a code is never accepted twice");
+
+    // A recovery code works once, typed in any case.
+    app.finish_sign_in(&token, &recovery[3].to_uppercase()).await;
+    let token = start().await;
+    let reused =
+        app.post("/api/v1/signin/verify", &json!({ "signin_token": token, "code": recovery[3] })).await;
+    assert_eq!(reused.status(), 401);
+}
+
+#[tokio::test]
+async fn turning_the_authenticator_off_needs_the_passphrase() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    enrol(&app, &user).await;
+    let wrong = json!({ "auth_proof": proof("wrong", user.salt) });
+    let refused =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/disable", Some(&wrong)).await;
+    assert_eq!(refused.status(), 403);
+    let right = json!({ "auth_proof": proof(PASSPHRASE, user.salt) });
+    let done =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/disable", Some(&right)).await;
+    assert_eq!(done.status(), 204);
+    app.sign_in(&user).await; // back to e-mailed codes
+}
+
+#[tokio::test]
+async fn a_wrong_enrolment_code_enables_nothing() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/setup", None).await;
+    let body = json!({ "code": "000000" });
+    let refused =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/confirm", Some(&body)).await;
+    assert_eq!(refused.status(), 422);
+    let info = json(app.send_as(Some(&user.browser), Method::GET, "/api/v1/session", None).await).await;
+    assert_eq!(info["totp_enabled"], false);
+}
+
+#[tokio::test]
+async fn changing_the_passphrase_rewraps_the_keys_and_ends_every_other_session() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    create(&app, &user, &note("survives")).await;
+    let other = app.sign_in(&user).await;
+    let new_salt = [8; 16];
+    let body = json!({
+        "auth_proof": proof(PASSPHRASE, user.salt),
+        "keys": upload("a brand new passphrase", new_salt, &user.account_id, &user.secrets),
+    });
+    let wrong = json!({ "auth_proof": proof("wrong", user.salt), "keys": body["keys"] });
+    let refused =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/passphrase", Some(&wrong)).await;
+    assert_eq!(refused.status(), 403);
+    let changed =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/passphrase", Some(&body)).await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(app.send_as(Some(&other), Method::GET, "/api/v1/session", None).await.status(), 401);
+    assert_eq!(app.send_as(Some(&user.browser), Method::GET, "/api/v1/session", None).await.status(), 200);
+    assert_eq!(app.sign_in_start("alice@example.com", user.salt, PASSPHRASE).await.status(), 401);
+    assert_eq!(
+        app.sign_in_start("alice@example.com", new_salt, "a brand new passphrase").await.status(),
+        200
+    );
+    let listed =
+        json(app.send_as(Some(&user.browser), Method::GET, "/api/v1/vault/records", None).await).await;
+    assert_eq!(open_first(&user, &listed), "survives", "records are not re-encrypted and still open");
+}
+
+#[tokio::test]
+async fn deleting_the_account_removes_its_records_sessions_and_address() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    create(&app, &user, &note("one")).await;
+    let other = app.sign_in(&user).await;
+    let body = json!({ "auth_proof": proof(PASSPHRASE, user.salt) });
+    let deleted = app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/delete", Some(&body)).await;
+    assert_eq!(deleted.status(), 204);
+    assert!(deleted.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(app.state.store.record_count().await.unwrap(), 0);
+    for browser in [&user.browser, &other] {
+        assert_eq!(app.send_as(Some(browser), Method::GET, "/api/v1/session", None).await.status(), 401);
+    }
+    assert!(app.state.store.account_by_email("alice@example.com".into()).await.unwrap().is_none());
+    app.clock.advance(60);
+    app.sign_up("alice@example.com").await; // the address is free again
+}
