@@ -39,6 +39,7 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
         manage_token: Key32::random().to_b64(),
         expires_in: 3600,
         max_views,
+        read_receipt: false,
     };
     (request, claim)
 }

@@ -150,6 +150,7 @@ pub async fn create(
             manage_token: manage_token.to_b64(),
             expires_in: input.expires_in,
             max_views: input.max_views,
+            read_receipt: false,
         };
         match api::create_share(&request).await {
             Ok(response) => {

@@ -2,7 +2,7 @@
 //! `__Host-coffer_session` cookie, refuses a missing or timed-out one with 401 `unauthenticated`,
 //! and refuses a state-changing request without the session's CSRF token with 403 `csrf`.
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::Method;
 use axum::http::request::Parts;
 use coffer_shared::api::CSRF_HEADER;
@@ -39,6 +39,32 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The live session of the request, `None` without one; `Err` only for a live session whose
+/// state-changing request lacks its CSRF token.
+async fn find(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiError> {
+    let Some(token) = cookie::token(&parts.headers) else { return Ok(None) };
+    let token_hash = token_hash(token.expose());
+    let settings = &state.settings;
+    let found = state
+        .store
+        .session(token_hash, state.clock.now(), settings.session_idle, settings.session_max)
+        .await?;
+    let Some(session) = found else { return Ok(None) };
+    if !is_safe(&parts.method) {
+        let expected = csrf_token(state.server_secret.key(), &token_hash);
+        let presented = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| b64::decode(value).ok())
+            .unwrap_or_default();
+        if !bool::from(presented.as_slice().ct_eq(expected.as_slice())) {
+            return Err(ApiError::Csrf);
+        }
+    }
+    Ok(Some(SignedIn { account_id: session.account_id.clone(), token_hash, session }))
+}
+
 impl<S> FromRequestParts<S> for SignedIn
 where
     S: Send + Sync,
@@ -47,27 +73,20 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let state = AppState::from_ref(state);
-        let token = cookie::token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let token_hash = token_hash(token.expose());
-        let settings = &state.settings;
-        let session = state
-            .store
-            .session(token_hash, state.clock.now(), settings.session_idle, settings.session_max)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        if !is_safe(&parts.method) {
-            let expected = csrf_token(state.server_secret.key(), &token_hash);
-            let presented = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| b64::decode(value).ok())
-                .unwrap_or_default();
-            if !bool::from(presented.as_slice().ct_eq(expected.as_slice())) {
-                return Err(ApiError::Csrf);
-            }
-        }
-        Ok(Self { account_id: session.account_id.clone(), token_hash, session })
+        find(parts, &AppState::from_ref(state)).await?.ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// For routes open to everyone that do more for a signed-in account (a share gets an owner).
+/// A dead session counts as none; a live one still needs its CSRF token.
+impl<S> OptionalFromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, ApiError> {
+        find(parts, &AppState::from_ref(state)).await
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod accounts;
 pub mod config;
 pub mod health;
+pub mod my_shares;
 pub mod openapi;
 pub mod sessions;
 pub mod shares;
@@ -29,6 +30,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(signin::router())
         .merge(sessions::router())
         .merge(vault::router())
+        .merge(my_shares::router())
         .merge(config::router())
         .merge(shares::router())
         .merge(openapi::router())

@@ -1,7 +1,8 @@
 //! Shares: create, read status, claim (the only call that consumes a view) and destroy.
 //!
 //! The server sees ids, envelopes and tokens, never the share key, the password or the
-//! plaintext. Tokens are hashed on arrival and compared as hashes in constant time.
+//! plaintext. Tokens are hashed on arrival and compared as hashes in constant time. A share made
+//! while signed in gets an owner, who sees it on "My shares" and may ask for read receipts.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::share::token_hash;
 
+use crate::auth::session::SignedIn;
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
@@ -21,6 +23,8 @@ use crate::http::share_id::SharePath;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
 use crate::store::{ClaimOutcome, NewShare};
+
+mod receipt;
 
 /// The share routes.
 pub fn router() -> Router<AppState> {
@@ -35,11 +39,13 @@ pub fn router() -> Router<AppState> {
 async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    signed_in: Option<SignedIn>,
     ApiJson(request): ApiJson<CreateShareRequest>,
 ) -> Result<(StatusCode, Json<CreateShareResponse>), ApiError> {
     state.create_limiter.check(ip)?;
     let now = state.clock.now();
-    let share = validate(&state, request, now)?;
+    let mut share = validate(&state, request, now)?;
+    share.owner = signed_in.map(|signed_in| signed_in.account_id);
     let response = CreateShareResponse {
         id: share.id.clone(),
         expires_at: share.expires_at,
@@ -91,6 +97,8 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
         expires_at: now + request.expires_in,
         max_views: request.max_views,
         max_wrong_claims: settings.max_wrong_claims,
+        owner: None,
+        read_receipt: request.read_receipt,
     })
 }
 
@@ -125,9 +133,13 @@ async fn claim(
     let status_hash = hash_token("status_token", &request.status_token)?;
     let access_hash = hash_token("access_token", &request.access_token)?;
     let now = state.clock.now();
-    match state.store.claim_share(id, status_hash, access_hash, now).await? {
-        ClaimOutcome::Claimed { envelope, views_left } => {
+    match state.store.claim_share(id.clone(), status_hash, access_hash, now).await? {
+        ClaimOutcome::Claimed { envelope, views_left, receipt_to } => {
             tracing::info!(event = "share_claimed", views_left);
+            if let Some(owner) = receipt_to {
+                // Mailed in the background: the reader does not wait on the owner's SMTP relay.
+                tokio::spawn(receipt::send(state.clone(), owner, id, views_left, now));
+            }
             Ok(Json(ClaimResponse { envelope: b64::encode(envelope), views_left }))
         }
         ClaimOutcome::WrongToken { wrong_claims_left } => {

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod owned_shares;
 pub mod pending;
 mod schema;
 pub mod sessions;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use redb::Database;
 
 pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
+pub use owned_shares::OwnedShare;
 pub use pending::Pending;
 pub use sessions::{NewSession, SessionRecord};
 pub use shares::{ClaimOutcome, NewShare, StoredStatus};

@@ -39,8 +39,9 @@ pub const END_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("end_l
 pub type RecordValue<'a> = (u64, u64, u64, &'a [u8]);
 /// (account id, record id) -> [`RecordValue`].
 pub const VAULT: TableDefinition<(&str, &str), RecordValue> = TableDefinition::new("vault");
-/// (account id, share id) -> (): the shares an account created.
-pub const ACCOUNT_SHARES: TableDefinition<(&str, &str), ()> = TableDefinition::new("account_shares");
+/// (account id, share id) -> `OwnedShare` (JSON): what "My shares" shows, kept after the share
+/// itself is gone so its end can be told.
+pub const ACCOUNT_SHARES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("account_shares");
 
 /// Creates the tables and the version entry in a new file; checks the version of an old one and
 /// creates any table it lacks (tables are only ever added within a version).

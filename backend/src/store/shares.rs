@@ -2,11 +2,13 @@
 //! transaction at a time, and a claim reads, checks and updates its counters inside one. With N
 //! views allowed, exactly N claims succeed however many arrive at once.
 
-use coffer_shared::id::ShareId;
+use coffer_shared::api::ShareState;
+use coffer_shared::id::{AccountId, ShareId};
 use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use super::owned_shares::{self, OwnedShare};
 use super::schema::{ENVELOPES, EXPIRY, SHARES};
 use super::{Store, StoreError};
 
@@ -33,6 +35,10 @@ pub struct NewShare {
     pub max_views: u32,
     /// Wrong claims before the share is destroyed.
     pub max_wrong_claims: u32,
+    /// The signed-in account that created it, if any.
+    pub owner: Option<AccountId>,
+    /// Mail the owner at each view.
+    pub read_receipt: bool,
 }
 
 /// What the status endpoint may tell.
@@ -59,6 +65,8 @@ pub enum ClaimOutcome {
         envelope: Vec<u8>,
         /// Views left after this one (0: the share is now deleted).
         views_left: u32,
+        /// The owner, when they asked for a read receipt.
+        receipt_to: Option<AccountId>,
     },
     /// The token did not match; the wrong claim was counted.
     WrongToken {
@@ -82,9 +90,26 @@ struct ShareRecord {
     views_used: u32,
     max_wrong_claims: u32,
     wrong_claims: u32,
+    #[serde(default)]
+    owner: Option<AccountId>,
+    #[serde(default)]
+    read_receipt: bool,
 }
 
 impl ShareRecord {
+    /// Why a share that is no longer live ended.
+    fn end_state(&self, now: u64) -> ShareState {
+        if self.views_used >= self.max_views {
+            ShareState::UsedUp
+        } else if self.wrong_claims >= self.max_wrong_claims {
+            ShareState::Destroyed
+        } else if now >= self.expires_at {
+            ShareState::Expired
+        } else {
+            ShareState::Active
+        }
+    }
+
     fn is_live(&self, now: u64) -> bool {
         now < self.expires_at && self.views_used < self.max_views && self.wrong_claims < self.max_wrong_claims
     }
@@ -128,6 +153,19 @@ fn delete(txn: &WriteTransaction, id: &str, expires_at: u64) -> Result<(), Store
     Ok(())
 }
 
+/// Deletes a share that ended as `state`, and tells its owner's summary.
+fn end(txn: &WriteTransaction, id: &str, record: &ShareRecord, state: ShareState) -> Result<(), StoreError> {
+    delete(txn, id, record.expires_at)?;
+    if let Some(owner) = &record.owner {
+        let views_used = record.views_used;
+        owned_shares::update(txn, owner, id, |summary| {
+            summary.state = state;
+            summary.views_used = views_used;
+        })?;
+    }
+    Ok(())
+}
+
 /// Deletes the share `id` if it is stored (an account's deletion takes its shares along).
 pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), StoreError> {
     if let Some(record) = read_record(txn, id)? {
@@ -156,8 +194,22 @@ impl Store {
                 views_used: 0,
                 max_wrong_claims: share.max_wrong_claims,
                 wrong_claims: 0,
+                owner: share.owner.clone(),
+                read_receipt: share.read_receipt && share.owner.is_some(),
             };
             write_record(&txn, id, &record)?;
+            if let Some(owner) = &share.owner {
+                let summary = OwnedShare {
+                    id: share.id.clone(),
+                    created_at: share.created_at,
+                    expires_at: share.expires_at,
+                    max_views: share.max_views,
+                    views_used: 0,
+                    state: ShareState::Active,
+                    read_receipt: record.read_receipt,
+                };
+                owned_shares::put(&txn, owner, &summary)?;
+            }
             txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
             txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
             txn.commit()?;
@@ -208,7 +260,7 @@ impl Store {
                 return Ok(ClaimOutcome::NotFound);
             };
             if !record.is_live(now) {
-                delete(&txn, id, record.expires_at)?;
+                end(&txn, id, &record, record.end_state(now))?;
                 txn.commit()?;
                 return Ok(ClaimOutcome::NotFound);
             }
@@ -222,15 +274,24 @@ impl Store {
                     .map(|bytes| bytes.value().to_vec())
                     .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
                 record.views_used += 1;
-                ClaimOutcome::Claimed { envelope, views_left: record.max_views - record.views_used }
+                let receipt_to = record.owner.clone().filter(|_| record.read_receipt);
+                ClaimOutcome::Claimed {
+                    envelope,
+                    views_left: record.max_views - record.views_used,
+                    receipt_to,
+                }
             } else {
                 record.wrong_claims += 1;
                 ClaimOutcome::WrongToken { wrong_claims_left: record.max_wrong_claims - record.wrong_claims }
             };
             if record.is_live(now) {
                 write_record(&txn, id, &record)?;
+                if let Some(owner) = &record.owner {
+                    let views_used = record.views_used;
+                    owned_shares::update(&txn, owner, id, |summary| summary.views_used = views_used)?;
+                }
             } else {
-                delete(&txn, id, record.expires_at)?;
+                end(&txn, id, &record, record.end_state(now))?;
             }
             txn.commit()?;
             Ok(outcome)
@@ -253,7 +314,31 @@ impl Store {
             };
             let allowed = record.is_live(now) && hashes_match(&record.manage_hash, &token_hash);
             if allowed {
-                delete(&txn, id, record.expires_at)?;
+                end(&txn, id, &record, ShareState::Destroyed)?;
+                txn.commit()?;
+            }
+            Ok(allowed)
+        })
+        .await
+    }
+
+    /// Destroys a live share for its owner, who needs no management token. `false` if the
+    /// share is gone or is not `owner`'s.
+    pub async fn destroy_owned_share(
+        &self,
+        owner: AccountId,
+        id: ShareId,
+        now: u64,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(record) = read_record(&txn, id)? else {
+                return Ok(false);
+            };
+            let allowed = record.is_live(now) && record.owner.as_ref() == Some(&owner);
+            if allowed {
+                end(&txn, id, &record, ShareState::Destroyed)?;
                 txn.commit()?;
             }
             Ok(allowed)
@@ -276,7 +361,10 @@ impl Store {
                 expired
             };
             for (expires_at, id) in &expired {
-                delete(&txn, id, *expires_at)?;
+                match read_record(&txn, id)? {
+                    Some(record) => end(&txn, id, &record, ShareState::Expired)?,
+                    None => delete(&txn, id, *expires_at)?,
+                }
             }
             txn.commit()?;
             Ok(expired.len())

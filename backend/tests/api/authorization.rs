@@ -36,6 +36,8 @@ fn signed_in_routes(record: &str, session: &str) -> Vec<(Method, String, Option<
             Some(json!({ "auth_proof": proof["auth_proof"], "keys": {} })),
         ),
         (Method::POST, "/api/v1/account/delete".into(), Some(proof)),
+        (Method::GET, "/api/v1/my/shares".into(), None),
+        (Method::POST, format!("/api/v1/my/shares/{record}/destroy"), None),
     ]
 }
 

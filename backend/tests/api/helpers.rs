@@ -99,6 +99,7 @@ impl TestShare {
             manage_token: manage_token(&id),
             expires_in: 3600,
             max_views,
+            read_receipt: false,
         };
         Self { id, share_key, password: password.map(Into::into), request }
     }

@@ -11,6 +11,7 @@ mod claims;
 mod helpers;
 mod http;
 mod mail;
+mod my_shares;
 mod sessions;
 mod shares;
 mod signin;

@@ -63,8 +63,10 @@ pub fn outbox(app: &TestApp) -> Vec<String> {
         Ok(entries) => entries.map(|entry| entry.unwrap().path()).collect(),
         Err(_) => Vec::new(),
     };
+    files.retain(|path| path.extension().is_some_and(|ext| ext == "eml"));
     files.sort();
-    files.iter().map(|path| std::fs::read_to_string(path).unwrap()).collect()
+    // A message being written in the background may vanish between listing and reading.
+    files.iter().filter_map(|path| std::fs::read_to_string(path).ok()).collect()
 }
 
 /// The latest message to `email`, as raw text.

@@ -48,6 +48,50 @@ pub struct CreateShareRequest {
     pub expires_in: u64,
     /// How many times the secret may be revealed, 1 to [`ServerConfig::max_views`].
     pub max_views: u32,
+    /// Mail the signed-in creator each time the share is opened (no content, only that it was).
+    /// Ignored for anonymous shares.
+    #[serde(default)]
+    pub read_receipt: bool,
+}
+
+/// Where a share created while signed in stands, for the "My shares" page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareState {
+    /// Can still be opened.
+    Active,
+    /// Reached its expiry.
+    Expired,
+    /// Its last view was used.
+    UsedUp,
+    /// Destroyed by its creator, or by too many wrong passwords.
+    Destroyed,
+}
+
+/// One share of the signed-in account (`GET /api/v1/my/shares`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyShare {
+    /// The share's id (the link's key is not known to the server).
+    pub id: ShareId,
+    /// Unix seconds.
+    pub created_at: u64,
+    /// Unix seconds.
+    pub expires_at: u64,
+    /// The view limit.
+    pub max_views: u32,
+    /// Views used so far.
+    pub views_used: u32,
+    /// Where it stands.
+    pub state: ShareState,
+    /// Whether each opening is mailed to the creator.
+    pub read_receipt: bool,
+}
+
+/// `GET /api/v1/my/shares`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyShareList {
+    /// Newest first.
+    pub shares: Vec<MyShare>,
 }
 
 /// The answer to a created share.

@@ -1,0 +1,57 @@
+//! "My shares" (docs/api.md, "My shares"): the shares the signed-in account created, with views
+//! used, expiry and how each ended, and a destroy that needs no management token.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use coffer_shared::api::{MyShare, MyShareList};
+use coffer_shared::id::ShareId;
+
+use crate::auth::session::SignedIn;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// The "My shares" routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/my/shares", get(list)).route("/my/shares/{id}/destroy", post(destroy))
+}
+
+/// The account's shares, newest first.
+#[tracing::instrument(name = "my_shares", skip_all)]
+async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<MyShareList>, ApiError> {
+    let now = state.clock.now();
+    let shares = state
+        .store
+        .owned_shares(signed_in.account_id)
+        .await?
+        .into_iter()
+        .map(|share| MyShare {
+            state: share.state_at(now),
+            id: share.id,
+            created_at: share.created_at,
+            expires_at: share.expires_at,
+            max_views: share.max_views,
+            views_used: share.views_used,
+            read_receipt: share.read_receipt,
+        })
+        .collect();
+    Ok(Json(MyShareList { shares }))
+}
+
+/// Destroys one of the account's live shares.
+#[tracing::instrument(name = "my_share_destroy", skip_all)]
+async fn destroy(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: ShareId = id
+        .parse()
+        .map_err(|_| ApiError::malformed("invalid_id", "The share id must be 22 characters of base64url."))?;
+    if !state.store.destroy_owned_share(signed_in.account_id, id, state.clock.now()).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(event = "share_destroyed", by = "owner");
+    Ok(StatusCode::NO_CONTENT)
+}
