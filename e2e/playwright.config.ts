@@ -3,9 +3,12 @@
 // builds dist/ and the server first. With COFFER_URL set, tests run against that
 // server instead of starting one.
 import { defineConfig } from '@playwright/test';
+import { maildir, smtpPort } from './smtp';
 
 const external = process.env.COFFER_URL;
 const port = 18080;
+// A real SMTP server on loopback (aiosmtpd, installed by scripts/setup.sh) stores every message
+// in a maildir that tests read (tests/mail.ts).
 
 export default defineConfig({
   testDir: './tests',
@@ -34,18 +37,32 @@ export default defineConfig({
       ],
     },
   },
-  // The real server on a fresh data dir, rate limits off (tests create many secrets).
+  // The SMTP server, then the real server on a fresh data dir sending mail to it, rate limits
+  // off (tests create many secrets and sign in many times).
   webServer: external
     ? undefined
-    : {
-        command:
-          'D="$(mktemp -d -t coffer-e2e.XXXXXX)" && exec ../target/release/coffer-server' +
-          ` --listen 127.0.0.1:${port} --data-dir "$D" --static-dir ../dist` +
-          ' --rate-limit-create 0 --rate-limit-claim 0',
-        url: `http://127.0.0.1:${port}/`,
-        reuseExistingServer: !process.env.CI,
-        timeout: 30_000,
-        stdout: 'ignore', // request logs; set to 'pipe' when debugging
-        stderr: 'pipe',
-      },
+    : [
+        {
+          command:
+            `rm -rf ${maildir} && mkdir -p ${maildir} && exec python3 -m aiosmtpd -n` +
+            ` -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+          port: smtpPort,
+          reuseExistingServer: false,
+          timeout: 30_000,
+          stdout: 'ignore',
+          stderr: 'pipe',
+        },
+        {
+          command:
+            'D="$(mktemp -d -t coffer-e2e.XXXXXX)" && exec ../target/release/coffer-server' +
+            ` --listen 127.0.0.1:${port} --data-dir "$D" --static-dir ../dist` +
+            ` --smtp-url smtp+plain://127.0.0.1:${smtpPort}` +
+            ' --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0',
+          url: `http://127.0.0.1:${port}/`,
+          reuseExistingServer: !process.env.CI,
+          timeout: 30_000,
+          stdout: 'ignore', // request logs; set to 'pipe' when debugging
+          stderr: 'pipe',
+        },
+      ],
 });
