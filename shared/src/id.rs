@@ -33,6 +33,8 @@ pub mod marker {
     pub enum Account {}
     /// A vault record.
     pub enum Record {}
+    /// A signed-in session (its public id, not its token).
+    pub enum Session {}
 }
 
 impl IdKind for marker::Share {
@@ -47,12 +49,18 @@ impl IdKind for marker::Record {
     const NAME: &'static str = "RecordId";
 }
 
+impl IdKind for marker::Session {
+    const NAME: &'static str = "SessionId";
+}
+
 /// A share's id.
 pub type ShareId = Id<marker::Share>;
 /// An account's id (docs/accounts.md, "Account").
 pub type AccountId = Id<marker::Account>;
 /// A vault record's id (docs/accounts.md, "Vault records").
 pub type RecordId = Id<marker::Record>;
+/// A session's public id (docs/api.md, "Sessions").
+pub type SessionId = Id<marker::Session>;
 
 /// An object's id, always canonical base64url of 16 bytes.
 pub struct Id<K>(String, PhantomData<fn() -> K>);

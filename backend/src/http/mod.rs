@@ -2,8 +2,8 @@
 
 pub mod client_ip;
 pub mod error;
+pub mod id_path;
 pub mod json;
 pub mod rate_limit;
 pub mod security_headers;
-pub mod share_id;
 pub mod trace;

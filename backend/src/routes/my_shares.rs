@@ -1,15 +1,15 @@
 //! "My shares" (docs/api.md, "My shares"): the shares the signed-in account created, with views
 //! used, expiry and how each ended, and a destroy that needs no management token.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use coffer_shared::api::{MyShare, MyShareList};
-use coffer_shared::id::ShareId;
 
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
+use crate::http::id_path::{IdPath, SharePath};
 use crate::state::AppState;
 
 /// The "My shares" routes.
@@ -44,11 +44,8 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn destroy(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): SharePath,
 ) -> Result<StatusCode, ApiError> {
-    let id: ShareId = id
-        .parse()
-        .map_err(|_| ApiError::malformed("invalid_id", "The share id must be 22 characters of base64url."))?;
     if !state.store.destroy_owned_share(signed_in.account_id, id, state.clock.now()).await? {
         return Err(ApiError::NotFound);
     }

@@ -1,18 +1,20 @@
 //! The signed-in session and the account's sessions (docs/api.md, "Sessions"): read it, sign
 //! out, list every session, end one, end all others, and end one from an e-mailed link.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use coffer_shared::api::{EndByLinkRequest, SessionInfo, SessionList, SessionSummary, SessionsEnded};
 use coffer_shared::crypto::server::token_hash;
+use coffer_shared::id::marker::Session;
 
 use crate::auth::session::SignedIn;
 use crate::auth::{cookie, issue, keys};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
+use crate::http::id_path::IdPath;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 
@@ -76,9 +78,9 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn end_one(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Session>,
 ) -> Result<StatusCode, ApiError> {
-    if !state.store.end_session_by_id(signed_in.account_id, id).await? {
+    if !state.store.end_session_by_id(signed_in.account_id, id.as_str().to_owned()).await? {
         return Err(not_found());
     }
     tracing::info!(event = "session_ended", by = "account");

@@ -18,8 +18,8 @@ use coffer_shared::crypto::share::token_hash;
 use crate::auth::session::SignedIn;
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
+use crate::http::id_path::{IdPath, SharePath};
 use crate::http::json::ApiJson;
-use crate::http::share_id::SharePath;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
 use crate::store::{ClaimOutcome, NewShare};
@@ -106,7 +106,7 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
 async fn status(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    SharePath(id): SharePath,
+    IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<ShareStatus>, ApiError> {
     state.claim_limiter.check(ip)?;
@@ -126,7 +126,7 @@ async fn status(
 async fn claim(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    SharePath(id): SharePath,
+    IdPath(id): SharePath,
     ApiJson(request): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
     state.claim_limiter.check(ip)?;
@@ -154,7 +154,7 @@ async fn claim(
 async fn destroy(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    SharePath(id): SharePath,
+    IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.claim_limiter.check(ip)?;

@@ -2,7 +2,7 @@
 //! browser, listed, created, edited against a revision, and deleted. Every route is scoped to
 //! the signed-in account; another account's record id is simply not found.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -11,10 +11,11 @@ use coffer_shared::api::{
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
-use coffer_shared::id::RecordId;
+use coffer_shared::id::marker::Record;
 
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
+use crate::http::id_path::IdPath;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 use crate::store::{RecordRow, RecordWrite};
@@ -38,12 +39,6 @@ fn to_wire(row: RecordRow) -> StoredRecord {
         updated_at: row.updated_at,
         envelope: b64::encode(&row.envelope),
     }
-}
-
-/// A record id from the path, or 400 `invalid_id`.
-fn record_id(text: &str) -> Result<RecordId, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::malformed("invalid_id", "The record id must be 22 characters of base64url."))
 }
 
 /// Checks an uploaded record: at most [`MAX_RECORD_BYTES`], a v1 `vault-record` envelope.
@@ -105,10 +100,9 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Record>,
     ApiJson(request): ApiJson<UpdateRecordRequest>,
 ) -> Result<Json<StoredRecord>, ApiError> {
-    let id = record_id(&id)?;
     let bytes = envelope(&request.envelope)?;
     let now = state.clock.now();
     match state.store.update_record(signed_in.account_id, id, request.revision, bytes, now).await? {
@@ -129,9 +123,8 @@ async fn update(
 async fn remove(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Record>,
 ) -> Result<StatusCode, ApiError> {
-    let id = record_id(&id)?;
     if !state.store.delete_record(signed_in.account_id, id).await? {
         return Err(not_found());
     }

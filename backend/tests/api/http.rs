@@ -1,4 +1,7 @@
-//! What every response carries, link previews, rate limits, proxies and health.
+//! What every response carries, link previews, rate limits, proxies, health and the OpenAPI
+//! document.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -134,4 +137,76 @@ async fn health_and_openapi_answer() {
         json(app.client.get(format!("{}/api/v1/openapi.json", app.address)).send().await.unwrap()).await;
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
     assert!(openapi["paths"]["/api/v1/shares/{id}/claim"].is_object());
+}
+
+/// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
+/// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
+/// `docs/openapi.json`, or the test below fails.
+const ROUTES: [(&str, &str); 29] = [
+    ("get", "/healthz"),
+    ("get", "/api/v1/config"),
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/shares"),
+    ("post", "/api/v1/shares/{id}/status"),
+    ("post", "/api/v1/shares/{id}/claim"),
+    ("post", "/api/v1/shares/{id}/destroy"),
+    ("post", "/api/v1/accounts/prelogin"),
+    ("post", "/api/v1/signup/code"),
+    ("post", "/api/v1/signup/verify"),
+    ("post", "/api/v1/signup"),
+    ("post", "/api/v1/signin"),
+    ("post", "/api/v1/signin/verify"),
+    ("post", "/api/v1/signin/resend"),
+    ("get", "/api/v1/session"),
+    ("post", "/api/v1/session/signout"),
+    ("get", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions/{id}"),
+    ("post", "/api/v1/sessions/end-others"),
+    ("post", "/api/v1/sessions/end-by-link"),
+    ("post", "/api/v1/account/totp/setup"),
+    ("post", "/api/v1/account/totp/confirm"),
+    ("post", "/api/v1/account/totp/disable"),
+    ("post", "/api/v1/account/passphrase"),
+    ("post", "/api/v1/account/delete"),
+    ("get", "/api/v1/vault/records"),
+    ("post", "/api/v1/vault/records"),
+    ("put", "/api/v1/vault/records/{id}"),
+    ("delete", "/api/v1/vault/records/{id}"),
+];
+
+/// The keys of an OpenAPI path item that name an operation.
+const OPERATIONS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_routes_the_server_serves() {
+    let app = spawn_app().await;
+    let openapi =
+        json(app.client.get(format!("{}/api/v1/openapi.json", app.address)).send().await.unwrap()).await;
+    let documented: BTreeSet<(String, String)> = openapi["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = item.as_object().unwrap().keys().filter(|key| OPERATIONS.contains(&key.as_str()));
+            methods.map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let served: BTreeSet<(String, String)> =
+        ROUTES.iter().map(|(method, path)| ((*method).to_owned(), (*path).to_owned())).collect();
+    assert_eq!(served.len(), ROUTES.len(), "ROUTES lists a route twice");
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    assert!(undocumented.is_empty(), "served but missing from docs/openapi.json: {undocumented:?}");
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(unserved.is_empty(), "in docs/openapi.json but not in ROUTES: {unserved:?}");
+
+    // And the list is the server's: each route is there with that method (it may refuse the
+    // empty, unauthenticated request, but not as an unknown endpoint or method).
+    for (method, path) in ROUTES {
+        let url = format!("{}{}", app.address, path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA"));
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let response = app.client.request(method.clone(), url).send().await.unwrap();
+        assert_ne!(response.status(), 405, "{method} {path}");
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_ne!(body["code"], "no_such_endpoint", "{method} {path}");
+    }
 }
