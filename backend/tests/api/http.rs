@@ -142,7 +142,7 @@ async fn health_and_openapi_answer() {
 /// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
 /// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
 /// `docs/openapi.json`, or the test below fails.
-const ROUTES: [(&str, &str); 29] = [
+const ROUTES: [(&str, &str); 31] = [
     ("get", "/healthz"),
     ("get", "/api/v1/config"),
     ("get", "/api/v1/openapi.json"),
@@ -172,6 +172,8 @@ const ROUTES: [(&str, &str); 29] = [
     ("post", "/api/v1/vault/records"),
     ("put", "/api/v1/vault/records/{id}"),
     ("delete", "/api/v1/vault/records/{id}"),
+    ("get", "/api/v1/my/shares"),
+    ("post", "/api/v1/my/shares/{id}/destroy"),
 ];
 
 /// The keys of an OpenAPI path item that name an operation.
