@@ -2,16 +2,25 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
+use crate::pages::account::AccountPage;
 use crate::pages::create::CreatePage;
 use crate::pages::manage::ManagePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::record::{NewRecordPage, RecordPage};
 use crate::pages::reveal::RevealPage;
+use crate::pages::session_end::SessionEndPage;
+use crate::pages::signin::SigninPage;
+use crate::pages::signup::SignupPage;
+use crate::pages::vault::VaultPage;
+use crate::session::{AuthState, Session};
 
 /// The root component: header, routes, footer.
 #[component]
 pub fn App() -> impl IntoView {
+    Session::provide();
     view! {
         <Router>
             <div class="app" data-testid="app-ready">
@@ -21,19 +30,62 @@ pub fn App() -> impl IntoView {
                         "Coffer"
                     </a>
                     <span class="tagline">"End-to-end encrypted secret sharing"</span>
+                    <Nav />
                 </header>
                 <main>
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=path!("/") view=CreatePage />
                         <Route path=path!("/s/:id") view=RevealPage />
                         <Route path=path!("/m/:id") view=ManagePage />
+                        <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/signin") view=SigninPage />
+                        <Route path=path!("/vault") view=VaultPage />
+                        <Route path=path!("/vault/new/:kind") view=NewRecordPage />
+                        <Route path=path!("/vault/:id") view=RecordPage />
+                        <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/session/end") view=SessionEndPage />
                     </Routes>
                 </main>
                 <footer>
                     "Encrypted and decrypted in your browser. "
-                    "The server never sees your secret, its password or its key."
+                    "The server never sees your secrets, your passphrase or your keys."
                 </footer>
             </div>
         </Router>
+    }
+}
+
+/// The header's links: the vault, the account and sign-out when signed in; else sign-in and
+/// sign-up.
+#[component]
+fn Nav() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session.sign_out().await;
+            navigate("/signin", Default::default());
+        });
+    };
+    view! {
+        <nav class="site-nav" aria-label="Account">
+            {move || match session.state() {
+                AuthState::Checking => ().into_any(),
+                AuthState::Locked | AuthState::Unlocked => view! {
+                    <a href="/vault" data-testid="nav-vault">"Vault"</a>
+                    <a href="/account" data-testid="nav-account">"Account"</a>
+                    <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
+                        "Sign out"
+                    </button>
+                }
+                .into_any(),
+                AuthState::SignedOut => view! {
+                    <a href="/signin" data-testid="nav-signin">"Sign in"</a>
+                    <a href="/signup" data-testid="nav-signup">"Sign up"</a>
+                }
+                .into_any(),
+            }}
+        </nav>
     }
 }

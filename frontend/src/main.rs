@@ -1,15 +1,22 @@
 //! Coffer's browser app: it encrypts a secret in the browser, stores only the ciphertext on the
-//! server, and decrypts it for whoever holds the link. All cryptography comes from
-//! `coffer-shared`; this crate is pages, components and an API client.
+//! server, and decrypts it for whoever holds the link; and it keeps an account's vault, whose
+//! keys and records are opened only here. All cryptography comes from `coffer-shared`; this
+//! crate is pages, components, an API client and the glue between them.
 
+mod account;
 mod api;
 mod app;
+mod clipboard;
 mod components;
+mod fields;
 mod format;
 mod kdf;
 mod link;
 mod pages;
+mod session;
 mod share;
+mod strength;
+mod vault;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -13,21 +13,21 @@ fn svg_of(data: &str) -> Option<String> {
     Some(image[start..].to_owned())
 }
 
-/// A QR code of `data` (a share link), for phones to scan.
+/// A QR code of `data` (a share link, an authenticator key), for phones to scan.
 #[component]
 pub fn QrCode(
     /// The text to encode.
     data: String,
+    /// The `data-testid` of the image.
+    #[prop(default = "share-qr")]
+    testid: &'static str,
+    /// What the image shows, for screen readers.
+    #[prop(default = "QR code of the secret link")]
+    label: &'static str,
 ) -> impl IntoView {
     svg_of(&data).map(|image| {
         view! {
-            <div
-                class="qr"
-                data-testid="share-qr"
-                role="img"
-                aria-label="QR code of the secret link"
-                inner_html=image
-            ></div>
+            <div class="qr" data-testid=testid role="img" aria-label=label inner_html=image></div>
         }
     })
 }

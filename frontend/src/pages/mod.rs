@@ -1,8 +1,16 @@
-//! One module per route: create (`/`), reveal (`/s/:id`), manage (`/m/:id`), and not found.
+//! One module per route: create (`/`), reveal (`/s/:id`), manage (`/m/:id`), sign-up, sign-in,
+//! unlock, the vault and its items, the account, ending a session by link, and not found.
 
+pub mod account;
 pub mod create;
 pub mod created;
 pub mod manage;
 pub mod not_found;
+pub mod record;
 pub mod reveal;
 pub mod reveal_claim;
+pub mod session_end;
+pub mod signin;
+pub mod signup;
+pub mod unlock;
+pub mod vault;

@@ -1,15 +1,20 @@
 //! The typed client of the server's JSON API under `/api/v1` (wire types in
-//! `coffer_shared::api`).
+//! `coffer_shared::api`): shares here, accounts in [`account`], the vault in [`vault`].
 //!
-//! Every call is a same-origin `fetch` with no cache, no credentials and no referrer. Bodies carry
-//! only ids, envelopes and tokens: the share key, the password and the plaintext never reach this
-//! module. A non-2xx answer becomes an [`ApiError`] holding the server's `code` and `message`.
+//! Every call is a same-origin `fetch` with no cache and no referrer; the session cookie goes
+//! along (same origin only). Bodies carry only ids, envelopes, tokens, proofs and wrapped keys:
+//! keys, passphrases and plaintext never reach this module. State-changing calls of a session
+//! carry its CSRF token in [`CSRF_HEADER`]. A non-2xx answer becomes an [`ApiError`] holding the
+//! server's `code` and `message`.
+
+pub mod account;
+pub mod vault;
 
 use std::fmt;
 
 use coffer_shared::api::{
-    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ErrorBody, ServerConfig,
-    ShareStatus, TokenRequest, WrongTokenBody,
+    CSRF_HEADER, ClaimRequest, ClaimResponse, ConflictBody, CreateShareRequest, CreateShareResponse,
+    ErrorBody, ServerConfig, ShareStatus, StoredRecord, TokenRequest, WrongTokenBody,
 };
 use coffer_shared::id::ShareId;
 use serde::de::DeserializeOwned;
@@ -18,7 +23,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response};
 
-const BASE: &str = "/api/v1";
+/// Where every route lives.
+pub(crate) const BASE: &str = "/api/v1";
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +43,8 @@ pub enum ApiError {
         retry_after: Option<u64>,
         /// Wrong claims left, on a `wrong_token` answer.
         wrong_claims_left: Option<u32>,
+        /// The stored record, on a 409 `conflict` answer to a record edit.
+        current: Option<Box<StoredRecord>>,
     },
     /// A 2xx answer whose body was not what the API promises.
     BadResponse,
@@ -63,6 +71,19 @@ impl ApiError {
     /// A share with this id is already stored: make a new id and seal again.
     pub fn is_id_taken(&self) -> bool {
         matches!(self, ApiError::Server { status: 409, code, .. } if code == "id_taken")
+    }
+
+    /// No session, or it ended (401 `unauthenticated`): the user must sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, code, .. } if code == "unauthenticated")
+    }
+
+    /// The record stored now, when an edit was refused as based on an old revision.
+    pub fn conflict(&self) -> Option<&StoredRecord> {
+        match self {
+            ApiError::Server { status: 409, current: Some(current), .. } => Some(current),
+            _ => None,
+        }
     }
 
     /// Wrong claims left, when the body of a `wrong_token` answer carried them.
@@ -106,13 +127,13 @@ impl fmt::Display for ApiError {
 
 /// `GET /api/v1/config`.
 pub async fn config() -> Result<ServerConfig, ApiError> {
-    let response = send("GET", &format!("{BASE}/config"), None).await?;
+    let response = send("GET", &format!("{BASE}/config"), None, None).await?;
     json(response).await
 }
 
 /// `POST /api/v1/shares`.
 pub async fn create_share(request: &CreateShareRequest) -> Result<CreateShareResponse, ApiError> {
-    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?)).await?;
+    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?), None).await?;
     json(response).await
 }
 
@@ -126,7 +147,7 @@ pub async fn share_status(id: &ShareId, token: String) -> Result<ShareStatus, Ap
 /// `POST /api/v1/shares/{id}/claim` with the status and access tokens: consumes one view.
 pub async fn claim_share(id: &ShareId, request: &ClaimRequest) -> Result<ClaimResponse, ApiError> {
     let url = format!("{BASE}/shares/{id}/claim");
-    let response = send("POST", &url, Some(body(request)?)).await?;
+    let response = send("POST", &url, Some(body(request)?), None).await?;
     json(response).await
 }
 
@@ -137,15 +158,21 @@ pub async fn destroy_share(id: &ShareId, token: String) -> Result<(), ApiError> 
 
 async fn post_token(id: &ShareId, action: &str, token: String) -> Result<Response, ApiError> {
     let url = format!("{BASE}/shares/{id}/{action}");
-    send("POST", &url, Some(body(&TokenRequest { token })?)).await
+    send("POST", &url, Some(body(&TokenRequest { token })?), None).await
 }
 
-fn body(value: &impl Serialize) -> Result<String, ApiError> {
+pub(crate) fn body(value: &impl Serialize) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|_| ApiError::Encode)
 }
 
-/// Sends one request; resolves to the response if its status is 2xx.
-async fn send(method: &str, url: &str, body: Option<String>) -> Result<Response, ApiError> {
+/// Sends one request, with the session's CSRF token when given; resolves to the response if its
+/// status is 2xx.
+pub(crate) async fn send(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    csrf: Option<&str>,
+) -> Result<Response, ApiError> {
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -153,6 +180,9 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Result<Response,
     init.set_credentials(RequestCredentials::SameOrigin);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
     headers.set("accept", "application/json").map_err(|_| ApiError::Network)?;
+    if let Some(token) = csrf {
+        headers.set(CSRF_HEADER, token).map_err(|_| ApiError::Network)?;
+    }
     if let Some(body) = body {
         headers.set("content-type", "application/json").map_err(|_| ApiError::Network)?;
         init.set_body(&JsValue::from_str(&body));
@@ -172,7 +202,7 @@ async fn text(response: &Response) -> Option<String> {
     JsFuture::from(promise).await.ok()?.as_string()
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let text = text(&response).await.ok_or(ApiError::BadResponse)?;
     serde_json::from_str(&text).map_err(|_| ApiError::BadResponse)
 }
@@ -185,6 +215,7 @@ async fn error_from(response: Response) -> ApiError {
     // Parsed once; both views of the body are read from the same JSON value.
     let body = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
     let wrong_claims_left = WrongTokenBody::deserialize(&body).ok().map(|body| body.wrong_claims_left);
+    let current = ConflictBody::deserialize(&body).ok().map(|body| Box::new(body.current));
     let (code, message) = ErrorBody::deserialize(body).map(|b| (b.code, b.message)).unwrap_or_default();
-    ApiError::Server { status, code, message, retry_after, wrong_claims_left }
+    ApiError::Server { status, code, message, retry_after, wrong_claims_left, current }
 }

@@ -1,0 +1,33 @@
+//! The vault's records (`docs/api.md`, "Vault"): envelopes only, sealed in the browser.
+
+use coffer_shared::api::{CreateRecordRequest, RecordList, StoredRecord, UpdateRecordRequest};
+use coffer_shared::id::RecordId;
+
+use super::{ApiError, BASE, body, json, send};
+
+/// `GET /api/v1/vault/records`.
+pub async fn records() -> Result<RecordList, ApiError> {
+    json(send("GET", &format!("{BASE}/vault/records"), None, None).await?).await
+}
+
+/// `POST /api/v1/vault/records`: a new record (revision 1).
+pub async fn create(csrf: &str, request: &CreateRecordRequest) -> Result<StoredRecord, ApiError> {
+    let url = format!("{BASE}/vault/records");
+    json(send("POST", &url, Some(body(request)?), Some(csrf)).await?).await
+}
+
+/// `PUT /api/v1/vault/records/{id}`: an edit of `request.revision`. A 409 `conflict` carries the
+/// stored record ([`ApiError::conflict`]).
+pub async fn update(
+    csrf: &str,
+    id: &RecordId,
+    request: &UpdateRecordRequest,
+) -> Result<StoredRecord, ApiError> {
+    let url = format!("{BASE}/vault/records/{id}");
+    json(send("PUT", &url, Some(body(request)?), Some(csrf)).await?).await
+}
+
+/// `DELETE /api/v1/vault/records/{id}`.
+pub async fn delete(csrf: &str, id: &RecordId) -> Result<(), ApiError> {
+    send("DELETE", &format!("{BASE}/vault/records/{id}"), None, Some(csrf)).await.map(drop)
+}

@@ -1,0 +1,64 @@
+//! Loads and opens the vault's records once per unlock, and shows the failure if that fails.
+
+use leptos::prelude::*;
+
+use super::error_banner::ErrorBanner;
+use crate::session::Session;
+use crate::vault;
+
+/// Shows `children` once the decrypted record list is in the session.
+#[component]
+pub fn VaultLoader(children: ChildrenFn) -> impl IntoView {
+    let session = Session::get();
+    let error = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(0usize);
+    let load = Action::new_local(move |_: &()| async move {
+        match vault::load(session).await {
+            Ok((entries, unopened)) => {
+                failed.set(unopened);
+                session.records.set(Some(entries));
+            }
+            Err(failure) => {
+                if !session.check_ended(&failure) {
+                    error.set(Some(failure.to_string()));
+                }
+            }
+        }
+    });
+    if session.records.with_untracked(Option::is_none) {
+        load.dispatch_local(());
+    }
+    let retry = move |_| {
+        error.set(None);
+        load.dispatch_local(());
+    };
+    move || {
+        if session.records.with(Option::is_some) {
+            view! {
+                <Show when=move || { failed.get() > 0 }>
+                    <p class="notice warning" data-testid="vault-unopened">
+                        {move || format!(
+                            "{} item(s) could not be decrypted and are not shown.",
+                            failed.get(),
+                        )}
+                    </p>
+                </Show>
+                {children()}
+            }
+            .into_any()
+        } else if error.with(Option::is_some) {
+            view! {
+                <section class="card">
+                    <ErrorBanner message=error testid="vault-error" />
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=retry>"Try again"</button>
+                    </div>
+                </section>
+            }
+            .into_any()
+        } else {
+            view! { <p class="card muted" aria-busy="true" data-testid="vault-loading">"Decrypting your vault…"</p> }
+                .into_any()
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, sign-out.
+
+use coffer_shared::crypto::identity::fingerprint_text;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::require_unlocked::RequireUnlocked;
+use crate::components::sessions_list::SessionsList;
+use crate::components::totp_panel::TotpPanel;
+use crate::session::Session;
+
+/// The account page, behind the unlock gate.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <RequireUnlocked>
+            <AccountSections />
+        </RequireUnlocked>
+    }
+}
+
+/// The sections of an unlocked account.
+#[component]
+fn AccountSections() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let (email, account_id, fingerprint) = session
+        .with_unlocked(|unlocked| {
+            (unlocked.email.clone(), unlocked.account_id.to_string(), fingerprint_text(&unlocked.public_key))
+        })
+        .unwrap_or_default();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session.sign_out().await;
+            navigate("/signin", Default::default());
+        });
+    };
+    view! {
+        <section class="card account" data-testid="account-page">
+            <h1>"Account"</h1>
+            <p>"Signed in as " <strong data-testid="account-email">{email}</strong></p>
+            <h2>"Identity fingerprint"</h2>
+            <p class="muted">
+                "Compare it with what others see for you, by phone or in person, to be sure nobody \
+                 swapped your key."
+            </p>
+            <p class="fingerprint mono" data-testid="account-fingerprint">{fingerprint}</p>
+            <p class="muted small-print">"Account id " <code data-testid="account-id">{account_id}</code></p>
+        </section>
+        <section class="card">
+            <h2>"Two-step sign-in"</h2>
+            <TotpPanel />
+        </section>
+        <section class="card">
+            <h2>"Sessions"</h2>
+            <SessionsList />
+        </section>
+        <section class="card">
+            <div class="actions">
+                <button type="button" class="secondary" data-testid="account-signout" on:click=sign_out>
+                    "Sign out"
+                </button>
+            </div>
+        </section>
+    }
+}

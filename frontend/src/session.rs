@@ -1,0 +1,239 @@
+//! Who is signed in, and the unlocked keys: one [`Session`] in a context, made by the app's root.
+//!
+//! The keys live in exactly one place, the [`Auth::Unlocked`] value inside the session's signal;
+//! pages borrow them with [`Session::with_unlocked`] and never keep a copy in a signal or a
+//! closure. Signing out (or a session that ended) replaces that value and empties the
+//! decrypted record list, so every key and plaintext is dropped, and [`Key32`] zeroizes on drop.
+
+use coffer_shared::api::{KdfInputs, SessionInfo};
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::account::AccountSecrets;
+use coffer_shared::crypto::identity::IdentityKey;
+use coffer_shared::id::AccountId;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::vault::Entry;
+
+/// The `localStorage` key that remembers "this browser may have a session" (no secret: the
+/// cookie itself is HttpOnly). Without it the app does not ask the server, so visitors who never
+/// signed in (share recipients) make no session request and see no 401 in the console.
+const HINT_KEY: &str = "coffer-session-hint";
+
+/// Sets or clears the session hint; storage failures only cost a sign-in.
+fn set_hint(present: bool) {
+    if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) {
+        let _ = if present { storage.set_item(HINT_KEY, "1") } else { storage.remove_item(HINT_KEY) };
+    }
+}
+
+/// Whether a session may exist.
+fn hint() -> bool {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(HINT_KEY).ok().flatten())
+        .is_some()
+}
+
+/// An unlocked account: the session's facts and the keys opened from it.
+#[derive(Debug)]
+pub struct Unlocked {
+    /// The account.
+    pub account_id: AccountId,
+    /// Its normalized address.
+    pub email: String,
+    /// Sent in the CSRF header with every state-changing request.
+    pub csrf_token: String,
+    /// This session's id.
+    pub session_id: String,
+    /// Every record key follows from it.
+    pub vault_key: Key32,
+    /// The identity key pair. Nothing on these pages signs yet; it is held so signed shares
+    /// (docs/envelope.md, "Signatures") can use it, and dropped with the rest.
+    #[allow(dead_code)]
+    pub identity: IdentityKey,
+    /// The identity's public key (checked against the identity seed at unlock).
+    pub public_key: [u8; 32],
+    /// The account's KDF inputs, for re-prompts.
+    pub kdf: KdfInputs,
+    /// Whether sign-in asks for an authenticator code.
+    pub totp_enabled: bool,
+    /// A hash of `auth_proof` (see [`crate::account::reprompt_check`]).
+    pub reprompt_check: Key32,
+}
+
+impl Unlocked {
+    /// Joins a session's facts with the keys opened from it.
+    pub fn new(info: &SessionInfo, secrets: AccountSecrets, public_key: [u8; 32], check: Key32) -> Self {
+        let AccountSecrets { vault_key, identity } = secrets;
+        Self {
+            account_id: info.account_id.clone(),
+            email: info.email.clone(),
+            csrf_token: info.csrf_token.clone(),
+            session_id: info.session_id.clone(),
+            vault_key,
+            identity,
+            public_key,
+            kdf: info.kdf.clone(),
+            totp_enabled: info.totp_enabled,
+            reprompt_check: check,
+        }
+    }
+}
+
+/// Where the session stands.
+#[derive(Debug, Default)]
+pub enum Auth {
+    /// `GET /api/v1/session` has not answered yet.
+    #[default]
+    Checking,
+    /// No session.
+    SignedOut,
+    /// A session exists (a reloaded page): the passphrase opens its keys.
+    Locked(Box<SessionInfo>),
+    /// Keys open.
+    Unlocked(Box<Unlocked>),
+}
+
+/// [`Auth`] without its contents, for views to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthState {
+    /// Still asking the server.
+    Checking,
+    /// No session.
+    SignedOut,
+    /// A session whose keys are not open.
+    Locked,
+    /// Keys open.
+    Unlocked,
+}
+
+/// The app's session: a copyable handle to its signals.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    auth: RwSignal<Auth>,
+    /// The decrypted records, `None` until loaded.
+    pub records: RwSignal<Option<Vec<Entry>>>,
+    state: Memo<AuthState>,
+}
+
+impl Session {
+    /// Makes the session, provides it as context and asks the server whether one exists.
+    pub fn provide() -> Self {
+        let auth = RwSignal::new(Auth::Checking);
+        let state = Memo::new(move |_| {
+            auth.with(|auth| match auth {
+                Auth::Checking => AuthState::Checking,
+                Auth::SignedOut => AuthState::SignedOut,
+                Auth::Locked(_) => AuthState::Locked,
+                Auth::Unlocked(_) => AuthState::Unlocked,
+            })
+        });
+        let session = Self { auth, records: RwSignal::new(None), state };
+        provide_context(session);
+        if !hint() {
+            auth.set(Auth::SignedOut);
+            return session;
+        }
+        leptos::task::spawn_local(async move {
+            let next = match api::account::session().await {
+                Ok(info) => Auth::Locked(Box::new(info)),
+                Err(_) => {
+                    set_hint(false);
+                    Auth::SignedOut
+                }
+            };
+            // Sign-in may have finished meanwhile; only replace the first guess.
+            auth.update(|auth| {
+                if matches!(auth, Auth::Checking) {
+                    *auth = next;
+                }
+            });
+        });
+        session
+    }
+
+    /// The session provided by the app's root.
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Where the session stands (reactive).
+    pub fn state(&self) -> AuthState {
+        self.state.get()
+    }
+
+    /// Runs `f` with the unlocked keys, without tracking; `None` unless unlocked.
+    pub fn with_unlocked<R>(&self, f: impl FnOnce(&Unlocked) -> R) -> Option<R> {
+        self.auth.with_untracked(|auth| match auth {
+            Auth::Unlocked(unlocked) => Some(f(unlocked)),
+            _ => None,
+        })
+    }
+
+    /// Runs `f` with the unlocked keys, tracking changes of the session.
+    pub fn with_unlocked_tracked<R>(&self, f: impl FnOnce(&Unlocked) -> R) -> Option<R> {
+        self.auth.with(|auth| match auth {
+            Auth::Unlocked(unlocked) => Some(f(unlocked)),
+            _ => None,
+        })
+    }
+
+    /// Runs `f` with a locked session's facts, without tracking.
+    pub fn with_locked<R>(&self, f: impl FnOnce(&SessionInfo) -> R) -> Option<R> {
+        self.auth.with_untracked(|auth| match auth {
+            Auth::Locked(info) => Some(f(info)),
+            _ => None,
+        })
+    }
+
+    /// The CSRF token of an unlocked session.
+    pub fn csrf(&self) -> Option<String> {
+        self.with_unlocked(|unlocked| unlocked.csrf_token.clone())
+    }
+
+    /// The keys are open: the vault is reachable.
+    pub fn set_unlocked(&self, unlocked: Unlocked) {
+        set_hint(true);
+        self.records.set(None);
+        self.auth.set(Auth::Unlocked(Box::new(unlocked)));
+    }
+
+    /// Marks whether the authenticator is on, after enrolling or turning it off.
+    pub fn set_totp_enabled(&self, enabled: bool) {
+        self.auth.update(|auth| {
+            if let Auth::Unlocked(unlocked) = auth {
+                unlocked.totp_enabled = enabled;
+            }
+        });
+    }
+
+    /// Drops every key and decrypted record, leaving `next`.
+    fn forget(&self, next: Auth) {
+        set_hint(false);
+        self.records.set(None);
+        self.auth.set(next);
+    }
+
+    /// Ends the session on the server (best effort) and drops every key and plaintext here.
+    pub async fn sign_out(&self) {
+        let csrf = self
+            .with_unlocked(|unlocked| unlocked.csrf_token.clone())
+            .or_else(|| self.with_locked(|info| info.csrf_token.clone()));
+        self.forget(Auth::SignedOut);
+        if let Some(csrf) = csrf {
+            // The keys are gone whatever the server answers; a dead session needs no ending.
+            let _ = api::account::signout(&csrf).await;
+        }
+    }
+
+    /// Treats a 401 `unauthenticated` as the end of the session; `true` if it was one.
+    pub fn check_ended(&self, error: &ApiError) -> bool {
+        if error.is_unauthenticated() {
+            self.forget(Auth::SignedOut);
+            true
+        } else {
+            false
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The vault operations the pages run, gluing `coffer_shared::crypto::vault` to the
+//! [`api::vault`] client: load and open every record, seal and save one, delete one, and the
+//! search over decrypted records.
+//!
+//! Only envelopes leave the browser; record plaintext is sealed before any request is made.
+
+use coffer_shared::api::{CreateRecordRequest, StoredRecord, UpdateRecordRequest};
+use coffer_shared::b64;
+use coffer_shared::crypto::envelope::Envelope;
+use coffer_shared::crypto::vault::{RecordFields, VaultRecord, open_record, seal_record};
+use coffer_shared::id::RecordId;
+use leptos::prelude::Update;
+
+use crate::api::{self, ApiError};
+use crate::session::Session;
+
+/// A decrypted record with its server metadata. The plaintext zeroizes on drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The record's id.
+    pub id: RecordId,
+    /// The stored revision this plaintext came from.
+    pub revision: u64,
+    /// Unix seconds.
+    pub created_at: u64,
+    /// Unix seconds.
+    pub updated_at: u64,
+    /// The plaintext.
+    pub record: VaultRecord,
+}
+
+/// A record's type, for icons, chips and the "New" chooser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordType {
+    /// A login.
+    Login,
+    /// A payment card.
+    Card,
+    /// Identity details.
+    Identity,
+    /// A secure note.
+    Note,
+}
+
+impl RecordType {
+    /// Every type, in the order chips show them.
+    pub const ALL: [RecordType; 4] =
+        [RecordType::Login, RecordType::Card, RecordType::Identity, RecordType::Note];
+
+    /// The type of a record's fields.
+    pub fn of(fields: &RecordFields) -> Self {
+        match fields {
+            RecordFields::Login { .. } => RecordType::Login,
+            RecordFields::Card { .. } => RecordType::Card,
+            RecordFields::Identity { .. } => RecordType::Identity,
+            RecordFields::Note => RecordType::Note,
+        }
+    }
+
+    /// The `type` member, also used in URLs (`/vault/new/login`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            RecordType::Login => "login",
+            RecordType::Card => "card",
+            RecordType::Identity => "identity",
+            RecordType::Note => "note",
+        }
+    }
+
+    /// The type of a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.slug() == slug)
+    }
+
+    /// A word for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordType::Login => "Login",
+            RecordType::Card => "Card",
+            RecordType::Identity => "Identity",
+            RecordType::Note => "Note",
+        }
+    }
+
+    /// A one-letter badge, styled per type (`.type-badge.login` …): plain text, so it shows
+    /// without an emoji font and needs no image.
+    pub fn icon(self) -> &'static str {
+        match self {
+            RecordType::Login => "L",
+            RecordType::Card => "C",
+            RecordType::Identity => "I",
+            RecordType::Note => "N",
+        }
+    }
+
+    /// Empty fields of this type.
+    pub fn empty_fields(self) -> RecordFields {
+        match self {
+            RecordType::Login => {
+                RecordFields::Login { username: String::new(), password: String::new(), url: String::new() }
+            }
+            RecordType::Card => RecordFields::Card {
+                holder: String::new(),
+                number: String::new(),
+                expiry: String::new(),
+                cvv: String::new(),
+            },
+            RecordType::Identity => RecordFields::Identity {
+                full_name: String::new(),
+                birth_date: String::new(),
+                phone: String::new(),
+                address: String::new(),
+                documents: Vec::new(),
+            },
+            RecordType::Note => RecordFields::Note,
+        }
+    }
+}
+
+/// The line under a record's name in the list: its user name, card ending, holder, or the
+/// start of a note. Never a password, full number or CVV.
+pub fn subtitle(record: &VaultRecord) -> String {
+    match &record.fields {
+        RecordFields::Login { username, url, .. } => {
+            if username.is_empty() {
+                url.clone()
+            } else {
+                username.clone()
+            }
+        }
+        RecordFields::Card { holder, number, .. } => {
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            let ending = digits.get(digits.len().saturating_sub(4)..).unwrap_or_default();
+            match (holder.is_empty(), ending.is_empty()) {
+                (_, true) => holder.clone(),
+                (true, false) => format!("•••• {ending}"),
+                (false, false) => format!("{holder} · •••• {ending}"),
+            }
+        }
+        RecordFields::Identity { full_name, .. } => full_name.clone(),
+        RecordFields::Note if record.sensitive => String::new(),
+        RecordFields::Note => record.notes.lines().next().unwrap_or_default().chars().take(60).collect(),
+    }
+}
+
+/// Whether `record` matches every word of `query` (case-insensitive) in its name, user name,
+/// URL, notes, holder, full name, phone, address or document labels. Secrets (passwords,
+/// numbers, CVVs) are not searched, so typing one does not find it.
+pub fn matches(record: &VaultRecord, query: &str) -> bool {
+    let mut haystack = format!("{}\n{}", record.name, record.notes);
+    match &record.fields {
+        RecordFields::Login { username, url, .. } => {
+            haystack.push_str(&format!("\n{username}\n{url}"));
+        }
+        RecordFields::Card { holder, expiry, .. } => haystack.push_str(&format!("\n{holder}\n{expiry}")),
+        RecordFields::Identity { full_name, birth_date, phone, address, documents } => {
+            haystack.push_str(&format!("\n{full_name}\n{birth_date}\n{phone}\n{address}"));
+            for document in documents {
+                haystack.push('\n');
+                haystack.push_str(&document.label);
+            }
+        }
+        RecordFields::Note => {}
+    }
+    let haystack = haystack.to_lowercase();
+    query.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
+}
+
+/// Loads every record and opens it with the vault key. Answers the entries (sorted by name)
+/// and how many could not be opened.
+pub async fn load(session: Session) -> Result<(Vec<Entry>, usize), ApiError> {
+    let list = api::vault::records().await?;
+    let mut entries = Vec::with_capacity(list.records.len());
+    let mut failed = 0;
+    for stored in list.records {
+        match open(session, &stored) {
+            Some(entry) => entries.push(entry),
+            None => failed += 1,
+        }
+    }
+    entries.sort_by_key(|entry| entry.record.name.to_lowercase());
+    Ok((entries, failed))
+}
+
+/// Opens one stored record; `None` if it does not open (or the session is locked).
+pub fn open(session: Session, stored: &StoredRecord) -> Option<Entry> {
+    let envelope = Envelope::parse(&b64::decode(&stored.envelope).ok()?).ok()?;
+    let record =
+        session.with_unlocked(|unlocked| open_record(&unlocked.vault_key, &stored.id, &envelope))?.ok()?;
+    Some(Entry {
+        id: stored.id.clone(),
+        revision: stored.revision,
+        created_at: stored.created_at,
+        updated_at: stored.updated_at,
+        record,
+    })
+}
+
+/// Why saving failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// Someone saved another revision first; this is the stored one, opened.
+    Conflict(Box<Entry>),
+    /// The session is locked or ended.
+    Locked,
+    /// The server refused or could not be reached.
+    Api(ApiError),
+}
+
+/// Seals `record` and stores it: a new record when `base` is `None`, else an edit of the revision
+/// `base` names. Answers the stored entry.
+pub async fn save(
+    session: Session,
+    base: Option<(RecordId, u64)>,
+    record: VaultRecord,
+) -> Result<Entry, SaveError> {
+    let csrf = session.csrf().ok_or(SaveError::Locked)?;
+    let id = base.as_ref().map(|(id, _)| id.clone()).unwrap_or_else(RecordId::random);
+    let sealed = session
+        .with_unlocked(|unlocked| seal_record(&unlocked.vault_key, &id, &record))
+        .ok_or(SaveError::Locked)?;
+    let envelope = b64::encode(&sealed);
+    let result = match base {
+        None => api::vault::create(&csrf, &CreateRecordRequest { id: id.clone(), envelope }).await,
+        Some((_, revision)) => {
+            api::vault::update(&csrf, &id, &UpdateRecordRequest { revision, envelope }).await
+        }
+    };
+    match result {
+        Ok(stored) => Ok(Entry {
+            id: stored.id,
+            revision: stored.revision,
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+            record,
+        }),
+        Err(error) => match error.conflict().and_then(|current| open(session, current)) {
+            Some(current) => Err(SaveError::Conflict(Box::new(current))),
+            None => {
+                session.check_ended(&error);
+                Err(SaveError::Api(error))
+            }
+        },
+    }
+}
+
+/// Replaces (or adds) `entry` in the session's decrypted list.
+pub fn remember(session: Session, entry: Entry) {
+    session.records.update(|records| {
+        if let Some(records) = records {
+            records.retain(|existing| existing.id != entry.id);
+            records.push(entry);
+            records.sort_by_key(|entry| entry.record.name.to_lowercase());
+        }
+    });
+}
+
+/// Deletes a record on the server and from the list.
+pub async fn delete(session: Session, id: &RecordId) -> Result<(), ApiError> {
+    let csrf = session.csrf().ok_or(ApiError::Encode)?;
+    if let Err(error) = api::vault::delete(&csrf, id).await {
+        session.check_ended(&error);
+        return Err(error);
+    }
+    session.records.update(|records| {
+        if let Some(records) = records {
+            records.retain(|entry| &entry.id != id);
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login() -> VaultRecord {
+        VaultRecord {
+            fields: RecordFields::Login {
+                username: "alice".into(),
+                password: "hunter2".into(),
+                url: "https://bank.example".into(),
+            },
+            name: "Bank".into(),
+            notes: String::new(),
+            sensitive: false,
+        }
+    }
+
+    #[test]
+    fn search_finds_every_word_but_never_the_password() {
+        assert!(matches(&login(), "bank ALICE"));
+        assert!(matches(&login(), ""));
+        assert!(!matches(&login(), "hunter2"));
+        assert!(!matches(&login(), "bank bob"));
+    }
+
+    #[test]
+    fn a_card_subtitle_shows_only_the_last_four_digits() {
+        let card = VaultRecord {
+            fields: RecordFields::Card {
+                holder: "A B".into(),
+                number: "4111 1111 1111 1234".into(),
+                expiry: "04/29".into(),
+                cvv: "123".into(),
+            },
+            name: String::new(),
+            notes: String::new(),
+            sensitive: false,
+        };
+        assert_eq!(subtitle(&card), "A B · •••• 1234");
+    }
+}
