@@ -44,7 +44,7 @@ export default defineConfig({
     : [
         {
           command:
-            `rm -rf ${maildir} && mkdir -p ${maildir} && exec python3 -m aiosmtpd -n` +
+            `rm -rf ${maildir} && exec python3 -m aiosmtpd -n` +
             ` -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
           port: smtpPort,
           reuseExistingServer: false,
