@@ -28,3 +28,20 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18555/healthz >/dev/null && break; sleep 0.1; done
 target/release/examples/load http://127.0.0.1:18555 10 32
+
+echo "== Sign-in and vault load in Chromium (default Argon2id), release server on 127.0.0.1"
+# Codes go to the outbox (no SMTP); accounts are seeded through the API like a browser would.
+cargo build --quiet --release -p coffer-backend --example seed_vault
+[ -d dist ] || trunk build --release --offline
+vault_data="$(mktemp -d -t coffer-bench-vault.XXXXXX)"
+target/release/coffer-server --listen 127.0.0.1:18556 --data-dir "$vault_data" \
+    --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0 >/dev/null 2>&1 &
+vault_server=$!
+trap 'kill $server $vault_server 2>/dev/null; rm -rf "$data" "$vault_data"' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:18556/healthz >/dev/null && break; sleep 0.1; done
+passphrase="bench orbit velvet canyon lantern"
+target/release/examples/seed_vault http://127.0.0.1:18556 "$vault_data/outbox" empty@bench.example "$passphrase" 0
+target/release/examples/seed_vault http://127.0.0.1:18556 "$vault_data/outbox" full@bench.example "$passphrase" 1000
+(cd e2e && COFFER_URL=http://127.0.0.1:18556 COFFER_OUTBOX="$vault_data/outbox" \
+    COFFER_BENCH_PASSPHRASE="$passphrase" COFFER_BENCH_ACCOUNTS="empty@bench.example:0,full@bench.example:1000" \
+    npx playwright test --config bench.config.ts 2>&1 | grep -E '^(run|==)|passed|failed')
