@@ -5,12 +5,18 @@
 //! keeps painting its progress. If the worker cannot start, fails, or does not answer in time,
 //! the key is derived on the main thread after one painted frame: slower to feel, same result.
 //!
+//! Starting a worker costs more than the derivation's first run (loading and compiling its
+//! WASM), so pages that will ask for a passphrase call [`prewarm`] when they open: the worker
+//! loads while the person types, and the derivation then starts at once.
+//!
 //! The password goes to the worker as UTF-8 bytes in a transferred `Uint8Array`, so the page
 //! keeps no JS copy of it; the key comes back as 32 bytes, which are wiped once copied.
 
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::crypto::kdf;
+use std::cell::RefCell;
+
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -25,6 +31,34 @@ const READY_TIMEOUT_MS: i32 = 10_000;
 /// main thread takes over.
 const REPLY_TIMEOUT_MS: i32 = 60_000;
 
+/// A started worker and the promise of its "ready" message (listened for from the start, so the
+/// message cannot be missed however early it comes).
+struct Started {
+    worker: Worker,
+    ready: Promise,
+}
+
+thread_local! {
+    /// The worker [`prewarm`] started, waiting for the next derivation.
+    static WARM: RefCell<Option<Started>> = const { RefCell::new(None) };
+}
+
+fn start() -> Option<Started> {
+    let worker = Worker::new(WORKER_URL).ok()?;
+    let ready = next_message(&worker, READY_TIMEOUT_MS);
+    Some(Started { worker, ready })
+}
+
+/// Starts a worker now for the next derivation, unless one is already waiting.
+pub fn prewarm() {
+    WARM.with(|warm| {
+        let mut warm = warm.borrow_mut();
+        if warm.is_none() {
+            *warm = start();
+        }
+    });
+}
+
 /// Derives the password key for a share's password parameters.
 pub async fn password_key(password: &str, params: &PasswordParams) -> Key32 {
     match in_worker(password, params).await {
@@ -36,17 +70,18 @@ pub async fn password_key(password: &str, params: &PasswordParams) -> Key32 {
     }
 }
 
-/// Runs the derivation in a fresh worker; `None` if the worker is unavailable, failed or is too
-/// slow.
+/// Runs the derivation in the prewarmed worker or a fresh one, used once; `None` if the worker is
+/// unavailable, failed or is too slow.
 async fn in_worker(password: &str, params: &PasswordParams) -> Option<Key32> {
-    let worker = Worker::new(WORKER_URL).ok()?;
-    let key = talk_to(&worker, password, params).await;
-    worker.terminate();
+    let started = WARM.with(|warm| warm.borrow_mut().take()).or_else(start)?;
+    let key = talk_to(&started, password, params).await;
+    started.worker.terminate();
     key
 }
 
-async fn talk_to(worker: &Worker, password: &str, params: &PasswordParams) -> Option<Key32> {
-    let ready = JsFuture::from(next_message(worker, READY_TIMEOUT_MS)).await.ok()?;
+async fn talk_to(started: &Started, password: &str, params: &PasswordParams) -> Option<Key32> {
+    let worker = &started.worker;
+    let ready = JsFuture::from(started.ready.clone()).await.ok()?;
     if ready.as_string().as_deref() != Some("ready") {
         return None;
     }

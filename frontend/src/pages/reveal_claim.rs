@@ -108,6 +108,10 @@ pub fn ClaimPanel(
         reveal.dispatch_local(Zeroizing::new(typed.get_untracked()));
     };
 
+    if has_password {
+        crate::kdf::prewarm();
+    }
+
     on_cleanup(move || {
         typed.try_update(|t| t.zeroize());
         // Dropping the payload zeroizes it.

@@ -25,6 +25,7 @@ struct Challenge {
 /// The sign-in page.
 #[component]
 pub fn SigninPage() -> impl IntoView {
+    crate::kdf::prewarm();
     let session = Session::get();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());

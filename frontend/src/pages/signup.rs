@@ -26,6 +26,7 @@ enum Step {
 /// The sign-up page.
 #[component]
 pub fn SignupPage() -> impl IntoView {
+    crate::kdf::prewarm();
     let session = Session::get();
     let navigate = use_navigate();
     let step = RwSignal::new(Step::Email);

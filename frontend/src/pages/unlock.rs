@@ -13,6 +13,7 @@ use crate::session::Session;
 /// The unlock form, shown in place of a page that needs the keys.
 #[component]
 pub fn UnlockPage() -> impl IntoView {
+    crate::kdf::prewarm();
     let session = Session::get();
     let passphrase = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
