@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use coffer_shared::api::{AccountKeysUpload, KdfInputs, SessionInfo, SignupRequest};
+use coffer_shared::api::{AccountKeysUpload, ChangePassphraseRequest, KdfInputs, SessionInfo, SignupRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
 use coffer_shared::crypto::envelope::PasswordParams;
@@ -17,7 +17,8 @@ use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::AccountId;
 
 use crate::api::{self, ApiError};
-use crate::session::Unlocked;
+use crate::perf;
+use crate::session::{Session, Unlocked};
 
 /// HKDF info of the re-prompt check value kept in memory: a hash of `auth_proof`, so the page
 /// never holds the passphrase nor the proof itself after unlocking. Browser-local only.
@@ -30,6 +31,8 @@ pub enum AccountError {
     Refused,
     /// The passphrase does not open this account's keys (or they were altered).
     WrongPassphrase,
+    /// The keys are not open (locked or signed out meanwhile).
+    Locked,
     /// The server refused or could not be reached.
     Api(ApiError),
 }
@@ -48,6 +51,10 @@ impl fmt::Display for AccountError {
                  accepts. Nothing was sent.",
             ),
             AccountError::WrongPassphrase => f.write_str("Wrong passphrase. Check it and try again."),
+            AccountError::Locked => f.write_str("Your vault is locked. Unlock it and try again."),
+            AccountError::Api(error) if error.code() == "wrong_passphrase" => {
+                f.write_str("Wrong passphrase. Check it and try again.")
+            }
             AccountError::Api(error) if error.code() == "invalid_credentials" => {
                 f.write_str("Wrong e-mail address or passphrase.")
             }
@@ -106,29 +113,39 @@ pub async fn unlock(info: &SessionInfo, passphrase: &str) -> Result<Unlocked, Ac
     open(info, &keys)
 }
 
-/// Creates the account: fresh id, salt, vault key and identity; sends only the proof, the
-/// wrapped keys and the public key. Answers the unlocked new session.
-pub async fn signup(signup_token: &str, passphrase: &str) -> Result<Unlocked, AccountError> {
-    let account_id = AccountId::random();
+/// New KDF inputs: a fresh salt and the default Argon2id costs.
+fn fresh_kdf_inputs() -> KdfInputs {
     let params = KdfParams::DEFAULT;
-    let kdf = KdfInputs {
+    KdfInputs {
         kdf_salt: b64::encode(random_array::<SALT_LEN>()),
         m: params.m_kib(),
         t: params.t(),
         p: params.p(),
-    };
+    }
+}
+
+/// What the server stores for a passphrase: its KDF inputs, proof and the keys wrapped under it.
+fn upload(kdf: KdfInputs, keys: &AccountKeys, wrapped: &WrappedKeys) -> AccountKeysUpload {
+    AccountKeysUpload {
+        kdf,
+        auth_proof: keys.auth_proof().to_b64(),
+        wrapped_vault_key: b64::encode(&wrapped.vault_key),
+        wrapped_identity_key: b64::encode(&wrapped.identity_key),
+    }
+}
+
+/// Creates the account: fresh id, salt, vault key and identity; sends only the proof, the
+/// wrapped keys and the public key. Answers the unlocked new session.
+pub async fn signup(signup_token: &str, passphrase: &str) -> Result<Unlocked, AccountError> {
+    let account_id = AccountId::random();
+    let kdf = fresh_kdf_inputs();
     let keys = derive(passphrase, &kdf).await?;
     let secrets = AccountSecrets::generate();
     let wrapped = secrets.wrap(&account_id, &keys);
     let request = SignupRequest {
         signup_token: signup_token.to_owned(),
         account_id,
-        keys: AccountKeysUpload {
-            kdf,
-            auth_proof: keys.auth_proof().to_b64(),
-            wrapped_vault_key: b64::encode(&wrapped.vault_key),
-            wrapped_identity_key: b64::encode(&wrapped.identity_key),
-        },
+        keys: upload(kdf, &keys, &wrapped),
         public_key: b64::encode(secrets.identity.public_key()),
     };
     let info = api::account::signup(&request).await?;
@@ -143,7 +160,9 @@ pub async fn signin(
     passphrase: &str,
 ) -> Result<(AccountKeys, coffer_shared::api::SigninChallenge), AccountError> {
     let kdf = api::account::prelogin(email).await?;
+    let span = perf::Span::start(perf::SIGNIN_KDF);
     let keys = derive(passphrase, &kdf).await?;
+    span.end();
     let challenge = api::account::signin(email, keys.auth_proof().to_b64()).await?;
     Ok((keys, challenge))
 }
@@ -162,4 +181,37 @@ pub async fn reprove(
     } else {
         Err(AccountError::WrongPassphrase)
     }
+}
+
+/// Changes the passphrase (docs/accounts.md, "Passphrase change"): proves `current`, derives
+/// new keys from `new` with a fresh salt and the default costs, wraps the same vault key and
+/// identity again, and stores them. The session then holds the new KDF inputs and check.
+pub async fn change_passphrase(session: Session, current: &str, new: &str) -> Result<(), AccountError> {
+    let (kdf, check, csrf) = session
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .ok_or(AccountError::Locked)?;
+    let auth_proof = reprove(&kdf, &check, current).await?;
+    let new_kdf = fresh_kdf_inputs();
+    let keys = derive(new, &new_kdf).await?;
+    let wrapped = session
+        .with_unlocked(|u| {
+            let secrets = AccountSecrets { vault_key: u.vault_key.clone(), identity: u.identity.clone() };
+            secrets.wrap(&u.account_id, &keys)
+        })
+        .ok_or(AccountError::Locked)?;
+    let request = ChangePassphraseRequest { auth_proof, keys: upload(new_kdf.clone(), &keys, &wrapped) };
+    api::account::change_passphrase(&csrf, &request).await?;
+    session.set_passphrase(new_kdf, reprompt_check(&keys));
+    Ok(())
+}
+
+/// Deletes the account after proving `passphrase`, then drops every key here.
+pub async fn delete(session: Session, passphrase: &str) -> Result<(), AccountError> {
+    let (kdf, check, csrf) = session
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .ok_or(AccountError::Locked)?;
+    let auth_proof = reprove(&kdf, &check, passphrase).await?;
+    api::account::delete_account(&csrf, auth_proof).await?;
+    session.deleted();
+    Ok(())
 }

@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
+use crate::components::notice_bar::NoticeBar;
 use crate::pages::account::AccountPage;
 use crate::pages::create::CreatePage;
 use crate::pages::manage::ManagePage;
@@ -12,6 +13,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::record::{NewRecordPage, RecordPage};
 use crate::pages::reveal::RevealPage;
 use crate::pages::session_end::SessionEndPage;
+use crate::pages::shares::SharesPage;
 use crate::pages::signin::SigninPage;
 use crate::pages::signup::SignupPage;
 use crate::pages::vault::VaultPage;
@@ -32,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <span class="tagline">"End-to-end encrypted secret sharing"</span>
                     <Nav />
                 </header>
+                <NoticeBar />
                 <main>
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=path!("/") view=CreatePage />
@@ -43,6 +46,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/vault/new/:kind") view=NewRecordPage />
                         <Route path=path!("/vault/:id") view=RecordPage />
                         <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/shares") view=SharesPage />
                         <Route path=path!("/session/end") view=SessionEndPage />
                     </Routes>
                 </main>
@@ -55,7 +59,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header's links: the vault, the account and sign-out when signed in; else sign-in and
+/// The header's links: the vault, my shares, the account and sign-out when signed in; else sign-in and
 /// sign-up.
 #[component]
 fn Nav() -> impl IntoView {
@@ -74,6 +78,7 @@ fn Nav() -> impl IntoView {
                 AuthState::Checking => ().into_any(),
                 AuthState::Locked | AuthState::Unlocked => view! {
                     <a href="/vault" data-testid="nav-vault">"Vault"</a>
+                    <a href="/shares" data-testid="nav-shares">"Shares"</a>
                     <a href="/account" data-testid="nav-account">"Account"</a>
                     <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
                         "Sign out"

@@ -6,6 +6,7 @@
 mod account;
 mod api;
 mod app;
+mod backup;
 mod clipboard;
 mod components;
 mod fields;
@@ -13,6 +14,7 @@ mod format;
 mod kdf;
 mod link;
 mod pages;
+mod perf;
 mod session;
 mod share;
 mod strength;

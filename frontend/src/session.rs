@@ -48,9 +48,8 @@ pub struct Unlocked {
     pub session_id: String,
     /// Every record key follows from it.
     pub vault_key: Key32,
-    /// The identity key pair. Nothing on these pages signs yet; it is held so signed shares
-    /// (docs/envelope.md, "Signatures") can use it, and dropped with the rest.
-    #[allow(dead_code)]
+    /// The identity key pair: re-wrapped at a passphrase change, held for signed shares
+    /// (docs/envelope.md, "Signatures"), and dropped with the rest.
     pub identity: IdentityKey,
     /// The identity's public key (checked against the identity seed at unlock).
     pub public_key: [u8; 32],
@@ -95,6 +94,25 @@ pub enum Auth {
     Unlocked(Box<Unlocked>),
 }
 
+/// A message for the whole app, shown under the header until dismissed or the next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A request answered 401: the session ended elsewhere or timed out; keys are gone.
+    SessionEnded,
+    /// The account was deleted from this browser.
+    AccountDeleted,
+}
+
+impl Notice {
+    /// The sentence shown.
+    pub fn text(self) -> &'static str {
+        match self {
+            Notice::SessionEnded => "Your session has ended. Sign in again to open your vault.",
+            Notice::AccountDeleted => "Your account and everything in it were deleted.",
+        }
+    }
+}
+
 /// [`Auth`] without its contents, for views to match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthState {
@@ -114,6 +132,8 @@ pub struct Session {
     auth: RwSignal<Auth>,
     /// The decrypted records, `None` until loaded.
     pub records: RwSignal<Option<Vec<Entry>>>,
+    /// The app-wide notice, if any.
+    pub notice: RwSignal<Option<Notice>>,
     state: Memo<AuthState>,
 }
 
@@ -129,8 +149,16 @@ impl Session {
                 Auth::Unlocked(_) => AuthState::Unlocked,
             })
         });
-        let session = Self { auth, records: RwSignal::new(None), state };
+        let session = Self { auth, records: RwSignal::new(None), notice: RwSignal::new(None), state };
         provide_context(session);
+        // Any call answering 401 `unauthenticated` while a session is known means it ended
+        // elsewhere. While still checking (the first `GET /session`) a 401 is the normal
+        // "nobody signed in" answer, handled below.
+        api::on_unauthenticated(move || {
+            if matches!(session.state.get_untracked(), AuthState::Locked | AuthState::Unlocked) {
+                session.end();
+            }
+        });
         if !hint() {
             auth.set(Auth::SignedOut);
             return session;
@@ -192,10 +220,27 @@ impl Session {
         self.with_unlocked(|unlocked| unlocked.csrf_token.clone())
     }
 
+    /// The CSRF token of any known session, locked or not (for calls that need no keys).
+    pub fn any_csrf(&self) -> Option<String> {
+        self.csrf().or_else(|| self.with_locked(|info| info.csrf_token.clone()))
+    }
+
+    /// After a passphrase change: the new KDF inputs and re-prompt check replace the old ones.
+    /// The keys themselves do not change.
+    pub fn set_passphrase(&self, kdf: KdfInputs, check: Key32) {
+        self.auth.update(|auth| {
+            if let Auth::Unlocked(unlocked) = auth {
+                unlocked.kdf = kdf;
+                unlocked.reprompt_check = check;
+            }
+        });
+    }
+
     /// The keys are open: the vault is reachable.
     pub fn set_unlocked(&self, unlocked: Unlocked) {
         set_hint(true);
         self.records.set(None);
+        self.notice.set(None);
         self.auth.set(Auth::Unlocked(Box::new(unlocked)));
     }
 
@@ -215,11 +260,22 @@ impl Session {
         self.auth.set(next);
     }
 
+    /// The session ended on the server: drops every key and plaintext and says so.
+    pub fn end(&self) {
+        self.forget(Auth::SignedOut);
+        self.notice.set(Some(Notice::SessionEnded));
+    }
+
+    /// The account was deleted: drops every key and plaintext and says so.
+    pub fn deleted(&self) {
+        self.forget(Auth::SignedOut);
+        self.notice.set(Some(Notice::AccountDeleted));
+    }
+
     /// Ends the session on the server (best effort) and drops every key and plaintext here.
     pub async fn sign_out(&self) {
-        let csrf = self
-            .with_unlocked(|unlocked| unlocked.csrf_token.clone())
-            .or_else(|| self.with_locked(|info| info.csrf_token.clone()));
+        let csrf = self.any_csrf();
+        self.notice.set(None);
         self.forget(Auth::SignedOut);
         if let Some(csrf) = csrf {
             // The keys are gone whatever the server answers; a dead session needs no ending.
@@ -230,7 +286,9 @@ impl Session {
     /// Treats a 401 `unauthenticated` as the end of the session; `true` if it was one.
     pub fn check_ended(&self, error: &ApiError) -> bool {
         if error.is_unauthenticated() {
-            self.forget(Auth::SignedOut);
+            if self.state.get_untracked() != AuthState::SignedOut {
+                self.end();
+            }
             true
         } else {
             false

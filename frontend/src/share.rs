@@ -39,6 +39,8 @@ pub struct NewShare {
     pub expires_in: u64,
     /// View limit.
     pub max_views: u32,
+    /// Mail the signed-in creator at each opening (ignored by the server for anonymous shares).
+    pub read_receipt: bool,
 }
 
 impl Drop for NewShare {
@@ -114,9 +116,12 @@ impl fmt::Display for CreateError {
 /// How many fresh ids to try when the server says an id is taken (128-bit random ids: never).
 const ID_ATTEMPTS: usize = 3;
 
-/// Seals `input` in the browser and stores the envelope and tokens on the server.
+/// Seals `input` in the browser and stores the envelope and tokens on the server. `csrf` is the
+/// session's token when signed in (the share then belongs to the account); `None` keeps the
+/// share anonymous.
 pub async fn create(
     input: &NewShare,
+    csrf: Option<&str>,
     max_envelope_bytes: usize,
     phase: impl Fn(Phase),
 ) -> Result<Created, CreateError> {
@@ -150,9 +155,9 @@ pub async fn create(
             manage_token: manage_token.to_b64(),
             expires_in: input.expires_in,
             max_views: input.max_views,
-            read_receipt: false,
+            read_receipt: input.read_receipt && csrf.is_some(),
         };
-        match api::create_share(&request).await {
+        match api::create_share(&request, csrf).await {
             Ok(response) => {
                 return Ok(Created {
                     link: link::share_link(&id, &share_key),

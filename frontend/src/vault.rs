@@ -12,6 +12,7 @@ use coffer_shared::id::RecordId;
 use leptos::prelude::Update;
 
 use crate::api::{self, ApiError};
+use crate::perf;
 use crate::session::Session;
 
 /// A decrypted record with its server metadata. The plaintext zeroizes on drop.
@@ -168,8 +169,12 @@ pub fn matches(record: &VaultRecord, query: &str) -> bool {
 
 /// Loads every record and opens it with the vault key. Answers the entries (sorted by name)
 /// and how many could not be opened.
+///
+/// Measured as [`perf::VAULT_LOAD`] (fetch and decrypt) and [`perf::VAULT_DECRYPT`].
 pub async fn load(session: Session) -> Result<(Vec<Entry>, usize), ApiError> {
+    let whole = perf::Span::start(perf::VAULT_LOAD);
     let list = api::vault::records().await?;
+    let decrypt = perf::Span::start(perf::VAULT_DECRYPT);
     let mut entries = Vec::with_capacity(list.records.len());
     let mut failed = 0;
     for stored in list.records {
@@ -179,6 +184,8 @@ pub async fn load(session: Session) -> Result<(Vec<Entry>, usize), ApiError> {
         }
     }
     entries.sort_by_key(|entry| entry.record.name.to_lowercase());
+    decrypt.end();
+    whole.end();
     Ok((entries, failed))
 }
 

@@ -4,11 +4,13 @@
 //! Calls that act for a signed-in session take its CSRF token.
 
 use coffer_shared::api::{
-    CodeSent, EmailRequest, EndByLinkRequest, KdfInputs, PreloginRequest, ProofRequest, RecoveryCodes,
-    SecondFactor, SessionInfo, SessionList, SessionsEnded, SigninChallenge, SigninRequest,
-    SigninResendRequest, SigninVerifyRequest, SignupRequest, SignupVerified, SignupVerifyRequest,
-    TotpConfirmRequest, TotpSetup,
+    ChangePassphraseRequest, CodeSent, EmailRequest, EndByLinkRequest, KdfInputs, MyShareList,
+    PreloginRequest, ProofRequest, RecoveryCodes, SecondFactor, SessionInfo, SessionList, SessionsEnded,
+    SigninChallenge, SigninRequest, SigninResendRequest, SigninVerifyRequest, SignupRequest, SignupVerified,
+    SignupVerifyRequest, TotpConfirmRequest, TotpSetup,
 };
+
+use coffer_shared::id::ShareId;
 
 use super::{ApiError, BASE, body, json, send};
 
@@ -103,6 +105,30 @@ pub async fn totp_disable(csrf: &str, auth_proof: String) -> Result<(), ApiError
     let request = ProofRequest { auth_proof };
     let url = format!("{BASE}/account/totp/disable");
     send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+}
+
+/// `POST /api/v1/account/passphrase`: stores the re-wrapped keys under a new passphrase; every
+/// other session ends.
+pub async fn change_passphrase(csrf: &str, request: &ChangePassphraseRequest) -> Result<(), ApiError> {
+    let url = format!("{BASE}/account/passphrase");
+    send("POST", &url, Some(body(request)?), Some(csrf)).await.map(drop)
+}
+
+/// `POST /api/v1/account/delete`: deletes the account, its records, shares and sessions.
+pub async fn delete_account(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
+    let request = ProofRequest { auth_proof };
+    let url = format!("{BASE}/account/delete");
+    send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+}
+
+/// `GET /api/v1/my/shares`: the shares this account created, newest first.
+pub async fn my_shares() -> Result<MyShareList, ApiError> {
+    json(send("GET", &format!("{BASE}/my/shares"), None, None).await?).await
+}
+
+/// `POST /api/v1/my/shares/{id}/destroy`: destroys one of this account's live shares.
+pub async fn destroy_my_share(csrf: &str, id: &ShareId) -> Result<(), ApiError> {
+    send("POST", &format!("{BASE}/my/shares/{id}/destroy"), None, Some(csrf)).await.map(drop)
 }
 
 /// Which second factor a challenge asks for, as words for the code field.

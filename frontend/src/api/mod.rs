@@ -10,7 +10,9 @@
 pub mod account;
 pub mod vault;
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use coffer_shared::api::{
     CSRF_HEADER, ClaimRequest, ClaimResponse, ConflictBody, CreateShareRequest, CreateShareResponse,
@@ -25,6 +27,18 @@ use web_sys::{Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials
 
 /// Where every route lives.
 pub(crate) const BASE: &str = "/api/v1";
+
+thread_local! {
+    /// Called on every 401 `unauthenticated` answer (see [`on_unauthenticated`]).
+    static ON_UNAUTHENTICATED: RefCell<Option<Rc<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// Registers what to do when any call answers 401 `unauthenticated`: the session ended
+/// elsewhere (signed out, ended from another browser, timed out). The session's owner decides
+/// whether that matters; this module only reports it.
+pub fn on_unauthenticated(handler: impl Fn() + 'static) {
+    ON_UNAUTHENTICATED.with(|slot| *slot.borrow_mut() = Some(Rc::new(handler)));
+}
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,9 +145,13 @@ pub async fn config() -> Result<ServerConfig, ApiError> {
     json(response).await
 }
 
-/// `POST /api/v1/shares`.
-pub async fn create_share(request: &CreateShareRequest) -> Result<CreateShareResponse, ApiError> {
-    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?), None).await?;
+/// `POST /api/v1/shares`. `csrf` is the session's token when signed in (the share then gets the
+/// account as its owner); anonymous shares send none.
+pub async fn create_share(
+    request: &CreateShareRequest,
+    csrf: Option<&str>,
+) -> Result<CreateShareResponse, ApiError> {
+    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?), csrf).await?;
     json(response).await
 }
 
@@ -194,7 +212,17 @@ pub(crate) async fn send(
         .await
         .and_then(|value| value.dyn_into())
         .map_err(|_| ApiError::Network)?;
-    if response.ok() { Ok(response) } else { Err(error_from(response).await) }
+    if response.ok() {
+        return Ok(response);
+    }
+    let error = error_from(response).await;
+    if error.is_unauthenticated() {
+        // Cloned out first: the handler may update signals that lead to further requests.
+        if let Some(handler) = ON_UNAUTHENTICATED.with(|slot| slot.borrow().clone()) {
+            handler();
+        }
+    }
+    Err(error)
 }
 
 async fn text(response: &Response) -> Option<String> {

@@ -1,11 +1,15 @@
 //! Small reusable pieces of the pages.
 
+pub mod backup_panel;
 pub mod clip_button;
 pub mod conflict_view;
 pub mod copy_button;
+pub mod delete_account;
 pub mod error_banner;
 pub mod field_view;
 pub mod kdf_progress;
+pub mod notice_bar;
+pub mod passphrase_change;
 pub mod password_field;
 pub mod password_generator;
 pub mod qr_code;

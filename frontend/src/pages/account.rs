@@ -1,9 +1,13 @@
-//! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, sign-out.
+//! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, the
+//! passphrase, backups, sign-out and deleting the account.
 
 use coffer_shared::crypto::identity::fingerprint_text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::backup_panel::BackupPanel;
+use crate::components::delete_account::DeleteAccount;
+use crate::components::passphrase_change::PassphraseChange;
 use crate::components::require_unlocked::RequireUnlocked;
 use crate::components::sessions_list::SessionsList;
 use crate::components::totp_panel::TotpPanel;
@@ -57,11 +61,23 @@ fn AccountSections() -> impl IntoView {
             <SessionsList />
         </section>
         <section class="card">
+            <h2>"Passphrase"</h2>
+            <PassphraseChange />
+        </section>
+        <section class="card">
+            <h2>"Backup"</h2>
+            <BackupPanel />
+        </section>
+        <section class="card">
             <div class="actions">
                 <button type="button" class="secondary" data-testid="account-signout" on:click=sign_out>
                     "Sign out"
                 </button>
             </div>
+        </section>
+        <section class="card danger-zone" data-testid="danger-zone">
+            <h2>"Danger zone"</h2>
+            <DeleteAccount />
         </section>
     }
 }

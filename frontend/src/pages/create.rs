@@ -10,6 +10,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::format;
+use crate::session::{AuthState, Session};
 use crate::share::{self, Created, NewShare, Phase};
 
 /// The lifetime preselected when the server allows it: one day.
@@ -43,6 +44,9 @@ fn default_expiry(options: &[u64]) -> u64 {
 /// The create page: the form, then the links once the share exists.
 #[component]
 pub fn CreatePage() -> impl IntoView {
+    let session = Session::get();
+    let signed_in = Memo::new(move |_| matches!(session.state(), AuthState::Locked | AuthState::Unlocked));
+    let read_receipt = RwSignal::new(false);
     let config = LocalResource::new(api::config);
     let text = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -66,7 +70,9 @@ pub fn CreatePage() -> impl IntoView {
         let input = NewShare { text: input.text.clone(), password: input.password.clone(), ..*input };
         async move {
             let max_bytes = limits.get_untracked().max_envelope_bytes;
-            let result = share::create(&input, max_bytes, |now| phase.set(Some(now))).await;
+            // Signed in, the cookie goes along and the server needs the CSRF token with it.
+            let csrf = session.any_csrf();
+            let result = share::create(&input, csrf.as_deref(), max_bytes, |now| phase.set(Some(now))).await;
             phase.set(None);
             match result {
                 Ok(share) => {
@@ -108,6 +114,7 @@ pub fn CreatePage() -> impl IntoView {
             blur: blur.get_untracked(),
             expires_in: expiry.get_untracked(),
             max_views,
+            read_receipt: signed_in.get_untracked() && read_receipt.get_untracked(),
         });
     };
 
@@ -212,6 +219,18 @@ pub fn CreatePage() -> impl IntoView {
                     />
                     "Blur the secret until the reader clicks it"
                 </label>
+                <Show when=move || signed_in.get()>
+                    <label class="inline">
+                        <input
+                            type="checkbox"
+                            data-testid="read-receipt"
+                            prop:checked=move || read_receipt.get()
+                            on:change=move |ev| read_receipt.set(event_target_checked(&ev))
+                            prop:disabled=busy
+                        />
+                        "E-mail me when it is opened"
+                    </label>
+                </Show>
                 <ErrorBanner message=config_error testid="config-error" />
                 <ErrorBanner message=error testid="create-error" />
                 <Show when=move || phase.get() == Some(Phase::Strengthening)>

@@ -1,5 +1,5 @@
 //! One module per route: create (`/`), reveal (`/s/:id`), manage (`/m/:id`), sign-up, sign-in,
-//! unlock, the vault and its items, the account, ending a session by link, and not found.
+//! unlock, the vault and its items, the account, my shares, ending a session by link, and not found.
 
 pub mod account;
 pub mod create;
@@ -10,6 +10,7 @@ pub mod record;
 pub mod reveal;
 pub mod reveal_claim;
 pub mod session_end;
+pub mod shares;
 pub mod signin;
 pub mod signup;
 pub mod unlock;
