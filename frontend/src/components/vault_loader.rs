@@ -1,4 +1,6 @@
 //! Loads and opens the vault's records once per unlock, and shows the failure if that fails.
+//! The vault list also refreshes them each time it is shown (stale while revalidating), so edits
+//! made in another browser appear without signing in again.
 
 use leptos::prelude::*;
 
@@ -6,9 +8,10 @@ use super::error_banner::ErrorBanner;
 use crate::session::Session;
 use crate::vault;
 
-/// Shows `children` once the decrypted record list is in the session.
+/// Shows `children` once the decrypted record list is in the session; with `refresh`, loads it
+/// again in the background even when it is there already.
 #[component]
-pub fn VaultLoader(children: ChildrenFn) -> impl IntoView {
+pub fn VaultLoader(#[prop(optional)] refresh: bool, children: ChildrenFn) -> impl IntoView {
     let session = Session::get();
     let error = RwSignal::new(None::<String>);
     let failed = RwSignal::new(0usize);
@@ -25,7 +28,7 @@ pub fn VaultLoader(children: ChildrenFn) -> impl IntoView {
             }
         }
     });
-    if session.records.with_untracked(Option::is_none) {
+    if refresh || session.records.with_untracked(Option::is_none) {
         load.dispatch_local(());
     }
     let retry = move |_| {

@@ -12,7 +12,7 @@ use crate::vault::{self, RecordType};
 pub fn VaultPage() -> impl IntoView {
     view! {
         <RequireUnlocked>
-            <VaultLoader>
+            <VaultLoader refresh=true>
                 <VaultList />
             </VaultLoader>
         </RequireUnlocked>
