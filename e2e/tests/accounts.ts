@@ -76,6 +76,8 @@ export async function addRecord(
 export class Capture {
   readonly requests: string[] = [];
   readonly console: string[] = [];
+  /** Uncaught exceptions in any page of the context (a WASM panic shows as "unreachable"). */
+  readonly errors: string[] = [];
   private readonly pending: Promise<void>[] = [];
 
   constructor(context: BrowserContext) {
@@ -87,11 +89,14 @@ export class Capture {
       );
     });
     context.on('console', (message) => this.console.push(message.text()));
+    context.on('weberror', (error) => this.errors.push(String(error.error())));
   }
 
-  /** Asserts that no request and no console line holds any of `needles`, plain or URL-encoded. */
+  /** Asserts that no page threw, and that no request and no console line holds any of
+   * `needles`, plain or URL-encoded. */
   async expectNone(needles: string[]): Promise<void> {
     await Promise.all(this.pending);
+    expect(this.errors).toEqual([]);
     expect(this.requests.length).toBeGreaterThan(0);
     for (const needle of needles) {
       for (const form of [needle, encodeURIComponent(needle)]) {

@@ -12,17 +12,13 @@ use coffer_shared::api::{AccountKeysUpload, ChangePassphraseRequest, KdfInputs, 
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
 use coffer_shared::crypto::envelope::PasswordParams;
-use coffer_shared::crypto::kdf::{self, KdfParams, SALT_LEN};
+use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::AccountId;
 
 use crate::api::{self, ApiError};
 use crate::perf;
 use crate::session::{Session, Unlocked};
-
-/// HKDF info of the re-prompt check value kept in memory: a hash of `auth_proof`, so the page
-/// never holds the passphrase nor the proof itself after unlocking. Browser-local only.
-const REPROMPT_LABEL: &[u8] = b"coffer/v1/browser/reprompt-check";
 
 /// Why an account operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +79,9 @@ pub async fn derive(passphrase: &str, kdf: &KdfInputs) -> Result<AccountKeys, Ac
     Ok(AccountKeys::derive(&master_key))
 }
 
-/// The value kept to check a re-typed passphrase: `HKDF(auth_proof, info = REPROMPT_LABEL)`.
+/// The value kept to check a re-typed passphrase (`AccountKeys::reprompt_check`).
 pub fn reprompt_check(keys: &AccountKeys) -> Key32 {
-    kdf::hkdf(keys.auth_proof().expose(), b"", REPROMPT_LABEL)
+    keys.reprompt_check()
 }
 
 /// The wrapped keys of a session, decoded.

@@ -83,7 +83,7 @@ impl RecordType {
         }
     }
 
-    /// A one-letter badge, styled per type (`.type-badge.login` …): plain text, so it shows
+    /// A one-letter badge, styled per type (`.type-badge.kind-login` …): plain text, so it shows
     /// without an emoji font and needs no image.
     pub fn icon(self) -> &'static str {
         match self {

@@ -65,7 +65,7 @@ fn NewRecord() -> impl IntoView {
         <section class="card record" data-testid="record-page">
             <a class="back" href="/vault">"← Vault"</a>
             <h1>
-                <span class=format!("type-badge {}", kind.slug()) aria-hidden="true">{kind.icon()}</span>
+                <span class=format!("type-badge kind-{}", kind.slug()) aria-hidden="true">{kind.icon()}</span>
                 " New " {kind.label().to_lowercase()}
             </h1>
             <RecordForm draft base=RwSignal::new(None) on_done=done on_cancel=cancel />
@@ -203,7 +203,7 @@ fn ExistingRecord() -> impl IntoView {
                 {move || facts.with(|facts| facts.as_ref().map(|(kind, name, _)| {
                     let name = if name.is_empty() { "(no name)".to_owned() } else { name.clone() };
                     view! {
-                        <span class=format!("type-badge {}", kind.slug()) aria-hidden="true">{kind.icon()}</span>
+                        <span class=format!("type-badge kind-{}", kind.slug()) aria-hidden="true">{kind.icon()}</span>
                         " "
                         <span data-testid="record-name">{name}</span>
                     }

@@ -104,7 +104,7 @@ fn VaultList() -> impl IntoView {
                                     href=format!("/vault/new/{}", kind.slug())
                                     data-testid=format!("new-{}", kind.slug())
                                 >
-                                    <span class=format!("type-badge {}", kind.slug()) aria-hidden="true">
+                                    <span class=format!("type-badge kind-{}", kind.slug()) aria-hidden="true">
                                         {kind.icon()}
                                     </span>
                                     {kind.label()}
@@ -154,7 +154,7 @@ fn VaultList() -> impl IntoView {
                                         data-testid="vault-item"
                                         data-type=row.kind.slug()
                                     >
-                                        <span class=format!("type-badge {}", row.kind.slug()) aria-hidden="true">
+                                        <span class=format!("type-badge kind-{}", row.kind.slug()) aria-hidden="true">
                                             {row.kind.icon()}
                                         </span>
                                         <span class="record-text">

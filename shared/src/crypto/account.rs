@@ -27,6 +27,9 @@ pub const AUTH_LABEL: &[u8] = b"coffer/v1/account/auth";
 pub const KEK_LABEL: &[u8] = b"coffer/v1/account/kek";
 /// The prefix of the hash the browser sends as its credential.
 pub const AUTH_PROOF_LABEL: &[u8] = b"coffer/v1/account/auth-proof";
+/// HKDF info of the value a browser keeps to check a re-typed passphrase (docs/accounts.md,
+/// "Re-prompt"). It never leaves the browser.
+pub const REPROMPT_LABEL: &[u8] = b"coffer/v1/browser/reprompt-check";
 
 /// The keys that follow from an account's master key.
 #[derive(Debug)]
@@ -51,6 +54,13 @@ impl AccountKeys {
         let digest =
             Sha256::new().chain_update(AUTH_PROOF_LABEL).chain_update(self.auth_key.expose()).finalize();
         Key32::from_bytes(digest.into())
+    }
+
+    /// `reprompt_check = HKDF(auth_proof, salt = "", info = "coffer/v1/browser/reprompt-check")`:
+    /// what the page keeps after unlocking to compare a re-typed passphrase against, so it holds
+    /// neither the passphrase nor the proof the server accepts.
+    pub fn reprompt_check(&self) -> Key32 {
+        hkdf(self.auth_proof().expose(), b"", REPROMPT_LABEL)
     }
 }
 
