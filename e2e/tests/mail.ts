@@ -69,6 +69,11 @@ export function mailCount(): number {
   return allMail().length;
 }
 
+/** How many messages `email` has received. */
+export function mailCountTo(email: string): number {
+  return allMail().filter((m) => m.to.includes(email)).length;
+}
+
 /** The 8-digit code in a code message's subject. */
 export function codeOf(mail: Mail): string {
   const match = /(\d{8})\s*$/.exec(mail.subject);
