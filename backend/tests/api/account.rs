@@ -130,16 +130,22 @@ async fn changing_the_passphrase_rewraps_the_keys_and_ends_every_other_session()
 }
 
 #[tokio::test]
-async fn deleting_the_account_removes_its_records_sessions_and_address() {
+async fn deleting_the_account_removes_its_records_shares_sessions_and_address() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("one")).await;
+    let share = crate::helpers::TestShare::new("owned", 1);
+    let share_body = serde_json::to_value(&share.request).unwrap();
+    let made = app.send_as(Some(&user.browser), Method::POST, "/api/v1/shares", Some(&share_body)).await;
+    assert_eq!(made.status(), 201);
     let other = app.sign_in(&user).await;
     let body = json!({ "auth_proof": proof(PASSPHRASE, user.salt) });
     let deleted = app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/delete", Some(&body)).await;
     assert_eq!(deleted.status(), 204);
     assert!(deleted.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     assert_eq!(app.state.store.record_count().await.unwrap(), 0);
+    assert_eq!(app.share_count().await, 0, "the account's shares go with it");
+    assert_eq!(app.claim(&share, &share.access_token_for(None)).await.status(), 404);
     for browser in [&user.browser, &other] {
         assert_eq!(app.send_as(Some(browser), Method::GET, "/api/v1/session", None).await.status(), 401);
     }
