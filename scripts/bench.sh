@@ -2,7 +2,9 @@
 # Coffer: the benchmarks the closing notes report. Not part of the test suite; prints numbers.
 #   bash scripts/bench.sh
 # 1. Argon2id with the default parameters, natively and as WASM inside Chromium.
-# 2. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
+# 2. AES-256-GCM throughput of file chunks per chunk size, natively and as WASM in Chromium.
+# 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
+# 4. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
@@ -18,6 +20,17 @@ WASM_BINDGEN_TEST_WEBDRIVER_JSON="$COFFER_ROOT/scripts/webdriver.json" \
 WASM_BINDGEN_TEST_TIMEOUT=600 \
     cargo test --release -p coffer-shared --target wasm32-unknown-unknown --test argon2_timing -- --include-ignored --nocapture \
     2>&1 | grep -E 'argon2id|test result'
+
+echo "== AES-256-GCM file chunks (docs/envelope.md, Files), native"
+cargo run --quiet --release -p coffer-shared --example stream_bench
+
+echo "== AES-256-GCM file chunks, WASM in Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver \
+WASM_BINDGEN_TEST_WEBDRIVER_JSON="$COFFER_ROOT/scripts/webdriver.json" \
+WASM_BINDGEN_TEST_TIMEOUT=600 \
+    cargo test --release -p coffer-shared --target wasm32-unknown-unknown --test stream_timing -- --include-ignored --nocapture \
+    2>&1 | grep -E 'MB/s|test result'
 
 echo "== API load: create and claim, release server on 127.0.0.1"
 cargo build --quiet --release -p coffer-backend --bin coffer-server --example load

@@ -51,6 +51,9 @@ pub enum Kind {
     VaultRecord,
     /// An encrypted backup of a vault's records, sealed under a passphrase.
     Backup,
+    /// A streamed file's name, type, size, chunk size and SHA-256 (docs/envelope.md, "Files
+    /// (streamed)").
+    FileMetadata,
 }
 
 impl Kind {
@@ -61,6 +64,7 @@ impl Kind {
             Kind::WrappedIdentityKey => 3,
             Kind::VaultRecord => 4,
             Kind::Backup => 5,
+            Kind::FileMetadata => 6,
         }
     }
 
@@ -71,6 +75,7 @@ impl Kind {
             3 => Ok(Kind::WrappedIdentityKey),
             4 => Ok(Kind::VaultRecord),
             5 => Ok(Kind::Backup),
+            6 => Ok(Kind::FileMetadata),
             other => Err(FormatError::UnknownKind(other)),
         }
     }
@@ -84,6 +89,7 @@ impl Kind {
                 (Some(false), Some(false))
             }
             Kind::Backup => (Some(true), Some(false)),
+            Kind::FileMetadata => (None, Some(false)),
         }
     }
 }

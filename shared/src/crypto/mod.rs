@@ -9,17 +9,21 @@
 //! - [`identity`]: the Ed25519 identity key and its fingerprint.
 //! - [`vault`]: vault records and their per-record keys.
 //! - [`backup`]: the passphrase-sealed backup of a vault.
+//! - [`stream`]: a file's content as a stream of AES-256-GCM chunks.
+//! - [`file_meta`]: a streamed file's id, keys, sealed metadata and integrity digest.
 //! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
 
 pub mod account;
 pub mod backup;
 pub mod envelope;
+pub mod file_meta;
 pub mod identity;
 pub mod kdf;
 pub mod padding;
 pub mod secret;
 pub mod server;
 pub mod share;
+pub mod stream;
 pub mod totp;
 pub mod vault;
 
