@@ -25,7 +25,7 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
     let id = ShareId::random();
     let key = Key32::random();
     let payload =
-        SharePayload { text: "a typical secret: an API key of about forty characters".into(), blur: false };
+        SharePayload { text: "a typical secret: an API key of about forty characters".into(), blur: false, files: Vec::new() };
     let sealed = seal_with_header(&key, &id, &payload, Header::new(Kind::ShareText, None), None);
     let claim = ClaimRequest {
         status_token: sealed.status_token.to_b64(),
@@ -40,6 +40,7 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
         expires_in: 3600,
         max_views,
         read_receipt: false,
+        files: Vec::new(),
     };
     (request, claim)
 }

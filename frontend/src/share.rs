@@ -135,7 +135,7 @@ pub async fn create(
         Some((params, kdf::password_key(&input.password, &params).await))
     };
     phase(Phase::Working);
-    let payload = SharePayload { text: input.text.clone(), blur: input.blur };
+    let payload = SharePayload { text: input.text.clone(), blur: input.blur, files: Vec::new() };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -156,6 +156,7 @@ pub async fn create(
             expires_in: input.expires_in,
             max_views: input.max_views,
             read_receipt: input.read_receipt && csrf.is_some(),
+            files: Vec::new(),
         };
         match api::create_share(&request, csrf).await {
             Ok(response) => {

@@ -71,7 +71,7 @@ fn an_envelope_moved_to_another_id_does_not_open() {
 fn a_wrong_share_key_or_password_gives_the_same_coarse_error() {
     let id = ShareId::random();
     let key = Key32::random();
-    let payload = SharePayload { text: "secret".into(), blur: false };
+    let payload = SharePayload { text: "secret".into(), blur: false, files: Vec::new() };
     let sealed = seal_share(&key, &id, &payload, Some(("right", KdfParams::FLOOR)));
     let envelope = Envelope::parse(&sealed.envelope).unwrap();
     let salt = envelope.header.password.unwrap().salt;
@@ -120,7 +120,7 @@ fn parameters_below_the_floor_are_refused_when_parsing() {
 
 /// Signs the way the accounts feature will (docs/envelope.md, "Signatures").
 fn signed(id: &ShareId, key: &Key32, signer: &SigningKey) -> Envelope {
-    let payload = SharePayload { text: "signed".into(), blur: false };
+    let payload = SharePayload { text: "signed".into(), blur: false, files: Vec::new() };
     let keys = ShareKeys::derive(key, id, None);
     let mut header = Header::new(Kind::ShareText, None);
     header.signed = true;
@@ -166,7 +166,7 @@ fn short_secrets_of_different_lengths_seal_to_the_same_size() {
     let id = ShareId::random();
     let key = Key32::random();
     let size = |text: &str| {
-        let payload = SharePayload { text: text.into(), blur: false };
+        let payload = SharePayload { text: text.into(), blur: false, files: Vec::new() };
         seal_share(&key, &id, &payload, None).envelope.len()
     };
     assert_eq!(size("123456"), size("a much longer password of forty characters"));

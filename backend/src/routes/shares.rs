@@ -119,6 +119,8 @@ async fn status(
         views_left: status.views_left,
         max_views: status.max_views,
         wrong_claims_left: status.wrong_claims_left,
+        file_count: 0,
+        file_bytes: 0,
     }))
 }
 
@@ -140,7 +142,12 @@ async fn claim(
                 // Mailed in the background: the reader does not wait on the owner's SMTP relay.
                 tokio::spawn(receipt::send(state.clone(), owner, id, views_left, now));
             }
-            Ok(Json(ClaimResponse { envelope: b64::encode(envelope), views_left }))
+            Ok(Json(ClaimResponse {
+                envelope: b64::encode(envelope),
+                views_left,
+                files: Vec::new(),
+                download_token: None,
+            }))
         }
         ClaimOutcome::WrongToken { wrong_claims_left } => {
             tracing::warn!(event = "share_wrong_token", wrong_claims_left);

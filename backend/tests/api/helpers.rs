@@ -83,7 +83,7 @@ impl TestShare {
         let params = password.map(|_| PasswordParams { kdf: KdfParams::FLOOR, salt: [3; 16] });
         let password_key =
             password.zip(params).map(|(password, params)| password_key(password, &params.salt, params.kdf));
-        let payload = SharePayload { text: text.into(), blur: false };
+        let payload = SharePayload { text: text.into(), blur: false, files: Vec::new() };
         let sealed = seal_with_header(
             &share_key,
             &id,
@@ -100,6 +100,7 @@ impl TestShare {
             expires_in: 3600,
             max_views,
             read_receipt: false,
+            files: Vec::new(),
         };
         Self { id, share_key, password: password.map(Into::into), request }
     }

@@ -26,6 +26,7 @@ fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig 
             max_views: MAX_VIEWS,
             max_envelope_bytes: usize::MAX,
             max_wrong_claims: DEFAULT_MAX_WRONG_CLAIMS,
+            max_file_size: 0,
         },
     }
 }

@@ -4,9 +4,11 @@
 //! The endpoints are documented in `docs/api.md` and served as OpenAPI at `/api/v1/openapi.json`.
 
 pub mod account;
+pub mod files;
 pub mod vault;
 
 pub use account::*;
+pub use files::*;
 pub use vault::*;
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +54,10 @@ pub struct CreateShareRequest {
     /// Ignored for anonymous shares.
     #[serde(default)]
     pub read_receipt: bool,
+    /// Finished uploads that become the share's files, in order (at most
+    /// [`MAX_FILES_PER_SHARE`]). The sealed payload lists the same ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ShareFileRef>,
 }
 
 /// Where a share created while signed in stands, for the "My shares" page.
@@ -127,6 +133,12 @@ pub struct ShareStatus {
     pub max_views: u32,
     /// Wrong claims left before the share is destroyed.
     pub wrong_claims_left: u32,
+    /// How many files the share holds.
+    #[serde(default)]
+    pub file_count: u32,
+    /// Their plaintext bytes together.
+    #[serde(default)]
+    pub file_bytes: u64,
 }
 
 /// `POST /api/v1/shares/{id}/claim`: presents both tokens to receive the envelope.
@@ -149,6 +161,12 @@ pub struct ClaimResponse {
     pub envelope: String,
     /// Views left after this one; 0 means this was the last and the share is gone.
     pub views_left: u32,
+    /// The share's files, in the creator's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<StoredFile>,
+    /// base64url of the 32-byte token this claim's downloads carry; present iff there are files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_token: Option<String>,
 }
 
 /// Extra fields of the 403 `wrong_token` error on a claim.
@@ -173,6 +191,9 @@ pub struct ServerConfig {
     pub max_envelope_bytes: usize,
     /// Wrong claims before a share is destroyed.
     pub max_wrong_claims: u32,
+    /// The largest file accepted, plaintext bytes (0: this server takes no files).
+    #[serde(default)]
+    pub max_file_size: u64,
 }
 
 /// `POST /api/v1/accounts/prelogin`: asks for the KDF inputs of an address before sign-in.

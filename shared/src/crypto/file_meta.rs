@@ -30,6 +30,8 @@ use crate::id::{Id, IdKind, ShareId};
 pub const SHARE_FILE_LABEL: &[u8] = b"coffer/v1/file/share";
 /// HKDF info of `metadata_key`.
 pub const METADATA_LABEL: &[u8] = b"coffer/v1/file/metadata";
+/// HKDF info of `upload_token`.
+pub const UPLOAD_LABEL: &[u8] = b"coffer/v1/file/upload";
 /// JSON numbers are exact in every parser only below 2^53 (RFC 7493, I-JSON).
 pub const MAX_FILE_SIZE: u64 = (1 << 53) - 1;
 
@@ -66,6 +68,12 @@ pub fn share_file_key(
 /// `metadata_key = HKDF(file_key, salt = file_id, info = "coffer/v1/file/metadata")`.
 pub fn metadata_key(file_key: &Key32, file_id: &FileId) -> Key32 {
     hkdf(file_key.expose(), file_id.as_str().as_bytes(), METADATA_LABEL)
+}
+
+/// `upload_token = HKDF(file_key, salt = file_id, info = "coffer/v1/file/upload")`: authorises
+/// the chunk uploads of this file; the server keeps only its SHA-256.
+pub fn upload_token(file_key: &Key32, file_id: &FileId) -> Key32 {
+    hkdf(file_key.expose(), file_id.as_str().as_bytes(), UPLOAD_LABEL)
 }
 
 /// The plaintext of a `file-metadata` envelope. Unknown members are ignored.

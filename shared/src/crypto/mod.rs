@@ -20,6 +20,7 @@ pub mod file_meta;
 pub mod identity;
 pub mod kdf;
 pub mod padding;
+pub mod resume;
 pub mod secret;
 pub mod server;
 pub mod share;

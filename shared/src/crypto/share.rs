@@ -36,11 +36,19 @@ pub struct SharePayload {
     /// The creator asked that the page blur the text until the reader clicks it.
     #[serde(default)]
     pub blur: bool,
+    /// The ids of the share's files, in order; the reader checks the server lists exactly these.
+    /// Left out of the JSON when empty, so a text share seals as it always did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 impl std::fmt::Debug for SharePayload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SharePayload").field("text", &"[redacted]").field("blur", &self.blur).finish()
+        f.debug_struct("SharePayload")
+            .field("text", &"[redacted]")
+            .field("blur", &self.blur)
+            .field("files", &self.files.len())
+            .finish()
     }
 }
 

@@ -74,7 +74,7 @@ impl Vector {
             share_key: Key32::from_b64(&self.share_key).unwrap(),
             header,
             password_key,
-            payload: SharePayload { text: self.text.clone(), blur: self.blur },
+            payload: SharePayload { text: self.text.clone(), blur: self.blur, files: Vec::new() },
         }
     }
 
