@@ -6,6 +6,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 use crate::components::notice_bar::NoticeBar;
+use crate::components::toast::{ToastHost, Toasts};
 use crate::pages::account::AccountPage;
 use crate::pages::create::CreatePage;
 use crate::pages::manage::ManagePage;
@@ -23,6 +24,7 @@ use crate::session::{AuthState, Session};
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    Toasts::provide();
     view! {
         <Router>
             <div class="app" data-testid="app-ready">
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/session/end") view=SessionEndPage />
                     </Routes>
                 </main>
+                <ToastHost />
                 <footer>
                     "Encrypted and decrypted in your browser. "
                     "The server never sees your secrets, your passphrase or your keys."

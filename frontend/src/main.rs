@@ -10,6 +10,8 @@ mod backup;
 mod clipboard;
 mod components;
 mod fields;
+mod file_share;
+mod files;
 mod format;
 mod kdf;
 mod link;

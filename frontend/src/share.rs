@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use coffer_shared::api::{ClaimRequest, CreateShareRequest};
+use coffer_shared::api::{ClaimRequest, CreateShareRequest, StoredFile};
+use coffer_shared::crypto::file_meta::{FileMeta, share_file_key};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
 use coffer_shared::crypto::kdf::KdfParams;
@@ -16,6 +17,7 @@ use coffer_shared::id::ShareId;
 use zeroize::Zeroize;
 
 use crate::api::{self, ApiError};
+use crate::files::download;
 use crate::{kdf, link};
 
 /// What a long operation is doing now, for the page to show.
@@ -209,6 +211,21 @@ pub struct Revealed {
     pub payload: SharePayload,
     /// Views left after this one.
     pub views_left: u32,
+    /// The share's files, their metadata opened, in the sealed order.
+    pub files: Vec<SharedFile>,
+    /// The claim's token for downloading them.
+    pub download_token: Option<String>,
+}
+
+/// A file of a revealed share: what the server stores, its key and its opened metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedFile {
+    /// Id, sizes and sealed metadata, as the server gave them.
+    pub stored: StoredFile,
+    /// `file_key`, derived from the link's key (and password).
+    pub key: Key32,
+    /// Name, type, size and hash.
+    pub meta: FileMeta,
 }
 
 /// Why revealing failed.
@@ -300,7 +317,34 @@ pub async fn claim(
         .and_then(|bytes| Envelope::parse(&bytes).ok())
         .and_then(|envelope| keys.open(id, &envelope).ok())
         .ok_or(ClaimError::Undecryptable { views_left })?;
-    Ok(Revealed { payload, views_left })
+    let files = open_files(id, share_key, password_key.as_ref(), &payload, response.files)
+        .ok_or(ClaimError::Undecryptable { views_left })?;
+    Ok(Revealed { payload, views_left, files, download_token: response.download_token })
+}
+
+/// Derives each file's key and opens its metadata. `None` unless the server listed exactly the
+/// files the sealed payload names, in its order (so it cannot drop, add or swap one), and every
+/// metadata envelope opens.
+fn open_files(
+    id: &ShareId,
+    share_key: &Key32,
+    password_key: Option<&Key32>,
+    payload: &SharePayload,
+    listed: Vec<StoredFile>,
+) -> Option<Vec<SharedFile>> {
+    let same_list = listed.len() == payload.files.len()
+        && listed.iter().zip(&payload.files).all(|(stored, sealed)| stored.id.as_str() == sealed);
+    if !same_list {
+        return None;
+    }
+    listed
+        .into_iter()
+        .map(|stored| {
+            let key = share_file_key(share_key, id, password_key, &stored.id);
+            let meta = download::open_metadata(&stored, &key).ok()?;
+            Some(SharedFile { stored, key, meta })
+        })
+        .collect()
 }
 
 /// Destroys a share with its management token.

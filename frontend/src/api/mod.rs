@@ -8,6 +8,7 @@
 //! server's `code` and `message`.
 
 pub mod account;
+pub mod files;
 pub mod vault;
 
 use std::cell::RefCell;
@@ -191,6 +192,19 @@ pub(crate) async fn send(
     body: Option<String>,
     csrf: Option<&str>,
 ) -> Result<Response, ApiError> {
+    let body = body.map(|json| (JsValue::from_str(&json), "application/json"));
+    send_raw(method, url, body, &[], csrf).await
+}
+
+/// [`send`] with any body (its value and content type) and extra headers, for binary uploads
+/// and downloads.
+pub(crate) async fn send_raw(
+    method: &str,
+    url: &str,
+    body: Option<(JsValue, &str)>,
+    extra_headers: &[(&str, &str)],
+    csrf: Option<&str>,
+) -> Result<Response, ApiError> {
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -201,9 +215,12 @@ pub(crate) async fn send(
     if let Some(token) = csrf {
         headers.set(CSRF_HEADER, token).map_err(|_| ApiError::Network)?;
     }
-    if let Some(body) = body {
-        headers.set("content-type", "application/json").map_err(|_| ApiError::Network)?;
-        init.set_body(&JsValue::from_str(&body));
+    for (name, value) in extra_headers {
+        headers.set(name, value).map_err(|_| ApiError::Network)?;
+    }
+    if let Some((body, content_type)) = body {
+        headers.set("content-type", content_type).map_err(|_| ApiError::Network)?;
+        init.set_body(&body);
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;

@@ -7,6 +7,13 @@ use zeroize::Zeroize;
 use super::created::CreatedView;
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
+use crate::components::file_picker::{Chosen, FilePicker};
+use crate::components::resume_banner::ResumeBanner;
+use crate::components::toast::{ToastKind, Toasts};
+use crate::components::transfer_bar::{Transfer, TransferList};
+use crate::file_share;
+use crate::files::draft;
+use crate::files::upload::{Cancel, Stage};
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::format;
@@ -29,6 +36,21 @@ fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig 
             max_file_size: 0,
         },
     }
+}
+
+/// Shows a file's progress on its bar.
+fn report(transfers: RwSignal<Vec<Transfer>>, position: usize, stage: Stage, bytes: u64) {
+    let label = match stage {
+        Stage::Checking => "Checking the file is the same",
+        Stage::Sending => "Encrypting and uploading",
+    };
+    transfers.with_untracked(|all| {
+        if let Some(transfer) = all.get(position) {
+            let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
+            let finished = transfer.progress.with_untracked(|p| done == p.total);
+            transfer.report(if finished && stage == Stage::Sending { "Uploaded" } else { label }, done);
+        }
+    });
 }
 
 /// The preselected lifetime among `options`: one day, else the longest below it, else the first.
@@ -58,6 +80,11 @@ pub fn CreatePage() -> impl IntoView {
     let phase = RwSignal::new(None::<Phase>);
     let created = RwSignal::new(None::<Created>);
     let limits = Memo::new(move |_| config.with(|config| limits(config.as_ref())));
+    let files: Chosen = RwSignal::new_local(Vec::new());
+    let transfers = RwSignal::new(Vec::<Transfer>::new());
+    let cancel = StoredValue::new_local(Cancel::default());
+    let has_draft = RwSignal::new(draft::load().is_some());
+    let toasts = Toasts::get();
 
     // Keep the selected lifetime among the options the server allows.
     Effect::new(move |_| {
@@ -69,19 +96,41 @@ pub fn CreatePage() -> impl IntoView {
 
     let submit = Action::new_local(move |input: &NewShare| {
         let input = NewShare { text: input.text.clone(), password: input.password.clone(), ..*input };
+        let chosen = files.get_untracked();
         async move {
             let max_bytes = limits.get_untracked().max_envelope_bytes;
             // Signed in, the cookie goes along and the server needs the CSRF token with it.
             let csrf = session.any_csrf();
-            let result = share::create(&input, csrf.as_deref(), max_bytes, |now| phase.set(Some(now))).await;
+            let on_phase = |now| phase.set(Some(now));
+            let result = if chosen.is_empty() {
+                share::create(&input, csrf.as_deref(), max_bytes, on_phase).await.map_err(|e| e.to_string())
+            } else {
+                let fresh = Cancel::default();
+                cancel.set_value(fresh.clone());
+                transfers.set(chosen.iter().map(|f| Transfer::new(f.name(), f.size() as u64)).collect());
+                let report = move |position: usize, stage: Stage, bytes: u64| report(transfers, position, stage, bytes);
+                let outcome = file_share::create(&input, &chosen, csrf.as_deref(), on_phase, &report, &fresh).await;
+                has_draft.set(draft::load().is_some());
+                outcome.map_err(|e| e.to_string())
+            };
             phase.set(None);
+            transfers.set(Vec::new());
             match result {
                 Ok(share) => {
                     text.update(|t| t.zeroize());
                     password.update(|p| p.zeroize());
+                    if !chosen.is_empty() {
+                        toasts.show(ToastKind::Success, "Files encrypted and uploaded.");
+                    }
+                    files.set(Vec::new());
                     created.set(Some(share));
                 }
-                Err(failure) => error.set(Some(failure.to_string())),
+                Err(failure) => {
+                    if !chosen.is_empty() {
+                        toasts.show(ToastKind::Failure, "The upload did not finish.");
+                    }
+                    error.set(Some(failure));
+                }
             }
         }
     });
@@ -105,8 +154,16 @@ pub fn CreatePage() -> impl IntoView {
                 return;
             }
         };
-        if text.with_untracked(|t| t.trim().is_empty()) {
-            error.set(Some("Write the secret to share first.".to_owned()));
+        let no_files = files.with_untracked(Vec::is_empty);
+        if no_files && text.with_untracked(|t| t.trim().is_empty()) {
+            error.set(Some("Write the secret or add a file to share first.".to_owned()));
+            return;
+        }
+        let too_large = files.with_untracked(|files| {
+            files.iter().find(|f| limits.max_file_size > 0 && f.size() as u64 > limits.max_file_size).map(|f| f.name())
+        });
+        if let Some(name) = too_large {
+            error.set(Some(format!("{name} is larger than this server accepts.")));
             return;
         }
         submit.dispatch_local(NewShare {
@@ -127,6 +184,9 @@ pub fn CreatePage() -> impl IntoView {
 
     let form = move || {
         view! {
+            <Show when=move || has_draft.get() && !busy.get()>
+                <ResumeBanner has_draft created />
+            </Show>
             <form class="card create" on:submit=on_submit novalidate>
                 <h1>"Share a secret"</h1>
                 <p class="muted">
@@ -146,6 +206,11 @@ pub fn CreatePage() -> impl IntoView {
                         prop:disabled=busy
                     ></textarea>
                 </div>
+                <FilePicker
+                    files
+                    disabled=busy
+                    max_file_size=Signal::derive(move || limits.get().max_file_size)
+                />
                 <PasswordField
                     value=password
                     label="Password (optional)"
@@ -236,6 +301,12 @@ pub fn CreatePage() -> impl IntoView {
                 <ErrorBanner message=error testid="create-error" />
                 <Show when=move || phase.get() == Some(Phase::Strengthening)>
                     <KdfProgress />
+                </Show>
+                <Show when=move || !transfers.with(Vec::is_empty)>
+                    <TransferList
+                        transfers
+                        on_cancel=Callback::new(move |()| cancel.with_value(|cancel| cancel.set(true)))
+                    />
                 </Show>
                 <div class="actions">
                     <button type="submit" data-testid="create-button" prop:disabled=busy>

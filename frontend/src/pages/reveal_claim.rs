@@ -14,6 +14,7 @@ use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::components::secret_view::SecretView;
 use crate::components::share_gone::ShareGone;
+use crate::components::shared_files::SharedFiles;
 use crate::components::status_line::StatusLine;
 use crate::format;
 use crate::share::{self, ClaimError, Phase, Revealed};
@@ -168,7 +169,18 @@ pub fn ClaimPanel(
                 _ => String::new(),
             })
         });
-        view! { <SecretView text blur views_left /> }
+        let (has_text, files, token) = outcome.with_untracked(|o| match o {
+            Outcome::Revealed(revealed) => (
+                !revealed.payload.text.is_empty(),
+                revealed.files.clone(),
+                revealed.download_token.clone(),
+            ),
+            _ => (false, Vec::new(), None),
+        });
+        view! {
+            {has_text.then(|| view! { <SecretView text blur views_left /> })}
+            {(!files.is_empty()).then(|| view! { <SharedFiles files download_token=token /> })}
+        }
     };
 
     move || {

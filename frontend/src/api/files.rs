@@ -1,0 +1,70 @@
+//! File uploads and downloads (docs/api.md, "Files"). Chunk bodies are ciphertext sealed by
+//! [`crate::files`]; the tokens travel in headers, never in a URL.
+
+use coffer_shared::api::{
+    CHUNK_SHA256_HEADER, ChunkReceipt, DOWNLOAD_TOKEN_HEADER, FinishUploadRequest, FinishUploadResponse,
+    StartUploadRequest, StartUploadResponse, UPLOAD_TOKEN_HEADER, UploadStatus, UploadTokenRequest,
+};
+use coffer_shared::crypto::file_meta::FileId;
+use js_sys::Uint8Array;
+use web_sys::Response;
+
+use super::{ApiError, BASE, body, json, send, send_raw};
+
+/// `POST /api/v1/uploads`. `csrf` is the session's token when signed in.
+pub async fn start(request: &StartUploadRequest, csrf: Option<&str>) -> Result<StartUploadResponse, ApiError> {
+    let response = send("POST", &format!("{BASE}/uploads"), Some(body(request)?), csrf).await?;
+    json(response).await
+}
+
+/// `PUT /api/v1/uploads/{file_id}/chunks/{index}` with the chunk's ciphertext.
+pub async fn put_chunk(
+    file_id: &FileId,
+    index: u64,
+    ciphertext: &[u8],
+    upload_token: &str,
+    checksum: &str,
+) -> Result<ChunkReceipt, ApiError> {
+    let url = format!("{BASE}/uploads/{file_id}/chunks/{index}");
+    let bytes = Uint8Array::from(ciphertext);
+    let headers = [(UPLOAD_TOKEN_HEADER, upload_token), (CHUNK_SHA256_HEADER, checksum)];
+    let response = send_raw("PUT", &url, Some((bytes.into(), "application/octet-stream")), &headers, None).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/uploads/{file_id}/status`.
+pub async fn status(file_id: &FileId, upload_token: &str) -> Result<UploadStatus, ApiError> {
+    let request = UploadTokenRequest { upload_token: upload_token.to_owned() };
+    let response = send("POST", &format!("{BASE}/uploads/{file_id}/status"), Some(body(&request)?), None).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/uploads/{file_id}/finish` with the sealed metadata.
+pub async fn finish(file_id: &FileId, request: &FinishUploadRequest) -> Result<FinishUploadResponse, ApiError> {
+    let response = send("POST", &format!("{BASE}/uploads/{file_id}/finish"), Some(body(request)?), None).await?;
+    json(response).await
+}
+
+/// `POST /api/v1/uploads/{file_id}/cancel`: the server deletes what it received.
+pub async fn cancel(file_id: &FileId, upload_token: &str) -> Result<(), ApiError> {
+    let request = UploadTokenRequest { upload_token: upload_token.to_owned() };
+    send("POST", &format!("{BASE}/uploads/{file_id}/cancel"), Some(body(&request)?), None).await.map(drop)
+}
+
+/// `GET /api/v1/files/{file_id}` with a claim's download token, from byte `from` on: the
+/// response streams the ciphertext.
+pub async fn download_shared(file_id: &FileId, download_token: &str, from: u64) -> Result<Response, ApiError> {
+    let range = format!("bytes={from}-");
+    let mut headers = vec![(DOWNLOAD_TOKEN_HEADER, download_token)];
+    if from > 0 {
+        headers.push(("range", range.as_str()));
+    }
+    send_raw("GET", &format!("{BASE}/files/{file_id}"), None, &headers, None).await
+}
+
+/// `GET /api/v1/vault/files/{file_id}` (the session cookie authorises it), from byte `from` on.
+pub async fn download_attachment(file_id: &FileId, from: u64) -> Result<Response, ApiError> {
+    let range = format!("bytes={from}-");
+    let headers: Vec<(&str, &str)> = if from > 0 { vec![("range", range.as_str())] } else { Vec::new() };
+    send_raw("GET", &format!("{BASE}/vault/files/{file_id}"), None, &headers, None).await
+}

@@ -1,0 +1,224 @@
+//! Shares that carry files: every file is sealed under a key derived from the share's key (and
+//! password) and uploaded chunk by chunk, then the share is created naming them
+//! (docs/envelope.md, "File id and file key"; docs/api.md, "File shares").
+//!
+//! Before anything is sent, the whole plan (sealed create request, keys, file ids) is saved as
+//! a [`draft`] in local storage, and each file's hash chain is saved before each of its chunks
+//! leaves. So a broken upload continues with [`resume`] once the user selects the same files.
+
+use coffer_shared::api::{CreateShareRequest, ShareFileRef};
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::{Header, Kind, PasswordParams};
+use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
+use coffer_shared::crypto::kdf::KdfParams;
+use coffer_shared::crypto::random_array;
+use coffer_shared::crypto::resume::SealedChain;
+use coffer_shared::crypto::share::{SharePayload, seal_with_header};
+use coffer_shared::crypto::stream::ChunkSize;
+use coffer_shared::id::ShareId;
+
+use crate::api;
+use crate::files::draft::{self, Draft, DraftFile};
+use crate::files::upload::{self, Cancel, Stage, UploadError, UploadJob, file_size, mime_type};
+use crate::share::{CreateError, Created, NewShare, Phase};
+use crate::{kdf, link};
+
+/// What the page hears while files upload: the file's position, the stage and its bytes.
+pub type FileProgress<'a> = &'a dyn Fn(usize, Stage, u64);
+
+/// Why a file share could not be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileShareError {
+    /// A file's upload stopped (the message says why; the draft stays for a resume).
+    Upload {
+        /// Which file.
+        name: String,
+        /// Why.
+        error: UploadError,
+    },
+    /// The selected files are not those of the draft.
+    NotTheDraftFiles,
+    /// The share itself could not be created.
+    Create(CreateError),
+    /// This browser's storage refused the draft, so nothing was sent.
+    Storage,
+}
+
+impl std::fmt::Display for FileShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileShareError::Upload { name, error } => write!(f, "{name}: {error}"),
+            FileShareError::NotTheDraftFiles => f.write_str(
+                "Select the same files as before (same names, sizes and dates) to continue the upload.",
+            ),
+            FileShareError::Create(error) => error.fmt(f),
+            FileShareError::Storage => f.write_str("This browser refused to store the upload's progress."),
+        }
+    }
+}
+
+/// Seals the share, saves the draft, uploads every file and creates the share.
+pub async fn create(
+    input: &NewShare,
+    files: &[web_sys::File],
+    csrf: Option<&str>,
+    phase: impl Fn(Phase),
+    progress: FileProgress<'_>,
+    cancel: &Cancel,
+) -> Result<Created, FileShareError> {
+    let share_key = Key32::random();
+    let manage_token = Key32::random();
+    let password = if input.password.is_empty() {
+        None
+    } else {
+        let params = PasswordParams { kdf: KdfParams::DEFAULT, salt: random_array() };
+        phase(Phase::Strengthening);
+        Some((params, kdf::password_key(&input.password, &params).await))
+    };
+    phase(Phase::Working);
+    let id = ShareId::random();
+    let password_key = password.as_ref().map(|(_, key)| key);
+    let mut draft_files = Vec::new();
+    let mut refs = Vec::new();
+    for file in files {
+        let file_id = FileId::random();
+        let file_key = share_file_key(&share_key, &id, password_key, &file_id);
+        refs.push(ShareFileRef { id: file_id.clone(), upload_token: upload_token(&file_key, &file_id).to_b64() });
+        draft_files.push(DraftFile {
+            file_id: file_id.to_string(),
+            file_key: file_key.to_b64(),
+            name: file.name(),
+            size: file_size(file),
+            last_modified: file.last_modified(),
+            mime_type: mime_type(file),
+            chunk_size: ChunkSize::DEFAULT.get(),
+            sealed: 0,
+            chain: b64::encode(SealedChain::new().value()),
+            finished: false,
+        });
+    }
+    let payload = SharePayload {
+        text: input.text.clone(),
+        blur: input.blur,
+        files: draft_files.iter().map(|file| file.file_id.clone()).collect(),
+    };
+    let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
+    let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
+    let request = CreateShareRequest {
+        id,
+        envelope: b64::encode(&sealed.envelope),
+        access_token: sealed.access_token.to_b64(),
+        status_token: sealed.status_token.to_b64(),
+        manage_token: manage_token.to_b64(),
+        expires_in: input.expires_in,
+        max_views: input.max_views,
+        read_receipt: input.read_receipt && csrf.is_some(),
+        files: refs,
+    };
+    let draft = Draft {
+        request,
+        share_key: share_key.to_b64(),
+        manage_token: manage_token.to_b64(),
+        has_password: password.is_some(),
+        files: draft_files,
+    };
+    if !draft::save(&draft) {
+        return Err(FileShareError::Storage);
+    }
+    let selection: Vec<&web_sys::File> = files.iter().collect();
+    finish_draft(draft, &selection, csrf, progress, cancel).await
+}
+
+/// Continues the draft with the files the user selected again (in any order).
+pub async fn resume(
+    draft: Draft,
+    files: &[web_sys::File],
+    csrf: Option<&str>,
+    progress: FileProgress<'_>,
+    cancel: &Cancel,
+) -> Result<Created, FileShareError> {
+    let mut selection = Vec::new();
+    for planned in &draft.files {
+        let found = files.iter().find(|file| planned.looks_like(&file.name(), file_size(file), file.last_modified()));
+        selection.push(found.ok_or(FileShareError::NotTheDraftFiles)?);
+    }
+    finish_draft(draft, &selection, csrf, progress, cancel).await
+}
+
+/// Uploads the draft's unfinished files (`selection[i]` is file `i`), then creates the share.
+async fn finish_draft(
+    mut draft: Draft,
+    selection: &[&web_sys::File],
+    csrf: Option<&str>,
+    progress: FileProgress<'_>,
+    cancel: &Cancel,
+) -> Result<Created, FileShareError> {
+    let password = draft
+        .has_password
+        .then(|| b64::decode(&draft.request.envelope).ok().and_then(|bytes| Header::parse(&bytes).ok()))
+        .flatten()
+        .and_then(|(header, _)| header.password);
+    for (position, file) in selection.iter().enumerate() {
+        let planned = draft.files[position].clone();
+        if planned.finished {
+            progress(position, Stage::Sending, planned.size);
+            continue;
+        }
+        let fail = |error| FileShareError::Upload { name: planned.name.clone(), error };
+        let file_id: FileId = planned.file_id.parse().map_err(|_| FileShareError::NotTheDraftFiles)?;
+        let file_key = Key32::from_b64(&planned.file_key).map_err(|_| FileShareError::NotTheDraftFiles)?;
+        let job = UploadJob {
+            file,
+            file_id,
+            file_key,
+            chunk_size: ChunkSize::new(planned.chunk_size).map_err(|_| FileShareError::NotTheDraftFiles)?,
+            password,
+            vault: false,
+            csrf: csrf.map(str::to_owned),
+            recorded: planned.chain().ok_or(FileShareError::NotTheDraftFiles)?,
+        };
+        let draft_cell = std::cell::RefCell::new(&mut draft);
+        let record = |chain: &SealedChain| {
+            let mut draft = draft_cell.borrow_mut();
+            draft.files[position].set_chain(chain);
+            draft::save(&draft)
+        };
+        let result = upload::upload(job, record, |stage, bytes| progress(position, stage, bytes), cancel).await;
+        drop(draft_cell);
+        match result {
+            Ok(()) => {
+                draft.files[position].finished = true;
+                let _ = draft::save(&draft);
+            }
+            Err(UploadError::NotTheSameFile) => {
+                // Start this file over under a fresh id is not possible inside the sealed
+                // request, so the whole draft is dropped and the user starts again.
+                discard(&draft).await;
+                return Err(fail(UploadError::NotTheSameFile));
+            }
+            Err(error) => return Err(fail(error)),
+        }
+    }
+    let response = api::create_share(&draft.request, csrf)
+        .await
+        .map_err(|error| FileShareError::Create(CreateError::Api(error)))?;
+    let share_key = Key32::from_b64(&draft.share_key).map_err(|_| FileShareError::NotTheDraftFiles)?;
+    let manage_token = Key32::from_b64(&draft.manage_token).map_err(|_| FileShareError::NotTheDraftFiles)?;
+    draft::clear();
+    Ok(Created {
+        link: link::share_link(&draft.request.id, &share_key),
+        manage_link: link::manage_link(&draft.request.id, &manage_token),
+        expires_at: response.expires_at,
+        max_views: response.max_views,
+        has_password: draft.has_password,
+    })
+}
+
+/// Cancels the draft's uploads on the server (best effort) and forgets it.
+pub async fn discard(draft: &Draft) {
+    for file in &draft.request.files {
+        let _ = api::files::cancel(&file.id, &file.upload_token).await;
+    }
+    draft::clear();
+}

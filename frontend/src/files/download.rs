@@ -1,0 +1,198 @@
+//! Downloads a file's ciphertext as a stream and opens it chunk by chunk as it arrives
+//! (docs/envelope.md, "Chunk stream" and "Integrity"). Nothing is handed to the user before the
+//! last chunk has opened and the whole plaintext hashed to the value sealed at upload: the last
+//! piece is held back until then, and a stream that fails is aborted.
+
+use std::fmt;
+
+use coffer_shared::api::StoredFile;
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::Envelope;
+use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, open_meta};
+use coffer_shared::crypto::stream::ChunkSize;
+use coffer_shared::crypto::webcrypto::{ChunkKey, WebStreamOpener};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, Response};
+
+use super::sink::Sink;
+use super::upload::Cancel;
+use crate::api::{self, ApiError};
+
+/// Tries to continue a broken download (from the last whole chunk) before giving up.
+const TRIES: u32 = 5;
+
+/// Where the ciphertext comes from.
+#[derive(Clone)]
+pub enum Source {
+    /// A share's file, with the claim's download token.
+    Share(String),
+    /// A vault attachment (the session cookie authorises it).
+    Vault,
+}
+
+/// Why a download stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    /// The user cancelled.
+    Cancelled,
+    /// A chunk or the metadata did not open, or the hash did not match: the file was altered.
+    Corrupt,
+    /// The browser stopped taking the file (the user cancelled the download there).
+    Sink,
+    /// The server refused or could not be reached.
+    Api(ApiError),
+}
+
+impl fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadError::Cancelled => f.write_str("Cancelled."),
+            DownloadError::Corrupt => f.write_str(
+                "The file failed its integrity check: it was damaged or altered. Nothing was saved.",
+            ),
+            DownloadError::Sink => f.write_str("The browser stopped saving the file."),
+            DownloadError::Api(error) if error.is_not_found() => {
+                f.write_str("The file is no longer available (the link expired or was used up).")
+            }
+            DownloadError::Api(error) => error.fmt(f),
+        }
+    }
+}
+
+/// Opens a stored file's metadata with its key.
+pub fn open_metadata(file: &StoredFile, file_key: &Key32) -> Result<FileMeta, DownloadError> {
+    let bytes = b64::decode(&file.metadata).map_err(|_| DownloadError::Corrupt)?;
+    let envelope = Envelope::parse(&bytes).map_err(|_| DownloadError::Corrupt)?;
+    let meta = open_meta(file_key, &file.id, &envelope).map_err(|_| DownloadError::Corrupt)?;
+    // The server's size and chunk size must be the sealed ones.
+    if meta.size != file.size || meta.chunk_size != file.chunk_size {
+        return Err(DownloadError::Corrupt);
+    }
+    Ok(meta)
+}
+
+/// Downloads, opens and checks the file into `sink`; `progress(bytes)` reports plaintext bytes
+/// written. Returns the sink's result (a Blob for a memory sink). On any failure the sink is
+/// aborted.
+pub async fn download(
+    file_id: &FileId,
+    file_key: &Key32,
+    meta: &FileMeta,
+    source: &Source,
+    mut sink: Sink,
+    progress: impl Fn(u64),
+    cancel: &Cancel,
+) -> Result<Option<web_sys::Blob>, DownloadError> {
+    match fetch_and_open(file_id, file_key, meta, source, &mut sink, progress, cancel).await {
+        Ok(last) => {
+            sink.write(&last).await.map_err(|_| DownloadError::Sink)?;
+            sink.close().map_err(|_| DownloadError::Sink)
+        }
+        Err(error) => {
+            sink.abort();
+            Err(error)
+        }
+    }
+}
+
+/// Everything but the last piece goes to the sink; the last is returned once the integrity
+/// check passed.
+async fn fetch_and_open(
+    file_id: &FileId,
+    file_key: &Key32,
+    meta: &FileMeta,
+    source: &Source,
+    sink: &mut Sink,
+    progress: impl Fn(u64),
+    cancel: &Cancel,
+) -> Result<Vec<u8>, DownloadError> {
+    let chunk_size = ChunkSize::new(meta.chunk_size).map_err(|_| DownloadError::Corrupt)?;
+    let count = chunk_size.chunk_count(meta.size).ok_or(DownloadError::Corrupt)?;
+    let chunk = u64::from(chunk_size.get());
+    let sealed_len = |index: u64| (if index + 1 == count { meta.size - index * chunk } else { chunk }) + 16;
+    let key = ChunkKey::import(file_key, file_id, chunk_size).await.map_err(|_| DownloadError::Corrupt)?;
+    let mut opener = WebStreamOpener::new(key);
+    let mut digest = FileDigest::new();
+    let mut held: Option<Vec<u8>> = None;
+    let (mut index, mut offset, mut written) = (0u64, 0u64, 0u64);
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut failures = 0;
+
+    while index < count {
+        let reader = match open_stream(file_id, source, offset).await {
+            Ok(reader) => reader,
+            Err(error) if is_transient(&error) && failures + 1 < TRIES => {
+                failures += 1;
+                super::sleep_ms(1_000 << failures).await;
+                continue;
+            }
+            Err(error) => return Err(DownloadError::Api(error)),
+        };
+        buffer.clear();
+        loop {
+            if cancel.get() {
+                let _ = reader.cancel();
+                return Err(DownloadError::Cancelled);
+            }
+            let Some(bytes) = read(&reader).await else { break };
+            buffer.extend_from_slice(&bytes);
+            while index < count && buffer.len() as u64 >= sealed_len(index) {
+                let rest = buffer.split_off(sealed_len(index) as usize);
+                let sealed = std::mem::replace(&mut buffer, rest);
+                let last = index + 1 == count;
+                let plaintext = opener.open_chunk(&sealed, last).await.map_err(|_| DownloadError::Corrupt)?;
+                digest.update(&plaintext);
+                // Hold one piece back: the final one is released only after the check.
+                if let Some(previous) = held.replace(plaintext.to_vec()) {
+                    sink.write(&previous).await.map_err(|_| DownloadError::Sink)?;
+                    written += previous.len() as u64;
+                    progress(written);
+                }
+                index += 1;
+                offset += sealed.len() as u64;
+                failures = 0;
+            }
+        }
+        if index < count {
+            // The connection broke (or ended early): continue from the last whole chunk.
+            failures += 1;
+            if failures >= TRIES {
+                return Err(DownloadError::Api(ApiError::Network));
+            }
+            super::sleep_ms(1_000 << failures).await;
+        } else if !buffer.is_empty() {
+            return Err(DownloadError::Corrupt); // bytes after the last chunk: an extension
+        }
+    }
+    opener.finish().map_err(|_| DownloadError::Corrupt)?;
+    digest.verify(meta).map_err(|_| DownloadError::Corrupt)?;
+    let last = held.unwrap_or_default();
+    progress(written + last.len() as u64);
+    Ok(last)
+}
+
+async fn open_stream(file_id: &FileId, source: &Source, from: u64) -> Result<ReadableStreamDefaultReader, ApiError> {
+    let response: Response = match source {
+        Source::Share(token) => api::files::download_shared(file_id, token, from).await?,
+        Source::Vault => api::files::download_attachment(file_id, from).await?,
+    };
+    let body = response.body().ok_or(ApiError::BadResponse)?;
+    body.get_reader().dyn_into().map_err(|_| ApiError::BadResponse)
+}
+
+/// The next piece of the body, or `None` at its end or on a network failure.
+async fn read(reader: &ReadableStreamDefaultReader) -> Option<Vec<u8>> {
+    let result = JsFuture::from(reader.read()).await.ok()?;
+    if Reflect::get(&result, &"done".into()).ok()?.as_bool().unwrap_or(true) {
+        return None;
+    }
+    let value: Uint8Array = Reflect::get(&result, &"value".into()).ok()?.dyn_into().ok()?;
+    Some(value.to_vec())
+}
+
+fn is_transient(error: &ApiError) -> bool {
+    matches!(error, ApiError::Network) || matches!(error, ApiError::Server { status, .. } if *status >= 500)
+}

@@ -1,0 +1,26 @@
+//! Files of any size: sealed and uploaded chunk by chunk ([`upload`]), downloaded and opened as
+//! a stream ([`download`]) into a [`sink`], with [`progress`] for the page and a [`draft`] in
+//! local storage so a broken upload can continue.
+
+pub mod download;
+pub mod draft;
+pub mod progress;
+pub mod sink;
+pub mod upload;
+
+use wasm_bindgen_futures::JsFuture;
+
+/// Waits `ms` milliseconds without blocking the page.
+pub async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Milliseconds since the page loaded (monotonic), for speeds.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}

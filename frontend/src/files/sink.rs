@@ -1,0 +1,174 @@
+//! Where a decrypted file goes: to disk as it decrypts, through the download service worker
+//! (`download-sw.js`), or into an in-memory `Blob` for small files, previews and browsers
+//! without service workers.
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, MessageChannel, MessageEvent, MessagePort};
+
+/// Files up to this size are assembled in memory even when streaming is possible: one request
+/// less to set up, and a Blob can be previewed.
+pub const MEMORY_LIMIT: u64 = 32 << 20;
+/// The download service worker's script (copied to the site root by trunk).
+const WORKER_URL: &str = "/download-sw.js";
+
+/// The sink could not be set up, or the browser stopped taking the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinkError;
+
+/// A destination for plaintext pieces, in order.
+pub enum Sink {
+    /// Collected in memory, then handed out as a Blob.
+    Memory {
+        /// The pieces so far (copies in JS memory).
+        parts: Array,
+        /// The MIME type of the Blob.
+        mime_type: String,
+    },
+    /// Streamed to the browser's downloads through the service worker.
+    Stream(StreamSink),
+}
+
+impl Sink {
+    /// An in-memory sink.
+    pub fn memory(mime_type: &str) -> Self {
+        Sink::Memory { parts: Array::new(), mime_type: mime_type.to_owned() }
+    }
+
+    /// A streaming sink when the file is large and the browser can stream, else a memory one.
+    pub async fn for_download(name: &str, size: u64, mime_type: &str) -> Self {
+        if size > MEMORY_LIMIT {
+            if let Ok(stream) = StreamSink::open(name, size).await {
+                return Sink::Stream(stream);
+            }
+        }
+        Sink::memory(mime_type)
+    }
+
+    /// Whether the file is being saved by the browser as it arrives.
+    pub fn is_streaming(&self) -> bool {
+        matches!(self, Sink::Stream(_))
+    }
+
+    /// Appends a piece.
+    pub async fn write(&mut self, piece: &[u8]) -> Result<(), SinkError> {
+        match self {
+            Sink::Memory { parts, .. } => {
+                parts.push(&Uint8Array::from(piece));
+                Ok(())
+            }
+            Sink::Stream(stream) => stream.write(piece).await,
+        }
+    }
+
+    /// Ends the file: the Blob of a memory sink, `None` once a stream is complete.
+    pub fn close(self) -> Result<Option<Blob>, SinkError> {
+        match self {
+            Sink::Memory { parts, mime_type } => {
+                let options = BlobPropertyBag::new();
+                options.set_type(&mime_type);
+                Blob::new_with_u8_array_sequence_and_options(&parts, &options).map(Some).map_err(|_| SinkError)
+            }
+            Sink::Stream(stream) => {
+                stream.port.post_message(&JsValue::from_str("end")).map_err(|_| SinkError)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Abandons the file: a stream's download fails and the browser deletes the partial file.
+    pub fn abort(self) {
+        if let Sink::Stream(stream) = self {
+            let _ = stream.port.post_message(&JsValue::from_str("abort"));
+        }
+    }
+}
+
+/// A download the service worker streams to disk.
+pub struct StreamSink {
+    port: MessagePort,
+    messages: mpsc::UnboundedReceiver<String>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl StreamSink {
+    /// Registers the worker (once), hands it a channel and starts the browser's download.
+    async fn open(name: &str, size: u64) -> Result<Self, SinkError> {
+        let window = web_sys::window().ok_or(SinkError)?;
+        let container = window.navigator().service_worker();
+        JsFuture::from(container.register(WORKER_URL)).await.map_err(|_| SinkError)?;
+        let registration: web_sys::ServiceWorkerRegistration =
+            JsFuture::from(container.ready().map_err(|_| SinkError)?).await.map_err(|_| SinkError)?.unchecked_into();
+        let worker = registration.active().ok_or(SinkError)?;
+
+        let channel = MessageChannel::new().map_err(|_| SinkError)?;
+        let (sender, mut messages) = mpsc::unbounded();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                let _ = sender.unbounded_send(text);
+            }
+        });
+        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+
+        let id = coffer_shared::b64::encode(coffer_shared::crypto::random_array::<16>());
+        let request = Object::new();
+        for (field, value) in [("id", JsValue::from_str(&id)), ("name", name.into()), ("size", (size as f64).into())] {
+            Reflect::set(&request, &field.into(), &value).map_err(|_| SinkError)?;
+        }
+        worker
+            .post_message_with_transferable(&request, &Array::of1(&channel.port2()))
+            .map_err(|_| SinkError)?;
+        if messages.next().await.as_deref() != Some("ready") {
+            return Err(SinkError);
+        }
+        start_download(&format!("/__coffer_download/{id}"))?;
+        Ok(Self { port: channel.port1(), messages, _on_message: on_message })
+    }
+
+    /// Sends one piece once the worker asks for it (back-pressure from the disk).
+    async fn write(&mut self, piece: &[u8]) -> Result<(), SinkError> {
+        loop {
+            match self.messages.next().await.as_deref() {
+                Some("pull") => break,
+                Some("ready") => continue,
+                _ => return Err(SinkError), // "cancel" (the user stopped the download) or gone
+            }
+        }
+        let bytes = Uint8Array::from(piece);
+        self.port.post_message_with_transferable(&bytes, &Array::of1(&bytes.buffer())).map_err(|_| SinkError)
+    }
+}
+
+/// Requests `url` in a hidden frame; the worker answers it as an attachment, so the browser
+/// saves it without the page navigating away.
+fn start_download(url: &str) -> Result<(), SinkError> {
+    let document = web_sys::window().and_then(|window| window.document()).ok_or(SinkError)?;
+    let frame = document.create_element("iframe").map_err(|_| SinkError)?;
+    frame.set_attribute("hidden", "").map_err(|_| SinkError)?;
+    frame.set_attribute("src", url).map_err(|_| SinkError)?;
+    document.body().ok_or(SinkError)?.append_child(&frame).map_err(|_| SinkError)?;
+    Ok(())
+}
+
+/// Hands a Blob to the browser as a download named `name`.
+pub fn save_blob(blob: &Blob, name: &str) -> Result<(), SinkError> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| SinkError)?;
+    let document = web_sys::window().and_then(|window| window.document()).ok_or(SinkError)?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| SinkError)?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // The click has started the download; the URL can go once the browser has read it.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = web_sys::window()
+        .ok_or(SinkError)?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! Seals a file chunk by chunk in this browser and uploads the ciphertext (docs/api.md,
+//! "Uploads"). The file is read a slice at a time (`File.slice`), so memory stays at a few
+//! chunks whatever its size; a handful of chunks are in flight at once.
+//!
+//! A resumed upload first re-seals every chunk it sealed before and checks the hash chain it
+//! recorded (docs/envelope.md, "Resuming an upload"); only then does it send anything.
+
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+
+use coffer_shared::api::{FinishUploadRequest, StartUploadRequest};
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::PasswordParams;
+use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, seal_meta, upload_token};
+use coffer_shared::crypto::resume::{SealedChain, chunk_checksum};
+use coffer_shared::crypto::stream::ChunkSize;
+use coffer_shared::crypto::webcrypto::ChunkKey;
+use futures::stream::{FuturesUnordered, StreamExt};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::{self, ApiError};
+
+/// Chunks sent at once: enough to keep a fast link busy while the next one is sealed.
+const IN_FLIGHT: usize = 4;
+/// Tries per chunk before the upload stops (it can be resumed later).
+const TRIES: u32 = 5;
+
+/// What the upload is doing, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Re-sealing the chunks of an earlier attempt to check that the file is the same.
+    Checking,
+    /// Sealing and sending.
+    Sending,
+}
+
+/// A request to stop, shared between the page's Cancel button and the upload loop.
+pub type Cancel = Rc<Cell<bool>>;
+
+/// What to upload and where.
+pub struct UploadJob<'a> {
+    /// The file the user selected.
+    pub file: &'a web_sys::File,
+    /// Its id: fresh for a new draft, the draft's for a resumed one.
+    pub file_id: FileId,
+    /// Its key.
+    pub file_key: Key32,
+    /// The chunk size the upload uses.
+    pub chunk_size: ChunkSize,
+    /// The share's password parameters, for the metadata's header.
+    pub password: Option<PasswordParams>,
+    /// Upload as a vault attachment of the signed-in account.
+    pub vault: bool,
+    /// The session's CSRF token when signed in.
+    pub csrf: Option<String>,
+    /// The chain recorded by an earlier attempt (empty for a new upload).
+    pub recorded: SealedChain,
+}
+
+/// Why an upload stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    /// The user cancelled.
+    Cancelled,
+    /// The file could not be read (moved, deleted or changed since it was selected).
+    Unreadable,
+    /// The selected file is not the one the earlier attempt sealed: start over.
+    NotTheSameFile,
+    /// This browser's storage refused the resume record, so no chunk may be sent.
+    Storage,
+    /// The browser's crypto refused (should not happen).
+    Crypto,
+    /// The server refused or could not be reached.
+    Api(ApiError),
+}
+
+impl fmt::Display for UploadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UploadError::Cancelled => f.write_str("Cancelled."),
+            UploadError::Unreadable => f.write_str("The file could not be read. Was it moved or changed?"),
+            UploadError::NotTheSameFile => {
+                f.write_str("This is not the same file as before (its content differs), so the upload starts over.")
+            }
+            UploadError::Storage => f.write_str("This browser refused to store the upload's progress."),
+            UploadError::Crypto => f.write_str("This browser could not encrypt the file."),
+            UploadError::Api(error) if error.code() == "storage_full" => {
+                f.write_str("The server is out of space for files. Try a smaller file or ask its administrator.")
+            }
+            UploadError::Api(error) if error.code() == "file_too_large" => {
+                f.write_str("The file is larger than this server accepts.")
+            }
+            UploadError::Api(error) => error.fmt(f),
+        }
+    }
+}
+
+impl From<ApiError> for UploadError {
+    fn from(error: ApiError) -> Self {
+        UploadError::Api(error)
+    }
+}
+
+/// Seals and uploads `job.file`, then finishes it with its sealed metadata. `record` must
+/// store the chain durably before it returns `true`; it is called before each new chunk leaves.
+/// `progress(stage, bytes)` reports plaintext bytes checked or confirmed by the server.
+pub async fn upload(
+    job: UploadJob<'_>,
+    record: impl Fn(&SealedChain) -> bool,
+    progress: impl Fn(Stage, u64),
+    cancel: &Cancel,
+) -> Result<(), UploadError> {
+    let size = file_size(job.file);
+    let chunk = u64::from(job.chunk_size.get());
+    let count = job.chunk_size.chunk_count(size).ok_or(UploadError::Unreadable)?;
+    let token = upload_token(&job.file_key, &job.file_id).to_b64();
+    let key = ChunkKey::import(&job.file_key, &job.file_id, job.chunk_size).await.map_err(|_| UploadError::Crypto)?;
+    let plaintext_len = |index: u64| if index + 1 == count { size - index * chunk } else { chunk };
+
+    let received = match api::files::status(&job.file_id, &token).await {
+        Ok(status) if status.finished => return Ok(()),
+        Ok(status) => status.received,
+        Err(error) if error.is_not_found() => {
+            let request = StartUploadRequest {
+                file_id: job.file_id.clone(),
+                size,
+                chunk_size: job.chunk_size.get(),
+                upload_token: token.clone(),
+                vault: job.vault,
+            };
+            api::files::start(&request, job.csrf.as_deref()).await?;
+            Vec::new()
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let has = |index: u64| received.iter().any(|[first, last]| (*first..=*last).contains(&index));
+
+    // 1. Re-seal what an earlier attempt sealed and check the chain before sending anything.
+    let mut chain = SealedChain::new();
+    let mut digest = FileDigest::new();
+    for index in 0..job.recorded.count() {
+        stop_if(cancel)?;
+        let plaintext = read(job.file, index * chunk, plaintext_len(index)).await?;
+        digest.update(&plaintext);
+        let sealed = seal(&key, index, count, &plaintext).await?;
+        chain.push(&chunk_checksum(&sealed));
+        progress(Stage::Checking, (index + 1) * chunk);
+    }
+    if !chain.matches(&job.recorded) {
+        return Err(UploadError::NotTheSameFile);
+    }
+
+    // 2. Send what the server lacks, in order; new chunks extend the chain first.
+    let mut confirmed: u64 = (0..count).filter(|&index| has(index)).map(plaintext_len).sum();
+    progress(Stage::Sending, confirmed);
+    let mut in_flight = FuturesUnordered::new();
+    for index in 0..count {
+        stop_if(cancel)?;
+        if has(index) {
+            continue;
+        }
+        let plaintext = read(job.file, index * chunk, plaintext_len(index)).await?;
+        let sealed = seal(&key, index, count, &plaintext).await?;
+        let checksum = chunk_checksum(&sealed);
+        if index >= chain.count() {
+            digest.update(&plaintext);
+            chain.push(&checksum);
+            if !record(&chain) {
+                return Err(UploadError::Storage);
+            }
+        }
+        let (file_id, token) = (job.file_id.clone(), token.clone());
+        let bytes = plaintext_len(index);
+        in_flight.push(async move { send_chunk(&file_id, index, &sealed, &token, &checksum).await.map(|()| bytes) });
+        while in_flight.len() >= IN_FLIGHT {
+            confirmed += next_done(&mut in_flight).await?;
+            progress(Stage::Sending, confirmed);
+        }
+    }
+    while !in_flight.is_empty() {
+        confirmed += next_done(&mut in_flight).await?;
+        progress(Stage::Sending, confirmed);
+    }
+    stop_if(cancel)?;
+
+    let meta = FileMeta {
+        name: job.file.name(),
+        mime_type: mime_type(job.file),
+        size,
+        chunk_size: job.chunk_size.get(),
+        sha256: digest.finish_hex(),
+    };
+    let metadata = b64::encode(seal_meta(&job.file_key, &job.file_id, &meta, job.password));
+    api::files::finish(&job.file_id, &FinishUploadRequest { upload_token: token, metadata }).await?;
+    Ok(())
+}
+
+/// The file's size in bytes.
+pub fn file_size(file: &web_sys::File) -> u64 {
+    file.size() as u64
+}
+
+/// The file's MIME type, `application/octet-stream` when the browser does not know it.
+pub fn mime_type(file: &web_sys::File) -> String {
+    let kind = file.type_();
+    if kind.is_empty() { "application/octet-stream".to_owned() } else { kind }
+}
+
+fn stop_if(cancel: &Cancel) -> Result<(), UploadError> {
+    if cancel.get() { Err(UploadError::Cancelled) } else { Ok(()) }
+}
+
+async fn next_done<F>(in_flight: &mut FuturesUnordered<F>) -> Result<u64, UploadError>
+where
+    F: std::future::Future<Output = Result<u64, UploadError>>,
+{
+    in_flight.next().await.unwrap_or(Ok(0))
+}
+
+/// Reads `len` bytes at `offset` of the file.
+async fn read(file: &web_sys::File, offset: u64, len: u64) -> Result<Vec<u8>, UploadError> {
+    let slice = file.slice_with_f64_and_f64(offset as f64, (offset + len) as f64).map_err(|_| UploadError::Unreadable)?;
+    let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|_| UploadError::Unreadable)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    if bytes.len() as u64 == len { Ok(bytes) } else { Err(UploadError::Unreadable) }
+}
+
+async fn seal(key: &ChunkKey, index: u64, count: u64, plaintext: &[u8]) -> Result<Vec<u8>, UploadError> {
+    let index32 = u32::try_from(index).map_err(|_| UploadError::Crypto)?;
+    key.seal(index32, index + 1 == count, plaintext).await.map_err(|_| UploadError::Crypto)
+}
+
+/// Sends one chunk, trying again after a network failure or a server fault (0.5, 1, 2, 4 s).
+async fn send_chunk(
+    file_id: &FileId,
+    index: u64,
+    sealed: &[u8],
+    token: &str,
+    checksum: &[u8; 32],
+) -> Result<(), UploadError> {
+    let checksum = b64::encode(checksum);
+    let (mut attempt, mut wait_ms) = (1, 500);
+    loop {
+        match api::files::put_chunk(file_id, index, sealed, token, &checksum).await {
+            Ok(_) => return Ok(()),
+            Err(error) if attempt < TRIES && is_transient(&error) => {
+                crate::files::sleep_ms(wait_ms).await;
+                attempt += 1;
+                wait_ms *= 2;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// Worth trying again: no answer, or a server fault other than a full disk.
+fn is_transient(error: &ApiError) -> bool {
+    match error {
+        ApiError::Network => true,
+        ApiError::Server { status, code, .. } => *status >= 500 && code != "storage_full",
+        _ => false,
+    }
+}
