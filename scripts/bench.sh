@@ -2,7 +2,8 @@
 # Coffer: the benchmarks the closing notes report. Not part of the test suite; prints numbers.
 #   bash scripts/bench.sh
 # 1. Argon2id with the default parameters, natively and as WASM inside Chromium.
-# 2. AES-256-GCM throughput of file chunks per chunk size, natively and as WASM in Chromium.
+# 2. AES-256-GCM throughput of file chunks per chunk size, natively, and in Chromium the aes-gcm
+#    crate as WASM and WebCrypto side by side.
 # 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
 # 4. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
 set -euo pipefail
@@ -24,7 +25,7 @@ WASM_BINDGEN_TEST_TIMEOUT=600 \
 echo "== AES-256-GCM file chunks (docs/envelope.md, Files), native"
 cargo run --quiet --release -p coffer-shared --example stream_bench
 
-echo "== AES-256-GCM file chunks, WASM in Chromium"
+echo "== AES-256-GCM file chunks in Chromium: aes-gcm crate (WASM) and WebCrypto"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$COFFER_ROOT/scripts/webdriver.json" \

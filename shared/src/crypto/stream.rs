@@ -17,10 +17,14 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use zeroize::Zeroizing;
 
 use super::OpenError;
-use super::envelope::{NONCE_LEN, TAG_LEN, VERSION};
+use super::envelope::{NONCE_LEN, VERSION};
 use super::file_meta::FileId;
 use super::kdf::hkdf;
 use super::secret::Key32;
+
+mod position;
+
+pub(crate) use position::{OpenPosition, SealPosition};
 
 /// HKDF info of `payload_key`.
 pub const PAYLOAD_LABEL: &[u8] = b"coffer/v1/file/payload";
@@ -132,8 +136,7 @@ pub enum SealError {
 pub struct StreamSealer {
     payload_key: Key32,
     aad: Vec<u8>,
-    chunk_size: ChunkSize,
-    next: u64,
+    position: SealPosition,
 }
 
 impl StreamSealer {
@@ -143,63 +146,43 @@ impl StreamSealer {
         Self {
             payload_key: payload_key(file_key, file_id),
             aad: chunk_aad(file_id, chunk_size),
-            chunk_size,
-            next: 0,
+            position: SealPosition::new(chunk_size),
         }
     }
 
     /// The chunk size this stream uses.
     pub fn chunk_size(&self) -> ChunkSize {
-        self.chunk_size
+        self.position.chunk_size()
     }
 
     /// How many chunks have been sealed so far: the index of the next one.
     pub fn next_index(&self) -> u64 {
-        self.next
+        self.position.next_index()
     }
 
     /// Seals a chunk that is not the last: `plaintext` MUST be exactly `chunk_size` bytes.
     /// Returns `plaintext.len() + 16` bytes.
     pub fn seal_chunk(&mut self, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
-        if plaintext.len() != self.chunk_size.len() {
-            return Err(SealError::ChunkLength);
-        }
-        // The last chunk needs an index too, so a non-last chunk may use at most 2^32 - 2.
-        if self.next + 1 >= MAX_CHUNKS {
-            return Err(SealError::TooManyChunks);
-        }
-        Ok(self.seal(plaintext, false))
+        let index = self.position.check_chunk(plaintext.len())?;
+        Ok(self.seal(index, false, plaintext))
     }
 
     /// Seals the last chunk, `1..=chunk_size` bytes (`0` only if no chunk came before), and ends
     /// the stream.
     pub fn finish(mut self, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
-        if plaintext.len() > self.chunk_size.len() {
-            return Err(SealError::ChunkLength);
-        }
-        if plaintext.is_empty() && self.next > 0 {
-            return Err(SealError::EmptyLastChunk);
-        }
-        Ok(self.seal(plaintext, true))
+        let index = self.position.check_last(plaintext.len())?;
+        Ok(self.seal(index, true, plaintext))
     }
 
-    fn seal(&mut self, plaintext: &[u8], last: bool) -> Vec<u8> {
-        // Both callers checked `next < 2^32`.
-        let nonce = chunk_nonce(self.next as u32, last);
-        self.next += 1;
+    fn seal(&mut self, index: u32, last: bool, plaintext: &[u8]) -> Vec<u8> {
+        let nonce = chunk_nonce(index, last);
+        self.position.advance();
         let cipher = Aes256Gcm::new(self.payload_key.expose().into());
         #[allow(clippy::expect_used)]
         cipher
             .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &self.aad })
             .expect("AES-GCM encryption only fails past 64 GiB")
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OpenerState {
-    Open,
-    Finished,
-    Failed,
 }
 
 /// Opens a file's chunks in order and refuses anything the spec says a decoder MUST reject: a
@@ -210,9 +193,7 @@ enum OpenerState {
 pub struct StreamOpener {
     payload_key: Key32,
     aad: Vec<u8>,
-    chunk_size: ChunkSize,
-    next: u64,
-    state: OpenerState,
+    position: OpenPosition,
 }
 
 impl StreamOpener {
@@ -222,63 +203,39 @@ impl StreamOpener {
         Self {
             payload_key: payload_key(file_key, file_id),
             aad: chunk_aad(file_id, chunk_size),
-            chunk_size,
-            next: 0,
-            state: OpenerState::Open,
+            position: OpenPosition::new(chunk_size),
         }
     }
 
     /// The index of the chunk [`StreamOpener::open_chunk`] expects next.
     pub fn next_index(&self) -> u64 {
-        self.next
+        self.position.next_index()
     }
 
     /// Whether the last chunk has been opened.
     pub fn is_finished(&self) -> bool {
-        self.state == OpenerState::Finished
+        self.position.is_finished()
     }
 
     /// Opens the next chunk. `is_last` says whether the reader expects it to be the final one
     /// (from the chunk count `max(1, ceil(size / chunk_size))` of the metadata); a chunk whose
     /// flag differs does not open. Every failure is the same [`OpenError`].
     pub fn open_chunk(&mut self, ciphertext: &[u8], is_last: bool) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let result = self.try_open(ciphertext, is_last);
-        self.state = match (&result, is_last) {
-            (Ok(_), true) => OpenerState::Finished,
-            (Ok(_), false) => OpenerState::Open,
-            (Err(_), _) => OpenerState::Failed,
-        };
-        result
-    }
-
-    fn try_open(&mut self, ciphertext: &[u8], is_last: bool) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        if self.state != OpenerState::Open || self.next >= MAX_CHUNKS {
-            return Err(OpenError);
-        }
-        let full = self.chunk_size.len() + TAG_LEN;
-        let length_ok = if is_last {
-            // Only an empty file's single chunk may be empty.
-            let min = if self.next == 0 { TAG_LEN } else { TAG_LEN + 1 };
-            (min..=full).contains(&ciphertext.len())
-        } else {
-            ciphertext.len() == full
-        };
-        if !length_ok {
-            return Err(OpenError);
-        }
-        let nonce = chunk_nonce(self.next as u32, is_last);
-        let cipher = Aes256Gcm::new(self.payload_key.expose().into());
-        let plaintext = cipher
-            .decrypt(Nonce::from_slice(&nonce), Payload { msg: ciphertext, aad: &self.aad })
-            .map_err(|_| OpenError)?;
-        self.next += 1;
-        Ok(Zeroizing::new(plaintext))
+        let result = self.position.check(ciphertext.len(), is_last).and_then(|index| {
+            let nonce = chunk_nonce(index, is_last);
+            let cipher = Aes256Gcm::new(self.payload_key.expose().into());
+            cipher
+                .decrypt(Nonce::from_slice(&nonce), Payload { msg: ciphertext, aad: &self.aad })
+                .map(Zeroizing::new)
+                .map_err(|_| OpenError)
+        });
+        self.position.record(result, is_last)
     }
 
     /// Ends the stream: fails unless the last chunk was opened (a missing last chunk is a
     /// truncation) and nothing failed.
     pub fn finish(self) -> Result<(), OpenError> {
-        if self.state == OpenerState::Finished { Ok(()) } else { Err(OpenError) }
+        self.position.finish()
     }
 }
 
