@@ -70,6 +70,7 @@ fn sample(i: usize) -> VaultRecord {
         name: format!("Record {i}"),
         notes: format!("Notes for record {i}."),
         sensitive: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@
 mod account;
 mod api;
 mod app;
+mod attachments;
 mod backup;
 mod clipboard;
 mod components;

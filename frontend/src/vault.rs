@@ -291,6 +291,7 @@ mod tests {
             name: "Bank".into(),
             notes: String::new(),
             sensitive: false,
+            attachments: Vec::new(),
         }
     }
 
@@ -314,6 +315,7 @@ mod tests {
             name: String::new(),
             notes: String::new(),
             sensitive: false,
+            attachments: Vec::new(),
         };
         assert_eq!(subtitle(&card), "A B · •••• 1234");
     }

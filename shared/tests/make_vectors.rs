@@ -125,6 +125,7 @@ fn login() -> VaultRecord {
         name: "Bank".into(),
         notes: String::new(),
         sensitive: false,
+        attachments: Vec::new(),
     }
 }
 
@@ -139,6 +140,7 @@ fn fixed_records() -> Vec<(&'static str, VaultRecord)> {
         name: "Visa".into(),
         notes: String::new(),
         sensitive: true,
+        attachments: Vec::new(),
     };
     let documents = vec![
         Document { label: "Passport".into(), number: "X1234567".into() },
@@ -155,12 +157,14 @@ fn fixed_records() -> Vec<(&'static str, VaultRecord)> {
         name: "Me".into(),
         notes: "🔑".into(),
         sensitive: false,
+        attachments: Vec::new(),
     };
     let note = VaultRecord {
         fields: RecordFields::Note,
         name: "Long note".into(),
         notes: "A note longer than one padding block. ".repeat(8),
         sensitive: true,
+        attachments: Vec::new(),
     };
     vec![
         ("login", login()),

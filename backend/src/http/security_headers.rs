@@ -7,7 +7,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The Content-Security-Policy: no inline script or style, WebAssembly allowed, nothing from
 /// other origins, no framing.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-     img-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; \
+     img-src 'self' blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'self'; \
+     object-src 'none'; \
      base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Two years, the preload list's minimum.

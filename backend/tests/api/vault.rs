@@ -18,6 +18,7 @@ pub fn note(name: &str) -> VaultRecord {
         name: name.into(),
         notes: format!("{name} body"),
         sensitive: false,
+        attachments: Vec::new(),
     }
 }
 

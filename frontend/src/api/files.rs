@@ -4,6 +4,7 @@
 use coffer_shared::api::{
     CHUNK_SHA256_HEADER, ChunkReceipt, DOWNLOAD_TOKEN_HEADER, FinishUploadRequest, FinishUploadResponse,
     StartUploadRequest, StartUploadResponse, UPLOAD_TOKEN_HEADER, UploadStatus, UploadTokenRequest,
+    VaultFileList,
 };
 use coffer_shared::crypto::file_meta::FileId;
 use js_sys::Uint8Array;
@@ -67,4 +68,14 @@ pub async fn download_attachment(file_id: &FileId, from: u64) -> Result<Response
     let range = format!("bytes={from}-");
     let headers: Vec<(&str, &str)> = if from > 0 { vec![("range", range.as_str())] } else { Vec::new() };
     send_raw("GET", &format!("{BASE}/vault/files/{file_id}"), None, &headers, None).await
+}
+
+/// `DELETE /api/v1/vault/files/{file_id}`: deletes a vault attachment's bytes.
+pub async fn delete_attachment(csrf: &str, file_id: &FileId) -> Result<(), ApiError> {
+    send("DELETE", &format!("{BASE}/vault/files/{file_id}"), None, Some(csrf)).await.map(drop)
+}
+
+/// `GET /api/v1/vault/files`: the account's attachments, with their sealed metadata.
+pub async fn vault_files() -> Result<VaultFileList, ApiError> {
+    json(send("GET", &format!("{BASE}/vault/files"), None, None).await?).await
 }

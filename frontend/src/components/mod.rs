@@ -1,5 +1,6 @@
 //! Small reusable pieces of the pages.
 
+pub mod attachments;
 pub mod backup_panel;
 pub mod clip_button;
 pub mod conflict_view;

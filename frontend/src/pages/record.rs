@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use zeroize::Zeroize;
 
+use crate::attachments;
+use crate::components::attachments::Attachments;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::record_form::RecordForm;
 use crate::components::record_view::RecordView;
@@ -52,6 +54,7 @@ fn NewRecord() -> impl IntoView {
         name: String::new(),
         notes: String::new(),
         sensitive: false,
+        attachments: Vec::new(),
     });
     on_cleanup(move || {
         draft.try_update(Zeroize::zeroize);
@@ -133,8 +136,19 @@ fn ExistingRecord() -> impl IntoView {
         move |_: &()| {
             let (id, navigate) = (id.clone(), navigate.clone());
             async move {
+                let files: Vec<String> = session.records.with_untracked(|records| {
+                    records
+                        .iter()
+                        .flatten()
+                        .find(|entry| entry.id == id)
+                        .map(|entry| entry.record.attachments.iter().map(|a| a.file_id.clone()).collect())
+                        .unwrap_or_default()
+                });
                 match vault::delete(session, &id).await {
-                    Ok(()) => navigate("/vault", Default::default()),
+                    Ok(()) => {
+                        attachments::delete_files(session, files).await;
+                        navigate("/vault", Default::default());
+                    }
                     Err(failure) => error.set(Some(failure.to_string())),
                 }
             }
@@ -159,6 +173,7 @@ fn ExistingRecord() -> impl IntoView {
             Mode::Edit => view! { <RecordForm draft base on_done=done on_cancel=cancel /> }.into_any(),
             Mode::View | Mode::ConfirmDelete => view! {
                 <RecordView id=id.clone() kind />
+                <Attachments id=id.clone() />
                 <Show when=move || mode.get() == Mode::ConfirmDelete>
                     <div class="notice warning" role="alertdialog" data-testid="delete-confirm">
                         <p>"Delete this item? This cannot be undone."</p>

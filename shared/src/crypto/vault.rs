@@ -35,6 +35,33 @@ pub struct VaultRecord {
     /// Re-prompt for the passphrase before showing the record.
     #[serde(default)]
     pub sensitive: bool,
+    /// Files attached to the record. Left out of the JSON when empty, so a record without files
+    /// seals as it always did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a record: its id and random key (the server holds only its ciphertext
+/// and sealed metadata), with the name, type and size shown without downloading it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct Attachment {
+    /// The file id.
+    pub file_id: String,
+    /// base64url of the 32 random bytes of `file_key`.
+    pub file_key: String,
+    /// The file's name.
+    pub name: String,
+    /// Its MIME type.
+    #[serde(rename = "type")]
+    pub mime_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attachment").field("size", &self.size).finish_non_exhaustive()
+    }
 }
 
 /// The members of each record type, tagged by `type`.
@@ -178,6 +205,7 @@ mod tests {
             name: "Bank".into(),
             notes: String::new(),
             sensitive: false,
+            attachments: Vec::new(),
         }
     }
 

@@ -1,0 +1,247 @@
+//! A vault record's attachments: each with its name and size, Download and Remove, and a
+//! preview for images and videos (decrypted in this page into a `blob:` URL); plus the picker
+//! that attaches more, with progress.
+
+use coffer_shared::api::StoredFile;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::vault::Attachment;
+use coffer_shared::id::RecordId;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::attachments;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::toast::{ToastKind, Toasts};
+use crate::components::transfer_bar::{Transfer, TransferBar};
+use crate::files::download::{self, Source};
+use crate::files::progress::size_text;
+use crate::files::sink::{self, MEMORY_LIMIT, Sink};
+use crate::files::upload::{Cancel, Stage};
+use crate::session::Session;
+
+/// The attachments of record `id`, read from the session's list.
+#[component]
+pub fn Attachments(id: RecordId) -> impl IntoView {
+    let session = Session::get();
+    let toasts = Toasts::get();
+    let stored = LocalResource::new(api::files::vault_files);
+    let listed = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            session.records.with(|records| {
+                records
+                    .iter()
+                    .flatten()
+                    .find(|entry| entry.id == id)
+                    .map(|entry| entry.record.attachments.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let uploading = RwSignal::new(None::<Transfer>);
+    let cancel = StoredValue::new_local(Cancel::default());
+    let error = RwSignal::new(None::<String>);
+
+    let attach = Action::new_local({
+        let id = id.clone();
+        move |files: &Vec<web_sys::File>| {
+            let (files, id) = (files.clone(), id.clone());
+            async move {
+                for file in files {
+                    let fresh = Cancel::default();
+                    cancel.set_value(fresh.clone());
+                    let transfer = Transfer::new(file.name(), file.size() as u64);
+                    uploading.set(Some(transfer));
+                    let report = move |stage: Stage, bytes: u64| {
+                        let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
+                        transfer.report(if stage == Stage::Checking { "Checking" } else { "Encrypting and uploading" }, done);
+                    };
+                    let result = attachments::attach(session, &id, &file, report, &fresh).await;
+                    uploading.set(None);
+                    match result {
+                        Ok(()) => toasts.show(ToastKind::Success, format!("{} attached.", file.name())),
+                        Err(failure) => {
+                            toasts.show(ToastKind::Failure, format!("{} was not attached.", file.name()));
+                            error.set(Some(failure.to_string()));
+                            break;
+                        }
+                    }
+                }
+                stored.refetch();
+            }
+        }
+    });
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(input) = input else { return };
+        let files: Vec<web_sys::File> =
+            input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
+        input.set_value("");
+        error.set(None);
+        if !files.is_empty() {
+            attach.dispatch_local(files);
+        }
+    };
+    let stored_file = move |file_id: String| {
+        Signal::derive(move || {
+            stored.with(|list| {
+                let list = list.as_ref()?.as_ref().ok()?;
+                list.files.iter().find(|f| f.file.id.as_str() == file_id).map(|f| f.file.clone())
+            })
+        })
+    };
+
+    view! {
+        <section class="attachments" data-testid="attachments">
+            <h2>"Attachments"</h2>
+            {move || {
+                let rows = listed.get();
+                if rows.is_empty() {
+                    return view! { <p class="muted">"No files attached."</p> }.into_any();
+                }
+                let id = id.clone();
+                view! {
+                    <ul class="file-list">
+                        {rows
+                            .into_iter()
+                            .map(|attachment| {
+                                let stored = stored_file(attachment.file_id.clone());
+                                view! { <AttachmentRow attachment stored record=id.clone() /> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            <ErrorBanner message=error testid="attach-error" />
+            {move || uploading.get().map(|transfer| view! {
+                <TransferBar
+                    name=transfer.name.get_value()
+                    progress=transfer.progress
+                    label=transfer.label
+                    on_cancel=Callback::new(move |()| cancel.with_value(|cancel| cancel.set(true)))
+                    testid="attach-transfer"
+                />
+            })}
+            <label class="button secondary">
+                "Attach files"
+                <input
+                    type="file"
+                    multiple
+                    class="visually-hidden"
+                    data-testid="attach-input"
+                    prop:disabled=move || attach.pending().get()
+                    on:change=on_pick
+                />
+            </label>
+        </section>
+    }
+}
+
+/// What a row shows below its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowState {
+    Idle,
+    Busy,
+    Failed(String),
+}
+
+#[component]
+fn AttachmentRow(attachment: Attachment, stored: Signal<Option<StoredFile>>, record: RecordId) -> impl IntoView {
+    let session = Session::get();
+    let toasts = Toasts::get();
+    let state = RwSignal::new(RowState::Idle);
+    let preview = RwSignal::new(None::<String>);
+    let previewable = (attachment.mime_type.starts_with("image/") || attachment.mime_type.starts_with("video/"))
+        && attachment.size <= MEMORY_LIMIT;
+    let is_video = attachment.mime_type.starts_with("video/");
+    let attachment = StoredValue::new(attachment);
+
+    // Decrypts the file into `sink`: a Blob for a preview or a small download, else a stream.
+    let fetch = move |sink: Sink| async move {
+        let attachment = attachment.get_value();
+        let stored = stored.get_untracked().ok_or_else(|| "The file is not on the server.".to_owned())?;
+        let key = Key32::from_b64(&attachment.file_key).map_err(|_| "The item's file key is damaged.".to_owned())?;
+        let meta = download::open_metadata(&stored, &key).map_err(|e| e.to_string())?;
+        download::download(&stored.id, &key, &meta, &Source::Vault, sink, |_| {}, &Cancel::default())
+            .await
+            .map_err(|e| e.to_string())
+    };
+
+    Effect::new(move |_| {
+        if previewable && stored.get().is_some() && preview.get_untracked().is_none() {
+            let mime_type = attachment.with_value(|a| a.mime_type.clone());
+            leptos::task::spawn_local(async move {
+                match fetch(Sink::memory(&mime_type)).await {
+                    Ok(Some(blob)) => preview.set(web_sys::Url::create_object_url_with_blob(&blob).ok()),
+                    Ok(None) => {}
+                    Err(message) => state.set(RowState::Failed(message)),
+                }
+            });
+        }
+    });
+    on_cleanup(move || {
+        if let Some(url) = preview.try_get_untracked().flatten() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+
+    let save = move |_| {
+        state.set(RowState::Busy);
+        leptos::task::spawn_local(async move {
+            let (name, size, mime_type) = attachment.with_value(|a| (a.name.clone(), a.size, a.mime_type.clone()));
+            let result = fetch(Sink::for_download(&name, size, &mime_type).await).await.and_then(|blob| match blob {
+                Some(blob) => sink::save_blob(&blob, &name).map_err(|_| "The browser refused the file.".to_owned()),
+                None => Ok(()),
+            });
+            match result {
+                Ok(()) => {
+                    toasts.show(ToastKind::Success, format!("{name} downloaded and verified."));
+                    state.set(RowState::Idle);
+                }
+                Err(message) => state.set(RowState::Failed(message)),
+            }
+        });
+    };
+    let remove = move |_| {
+        state.set(RowState::Busy);
+        let record = record.clone();
+        leptos::task::spawn_local(async move {
+            let file_id = attachment.with_value(|a| a.file_id.clone());
+            match attachments::detach(session, &record, &file_id).await {
+                Ok(()) => toasts.show(ToastKind::Success, "Attachment removed."),
+                Err(message) => state.set(RowState::Failed(message)),
+            }
+        });
+    };
+
+    let (name, size) = attachment.with_value(|a| (a.name.clone(), a.size));
+    view! {
+        <li class="shared-file attachment" data-testid="attachment">
+            <div class="file-row">
+                <span class="file-name" data-testid="attachment-name">{name.clone()}</span>
+                <span class="muted">{size_text(size)}</span>
+                <button type="button" class="small" data-testid="attachment-download"
+                    prop:disabled=move || state.get() == RowState::Busy on:click=save>
+                    "Download"
+                </button>
+                <button type="button" class="link" data-testid="attachment-remove"
+                    prop:disabled=move || state.get() == RowState::Busy on:click=remove>
+                    "Remove"
+                </button>
+            </div>
+            {move || preview.get().map(|url| {
+                if is_video {
+                    view! { <video class="preview" controls src=url data-testid="attachment-preview"></video> }.into_any()
+                } else {
+                    view! { <img class="preview" src=url alt=name.clone() data-testid="attachment-preview" /> }.into_any()
+                }
+            })}
+            {move || match state.get() {
+                RowState::Failed(message) => Some(view! { <p class="error-text" role="alert">{message}</p> }),
+                _ => None,
+            }}
+        </li>
+    }
+}
