@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 
+use crate::blobs::DiskBlobs;
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
@@ -33,6 +34,7 @@ impl Application {
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
+        let blobs = Arc::new(DiskBlobs::open(&settings.blob_dir())?);
         let server_secret =
             ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
@@ -41,7 +43,8 @@ impl Application {
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, clock, mailer, server_secret, settings);
+        let state = AppState::new(store, blobs, clock, mailer, server_secret, settings);
+        crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }
