@@ -66,9 +66,21 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(crate::sweeper::run(self.state.clone()));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then lets requests in flight finish and stops the
+    /// sweeper. When it returns, the database is closed (tests then start again on the same
+    /// data folder).
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let Self { listener, router, state } = self;
+        let sweeper = tokio::spawn(crate::sweeper::run(state));
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
+        sweeper.abort();
+        // A cancelled task ends with an error by design; only its end matters here.
+        let _ = sweeper.await;
+        served?;
         tracing::info!(event = "server_stopped");
         Ok(())
     }
