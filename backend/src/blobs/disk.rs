@@ -35,7 +35,8 @@ impl DiskBlobs {
     async fn write(&self, id: &str, offset: u64, body: ChunkBody<'_>) -> io::Result<()> {
         let path = self.path(id);
         let created = !tokio::fs::try_exists(&path).await?;
-        let mut file = tokio::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&path).await?;
+        let mut file =
+            tokio::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&path).await?;
         if created {
             // The new name must survive a crash as well as the bytes.
             tokio::fs::File::open(&self.dir).await?.sync_all().await?;

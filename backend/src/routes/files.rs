@@ -24,7 +24,12 @@ pub fn router() -> Router<AppState> {
 
 /// A finished file as the wire shows it.
 pub fn stored_file(row: FileRow) -> StoredFile {
-    StoredFile { id: row.id, size: row.size, chunk_size: row.chunk_size, metadata: b64::encode(&row.metadata) }
+    StoredFile {
+        id: row.id,
+        size: row.size,
+        chunk_size: row.chunk_size,
+        metadata: b64::encode(&row.metadata),
+    }
 }
 
 #[tracing::instrument(name = "download_file", skip_all, fields(id = %id))]
@@ -56,10 +61,14 @@ pub async fn serve(state: &AppState, row: &FileRow, headers: &HeaderMap) -> Resu
     let range = range_start(headers);
     let from = range.unwrap_or(0);
     if from >= total {
-        let range = HeaderValue::from_str(&format!("bytes */{total}")).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let mut response =
-            ApiError::new(StatusCode::RANGE_NOT_SATISFIABLE, "invalid_range", "The range starts past the end.")
-                .into_response();
+        let range = HeaderValue::from_str(&format!("bytes */{total}"))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut response = ApiError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "invalid_range",
+            "The range starts past the end.",
+        )
+        .into_response();
         response.headers_mut().insert(header::CONTENT_RANGE, range);
         return Ok(response);
     }
@@ -76,8 +85,10 @@ pub async fn serve(state: &AppState, row: &FileRow, headers: &HeaderMap) -> Resu
     response_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if status == StatusCode::PARTIAL_CONTENT {
         let range = format!("bytes {from}-{}/{total}", total - 1);
-        response_headers
-            .insert(header::CONTENT_RANGE, HeaderValue::from_str(&range).map_err(|e| ApiError::Internal(e.to_string()))?);
+        response_headers.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&range).map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
     }
     Ok(response)
 }

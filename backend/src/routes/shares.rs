@@ -106,7 +106,10 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
         .enumerate()
         .map(|(position, file)| {
             let token = b64::decode_array::<32>(&file.upload_token).map_err(|_| {
-                ApiError::invalid("invalid_token", format!("files[{position}].upload_token: must be base64url of 32 bytes"))
+                ApiError::invalid(
+                    "invalid_token",
+                    format!("files[{position}].upload_token: must be base64url of 32 bytes"),
+                )
             })?;
             Ok((file.id.clone(), token_hash(&token)))
         })

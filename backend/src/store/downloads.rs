@@ -26,7 +26,9 @@ pub(super) fn remove_account_files(txn: &WriteTransaction, account: &str) -> Res
 fn vault_row(txn: &WriteTransaction, account: &str, id: &str) -> Result<Option<FileRow>, StoreError> {
     let record = read_file(txn, id)?;
     match record {
-        Some(record) if record.finished && record.owner.as_ref().is_some_and(|owner| owner.as_str() == account) => {
+        Some(record)
+            if record.finished && record.owner.as_ref().is_some_and(|owner| owner.as_str() == account) =>
+        {
             record.row(id).map(Some)
         }
         _ => Ok(None),
@@ -35,7 +37,12 @@ fn vault_row(txn: &WriteTransaction, account: &str, id: &str) -> Result<Option<F
 
 impl Store {
     /// File `id` if `token_hash` is a live download token of the share holding it.
-    pub async fn share_file(&self, token_hash: [u8; 32], id: FileId, now: u64) -> Result<Option<FileRow>, StoreError> {
+    pub async fn share_file(
+        &self,
+        token_hash: [u8; 32],
+        id: FileId,
+        now: u64,
+    ) -> Result<Option<FileRow>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let token = txn.open_table(DOWNLOAD_TOKENS)?.get(token_hash.as_slice())?.map(|value| {

@@ -84,7 +84,8 @@ pub(super) fn on_claim(
     };
     let mut rows = Vec::with_capacity(files.files.len());
     for id in &files.files {
-        let record = read_file(txn, id)?.ok_or_else(|| StoreError::Corrupt(format!("share file {id} missing")))?;
+        let record =
+            read_file(txn, id)?.ok_or_else(|| StoreError::Corrupt(format!("share file {id} missing")))?;
         rows.push(record.row(id)?);
     }
     txn.open_table(DOWNLOAD_TOKENS)?.insert(token_hash.as_slice(), (share, expires_at))?;
@@ -107,7 +108,11 @@ pub(super) fn on_end(txn: &WriteTransaction, share: &str, keep: bool) -> Result<
     }
 }
 
-pub(super) fn delete_share_files(txn: &WriteTransaction, share: &str, files: &ShareFiles) -> Result<(), StoreError> {
+pub(super) fn delete_share_files(
+    txn: &WriteTransaction,
+    share: &str,
+    files: &ShareFiles,
+) -> Result<(), StoreError> {
     for id in &files.files {
         remove_file(txn, id)?;
     }

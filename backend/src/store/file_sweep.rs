@@ -54,7 +54,10 @@ impl Store {
         self.blocking(|db: &Database| {
             let txn = db.begin_read()?;
             let trash = txn.open_table(BLOB_TRASH)?;
-            trash.iter()?.map(|entry| entry.map(|(key, _)| key.value().to_owned()).map_err(Into::into)).collect()
+            trash
+                .iter()?
+                .map(|entry| entry.map(|(key, _)| key.value().to_owned()).map_err(Into::into))
+                .collect()
         })
         .await
     }
@@ -80,7 +83,10 @@ impl Store {
         self.blocking(|db: &Database| {
             let txn = db.begin_read()?;
             let files = txn.open_table(FILES)?;
-            files.iter()?.map(|entry| entry.map(|(key, _)| key.value().to_owned()).map_err(Into::into)).collect()
+            files
+                .iter()?
+                .map(|entry| entry.map(|(key, _)| key.value().to_owned()).map_err(Into::into))
+                .collect()
         })
         .await
     }

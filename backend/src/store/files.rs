@@ -217,7 +217,11 @@ pub(super) fn attach(txn: &WriteTransaction, id: &str, record: &FileRecord) -> R
 }
 
 /// Reads the upload `id` if `token_hash` is its token's.
-fn owned_upload(txn: &WriteTransaction, id: &str, token_hash: &[u8; 32]) -> Result<Option<FileRecord>, StoreError> {
+fn owned_upload(
+    txn: &WriteTransaction,
+    id: &str,
+    token_hash: &[u8; 32],
+) -> Result<Option<FileRecord>, StoreError> {
     Ok(read_file(txn, id)?.filter(|record| record.token_matches(token_hash)))
 }
 
@@ -272,7 +276,12 @@ impl Store {
 
     /// Where chunk `index` of upload `id` goes and whether it is held. `None` for an unknown
     /// upload or a wrong token; `Some` with `length` 0 for an index past the end.
-    pub async fn chunk_slot(&self, id: FileId, token_hash: [u8; 32], index: u64) -> Result<Option<ChunkSlot>, StoreError> {
+    pub async fn chunk_slot(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+        index: u64,
+    ) -> Result<Option<ChunkSlot>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = id.as_str();
@@ -288,7 +297,13 @@ impl Store {
                 bytes.copy_from_slice(sum.value());
                 bytes
             });
-            Ok(Some(ChunkSlot { finished: record.finished, chunk_count: record.chunk_count, offset: stride * index, length, held }))
+            Ok(Some(ChunkSlot {
+                finished: record.finished,
+                chunk_count: record.chunk_count,
+                offset: stride * index,
+                length,
+                held,
+            }))
         })
         .await
     }
@@ -306,7 +321,9 @@ impl Store {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = id.as_str();
-            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else { return Ok(ChunkOutcome::NotFound) };
+            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
+                return Ok(ChunkOutcome::NotFound);
+            };
             if record.finished {
                 return Ok(ChunkOutcome::Finished);
             }
@@ -332,7 +349,11 @@ impl Store {
     }
 
     /// What the server holds of upload `id`. `None` for an unknown upload or a wrong token.
-    pub async fn upload_status(&self, id: FileId, token_hash: [u8; 32]) -> Result<Option<UploadState>, StoreError> {
+    pub async fn upload_status(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+    ) -> Result<Option<UploadState>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = id.as_str();
@@ -356,11 +377,18 @@ impl Store {
 
     /// Finishes upload `id` with its metadata envelope once every chunk is held. A vault
     /// upload becomes an attachment of its account.
-    pub async fn finish_upload(&self, id: FileId, token_hash: [u8; 32], metadata: Vec<u8>) -> Result<FinishOutcome, StoreError> {
+    pub async fn finish_upload(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+        metadata: Vec<u8>,
+    ) -> Result<FinishOutcome, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = id.as_str();
-            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else { return Ok(FinishOutcome::NotFound) };
+            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
+                return Ok(FinishOutcome::NotFound);
+            };
             if record.finished {
                 return Ok(if record.metadata.as_deref() == Some(metadata.as_slice()) {
                     FinishOutcome::Finished(record.row(id)?)

@@ -19,9 +19,9 @@ use std::sync::Arc;
 
 use redb::Database;
 
+pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
 pub use file_shares::FileClaim;
 pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState};
-pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
 pub use sessions::{NewSession, SessionRecord};

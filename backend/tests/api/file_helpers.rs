@@ -4,7 +4,9 @@
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::Envelope;
-use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, open_meta, seal_meta, share_file_key, upload_token};
+use coffer_shared::crypto::file_meta::{
+    FileDigest, FileId, FileMeta, open_meta, seal_meta, share_file_key, upload_token,
+};
 use coffer_shared::crypto::stream::{ChunkSize, StreamOpener, StreamSealer};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -38,9 +40,11 @@ impl TestFile {
     }
 
     fn seal(file_key: Key32, id: FileId, size: usize, chunk_size: u32) -> Self {
-        let plaintext: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8 ^ id.as_str().as_bytes()[i % 22]).collect();
+        let plaintext: Vec<u8> =
+            (0..size).map(|i| (i * 31 % 251) as u8 ^ id.as_str().as_bytes()[i % 22]).collect();
         let mut sealer = StreamSealer::new(&file_key, &id, ChunkSize::new(chunk_size).unwrap());
-        let pieces: Vec<&[u8]> = if plaintext.is_empty() { vec![&[]] } else { plaintext.chunks(chunk_size as usize).collect() };
+        let pieces: Vec<&[u8]> =
+            if plaintext.is_empty() { vec![&[]] } else { plaintext.chunks(chunk_size as usize).collect() };
         let (last, middle) = pieces.split_last().unwrap();
         let mut chunks: Vec<Vec<u8>> = middle.iter().map(|piece| sealer.seal_chunk(piece).unwrap()).collect();
         chunks.push(sealer.finish(last).unwrap());
@@ -99,7 +103,12 @@ pub fn sha256_b64(bytes: &[u8]) -> String {
 
 impl TestApp {
     /// `POST /api/v1/uploads`, as `browser` when given.
-    pub async fn start_upload(&self, file: &TestFile, browser: Option<&Browser>, vault: bool) -> reqwest::Response {
+    pub async fn start_upload(
+        &self,
+        file: &TestFile,
+        browser: Option<&Browser>,
+        vault: bool,
+    ) -> reqwest::Response {
         self.send_as(browser, reqwest::Method::POST, "/api/v1/uploads", Some(&file.start_body(vault))).await
     }
 
@@ -110,7 +119,13 @@ impl TestApp {
     }
 
     /// `PUT` chunk `index` with `body` and the checksum header `sum`.
-    pub async fn put_chunk_with(&self, file: &TestFile, index: u64, body: Vec<u8>, sum: &str) -> reqwest::Response {
+    pub async fn put_chunk_with(
+        &self,
+        file: &TestFile,
+        index: u64,
+        body: Vec<u8>,
+        sum: &str,
+    ) -> reqwest::Response {
         self.client
             .put(format!("{}/api/v1/uploads/{}/chunks/{index}", self.address, file.id))
             .header("content-type", "application/octet-stream")
@@ -124,7 +139,8 @@ impl TestApp {
 
     /// `POST /api/v1/uploads/{id}/{action}` with the upload token (`status`, `cancel`).
     pub async fn upload_call(&self, file: &TestFile, action: &str) -> reqwest::Response {
-        self.post(&format!("/api/v1/uploads/{}/{action}", file.id), &json!({ "upload_token": file.token })).await
+        self.post(&format!("/api/v1/uploads/{}/{action}", file.id), &json!({ "upload_token": file.token }))
+            .await
     }
 
     /// `POST /api/v1/uploads/{id}/finish` with the file's metadata.
@@ -147,8 +163,10 @@ impl TestApp {
 
     /// `GET /api/v1/files/{id}` with a download token and an optional `Range: bytes=<from>-`.
     pub async fn download(&self, id: &FileId, token: &str, from: Option<u64>) -> reqwest::Response {
-        let mut request =
-            self.client.get(format!("{}/api/v1/files/{id}", self.address)).header("x-coffer-download-token", token);
+        let mut request = self
+            .client
+            .get(format!("{}/api/v1/files/{id}", self.address))
+            .header("x-coffer-download-token", token);
         if let Some(from) = from {
             request = request.header("range", format!("bytes={from}-"));
         }

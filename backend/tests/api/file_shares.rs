@@ -32,13 +32,19 @@ async fn a_file_round_trips_from_upload_through_a_share_to_the_reader() {
     assert_eq!(create_with(&app, &share, &[&big, &small]).await.status(), 201);
 
     let status = json(app.status(&share.id, &share.request.status_token).await).await;
-    assert_eq!((status["file_count"].clone(), status["file_bytes"].clone()), (json!(2), json!((5 << 20) / 2 + 10)));
+    assert_eq!(
+        (status["file_count"].clone(), status["file_bytes"].clone()),
+        (json!(2), json!((5 << 20) / 2 + 10))
+    );
     let claimed = claim_json(&app, &share).await;
     assert_eq!(share.open(claimed["envelope"].as_str().unwrap()), "see attached");
     let token = claimed["download_token"].as_str().unwrap();
     assert_eq!(token.len(), 43);
     let files = claimed["files"].as_array().unwrap();
-    assert_eq!(files.iter().map(|file| file["id"].as_str().unwrap()).collect::<Vec<_>>(), [big.id.as_str(), small.id.as_str()]);
+    assert_eq!(
+        files.iter().map(|file| file["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        [big.id.as_str(), small.id.as_str()]
+    );
     assert_eq!(files[0]["size"], (5 << 20) / 2);
 
     for (file, listed) in [(&big, &files[0]), (&small, &files[1])] {
@@ -128,7 +134,10 @@ async fn a_download_with_a_wrong_token_or_for_another_share_is_404() {
     create_with(&app, &share, &[&file]).await;
     create_with(&app, &other, &[&other_file]).await;
     let token = claim_json(&app, &share).await["download_token"].as_str().unwrap().to_owned();
-    assert_eq!(app.download(&file.id, &TestShare::new("x", 1).request.access_token, None).await.status(), 404);
+    assert_eq!(
+        app.download(&file.id, &TestShare::new("x", 1).request.access_token, None).await.status(),
+        404
+    );
     assert_eq!(app.download(&other_file.id, &token, None).await.status(), 404);
     assert_eq!(app.download(&file.id, "not-a-token", None).await.status(), 404);
     app.clock.advance(21_600);

@@ -38,7 +38,10 @@ async fn a_chunk_of_the_wrong_length_or_checksum_is_refused_and_not_counted() {
     let long = app.put_chunk(&file, 0, long).await;
     assert_eq!((long.status().as_u16(), json(long).await["code"].clone()), (422, json!("invalid_chunk")));
     let wrong_sum = app.put_chunk_with(&file, 0, file.chunks[0].clone(), &sha256_b64(b"other")).await;
-    assert_eq!((wrong_sum.status().as_u16(), json(wrong_sum).await["code"].clone()), (422, json!("checksum_mismatch")));
+    assert_eq!(
+        (wrong_sum.status().as_u16(), json(wrong_sum).await["code"].clone()),
+        (422, json!("checksum_mismatch"))
+    );
     let past_end = app.put_chunk(&file, 4, file.chunks[3].clone()).await;
     assert_eq!(json(past_end).await["code"], "invalid_chunk");
     let status = json(app.upload_call(&file, "status").await).await;
@@ -99,7 +102,10 @@ async fn a_file_over_the_size_limit_is_413_before_anything_is_stored() {
     assert_eq!(config["max_file_size"], 1000);
     let file = TestFile::vault(1001, SMALL);
     let response = app.start_upload(&file, None, false).await;
-    assert_eq!((response.status().as_u16(), json(response).await["code"].clone()), (413, json!("file_too_large")));
+    assert_eq!(
+        (response.status().as_u16(), json(response).await["code"].clone()),
+        (413, json!("file_too_large"))
+    );
     assert_eq!(app.upload_call(&file, "status").await.status(), 404);
     app.upload(&TestFile::vault(1000, SMALL), None, false).await;
 }
@@ -112,7 +118,10 @@ async fn starting_past_the_storage_quota_is_507_until_room_is_freed() {
     let second = TestFile::vault(200, SMALL);
     assert_eq!(app.start_upload(&first, None, false).await.status(), 201);
     let refused = app.start_upload(&second, None, false).await;
-    assert_eq!((refused.status().as_u16(), json(refused).await["code"].clone()), (507, json!("storage_full")));
+    assert_eq!(
+        (refused.status().as_u16(), json(refused).await["code"].clone()),
+        (507, json!("storage_full"))
+    );
     assert_eq!(app.upload_call(&second, "status").await.status(), 404, "nothing of it is stored");
     app.put_chunk(&first, 0, first.chunks[0].clone()).await;
     assert_eq!(app.upload_call(&first, "cancel").await.status(), 204);

@@ -19,7 +19,8 @@ async fn vault_attachments_belong_to_their_account_only() {
     assert_eq!(app.start_upload(&file, Some(&no_csrf), true).await.status(), 403);
     app.upload(&file, Some(&owner.browser), true).await;
 
-    let listed = json(app.send_as(Some(&owner.browser), Method::GET, "/api/v1/vault/files", None).await).await;
+    let listed =
+        json(app.send_as(Some(&owner.browser), Method::GET, "/api/v1/vault/files", None).await).await;
     let files = listed["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!((files[0]["id"].clone(), files[0]["size"].clone()), (json!(file.id), json!(500)));
@@ -41,7 +42,8 @@ async fn vault_attachments_belong_to_their_account_only() {
     assert_eq!(ranged.bytes().await.unwrap().as_ref(), &file.ciphertext()[100..]);
 
     assert_eq!(app.upload_call(&file, "cancel").await.status(), 404, "an attachment is not cancelled");
-    let strangers = json(app.send_as(Some(&stranger.browser), Method::GET, "/api/v1/vault/files", None).await).await;
+    let strangers =
+        json(app.send_as(Some(&stranger.browser), Method::GET, "/api/v1/vault/files", None).await).await;
     assert_eq!(strangers["files"], json!([]));
     assert_eq!(app.send_as(Some(&stranger.browser), Method::GET, &path, None).await.status(), 404);
     assert_eq!(app.send_as(Some(&stranger.browser), Method::DELETE, &path, None).await.status(), 404);
@@ -64,8 +66,14 @@ async fn deleting_the_account_deletes_its_files() {
     app.put_chunk(&unfinished, 0, unfinished.chunks[0].clone()).await;
     assert_eq!(app.blob_files().len(), 2);
     let proof = crate::users::proof(PASSPHRASE, user.salt);
-    let deleted =
-        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/delete", Some(&json!({ "auth_proof": proof }))).await;
+    let deleted = app
+        .send_as(
+            Some(&user.browser),
+            Method::POST,
+            "/api/v1/account/delete",
+            Some(&json!({ "auth_proof": proof })),
+        )
+        .await;
     assert_eq!(deleted.status(), 204);
     assert!(app.blob_files().is_empty());
     assert_eq!(app.upload_call(&unfinished, "status").await.status(), 404);

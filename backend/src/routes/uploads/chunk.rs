@@ -52,7 +52,10 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
                 this.count += bytes.len() as u64;
                 if this.count > this.limit {
                     this.too_long = true;
-                    return Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::InvalidData, "chunk too long"))));
+                    return Poll::Ready(Some(Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "chunk too long",
+                    ))));
                 }
                 this.hasher.update(&bytes);
                 Poll::Ready(Some(Ok(bytes)))
@@ -69,9 +72,9 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
 
 /// The file id and index of the path, with JSON 400s for bad ones.
 fn parse_path(id: &str, index: &str) -> Result<(FileId, u64), ApiError> {
-    let id = id
-        .parse()
-        .map_err(|_| ApiError::malformed("invalid_id", "The id in the path is not 22 characters of base64url."))?;
+    let id = id.parse().map_err(|_| {
+        ApiError::malformed("invalid_id", "The id in the path is not 22 characters of base64url.")
+    })?;
     let index = index.parse().map_err(|_| invalid_chunk("index: must be a chunk number"))?;
     Ok((id, index))
 }
@@ -104,12 +107,17 @@ pub async fn put_chunk(
     if slot.length == 0 {
         return Err(invalid_chunk("index: must be below the chunk count"));
     }
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|declared| declared != slot.length) {
         return Err(invalid_chunk("the body's length is not the chunk's"));
     }
     if slot.held.is_some_and(|held| held != sum) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "chunk_conflict", "The server holds other bytes for this chunk."));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "chunk_conflict",
+            "The server holds other bytes for this chunk.",
+        ));
     }
     let mut body = Hashing {
         inner: body.into_data_stream(),
@@ -140,14 +148,19 @@ pub async fn put_chunk(
         Ok(()) => {}
     }
     if <[u8; 32]>::from(body.hasher.finalize()) != sum {
-        return Err(ApiError::invalid("checksum_mismatch", "The body does not hash to X-Coffer-Chunk-Sha256."));
+        return Err(ApiError::invalid(
+            "checksum_mismatch",
+            "The body does not hash to X-Coffer-Chunk-Sha256.",
+        ));
     }
     let expires_at = state.clock.now() + state.settings.upload_expiry;
     match state.store.record_chunk(id, token_hash, index, sum, expires_at).await? {
         ChunkOutcome::Recorded { received, chunk_count } => Ok(Json(ChunkReceipt { received, chunk_count })),
-        ChunkOutcome::Conflict => {
-            Err(ApiError::new(StatusCode::CONFLICT, "chunk_conflict", "The server holds other bytes for this chunk."))
-        }
+        ChunkOutcome::Conflict => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "chunk_conflict",
+            "The server holds other bytes for this chunk.",
+        )),
         ChunkOutcome::Finished => Err(upload_finished()),
         ChunkOutcome::NotFound => Err(ApiError::NotFound),
     }

@@ -41,7 +41,11 @@ pub fn router() -> Router<AppState> {
 
 /// 507 `storage_full`.
 fn storage_full() -> ApiError {
-    ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "storage_full", "The server has no room for this file now.")
+    ApiError::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "storage_full",
+        "The server has no room for this file now.",
+    )
 }
 
 /// SHA-256 of a base64url upload token, or 422 `invalid_token`.
@@ -69,16 +73,22 @@ async fn start(
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file_too_large",
-            format!("size: this server takes files up to {} bytes", settings.max_file_size.min(MAX_FILE_SIZE)),
+            format!(
+                "size: this server takes files up to {} bytes",
+                settings.max_file_size.min(MAX_FILE_SIZE)
+            ),
         ));
     }
     let chunk_count = ChunkSize::new(request.chunk_size)
         .ok()
         .and_then(|chunk_size| chunk_size.chunk_count(request.size))
-        .ok_or_else(|| ApiError::invalid("invalid_field", "chunk_size: must be a power of two from 64 to 16777216"))?;
+        .ok_or_else(|| {
+            ApiError::invalid("invalid_field", "chunk_size: must be a power of two from 64 to 16777216")
+        })?;
     let token_hash = upload_token_hash(&request.upload_token)?;
     let ciphertext = request.size + TAG_LEN * chunk_count;
-    let free = state.blobs.free_bytes().map_err(|error| ApiError::Internal(format!("free space: {error}")))?;
+    let free =
+        state.blobs.free_bytes().map_err(|error| ApiError::Internal(format!("free space: {error}")))?;
     if free.saturating_sub(ciphertext) < settings.min_free_disk || free < ciphertext {
         tracing::warn!(event = "disk_floor_reached", free);
         return Err(storage_full());
@@ -140,7 +150,10 @@ fn metadata(text: &str) -> Result<Vec<u8>, ApiError> {
     let parsed = Envelope::parse(&bytes)
         .map_err(|error| ApiError::invalid("invalid_envelope", format!("metadata: {error}")))?;
     if parsed.header.kind != Kind::FileMetadata || parsed.header.signed {
-        return Err(ApiError::invalid("invalid_envelope", "metadata: must be a file-metadata envelope without SIGNED"));
+        return Err(ApiError::invalid(
+            "invalid_envelope",
+            "metadata: must be a file-metadata envelope without SIGNED",
+        ));
     }
     Ok(bytes)
 }
