@@ -24,8 +24,11 @@ use coffer_shared::id::ShareId;
 fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
     let id = ShareId::random();
     let key = Key32::random();
-    let payload =
-        SharePayload { text: "a typical secret: an API key of about forty characters".into(), blur: false, files: Vec::new() };
+    let payload = SharePayload {
+        text: "a typical secret: an API key of about forty characters".into(),
+        blur: false,
+        files: Vec::new(),
+    };
     let sealed = seal_with_header(&key, &id, &payload, Header::new(Kind::ShareText, None), None);
     let claim = ClaimRequest {
         status_token: sealed.status_token.to_b64(),

@@ -7,11 +7,13 @@
 //! - [`routes`]: one module per group of endpoints under `/api/v1`.
 //! - [`http`]: errors, extractors and middleware shared by the routes.
 //! - [`store`]: everything that touches redb.
+//! - [`blobs`]: the bytes of uploaded files, outside the database.
 //! - [`secret`]: the server's own key, in its file beside the database.
 //! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
 
 pub mod auth;
+pub mod blobs;
 pub mod clock;
 pub mod http;
 pub mod mail;

@@ -75,6 +75,24 @@ pub struct Settings {
     /// Unset: `http://<listen address>`.
     #[arg(long, env = "COFFER_PUBLIC_URL", value_parser = public_url)]
     pub public_url: Option<String>,
+    /// Largest file accepted, plaintext bytes.
+    #[arg(long, env = "COFFER_MAX_FILE_SIZE", default_value_t = 10 << 30)]
+    pub max_file_size: u64,
+    /// Most ciphertext bytes of files kept at once, reserved by uploads and held by files
+    /// (0: no quota).
+    #[arg(long, env = "COFFER_STORAGE_QUOTA", default_value_t = 0)]
+    pub storage_quota: u64,
+    /// Bytes the data folder's file system must keep free after an upload's reservation.
+    #[arg(long, env = "COFFER_MIN_FREE_DISK", default_value_t = 1 << 30)]
+    pub min_free_disk: u64,
+    /// Seconds after its last chunk at which an upload not finished and attached is deleted.
+    #[arg(long, env = "COFFER_UPLOAD_EXPIRY", default_value_t = 86_400,
+          value_parser = clap::value_parser!(u64).range(60..))]
+    pub upload_expiry: u64,
+    /// Seconds a claim's download token stays valid.
+    #[arg(long, env = "COFFER_DOWNLOAD_WINDOW", default_value_t = 21_600,
+          value_parser = clap::value_parser!(u64).range(60..))]
+    pub download_window: u64,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "COFFER_LOG_JSON")]
     pub log_json: bool,
@@ -88,6 +106,11 @@ impl Settings {
         settings.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.data_dir = data_dir;
         settings
+    }
+
+    /// Where file blobs live.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
     }
 
     /// The expiry options this server allows.

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 
+use crate::blobs::DiskBlobs;
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
@@ -33,6 +34,7 @@ impl Application {
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
+        let blobs = Arc::new(DiskBlobs::open(&settings.blob_dir())?);
         let server_secret =
             ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
@@ -41,7 +43,8 @@ impl Application {
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, clock, mailer, server_secret, settings);
+        let state = AppState::new(store, blobs, clock, mailer, server_secret, settings);
+        crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }
@@ -63,9 +66,21 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(crate::sweeper::run(self.state.clone()));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then lets requests in flight finish and stops the
+    /// sweeper. When it returns, the database is closed (tests then start again on the same
+    /// data folder).
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let Self { listener, router, state } = self;
+        let sweeper = tokio::spawn(crate::sweeper::run(state));
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
+        sweeper.abort();
+        // A cancelled task ends with an error by design; only its end matters here.
+        let _ = sweeper.await;
+        served?;
         tracing::info!(event = "server_stopped");
         Ok(())
     }

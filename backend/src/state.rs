@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::blobs::{BlobStore, ChunkLocks};
 use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
@@ -15,6 +16,10 @@ use crate::store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The bytes of files.
+    pub blobs: Arc<dyn BlobStore>,
+    /// One writer per chunk of an upload.
+    pub chunk_locks: Arc<ChunkLocks>,
     /// The current time.
     pub clock: Arc<dyn Clock>,
     /// The settings the server was started with.
@@ -37,6 +42,7 @@ impl AppState {
     /// Assembles the state from its parts.
     pub fn new(
         store: Store,
+        blobs: Arc<dyn BlobStore>,
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         server_secret: ServerSecret,
@@ -44,6 +50,8 @@ impl AppState {
     ) -> Self {
         Self {
             store,
+            blobs,
+            chunk_locks: Arc::new(ChunkLocks::default()),
             clock,
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),

@@ -1,6 +1,10 @@
-//! The background sweeper: deletes expired shares, sessions and pending sign-ins every `sweep_interval` seconds and forgets
-//! idle rate-limit buckets. Expired shares are never served even before a sweep (every read
-//! checks the expiry); the sweep is what removes their bytes from disk.
+//! The background sweeper: deletes expired shares, sessions, pending sign-ins, abandoned
+//! uploads and released share files every `sweep_interval` seconds, and forgets idle rate-limit
+//! buckets. Expired shares are never served even before a sweep (every read checks the
+//! expiry); the sweep is what removes their bytes from disk.
+//!
+//! File blobs are deleted after the transaction that deleted their records commits: such a
+//! transaction puts the id in the blob trash, and [`purge_blobs`] empties it.
 
 use std::time::Duration;
 
@@ -11,23 +15,76 @@ pub async fn run(state: AppState) {
     let mut ticker = tokio::time::interval(Duration::from_secs(state.settings.sweep_interval.max(1)));
     loop {
         ticker.tick().await;
-        match state.store.sweep_expired(state.clock.now()).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(event = "shares_swept", count),
-            Err(error) => tracing::error!(event = "sweep_failed", %error),
-        }
-        let settings = &state.settings;
-        let now = state.clock.now();
-        match state.store.sweep_sessions(now, settings.session_idle, settings.session_max).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(event = "sessions_expired", count),
-            Err(error) => tracing::error!(event = "sweep_failed", %error),
-        }
-        if let Err(error) = state.store.sweep_pending(now).await {
-            tracing::error!(event = "sweep_failed", %error);
-        }
+        sweep_once(&state).await;
         state.create_limiter.prune();
         state.auth_limiter.prune();
         state.claim_limiter.prune();
+    }
+}
+
+/// One sweep of everything that expires.
+pub async fn sweep_once(state: &AppState) {
+    let settings = &state.settings;
+    let now = state.clock.now();
+    match state.store.sweep_expired(now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(event = "shares_swept", count),
+        Err(error) => tracing::error!(event = "sweep_failed", %error),
+    }
+    match state.store.sweep_sessions(now, settings.session_idle, settings.session_max).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(event = "sessions_expired", count),
+        Err(error) => tracing::error!(event = "sweep_failed", %error),
+    }
+    if let Err(error) = state.store.sweep_pending(now).await {
+        tracing::error!(event = "sweep_failed", %error);
+    }
+    match state.store.sweep_files(now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(event = "files_swept", count),
+        Err(error) => tracing::error!(event = "sweep_failed", %error),
+    }
+    clean_blobs(state).await;
+}
+
+/// Deletes the blobs of files the database has deleted.
+pub async fn purge_blobs(state: &AppState) {
+    let trash = match state.store.blob_trash().await {
+        Ok(trash) if trash.is_empty() => return,
+        Ok(trash) => trash,
+        Err(error) => return tracing::error!(event = "purge_failed", %error),
+    };
+    let mut gone = Vec::with_capacity(trash.len());
+    for id in trash {
+        match state.blobs.delete(&id).await {
+            Ok(()) => gone.push(id),
+            Err(error) => tracing::error!(event = "purge_failed", %error),
+        }
+    }
+    if let Err(error) = state.store.forget_trash(gone).await {
+        tracing::error!(event = "purge_failed", %error);
+    }
+}
+
+/// Empties the trash, then deletes blobs that no record names (a crash before the trash was
+/// emptied, or a chunk written while its upload was deleted, leaves one). Run at start-up and
+/// by every sweep.
+pub async fn clean_blobs(state: &AppState) {
+    purge_blobs(state).await;
+    // Blobs first, records second: a record is made before its blob, so a blob listed here
+    // whose record is missing from the later read was really deleted, not just started.
+    let stored = match state.blobs.list().await {
+        Ok(stored) => stored,
+        Err(error) => return tracing::error!(event = "orphan_scan_failed", %error),
+    };
+    let known = match state.store.file_ids().await {
+        Ok(known) => known,
+        Err(error) => return tracing::error!(event = "orphan_scan_failed", %error),
+    };
+    for id in stored.iter().filter(|id| !known.contains(*id)) {
+        match state.blobs.delete(id).await {
+            Ok(()) => tracing::info!(event = "orphan_blob_deleted"),
+            Err(error) => tracing::error!(event = "orphan_scan_failed", %error),
+        }
     }
 }

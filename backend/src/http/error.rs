@@ -54,6 +54,12 @@ pub enum ApiError {
     /// 409 `conflict`: an edit of a record revision that is no longer the stored one.
     #[error("edit conflict")]
     Conflict(Box<StoredRecord>),
+    /// 409 `upload_incomplete`: an upload finished with chunks missing; the body adds `missing`.
+    #[error("upload incomplete")]
+    UploadIncomplete {
+        /// How many chunks the server does not hold.
+        missing: u64,
+    },
     /// 405 `method_not_allowed`.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -122,6 +128,11 @@ impl ApiError {
                 "conflict",
                 "This record was changed elsewhere since you opened it. Nothing was saved.".into(),
             ),
+            Self::UploadIncomplete { missing } => (
+                StatusCode::CONFLICT,
+                "upload_incomplete",
+                format!("{missing} chunks of this upload are missing."),
+            ),
             Self::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed.".into())
             }
@@ -151,6 +162,10 @@ impl IntoResponse for ApiError {
         let mut response = match self {
             Self::WrongToken { wrong_claims_left } => {
                 let body = WrongTokenBody { code: code.into(), message, wrong_claims_left };
+                (status, Json(body)).into_response()
+            }
+            Self::UploadIncomplete { missing } => {
+                let body = serde_json::json!({ "code": code, "message": message, "missing": missing });
                 (status, Json(body)).into_response()
             }
             Self::Conflict(current) => {

@@ -13,6 +13,9 @@ pub struct IdPath<K>(pub Id<K>);
 /// A share id taken from the path.
 pub type SharePath = IdPath<coffer_shared::id::marker::Share>;
 
+/// A file id taken from the path.
+pub type FilePath = IdPath<coffer_shared::crypto::file_meta::FileMarker>;
+
 impl<S: Send + Sync, K: IdKind> FromRequestParts<S> for IdPath<K> {
     type Rejection = ApiError;
 

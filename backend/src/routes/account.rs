@@ -150,5 +150,6 @@ async fn delete_account(
     proven(&state, &signed_in, &request.auth_proof).await?;
     state.store.delete_account(signed_in.account_id).await?;
     tracing::info!(event = "account_deleted");
+    crate::sweeper::purge_blobs(&state).await;
     Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
 }

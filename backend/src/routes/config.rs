@@ -20,6 +20,6 @@ async fn config(State(state): State<AppState>) -> Json<ServerConfig> {
         max_views: MAX_VIEWS,
         max_envelope_bytes: settings.max_envelope_bytes,
         max_wrong_claims: settings.max_wrong_claims,
-        max_file_size: 0,
+        max_file_size: settings.max_file_size,
     })
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod accounts;
 pub mod config;
+pub mod files;
 pub mod health;
 pub mod my_shares;
 pub mod openapi;
@@ -11,7 +12,9 @@ pub mod shares;
 pub mod signin;
 pub mod signup;
 pub mod static_files;
+pub mod uploads;
 pub mod vault;
+pub mod vault_files;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -33,6 +36,9 @@ pub fn api_router() -> Router<AppState> {
         .merge(my_shares::router())
         .merge(config::router())
         .merge(shares::router())
+        .merge(uploads::router())
+        .merge(files::router())
+        .merge(vault_files::router())
         .merge(openapi::router())
         .fallback(|| async {
             ApiError::Rejected {

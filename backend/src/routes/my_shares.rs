@@ -50,5 +50,6 @@ async fn destroy(
         return Err(ApiError::NotFound);
     }
     tracing::info!(event = "share_destroyed", by = "owner");
+    crate::sweeper::purge_blobs(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }

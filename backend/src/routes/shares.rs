@@ -9,10 +9,12 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use coffer_shared::api::{
-    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ShareStatus, TokenRequest,
+    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, MAX_FILES_PER_SHARE, ShareStatus,
+    TokenRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
+use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
 
 use crate::auth::session::SignedIn;
@@ -20,9 +22,11 @@ use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::{IdPath, SharePath};
 use crate::http::json::ApiJson;
+use crate::routes::files::stored_file;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
-use crate::store::{ClaimOutcome, NewShare};
+use crate::store::{ClaimOutcome, InsertOutcome, NewShare};
+use crate::sweeper::purge_blobs;
 
 mod receipt;
 
@@ -51,8 +55,15 @@ async fn create(
         expires_at: share.expires_at,
         max_views: share.max_views,
     };
-    if !state.store.insert_share(share).await? {
-        return Err(ApiError::IdTaken);
+    match state.store.insert_share(share).await? {
+        InsertOutcome::Inserted => {}
+        InsertOutcome::IdTaken => return Err(ApiError::IdTaken),
+        InsertOutcome::InvalidFile(position) => {
+            return Err(ApiError::invalid(
+                "invalid_file",
+                format!("files[{position}]: not a finished, unattached share upload with this upload_token"),
+            ));
+        }
     }
     tracing::info!(event = "share_created", expires_at = response.expires_at, max_views = response.max_views);
     Ok((StatusCode::CREATED, Json(response)))
@@ -86,6 +97,23 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
     if !(1..=MAX_VIEWS).contains(&request.max_views) {
         return Err(ApiError::invalid("invalid_views", format!("max_views: must be from 1 to {MAX_VIEWS}")));
     }
+    if request.files.len() > MAX_FILES_PER_SHARE {
+        return Err(ApiError::invalid("invalid_file", format!("files: at most {MAX_FILES_PER_SHARE}")));
+    }
+    let files = request
+        .files
+        .iter()
+        .enumerate()
+        .map(|(position, file)| {
+            let token = b64::decode_array::<32>(&file.upload_token).map_err(|_| {
+                ApiError::invalid(
+                    "invalid_token",
+                    format!("files[{position}].upload_token: must be base64url of 32 bytes"),
+                )
+            })?;
+            Ok((file.id.clone(), token_hash(&token)))
+        })
+        .collect::<Result<_, ApiError>>()?;
     Ok(NewShare {
         id: request.id,
         header: parsed.header.to_bytes(),
@@ -99,6 +127,7 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
         max_wrong_claims: settings.max_wrong_claims,
         owner: None,
         read_receipt: request.read_receipt,
+        files,
     })
 }
 
@@ -119,8 +148,8 @@ async fn status(
         views_left: status.views_left,
         max_views: status.max_views,
         wrong_claims_left: status.wrong_claims_left,
-        file_count: 0,
-        file_bytes: 0,
+        file_count: status.file_count,
+        file_bytes: status.file_bytes,
     }))
 }
 
@@ -135,8 +164,11 @@ async fn claim(
     let status_hash = hash_token("status_token", &request.status_token)?;
     let access_hash = hash_token("access_token", &request.access_token)?;
     let now = state.clock.now();
-    match state.store.claim_share(id.clone(), status_hash, access_hash, now).await? {
-        ClaimOutcome::Claimed { envelope, views_left, receipt_to } => {
+    // Made for every claim, stored only by a counted view of a share with files.
+    let download_token = random_array::<32>();
+    let download = (token_hash(&download_token), now + state.settings.download_window);
+    match state.store.claim_share(id.clone(), status_hash, access_hash, download, now).await? {
+        ClaimOutcome::Claimed { envelope, views_left, receipt_to, files } => {
             tracing::info!(event = "share_claimed", views_left);
             if let Some(owner) = receipt_to {
                 // Mailed in the background: the reader does not wait on the owner's SMTP relay.
@@ -145,12 +177,15 @@ async fn claim(
             Ok(Json(ClaimResponse {
                 envelope: b64::encode(envelope),
                 views_left,
-                files: Vec::new(),
-                download_token: None,
+                download_token: (!files.is_empty()).then(|| b64::encode(download_token)),
+                files: files.into_iter().map(stored_file).collect(),
             }))
         }
         ClaimOutcome::WrongToken { wrong_claims_left } => {
             tracing::warn!(event = "share_wrong_token", wrong_claims_left);
+            if wrong_claims_left == 0 {
+                purge_blobs(&state).await;
+            }
             Err(ApiError::WrongToken { wrong_claims_left })
         }
         ClaimOutcome::NotFound => Err(ApiError::NotFound),
@@ -168,6 +203,7 @@ async fn destroy(
     let hash = hash_token("token", &request.token)?;
     if state.store.destroy_share(id, hash, state.clock.now()).await? {
         tracing::info!(event = "share_destroyed");
+        purge_blobs(&state).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

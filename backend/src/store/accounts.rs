@@ -215,6 +215,7 @@ impl Store {
                 super::shares::delete_share(&txn, share)?;
                 txn.open_table(ACCOUNT_SHARES)?.remove((id, share.as_str()))?;
             }
+            super::downloads::remove_account_files(&txn, id)?;
             {
                 let mut vault = txn.open_table(VAULT)?;
                 vault.retain_in((id, "")..(id, "~"), |_, _| false)?;

@@ -3,6 +3,10 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod downloads;
+mod file_shares;
+mod file_sweep;
+pub mod files;
 pub mod owned_shares;
 pub mod pending;
 mod schema;
@@ -16,10 +20,12 @@ use std::sync::Arc;
 use redb::Database;
 
 pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
+pub use file_shares::FileClaim;
+pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState};
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
 pub use sessions::{NewSession, SessionRecord};
-pub use shares::{ClaimOutcome, NewShare, StoredStatus};
+pub use shares::{ClaimOutcome, InsertOutcome, NewShare, StoredStatus};
 pub use vault::{RecordRow, RecordWrite};
 
 /// The database handle, shared by all requests.

@@ -42,6 +42,24 @@ pub const VAULT: TableDefinition<(&str, &str), RecordValue> = TableDefinition::n
 /// (account id, share id) -> `OwnedShare` (JSON): what "My shares" shows, kept after the share
 /// itself is gone so its end can be told.
 pub const ACCOUNT_SHARES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("account_shares");
+/// File id -> `FileRecord` (JSON): sizes, upload token hash, state, owner, share, metadata.
+pub const FILES: TableDefinition<&str, &[u8]> = TableDefinition::new("files");
+/// (file id, chunk index) -> SHA-256 of the chunk: the chunks held, each synced to disk.
+pub const FILE_CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("file_chunks");
+/// (expires_at, file id) -> (): uploads not yet attached, for the sweeper, oldest first.
+pub const FILE_EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("file_expiry");
+/// (account id, file id) -> (): an account's vault uploads and attachments.
+pub const ACCOUNT_FILES: TableDefinition<(&str, &str), ()> = TableDefinition::new("account_files");
+/// Share id -> `ShareFiles` (JSON): a share's files, kept past the share's end until the last
+/// download token expires.
+pub const SHARE_FILES: TableDefinition<&str, &[u8]> = TableDefinition::new("share_files");
+/// SHA-256 of a download token -> (share id, expires_at).
+pub const DOWNLOAD_TOKENS: TableDefinition<&[u8], (&str, u64)> = TableDefinition::new("download_tokens");
+/// File id -> (): files deleted from the database whose blob is still to be removed. Written
+/// in the deleting transaction, so a crash before the blob goes only delays its removal.
+pub const BLOB_TRASH: TableDefinition<&str, ()> = TableDefinition::new("blob_trash");
+/// The [`META`] key of the ciphertext bytes reserved by uploads and held by files (the quota).
+pub const STORED_BYTES: &str = "stored_bytes";
 
 /// Creates the tables and the version entry in a new file; checks the version of an old one and
 /// creates any table it lacks (tables are only ever added within a version).
@@ -71,6 +89,13 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(END_LINKS)?;
         txn.open_table(VAULT)?;
         txn.open_table(ACCOUNT_SHARES)?;
+        txn.open_table(FILES)?;
+        txn.open_table(FILE_CHUNKS)?;
+        txn.open_table(FILE_EXPIRY)?;
+        txn.open_table(ACCOUNT_FILES)?;
+        txn.open_table(SHARE_FILES)?;
+        txn.open_table(DOWNLOAD_TOKENS)?;
+        txn.open_table(BLOB_TRASH)?;
     }
     txn.commit()?;
     Ok(())

@@ -8,8 +8,10 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use super::file_shares::{self, FileClaim, read_share_files};
+use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
-use super::schema::{ENVELOPES, EXPIRY, SHARES};
+use super::schema::{ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
 use super::{Store, StoreError};
 
 /// A share to store, already validated.
@@ -39,6 +41,19 @@ pub struct NewShare {
     pub owner: Option<AccountId>,
     /// Mail the owner at each view.
     pub read_receipt: bool,
+    /// Finished uploads to attach, in order.
+    pub files: Vec<FileClaim>,
+}
+
+/// The result of storing a share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored, with its files attached.
+    Inserted,
+    /// A share with that id exists; nothing stored.
+    IdTaken,
+    /// The file at this position of the request cannot be attached; nothing stored.
+    InvalidFile(usize),
 }
 
 /// What the status endpoint may tell.
@@ -54,6 +69,10 @@ pub struct StoredStatus {
     pub max_views: u32,
     /// Wrong claims left before the share is destroyed.
     pub wrong_claims_left: u32,
+    /// How many files the share holds.
+    pub file_count: u32,
+    /// Their plaintext total.
+    pub file_bytes: u64,
 }
 
 /// The result of a claim.
@@ -67,6 +86,8 @@ pub enum ClaimOutcome {
         views_left: u32,
         /// The owner, when they asked for a read receipt.
         receipt_to: Option<AccountId>,
+        /// The share's files, in order; the download token given was stored when non-empty.
+        files: Vec<FileRow>,
     },
     /// The token did not match; the wrong claim was counted.
     WrongToken {
@@ -121,6 +142,8 @@ impl ShareRecord {
             views_left: self.max_views - self.views_used,
             max_views: self.max_views,
             wrong_claims_left: self.max_wrong_claims - self.wrong_claims,
+            file_count: 0,
+            file_bytes: 0,
         }
     }
 }
@@ -153,9 +176,11 @@ fn delete(txn: &WriteTransaction, id: &str, expires_at: u64) -> Result<(), Store
     Ok(())
 }
 
-/// Deletes a share that ended as `state`, and tells its owner's summary.
+/// Deletes a share that ended as `state`, and tells its owner's summary. Its files go too,
+/// except after the last view: they wait for the download tokens given out.
 fn end(txn: &WriteTransaction, id: &str, record: &ShareRecord, state: ShareState) -> Result<(), StoreError> {
     delete(txn, id, record.expires_at)?;
+    file_shares::on_end(txn, id, state == ShareState::UsedUp)?;
     if let Some(owner) = &record.owner {
         let views_used = record.views_used;
         owned_shares::update(txn, owner, id, |summary| {
@@ -171,17 +196,21 @@ pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), Store
     if let Some(record) = read_record(txn, id)? {
         delete(txn, id, record.expires_at)?;
     }
-    Ok(())
+    file_shares::on_end(txn, id, false)
 }
 
 impl Store {
-    /// Stores a new share. Returns `false`, storing nothing, when the id is taken.
-    pub async fn insert_share(&self, share: NewShare) -> Result<bool, StoreError> {
+    /// Stores a new share with its files attached, or nothing.
+    pub async fn insert_share(&self, share: NewShare) -> Result<InsertOutcome, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = share.id.as_str();
             if read_record(&txn, id)?.is_some() {
-                return Ok(false);
+                return Ok(InsertOutcome::IdTaken);
+            }
+            // Returning without commit drops the transaction: nothing of it is stored.
+            if let Err(position) = file_shares::attach_all(&txn, id, &share.files)? {
+                return Ok(InsertOutcome::InvalidFile(position));
             }
             let record = ShareRecord {
                 header: share.header,
@@ -213,7 +242,7 @@ impl Store {
             txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
             txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
             txn.commit()?;
-            Ok(true)
+            Ok(InsertOutcome::Inserted)
         })
         .await
     }
@@ -237,7 +266,15 @@ impl Store {
             // Check both tokens, always, so timing does not tell which one matched.
             let status_ok = hashes_match(&record.status_hash, &token_hash);
             let manage_ok = hashes_match(&record.manage_hash, &token_hash);
-            Ok((record.is_live(now) && (status_ok | manage_ok)).then(|| record.status()))
+            if !(record.is_live(now) && (status_ok | manage_ok)) {
+                return Ok(None);
+            }
+            let mut status = record.status();
+            if let Some(files) = read_share_files(&txn.open_table(SHARE_FILES)?, id.as_str())? {
+                status.file_count = u32::try_from(files.files.len()).unwrap_or(u32::MAX);
+                status.file_bytes = files.bytes;
+            }
+            Ok(Some(status))
         })
         .await
     }
@@ -246,11 +283,13 @@ impl Store {
     /// token with a wrong access token (a wrong password), and `NotFound`, uncounted, for a wrong
     /// status token, so only a holder of the link can spend the wrong-claim budget. The last
     /// view and the last allowed wrong claim delete the share in the same transaction.
+    /// A counted view of a share with files stores `download_hash` until `download_until`.
     pub async fn claim_share(
         &self,
         id: ShareId,
         status_hash: [u8; 32],
         access_hash: [u8; 32],
+        (download_hash, download_until): ([u8; 32], u64),
         now: u64,
     ) -> Result<ClaimOutcome, StoreError> {
         self.blocking(move |db: &Database| {
@@ -275,10 +314,12 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
                 record.views_used += 1;
                 let receipt_to = record.owner.clone().filter(|_| record.read_receipt);
+                let files = file_shares::on_claim(&txn, id, download_hash, download_until)?;
                 ClaimOutcome::Claimed {
                     envelope,
                     views_left: record.max_views - record.views_used,
                     receipt_to,
+                    files,
                 }
             } else {
                 record.wrong_claims += 1;

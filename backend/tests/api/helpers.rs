@@ -25,6 +25,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub state: AppState,
     data_root: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// Starts the real application with the test defaults and rate limits off.
@@ -54,8 +56,12 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: reqwest::Client::new(), clock, state, data_root: data_dir }
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let server = tokio::spawn(app.run_until(async {
+        // A dropped sender stops the server too.
+        let _ = stopped.await;
+    }));
+    TestApp { address, client: reqwest::Client::new(), clock, state, data_root: data_dir, stop, server }
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.
@@ -130,6 +136,16 @@ pub fn manage_token(id: &ShareId) -> String {
 }
 
 impl TestApp {
+    /// Stops the server, waits until its database is closed, and starts it again on the same
+    /// data folder with `configure`d settings, as after a crash or a redeploy.
+    pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let TestApp { state, data_root, stop, server, client, .. } = self;
+        drop((state, client));
+        let _ = stop.send(());
+        server.await.unwrap().unwrap();
+        spawn_app_in(data_root, configure).await
+    }
+
     /// The server's data folder.
     pub fn data_dir(&self) -> std::path::PathBuf {
         self.data_root.path().join("data")

@@ -142,7 +142,7 @@ async fn health_and_openapi_answer() {
 /// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
 /// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
 /// `docs/openapi.json`, or the test below fails.
-const ROUTES: [(&str, &str); 31] = [
+const ROUTES: [(&str, &str); 40] = [
     ("get", "/healthz"),
     ("get", "/api/v1/config"),
     ("get", "/api/v1/openapi.json"),
@@ -150,6 +150,12 @@ const ROUTES: [(&str, &str); 31] = [
     ("post", "/api/v1/shares/{id}/status"),
     ("post", "/api/v1/shares/{id}/claim"),
     ("post", "/api/v1/shares/{id}/destroy"),
+    ("post", "/api/v1/uploads"),
+    ("put", "/api/v1/uploads/{id}/chunks/{index}"),
+    ("post", "/api/v1/uploads/{id}/status"),
+    ("post", "/api/v1/uploads/{id}/finish"),
+    ("post", "/api/v1/uploads/{id}/cancel"),
+    ("get", "/api/v1/files/{id}"),
     ("post", "/api/v1/accounts/prelogin"),
     ("post", "/api/v1/signup/code"),
     ("post", "/api/v1/signup/verify"),
@@ -172,6 +178,9 @@ const ROUTES: [(&str, &str); 31] = [
     ("post", "/api/v1/vault/records"),
     ("put", "/api/v1/vault/records/{id}"),
     ("delete", "/api/v1/vault/records/{id}"),
+    ("get", "/api/v1/vault/files"),
+    ("get", "/api/v1/vault/files/{id}"),
+    ("delete", "/api/v1/vault/files/{id}"),
     ("get", "/api/v1/my/shares"),
     ("post", "/api/v1/my/shares/{id}/destroy"),
 ];
@@ -204,7 +213,11 @@ async fn the_openapi_document_lists_exactly_the_routes_the_server_serves() {
     // And the list is the server's: each route is there with that method (it may refuse the
     // empty, unauthenticated request, but not as an unknown endpoint or method).
     for (method, path) in ROUTES {
-        let url = format!("{}{}", app.address, path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA"));
+        let url = format!(
+            "{}{}",
+            app.address,
+            path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA").replace("{index}", "0")
+        );
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let response = app.client.request(method.clone(), url).send().await.unwrap();
         assert_ne!(response.status(), 405, "{method} {path}");

@@ -1,0 +1,44 @@
+//! Where file ciphertext lives: outside the database, one blob per file id
+//! (docs/api.md, "Limits and storage"). redb says what a blob holds and whether it may be read;
+//! a blob store only writes bytes at offsets, streams them back and deletes them.
+
+pub mod disk;
+pub mod locks;
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_util::Stream;
+
+pub use disk::DiskBlobs;
+pub use locks::ChunkLocks;
+
+/// A boxed future of a blob operation.
+pub type BlobFuture<'a, T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send + 'a>>;
+/// Bytes flowing into or out of a blob.
+pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
+/// A chunk body borrowed from its request, so the caller keeps its hasher afterwards.
+pub type ChunkBody<'a> = &'a mut (dyn Stream<Item = io::Result<Bytes>> + Send + Unpin);
+
+/// Storage for file ciphertext. Implemented on a local folder ([`DiskBlobs`]); an object store
+/// can implement it later.
+pub trait BlobStore: Send + Sync + 'static {
+    /// Writes `body` into blob `id` from `offset` on, creating the blob if needed, and returns
+    /// only once the bytes are durable (synced). A failure may leave part of the range
+    /// written: the caller counts a chunk only after this returns `Ok`.
+    fn write_at<'a>(&'a self, id: &'a str, offset: u64, body: ChunkBody<'a>) -> BlobFuture<'a, ()>;
+
+    /// Streams `len` bytes of blob `id` from `from`.
+    fn read(&self, id: &str, from: u64, len: u64) -> BlobFuture<'_, ByteStream>;
+
+    /// Deletes blob `id`; a missing blob is not an error.
+    fn delete<'a>(&'a self, id: &'a str) -> BlobFuture<'a, ()>;
+
+    /// The ids of every stored blob (to find blobs that no record names).
+    fn list(&self) -> BlobFuture<'_, Vec<String>>;
+
+    /// Bytes still free for new blobs.
+    fn free_bytes(&self) -> io::Result<u64>;
+}

@@ -1,0 +1,174 @@
+//! `PUT /api/v1/uploads/{file_id}/chunks/{index}`: one chunk's ciphertext, streamed to the blob
+//! store while it is hashed and capped at the chunk's exact length, and counted only after its
+//! bytes are synced and its checksum matches.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use coffer_shared::api::{CHUNK_SHA256_HEADER, ChunkReceipt, UPLOAD_TOKEN_HEADER};
+use coffer_shared::b64;
+use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::crypto::stream::ChunkSize;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+
+use super::{storage_full, upload_finished, upload_token_hash};
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use crate::store::ChunkOutcome;
+use crate::store::files::TAG_LEN;
+
+/// The largest chunk body: the largest chunk size plus its tag. Only this route takes it.
+pub fn body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(usize::try_from(u64::from(ChunkSize::MAX.get()) + TAG_LEN).unwrap_or(usize::MAX))
+}
+
+fn invalid_chunk(message: &str) -> ApiError {
+    ApiError::invalid("invalid_chunk", message)
+}
+
+/// A request body that hashes what passes through and fails once it passes `limit` bytes.
+struct Hashing<S> {
+    inner: S,
+    hasher: Sha256,
+    count: u64,
+    limit: u64,
+    too_long: bool,
+    unreadable: bool,
+}
+
+impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S> {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match this.inner.poll_next_unpin(cx) {
+            Poll::Ready(Some(Ok(bytes))) => {
+                this.count += bytes.len() as u64;
+                if this.count > this.limit {
+                    this.too_long = true;
+                    return Poll::Ready(Some(Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "chunk too long",
+                    ))));
+                }
+                this.hasher.update(&bytes);
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.unreadable = true;
+                Poll::Ready(Some(Err(io::Error::other(error))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// The file id and index of the path, with JSON 400s for bad ones.
+fn parse_path(id: &str, index: &str) -> Result<(FileId, u64), ApiError> {
+    let id = id.parse().map_err(|_| {
+        ApiError::malformed("invalid_id", "The id in the path is not 22 characters of base64url.")
+    })?;
+    let index = index.parse().map_err(|_| invalid_chunk("index: must be a chunk number"))?;
+    Ok((id, index))
+}
+
+/// The 32-byte value of a base64url header.
+fn header_bytes(headers: &HeaderMap, name: &str) -> Option<[u8; 32]> {
+    b64::decode_array::<32>(headers.get(name)?.to_str().ok()?).ok()
+}
+
+#[tracing::instrument(name = "upload_chunk", skip_all, fields(id = %id, index = %index))]
+pub async fn put_chunk(
+    State(state): State<AppState>,
+    Path((id, index)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ChunkReceipt>, ApiError> {
+    let (id, index) = parse_path(&id, &index)?;
+    let token = headers
+        .get(UPLOAD_TOKEN_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(|| ApiError::invalid("invalid_token", "X-Coffer-Upload-Token: missing"))?;
+    let token_hash = upload_token_hash(token)?;
+    let sum = header_bytes(&headers, CHUNK_SHA256_HEADER)
+        .ok_or_else(|| invalid_chunk("X-Coffer-Chunk-Sha256: must be base64url of 32 bytes"))?;
+    let _lock = state.chunk_locks.lock(id.as_str(), index).await;
+    let slot = state.store.chunk_slot(id.clone(), token_hash, index).await?.ok_or(ApiError::NotFound)?;
+    if slot.finished {
+        return Err(upload_finished());
+    }
+    if slot.length == 0 {
+        return Err(invalid_chunk("index: must be below the chunk count"));
+    }
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|declared| declared != slot.length) {
+        return Err(invalid_chunk("the body's length is not the chunk's"));
+    }
+    if slot.held.is_some_and(|held| held != sum) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "chunk_conflict",
+            "The server holds other bytes for this chunk.",
+        ));
+    }
+    let mut body = Hashing {
+        inner: body.into_data_stream(),
+        hasher: Sha256::new(),
+        count: 0,
+        limit: slot.length,
+        too_long: false,
+        unreadable: false,
+    };
+    let written = if slot.held.is_some() {
+        // Held with this checksum: read the body only to confirm it; the disk keeps its bytes.
+        drain(&mut body).await
+    } else {
+        state.blobs.write_at(id.as_str(), slot.offset, &mut body).await
+    };
+    if body.too_long || (written.is_ok() && body.count != slot.length) {
+        return Err(invalid_chunk("the body's length is not the chunk's"));
+    }
+    if body.unreadable {
+        return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
+    }
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::StorageFull => {
+            tracing::warn!(event = "disk_full");
+            return Err(storage_full());
+        }
+        Err(error) => return Err(ApiError::Internal(format!("blob write: {error}"))),
+        Ok(()) => {}
+    }
+    if <[u8; 32]>::from(body.hasher.finalize()) != sum {
+        return Err(ApiError::invalid(
+            "checksum_mismatch",
+            "The body does not hash to X-Coffer-Chunk-Sha256.",
+        ));
+    }
+    let expires_at = state.clock.now() + state.settings.upload_expiry;
+    match state.store.record_chunk(id, token_hash, index, sum, expires_at).await? {
+        ChunkOutcome::Recorded { received, chunk_count } => Ok(Json(ChunkReceipt { received, chunk_count })),
+        ChunkOutcome::Conflict => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "chunk_conflict",
+            "The server holds other bytes for this chunk.",
+        )),
+        ChunkOutcome::Finished => Err(upload_finished()),
+        ChunkOutcome::NotFound => Err(ApiError::NotFound),
+    }
+}
+
+async fn drain(body: &mut (dyn Stream<Item = io::Result<Bytes>> + Send + Unpin)) -> io::Result<()> {
+    while let Some(bytes) = body.next().await {
+        bytes?;
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Files attached to shares (docs/api.md, "File shares"): attaching at share creation, the
+//! download token of each claim, and the files' lifetime, which is the share's, stretched until
+//! its last download token expires when the share ended by its last view.
+//!
+//! These functions run inside the share transactions of [`super::shares`], so a share and its
+//! files are created, claimed and ended together.
+
+use coffer_shared::crypto::file_meta::FileId;
+use redb::{ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::files::{FileRow, attach, read_file, remove_file};
+use super::schema::{DOWNLOAD_TOKENS, SHARE_FILES};
+use super::{StoreError, from_json, to_json};
+
+/// A share's files, in the creator's order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct ShareFiles {
+    pub files: Vec<String>,
+    /// The plaintext total.
+    pub bytes: u64,
+    /// When the last download token given out expires.
+    pub keep_until: u64,
+    /// The share itself is gone; the files wait for `keep_until`.
+    pub ended: bool,
+}
+
+/// A file named in a share's create request: its id and the SHA-256 of its upload token.
+pub type FileClaim = (FileId, [u8; 32]);
+
+pub(super) fn read_share_files(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    share: &str,
+) -> Result<Option<ShareFiles>, StoreError> {
+    table.get(share)?.map(|bytes| from_json(bytes.value())).transpose()
+}
+
+fn write_share_files(txn: &WriteTransaction, share: &str, files: &ShareFiles) -> Result<(), StoreError> {
+    txn.open_table(SHARE_FILES)?.insert(share, to_json(files)?.as_slice())?;
+    Ok(())
+}
+
+/// Attaches `files` to the new share `share`. `Err(position)` names the first file that is
+/// not a finished, unattached share upload with that token; the caller then stores nothing.
+pub(super) fn attach_all(
+    txn: &WriteTransaction,
+    share: &str,
+    files: &[FileClaim],
+) -> Result<Result<(), usize>, StoreError> {
+    if files.is_empty() {
+        return Ok(Ok(()));
+    }
+    let mut attached = ShareFiles::default();
+    for (position, (id, token_hash)) in files.iter().enumerate() {
+        let id = id.as_str();
+        let record = read_file(txn, id)?;
+        let Some(mut record) = record.filter(|record| {
+            record.finished && record.owner.is_none() && record.share.is_none() && {
+                use subtle::ConstantTimeEq;
+                bool::from(record.token_hash.ct_eq(token_hash))
+            }
+        }) else {
+            return Ok(Err(position));
+        };
+        record.share = Some(share.to_owned());
+        attach(txn, id, &record)?;
+        attached.files.push(id.to_owned());
+        attached.bytes += record.size;
+    }
+    write_share_files(txn, share, &attached)?;
+    Ok(Ok(()))
+}
+
+/// On a counted view: the share's files and, when it has any, stores `token_hash` as a download
+/// token of this share until `expires_at`.
+pub(super) fn on_claim(
+    txn: &WriteTransaction,
+    share: &str,
+    token_hash: [u8; 32],
+    expires_at: u64,
+) -> Result<Vec<FileRow>, StoreError> {
+    let Some(mut files) = read_share_files(&txn.open_table(SHARE_FILES)?, share)? else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::with_capacity(files.files.len());
+    for id in &files.files {
+        let record =
+            read_file(txn, id)?.ok_or_else(|| StoreError::Corrupt(format!("share file {id} missing")))?;
+        rows.push(record.row(id)?);
+    }
+    txn.open_table(DOWNLOAD_TOKENS)?.insert(token_hash.as_slice(), (share, expires_at))?;
+    files.keep_until = files.keep_until.max(expires_at);
+    write_share_files(txn, share, &files)?;
+    Ok(rows)
+}
+
+/// When share `share` ends: `keep` (its last view) leaves the files for the download tokens
+/// given out; any other end deletes them now.
+pub(super) fn on_end(txn: &WriteTransaction, share: &str, keep: bool) -> Result<(), StoreError> {
+    let Some(mut files) = read_share_files(&txn.open_table(SHARE_FILES)?, share)? else {
+        return Ok(());
+    };
+    if keep {
+        files.ended = true;
+        write_share_files(txn, share, &files)
+    } else {
+        delete_share_files(txn, share, &files)
+    }
+}
+
+pub(super) fn delete_share_files(
+    txn: &WriteTransaction,
+    share: &str,
+    files: &ShareFiles,
+) -> Result<(), StoreError> {
+    for id in &files.files {
+        remove_file(txn, id)?;
+    }
+    txn.open_table(SHARE_FILES)?.remove(share)?;
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! Uploads: chunks counted once, checked for length and checksum, resumable (also across a
+//! server restart), limited by size and quota, and swept when abandoned.
+
+use coffer_backend::sweeper::sweep_once;
+use serde_json::json;
+
+use crate::file_helpers::{TestFile, sha256_b64};
+use crate::helpers::{json, spawn_app, spawn_app_with};
+
+const SMALL: u32 = 64;
+
+#[tokio::test]
+async fn a_chunk_sent_twice_counts_once_and_other_bytes_for_it_conflict() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(200, SMALL);
+    assert_eq!(json(app.start_upload(&file, None, false).await).await["chunk_count"], 4);
+    let first = json(app.put_chunk(&file, 1, file.chunks[1].clone()).await).await;
+    assert_eq!(first, json!({ "received": 1, "chunk_count": 4 }));
+    let again = app.put_chunk(&file, 1, file.chunks[1].clone()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(json(again).await["received"], 1);
+    let other = app.put_chunk(&file, 1, file.chunks[0].clone()).await;
+    assert_eq!(other.status(), 409);
+    assert_eq!(json(other).await["code"], "chunk_conflict");
+    let status = json(app.upload_call(&file, "status").await).await;
+    assert_eq!(status["received"], json!([[1, 1]]));
+}
+
+#[tokio::test]
+async fn a_chunk_of_the_wrong_length_or_checksum_is_refused_and_not_counted() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(200, SMALL);
+    app.start_upload(&file, None, false).await;
+    let short = app.put_chunk(&file, 0, file.chunks[0][..40].to_vec()).await;
+    assert_eq!((short.status().as_u16(), json(short).await["code"].clone()), (422, json!("invalid_chunk")));
+    let mut long = file.chunks[0].clone();
+    long.push(0);
+    let long = app.put_chunk(&file, 0, long).await;
+    assert_eq!((long.status().as_u16(), json(long).await["code"].clone()), (422, json!("invalid_chunk")));
+    let wrong_sum = app.put_chunk_with(&file, 0, file.chunks[0].clone(), &sha256_b64(b"other")).await;
+    assert_eq!(
+        (wrong_sum.status().as_u16(), json(wrong_sum).await["code"].clone()),
+        (422, json!("checksum_mismatch"))
+    );
+    let past_end = app.put_chunk(&file, 4, file.chunks[3].clone()).await;
+    assert_eq!(json(past_end).await["code"], "invalid_chunk");
+    let status = json(app.upload_call(&file, "status").await).await;
+    assert_eq!(status["received"], json!([]));
+    // The refused bytes left nothing behind that counts: the right chunk is taken afterwards.
+    assert_eq!(app.put_chunk(&file, 0, file.chunks[0].clone()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn finishing_with_a_chunk_missing_is_409_and_a_finished_upload_takes_no_chunks() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(300, SMALL);
+    app.start_upload(&file, None, false).await;
+    for index in [0, 2, 4] {
+        app.put_chunk(&file, index, file.chunks[index as usize].clone()).await;
+    }
+    let early = app.finish_upload(&file).await;
+    assert_eq!(early.status(), 409);
+    let body = json(early).await;
+    assert_eq!((body["code"].clone(), body["missing"].clone()), (json!("upload_incomplete"), json!(2)));
+    let status = json(app.upload_call(&file, "status").await).await;
+    assert_eq!(status["received"], json!([[0, 0], [2, 2], [4, 4]]));
+    assert_eq!(status["finished"], false);
+    for index in [1, 3] {
+        app.put_chunk(&file, index, file.chunks[index as usize].clone()).await;
+    }
+    assert_eq!(app.finish_upload(&file).await.status(), 200);
+    assert_eq!(app.finish_upload(&file).await.status(), 200, "finishing again with the same metadata");
+    let late = app.put_chunk(&file, 0, file.chunks[0].clone()).await;
+    assert_eq!((late.status().as_u16(), json(late).await["code"].clone()), (409, json!("upload_finished")));
+    assert_eq!(json(app.upload_call(&file, "status").await).await["finished"], true);
+}
+
+#[tokio::test]
+async fn an_upload_resumes_after_the_server_restarts() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(64 * 10 + 5, SMALL);
+    app.start_upload(&file, None, false).await;
+    for index in 0..6 {
+        app.put_chunk(&file, index, file.chunks[index as usize].clone()).await;
+    }
+    let app = app.restart(|_| {}).await;
+    let status = json(app.upload_call(&file, "status").await).await;
+    assert_eq!(status["received"], json!([[0, 5]]));
+    assert_eq!(status["chunk_count"], 11);
+    for index in 6..11 {
+        assert_eq!(app.put_chunk(&file, index, file.chunks[index as usize].clone()).await.status(), 200);
+    }
+    assert_eq!(app.finish_upload(&file).await.status(), 200);
+    let blob = std::fs::read(app.data_dir().join("blobs").join(format!("{}.blob", file.id))).unwrap();
+    assert_eq!(blob, file.ciphertext());
+}
+
+#[tokio::test]
+async fn a_file_over_the_size_limit_is_413_before_anything_is_stored() {
+    let app = spawn_app_with(|settings| settings.max_file_size = 1000).await;
+    let config = json(app.client.get(format!("{}/api/v1/config", app.address)).send().await.unwrap()).await;
+    assert_eq!(config["max_file_size"], 1000);
+    let file = TestFile::vault(1001, SMALL);
+    let response = app.start_upload(&file, None, false).await;
+    assert_eq!(
+        (response.status().as_u16(), json(response).await["code"].clone()),
+        (413, json!("file_too_large"))
+    );
+    assert_eq!(app.upload_call(&file, "status").await.status(), 404);
+    app.upload(&TestFile::vault(1000, SMALL), None, false).await;
+}
+
+#[tokio::test]
+async fn starting_past_the_storage_quota_is_507_until_room_is_freed() {
+    // 200 bytes in 4 chunks are 264 bytes of ciphertext; two of them do not fit in 500.
+    let app = spawn_app_with(|settings| settings.storage_quota = 500).await;
+    let first = TestFile::vault(200, SMALL);
+    let second = TestFile::vault(200, SMALL);
+    assert_eq!(app.start_upload(&first, None, false).await.status(), 201);
+    let refused = app.start_upload(&second, None, false).await;
+    assert_eq!(
+        (refused.status().as_u16(), json(refused).await["code"].clone()),
+        (507, json!("storage_full"))
+    );
+    assert_eq!(app.upload_call(&second, "status").await.status(), 404, "nothing of it is stored");
+    app.put_chunk(&first, 0, first.chunks[0].clone()).await;
+    assert_eq!(app.upload_call(&first, "cancel").await.status(), 204);
+    assert_eq!(app.upload_call(&first, "status").await.status(), 404);
+    assert!(app.blob_files().is_empty(), "cancel deletes the bytes");
+    assert_eq!(app.start_upload(&second, None, false).await.status(), 201);
+}
+
+#[tokio::test]
+async fn abandoned_uploads_are_swept_with_their_blobs() {
+    let app = spawn_app().await;
+    let abandoned = TestFile::vault(200, SMALL);
+    let active = TestFile::vault(200, SMALL);
+    app.start_upload(&abandoned, None, false).await;
+    app.put_chunk(&abandoned, 0, abandoned.chunks[0].clone()).await;
+    app.clock.advance(80_000);
+    app.start_upload(&active, None, false).await;
+    app.put_chunk(&active, 0, active.chunks[0].clone()).await;
+    app.clock.advance(10_000);
+    // The abandoned upload's last chunk is 90,000 s old, past the 86,400 s expiry.
+    sweep_once(&app.state).await;
+    assert_eq!(app.upload_call(&abandoned, "status").await.status(), 404);
+    assert_eq!(app.blob_files(), vec![format!("{}.blob", active.id)]);
+    let status = json(app.upload_call(&active, "status").await).await;
+    assert_eq!(status["received"], json!([[0, 0]]));
+}
+
+#[tokio::test]
+async fn a_blob_without_a_record_is_deleted_at_start_up() {
+    let app = spawn_app().await;
+    let kept = TestFile::vault(100, SMALL);
+    app.start_upload(&kept, None, false).await;
+    app.put_chunk(&kept, 0, kept.chunks[0].clone()).await;
+    std::fs::write(app.data_dir().join("blobs").join("AAAAAAAAAAAAAAAAAAAAAA.blob"), b"orphan").unwrap();
+    let app = app.restart(|_| {}).await;
+    assert_eq!(app.blob_files(), vec![format!("{}.blob", kept.id)]);
+}
+
+#[tokio::test]
+async fn a_vault_upload_needs_a_session_and_a_wrong_token_finds_nothing() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(100, SMALL);
+    let response = app.start_upload(&file, None, true).await;
+    assert_eq!(response.status(), 401);
+    app.start_upload(&file, None, false).await;
+    let mut wrong = TestFile::vault(100, SMALL);
+    wrong.id = file.id.clone();
+    assert_eq!(app.upload_call(&wrong, "status").await.status(), 404);
+    assert_eq!(app.put_chunk(&wrong, 0, file.chunks[0].clone()).await.status(), 404);
+    assert_eq!(app.upload_call(&wrong, "cancel").await.status(), 404);
+}
