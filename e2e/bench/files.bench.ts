@@ -3,34 +3,71 @@
 // fresh browser context (over 32 MiB: streamed to disk through the service worker). Prints the
 // wall time and throughput of each phase, the browser's and the server's peak memory.
 //   upload   = click Create -> share link shown (File.slice, seal, PUT chunks, finish)
-//   download = click Download -> the browser has finished saving the file (download.path())
+//   download = click Download -> the browser has finished saving the file
 // The saved file's SHA-256 is then checked against the original's (streamed, not timed).
-// Memory, sampled every 250 ms during each phase: the summed RSS (and PSS, which does not count
-// shared pages twice) of every process descending from the Chromium this bench launches itself
-// (so that browser.process() is there), the page's main-thread JS heap (CDP
-// Performance.getMetrics, JSHeapUsedSize; workers, the service worker and WASM memory are not
-// in it), the server's VmRSS (COFFER_SERVER_PID) and at the end its VmHWM.
+//
+// COFFER_BENCH_DRIVER picks what drives Chromium:
+//   cdp (default): this file launches Chromium itself and speaks the DevTools protocol over
+//     --remote-debugging-pipe with only the Target, Page, Runtime, DOM, Input, Browser and
+//     Performance domains. Playwright enables the Network domain on every page, and Chromium
+//     then copies each request body into the requestWillBeSent event (a 1 MiB chunk PUT took
+//     ~10 ms in plain headless Chromium and ~130 ms under Playwright here), which slows the
+//     upload several times and adds to the browser's memory: not what a user sees.
+//   playwright: the same flow through Playwright (chromium.launch), for comparison.
+// Memory, sampled every 250 ms during each phase: the summed RSS of every process descending from
+// the browser process (PSS, which does not count shared pages twice, every 2 s: reading
+// smaps_rollup costs ~30 ms), the page's main-thread JS heap (Performance.getMetrics,
+// JSHeapUsedSize; workers, the service worker and WASM memory are not in it), the server's VmRSS
+// (COFFER_SERVER_PID) and at the end its VmHWM.
 // MB and MB/s are 10^6 bytes. Run by scripts/bench.sh against a release server it starts itself
-// (COFFER_URL, COFFER_SERVER_PID); temporary files (the original and the download, 2 x the size)
-// go to COFFER_BENCH_TMP (default: the OS temp dir) and are deleted at the end.
+// (COFFER_URL, COFFER_SERVER_PID); temporary files (the original, the download and the browser
+// profile: 2 x the size and a little) go to COFFER_BENCH_TMP (default: the OS temp dir) and are
+// deleted at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect, chromium, type CDPSession } from '@playwright/test';
+import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 
 const MIB = 1024 * 1024;
 const fileMb = Number(process.env.COFFER_BENCH_FILE_MB ?? 1024);
 const size = Math.round(fileMb * MIB);
 const serverPid = Number(process.env.COFFER_SERVER_PID ?? 0);
 const tmpBase = process.env.COFFER_BENCH_TMP || tmpdir();
+const driverName = process.env.COFFER_BENCH_DRIVER ?? 'cdp';
 // Generous bounds: 60 s plus 0.5 s per MiB (about 2 MB/s) for a phase.
 const phaseTimeout = 60_000 + fileMb * 500;
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
 const label = size % (1024 * MIB) === 0 ? `${size / (1024 * MIB)} GiB` : `${+(size / MIB).toFixed(1)} MiB`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const byTestId = (id: string) => `[data-testid="${id}"]`;
 
-/** Writes `size` random bytes to `path`, 8 MiB at a time; returns their SHA-256. */
+/** Rejects after `ms` with `what` unless `promise` settles first. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---- Files -------------------------------------------------------------------------------------
+
+/** Writes `bytes` random bytes to `path`, 8 MiB at a time; returns their SHA-256. */
 function writeRandomFile(path: string, bytes: number): string {
   const hash = createHash('sha256');
   const buffer = Buffer.alloc(8 * MIB);
@@ -59,8 +96,10 @@ function sha256File(path: string): Promise<string> {
   });
 }
 
+// ---- /proc -------------------------------------------------------------------------------------
+
 /** A field of /proc/<pid>/status in bytes (e.g. VmRSS, VmHWM), 0 if the process is gone. */
-function statusKb(pid: number, field: string): number {
+function statusBytes(pid: number, field: string): number {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
@@ -78,16 +117,21 @@ function pssBytes(pid: number): number {
   }
 }
 
+function processIds(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
 /** `root` and every process descending from it. */
 function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  for (const pid of processIds()) {
     try {
       // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
     } catch {
       // gone meanwhile
     }
@@ -99,55 +143,77 @@ function processTree(root: number): number[] {
 
 /** The oldest process whose command line holds `arg` (the browser, not a child it passed it to). */
 function findProcess(arg: string): number | undefined {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  const found = processIds().filter((pid) => {
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(arg)) found.push(Number(name));
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(arg);
     } catch {
-      // gone meanwhile
+      return false;
     }
-  }
-  const ancestors = new Set(found.flatMap((pid) => processTree(pid).slice(1)));
-  return found.find((pid) => !ancestors.has(pid));
+  });
+  const descendants = new Set(found.flatMap((pid) => processTree(pid).slice(1)));
+  return found.find((pid) => !descendants.has(pid));
 }
 
+// ---- Memory sampling ---------------------------------------------------------------------------
+
 interface Peaks {
+  /** At the phase's start. */
+  startRss: number;
+  startPss: number;
+  startServerRss: number;
   browserRss: number;
   browserPss: number;
   browserProcesses: number;
   jsHeap: number;
   serverRss: number;
+  /** Samples taken and the time they took in this process (the bench's own overhead). */
+  samples: number;
+  sampleMs: number;
 }
 
 /** Samples memory every 250 ms until stopped; returns the peaks. */
-function sampler(browserPid: number, cdp: CDPSession | undefined): { stop: () => Promise<Peaks> } {
-  const peaks: Peaks = { browserRss: 0, browserPss: 0, browserProcesses: 0, jsHeap: 0, serverRss: 0 };
+function sampler(browserPid: number, jsHeap: () => Promise<number>): { stop: () => Promise<Peaks> } {
+  const peaks: Peaks = {
+    startRss: 0,
+    startPss: 0,
+    startServerRss: 0,
+    browserRss: 0,
+    browserPss: 0,
+    browserProcesses: 0,
+    jsHeap: 0,
+    serverRss: 0,
+    samples: 0,
+    sampleMs: 0,
+  };
   let heapPending = false;
+  let tree: number[] = [];
+  let tick = 0;
   const sample = () => {
-    const tree = processTree(browserPid);
-    peaks.browserRss = Math.max(peaks.browserRss, tree.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0));
-    peaks.browserPss = Math.max(peaks.browserPss, tree.reduce((sum, pid) => sum + pssBytes(pid), 0));
+    const began = performance.now();
+    const slow = tick++ % 8 === 0;
+    if (slow) tree = processTree(browserPid);
+    peaks.browserRss = Math.max(peaks.browserRss, tree.reduce((sum, pid) => sum + statusBytes(pid, 'VmRSS'), 0));
+    if (slow) peaks.browserPss = Math.max(peaks.browserPss, tree.reduce((sum, pid) => sum + pssBytes(pid), 0));
     peaks.browserProcesses = Math.max(peaks.browserProcesses, tree.length);
-    if (serverPid) peaks.serverRss = Math.max(peaks.serverRss, statusKb(serverPid, 'VmRSS'));
+    if (serverPid) peaks.serverRss = Math.max(peaks.serverRss, statusBytes(serverPid, 'VmRSS'));
     // A busy renderer answers late: never more than one request outstanding.
-    if (cdp && !heapPending) {
+    if (!heapPending) {
       heapPending = true;
-      cdp
-        .send('Performance.getMetrics')
-        .then(({ metrics }) => {
-          const used = metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
-          peaks.jsHeap = Math.max(peaks.jsHeap, used);
-        })
+      jsHeap()
+        .then((used) => (peaks.jsHeap = Math.max(peaks.jsHeap, used)))
         .catch(() => undefined)
         .finally(() => (heapPending = false));
     }
+    peaks.samples += 1;
+    peaks.sampleMs += performance.now() - began;
   };
   sample();
+  [peaks.startRss, peaks.startPss, peaks.startServerRss] = [peaks.browserRss, peaks.browserPss, peaks.serverRss];
   const timer = setInterval(sample, 250);
   return {
     stop: async () => {
       clearInterval(timer);
+      tick = 0; // a full last sample
       sample();
       return peaks;
     },
@@ -155,101 +221,345 @@ function sampler(browserPid: number, cdp: CDPSession | undefined): { stop: () =>
 }
 
 const maxPeaks = (a: Peaks, b: Peaks): Peaks => ({
+  startRss: a.startRss,
+  startPss: a.startPss,
+  startServerRss: a.startServerRss,
   browserRss: Math.max(a.browserRss, b.browserRss),
   browserPss: Math.max(a.browserPss, b.browserPss),
   browserProcesses: Math.max(a.browserProcesses, b.browserProcesses),
   jsHeap: Math.max(a.jsHeap, b.jsHeap),
   serverRss: Math.max(a.serverRss, b.serverRss),
+  samples: a.samples + b.samples,
+  sampleMs: a.sampleMs + b.sampleMs,
 });
 
 const describe = (peaks: Peaks) =>
-  `browser RSS ${mb(peaks.browserRss)} MB (PSS ${mb(peaks.browserPss)} MB, ${peaks.browserProcesses} processes), ` +
-  `page JS heap ${mb(peaks.jsHeap)} MB, server RSS ${mb(peaks.serverRss)} MB`;
+  `browser RSS ${mb(peaks.browserRss)} MB (PSS ${mb(peaks.browserPss)} MB, ${peaks.browserProcesses} processes; ` +
+  `${mb(peaks.startRss)} / ${mb(peaks.startPss)} MB at the start), page JS heap ${mb(peaks.jsHeap)} MB, ` +
+  `server RSS ${mb(peaks.serverRss)} MB (${mb(peaks.startServerRss)} MB at the start); ` +
+  `${peaks.samples} samples, ${(peaks.sampleMs / Math.max(1, peaks.samples)).toFixed(1)} ms each`;
 
-test(`upload and download a ${label} file`, async ({}, testInfo) => {
+// ---- Drivers -----------------------------------------------------------------------------------
+
+/** A page in a fresh browser context (no cookies, storage or service worker shared). */
+interface Tab {
+  goto(url: string): Promise<void>;
+  /** Waits until the element is in the page and visible. */
+  waitVisible(testId: string, timeout: number): Promise<void>;
+  count(selector: string): Promise<number>;
+  setFile(testId: string, path: string): Promise<void>;
+  click(testId: string): Promise<void>;
+  inputValue(testId: string): Promise<string>;
+  /** Clicks and resolves with the saved file's path once the browser has finished saving it. */
+  clickToDownload(testId: string, timeout: number): Promise<string>;
+  jsHeap(): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface Driver {
+  browserPid: number;
+  newTab(): Promise<Tab>;
+  close(): Promise<void>;
+}
+
+interface LaunchSettings {
+  executablePath: string;
+  args: string[];
+  downloads: string;
+  profile: string;
+}
+
+async function playwrightDriver(settings: LaunchSettings): Promise<Driver> {
+  // This Playwright has no browser.process(): a switch Chromium ignores marks its main process.
+  const marker = `--coffer-bench-files=${process.pid}-${Date.now()}`;
+  const browser: Browser = await chromium.launch({
+    executablePath: settings.executablePath,
+    args: [...settings.args, marker],
+    headless: true,
+    downloadsPath: settings.downloads,
+  });
+  const browserPid = findProcess(marker);
+  if (!browserPid) throw new Error('the browser process was not found');
+  const baseURL = process.env.COFFER_URL;
+  return {
+    browserPid,
+    close: () => browser.close(),
+    async newTab(): Promise<Tab> {
+      const context = await browser.newContext({ baseURL });
+      const page: Page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      return {
+        goto: async (url) => void (await page.goto(url)),
+        waitVisible: (testId, timeout) => page.getByTestId(testId).waitFor({ state: 'visible', timeout }),
+        count: (selector) => page.locator(selector).count(),
+        setFile: (testId, path) => page.getByTestId(testId).setInputFiles(path),
+        click: (testId) => page.getByTestId(testId).click(),
+        inputValue: (testId) => page.getByTestId(testId).inputValue(),
+        async clickToDownload(testId, timeout) {
+          const [download] = await Promise.all([
+            page.waitForEvent('download', { timeout }),
+            page.getByTestId(testId).click(),
+          ]);
+          const path = await within(download.path(), timeout, 'download');
+          const failure = await download.failure();
+          if (failure) throw new Error(`download failed: ${failure}`);
+          return path;
+        },
+        async jsHeap() {
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          return metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
+        },
+        close: () => context.close(),
+      };
+    },
+  };
+}
+
+/** The DevTools protocol over --remote-debugging-pipe: JSON messages ending in NUL, fd 3 in, fd 4 out. */
+class Pipe {
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Set<(method: string, params: any, sessionId?: string) => void>();
+  private buffer = '';
+  closed = false;
+
+  constructor(private readonly child: ChildProcess) {
+    const output = child.stdio[4] as NodeJS.ReadableStream;
+    output.setEncoding('utf8');
+    output.on('data', (data: string) => {
+      this.buffer += data;
+      for (let end = this.buffer.indexOf('\0'); end >= 0; end = this.buffer.indexOf('\0')) {
+        const message = JSON.parse(this.buffer.slice(0, end));
+        this.buffer = this.buffer.slice(end + 1);
+        if (message.id !== undefined) {
+          const call = this.calls.get(message.id);
+          this.calls.delete(message.id);
+          if (message.error) call?.reject(new Error(`${message.error.message} (${message.error.code})`));
+          else call?.resolve(message.result);
+        } else {
+          for (const listener of this.listeners) listener(message.method, message.params, message.sessionId);
+        }
+      }
+    });
+    child.on('exit', () => {
+      this.closed = true;
+      for (const call of this.calls.values()) call.reject(new Error('the browser exited'));
+      this.calls.clear();
+    });
+  }
+
+  send(method: string, params: object = {}, sessionId?: string): Promise<any> {
+    if (this.closed) return Promise.reject(new Error('the browser exited'));
+    const id = this.nextId++;
+    const input = this.child.stdio[3] as NodeJS.WritableStream;
+    input.write(JSON.stringify({ id, method, params, sessionId }) + '\0');
+    return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+  }
+
+  on(listener: (method: string, params: any, sessionId?: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
+  // Close to what Playwright passes for headless Chromium, less the automation.
+  const args = [
+    ...settings.args,
+    '--headless',
+    '--hide-scrollbars',
+    '--mute-audio',
+    '--disable-background-timer-throttling',
+    '--disable-backgrounding-occluded-windows',
+    '--disable-renderer-backgrounding',
+    '--disable-hang-monitor',
+    '--disable-ipc-flooding-protection',
+    '--disable-extensions',
+    '--disable-default-apps',
+    '--no-default-browser-check',
+    '--password-store=basic',
+    `--user-data-dir=${settings.profile}`,
+    '--remote-debugging-pipe',
+    '--no-startup-window',
+  ];
+  const child = spawn(settings.executablePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+  const pipe = new Pipe(child);
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await within(pipe.send('Browser.getVersion'), 30_000, 'browser start');
+  const baseURL = process.env.COFFER_URL ?? '';
+
+  return {
+    browserPid: child.pid as number,
+    async close() {
+      await within(pipe.send('Browser.close').catch(() => undefined), 10_000, 'Browser.close').catch(() => undefined);
+      await within(exited, 10_000, 'browser exit').catch(() => child.kill('SIGKILL'));
+    },
+    async newTab(): Promise<Tab> {
+      const { browserContextId } = await pipe.send('Target.createBrowserContext', { disposeOnDetach: true });
+      const { targetId } = await pipe.send('Target.createTarget', { url: 'about:blank', browserContextId });
+      const { sessionId } = await pipe.send('Target.attachToTarget', { targetId, flatten: true });
+      const send = (method: string, params: object = {}) => pipe.send(method, params, sessionId);
+      await send('Performance.enable');
+      await pipe.send('Browser.setDownloadBehavior', {
+        behavior: 'allowAndName',
+        browserContextId,
+        downloadPath: settings.downloads,
+        eventsEnabled: true,
+      });
+
+      /** Evaluates `expression` in the page; undefined while the page navigates. */
+      const evaluate = async (expression: string): Promise<any> => {
+        const { result, exceptionDetails } = await send('Runtime.evaluate', { expression, returnByValue: true });
+        if (exceptionDetails) throw new Error(`${expression}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+        return result.value;
+      };
+      const poll = async (what: string, timeout: number, check: () => Promise<boolean>) => {
+        const deadline = performance.now() + timeout;
+        for (;;) {
+          if (await check().catch(() => false)) return;
+          if (performance.now() > deadline) throw new Error(`${what}: not seen within ${timeout} ms`);
+          await sleep(50);
+        }
+      };
+      const element = (testId: string) => `document.querySelector('${byTestId(testId)}')`;
+      const visible = (testId: string) =>
+        `(() => { const e = ${element(testId)}; return !!e && e.getClientRects().length > 0 && ` +
+        `getComputedStyle(e).visibility !== 'hidden'; })()`;
+      const tab: Tab = {
+        async goto(url) {
+          const href = new URL(url, baseURL).href;
+          await send('Page.navigate', { url: href });
+          const loaded = `document.readyState === 'complete' && location.href === ${JSON.stringify(href)}`;
+          await poll(`load of ${href}`, 30_000, async () => (await evaluate(loaded)) === true);
+        },
+        waitVisible: (testId, timeout) => poll(testId, timeout, async () => (await evaluate(visible(testId))) === true),
+        count: async (selector) => Number(await evaluate(`document.querySelectorAll('${selector}').length`)),
+        async setFile(testId, path) {
+          await poll(testId, 30_000, async () => (await evaluate(`!!${element(testId)}`)) === true);
+          const { result } = await send('Runtime.evaluate', { expression: element(testId) });
+          // Sets the files and fires input and change, as a user picking them would.
+          await send('DOM.setFileInputFiles', { files: [path], objectId: result.objectId });
+        },
+        async click(testId) {
+          await tab.waitVisible(testId, 30_000);
+          const [x, y] = await evaluate(
+            `(() => { const e = ${element(testId)}; e.scrollIntoView({ block: 'center' }); ` +
+              `const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`,
+          );
+          for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased']) {
+            await send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
+          }
+        },
+        inputValue: async (testId) => String(await evaluate(`${element(testId)}.value`)),
+        async clickToDownload(testId, timeout) {
+          let guid: string | undefined;
+          let unsubscribe = () => {};
+          const done = new Promise<string>((resolve, reject) => {
+            unsubscribe = pipe.on((method, params) => {
+              if (method === 'Browser.downloadWillBegin' && guid === undefined) guid = params.guid;
+              if (method === 'Browser.downloadProgress' && params.guid === guid) {
+                if (params.state === 'completed') resolve(join(settings.downloads, guid as string));
+                if (params.state === 'canceled') reject(new Error('download canceled'));
+              }
+            });
+          });
+          try {
+            await tab.click(testId);
+            return await within(done, timeout, 'download');
+          } finally {
+            unsubscribe();
+          }
+        },
+        async jsHeap() {
+          const { metrics } = await send('Performance.getMetrics');
+          return metrics.find((metric: { name: string }) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
+        },
+        async close() {
+          await pipe.send('Target.disposeBrowserContext', { browserContextId }).catch(() => undefined);
+        },
+      };
+      return tab;
+    },
+  };
+}
+
+// ---- The bench ---------------------------------------------------------------------------------
+
+test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo) => {
   test.skip(!serverPid, 'needs COFFER_URL and COFFER_SERVER_PID (scripts/bench.sh sets them)');
   test.setTimeout(120_000 + 2 * phaseTimeout);
-  const baseURL = process.env.COFFER_URL;
-  expect(baseURL, 'COFFER_URL').toBeTruthy();
+  expect(process.env.COFFER_URL, 'COFFER_URL').toBeTruthy();
+  expect(['cdp', 'playwright'], 'COFFER_BENCH_DRIVER').toContain(driverName);
 
   const dir = mkdtempSync(join(tmpBase, 'coffer-bench-files-'));
   const { launchOptions } = testInfo.project.use;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let driver: Driver | undefined;
   try {
     // The original and the download live here together.
     const { bavail, bsize } = statfsSync(dir);
-    expect(bavail * bsize, `free space in ${dir} for 2 x ${label}`).toBeGreaterThan(2 * size + 256 * MIB);
+    expect(bavail * bsize, `free space in ${dir} for 2 x ${label}`).toBeGreaterThan(2 * size + 512 * MIB);
     const source = join(dir, 'bench.bin');
     let start = performance.now();
     const sha256 = writeRandomFile(source, size);
-    console.log(`files ${label}: wrote the original in ${Math.round(performance.now() - start)} ms`);
+    console.log(
+      `files ${label} (${driverName}): wrote the original in ${Math.round(performance.now() - start)} ms; ` +
+        `load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} on ${cpus().length} CPUs`,
+    );
 
-    const downloads = join(dir, 'downloads');
-    mkdirSync(downloads);
-    // This Playwright has no browser.process(): a switch Chromium ignores marks its main process.
-    const marker = `--coffer-bench-files=${process.pid}-${Date.now()}`;
-    const args = [...(launchOptions?.args ?? []), marker];
-    browser = await chromium.launch({ ...launchOptions, args, headless: true, downloadsPath: downloads });
-    const browserPid = findProcess(marker);
-    expect(browserPid, 'the browser process').toBeTruthy();
+    const settings: LaunchSettings = {
+      executablePath: launchOptions?.executablePath ?? '/usr/bin/chromium',
+      args: launchOptions?.args ?? [],
+      downloads: join(dir, 'downloads'),
+      profile: join(dir, 'profile'),
+    };
+    mkdirSync(settings.downloads);
+    driver = await (driverName === 'cdp' ? cdpDriver(settings) : playwrightDriver(settings));
+    const browserPid = driver.browserPid;
 
     // Upload.
-    const creator = await browser.newContext({ baseURL });
-    const page = await creator.newPage();
-    await page.goto('/');
-    await page.getByTestId('file-input').setInputFiles(source);
-    await expect(page.getByTestId('chosen-files').locator('li')).toHaveCount(1);
-    let cdp = await creator.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    let memory = sampler(browserPid as number, cdp);
+    const creator = await driver.newTab();
+    await creator.goto('/');
+    await creator.setFile('file-input', source);
+    await expect.poll(() => creator.count(`${byTestId('chosen-files')} li`)).toBe(1);
+    let memory = sampler(browserPid, () => creator.jsHeap());
     start = performance.now();
-    await page.getByTestId('create-button').click();
-    await page.getByTestId('share-link').waitFor({ state: 'visible', timeout: phaseTimeout });
+    await creator.click('create-button');
+    await creator.waitVisible('share-link', phaseTimeout);
     const uploadMs = performance.now() - start;
     const uploadPeaks = await memory.stop();
-    const link = await page.getByTestId('share-link').inputValue();
-    console.log(`files ${label}: upload ${Math.round(uploadMs)} ms; peaks: ${describe(uploadPeaks)}`);
+    const link = await creator.inputValue('share-link');
+    console.log(`files ${label} (${driverName}): upload ${Math.round(uploadMs)} ms; peaks: ${describe(uploadPeaks)}`);
     await creator.close();
 
     // Download, in a fresh context.
-    const reader = await browser.newContext({ baseURL });
-    const readerPage = await reader.newPage();
-    await readerPage.goto(link);
-    await readerPage.getByTestId('reveal-button').click();
-    const button = readerPage.getByTestId('download-button');
-    await button.waitFor({ state: 'visible', timeout: 60_000 });
-    cdp = await reader.newCDPSession(readerPage);
-    await cdp.send('Performance.enable');
-    memory = sampler(browserPid as number, cdp);
+    const reader = await driver.newTab();
+    await reader.goto(link);
+    await reader.click('reveal-button');
+    await reader.waitVisible('download-button', 60_000);
+    memory = sampler(browserPid, () => reader.jsHeap());
     start = performance.now();
-    const [download] = await Promise.all([readerPage.waitForEvent('download', { timeout: phaseTimeout }), button.click()]);
-    const saved = await Promise.race([
-      download.path(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`download not finished after ${phaseTimeout} ms`)), phaseTimeout),
-      ),
-    ]);
+    const saved = await reader.clickToDownload('download-button', phaseTimeout);
     const downloadMs = performance.now() - start;
     const downloadPeaks = await memory.stop();
-    expect(await download.failure()).toBeNull();
-    console.log(`files ${label}: download ${Math.round(downloadMs)} ms; peaks: ${describe(downloadPeaks)}`);
+    console.log(`files ${label} (${driverName}): download ${Math.round(downloadMs)} ms; peaks: ${describe(downloadPeaks)}`);
     expect(statSync(saved).size, 'size of the saved file').toBe(size);
     expect(await sha256File(saved), 'SHA-256 of the saved file').toBe(sha256);
-    await expect(readerPage.getByTestId('file-verified')).toBeVisible({ timeout: 60_000 });
+    await reader.waitVisible('file-verified', 60_000);
     await reader.close();
 
-    const serverHwm = statusKb(serverPid, 'VmHWM');
+    const serverHwm = statusBytes(serverPid, 'VmHWM');
     const peaks = maxPeaks(uploadPeaks, downloadPeaks);
     const rate = (ms: number) => (size / 1e6 / (ms / 1000)).toFixed(1);
     console.log(
-      `files ${label}: upload ${rate(uploadMs)} MB/s (${(uploadMs / 1000).toFixed(1)} s), ` +
+      `files ${label} (${driverName}): upload ${rate(uploadMs)} MB/s (${(uploadMs / 1000).toFixed(1)} s), ` +
         `download ${rate(downloadMs)} MB/s (${(downloadMs / 1000).toFixed(1)} s), SHA-256 matches; ` +
         `browser peak RSS ${mb(peaks.browserRss)} MB (PSS ${mb(peaks.browserPss)} MB, ` +
         `page JS heap peak ${mb(peaks.jsHeap)} MB); server peak RSS ${mb(serverHwm)} MB ` +
         `(VmHWM; sampled ${mb(peaks.serverRss)} MB)`,
     );
   } finally {
-    await browser?.close();
+    await driver?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

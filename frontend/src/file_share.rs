@@ -67,6 +67,10 @@ pub async fn create(
     progress: FileProgress<'_>,
     cancel: &Cancel,
 ) -> Result<Created, FileShareError> {
+    // One draft at a time: a new share replaces an unfinished one, whose uploads go.
+    if let Some(old) = draft::load() {
+        discard(&old).await;
+    }
     let share_key = Key32::random();
     let manage_token = Key32::random();
     let password = if input.password.is_empty() {

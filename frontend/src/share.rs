@@ -187,6 +187,10 @@ pub struct Status {
     pub wrong_claims_left: u32,
     /// The header, or `None` if this browser refuses it (e.g. Argon2id below the floor).
     pub header: Option<Header>,
+    /// How many files the share holds.
+    pub file_count: u32,
+    /// Their plaintext bytes together.
+    pub file_bytes: u64,
 }
 
 /// Reads a share's status with its status token (derived from `K`) or its management token.
@@ -201,6 +205,8 @@ pub async fn status(id: &ShareId, token: &Key32) -> Result<Status, ApiError> {
         expires_at: status.expires_at,
         wrong_claims_left: status.wrong_claims_left,
         header,
+        file_count: status.file_count,
+        file_bytes: status.file_bytes,
     })
 }
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::error_banner::ErrorBanner;
+use crate::components::file_picker::Chosen;
 use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::{Transfer, TransferList};
 use crate::file_share;
@@ -17,7 +18,15 @@ use crate::share::Created;
 /// Offers to continue the draft in local storage; sets `created` when the share is made and
 /// `has_draft` to false once the draft is gone.
 #[component]
-pub fn ResumeBanner(has_draft: RwSignal<bool>, created: RwSignal<Option<Created>>) -> impl IntoView {
+pub fn ResumeBanner(
+    /// Whether a draft is kept; set to false once it is gone.
+    has_draft: RwSignal<bool>,
+    /// Set to the share once it is created.
+    created: RwSignal<Option<Created>>,
+    /// The files chosen on the page: when they are the draft's (the upload failed in this tab),
+    /// they continue it without choosing them again.
+    chosen: Chosen,
+) -> impl IntoView {
     let session = Session::get();
     let toasts = Toasts::get();
     let summary = draft::load()
@@ -86,7 +95,7 @@ pub fn ResumeBanner(has_draft: RwSignal<bool>, created: RwSignal<Option<Created>
     };
 
     view! {
-        <section class="card notice resume" data-testid="resume-banner">
+        <section class="card resume" data-testid="resume-banner">
             <h2>"An upload did not finish"</h2>
             <p>{summary}</p>
             <p class="muted">
@@ -101,7 +110,20 @@ pub fn ResumeBanner(has_draft: RwSignal<bool>, created: RwSignal<Option<Created>
                 />
             </Show>
             <div class="actions">
-                <label class="button">
+                <Show when=move || !chosen.with(Vec::is_empty)>
+                    <button
+                        type="button"
+                        data-testid="resume-chosen"
+                        prop:disabled=busy
+                        on:click=move |_| {
+                            error.set(None);
+                            resume.dispatch_local(chosen.get_untracked());
+                        }
+                    >
+                        "Continue the upload"
+                    </button>
+                </Show>
+                <label class="button" class:secondary=move || !chosen.with(Vec::is_empty)>
                     "Choose the files to continue"
                     <input
                         type="file"

@@ -185,7 +185,7 @@ pub fn CreatePage() -> impl IntoView {
     let form = move || {
         view! {
             <Show when=move || has_draft.get() && !busy.get()>
-                <ResumeBanner has_draft created />
+                <ResumeBanner has_draft created chosen=files />
             </Show>
             <form class="card create" on:submit=on_submit novalidate>
                 <h1>"Share a secret"</h1>

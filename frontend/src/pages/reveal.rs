@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::reveal_claim::ClaimPanel;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::share_loader::ShareLoader;
+use crate::files::progress::size_text;
 use crate::share::Status;
 
 /// Shown when the fragment holding `K` is missing or malformed.
@@ -36,7 +37,15 @@ pub fn RevealPage() -> impl IntoView {
 
 /// The share exists: its status line, then the claim panel (or a refusal of its header).
 fn available(id: ShareId, share_key: Key32, status: Status) -> impl IntoView {
-    let Status { views_left, expires_at, wrong_claims_left, header } = status;
+    let Status { views_left, expires_at, wrong_claims_left, header, file_count, file_bytes } = status;
+    let files = (file_count > 0).then(|| {
+        let what = if file_count == 1 { "1 file".to_owned() } else { format!("{file_count} files") };
+        view! {
+            <p class="muted" data-testid="share-files-summary">
+                {format!("It holds {what}, {} in all.", size_text(file_bytes))}
+            </p>
+        }
+    });
     let body = match header {
         None => view! {
             <ErrorBanner message=Signal::stored(Some(REFUSED.to_owned())) testid="reveal-error" />
@@ -56,6 +65,7 @@ fn available(id: ShareId, share_key: Key32, status: Status) -> impl IntoView {
     };
     view! {
         <h1>"You have received a secret"</h1>
+        {files}
         {body}
     }
 }
