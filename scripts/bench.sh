@@ -59,3 +59,25 @@ target/release/examples/seed_vault http://127.0.0.1:18556 "$vault_data/outbox" f
 (cd e2e && COFFER_URL=http://127.0.0.1:18556 COFFER_OUTBOX="$vault_data/outbox" \
     COFFER_BENCH_PASSPHRASE="$passphrase" COFFER_BENCH_ACCOUNTS="empty@bench.example:0,full@bench.example:1000" \
     npx playwright test --config bench.config.ts 2>&1 | grep -E '^(run|==)|passed|failed')
+
+echo "== Files: upload and download of one large file in Chromium, release server on 127.0.0.1"
+# COFFER_BENCH_FILE_MB MiB of random bytes (default 1024). The server's copy, the original and the
+# download need 3 x that on one file system: TMPDIR's, or /dev/shm's (RAM) if TMPDIR's is too small.
+file_mb="${COFFER_BENCH_FILE_MB:-1024}"
+files_base="${TMPDIR:-/tmp}"
+need_kb=$(( (3 * file_mb + 1536) * 1024 ))
+if [ "$(df -Pk "$files_base" | awk 'NR == 2 { print $4 }')" -lt "$need_kb" ] && [ -d /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge "$need_kb" ]; then
+    files_base=/dev/shm
+fi
+files_data="$(mktemp -d -p "$files_base" coffer-bench-files-data.XXXXXX)"
+files_tmp="$(mktemp -d -p "$files_base" coffer-bench-files.XXXXXX)"
+target/release/coffer-server --listen 127.0.0.1:18557 --data-dir "$files_data" \
+    --rate-limit-create 0 --rate-limit-claim 0 >/dev/null 2>&1 &
+files_server=$!
+trap 'kill $server $vault_server $files_server 2>/dev/null; rm -rf "$data" "$vault_data" "$files_data" "$files_tmp"' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:18557/healthz >/dev/null && break; sleep 0.1; done
+echo "(temporary files in $files_base)"
+(cd e2e && COFFER_URL=http://127.0.0.1:18557 COFFER_SERVER_PID=$files_server COFFER_BENCH_TMP="$files_tmp" \
+    COFFER_BENCH_FILE_MB="$file_mb" npx playwright test --config bench.config.ts bench/files.bench.ts 2>&1 \
+    | grep -E '^(files|==)|passed|failed')

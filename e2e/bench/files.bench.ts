@@ -10,9 +10,9 @@
 //   cdp (default): this file launches Chromium itself and speaks the DevTools protocol over
 //     --remote-debugging-pipe with only the Target, Page, Runtime, DOM, Input, Browser and
 //     Performance domains. Playwright enables the Network domain on every page, and Chromium
-//     then copies each request body into the requestWillBeSent event (a 1 MiB chunk PUT took
-//     ~10 ms in plain headless Chromium and ~130 ms under Playwright here), which slows the
-//     upload several times and adds to the browser's memory: not what a user sees.
+//     then copies each request body into the requestWillBeSent event (a 1 MiB PUT round trip
+//     took 10-18 ms in plain headless Chromium and 115-136 ms under Playwright on a 2-core box),
+//     which slows the upload several times and adds to the browser's memory: not what a user sees.
 //   playwright: the same flow through Playwright (chromium.launch), for comparison.
 // Memory, sampled every 250 ms during each phase: the summed RSS of every process descending from
 // the browser process (PSS, which does not count shared pages twice, every 2 s: reading
@@ -418,6 +418,7 @@ async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
         const deadline = performance.now() + timeout;
         for (;;) {
           if (await check().catch(() => false)) return;
+          if (pipe.closed) throw new Error(`${what}: the browser exited`);
           if (performance.now() > deadline) throw new Error(`${what}: not seen within ${timeout} ms`);
           await sleep(50);
         }

@@ -106,10 +106,9 @@ pub async fn detach(session: Session, id: &RecordId, file_id: &str) -> Result<()
 pub async fn delete_files(session: Session, file_ids: impl IntoIterator<Item = String>) {
     let Some(csrf) = session.csrf() else { return };
     for file_id in file_ids {
-        if let Ok(file_id) = file_id.parse::<FileId>() {
-            if let Err(error) = api::files::delete_attachment(&csrf, &file_id).await {
-                session.check_ended(&error);
-            }
+        let Ok(file_id) = file_id.parse::<FileId>() else { continue };
+        if let Err(error) = api::files::delete_attachment(&csrf, &file_id).await {
+            session.check_ended(&error);
         }
     }
 }

@@ -182,14 +182,16 @@ async fn finish_draft(
             csrf: csrf.map(str::to_owned),
             recorded: planned.chain().ok_or(FileShareError::NotTheDraftFiles)?,
         };
-        let draft_cell = std::cell::RefCell::new(&mut draft);
-        let record = |chain: &SealedChain| {
-            let mut draft = draft_cell.borrow_mut();
-            draft.files[position].set_chain(chain);
-            draft::save(&draft)
+        let result = {
+            // The chain is written into the draft, and the draft saved, before each chunk leaves.
+            let draft_cell = std::cell::RefCell::new(&mut draft);
+            let record = |chain: &SealedChain| {
+                let mut draft = draft_cell.borrow_mut();
+                draft.files[position].set_chain(chain);
+                draft::save(&draft)
+            };
+            upload::upload(job, record, |stage, bytes| progress(position, stage, bytes), cancel).await
         };
-        let result = upload::upload(job, record, |stage, bytes| progress(position, stage, bytes), cancel).await;
-        drop(draft_cell);
         match result {
             Ok(()) => {
                 draft.files[position].finished = true;

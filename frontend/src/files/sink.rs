@@ -41,10 +41,10 @@ impl Sink {
 
     /// A streaming sink when the file is large and the browser can stream, else a memory one.
     pub async fn for_download(name: &str, size: u64, mime_type: &str) -> Self {
-        if size > MEMORY_LIMIT {
-            if let Ok(stream) = StreamSink::open(name, size).await {
-                return Sink::Stream(stream);
-            }
+        if size > MEMORY_LIMIT
+            && let Ok(stream) = StreamSink::open(name, size).await
+        {
+            return Sink::Stream(stream);
         }
         Sink::memory(mime_type)
     }

@@ -10,7 +10,8 @@
 //! - [`vault`]: vault records and their per-record keys.
 //! - [`backup`]: the passphrase-sealed backup of a vault.
 //! - [`stream`]: a file's content as a stream of AES-256-GCM chunks.
-//! - `webcrypto` (wasm32 only): the same chunks through the browser's WebCrypto AES-GCM.
+//! - `webcrypto`: the same chunks through the browser's WebCrypto AES-GCM (the `aes-gcm` crate
+//!   behind the same API in native builds).
 //! - [`file_meta`]: a streamed file's id, keys, sealed metadata and integrity digest.
 //! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
 
@@ -28,7 +29,6 @@ pub mod share;
 pub mod stream;
 pub mod totp;
 pub mod vault;
-#[cfg(target_arch = "wasm32")]
 pub mod webcrypto;
 
 pub use secret::{Key32, random_array};

@@ -7,25 +7,23 @@
 //! reference.
 //!
 //! Works in a window and in a dedicated worker alike: `crypto` comes from the global object.
-//! Only built for `wasm32`.
+//! Native builds (the server's tests, the app's unit tests) get the same API over the
+//! `aes-gcm` crate, so code using it compiles and runs everywhere.
 
-use std::fmt;
 
-use js_sys::{Array, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
 
 use super::OpenError;
-use super::file_meta::FileId;
-use super::secret::Key32;
-use super::stream::{ChunkSize, OpenPosition, SealError, SealPosition, chunk_aad, chunk_nonce, payload_key};
+use super::stream::{ChunkSize, OpenPosition, SealError, SealPosition};
 
-/// The WebCrypto algorithm name.
-const AES_GCM: &str = "AES-GCM";
-/// The tag length in bits: 16 bytes, as `envelope::TAG_LEN`.
-const TAG_BITS: u8 = 128;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "webcrypto/native.rs"]
+mod key;
+#[cfg(target_arch = "wasm32")]
+#[path = "webcrypto/subtle.rs"]
+mod key;
+
+pub use key::ChunkKey;
 
 /// WebCrypto could not import a key or seal a chunk. Not an attack: the page runs without
 /// `crypto.subtle` (an insecure context) or the browser refused the operation.
@@ -39,16 +37,6 @@ pub enum WebCryptoError {
     Rejected(String),
 }
 
-impl WebCryptoError {
-    fn rejected(error: JsValue) -> Self {
-        let text = match error.dyn_ref::<js_sys::Error>() {
-            Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
-            None => error.as_string().unwrap_or_else(|| "unknown error".into()),
-        };
-        Self::Rejected(text)
-    }
-}
-
 /// Sealing with a [`WebStreamSealer`] failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WebSealError {
@@ -58,101 +46,6 @@ pub enum WebSealError {
     /// WebCrypto failed.
     #[error(transparent)]
     WebCrypto(#[from] WebCryptoError),
-}
-
-/// `crypto.subtle` of the global scope, a window's or a worker's.
-fn subtle() -> Result<SubtleCrypto, WebCryptoError> {
-    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
-        .map_err(|_| WebCryptoError::Unavailable)?;
-    let subtle =
-        Reflect::get(&crypto, &JsValue::from_str("subtle")).map_err(|_| WebCryptoError::Unavailable)?;
-    subtle.dyn_into::<SubtleCrypto>().map_err(|_| WebCryptoError::Unavailable)
-}
-
-/// A file's `payload_key` as a non-extractable WebCrypto AES-GCM key, with the file's chunk
-/// `aad`: everything needed to seal or open any chunk of the file by index.
-pub struct ChunkKey {
-    subtle: SubtleCrypto,
-    key: CryptoKey,
-    aad: Uint8Array,
-    chunk_size: ChunkSize,
-}
-
-impl fmt::Debug for ChunkKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChunkKey").field("chunk_size", &self.chunk_size).finish_non_exhaustive()
-    }
-}
-
-impl ChunkKey {
-    /// Derives `payload_key = HKDF(file_key, salt = file_id, info = "coffer/v1/file/payload")`
-    /// and imports it into WebCrypto for encryption and decryption, not extractable. The raw
-    /// key bytes are zeroized once WebCrypto holds its copy.
-    pub async fn import(
-        file_key: &Key32,
-        file_id: &FileId,
-        chunk_size: ChunkSize,
-    ) -> Result<Self, WebCryptoError> {
-        let subtle = subtle()?;
-        let raw = payload_key(file_key, file_id);
-        let bytes = Uint8Array::new_with_length(32);
-        bytes.copy_from(raw.expose());
-        let usages = Array::of2(&JsValue::from_str("encrypt"), &JsValue::from_str("decrypt"));
-        let imported = subtle.import_key_with_str("raw", &bytes, AES_GCM, false, &usages);
-        // importKey copies the key bytes before it returns, so both copies can go now.
-        bytes.fill(0, 0, 32);
-        drop(raw);
-        let key = JsFuture::from(imported.map_err(WebCryptoError::rejected)?)
-            .await
-            .map_err(WebCryptoError::rejected)?;
-        let key = key.dyn_into::<CryptoKey>().map_err(WebCryptoError::rejected)?;
-        let aad = Uint8Array::from(chunk_aad(file_id, chunk_size).as_slice());
-        Ok(Self { subtle, key, aad, chunk_size })
-    }
-
-    /// The chunk size bound into the `aad`.
-    pub fn chunk_size(&self) -> ChunkSize {
-        self.chunk_size
-    }
-
-    /// `chunk_i = AES-256-GCM(payload_key, nonce_i, aad, plaintext)` with `nonce_i` of `index`
-    /// and `last`: `plaintext.len() + 16` bytes. Checks nothing about the position; the caller
-    /// MUST never seal two plaintexts under one index and flag ([`WebStreamSealer`] does this).
-    pub async fn seal(&self, index: u32, last: bool, plaintext: &[u8]) -> Result<Vec<u8>, WebCryptoError> {
-        let sealing =
-            self.subtle.encrypt_with_object_and_u8_array(&self.params(index, last), &self.key, plaintext);
-        let sealed = JsFuture::from(sealing.map_err(WebCryptoError::rejected)?)
-            .await
-            .map_err(WebCryptoError::rejected)?;
-        Ok(Uint8Array::new(&sealed).to_vec())
-    }
-
-    /// Opens the chunk sealed under `index` and `last`. Any refusal (a wrong key, index, flag or
-    /// file, an altered byte) is the same [`OpenError`]. Checks nothing about the position
-    /// ([`WebStreamOpener`] does).
-    pub async fn open(
-        &self,
-        index: u32,
-        last: bool,
-        ciphertext: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let opening =
-            self.subtle.decrypt_with_object_and_u8_array(&self.params(index, last), &self.key, ciphertext);
-        let opened = JsFuture::from(opening.map_err(|_| OpenError)?).await.map_err(|_| OpenError)?;
-        let view = Uint8Array::new(&opened);
-        let plaintext = Zeroizing::new(view.to_vec());
-        // The JS copy of the plaintext would wait for the garbage collector: empty it now.
-        view.fill(0, 0, view.length());
-        Ok(plaintext)
-    }
-
-    fn params(&self, index: u32, last: bool) -> AesGcmParams {
-        let iv = Uint8Array::from(chunk_nonce(index, last).as_slice());
-        let params = AesGcmParams::new(AES_GCM, &iv);
-        params.set_additional_data(&self.aad);
-        params.set_tag_length(TAG_BITS);
-        params
-    }
 }
 
 /// Seals a file chunk by chunk, in order, with WebCrypto: the same rules as
@@ -168,7 +61,7 @@ impl WebStreamSealer {
     /// Starts a stream. The key's `file_id` MUST be fresh for every sealing under its `file_key`
     /// (the nonces repeat across sealings with the same key and id).
     pub fn new(key: ChunkKey) -> Self {
-        let position = SealPosition::new(key.chunk_size);
+        let position = SealPosition::new(key.chunk_size());
         Self { key, position }
     }
 
@@ -214,7 +107,7 @@ pub struct WebStreamOpener {
 impl WebStreamOpener {
     /// Starts reading a stream; the key holds the `chunk_size` from the file's metadata.
     pub fn new(key: ChunkKey) -> Self {
-        let position = OpenPosition::new(key.chunk_size);
+        let position = OpenPosition::new(key.chunk_size());
         Self { key, position }
     }
 

@@ -1,0 +1,124 @@
+//! [`ChunkKey`] over the browser's `crypto.subtle` (wasm32).
+
+use std::fmt;
+
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
+use zeroize::Zeroizing;
+
+use super::WebCryptoError;
+use crate::crypto::OpenError;
+use crate::crypto::file_meta::FileId;
+use crate::crypto::secret::Key32;
+use crate::crypto::stream::{ChunkSize, chunk_aad, chunk_nonce, payload_key};
+
+/// The WebCrypto algorithm name.
+const AES_GCM: &str = "AES-GCM";
+/// The tag length in bits: 16 bytes, as `envelope::TAG_LEN`.
+const TAG_BITS: u8 = 128;
+
+/// The browser's error, as text.
+fn rejected(error: JsValue) -> WebCryptoError {
+    let text = match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
+        None => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    };
+    WebCryptoError::Rejected(text)
+}
+
+/// `crypto.subtle` of the global scope, a window's or a worker's.
+fn subtle() -> Result<SubtleCrypto, WebCryptoError> {
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+        .map_err(|_| WebCryptoError::Unavailable)?;
+    let subtle =
+        Reflect::get(&crypto, &JsValue::from_str("subtle")).map_err(|_| WebCryptoError::Unavailable)?;
+    subtle.dyn_into::<SubtleCrypto>().map_err(|_| WebCryptoError::Unavailable)
+}
+
+/// A file's `payload_key` as a non-extractable WebCrypto AES-GCM key, with the file's chunk
+/// `aad`: everything needed to seal or open any chunk of the file by index.
+pub struct ChunkKey {
+    subtle: SubtleCrypto,
+    key: CryptoKey,
+    aad: Uint8Array,
+    chunk_size: ChunkSize,
+}
+
+impl fmt::Debug for ChunkKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChunkKey").field("chunk_size", &self.chunk_size).finish_non_exhaustive()
+    }
+}
+
+impl ChunkKey {
+    /// Derives `payload_key = HKDF(file_key, salt = file_id, info = "coffer/v1/file/payload")`
+    /// and imports it into WebCrypto for encryption and decryption, not extractable. The raw
+    /// key bytes are zeroized once WebCrypto holds its copy.
+    pub async fn import(
+        file_key: &Key32,
+        file_id: &FileId,
+        chunk_size: ChunkSize,
+    ) -> Result<Self, WebCryptoError> {
+        let subtle = subtle()?;
+        let raw = payload_key(file_key, file_id);
+        let bytes = Uint8Array::new_with_length(32);
+        bytes.copy_from(raw.expose());
+        let usages = Array::of2(&JsValue::from_str("encrypt"), &JsValue::from_str("decrypt"));
+        let imported = subtle.import_key_with_str("raw", &bytes, AES_GCM, false, &usages);
+        // importKey copies the key bytes before it returns, so both copies can go now.
+        bytes.fill(0, 0, 32);
+        drop(raw);
+        let key = JsFuture::from(imported.map_err(rejected)?)
+            .await
+            .map_err(rejected)?;
+        let key = key.dyn_into::<CryptoKey>().map_err(rejected)?;
+        let aad = Uint8Array::from(chunk_aad(file_id, chunk_size).as_slice());
+        Ok(Self { subtle, key, aad, chunk_size })
+    }
+
+    /// The chunk size bound into the `aad`.
+    pub fn chunk_size(&self) -> ChunkSize {
+        self.chunk_size
+    }
+
+    /// `chunk_i = AES-256-GCM(payload_key, nonce_i, aad, plaintext)` with `nonce_i` of `index`
+    /// and `last`: `plaintext.len() + 16` bytes. Checks nothing about the position; the caller
+    /// MUST never seal two plaintexts under one index and flag ([`WebStreamSealer`] does this).
+    pub async fn seal(&self, index: u32, last: bool, plaintext: &[u8]) -> Result<Vec<u8>, WebCryptoError> {
+        let sealing =
+            self.subtle.encrypt_with_object_and_u8_array(&self.params(index, last), &self.key, plaintext);
+        let sealed = JsFuture::from(sealing.map_err(rejected)?)
+            .await
+            .map_err(rejected)?;
+        Ok(Uint8Array::new(&sealed).to_vec())
+    }
+
+    /// Opens the chunk sealed under `index` and `last`. Any refusal (a wrong key, index, flag or
+    /// file, an altered byte) is the same [`OpenError`]. Checks nothing about the position
+    /// ([`WebStreamOpener`] does).
+    pub async fn open(
+        &self,
+        index: u32,
+        last: bool,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let opening =
+            self.subtle.decrypt_with_object_and_u8_array(&self.params(index, last), &self.key, ciphertext);
+        let opened = JsFuture::from(opening.map_err(|_| OpenError)?).await.map_err(|_| OpenError)?;
+        let view = Uint8Array::new(&opened);
+        let plaintext = Zeroizing::new(view.to_vec());
+        // The JS copy of the plaintext would wait for the garbage collector: empty it now.
+        view.fill(0, 0, view.length());
+        Ok(plaintext)
+    }
+
+    fn params(&self, index: u32, last: bool) -> AesGcmParams {
+        let iv = Uint8Array::from(chunk_nonce(index, last).as_slice());
+        let params = AesGcmParams::new(AES_GCM, &iv);
+        params.set_additional_data(&self.aad);
+        params.set_tag_length(TAG_BITS);
+        params
+    }
+}
