@@ -178,8 +178,7 @@ pub enum FinishOutcome {
 
 pub(super) fn read_file(txn: &WriteTransaction, id: &str) -> Result<Option<FileRecord>, StoreError> {
     let files = txn.open_table(FILES)?;
-    let record = files.get(id)?.map(|bytes| from_json(bytes.value())).transpose();
-    record
+    files.get(id)?.map(|bytes| from_json(bytes.value())).transpose()
 }
 
 pub(super) fn write_file(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {
