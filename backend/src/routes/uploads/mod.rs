@@ -33,7 +33,7 @@ use crate::sweeper::purge_blobs;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/uploads", post(start))
-        .route("/uploads/{id}/chunks/{index}", put(chunk::put_chunk).layer(chunk::body_limit()))
+        .route("/uploads/{id}/chunks/{index}", put(chunk::put_chunk))
         .route("/uploads/{id}/status", post(status))
         .route("/uploads/{id}/finish", post(finish))
         .route("/uploads/{id}/cancel", post(cancel))
