@@ -176,9 +176,16 @@ pub enum FinishOutcome {
     NotFound,
 }
 
-pub(super) fn read_file(txn: &WriteTransaction, id: &str) -> Result<Option<FileRecord>, StoreError> {
-    let files = txn.open_table(FILES)?;
+/// File `id` from the [`FILES`] table of a read or a write transaction.
+pub(super) fn get_file(
+    files: &impl ReadableTable<&'static str, &'static [u8]>,
+    id: &str,
+) -> Result<Option<FileRecord>, StoreError> {
     files.get(id)?.map(|bytes| from_json(bytes.value())).transpose()
+}
+
+pub(super) fn read_file(txn: &WriteTransaction, id: &str) -> Result<Option<FileRecord>, StoreError> {
+    get_file(&txn.open_table(FILES)?, id)
 }
 
 pub(super) fn write_file(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {

@@ -7,9 +7,9 @@ use redb::{Database, ReadableTable, WriteTransaction};
 
 use super::files::{
     ChunkOutcome, ChunkSlot, FileRecord, FinishOutcome, NewUpload, StartOutcome, TAG_LEN, UploadState,
-    add_stored, attach, read_file, remove_file, write_file,
+    add_stored, attach, get_file, read_file, remove_file, write_file,
 };
-use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY};
+use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES};
 use super::{Store, StoreError};
 
 /// Reads the upload `id` if `token_hash` is its token's.
@@ -79,9 +79,11 @@ impl Store {
         index: u64,
     ) -> Result<Option<ChunkSlot>, StoreError> {
         self.blocking(move |db: &Database| {
-            let txn = db.begin_write()?;
+            let txn = db.begin_read()?;
             let id = id.as_str();
-            let Some(record) = owned_upload(&txn, id, &token_hash)? else { return Ok(None) };
+            let record =
+                get_file(&txn.open_table(FILES)?, id)?.filter(|record| record.token_matches(&token_hash));
+            let Some(record) = record else { return Ok(None) };
             let stride = u64::from(record.chunk_size) + TAG_LEN;
             let length = match index.cmp(&(record.chunk_count - 1)) {
                 std::cmp::Ordering::Less => stride,
@@ -151,9 +153,11 @@ impl Store {
         token_hash: [u8; 32],
     ) -> Result<Option<UploadState>, StoreError> {
         self.blocking(move |db: &Database| {
-            let txn = db.begin_write()?;
+            let txn = db.begin_read()?;
             let id = id.as_str();
-            let Some(record) = owned_upload(&txn, id, &token_hash)? else { return Ok(None) };
+            let record =
+                get_file(&txn.open_table(FILES)?, id)?.filter(|record| record.token_matches(&token_hash));
+            let Some(record) = record else { return Ok(None) };
             let chunks = txn.open_table(FILE_CHUNKS)?;
             let indexes = chunks
                 .range((id, 0)..=(id, u64::MAX))?
