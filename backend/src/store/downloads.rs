@@ -5,7 +5,7 @@ use coffer_shared::crypto::file_meta::FileId;
 use coffer_shared::id::AccountId;
 use redb::{Database, ReadableTable, WriteTransaction};
 
-use super::files::{FileRow, read_file, remove_file};
+use super::files::{FileRow, get_file, remove_file};
 use super::schema::{ACCOUNT_FILES, DOWNLOAD_TOKENS, FILES};
 use super::{Store, StoreError, from_json};
 
@@ -23,8 +23,12 @@ pub(super) fn remove_account_files(txn: &WriteTransaction, account: &str) -> Res
 }
 
 /// The finished vault file `id` of `account`.
-fn vault_row(txn: &WriteTransaction, account: &str, id: &str) -> Result<Option<FileRow>, StoreError> {
-    let record = read_file(txn, id)?;
+fn vault_row(
+    files: &impl ReadableTable<&'static str, &'static [u8]>,
+    account: &str,
+    id: &str,
+) -> Result<Option<FileRow>, StoreError> {
+    let record = get_file(files, id)?;
     match record {
         Some(record)
             if record.finished && record.owner.as_ref().is_some_and(|owner| owner.as_str() == account) =>
@@ -44,7 +48,7 @@ impl Store {
         now: u64,
     ) -> Result<Option<FileRow>, StoreError> {
         self.blocking(move |db: &Database| {
-            let txn = db.begin_write()?;
+            let txn = db.begin_read()?;
             let token = txn.open_table(DOWNLOAD_TOKENS)?.get(token_hash.as_slice())?.map(|value| {
                 let (share, expires_at) = value.value();
                 (share.to_owned(), expires_at)
@@ -52,7 +56,7 @@ impl Store {
             let Some((share, _)) = token.filter(|(_, expires_at)| now < *expires_at) else {
                 return Ok(None);
             };
-            match read_file(&txn, id.as_str())? {
+            match get_file(&txn.open_table(FILES)?, id.as_str())? {
                 Some(record) if record.finished && record.share.as_deref() == Some(share.as_str()) => {
                     record.row(id.as_str()).map(Some)
                 }
@@ -87,14 +91,17 @@ impl Store {
 
     /// The finished attachment `id` of `account`.
     pub async fn vault_file(&self, account: AccountId, id: FileId) -> Result<Option<FileRow>, StoreError> {
-        self.blocking(move |db: &Database| vault_row(&db.begin_write()?, account.as_str(), id.as_str())).await
+        self.blocking(move |db: &Database| {
+            vault_row(&db.begin_read()?.open_table(FILES)?, account.as_str(), id.as_str())
+        })
+        .await
     }
 
     /// Deletes the attachment `id` of `account`. `false` if there is none.
     pub async fn delete_vault_file(&self, account: AccountId, id: FileId) -> Result<bool, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
-            if vault_row(&txn, account.as_str(), id.as_str())?.is_none() {
+            if vault_row(&txn.open_table(FILES)?, account.as_str(), id.as_str())?.is_none() {
                 return Ok(false);
             }
             remove_file(&txn, id.as_str())?;

@@ -12,6 +12,7 @@ pub mod pending;
 mod schema;
 pub mod sessions;
 pub mod shares;
+mod uploads;
 pub mod vault;
 
 use std::path::Path;

@@ -83,6 +83,11 @@ async fn an_upload_resumes_after_the_server_restarts() {
     for index in 0..6 {
         app.put_chunk(&file, index, file.chunks[index as usize].clone()).await;
     }
+    // A crash while chunk 6 was being written leaves bytes on disk that were never recorded.
+    let blob_path = app.data_dir().join("blobs").join(format!("{}.blob", file.id));
+    let mut torn = std::fs::read(&blob_path).unwrap();
+    torn.extend_from_slice(&[0xee; 50]);
+    std::fs::write(&blob_path, torn).unwrap();
     let app = app.restart(|_| {}).await;
     let status = json(app.upload_call(&file, "status").await).await;
     assert_eq!(status["received"], json!([[0, 5]]));
@@ -91,8 +96,7 @@ async fn an_upload_resumes_after_the_server_restarts() {
         assert_eq!(app.put_chunk(&file, index, file.chunks[index as usize].clone()).await.status(), 200);
     }
     assert_eq!(app.finish_upload(&file).await.status(), 200);
-    let blob = std::fs::read(app.data_dir().join("blobs").join(format!("{}.blob", file.id))).unwrap();
-    assert_eq!(blob, file.ciphertext());
+    assert_eq!(std::fs::read(&blob_path).unwrap(), file.ciphertext());
 }
 
 #[tokio::test]
@@ -172,4 +176,47 @@ async fn a_vault_upload_needs_a_session_and_a_wrong_token_finds_nothing() {
     assert_eq!(app.upload_call(&wrong, "status").await.status(), 404);
     assert_eq!(app.put_chunk(&wrong, 0, file.chunks[0].clone()).await.status(), 404);
     assert_eq!(app.upload_call(&wrong, "cancel").await.status(), 404);
+}
+
+/// Sends a chunk with `Transfer-Encoding: chunked` (no `Content-Length`), so only the
+/// server's streaming cap can stop it; returns the raw response.
+async fn put_chunk_streamed(
+    app: &crate::helpers::TestApp,
+    file: &TestFile,
+    index: u64,
+    body: &[u8],
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/uploads/{}/chunks/{index} HTTP/1.1\r\nHost: localhost\r\nX-Coffer-Upload-Token: {}\r\n\
+         X-Coffer-Chunk-Sha256: {}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n",
+        file.id,
+        file.token,
+        sha256_b64(body),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    stream.write_all(b"\r\n0\r\n\r\n").await.unwrap();
+    let mut response = Vec::new();
+    // The server may close before reading the rest; what it answered is what counts.
+    let _ = stream.read_to_end(&mut response).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test]
+async fn a_streamed_chunk_is_cut_off_at_its_length_and_not_counted() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(200, SMALL);
+    app.start_upload(&file, None, false).await;
+    let mut long = file.chunks[0].clone();
+    long.extend_from_slice(&[7; 4000]);
+    let response = put_chunk_streamed(&app, &file, 0, &long).await;
+    assert!(response.starts_with("HTTP/1.1 422"), "{response}");
+    assert!(response.contains("invalid_chunk"), "{response}");
+    assert_eq!(json(app.upload_call(&file, "status").await).await["received"], json!([]));
+    let exact = put_chunk_streamed(&app, &file, 0, &file.chunks[0]).await;
+    assert!(exact.starts_with("HTTP/1.1 200"), "{exact}");
+    assert_eq!(json(app.upload_call(&file, "status").await).await["received"], json!([[0, 0]]));
 }

@@ -1,6 +1,9 @@
 //! `PUT /api/v1/uploads/{file_id}/chunks/{index}`: one chunk's ciphertext, streamed to the blob
 //! store while it is hashed and capped at the chunk's exact length, and counted only after its
 //! bytes are synced and its checksum matches.
+//!
+//! The body is taken as a raw stream, which the app-wide JSON body limit does not touch; the
+//! cap here is the chunk's own length (at most 16 MiB + 16), enforced as the bytes arrive.
 
 use std::io;
 use std::pin::Pin;
@@ -8,12 +11,11 @@ use std::task::{Context, Poll};
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use coffer_shared::api::{CHUNK_SHA256_HEADER, ChunkReceipt, UPLOAD_TOKEN_HEADER};
 use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::FileId;
-use coffer_shared::crypto::stream::ChunkSize;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 
@@ -21,12 +23,6 @@ use super::{storage_full, upload_finished, upload_token_hash};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::store::ChunkOutcome;
-use crate::store::files::TAG_LEN;
-
-/// The largest chunk body: the largest chunk size plus its tag. Only this route takes it.
-pub fn body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(usize::try_from(u64::from(ChunkSize::MAX.get()) + TAG_LEN).unwrap_or(usize::MAX))
-}
 
 fn invalid_chunk(message: &str) -> ApiError {
     ApiError::invalid("invalid_chunk", message)

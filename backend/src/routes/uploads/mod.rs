@@ -20,7 +20,6 @@ use coffer_shared::crypto::share::token_hash;
 use coffer_shared::crypto::stream::ChunkSize;
 
 use crate::auth::session::SignedIn;
-use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
 use crate::http::json::ApiJson;
@@ -33,7 +32,7 @@ use crate::sweeper::purge_blobs;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/uploads", post(start))
-        .route("/uploads/{id}/chunks/{index}", put(chunk::put_chunk).layer(chunk::body_limit()))
+        .route("/uploads/{id}/chunks/{index}", put(chunk::put_chunk))
         .route("/uploads/{id}/status", post(status))
         .route("/uploads/{id}/finish", post(finish))
         .route("/uploads/{id}/cancel", post(cancel))
@@ -58,11 +57,11 @@ fn upload_token_hash(token: &str) -> Result<[u8; 32], ApiError> {
 #[tracing::instrument(name = "start_upload", skip_all, fields(id = %request.file_id))]
 async fn start(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
     signed_in: Option<SignedIn>,
     ApiJson(request): ApiJson<StartUploadRequest>,
 ) -> Result<(StatusCode, Json<StartUploadResponse>), ApiError> {
-    state.create_limiter.check(ip)?;
+    // Not rate limited like share creation: a share may take 100 files. The quota, the disk
+    // floor and the upload expiry bound what a client can hold.
     let owner = match (request.vault, signed_in) {
         (true, Some(signed_in)) => Some(signed_in.account_id),
         (true, None) => return Err(ApiError::Unauthenticated),
@@ -108,7 +107,13 @@ async fn start(
     let expires_at = upload.expires_at;
     match state.store.start_upload(upload).await? {
         StartOutcome::Started => {}
-        StartOutcome::IdTaken => return Err(ApiError::IdTaken),
+        StartOutcome::IdTaken => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "id_taken",
+                "A file with this id already exists.",
+            ));
+        }
         StartOutcome::QuotaFull => {
             tracing::warn!(event = "quota_reached");
             return Err(storage_full());

@@ -1,0 +1,242 @@
+//! Uploads in redb (docs/api.md, "Uploads"): start with the quota reserved, chunks counted
+//! once their bytes are synced, status as index ranges, finish, cancel. Every method is one
+//! transaction.
+
+use coffer_shared::crypto::file_meta::FileId;
+use redb::{Database, ReadableTable, WriteTransaction};
+
+use super::files::{
+    ChunkOutcome, ChunkSlot, FileRecord, FinishOutcome, NewUpload, StartOutcome, TAG_LEN, UploadState,
+    add_stored, attach, get_file, read_file, remove_file, write_file,
+};
+use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES};
+use super::{Store, StoreError};
+
+/// Reads the upload `id` if `token_hash` is its token's.
+fn owned_upload(
+    txn: &WriteTransaction,
+    id: &str,
+    token_hash: &[u8; 32],
+) -> Result<Option<FileRecord>, StoreError> {
+    Ok(read_file(txn, id)?.filter(|record| record.token_matches(token_hash)))
+}
+
+/// Inclusive runs of consecutive indexes.
+fn ranges(indexes: impl Iterator<Item = u64>) -> Vec<[u64; 2]> {
+    let mut ranges: Vec<[u64; 2]> = Vec::new();
+    for index in indexes {
+        match ranges.last_mut() {
+            Some(last) if last[1] + 1 == index => last[1] = index,
+            _ => ranges.push([index, index]),
+        }
+    }
+    ranges
+}
+
+impl Store {
+    /// Stores a new upload and reserves its whole ciphertext size against the quota.
+    pub async fn start_upload(&self, upload: NewUpload) -> Result<StartOutcome, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = upload.id.as_str();
+            if read_file(&txn, id)?.is_some() {
+                return Ok(StartOutcome::IdTaken);
+            }
+            let record = FileRecord {
+                size: upload.size,
+                chunk_size: upload.chunk_size,
+                chunk_count: upload.chunk_count,
+                token_hash: upload.token_hash,
+                owner: upload.owner.clone(),
+                finished: false,
+                expires_at: upload.expires_at,
+                received: 0,
+                metadata: None,
+                share: None,
+                created_at: upload.now,
+            };
+            let total = add_stored(&txn, i128::from(record.ciphertext_size()))?;
+            if upload.quota != 0 && total > upload.quota {
+                return Ok(StartOutcome::QuotaFull);
+            }
+            write_file(&txn, id, &record)?;
+            txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
+            if let Some(owner) = &upload.owner {
+                txn.open_table(ACCOUNT_FILES)?.insert((owner.as_str(), id), ())?;
+            }
+            txn.commit()?;
+            Ok(StartOutcome::Started)
+        })
+        .await
+    }
+
+    /// Where chunk `index` of upload `id` goes and whether it is held. `None` for an unknown
+    /// upload or a wrong token; `Some` with `length` 0 for an index past the end.
+    pub async fn chunk_slot(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+        index: u64,
+    ) -> Result<Option<ChunkSlot>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let id = id.as_str();
+            let record =
+                get_file(&txn.open_table(FILES)?, id)?.filter(|record| record.token_matches(&token_hash));
+            let Some(record) = record else { return Ok(None) };
+            let stride = u64::from(record.chunk_size) + TAG_LEN;
+            let length = match index.cmp(&(record.chunk_count - 1)) {
+                std::cmp::Ordering::Less => stride,
+                std::cmp::Ordering::Equal => record.ciphertext_size() - stride * index,
+                std::cmp::Ordering::Greater => 0,
+            };
+            let held = txn.open_table(FILE_CHUNKS)?.get((id, index))?.map(|sum| {
+                let mut bytes = [0; 32];
+                bytes.copy_from_slice(sum.value());
+                bytes
+            });
+            Ok(Some(ChunkSlot {
+                finished: record.finished,
+                chunk_count: record.chunk_count,
+                offset: stride * index,
+                length,
+                held,
+            }))
+        })
+        .await
+    }
+
+    /// Counts chunk `index` (written and synced) with checksum `sum`, and moves the upload's
+    /// expiry to `expires_at`.
+    pub async fn record_chunk(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+        index: u64,
+        sum: [u8; 32],
+        expires_at: u64,
+    ) -> Result<ChunkOutcome, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
+                return Ok(ChunkOutcome::NotFound);
+            };
+            if record.finished {
+                return Ok(ChunkOutcome::Finished);
+            }
+            let held = txn.open_table(FILE_CHUNKS)?.get((id, index))?.map(|stored| stored.value() == sum);
+            match held {
+                Some(false) => return Ok(ChunkOutcome::Conflict),
+                Some(true) => {}
+                None => {
+                    txn.open_table(FILE_CHUNKS)?.insert((id, index), sum.as_slice())?;
+                    record.received += 1;
+                }
+            }
+            if !record.attached() {
+                txn.open_table(FILE_EXPIRY)?.remove((record.expires_at, id))?;
+                record.expires_at = record.expires_at.max(expires_at);
+                txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
+            }
+            write_file(&txn, id, &record)?;
+            txn.commit()?;
+            Ok(ChunkOutcome::Recorded { received: record.received, chunk_count: record.chunk_count })
+        })
+        .await
+    }
+
+    /// What the server holds of upload `id`. `None` for an unknown upload or a wrong token.
+    pub async fn upload_status(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+    ) -> Result<Option<UploadState>, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let id = id.as_str();
+            let record =
+                get_file(&txn.open_table(FILES)?, id)?.filter(|record| record.token_matches(&token_hash));
+            let Some(record) = record else { return Ok(None) };
+            let chunks = txn.open_table(FILE_CHUNKS)?;
+            let indexes = chunks
+                .range((id, 0)..=(id, u64::MAX))?
+                .map(|entry| entry.map(|(key, _)| key.value().1))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some(UploadState {
+                size: record.size,
+                chunk_size: record.chunk_size,
+                chunk_count: record.chunk_count,
+                received: ranges(indexes.into_iter()),
+                finished: record.finished,
+                expires_at: record.expires_at,
+            }))
+        })
+        .await
+    }
+
+    /// Finishes upload `id` with its metadata envelope once every chunk is held. A vault
+    /// upload becomes an attachment of its account.
+    pub async fn finish_upload(
+        &self,
+        id: FileId,
+        token_hash: [u8; 32],
+        metadata: Vec<u8>,
+    ) -> Result<FinishOutcome, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
+                return Ok(FinishOutcome::NotFound);
+            };
+            if record.finished {
+                return Ok(if record.metadata.as_deref() == Some(metadata.as_slice()) {
+                    FinishOutcome::Finished(record.row(id)?)
+                } else {
+                    FinishOutcome::AlreadyFinished
+                });
+            }
+            if record.received < record.chunk_count {
+                return Ok(FinishOutcome::Incomplete(record.chunk_count - record.received));
+            }
+            record.finished = true;
+            record.metadata = Some(metadata);
+            if record.attached() {
+                attach(&txn, id, &record)?;
+            } else {
+                write_file(&txn, id, &record)?;
+            }
+            txn.commit()?;
+            Ok(FinishOutcome::Finished(record.row(id)?))
+        })
+        .await
+    }
+
+    /// Deletes upload `id` unless it is attached. `false` for an unknown upload, a wrong token
+    /// or an attached file.
+    pub async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let id = id.as_str();
+            let Some(record) = owned_upload(&txn, id, &token_hash)? else { return Ok(false) };
+            if record.attached() {
+                return Ok(false);
+            }
+            remove_file(&txn, id)?;
+            txn.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn ranges_join_consecutive_indexes() {
+        assert_eq!(ranges([0, 1, 2, 5, 7, 8].into_iter()), vec![[0, 2], [5, 5], [7, 8]]);
+        assert!(ranges(std::iter::empty()).is_empty());
+    }
+}
