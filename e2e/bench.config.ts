@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: './bench',
+  // Apart from the e2e suite's folder, so a bench run never clears its failure traces.
+  outputDir: '/tmp/coffer-bench-results',
   testMatch: '**/*.bench.ts',
   timeout: 300_000,
   workers: 1,
