@@ -38,7 +38,11 @@ impl std::fmt::Display for AttachError {
 async fn edit(session: Session, id: &RecordId, change: impl Fn(&mut Vec<Attachment>)) -> Result<(), String> {
     for _ in 0..2 {
         let current = session.records.with_untracked(|records| {
-            records.iter().flatten().find(|entry| &entry.id == id).map(|entry| (entry.record.clone(), entry.revision))
+            records
+                .iter()
+                .flatten()
+                .find(|entry| &entry.id == id)
+                .map(|entry| (entry.record.clone(), entry.revision))
         });
         let Some((mut record, revision)) = current else { return Err("The item is gone.".to_owned()) };
         change(&mut record.attachments);

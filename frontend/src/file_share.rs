@@ -88,7 +88,10 @@ pub async fn create(
     for file in files {
         let file_id = FileId::random();
         let file_key = share_file_key(&share_key, &id, password_key, &file_id);
-        refs.push(ShareFileRef { id: file_id.clone(), upload_token: upload_token(&file_key, &file_id).to_b64() });
+        refs.push(ShareFileRef {
+            id: file_id.clone(),
+            upload_token: upload_token(&file_key, &file_id).to_b64(),
+        });
         draft_files.push(DraftFile {
             file_id: file_id.to_string(),
             file_key: file_key.to_b64(),
@@ -144,7 +147,8 @@ pub async fn resume(
 ) -> Result<Created, FileShareError> {
     let mut selection = Vec::new();
     for planned in &draft.files {
-        let found = files.iter().find(|file| planned.looks_like(&file.name(), file_size(file), file.last_modified()));
+        let found =
+            files.iter().find(|file| planned.looks_like(&file.name(), file_size(file), file.last_modified()));
         selection.push(found.ok_or(FileShareError::NotTheDraftFiles)?);
     }
     finish_draft(draft, &selection, csrf, progress, cancel).await

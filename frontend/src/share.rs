@@ -7,9 +7,9 @@
 use std::fmt;
 
 use coffer_shared::api::{ClaimRequest, CreateShareRequest, StoredFile};
-use coffer_shared::crypto::file_meta::{FileMeta, share_file_key};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
+use coffer_shared::crypto::file_meta::{FileMeta, share_file_key};
 use coffer_shared::crypto::kdf::KdfParams;
 use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header, status_token};
 use coffer_shared::crypto::{Key32, random_array};

@@ -13,7 +13,10 @@ use web_sys::Response;
 use super::{ApiError, BASE, body, json, send, send_raw};
 
 /// `POST /api/v1/uploads`. `csrf` is the session's token when signed in.
-pub async fn start(request: &StartUploadRequest, csrf: Option<&str>) -> Result<StartUploadResponse, ApiError> {
+pub async fn start(
+    request: &StartUploadRequest,
+    csrf: Option<&str>,
+) -> Result<StartUploadResponse, ApiError> {
     let response = send("POST", &format!("{BASE}/uploads"), Some(body(request)?), csrf).await?;
     json(response).await
 }
@@ -29,20 +32,26 @@ pub async fn put_chunk(
     let url = format!("{BASE}/uploads/{file_id}/chunks/{index}");
     let bytes = Uint8Array::from(ciphertext);
     let headers = [(UPLOAD_TOKEN_HEADER, upload_token), (CHUNK_SHA256_HEADER, checksum)];
-    let response = send_raw("PUT", &url, Some((bytes.into(), "application/octet-stream")), &headers, None).await?;
+    let response =
+        send_raw("PUT", &url, Some((bytes.into(), "application/octet-stream")), &headers, None).await?;
     json(response).await
 }
 
 /// `POST /api/v1/uploads/{file_id}/status`.
 pub async fn status(file_id: &FileId, upload_token: &str) -> Result<UploadStatus, ApiError> {
     let request = UploadTokenRequest { upload_token: upload_token.to_owned() };
-    let response = send("POST", &format!("{BASE}/uploads/{file_id}/status"), Some(body(&request)?), None).await?;
+    let response =
+        send("POST", &format!("{BASE}/uploads/{file_id}/status"), Some(body(&request)?), None).await?;
     json(response).await
 }
 
 /// `POST /api/v1/uploads/{file_id}/finish` with the sealed metadata.
-pub async fn finish(file_id: &FileId, request: &FinishUploadRequest) -> Result<FinishUploadResponse, ApiError> {
-    let response = send("POST", &format!("{BASE}/uploads/{file_id}/finish"), Some(body(request)?), None).await?;
+pub async fn finish(
+    file_id: &FileId,
+    request: &FinishUploadRequest,
+) -> Result<FinishUploadResponse, ApiError> {
+    let response =
+        send("POST", &format!("{BASE}/uploads/{file_id}/finish"), Some(body(request)?), None).await?;
     json(response).await
 }
 
@@ -54,7 +63,11 @@ pub async fn cancel(file_id: &FileId, upload_token: &str) -> Result<(), ApiError
 
 /// `GET /api/v1/files/{file_id}` with a claim's download token, from byte `from` on: the
 /// response streams the ciphertext.
-pub async fn download_shared(file_id: &FileId, download_token: &str, from: u64) -> Result<Response, ApiError> {
+pub async fn download_shared(
+    file_id: &FileId,
+    download_token: &str,
+    from: u64,
+) -> Result<Response, ApiError> {
     let range = format!("bytes={from}-");
     let mut headers = vec![(DOWNLOAD_TOKEN_HEADER, download_token)];
     if from > 0 {

@@ -55,7 +55,10 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                     uploading.set(Some(transfer));
                     let report = move |stage: Stage, bytes: u64| {
                         let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
-                        transfer.report(if stage == Stage::Checking { "Checking" } else { "Encrypting and uploading" }, done);
+                        transfer.report(
+                            if stage == Stage::Checking { "Checking" } else { "Encrypting and uploading" },
+                            done,
+                        );
                     };
                     let result = attachments::attach(session, &id, &file, report, &fresh).await;
                     uploading.set(None);
@@ -75,8 +78,10 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
     let on_pick = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
-        let files: Vec<web_sys::File> =
-            input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
         input.set_value("");
         error.set(None);
         if !files.is_empty() {
@@ -148,12 +153,17 @@ enum RowState {
 }
 
 #[component]
-fn AttachmentRow(attachment: Attachment, stored: Signal<Option<StoredFile>>, record: RecordId) -> impl IntoView {
+fn AttachmentRow(
+    attachment: Attachment,
+    stored: Signal<Option<StoredFile>>,
+    record: RecordId,
+) -> impl IntoView {
     let session = Session::get();
     let toasts = Toasts::get();
     let state = RwSignal::new(RowState::Idle);
     let preview = RwSignal::new(None::<String>);
-    let previewable = (attachment.mime_type.starts_with("image/") || attachment.mime_type.starts_with("video/"))
+    let previewable = (attachment.mime_type.starts_with("image/")
+        || attachment.mime_type.starts_with("video/"))
         && attachment.size <= MEMORY_LIMIT;
     let is_video = attachment.mime_type.starts_with("video/");
     let attachment = StoredValue::new(attachment);
@@ -162,7 +172,8 @@ fn AttachmentRow(attachment: Attachment, stored: Signal<Option<StoredFile>>, rec
     let fetch = move |sink: Sink| async move {
         let attachment = attachment.get_value();
         let stored = stored.get_untracked().ok_or_else(|| "The file is not on the server.".to_owned())?;
-        let key = Key32::from_b64(&attachment.file_key).map_err(|_| "The item's file key is damaged.".to_owned())?;
+        let key = Key32::from_b64(&attachment.file_key)
+            .map_err(|_| "The item's file key is damaged.".to_owned())?;
         let meta = download::open_metadata(&stored, &key).map_err(|e| e.to_string())?;
         download::download(&stored.id, &key, &meta, &Source::Vault, sink, |_| {}, &Cancel::default())
             .await
@@ -190,11 +201,15 @@ fn AttachmentRow(attachment: Attachment, stored: Signal<Option<StoredFile>>, rec
     let save = move |_| {
         state.set(RowState::Busy);
         leptos::task::spawn_local(async move {
-            let (name, size, mime_type) = attachment.with_value(|a| (a.name.clone(), a.size, a.mime_type.clone()));
-            let result = fetch(Sink::for_download(&name, size, &mime_type).await).await.and_then(|blob| match blob {
-                Some(blob) => sink::save_blob(&blob, &name).map_err(|_| "The browser refused the file.".to_owned()),
-                None => Ok(()),
-            });
+            let (name, size, mime_type) =
+                attachment.with_value(|a| (a.name.clone(), a.size, a.mime_type.clone()));
+            let result =
+                fetch(Sink::for_download(&name, size, &mime_type).await).await.and_then(|blob| match blob {
+                    Some(blob) => {
+                        sink::save_blob(&blob, &name).map_err(|_| "The browser refused the file.".to_owned())
+                    }
+                    None => Ok(()),
+                });
             match result {
                 Ok(()) => {
                     toasts.show(ToastKind::Success, format!("{name} downloaded and verified."));

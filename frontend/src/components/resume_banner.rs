@@ -49,7 +49,8 @@ pub fn ResumeBanner(
             };
             let fresh = Cancel::default();
             cancel.set_value(fresh.clone());
-            transfers.set(draft.files.iter().map(|file| Transfer::new(file.name.clone(), file.size)).collect());
+            transfers
+                .set(draft.files.iter().map(|file| Transfer::new(file.name.clone(), file.size)).collect());
             let report = move |position: usize, stage: Stage, bytes: u64| {
                 transfers.with_untracked(|all| {
                     if let Some(transfer) = all.get(position) {

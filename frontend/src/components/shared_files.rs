@@ -67,7 +67,8 @@ fn SharedFileRow(file: SharedFile, token: String) -> impl IntoView {
             )
             .await;
             let saved = result.map_err(|error| error.to_string()).and_then(|blob| match blob {
-                Some(blob) => sink::save_blob(&blob, &file.meta.name).map_err(|_| "The browser refused the file.".to_owned()),
+                Some(blob) => sink::save_blob(&blob, &file.meta.name)
+                    .map_err(|_| "The browser refused the file.".to_owned()),
                 None => Ok(()),
             });
             match saved {

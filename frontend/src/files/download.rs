@@ -174,7 +174,11 @@ async fn fetch_and_open(
     Ok(last)
 }
 
-async fn open_stream(file_id: &FileId, source: &Source, from: u64) -> Result<ReadableStreamDefaultReader, ApiError> {
+async fn open_stream(
+    file_id: &FileId,
+    source: &Source,
+    from: u64,
+) -> Result<ReadableStreamDefaultReader, ApiError> {
     let response: Response = match source {
         Source::Share(token) => api::files::download_shared(file_id, token, from).await?,
         Source::Vault => api::files::download_attachment(file_id, from).await?,

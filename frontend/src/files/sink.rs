@@ -5,8 +5,8 @@
 use futures::StreamExt;
 use futures::channel::mpsc;
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, MessageChannel, MessageEvent, MessagePort};
 
@@ -71,7 +71,9 @@ impl Sink {
             Sink::Memory { parts, mime_type } => {
                 let options = BlobPropertyBag::new();
                 options.set_type(&mime_type);
-                Blob::new_with_u8_array_sequence_and_options(&parts, &options).map(Some).map_err(|_| SinkError)
+                Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+                    .map(Some)
+                    .map_err(|_| SinkError)
             }
             Sink::Stream(stream) => {
                 stream.port.post_message(&JsValue::from_str("end")).map_err(|_| SinkError)?;
@@ -102,7 +104,10 @@ impl StreamSink {
         let container = window.navigator().service_worker();
         JsFuture::from(container.register(WORKER_URL)).await.map_err(|_| SinkError)?;
         let registration: web_sys::ServiceWorkerRegistration =
-            JsFuture::from(container.ready().map_err(|_| SinkError)?).await.map_err(|_| SinkError)?.unchecked_into();
+            JsFuture::from(container.ready().map_err(|_| SinkError)?)
+                .await
+                .map_err(|_| SinkError)?
+                .unchecked_into();
         let worker = registration.active().ok_or(SinkError)?;
 
         let channel = MessageChannel::new().map_err(|_| SinkError)?;
@@ -116,7 +121,9 @@ impl StreamSink {
 
         let id = coffer_shared::b64::encode(coffer_shared::crypto::random_array::<16>());
         let request = Object::new();
-        for (field, value) in [("id", JsValue::from_str(&id)), ("name", name.into()), ("size", (size as f64).into())] {
+        for (field, value) in
+            [("id", JsValue::from_str(&id)), ("name", name.into()), ("size", (size as f64).into())]
+        {
             Reflect::set(&request, &field.into(), &value).map_err(|_| SinkError)?;
         }
         worker

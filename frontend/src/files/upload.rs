@@ -81,14 +81,14 @@ impl fmt::Display for UploadError {
         match self {
             UploadError::Cancelled => f.write_str("Cancelled."),
             UploadError::Unreadable => f.write_str("The file could not be read. Was it moved or changed?"),
-            UploadError::NotTheSameFile => {
-                f.write_str("This is not the same file as before (its content differs), so the upload starts over.")
-            }
+            UploadError::NotTheSameFile => f.write_str(
+                "This is not the same file as before (its content differs), so the upload starts over.",
+            ),
             UploadError::Storage => f.write_str("This browser refused to store the upload's progress."),
             UploadError::Crypto => f.write_str("This browser could not encrypt the file."),
-            UploadError::Api(error) if error.code() == "storage_full" => {
-                f.write_str("The server is out of space for files. Try a smaller file or ask its administrator.")
-            }
+            UploadError::Api(error) if error.code() == "storage_full" => f.write_str(
+                "The server is out of space for files. Try a smaller file or ask its administrator.",
+            ),
             UploadError::Api(error) if error.code() == "file_too_large" => {
                 f.write_str("The file is larger than this server accepts.")
             }
@@ -116,7 +116,9 @@ pub async fn upload(
     let chunk = u64::from(job.chunk_size.get());
     let count = job.chunk_size.chunk_count(size).ok_or(UploadError::Unreadable)?;
     let token = upload_token(&job.file_key, &job.file_id).to_b64();
-    let key = ChunkKey::import(&job.file_key, &job.file_id, job.chunk_size).await.map_err(|_| UploadError::Crypto)?;
+    let key = ChunkKey::import(&job.file_key, &job.file_id, job.chunk_size)
+        .await
+        .map_err(|_| UploadError::Crypto)?;
     let plaintext_len = |index: u64| if index + 1 == count { size - index * chunk } else { chunk };
 
     let received = match api::files::status(&job.file_id, &token).await {
@@ -173,7 +175,9 @@ pub async fn upload(
         }
         let (file_id, token) = (job.file_id.clone(), token.clone());
         let bytes = plaintext_len(index);
-        in_flight.push(async move { send_chunk(&file_id, index, &sealed, &token, &checksum).await.map(|()| bytes) });
+        in_flight.push(async move {
+            send_chunk(&file_id, index, &sealed, &token, &checksum).await.map(|()| bytes)
+        });
         while in_flight.len() >= IN_FLIGHT {
             confirmed += next_done(&mut in_flight).await?;
             progress(Stage::Sending, confirmed);
@@ -221,7 +225,9 @@ where
 
 /// Reads `len` bytes at `offset` of the file.
 async fn read(file: &web_sys::File, offset: u64, len: u64) -> Result<Vec<u8>, UploadError> {
-    let slice = file.slice_with_f64_and_f64(offset as f64, (offset + len) as f64).map_err(|_| UploadError::Unreadable)?;
+    let slice = file
+        .slice_with_f64_and_f64(offset as f64, (offset + len) as f64)
+        .map_err(|_| UploadError::Unreadable)?;
     let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|_| UploadError::Unreadable)?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     if bytes.len() as u64 == len { Ok(bytes) } else { Err(UploadError::Unreadable) }

@@ -8,14 +8,14 @@ use super::created::CreatedView;
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_picker::{Chosen, FilePicker};
+use crate::components::kdf_progress::KdfProgress;
+use crate::components::password_field::PasswordField;
 use crate::components::resume_banner::ResumeBanner;
 use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::{Transfer, TransferList};
 use crate::file_share;
 use crate::files::draft;
 use crate::files::upload::{Cancel, Stage};
-use crate::components::kdf_progress::KdfProgress;
-use crate::components::password_field::PasswordField;
 use crate::format;
 use crate::session::{AuthState, Session};
 use crate::share::{self, Created, NewShare, Phase};
@@ -108,8 +108,11 @@ pub fn CreatePage() -> impl IntoView {
                 let fresh = Cancel::default();
                 cancel.set_value(fresh.clone());
                 transfers.set(chosen.iter().map(|f| Transfer::new(f.name(), f.size() as u64)).collect());
-                let report = move |position: usize, stage: Stage, bytes: u64| report(transfers, position, stage, bytes);
-                let outcome = file_share::create(&input, &chosen, csrf.as_deref(), on_phase, &report, &fresh).await;
+                let report = move |position: usize, stage: Stage, bytes: u64| {
+                    report(transfers, position, stage, bytes)
+                };
+                let outcome =
+                    file_share::create(&input, &chosen, csrf.as_deref(), on_phase, &report, &fresh).await;
                 has_draft.set(draft::load().is_some());
                 outcome.map_err(|e| e.to_string())
             };
@@ -160,7 +163,10 @@ pub fn CreatePage() -> impl IntoView {
             return;
         }
         let too_large = files.with_untracked(|files| {
-            files.iter().find(|f| limits.max_file_size > 0 && f.size() as u64 > limits.max_file_size).map(|f| f.name())
+            files
+                .iter()
+                .find(|f| limits.max_file_size > 0 && f.size() as u64 > limits.max_file_size)
+                .map(|f| f.name())
         });
         if let Some(name) = too_large {
             error.set(Some(format!("{name} is larger than this server accepts.")));

@@ -170,11 +170,9 @@ pub fn ClaimPanel(
             })
         });
         let (has_text, files, token) = outcome.with_untracked(|o| match o {
-            Outcome::Revealed(revealed) => (
-                !revealed.payload.text.is_empty(),
-                revealed.files.clone(),
-                revealed.download_token.clone(),
-            ),
+            Outcome::Revealed(revealed) => {
+                (!revealed.payload.text.is_empty(), revealed.files.clone(), revealed.download_token.clone())
+            }
             _ => (false, Vec::new(), None),
         });
         view! {

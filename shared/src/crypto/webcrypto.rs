@@ -10,7 +10,6 @@
 //! Native builds (the server's tests, the app's unit tests) get the same API over the
 //! `aes-gcm` crate, so code using it compiles and runs everywhere.
 
-
 use zeroize::Zeroizing;
 
 use super::OpenError;

@@ -29,7 +29,11 @@ impl fmt::Debug for ChunkKey {
 
 impl ChunkKey {
     /// Derives `payload_key = HKDF(file_key, salt = file_id, info = "coffer/v1/file/payload")`.
-    pub async fn import(file_key: &Key32, file_id: &FileId, chunk_size: ChunkSize) -> Result<Self, WebCryptoError> {
+    pub async fn import(
+        file_key: &Key32,
+        file_id: &FileId,
+        chunk_size: ChunkSize,
+    ) -> Result<Self, WebCryptoError> {
         let cipher = Aes256Gcm::new(payload_key(file_key, file_id).expose().into());
         Ok(Self { cipher, aad: chunk_aad(file_id, chunk_size), chunk_size })
     }
@@ -49,7 +53,12 @@ impl ChunkKey {
     }
 
     /// Opens the chunk sealed under `index` and `last`; every failure is the same [`OpenError`].
-    pub async fn open(&self, index: u32, last: bool, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+    pub async fn open(
+        &self,
+        index: u32,
+        last: bool,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
         let nonce = chunk_nonce(index, last);
         self.cipher
             .decrypt(Nonce::from_slice(&nonce), Payload { msg: ciphertext, aad: &self.aad })

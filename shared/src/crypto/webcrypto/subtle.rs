@@ -70,9 +70,7 @@ impl ChunkKey {
         // importKey copies the key bytes before it returns, so both copies can go now.
         bytes.fill(0, 0, 32);
         drop(raw);
-        let key = JsFuture::from(imported.map_err(rejected)?)
-            .await
-            .map_err(rejected)?;
+        let key = JsFuture::from(imported.map_err(rejected)?).await.map_err(rejected)?;
         let key = key.dyn_into::<CryptoKey>().map_err(rejected)?;
         let aad = Uint8Array::from(chunk_aad(file_id, chunk_size).as_slice());
         Ok(Self { subtle, key, aad, chunk_size })
@@ -89,9 +87,7 @@ impl ChunkKey {
     pub async fn seal(&self, index: u32, last: bool, plaintext: &[u8]) -> Result<Vec<u8>, WebCryptoError> {
         let sealing =
             self.subtle.encrypt_with_object_and_u8_array(&self.params(index, last), &self.key, plaintext);
-        let sealed = JsFuture::from(sealing.map_err(rejected)?)
-            .await
-            .map_err(rejected)?;
+        let sealed = JsFuture::from(sealing.map_err(rejected)?).await.map_err(rejected)?;
         Ok(Uint8Array::new(&sealed).to_vec())
     }
 
