@@ -9,10 +9,8 @@
 use coffer_shared::api::{CreateShareRequest, ShareFileRef};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::envelope::{Header, Kind, PasswordParams};
+use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
-use coffer_shared::crypto::kdf::KdfParams;
-use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::resume::SealedChain;
 use coffer_shared::crypto::share::{SharePayload, seal_with_header};
 use coffer_shared::crypto::stream::ChunkSize;
@@ -21,8 +19,8 @@ use coffer_shared::id::ShareId;
 use crate::api;
 use crate::files::draft::{self, Draft, DraftFile};
 use crate::files::upload::{self, Cancel, Stage, UploadError, UploadJob, file_size, mime_type};
-use crate::share::{CreateError, Created, NewShare, Phase};
-use crate::{kdf, link};
+use crate::link;
+use crate::share::{self, CreateError, Created, NewShare, Phase};
 
 /// What the page hears while files upload: the file's position, the stage and its bytes.
 pub type FileProgress<'a> = &'a dyn Fn(usize, Stage, u64);
@@ -73,13 +71,7 @@ pub async fn create(
     }
     let share_key = Key32::random();
     let manage_token = Key32::random();
-    let password = if input.password.is_empty() {
-        None
-    } else {
-        let params = PasswordParams { kdf: KdfParams::DEFAULT, salt: random_array() };
-        phase(Phase::Strengthening);
-        Some((params, kdf::password_key(&input.password, &params).await))
-    };
+    let password = share::strengthen(&input.password, &phase).await;
     phase(Phase::Working);
     let id = ShareId::random();
     let password_key = password.as_ref().map(|(_, key)| key);
@@ -201,11 +193,12 @@ async fn finish_draft(
                 draft.files[position].finished = true;
                 let _ = draft::save(&draft);
             }
-            Err(UploadError::NotTheSameFile) => {
-                // Start this file over under a fresh id is not possible inside the sealed
-                // request, so the whole draft is dropped and the user starts again.
+            Err(error @ (UploadError::NotTheSameFile | UploadError::Cancelled)) => {
+                // Cancelled: the user wants none of it. Not the same file: the sealed request
+                // names this file id, so the file cannot start over alone. Either way the
+                // draft and what the server received go, and the user starts again.
                 discard(&draft).await;
-                return Err(fail(UploadError::NotTheSameFile));
+                return Err(fail(error));
             }
             Err(error) => return Err(fail(error)),
         }

@@ -115,6 +115,17 @@ impl fmt::Display for CreateError {
     }
 }
 
+/// For a new share with a password: fresh Argon2id parameters (the defaults and a random salt)
+/// and the password key; `None` without a password.
+pub async fn strengthen(password: &str, phase: &impl Fn(Phase)) -> Option<(PasswordParams, Key32)> {
+    if password.is_empty() {
+        return None;
+    }
+    let params = PasswordParams { kdf: KdfParams::DEFAULT, salt: random_array() };
+    phase(Phase::Strengthening);
+    Some((params, kdf::password_key(password, &params).await))
+}
+
 /// How many fresh ids to try when the server says an id is taken (128-bit random ids: never).
 const ID_ATTEMPTS: usize = 3;
 
@@ -129,13 +140,7 @@ pub async fn create(
 ) -> Result<Created, CreateError> {
     let share_key = Key32::random();
     let manage_token = Key32::random();
-    let password = if input.password.is_empty() {
-        None
-    } else {
-        let params = PasswordParams { kdf: KdfParams::DEFAULT, salt: random_array() };
-        phase(Phase::Strengthening);
-        Some((params, kdf::password_key(&input.password, &params).await))
-    };
+    let password = strengthen(&input.password, &phase).await;
     phase(Phase::Working);
     let payload = SharePayload { text: input.text.clone(), blur: input.blur, files: Vec::new() };
     let mut attempt = 0;

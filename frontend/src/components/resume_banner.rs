@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_picker::Chosen;
 use crate::components::toast::{ToastKind, Toasts};
-use crate::components::transfer_bar::{Transfer, TransferList};
+use crate::components::transfer_bar::{Transfer, TransferList, report_stage};
 use crate::file_share;
 use crate::files::draft;
 use crate::files::progress::size_text;
@@ -52,15 +52,7 @@ pub fn ResumeBanner(
             transfers
                 .set(draft.files.iter().map(|file| Transfer::new(file.name.clone(), file.size)).collect());
             let report = move |position: usize, stage: Stage, bytes: u64| {
-                transfers.with_untracked(|all| {
-                    if let Some(transfer) = all.get(position) {
-                        let label = match stage {
-                            Stage::Checking => "Checking the file is the same",
-                            Stage::Sending => "Encrypting and uploading",
-                        };
-                        transfer.report(label, bytes);
-                    }
-                });
+                report_stage(transfers, position, stage, bytes);
             };
             let csrf = session.any_csrf();
             let result = file_share::resume(draft, &files, csrf.as_deref(), &report, &fresh).await;

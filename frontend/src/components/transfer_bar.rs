@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::files::progress::{Progress, rate_text, size_text, time_left_text};
+use crate::files::upload::Stage;
 
 /// The bar of one transfer. `label` says what is happening ("Encrypting and uploading").
 #[component]
@@ -118,4 +119,19 @@ pub fn TransferList(
             </div>
         </div>
     }
+}
+
+/// Shows the progress of file `position` of an upload on its bar.
+pub fn report_stage(transfers: RwSignal<Vec<Transfer>>, position: usize, stage: Stage, bytes: u64) {
+    let label = match stage {
+        Stage::Checking => "Checking the file is the same",
+        Stage::Sending => "Encrypting and uploading",
+    };
+    transfers.with_untracked(|all| {
+        if let Some(transfer) = all.get(position) {
+            let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
+            let finished = transfer.progress.with_untracked(|p| done == p.total);
+            transfer.report(if finished && stage == Stage::Sending { "Uploaded" } else { label }, done);
+        }
+    });
 }

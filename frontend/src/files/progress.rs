@@ -110,7 +110,7 @@ mod tests {
     fn texts_read_well() {
         assert_eq!(size_text(0), "0 B");
         assert_eq!(size_text(1_234), "1.2 KB");
-        assert_eq!(size_text(20_000_000), "20.00 MB");
+        assert_eq!(size_text(20_000_000), "20.0 MB");
         assert_eq!(size_text(4_294_967_296), "4.29 GB");
         assert_eq!(rate_text(1_500_000.0), "1.5 MB/s");
         assert_eq!(rate_text(820_000.0), "820 kB/s");

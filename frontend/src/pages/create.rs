@@ -12,7 +12,7 @@ use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::components::resume_banner::ResumeBanner;
 use crate::components::toast::{ToastKind, Toasts};
-use crate::components::transfer_bar::{Transfer, TransferList};
+use crate::components::transfer_bar::{Transfer, TransferList, report_stage};
 use crate::file_share;
 use crate::files::draft;
 use crate::files::upload::{Cancel, Stage};
@@ -36,21 +36,6 @@ fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig 
             max_file_size: 0,
         },
     }
-}
-
-/// Shows a file's progress on its bar.
-fn report(transfers: RwSignal<Vec<Transfer>>, position: usize, stage: Stage, bytes: u64) {
-    let label = match stage {
-        Stage::Checking => "Checking the file is the same",
-        Stage::Sending => "Encrypting and uploading",
-    };
-    transfers.with_untracked(|all| {
-        if let Some(transfer) = all.get(position) {
-            let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
-            let finished = transfer.progress.with_untracked(|p| done == p.total);
-            transfer.report(if finished && stage == Stage::Sending { "Uploaded" } else { label }, done);
-        }
-    });
 }
 
 /// The preselected lifetime among `options`: one day, else the longest below it, else the first.
@@ -109,7 +94,7 @@ pub fn CreatePage() -> impl IntoView {
                 cancel.set_value(fresh.clone());
                 transfers.set(chosen.iter().map(|f| Transfer::new(f.name(), f.size() as u64)).collect());
                 let report = move |position: usize, stage: Stage, bytes: u64| {
-                    report(transfers, position, stage, bytes)
+                    report_stage(transfers, position, stage, bytes)
                 };
                 let outcome =
                     file_share::create(&input, &chosen, csrf.as_deref(), on_phase, &report, &fresh).await;
