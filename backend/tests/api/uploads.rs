@@ -135,6 +135,20 @@ async fn starting_past_the_storage_quota_is_507_until_room_is_freed() {
 }
 
 #[tokio::test]
+async fn starting_an_upload_the_disk_cannot_hold_is_507_and_stores_nothing() {
+    // No file system here has an exbibyte free: the free-space floor refuses every start.
+    let app = spawn_app_with(|settings| settings.min_free_disk = 1 << 60).await;
+    let file = TestFile::vault(200, SMALL);
+    let refused = app.start_upload(&file, None, false).await;
+    assert_eq!(
+        (refused.status().as_u16(), json(refused).await["code"].clone()),
+        (507, json!("storage_full"))
+    );
+    assert_eq!(app.upload_call(&file, "status").await.status(), 404, "nothing of it is stored");
+    assert!(app.blob_files().is_empty());
+}
+
+#[tokio::test]
 async fn abandoned_uploads_are_swept_with_their_blobs() {
     let app = spawn_app().await;
     let abandoned = TestFile::vault(200, SMALL);
