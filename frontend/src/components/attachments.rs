@@ -15,7 +15,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::{Transfer, TransferBar};
 use crate::files::download::{self, Source};
-use crate::files::progress::size_text;
+use crate::files::progress::{Progress, size_text};
 use crate::files::sink::{self, MEMORY_LIMIT, Sink};
 use crate::files::upload::{Cancel, Stage};
 use crate::session::Session;
@@ -166,16 +166,22 @@ fn AttachmentRow(
         || attachment.mime_type.starts_with("video/"))
         && attachment.size <= MEMORY_LIMIT;
     let is_video = attachment.mime_type.starts_with("video/");
+    let progress = RwSignal::new(Progress::new(attachment.size));
+    let downloading = RwSignal::new(false);
+    let cancel = StoredValue::new_local(Cancel::default());
     let attachment = StoredValue::new(attachment);
 
     // Decrypts the file into `sink`: a Blob for a preview or a small download, else a stream.
+    // Progress shows on the row's bar while `downloading` is set.
     let fetch = move |sink: Sink| async move {
         let attachment = attachment.get_value();
         let stored = stored.get_untracked().ok_or_else(|| "The file is not on the server.".to_owned())?;
         let key = Key32::from_b64(&attachment.file_key)
             .map_err(|_| "The item's file key is damaged.".to_owned())?;
         let meta = download::open_metadata(&stored, &key).map_err(|e| e.to_string())?;
-        download::download(&stored.id, &key, &meta, &Source::Vault, sink, |_| {}, &Cancel::default())
+        let report = move |done| progress.update(|p| p.record(crate::files::now_ms(), done));
+        let cancel = cancel.get_value();
+        download::download(&stored.id, &key, &meta, &Source::Vault, sink, report, &cancel)
             .await
             .map_err(|e| e.to_string())
     };
@@ -200,6 +206,9 @@ fn AttachmentRow(
 
     let save = move |_| {
         state.set(RowState::Busy);
+        cancel.set_value(Cancel::default());
+        progress.update(|p| *p = Progress::new(p.total));
+        downloading.set(true);
         leptos::task::spawn_local(async move {
             let (name, size, mime_type) =
                 attachment.with_value(|a| (a.name.clone(), a.size, a.mime_type.clone()));
@@ -210,6 +219,7 @@ fn AttachmentRow(
                     }
                     None => Ok(()),
                 });
+            downloading.set(false);
             match result {
                 Ok(()) => {
                     toasts.show(ToastKind::Success, format!("{name} downloaded and verified."));
@@ -232,6 +242,7 @@ fn AttachmentRow(
     };
 
     let (name, size) = attachment.with_value(|a| (a.name.clone(), a.size));
+    let bar_name = name.clone();
     view! {
         <li class="shared-file attachment" data-testid="attachment">
             <div class="file-row">
@@ -246,6 +257,15 @@ fn AttachmentRow(
                     "Remove"
                 </button>
             </div>
+            <Show when=move || downloading.get()>
+                <TransferBar
+                    name=bar_name.clone()
+                    progress
+                    label=Signal::derive(|| "Downloading and decrypting".to_owned())
+                    on_cancel=Callback::new(move |()| cancel.with_value(|cancel| cancel.set(true)))
+                    testid="attachment-transfer"
+                />
+            </Show>
             {move || preview.get().map(|url| {
                 if is_video {
                     view! { <video class="preview" controls src=url data-testid="attachment-preview"></video> }.into_any()
