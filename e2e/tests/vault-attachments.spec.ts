@@ -1,9 +1,11 @@
 // Vault attachments: an image attached to a record is encrypted in the browser, previews in the
 // page, and after signing out and in again (a new key derivation, nothing cached) it decrypts
-// and previews again; a download gives back the exact bytes, and removing it deletes it.
-import { test, expect, type Page } from '@playwright/test';
+// and previews again; a download gives back the exact bytes, and removing it deletes it. An
+// attachment upload cut off mid-way continues in a new tab after unlocking, from the first
+// chunk the server lacks.
+import { test, expect, type Page, type Route } from '@playwright/test';
 import { addRecord, freshEmail, signIn, signUp } from './accounts';
-import { pngFile, sha256 } from './files';
+import { pngFile, randomFile, sha256 } from './files';
 import { readFileSync } from 'node:fs';
 
 /** Waits until the preview image has decoded, and returns its natural width. */
@@ -52,5 +54,58 @@ test('an image attached to a record previews after signing in again', async ({ b
   await expect(page.getByTestId('attachment')).toHaveCount(0);
   const listed = await page.evaluate(async () => (await (await fetch('/api/v1/vault/files')).json()).files.length);
   expect(listed).toBe(0);
+  await context.close();
+});
+
+test('an attachment upload cut off mid-way continues in a new tab after unlocking', async ({ browser }) => {
+  const email = freshEmail('resume');
+  const passphrase = 'harbor quartz lilac timber oboe';
+  const file = randomFile('tax-return.pdf', 5 * 1024 * 1024 + 321);
+  const context = await browser.newContext();
+  let page = await context.newPage();
+  await signUp(page, email, passphrase);
+  await addRecord(page, 'note', { name: 'Taxes 2026', notes: 'return attached' });
+
+  // The network "breaks" after chunk 2: later chunks never reach the server.
+  await page.route('**/api/v1/uploads/*/chunks/*', async (route: Route) => {
+    const index = Number(new URL(route.request().url()).pathname.split('/').pop());
+    if (index > 2) await route.abort('connectionreset');
+    else await route.continue();
+  });
+  await page.getByTestId('attach-input').setInputFiles(file.path);
+  await expect(page.getByTestId('attach-error')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('attach-resume')).toContainText('tax-return.pdf');
+  await page.close();
+
+  // A new tab: the session cookie stays, the keys do not; the passphrase unlocks again.
+  page = await context.newPage();
+  const sent: number[] = [];
+  page.on('request', (request) => {
+    const match = request.url().match(/\/uploads\/[^/]+\/chunks\/(\d+)$/);
+    if (match && request.method() === 'PUT') sent.push(Number(match[1]));
+  });
+  await page.goto('/vault');
+  await page.getByTestId('unlock-passphrase').fill(passphrase);
+  await page.getByTestId('unlock-submit').click();
+  const notice = page.getByTestId('unfinished-uploads');
+  await expect(notice).toContainText('tax-return.pdf');
+  await expect(notice).toContainText('Taxes 2026');
+  await page.getByTestId('unfinished-upload').click();
+  await expect(page.getByTestId('attach-resume')).toContainText('tax-return.pdf');
+  await page.getByTestId('attach-resume-input').setInputFiles(file.path);
+  await expect(page.getByTestId('attachment-name')).toHaveText('tax-return.pdf', { timeout: 60_000 });
+  await expect(page.getByTestId('attach-resume')).toHaveCount(0);
+  // Only the chunks the server lacked were sent again.
+  expect(sent.length).toBeGreaterThan(0);
+  expect(Math.min(...sent)).toBe(3);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('attachment-download').click(),
+  ]);
+  expect(sha256(readFileSync(await download.path()))).toBe(file.sha256);
+  await page.getByTestId('nav-vault').click();
+  await expect(page.getByTestId('vault-page')).toBeVisible();
+  await expect(page.getByTestId('unfinished-uploads')).toHaveCount(0);
   await context.close();
 });

@@ -1,16 +1,19 @@
-//! Files attached to vault records. Each gets a random key, kept with its id inside the record
-//! (so only the vault key opens it); the file is uploaded as a vault attachment first, then the
-//! record is saved naming it. If the record cannot be saved, the upload is deleted again.
+//! Files attached to vault records. Each gets a key derived from the vault key and a fresh file
+//! id, kept with the id inside the record (so only the vault key opens it); the file is uploaded
+//! as a vault attachment first, then the record is saved naming it. If the record cannot be
+//! saved, the upload is deleted again. Until the record names it, a [`pending`] entry in local
+//! storage lets a broken upload continue, even after the tab was closed.
 
-use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::b64;
+use coffer_shared::crypto::file_meta::{FileId, upload_token};
 use coffer_shared::crypto::resume::SealedChain;
 use coffer_shared::crypto::stream::ChunkSize;
-use coffer_shared::crypto::vault::Attachment;
+use coffer_shared::crypto::vault::{Attachment, attachment_key};
 use coffer_shared::id::RecordId;
 use leptos::prelude::*;
 
 use crate::api;
+use crate::files::pending::{self, Pending};
 use crate::files::upload::{self, Cancel, Stage, UploadError, UploadJob, file_size, mime_type};
 use crate::session::Session;
 use crate::vault::{self, SaveError};
@@ -59,44 +62,140 @@ async fn edit(session: Session, id: &RecordId, change: impl Fn(&mut Vec<Attachme
     Err("Another browser keeps changing this item; try again.".to_owned())
 }
 
-/// Seals and uploads `file`, then adds it to the record `id`.
-pub async fn attach(
+/// Records a pending upload for each of `files` (a fresh file id each) before anything is sent,
+/// so that an upload broken off in any way can continue after a reload ([`upload`]).
+pub fn plan(session: Session, id: &RecordId, files: &[web_sys::File]) -> Result<Vec<Pending>, AttachError> {
+    let account_id = session
+        .with_unlocked(|unlocked| unlocked.account_id.to_string())
+        .ok_or(AttachError::Save("Your session has ended.".to_owned()))?;
+    let mut planned = Vec::new();
+    for file in files {
+        let entry =
+            Pending::new(&account_id, id.as_str(), FileId::random().as_str(), file, ChunkSize::DEFAULT.get());
+        if !pending::save(&entry) {
+            return Err(AttachError::Upload(UploadError::Storage));
+        }
+        planned.push(entry);
+    }
+    Ok(planned)
+}
+
+/// Seals and uploads the pending attachment from `file` (the same file, selected now or again
+/// after a reload), then adds it to its record. If `file` turns out not to be the file an
+/// earlier attempt sealed, that upload is cancelled and this one starts over under a fresh id.
+/// On any other failure but Cancel, the entry stays so the upload can continue later.
+pub async fn upload(
     session: Session,
-    id: &RecordId,
+    mut entry: Pending,
     file: &web_sys::File,
     progress: impl Fn(Stage, u64),
     cancel: &Cancel,
 ) -> Result<(), AttachError> {
-    let csrf = session.csrf().ok_or(AttachError::Save("Your session has ended.".to_owned()))?;
-    let (file_id, file_key) = (FileId::random(), Key32::random());
-    let job = UploadJob {
-        file,
-        file_id: file_id.clone(),
-        file_key: file_key.clone(),
-        chunk_size: ChunkSize::DEFAULT,
-        password: None,
-        vault: true,
-        csrf: Some(csrf.clone()),
-        recorded: SealedChain::new(),
-    };
-    // A fresh id per attempt: nothing to resume across pages, so the chain need not be kept.
-    let result = upload::upload(job, |_| true, progress, cancel).await;
-    if let Err(error) = result {
-        let _ = api::files::delete_attachment(&csrf, &file_id).await;
-        return Err(AttachError::Upload(error));
+    let ended = || AttachError::Save("Your session has ended.".to_owned());
+    let csrf = session.csrf().ok_or_else(ended)?;
+    let vault_key = session.with_unlocked(|unlocked| unlocked.vault_key.clone()).ok_or_else(ended)?;
+    let damaged = || AttachError::Save("This browser's record of the upload is damaged.".to_owned());
+    let record_id: RecordId = entry.record_id.parse().map_err(|_| damaged())?;
+    loop {
+        let file_id: FileId = entry.file_id.parse().map_err(|_| damaged())?;
+        let file_key = attachment_key(&vault_key, &file_id);
+        let token = upload_token(&file_key, &file_id).to_b64();
+        let job = UploadJob {
+            file,
+            file_id: file_id.clone(),
+            file_key: file_key.clone(),
+            chunk_size: ChunkSize::new(entry.chunk_size).map_err(|_| damaged())?,
+            password: None,
+            vault: true,
+            csrf: Some(csrf.clone()),
+            recorded: entry.chain().ok_or_else(damaged)?,
+        };
+        let result = {
+            // The chain is saved before each chunk leaves.
+            let entry_cell = std::cell::RefCell::new(&mut entry);
+            let record = |chain: &SealedChain| {
+                let mut entry = entry_cell.borrow_mut();
+                entry.sealed = chain.count();
+                entry.chain = b64::encode(chain.value());
+                pending::save(&entry)
+            };
+            upload::upload(job, record, &progress, cancel).await
+        };
+        match result {
+            Ok(()) => {}
+            Err(UploadError::NotTheSameFile) => {
+                forget(&csrf, &file_id, &token).await;
+                entry = Pending::new(
+                    &entry.account_id,
+                    &entry.record_id,
+                    FileId::random().as_str(),
+                    file,
+                    entry.chunk_size,
+                );
+                if !pending::save(&entry) {
+                    return Err(AttachError::Upload(UploadError::Storage));
+                }
+                continue;
+            }
+            Err(error @ UploadError::Cancelled) => {
+                forget(&csrf, &file_id, &token).await;
+                return Err(AttachError::Upload(error));
+            }
+            Err(error) => return Err(AttachError::Upload(error)),
+        }
+        let attachment = Attachment {
+            file_id: file_id.to_string(),
+            file_key: file_key.to_b64(),
+            name: file.name(),
+            mime_type: mime_type(file),
+            size: file_size(file),
+        };
+        if let Err(message) =
+            edit(session, &record_id, |attachments| attachments.push(attachment.clone())).await
+        {
+            forget(&csrf, &file_id, &token).await;
+            return Err(AttachError::Save(message));
+        }
+        pending::remove(&entry.file_id);
+        return Ok(());
     }
-    let attachment = Attachment {
-        file_id: file_id.to_string(),
-        file_key: file_key.to_b64(),
-        name: file.name(),
-        mime_type: mime_type(file),
-        size: file_size(file),
-    };
-    if let Err(message) = edit(session, id, |attachments| attachments.push(attachment.clone())).await {
-        let _ = api::files::delete_attachment(&csrf, &file_id).await;
-        return Err(AttachError::Save(message));
+}
+
+/// Gives up a pending attachment: cancels its upload or deletes the finished file on the server
+/// (best effort: the server removes what is left after its upload expiry), then forgets it.
+pub async fn discard(session: Session, entry: &Pending) {
+    if let (Some(csrf), Some(vault_key), Ok(file_id)) = (
+        session.csrf(),
+        session.with_unlocked(|unlocked| unlocked.vault_key.clone()),
+        entry.file_id.parse::<FileId>(),
+    ) {
+        let token = upload_token(&attachment_key(&vault_key, &file_id), &file_id).to_b64();
+        forget(&csrf, &file_id, &token).await;
     }
-    Ok(())
+    pending::remove(&entry.file_id);
+}
+
+/// Gives up every pending attachment of record `id` (the record was deleted).
+pub async fn discard_record(session: Session, id: &RecordId) {
+    for entry in pending_of(session, id) {
+        discard(session, &entry).await;
+    }
+}
+
+/// The pending attachments of record `id` for the signed-in account, oldest first.
+pub fn pending_of(session: Session, id: &RecordId) -> Vec<Pending> {
+    let Some(account_id) = session.with_unlocked(|unlocked| unlocked.account_id.to_string()) else {
+        return Vec::new();
+    };
+    pending::of_account(&account_id).into_iter().filter(|entry| entry.record_id == id.as_str()).collect()
+}
+
+/// Cancels an upload, or deletes it if it was finished, and forgets its entry.
+async fn forget(csrf: &str, file_id: &FileId, token: &str) {
+    if api::files::cancel(file_id, token).await.is_err() {
+        let _ = api::files::delete_attachment(csrf, file_id).await;
+    }
+    pending::remove(file_id.as_str());
 }
 
 /// Removes the attachment from the record, then deletes its bytes.

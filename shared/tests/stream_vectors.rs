@@ -12,6 +12,7 @@ use coffer_shared::crypto::file_meta::{
 };
 use coffer_shared::crypto::kdf::KdfParams;
 use coffer_shared::crypto::stream::{ChunkSize, StreamOpener, StreamSealer, payload_key};
+use coffer_shared::crypto::vault::attachment_key;
 use coffer_shared::id::ShareId;
 use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
@@ -29,6 +30,7 @@ struct StreamVectorFile {
     comment: String,
     files: Vec<FileVector>,
     share_file_keys: Vec<ShareFileKeyVector>,
+    vault_file_keys: Vec<VaultFileKeyVector>,
 }
 
 /// One sealed file: its chunks and its metadata envelope. Inputs first, then outputs.
@@ -59,6 +61,14 @@ struct ShareFileKeyVector {
     share_key: String,
     share_id: String,
     password_key: Option<String>,
+    file_id: String,
+    file_key: String,
+}
+
+/// `file_key` of a vault attachment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct VaultFileKeyVector {
+    vault_key: String,
     file_id: String,
     file_key: String,
 }
@@ -156,6 +166,11 @@ fn fixed_inputs() -> StreamVectorFile {
             share("share without a password", 1, None),
             share("share with a password", 2, Some([0x33; 32])),
         ],
+        vault_file_keys: vec![VaultFileKeyVector {
+            vault_key: b64::encode([0x40; 32]),
+            file_id: b64::encode([0xa7; 16]),
+            file_key: String::new(),
+        }],
     }
 }
 
@@ -175,7 +190,20 @@ impl StreamVectorFile {
                 ShareFileKeyVector { file_key: file_key.to_b64(), ..v.clone() }
             })
             .collect();
-        Self { files: self.files.iter().map(FileVector::computed).collect(), share_file_keys, ..self.clone() }
+        let vault_file_keys = self
+            .vault_file_keys
+            .iter()
+            .map(|v| {
+                let file_key = attachment_key(&key(&v.vault_key), &v.file_id.parse().unwrap());
+                VaultFileKeyVector { file_key: file_key.to_b64(), ..v.clone() }
+            })
+            .collect();
+        Self {
+            files: self.files.iter().map(FileVector::computed).collect(),
+            share_file_keys,
+            vault_file_keys,
+            ..self.clone()
+        }
     }
 }
 

@@ -149,6 +149,32 @@ async fn starting_an_upload_the_disk_cannot_hold_is_507_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_chunk_the_disk_runs_out_of_space_for_is_507_and_not_counted() {
+    let app = spawn_app().await;
+    let file = TestFile::vault(200, SMALL);
+    app.start_upload(&file, None, false).await;
+    assert_eq!(app.put_chunk(&file, 0, file.chunks[0].clone()).await.status(), 200);
+    // The kernel's own "no space left on device": every write to /dev/full fails with ENOSPC.
+    let blob_path = app.data_dir().join("blobs").join(format!("{}.blob", file.id));
+    let written = std::fs::read(&blob_path).unwrap();
+    std::fs::remove_file(&blob_path).unwrap();
+    std::os::unix::fs::symlink("/dev/full", &blob_path).unwrap();
+    let full = app.put_chunk(&file, 1, file.chunks[1].clone()).await;
+    assert_eq!((full.status().as_u16(), json(full).await["code"].clone()), (507, json!("storage_full")));
+    assert_eq!(json(app.upload_call(&file, "status").await).await["received"], json!([[0, 0]]));
+    assert_eq!(app.finish_upload(&file).await.status(), 409, "nothing half-written can be finished");
+
+    // Space again: the chunk is sent again and the file completes byte for byte.
+    std::fs::remove_file(&blob_path).unwrap();
+    std::fs::write(&blob_path, written).unwrap();
+    for index in 1..4 {
+        assert_eq!(app.put_chunk(&file, index, file.chunks[index as usize].clone()).await.status(), 200);
+    }
+    assert_eq!(app.finish_upload(&file).await.status(), 200);
+    assert_eq!(std::fs::read(&blob_path).unwrap(), file.ciphertext());
+}
+
+#[tokio::test]
 async fn abandoned_uploads_are_swept_with_their_blobs() {
     let app = spawn_app().await;
     let abandoned = TestFile::vault(200, SMALL);

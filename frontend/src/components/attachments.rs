@@ -15,6 +15,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::{Transfer, TransferBar};
 use crate::files::download::{self, Source};
+use crate::files::pending::{self, Pending};
 use crate::files::progress::{Progress, size_text};
 use crate::files::sink::{self, MEMORY_LIMIT, Sink};
 use crate::files::upload::{Cancel, Stage};
@@ -42,15 +43,22 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
     let uploading = RwSignal::new(None::<Transfer>);
     let cancel = StoredValue::new_local(Cancel::default());
     let error = RwSignal::new(None::<String>);
+    // Uploads of this record that did not finish (here or in an earlier tab), and the files
+    // picked in this tab, which continue them without being selected again.
+    let unfinished = RwSignal::new(attachments::pending_of(session, &id));
+    let picked = StoredValue::new_local(Vec::<web_sys::File>::new());
+    let record = StoredValue::new(id.clone());
+    let refresh_unfinished =
+        move || record.with_value(|id| unfinished.set(attachments::pending_of(session, id)));
 
-    let attach = Action::new_local({
-        let id = id.clone();
-        move |files: &Vec<web_sys::File>| {
-            let (files, id) = (files.clone(), id.clone());
+    let run = Action::new_local({
+        move |jobs: &Vec<(Pending, web_sys::File)>| {
+            let jobs = jobs.clone();
             async move {
-                for file in files {
-                    let fresh = Cancel::default();
-                    cancel.set_value(fresh.clone());
+                let fresh = Cancel::default();
+                cancel.set_value(fresh.clone());
+                let mut jobs = jobs.into_iter();
+                for (entry, file) in jobs.by_ref() {
                     let transfer = Transfer::new(file.name(), file.size() as u64);
                     uploading.set(Some(transfer));
                     let report = move |stage: Stage, bytes: u64| {
@@ -60,7 +68,7 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                             done,
                         );
                     };
-                    let result = attachments::attach(session, &id, &file, report, &fresh).await;
+                    let result = attachments::upload(session, entry, &file, report, &fresh).await;
                     uploading.set(None);
                     match result {
                         Ok(()) => toasts.show(ToastKind::Success, format!("{} attached.", file.name())),
@@ -71,22 +79,73 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                         }
                     }
                 }
+                if fresh.get() {
+                    // Cancelled: the files after it were never sent; the user wants none of them.
+                    jobs.for_each(|(entry, _)| pending::remove(&entry.file_id));
+                }
+                refresh_unfinished();
                 stored.refetch();
             }
         }
     });
-    let on_pick = move |ev: leptos::ev::Event| {
+    let files_of = |ev: &leptos::ev::Event| -> Vec<web_sys::File> {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        let Some(input) = input else { return };
-        let files: Vec<web_sys::File> = input
+        let Some(input) = input else { return Vec::new() };
+        let files = input
             .files()
             .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
             .unwrap_or_default();
         input.set_value("");
+        files
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let files = files_of(&ev);
         error.set(None);
-        if !files.is_empty() {
-            attach.dispatch_local(files);
+        if files.is_empty() {
+            return;
         }
+        match record.with_value(|id| attachments::plan(session, id, &files)) {
+            Ok(planned) => {
+                picked.update_value(|picked| picked.extend(files.iter().cloned()));
+                refresh_unfinished();
+                run.dispatch_local(planned.into_iter().zip(files).collect());
+            }
+            Err(failure) => error.set(Some(failure.to_string())),
+        }
+    };
+    // Continues the unfinished uploads whose file is among `files`.
+    let resume_with = move |files: &[web_sys::File]| {
+        error.set(None);
+        let jobs: Vec<(Pending, web_sys::File)> = unfinished
+            .get_untracked()
+            .into_iter()
+            .filter_map(|entry| {
+                let file = files.iter().find(|file| entry.looks_like(file))?.clone();
+                Some((entry, file))
+            })
+            .collect();
+        if jobs.is_empty() {
+            error.set(Some(
+                "Select the same files as before (same names, sizes and dates) to continue.".to_owned(),
+            ));
+        } else {
+            run.dispatch_local(jobs);
+        }
+    };
+    let on_resume_pick = move |ev: leptos::ev::Event| resume_with(&files_of(&ev));
+    let on_continue = move |_| picked.with_value(|files| resume_with(files));
+    let in_tab = move || {
+        unfinished.with(|list| {
+            picked.with_value(|files| list.iter().any(|e| files.iter().any(|f| e.looks_like(f))))
+        })
+    };
+    let on_discard = move |_| {
+        leptos::task::spawn_local(async move {
+            for entry in unfinished.get_untracked() {
+                attachments::discard(session, &entry).await;
+            }
+            refresh_unfinished();
+        });
     };
     let stored_file = move |file_id: String| {
         Signal::derive(move || {
@@ -120,6 +179,40 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                 .into_any()
             }}
             <ErrorBanner message=error testid="attach-error" />
+            <Show when=move || !unfinished.with(Vec::is_empty) && !run.pending().get()>
+                <div class="notice resume" role="status" data-testid="attach-resume">
+                    <p>
+                        "Not finished: "
+                        {move || unfinished.with(|list| {
+                            list.iter()
+                                .map(|entry| format!("{} ({})", entry.name, size_text(entry.size)))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })}
+                        ". Select the same files again to continue where the upload stopped."
+                    </p>
+                    <div class="actions">
+                        <Show when=in_tab>
+                            <button type="button" data-testid="attach-continue" on:click=on_continue>
+                                "Continue"
+                            </button>
+                        </Show>
+                        <label class="button secondary">
+                            "Select files"
+                            <input
+                                type="file"
+                                multiple
+                                class="visually-hidden"
+                                data-testid="attach-resume-input"
+                                on:change=on_resume_pick
+                            />
+                        </label>
+                        <button type="button" class="link" data-testid="attach-discard" on:click=on_discard>
+                            "Discard"
+                        </button>
+                    </div>
+                </div>
+            </Show>
             {move || uploading.get().map(|transfer| view! {
                 <TransferBar
                     name=transfer.name.get_value()
@@ -136,7 +229,7 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                     multiple
                     class="visually-hidden"
                     data-testid="attach-input"
-                    prop:disabled=move || attach.pending().get()
+                    prop:disabled=move || run.pending().get()
                     on:change=on_pick
                 />
             </label>

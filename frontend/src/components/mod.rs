@@ -30,4 +30,5 @@ pub mod strength_meter;
 pub mod toast;
 pub mod totp_panel;
 pub mod transfer_bar;
+pub mod unfinished_uploads;
 pub mod vault_loader;

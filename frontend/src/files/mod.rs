@@ -1,9 +1,11 @@
 //! Files of any size: sealed and uploaded chunk by chunk ([`upload`]), downloaded and opened as
-//! a stream ([`download`]) into a [`sink`], with [`progress`] for the page and a [`draft`] in
-//! local storage so a broken upload can continue.
+//! a stream ([`download`]) into a [`sink`], with [`progress`] for the page; a [`draft`] (file
+//! shares) or a [`pending`] entry (vault attachments) in local storage lets a broken upload
+//! continue.
 
 pub mod download;
 pub mod draft;
+pub mod pending;
 pub mod progress;
 pub mod sink;
 pub mod upload;

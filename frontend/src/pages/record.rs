@@ -147,6 +147,7 @@ fn ExistingRecord() -> impl IntoView {
                 match vault::delete(session, &id).await {
                     Ok(()) => {
                         attachments::delete_files(session, files).await;
+                        attachments::discard_record(session, &id).await;
                         navigate("/vault", Default::default());
                     }
                     Err(failure) => error.set(Some(failure.to_string())),

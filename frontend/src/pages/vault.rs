@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::require_unlocked::RequireUnlocked;
+use crate::components::unfinished_uploads::UnfinishedUploads;
 use crate::components::vault_loader::VaultLoader;
 use crate::session::Session;
 use crate::vault::{self, RecordType};
@@ -93,6 +94,7 @@ fn VaultList() -> impl IntoView {
                     "+ New"
                 </button>
             </div>
+            <UnfinishedUploads />
             <Show when=move || choosing.get()>
                 <div class="type-chooser" data-testid="type-chooser">
                     {RecordType::ALL

@@ -3,6 +3,7 @@
 //! ```text
 //! record_key = HKDF(vault_key, salt = record_id, info = "coffer/v1/vault/record")
 //! record     = seal(vault-record, record_key, record_id, pad(json))
+//! file_key   = HKDF(vault_key, salt = file_id, info = "coffer/v1/vault/file")   ; an attachment
 //! ```
 
 use std::fmt;
@@ -12,6 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::OpenError;
 use super::envelope::{self, Envelope, Header, Kind, NONCE_LEN};
+use super::file_meta::FileId;
 use super::kdf::hkdf;
 use super::padding::{padded_json, parse_padded_json};
 use super::secret::{Key32, random_array};
@@ -19,6 +21,8 @@ use crate::id::RecordId;
 
 /// HKDF info of `record_key`.
 pub const RECORD_LABEL: &[u8] = b"coffer/v1/vault/record";
+/// HKDF info of a vault attachment's `file_key`.
+pub const ATTACHMENT_LABEL: &[u8] = b"coffer/v1/vault/file";
 
 /// One record's plaintext. Missing members decode as empty; unknown members are ignored.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
@@ -41,13 +45,14 @@ pub struct VaultRecord {
     pub attachments: Vec<Attachment>,
 }
 
-/// A file attached to a record: its id and random key (the server holds only its ciphertext
-/// and sealed metadata), with the name, type and size shown without downloading it.
+/// A file attached to a record: its id and key (the server holds only its ciphertext and
+/// sealed metadata), with the name, type and size shown without downloading it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct Attachment {
     /// The file id.
     pub file_id: String,
-    /// base64url of the 32 random bytes of `file_key`.
+    /// base64url of `file_key`: [`attachment_key`], or 32 random bytes in older records.
+    /// Readers use this value and never derive it.
     pub file_key: String,
     /// The file's name.
     pub name: String,
@@ -164,6 +169,12 @@ pub fn record_key(vault_key: &Key32, id: &RecordId) -> Key32 {
     hkdf(vault_key.expose(), id.as_str().as_bytes(), RECORD_LABEL)
 }
 
+/// `file_key = HKDF(vault_key, salt = file_id, info = "coffer/v1/vault/file")`: the key of a new
+/// attachment, which a browser can derive again to continue its upload after a sign-in.
+pub fn attachment_key(vault_key: &Key32, file_id: &FileId) -> Key32 {
+    hkdf(vault_key.expose(), file_id.as_str().as_bytes(), ATTACHMENT_LABEL)
+}
+
 /// Seals a record under its id, with a fresh nonce: at creation and at every edit.
 pub fn seal_record(vault_key: &Key32, id: &RecordId, record: &VaultRecord) -> Vec<u8> {
     seal_record_with_nonce(vault_key, id, record, random_array())
@@ -220,6 +231,21 @@ mod tests {
         assert_eq!(note.notes, "hi");
         assert!(serde_json::from_str::<VaultRecord>(r#"{"type":"ssh-key"}"#).is_err());
         assert!(serde_json::from_str::<VaultRecord>(r#"{"name":"no type"}"#).is_err());
+    }
+
+    #[test]
+    fn an_attachment_key_is_the_specified_hkdf_and_differs_per_file() {
+        let vault_key = Key32::from_bytes([7; 32]);
+        let file_id: FileId = "AAAAAAAAAAAAAAAAAAAAAA".parse().unwrap();
+        let mut expected = [0u8; 32];
+        hkdf::Hkdf::<sha2::Sha256>::new(Some(file_id.as_str().as_bytes()), &[7; 32])
+            .expand(b"coffer/v1/vault/file", &mut expected)
+            .unwrap();
+        assert_eq!(attachment_key(&vault_key, &file_id).expose(), &expected);
+        let other: FileId = "AAAAAAAAAAAAAAAAAAAAAQ".parse().unwrap();
+        assert_ne!(attachment_key(&vault_key, &other).expose(), &expected);
+        let record_id: RecordId = file_id.as_str().parse().unwrap();
+        assert_ne!(record_key(&vault_key, &record_id).expose(), &expected);
     }
 
     #[test]
