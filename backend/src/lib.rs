@@ -17,6 +17,7 @@ pub mod blobs;
 pub mod clock;
 pub mod http;
 pub mod mail;
+pub mod places;
 pub mod routes;
 pub mod secret;
 pub mod settings;

@@ -45,6 +45,10 @@ pub struct Settings {
     /// Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.
     #[arg(long, env = "COFFER_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<IpNet>,
+    /// An MMDB file (GeoLite2-City, DB-IP, ip-location-db, ...) that turns client IPs into
+    /// approximate places for the security log. Unset: places show as unknown.
+    #[arg(long, env = "COFFER_GEOIP_DB")]
+    pub geoip_db: Option<PathBuf>,
     /// Send Strict-Transport-Security (turn on when users reach Coffer over HTTPS).
     #[arg(long, env = "COFFER_HSTS")]
     pub hsts: bool,

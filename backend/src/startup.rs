@@ -12,6 +12,7 @@ use crate::blobs::DiskBlobs;
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
+use crate::places::Places;
 use crate::routes;
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
@@ -42,8 +43,13 @@ impl Application {
         }
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
+        let places = match &settings.geoip_db {
+            Some(path) => Places::open(path).map_err(std::io::Error::other)?,
+            None => Places::none(),
+        };
+        tracing::info!(event = "places_configured", loaded = places.is_loaded());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, blobs, clock, mailer, server_secret, settings);
+        let state = AppState::new(store, blobs, clock, mailer, server_secret, places, settings);
         crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
 use crate::mail::Mailer;
+use crate::places::Places;
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// The key of the account verifiers and of the pre-login answers for unknown addresses.
     pub server_secret: Arc<ServerSecret>,
+    /// IP addresses to approximate places.
+    pub places: Arc<Places>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         server_secret: ServerSecret,
+        places: Places,
         settings: Settings,
     ) -> Self {
         Self {
@@ -55,6 +59,7 @@ impl AppState {
             clock,
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),
+            places: Arc::new(places),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
             create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
             claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),
