@@ -16,6 +16,7 @@ mod mail;
 mod my_shares;
 mod sessions;
 mod shares;
+mod signatures;
 mod signin;
 mod signup;
 mod uploads;
