@@ -20,6 +20,7 @@ mod pages;
 mod perf;
 mod session;
 mod share;
+mod signer;
 mod strength;
 mod vault;
 

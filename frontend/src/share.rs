@@ -6,18 +6,23 @@
 
 use std::fmt;
 
-use coffer_shared::api::{ClaimRequest, CreateShareRequest, StoredFile};
+use coffer_shared::api::{ClaimRequest, CreateShareRequest, ShareSigner, StoredFile};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
 use coffer_shared::crypto::file_meta::{FileMeta, share_file_key};
+use coffer_shared::crypto::identity::fingerprint_text;
 use coffer_shared::crypto::kdf::KdfParams;
-use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header, status_token};
+use coffer_shared::crypto::share::{
+    SealedShare, ShareKeys, ShareOpenError, SharePayload, seal_to_sign, seal_with_header, status_token,
+};
+use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
 use zeroize::Zeroize;
 
 use crate::api::{self, ApiError};
 use crate::files::download;
+use crate::signer::{AccountSigner, SignFailure};
 use crate::{kdf, link};
 
 /// What a long operation is doing now, for the page to show.
@@ -41,7 +46,7 @@ pub struct NewShare {
     pub expires_in: u64,
     /// View limit.
     pub max_views: u32,
-    /// Mail the signed-in creator at each opening (ignored by the server for anonymous shares).
+    /// Mail the signed-in creator at each opening (ignored for anonymous shares).
     pub read_receipt: bool,
 }
 
@@ -97,6 +102,8 @@ pub enum CreateError {
         /// The server's limit.
         limit: usize,
     },
+    /// The account it was being signed for is no longer unlocked.
+    Sign(SignFailure),
     /// The server refused or could not be reached.
     Api(ApiError),
 }
@@ -110,6 +117,7 @@ impl fmt::Display for CreateError {
                 size.div_ceil(1024),
                 limit / 1024
             ),
+            CreateError::Sign(failure) => failure.fmt(f),
             CreateError::Api(error) => error.fmt(f),
         }
     }
@@ -129,15 +137,16 @@ pub async fn strengthen(password: &str, phase: &impl Fn(Phase)) -> Option<(Passw
 /// How many fresh ids to try when the server says an id is taken (128-bit random ids: never).
 const ID_ATTEMPTS: usize = 3;
 
-/// Seals `input` in the browser and stores the envelope and tokens on the server. `csrf` is the
-/// session's token when signed in (the share then belongs to the account); `None` keeps the
-/// share anonymous.
+/// Seals `input` in the browser and stores the envelope and tokens on the server. With a
+/// `signer` (an unlocked account) the share is signed and belongs to the account; without one
+/// it is anonymous and unsigned.
 pub async fn create(
     input: &NewShare,
-    csrf: Option<&str>,
+    signer: Option<&AccountSigner>,
     max_envelope_bytes: usize,
     phase: impl Fn(Phase),
 ) -> Result<Created, CreateError> {
+    let csrf = signer.map(AccountSigner::csrf);
     let share_key = Key32::random();
     let manage_token = Key32::random();
     let password = strengthen(&input.password, &phase).await;
@@ -150,7 +159,15 @@ pub async fn create(
         let id = ShareId::random();
         let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
         let password_key = password.as_ref().map(|(_, key)| key);
-        let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
+        let sealed = match signer {
+            None => seal_with_header(&share_key, &id, &payload, header, password_key),
+            Some(signer) => {
+                let sealed =
+                    seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key());
+                let envelope = signer.sign(&id, &sealed.envelope, &[]).map_err(CreateError::Sign)?;
+                SealedShare { envelope, ..sealed }
+            }
+        };
         if sealed.envelope.len() > max_envelope_bytes {
             return Err(CreateError::TooLarge { size: sealed.envelope.len(), limit: max_envelope_bytes });
         }
@@ -196,6 +213,26 @@ pub struct Status {
     pub file_count: u32,
     /// Their plaintext bytes together.
     pub file_bytes: u64,
+    /// The account the server says made the share; the claim checks the signature against it.
+    pub signer: Option<NamedSigner>,
+}
+
+/// The creator the server names for a share: an address it vouches for and a public key the
+/// envelope's signature must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedSigner {
+    /// The creator's address.
+    pub address: String,
+    /// The creator's Ed25519 identity public key.
+    pub public_key: [u8; 32],
+}
+
+impl NamedSigner {
+    /// The status's `signer`; a key that is not 32 bytes of base64url is a bad answer.
+    fn from_api(signer: ShareSigner) -> Result<Self, ApiError> {
+        let public_key = b64::decode_array(&signer.public_key).map_err(|_| ApiError::BadResponse)?;
+        Ok(Self { address: signer.address, public_key })
+    }
 }
 
 /// Reads a share's status with its status token (derived from `K`) or its management token.
@@ -212,6 +249,7 @@ pub async fn status(id: &ShareId, token: &Key32) -> Result<Status, ApiError> {
         header,
         file_count: status.file_count,
         file_bytes: status.file_bytes,
+        signer: status.signer.map(NamedSigner::from_api).transpose()?,
     })
 }
 
@@ -226,6 +264,28 @@ pub struct Revealed {
     pub files: Vec<SharedFile>,
     /// The claim's token for downloading them.
     pub download_token: Option<String>,
+    /// Who signed it, as the page states it.
+    pub signed: Signed,
+}
+
+/// Who signed a revealed share (docs/envelope.md, "Verifying"), stated only after the signature
+/// verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signed {
+    /// An anonymous share, and the server names no signer.
+    Not,
+    /// Signed with the key of the account the server names.
+    By {
+        /// The address the server names.
+        address: String,
+        /// The verified key's fingerprint.
+        fingerprint: String,
+    },
+    /// Signed, but the server names no account (it was deleted, or the server withholds it).
+    Unknown {
+        /// The verified key's fingerprint.
+        fingerprint: String,
+    },
 }
 
 /// A file of a revealed share: what the server stores, its key and its opened metadata.
@@ -257,6 +317,9 @@ pub enum ClaimError {
         /// Views left after the one this claim used.
         views_left: u32,
     },
+    /// The claim succeeded but the signature is wrong, missing, or by another key than the
+    /// named creator's: the share was altered and nothing of it is shown. Final.
+    Tampered,
     /// Any other failure.
     Api(ApiError),
 }
@@ -290,16 +353,22 @@ impl fmt::Display for ClaimError {
                     n => write!(f, " {n} views remain, but this link cannot open them."),
                 }
             }
+            ClaimError::Tampered => f.write_str(
+                "This share was altered after it was made: its signature does not match its \
+                 contents or its creator. Nothing of it is shown. Tell the sender.",
+            ),
             ClaimError::Api(error) => error.fmt(f),
         }
     }
 }
 
-/// Derives the keys, claims one view and opens the envelope. The only call that consumes a view.
+/// Derives the keys, claims one view and opens the envelope, after checking its signature
+/// against `named`, the signer the status named. The only call that consumes a view.
 pub async fn claim(
     id: &ShareId,
     share_key: &Key32,
     password: Option<(&str, &PasswordParams)>,
+    named: Option<&NamedSigner>,
     phase: impl Fn(Phase),
 ) -> Result<Revealed, ClaimError> {
     let password_key = match password {
@@ -323,31 +392,51 @@ pub async fn claim(
         }
     })?;
     let views_left = response.views_left;
-    let payload = b64::decode(&response.envelope)
+    let undecryptable = ClaimError::Undecryptable { views_left };
+    let envelope = b64::decode(&response.envelope)
         .ok()
         .and_then(|bytes| Envelope::parse(&bytes).ok())
-        .and_then(|envelope| keys.open(id, &envelope).ok())
-        .ok_or(ClaimError::Undecryptable { views_left })?;
-    let files = open_files(id, share_key, password_key.as_ref(), &payload, response.files)
-        .ok_or(ClaimError::Undecryptable { views_left })?;
-    Ok(Revealed { payload, views_left, files, download_token: response.download_token })
+        .ok_or(undecryptable.clone())?;
+    let metadata = response
+        .files
+        .iter()
+        .map(|file| b64::decode(&file.metadata).map(|bytes| (file.id.to_string(), bytes)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| undecryptable.clone())?;
+    let listed: Vec<SignedFile<'_>> =
+        metadata.iter().map(|(id, metadata)| SignedFile { id, metadata }).collect();
+    let opened =
+        keys.open_share(id, &envelope, &listed, named.map(|named| &named.public_key)).map_err(|error| {
+            match error {
+                ShareOpenError::Signature(_) => ClaimError::Tampered,
+                ShareOpenError::Open(_) => undecryptable.clone(),
+            }
+        })?;
+    let signed = match (opened.signer, named) {
+        (None, _) => Signed::Not,
+        (Some(key), Some(named)) => {
+            Signed::By { address: named.address.clone(), fingerprint: fingerprint_text(&key) }
+        }
+        (Some(key), None) => Signed::Unknown { fingerprint: fingerprint_text(&key) },
+    };
+    let files = open_files(id, share_key, password_key.as_ref(), response.files).ok_or(undecryptable)?;
+    Ok(Revealed {
+        payload: opened.payload,
+        views_left,
+        files,
+        download_token: response.download_token,
+        signed,
+    })
 }
 
-/// Derives each file's key and opens its metadata. `None` unless the server listed exactly the
-/// files the sealed payload names, in its order (so it cannot drop, add or swap one), and every
-/// metadata envelope opens.
+/// Derives each file's key and opens its metadata (the list was checked against the sealed
+/// payload by [`ShareKeys::open_share`]). `None` unless every metadata envelope opens.
 fn open_files(
     id: &ShareId,
     share_key: &Key32,
     password_key: Option<&Key32>,
-    payload: &SharePayload,
     listed: Vec<StoredFile>,
 ) -> Option<Vec<SharedFile>> {
-    let same_list = listed.len() == payload.files.len()
-        && listed.iter().zip(&payload.files).all(|(stored, sealed)| stored.id.as_str() == sealed);
-    if !same_list {
-        return None;
-    }
     listed
         .into_iter()
         .map(|stored| {
@@ -374,6 +463,16 @@ mod tests {
         let printed = format!("{created:?}");
         assert!(!printed.contains("KEY") && !printed.contains("TOKEN"), "{printed}");
         assert!(printed.contains(r#"link: "[redacted]""#), "{printed}");
+    }
+
+    #[test]
+    fn a_named_signer_needs_a_32_byte_key_and_a_tampered_claim_says_so() {
+        let signer = |public_key: String| ShareSigner { address: "a@example.org".into(), public_key };
+        let named = NamedSigner::from_api(signer(b64::encode([7u8; 32]))).unwrap();
+        assert_eq!(named, NamedSigner { address: "a@example.org".into(), public_key: [7; 32] });
+        assert_eq!(NamedSigner::from_api(signer(b64::encode([7u8; 31]))), Err(ApiError::BadResponse));
+        assert_eq!(NamedSigner::from_api(signer("not base64!".into())), Err(ApiError::BadResponse));
+        assert!(ClaimError::Tampered.to_string().starts_with("This share was altered after it was made"));
     }
 
     #[test]
