@@ -355,7 +355,7 @@ impl fmt::Display for ClaimError {
             }
             ClaimError::Tampered => f.write_str(
                 "This share was altered after it was made: its signature does not match its \
-                 contents or its creator. Nothing of it is shown. Tell the sender.",
+                 contents or its creator. Nothing of it is shown.",
             ),
             ClaimError::Api(error) => error.fmt(f),
         }

@@ -14,7 +14,8 @@ pub fn TamperWarning(
             <h2>"Warning: this share was tampered with"</h2>
             <p>{message}</p>
             <p class="muted">
-                "The view it used is spent. Ask the sender, over another channel, to share it again."
+                "The view it used is spent. Tell the sender, over another channel than the link, \
+                 and ask them to share it again."
             </p>
         </div>
     }
