@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod attachments;
 mod backup;
+mod claim;
 mod clipboard;
 mod components;
 mod fields;

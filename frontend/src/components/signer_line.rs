@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::share::Signed;
+use crate::claim::Signed;
 
 /// The share's signer and its key fingerprint, with what to compare it with.
 #[component]

@@ -9,10 +9,10 @@ use coffer_shared::id::ShareId;
 use leptos::prelude::*;
 
 use super::reveal_claim::ClaimPanel;
+use crate::claim::Status;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::share_loader::ShareLoader;
 use crate::files::progress::size_text;
-use crate::share::Status;
 
 /// Shown when the fragment holding `K` is missing or malformed.
 const INCOMPLETE: &str = "This link is incomplete: the part after # is missing or damaged. Ask the sender to send it again, complete.";

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::api;
+use crate::claim::{self, ClaimError, NamedSigner, Revealed};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
@@ -20,7 +21,7 @@ use crate::components::signer_line::SignerLine;
 use crate::components::status_line::StatusLine;
 use crate::components::tamper_warning::TamperWarning;
 use crate::format;
-use crate::share::{self, ClaimError, NamedSigner, Phase, Revealed};
+use crate::share::Phase;
 
 /// Where the reveal stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +83,7 @@ pub fn ClaimPanel(
         async move {
             let password = password.as_ref().map(|params| (typed_password.as_str(), params));
             let on_phase = |now| phase.set(Some(now));
-            let result = share::claim(&id, &share_key, password, signer.as_ref(), on_phase).await;
+            let result = claim::claim(&id, &share_key, password, signer.as_ref(), on_phase).await;
             phase.set(None);
             typed.update(|t| t.zeroize());
             match result {
