@@ -6,7 +6,8 @@ import { defineConfig } from '@playwright/test';
 import { maildir, smtpPort } from './smtp';
 
 const external = process.env.COFFER_URL;
-const port = 18080;
+// COFFER_E2E_PORT overrides the server's port (to run beside another suite).
+const port = Number(process.env.COFFER_E2E_PORT ?? 18080);
 // A real SMTP server on loopback (aiosmtpd, installed by scripts/setup.sh) stores every message
 // in a maildir that tests read (tests/mail.ts).
 

@@ -1,6 +1,8 @@
 //! Shares that carry files: every file is sealed under a key derived from the share's key (and
 //! password) and uploaded chunk by chunk, then the share is created naming them
-//! (docs/envelope.md, "File id and file key"; docs/api.md, "File shares").
+//! (docs/envelope.md, "File id and file key"; docs/api.md, "File shares"). A signed-in
+//! account's share is sealed for its key at the start and signed over the files' metadata at
+//! the end, once every file is finished (docs/envelope.md, "Signing").
 //!
 //! Before anything is sent, the whole plan (sealed create request, keys, file ids) is saved as
 //! a [`draft`] in local storage, and each file's hash chain is saved before each of its chunks
@@ -12,15 +14,17 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
 use coffer_shared::crypto::resume::SealedChain;
-use coffer_shared::crypto::share::{SharePayload, seal_with_header};
+use coffer_shared::crypto::share::{SharePayload, seal_to_sign, seal_with_header};
+use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
 
 use crate::api;
 use crate::files::draft::{self, Draft, DraftFile};
-use crate::files::upload::{self, Cancel, Stage, UploadError, UploadJob, file_size, mime_type};
+use crate::files::upload::{self, Cancel, Checkpoint, Stage, UploadError, UploadJob, file_size, mime_type};
 use crate::link;
 use crate::share::{self, CreateError, Created, NewShare, Phase};
+use crate::signer::{AccountSigner, SignFailure};
 
 /// What the page hears while files upload: the file's position, the stage and its bytes.
 pub type FileProgress<'a> = &'a dyn Fn(usize, Stage, u64);
@@ -41,6 +45,8 @@ pub enum FileShareError {
     Create(CreateError),
     /// This browser's storage refused the draft, so nothing was sent.
     Storage,
+    /// The draft is to be signed by an account that is not the one unlocked here.
+    Sign(SignFailure),
 }
 
 impl std::fmt::Display for FileShareError {
@@ -52,15 +58,17 @@ impl std::fmt::Display for FileShareError {
             ),
             FileShareError::Create(error) => error.fmt(f),
             FileShareError::Storage => f.write_str("This browser refused to store the upload's progress."),
+            FileShareError::Sign(failure) => failure.fmt(f),
         }
     }
 }
 
-/// Seals the share, saves the draft, uploads every file and creates the share.
+/// Seals the share (for `signer`'s key, when signed in), saves the draft, uploads every file
+/// and creates the share.
 pub async fn create(
     input: &NewShare,
     files: &[web_sys::File],
-    csrf: Option<&str>,
+    signer: Option<&AccountSigner>,
     phase: impl Fn(Phase),
     progress: FileProgress<'_>,
     cancel: &Cancel,
@@ -95,6 +103,7 @@ pub async fn create(
             sealed: 0,
             chain: b64::encode(SealedChain::new().value()),
             finished: false,
+            metadata: None,
         });
     }
     let payload = SharePayload {
@@ -103,7 +112,10 @@ pub async fn create(
         files: draft_files.iter().map(|file| file.file_id.clone()).collect(),
     };
     let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
-    let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
+    let sealed = match signer {
+        Some(signer) => seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key()),
+        None => seal_with_header(&share_key, &id, &payload, header, password_key),
+    };
     let request = CreateShareRequest {
         id,
         envelope: b64::encode(&sealed.envelope),
@@ -112,7 +124,7 @@ pub async fn create(
         manage_token: manage_token.to_b64(),
         expires_in: input.expires_in,
         max_views: input.max_views,
-        read_receipt: input.read_receipt && csrf.is_some(),
+        read_receipt: input.read_receipt && signer.is_some(),
         files: refs,
     };
     let draft = Draft {
@@ -120,20 +132,24 @@ pub async fn create(
         share_key: share_key.to_b64(),
         manage_token: manage_token.to_b64(),
         has_password: password.is_some(),
+        signer: signer.map(|signer| b64::encode(signer.public_key())),
         files: draft_files,
     };
     if !draft::save(&draft) {
         return Err(FileShareError::Storage);
     }
     let selection: Vec<&web_sys::File> = files.iter().collect();
-    finish_draft(draft, &selection, csrf, progress, cancel).await
+    let csrf = signer.map(AccountSigner::csrf);
+    finish_draft(draft, &selection, csrf, signer, progress, cancel).await
 }
 
-/// Continues the draft with the files the user selected again (in any order).
+/// Continues the draft with the files the user selected again (in any order). `csrf` is any
+/// live session's (uploads need it beside the cookie); a signed draft needs its `signer` back.
 pub async fn resume(
     draft: Draft,
     files: &[web_sys::File],
     csrf: Option<&str>,
+    signer: Option<&AccountSigner>,
     progress: FileProgress<'_>,
     cancel: &Cancel,
 ) -> Result<Created, FileShareError> {
@@ -143,17 +159,27 @@ pub async fn resume(
             files.iter().find(|file| planned.looks_like(&file.name(), file_size(file), file.last_modified()));
         selection.push(found.ok_or(FileShareError::NotTheDraftFiles)?);
     }
-    finish_draft(draft, &selection, csrf, progress, cancel).await
+    finish_draft(draft, &selection, csrf, signer, progress, cancel).await
 }
 
-/// Uploads the draft's unfinished files (`selection[i]` is file `i`), then creates the share.
+/// Uploads the draft's unfinished files (`selection[i]` is file `i`), signs the share if it is
+/// an account's, then creates it.
 async fn finish_draft(
     mut draft: Draft,
     selection: &[&web_sys::File],
     csrf: Option<&str>,
+    signer: Option<&AccountSigner>,
     progress: FileProgress<'_>,
     cancel: &Cancel,
 ) -> Result<Created, FileShareError> {
+    // Check before uploading anything that the account the draft was sealed for is here.
+    let signer = match &draft.signer {
+        Some(key) => {
+            let same = signer.filter(|signer| b64::encode(signer.public_key()) == *key);
+            Some(same.ok_or(FileShareError::Sign(SignFailure::NotTheSigner))?)
+        }
+        None => None,
+    };
     let password = draft
         .has_password
         .then(|| b64::decode(&draft.request.envelope).ok().and_then(|bytes| Header::parse(&bytes).ok()))
@@ -181,9 +207,14 @@ async fn finish_draft(
         let result = {
             // The chain is written into the draft, and the draft saved, before each chunk leaves.
             let draft_cell = std::cell::RefCell::new(&mut draft);
-            let record = |chain: &SealedChain| {
+            let record = |checkpoint: Checkpoint<'_>| {
                 let mut draft = draft_cell.borrow_mut();
-                draft.files[position].set_chain(chain);
+                match checkpoint {
+                    Checkpoint::Chain(chain) => draft.files[position].set_chain(chain),
+                    Checkpoint::Metadata(metadata) => {
+                        draft.files[position].metadata = Some(b64::encode(metadata))
+                    }
+                }
                 draft::save(&draft)
             };
             upload::upload(job, record, |stage, bytes| progress(position, stage, bytes), cancel).await
@@ -203,7 +234,12 @@ async fn finish_draft(
             Err(error) => return Err(fail(error)),
         }
     }
-    let response = api::create_share(&draft.request, csrf)
+    let mut request = draft.request.clone();
+    if let Some(signer) = signer {
+        request.envelope = sign(&draft, signer)?;
+    }
+    // An anonymous draft stays anonymous even if someone signed in meanwhile.
+    let response = api::create_share(&request, signer.map(AccountSigner::csrf))
         .await
         .map_err(|error| FileShareError::Create(CreateError::Api(error)))?;
     let share_key = Key32::from_b64(&draft.share_key).map_err(|_| FileShareError::NotTheDraftFiles)?;
@@ -216,6 +252,24 @@ async fn finish_draft(
         max_views: response.max_views,
         has_password: draft.has_password,
     })
+}
+
+/// Signs the draft's envelope over its files' metadata, in the share's order.
+fn sign(draft: &Draft, signer: &AccountSigner) -> Result<String, FileShareError> {
+    let unreadable = FileShareError::NotTheDraftFiles;
+    let metadata = draft
+        .files
+        .iter()
+        .map(|file| {
+            let metadata = b64::decode(file.metadata.as_deref().ok_or(unreadable.clone())?);
+            Ok((file.file_id.clone(), metadata.map_err(|_| unreadable.clone())?))
+        })
+        .collect::<Result<Vec<_>, FileShareError>>()?;
+    let files: Vec<SignedFile<'_>> =
+        metadata.iter().map(|(id, metadata)| SignedFile { id, metadata }).collect();
+    let envelope = b64::decode(&draft.request.envelope).map_err(|_| unreadable.clone())?;
+    let signed = signer.sign(&draft.request.id, &envelope, &files).map_err(FileShareError::Sign)?;
+    Ok(b64::encode(signed))
 }
 
 /// Cancels the draft's uploads on the server (best effort) and forgets it.

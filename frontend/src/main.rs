@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod attachments;
 mod backup;
+mod claim;
 mod clipboard;
 mod components;
 mod fields;
@@ -20,6 +21,7 @@ mod pages;
 mod perf;
 mod session;
 mod share;
+mod signer;
 mod strength;
 mod vault;
 

@@ -1,23 +1,23 @@
-//! The share operations the pages run, gluing `coffer_shared::crypto` to the [`api`] client:
-//! seal and send a new share, read a share's status, claim and open it, destroy it.
+//! The share operations of a share's creator, gluing `coffer_shared::crypto` to the [`api`]
+//! client: seal (and sign, when signed in) and send a new share, destroy it. Reading one is
+//! [`crate::claim`].
 //!
 //! What leaves the browser is only what docs/envelope.md allows: the id, the envelope and the
 //! tokens. `K`, the password, the password key and the plaintext stay here.
 
 use std::fmt;
 
-use coffer_shared::api::{ClaimRequest, CreateShareRequest, StoredFile};
+use coffer_shared::api::CreateShareRequest;
 use coffer_shared::b64;
-use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
-use coffer_shared::crypto::file_meta::{FileMeta, share_file_key};
+use coffer_shared::crypto::envelope::{Header, Kind, PasswordParams};
 use coffer_shared::crypto::kdf::KdfParams;
-use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header, status_token};
+use coffer_shared::crypto::share::{SealedShare, SharePayload, seal_to_sign, seal_with_header};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
 use zeroize::Zeroize;
 
 use crate::api::{self, ApiError};
-use crate::files::download;
+use crate::signer::{AccountSigner, SignFailure};
 use crate::{kdf, link};
 
 /// What a long operation is doing now, for the page to show.
@@ -41,7 +41,7 @@ pub struct NewShare {
     pub expires_in: u64,
     /// View limit.
     pub max_views: u32,
-    /// Mail the signed-in creator at each opening (ignored by the server for anonymous shares).
+    /// Mail the signed-in creator at each opening (ignored for anonymous shares).
     pub read_receipt: bool,
 }
 
@@ -97,6 +97,8 @@ pub enum CreateError {
         /// The server's limit.
         limit: usize,
     },
+    /// The account it was being signed for is no longer unlocked.
+    Sign(SignFailure),
     /// The server refused or could not be reached.
     Api(ApiError),
 }
@@ -110,6 +112,7 @@ impl fmt::Display for CreateError {
                 size.div_ceil(1024),
                 limit / 1024
             ),
+            CreateError::Sign(failure) => failure.fmt(f),
             CreateError::Api(error) => error.fmt(f),
         }
     }
@@ -129,15 +132,16 @@ pub async fn strengthen(password: &str, phase: &impl Fn(Phase)) -> Option<(Passw
 /// How many fresh ids to try when the server says an id is taken (128-bit random ids: never).
 const ID_ATTEMPTS: usize = 3;
 
-/// Seals `input` in the browser and stores the envelope and tokens on the server. `csrf` is the
-/// session's token when signed in (the share then belongs to the account); `None` keeps the
-/// share anonymous.
+/// Seals `input` in the browser and stores the envelope and tokens on the server. With a
+/// `signer` (an unlocked account) the share is signed and belongs to the account; without one
+/// it is anonymous and unsigned.
 pub async fn create(
     input: &NewShare,
-    csrf: Option<&str>,
+    signer: Option<&AccountSigner>,
     max_envelope_bytes: usize,
     phase: impl Fn(Phase),
 ) -> Result<Created, CreateError> {
+    let csrf = signer.map(AccountSigner::csrf);
     let share_key = Key32::random();
     let manage_token = Key32::random();
     let password = strengthen(&input.password, &phase).await;
@@ -150,7 +154,15 @@ pub async fn create(
         let id = ShareId::random();
         let header = Header::new(Kind::ShareText, password.as_ref().map(|(params, _)| *params));
         let password_key = password.as_ref().map(|(_, key)| key);
-        let sealed = seal_with_header(&share_key, &id, &payload, header, password_key);
+        let sealed = match signer {
+            None => seal_with_header(&share_key, &id, &payload, header, password_key),
+            Some(signer) => {
+                let sealed =
+                    seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key());
+                let envelope = signer.sign(&id, &sealed.envelope, &[]).map_err(CreateError::Sign)?;
+                SealedShare { envelope, ..sealed }
+            }
+        };
         if sealed.envelope.len() > max_envelope_bytes {
             return Err(CreateError::TooLarge { size: sealed.envelope.len(), limit: max_envelope_bytes });
         }
@@ -181,183 +193,6 @@ pub async fn create(
     }
 }
 
-/// A share's public status, with its header checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    /// Views left.
-    pub views_left: u32,
-    /// Unix seconds.
-    pub expires_at: u64,
-    /// Wrong claims left before the server destroys the share.
-    pub wrong_claims_left: u32,
-    /// The header, or `None` if this browser refuses it (e.g. Argon2id below the floor).
-    pub header: Option<Header>,
-    /// How many files the share holds.
-    pub file_count: u32,
-    /// Their plaintext bytes together.
-    pub file_bytes: u64,
-}
-
-/// Reads a share's status with its status token (derived from `K`) or its management token.
-pub async fn status(id: &ShareId, token: &Key32) -> Result<Status, ApiError> {
-    let status = api::share_status(id, token.to_b64()).await?;
-    let header = b64::decode(&status.header)
-        .ok()
-        .and_then(|bytes| Header::parse(&bytes).ok())
-        .map(|(header, _)| header);
-    Ok(Status {
-        views_left: status.views_left,
-        expires_at: status.expires_at,
-        wrong_claims_left: status.wrong_claims_left,
-        header,
-        file_count: status.file_count,
-        file_bytes: status.file_bytes,
-    })
-}
-
-/// A secret that was claimed and opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revealed {
-    /// The decrypted payload; zeroized on drop.
-    pub payload: SharePayload,
-    /// Views left after this one.
-    pub views_left: u32,
-    /// The share's files, their metadata opened, in the sealed order.
-    pub files: Vec<SharedFile>,
-    /// The claim's token for downloading them.
-    pub download_token: Option<String>,
-}
-
-/// A file of a revealed share: what the server stores, its key and its opened metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SharedFile {
-    /// Id, sizes and sealed metadata, as the server gave them.
-    pub stored: StoredFile,
-    /// `file_key`, derived from the link's key (and password).
-    pub key: Key32,
-    /// Name, type, size and hash.
-    pub meta: FileMeta,
-}
-
-/// Why revealing failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClaimError {
-    /// The share is missing, expired or used up.
-    Gone,
-    /// The server refused the access token: a wrong password (or a damaged link).
-    WrongToken {
-        /// Attempts left; 0 means the server just destroyed the share.
-        left: u32,
-        /// Whether the share has a password.
-        has_password: bool,
-    },
-    /// The claim succeeded (and used a view) but the envelope did not open. Final: pressing
-    /// Reveal again would only use more views.
-    Undecryptable {
-        /// Views left after the one this claim used.
-        views_left: u32,
-    },
-    /// Any other failure.
-    Api(ApiError),
-}
-
-impl fmt::Display for ClaimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClaimError::Gone => {
-                f.write_str("This secret does not exist, has expired, or was already viewed.")
-            }
-            ClaimError::WrongToken { left: 0, .. } => {
-                f.write_str("Wrong password, and that was the last attempt: the secret has been destroyed.")
-            }
-            ClaimError::WrongToken { left, has_password: true } => write!(
-                f,
-                "Wrong password. {} left before the secret is destroyed.",
-                crate::format::plural(u64::from(*left), "attempt")
-            ),
-            ClaimError::WrongToken { left, .. } => write!(
-                f,
-                "The server refused this link's key. {} left before the secret is destroyed.",
-                crate::format::plural(u64::from(*left), "attempt")
-            ),
-            ClaimError::Undecryptable { views_left } => {
-                f.write_str(
-                    "The secret could not be decrypted. The link may be damaged or the share was altered.",
-                )?;
-                match views_left {
-                    0 => Ok(()),
-                    1 => f.write_str(" 1 view remains, but this link cannot open it."),
-                    n => write!(f, " {n} views remain, but this link cannot open them."),
-                }
-            }
-            ClaimError::Api(error) => error.fmt(f),
-        }
-    }
-}
-
-/// Derives the keys, claims one view and opens the envelope. The only call that consumes a view.
-pub async fn claim(
-    id: &ShareId,
-    share_key: &Key32,
-    password: Option<(&str, &PasswordParams)>,
-    phase: impl Fn(Phase),
-) -> Result<Revealed, ClaimError> {
-    let password_key = match password {
-        Some((password, params)) => {
-            phase(Phase::Strengthening);
-            Some(kdf::password_key(password, params).await)
-        }
-        None => None,
-    };
-    phase(Phase::Working);
-    let keys = ShareKeys::derive(share_key, id, password_key.as_ref());
-    let request = ClaimRequest {
-        status_token: status_token(share_key, id).to_b64(),
-        access_token: keys.access_token.to_b64(),
-    };
-    let response = api::claim_share(id, &request).await.map_err(|error| {
-        match (error.code(), error.wrong_claims_left()) {
-            ("not_found", _) => ClaimError::Gone,
-            ("wrong_token", Some(left)) => ClaimError::WrongToken { left, has_password: password.is_some() },
-            _ => ClaimError::Api(error),
-        }
-    })?;
-    let views_left = response.views_left;
-    let payload = b64::decode(&response.envelope)
-        .ok()
-        .and_then(|bytes| Envelope::parse(&bytes).ok())
-        .and_then(|envelope| keys.open(id, &envelope).ok())
-        .ok_or(ClaimError::Undecryptable { views_left })?;
-    let files = open_files(id, share_key, password_key.as_ref(), &payload, response.files)
-        .ok_or(ClaimError::Undecryptable { views_left })?;
-    Ok(Revealed { payload, views_left, files, download_token: response.download_token })
-}
-
-/// Derives each file's key and opens its metadata. `None` unless the server listed exactly the
-/// files the sealed payload names, in its order (so it cannot drop, add or swap one), and every
-/// metadata envelope opens.
-fn open_files(
-    id: &ShareId,
-    share_key: &Key32,
-    password_key: Option<&Key32>,
-    payload: &SharePayload,
-    listed: Vec<StoredFile>,
-) -> Option<Vec<SharedFile>> {
-    let same_list = listed.len() == payload.files.len()
-        && listed.iter().zip(&payload.files).all(|(stored, sealed)| stored.id.as_str() == sealed);
-    if !same_list {
-        return None;
-    }
-    listed
-        .into_iter()
-        .map(|stored| {
-            let key = share_file_key(share_key, id, password_key, &stored.id);
-            let meta = download::open_metadata(&stored, &key).ok()?;
-            Some(SharedFile { stored, key, meta })
-        })
-        .collect()
-}
-
 /// Destroys a share with its management token.
 pub async fn destroy(id: &ShareId, manage_token: &Key32) -> Result<(), ApiError> {
     api::destroy_share(id, manage_token.to_b64()).await
@@ -374,15 +209,5 @@ mod tests {
         let printed = format!("{created:?}");
         assert!(!printed.contains("KEY") && !printed.contains("TOKEN"), "{printed}");
         assert!(printed.contains(r#"link: "[redacted]""#), "{printed}");
-    }
-
-    #[test]
-    fn an_undecryptable_claim_says_how_many_views_it_cannot_open() {
-        assert!(
-            ClaimError::Undecryptable { views_left: 2 }
-                .to_string()
-                .ends_with(" 2 views remain, but this link cannot open them.")
-        );
-        assert!(ClaimError::Undecryptable { views_left: 0 }.to_string().ends_with("the share was altered."));
     }
 }

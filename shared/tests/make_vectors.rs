@@ -1,5 +1,5 @@
-//! Writes `tests/vectors/envelope-v1.json` and `tests/vectors/accounts-v1.json` from fixed
-//! inputs when `COFFER_WRITE_VECTORS=1`. Without it, checks that the committed files still have
+//! Writes `tests/vectors/envelope-v1.json`, `tests/vectors/accounts-v1.json` and
+//! `tests/vectors/signature-v1.json` from fixed inputs when `COFFER_WRITE_VECTORS=1`. Without it, checks that the committed files still have
 //! exactly those inputs and outputs, so the vectors cannot silently drift. Native only.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
@@ -10,6 +10,7 @@ mod common;
 use coffer_shared::b64;
 use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord};
 use common::accounts::{AccountVector, AccountVectorFile, BackupVector, RecordVector, ServerVector};
+use common::signatures::{SignatureVector, SignatureVectorFile, SignedFileVector};
 use common::{Vector, VectorFile};
 
 fn input(
@@ -237,4 +238,70 @@ fn committed_account_vectors_match_their_fixed_inputs() {
         common::accounts::ACCOUNT_VECTORS_JSON,
         &fixed_account_inputs().computed(),
     );
+}
+
+fn signed_share(
+    name: &str,
+    id_byte: u8,
+    password: Option<(&str, (u32, u32, u8))>,
+    text: &str,
+    files: &[(&str, &str, usize)],
+) -> SignatureVector {
+    let files = files
+        .iter()
+        .zip(1u8..)
+        .map(|(&(file_name, mime_type, len), n)| SignedFileVector {
+            file_id: b64::encode([id_byte << 4 | n; 16]),
+            file_name: file_name.into(),
+            mime_type: mime_type.into(),
+            plaintext: b64::encode((0..len).map(|i| (i * 3) as u8 ^ n).collect::<Vec<_>>()),
+            metadata_nonce: b64::encode([0xa0 | n; 12]),
+            file_key: String::new(),
+            metadata: String::new(),
+        })
+        .collect();
+    SignatureVector {
+        name: name.into(),
+        id: b64::encode([id_byte; 16]),
+        share_key: bytes::<32>(id_byte.wrapping_mul(16)),
+        password: password.map(|(password, _)| password.into()),
+        kdf: password.map(|(_, kdf)| kdf),
+        salt: password.map(|_| b64::encode([0x5c; 16])),
+        nonce: b64::encode([id_byte ^ 0xee; 12]),
+        text: text.into(),
+        blur: false,
+        identity_seed: bytes::<32>(0x80),
+        files,
+        public_key: String::new(),
+        fingerprint: String::new(),
+        signed_message: String::new(),
+        signature: String::new(),
+        envelope: String::new(),
+        access_token: String::new(),
+        status_token: String::new(),
+    }
+}
+
+fn fixed_signature_inputs() -> SignatureVectorFile {
+    SignatureVectorFile {
+        comment: "Coffer signature v1 vectors: see docs/envelope.md, \"Signatures\". Byte strings are base64url without padding; kdf is [m_kib, t, p]; identity_seed is the accounts vectors' seed; each file's metadata is its file-metadata envelope (chunk size 64) under the share's file key.".into(),
+        vectors: vec![
+            signed_share("signed text share", 0x21, None, "signed hunter2", &[]),
+            signed_share(
+                "signed share with two files and a password",
+                0x22,
+                Some(("correct horse battery staple", (19456, 2, 1))),
+                "see the files",
+                &[("report.pdf", "application/pdf", 100), ("ünïcödé.txt", "text/plain", 0)],
+            ),
+            signed_share("signed share of one file, no text", 0x23, None, "", &[("a.bin", "application/octet-stream", 65)]),
+        ],
+    }
+}
+
+#[test]
+fn committed_signature_vectors_match_their_fixed_inputs() {
+    let mut file = fixed_signature_inputs();
+    file.vectors = file.vectors.iter().map(SignatureVector::computed).collect();
+    write_or_compare("signature-v1.json", common::signatures::SIGNATURE_VECTORS_JSON, &file);
 }

@@ -2,7 +2,8 @@
 //!
 //! The server sees ids, envelopes and tokens, never the share key, the password or the
 //! plaintext. Tokens are hashed on arrival and compared as hashes in constant time. A share made
-//! while signed in gets an owner, who sees it on "My shares" and may ask for read receipts.
+//! while signed in gets an owner, who sees it on "My shares" and may ask for read receipts; it
+//! must be signed with the owner's identity key, and its status names the owner ([`signer`]).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,10 +26,11 @@ use crate::http::json::ApiJson;
 use crate::routes::files::stored_file;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
-use crate::store::{ClaimOutcome, InsertOutcome, NewShare};
+use crate::store::{ClaimOutcome, InsertOutcome, NewShare, SignatureContext};
 use crate::sweeper::purge_blobs;
 
 mod receipt;
+mod signer;
 
 /// The share routes.
 pub fn router() -> Router<AppState> {
@@ -48,14 +50,17 @@ async fn create(
 ) -> Result<(StatusCode, Json<CreateShareResponse>), ApiError> {
     state.create_limiter.check(ip)?;
     let now = state.clock.now();
-    let mut share = validate(&state, request, now)?;
+    let (mut share, envelope) = validate(&state, request, now)?;
     share.owner = signed_in.map(|signed_in| signed_in.account_id);
+    signer::check_flag(&envelope, share.owner.is_some())?;
     let response = CreateShareResponse {
         id: share.id.clone(),
         expires_at: share.expires_at,
         max_views: share.max_views,
     };
-    match state.store.insert_share(share).await? {
+    let id = share.id.clone();
+    let signature_ok = move |context: &SignatureContext| signer::verifies(&id, &envelope, context);
+    match state.store.insert_share(share, signature_ok).await? {
         InsertOutcome::Inserted => {}
         InsertOutcome::IdTaken => return Err(ApiError::IdTaken),
         InsertOutcome::InvalidFile(position) => {
@@ -64,13 +69,19 @@ async fn create(
                 format!("files[{position}]: not a finished, unattached share upload with this upload_token"),
             ));
         }
+        InsertOutcome::BadSignature => return Err(signer::bad_signature()),
     }
     tracing::info!(event = "share_created", expires_at = response.expires_at, max_views = response.max_views);
     Ok((StatusCode::CREATED, Json(response)))
 }
 
-/// Checks every field of a create request against the rules and this server's limits.
-fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<NewShare, ApiError> {
+/// Checks every field of a create request against the rules and this server's limits; returns
+/// the share to store and its parsed envelope.
+fn validate(
+    state: &AppState,
+    request: CreateShareRequest,
+    now: u64,
+) -> Result<(NewShare, Envelope), ApiError> {
     let settings = &state.settings;
     if request.envelope.len() > settings.max_envelope_bytes.div_ceil(3) * 4 {
         return Err(ApiError::TooLarge);
@@ -114,7 +125,7 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
             Ok((file.id.clone(), token_hash(&token)))
         })
         .collect::<Result<_, ApiError>>()?;
-    Ok(NewShare {
+    let share = NewShare {
         id: request.id,
         header: parsed.header.to_bytes(),
         envelope,
@@ -128,7 +139,8 @@ fn validate(state: &AppState, request: CreateShareRequest, now: u64) -> Result<N
         owner: None,
         read_receipt: request.read_receipt,
         files,
-    })
+    };
+    Ok((share, parsed))
 }
 
 #[tracing::instrument(name = "share_status", skip_all, fields(id = %id))]
@@ -150,6 +162,7 @@ async fn status(
         wrong_claims_left: status.wrong_claims_left,
         file_count: status.file_count,
         file_bytes: status.file_bytes,
+        signer: status.owner.map(signer::status_signer),
     }))
 }
 

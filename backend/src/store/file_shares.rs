@@ -40,16 +40,18 @@ fn write_share_files(txn: &WriteTransaction, share: &str, files: &ShareFiles) ->
     Ok(())
 }
 
-/// Attaches `files` to the new share `share`. `Err(position)` names the first file that is
-/// not a finished, unattached share upload with that token; the caller then stores nothing.
+/// Attaches `files` to the new share `share` and returns their metadata envelopes, in order.
+/// `Err(position)` names the first file that is not a finished, unattached share upload with
+/// that token; the caller then stores nothing.
 pub(super) fn attach_all(
     txn: &WriteTransaction,
     share: &str,
     files: &[FileClaim],
-) -> Result<Result<(), usize>, StoreError> {
+) -> Result<Result<Vec<Vec<u8>>, usize>, StoreError> {
     if files.is_empty() {
-        return Ok(Ok(()));
+        return Ok(Ok(Vec::new()));
     }
+    let mut metadata = Vec::with_capacity(files.len());
     let mut attached = ShareFiles::default();
     for (position, (id, token_hash)) in files.iter().enumerate() {
         let id = id.as_str();
@@ -66,9 +68,10 @@ pub(super) fn attach_all(
         attach(txn, id, &record)?;
         attached.files.push(id.to_owned());
         attached.bytes += record.size;
+        metadata.push(record.metadata.unwrap_or_default());
     }
     write_share_files(txn, share, &attached)?;
-    Ok(Ok(()))
+    Ok(Ok(metadata))
 }
 
 /// On a counted view: the share's files and, when it has any, stores `token_hash` as a download

@@ -26,7 +26,7 @@ pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, Star
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
 pub use sessions::{NewSession, SessionRecord};
-pub use shares::{ClaimOutcome, InsertOutcome, NewShare, StoredStatus};
+pub use shares::{ClaimOutcome, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus};
 pub use vault::{RecordRow, RecordWrite};
 
 /// The database handle, shared by all requests.

@@ -8,10 +8,11 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use super::accounts::read_account;
 use super::file_shares::{self, FileClaim, read_share_files};
 use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
-use super::schema::{ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
+use super::schema::{ACCOUNTS, ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
 use super::{Store, StoreError};
 
 /// A share to store, already validated.
@@ -54,6 +55,27 @@ pub enum InsertOutcome {
     IdTaken,
     /// The file at this position of the request cannot be attached; nothing stored.
     InvalidFile(usize),
+    /// The caller's signature check refused the share; nothing stored.
+    BadSignature,
+}
+
+/// What a new share's signature is checked against, read inside the insert's transaction: the
+/// owner's identity key and the metadata envelopes of the files being attached, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureContext {
+    /// The owner's Ed25519 public key; `None` for an anonymous share (or a vanished account).
+    pub owner_public_key: Option<[u8; 32]>,
+    /// `(file id, metadata envelope)` of each file, in the request's order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The account that created a share, as its status names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareOwner {
+    /// The owner's normalized address.
+    pub email: String,
+    /// The owner's Ed25519 identity public key.
+    pub public_key: [u8; 32],
 }
 
 /// What the status endpoint may tell.
@@ -73,6 +95,8 @@ pub struct StoredStatus {
     pub file_count: u32,
     /// Their plaintext total.
     pub file_bytes: u64,
+    /// The owner, while the account exists.
+    pub owner: Option<ShareOwner>,
 }
 
 /// The result of a claim.
@@ -144,6 +168,7 @@ impl ShareRecord {
             wrong_claims_left: self.max_wrong_claims - self.wrong_claims,
             file_count: 0,
             file_bytes: 0,
+            owner: None,
         }
     }
 }
@@ -200,8 +225,13 @@ pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), Store
 }
 
 impl Store {
-    /// Stores a new share with its files attached, or nothing.
-    pub async fn insert_share(&self, share: NewShare) -> Result<InsertOutcome, StoreError> {
+    /// Stores a new share with its files attached, or nothing. `signature_ok` sees the owner's
+    /// key and the files' metadata in the same transaction, so what it accepts is what is stored.
+    pub async fn insert_share(
+        &self,
+        share: NewShare,
+        signature_ok: impl FnOnce(&SignatureContext) -> bool + Send + 'static,
+    ) -> Result<InsertOutcome, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = share.id.as_str();
@@ -209,8 +239,19 @@ impl Store {
                 return Ok(InsertOutcome::IdTaken);
             }
             // Returning without commit drops the transaction: nothing of it is stored.
-            if let Err(position) = file_shares::attach_all(&txn, id, &share.files)? {
-                return Ok(InsertOutcome::InvalidFile(position));
+            let metadata = match file_shares::attach_all(&txn, id, &share.files)? {
+                Ok(metadata) => metadata,
+                Err(position) => return Ok(InsertOutcome::InvalidFile(position)),
+            };
+            let owner_public_key = match &share.owner {
+                Some(owner) => {
+                    read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?.map(|a| a.public_key)
+                }
+                None => None,
+            };
+            let files = share.files.iter().map(|(file, _)| file.to_string()).zip(metadata).collect();
+            if !signature_ok(&SignatureContext { owner_public_key, files }) {
+                return Ok(InsertOutcome::BadSignature);
             }
             let record = ShareRecord {
                 header: share.header,
@@ -273,6 +314,10 @@ impl Store {
             if let Some(files) = read_share_files(&txn.open_table(SHARE_FILES)?, id.as_str())? {
                 status.file_count = u32::try_from(files.files.len()).unwrap_or(u32::MAX);
                 status.file_bytes = files.bytes;
+            }
+            if let Some(owner) = &record.owner {
+                status.owner = read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?
+                    .map(|account| ShareOwner { email: account.email, public_key: account.public_key });
             }
             Ok(Some(status))
         })

@@ -134,7 +134,7 @@ async fn deleting_the_account_removes_its_records_shares_sessions_and_address() 
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("one")).await;
-    let share = crate::helpers::TestShare::new("owned", 1);
+    let share = crate::helpers::TestShare::signed("owned", 1, &user.secrets.identity);
     let share_body = serde_json::to_value(&share.request).unwrap();
     let made = app.send_as(Some(&user.browser), Method::POST, "/api/v1/shares", Some(&share_body)).await;
     assert_eq!(made.status(), 201);

@@ -10,8 +10,10 @@ use coffer_shared::api::CreateShareRequest;
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Envelope, Header, Kind, PasswordParams};
+use coffer_shared::crypto::identity::IdentityKey;
 use coffer_shared::crypto::kdf::{KdfParams, password_key};
-use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_with_header};
+use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_to_sign, seal_with_header, sign_sealed};
+use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::id::ShareId;
 use serde_json::Value;
 
@@ -69,6 +71,7 @@ pub struct TestShare {
     pub id: ShareId,
     pub share_key: Key32,
     pub password: Option<String>,
+    pub text: String,
     pub request: CreateShareRequest,
 }
 
@@ -108,7 +111,29 @@ impl TestShare {
             read_receipt: false,
             files: Vec::new(),
         };
-        Self { id, share_key, password: password.map(Into::into), request }
+        Self { id, share_key, password: password.map(Into::into), text: text.into(), request }
+    }
+
+    /// A share of `text` signed by `identity`, as a signed-in creator's browser makes it.
+    pub fn signed(text: &str, max_views: u32, identity: &IdentityKey) -> Self {
+        let mut share = Self::new(text, max_views);
+        share.sign(identity, &[]);
+        share
+    }
+
+    /// Seals the share again (no password), its payload listing `files` (id and metadata
+    /// envelope, in order), and signs it with `identity` over the envelope and the files.
+    pub fn sign(&mut self, identity: &IdentityKey, files: &[(&str, &[u8])]) {
+        assert!(self.password.is_none(), "signed test shares have no password");
+        let text = self.text.clone();
+        let payload =
+            SharePayload { text, blur: false, files: files.iter().map(|(id, _)| (*id).to_owned()).collect() };
+        let header = Header::new(Kind::ShareText, None);
+        let sealed = seal_to_sign(&self.share_key, &self.id, &payload, header, None, identity.public_key());
+        let listed: Vec<SignedFile<'_>> =
+            files.iter().map(|&(id, metadata)| SignedFile { id, metadata }).collect();
+        self.request.envelope =
+            b64::encode(sign_sealed(identity, &self.id, &sealed.envelope, &listed).unwrap());
     }
 
     /// The access token a reader who knows `password` derives.

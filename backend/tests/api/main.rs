@@ -18,6 +18,7 @@ mod my_shares;
 mod places;
 mod sessions;
 mod shares;
+mod signatures;
 mod signin;
 mod signup;
 mod uploads;

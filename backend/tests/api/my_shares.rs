@@ -28,9 +28,9 @@ fn find<'a>(shares: &'a [Value], share: &TestShare) -> &'a Value {
 async fn shares_made_while_signed_in_are_listed_with_views_and_how_they_ended() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
-    let used_up = TestShare::new("one view", 1);
-    let active = TestShare::new("two views", 2);
-    let expiring = TestShare::new("expires", 3);
+    let used_up = TestShare::signed("one view", 1, &user.secrets.identity);
+    let active = TestShare::signed("two views", 2, &user.secrets.identity);
+    let expiring = TestShare::signed("expires", 3, &user.secrets.identity);
     for share in [&used_up, &active, &expiring] {
         create_as(&app, &user, share, false).await;
         app.clock.advance(1);
@@ -71,7 +71,7 @@ async fn another_account_can_neither_see_nor_destroy_my_shares() {
     let app = spawn_app().await;
     let alice = app.sign_up("alice@example.com").await;
     let bob = app.sign_up("bob@example.com").await;
-    let share = TestShare::new("alice's", 1);
+    let share = TestShare::signed("alice's", 1, &alice.secrets.identity);
     create_as(&app, &alice, &share, false).await;
     assert!(my_shares(&app, &bob).await.is_empty());
     let destroy = format!("/api/v1/my/shares/{}/destroy", share.id);
@@ -83,7 +83,7 @@ async fn another_account_can_neither_see_nor_destroy_my_shares() {
 async fn a_read_receipt_tells_the_owner_that_the_share_was_opened_and_nothing_more() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
-    let share = TestShare::new("the secret text", 2);
+    let share = TestShare::signed("the secret text", 2, &user.secrets.identity);
     create_as(&app, &user, &share, true).await;
     let before = outbox(&app).len();
     assert_eq!(app.claim(&share, &share.access_token_for(None)).await.status(), 200);

@@ -146,13 +146,16 @@ pub async fn config() -> Result<ServerConfig, ApiError> {
     json(response).await
 }
 
-/// `POST /api/v1/shares`. `csrf` is the session's token when signed in (the share then gets the
-/// account as its owner); anonymous shares send none.
+/// `POST /api/v1/shares`. `csrf` is the session's token for a share of the signed-in account
+/// (signed with its key); `None` makes an anonymous (unsigned) share, sent without the session
+/// cookie so that the server does not make it the account's.
 pub async fn create_share(
     request: &CreateShareRequest,
     csrf: Option<&str>,
 ) -> Result<CreateShareResponse, ApiError> {
-    let response = send("POST", &format!("{BASE}/shares"), Some(body(request)?), csrf).await?;
+    let credentials = if csrf.is_some() { RequestCredentials::SameOrigin } else { RequestCredentials::Omit };
+    let body = Some((JsValue::from_str(&body(request)?), "application/json"));
+    let response = send_request("POST", &format!("{BASE}/shares"), body, &[], csrf, credentials).await?;
     json(response).await
 }
 
@@ -205,11 +208,23 @@ pub(crate) async fn send_raw(
     extra_headers: &[(&str, &str)],
     csrf: Option<&str>,
 ) -> Result<Response, ApiError> {
+    send_request(method, url, body, extra_headers, csrf, RequestCredentials::SameOrigin).await
+}
+
+/// [`send_raw`] with the cookie policy given.
+async fn send_request(
+    method: &str,
+    url: &str,
+    body: Option<(JsValue, &str)>,
+    extra_headers: &[(&str, &str)],
+    csrf: Option<&str>,
+    credentials: RequestCredentials,
+) -> Result<Response, ApiError> {
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
     init.set_cache(RequestCache::NoStore);
-    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_credentials(credentials);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
     headers.set("accept", "application/json").map_err(|_| ApiError::Network)?;
     if let Some(token) = csrf {

@@ -14,6 +14,7 @@ use crate::files::progress::size_text;
 use crate::files::upload::{Cancel, Stage};
 use crate::session::Session;
 use crate::share::Created;
+use crate::signer::AccountSigner;
 
 /// Offers to continue the draft in local storage; sets `created` when the share is made and
 /// `has_draft` to false once the draft is gone.
@@ -55,7 +56,9 @@ pub fn ResumeBanner(
                 report_stage(transfers, position, stage, bytes);
             };
             let csrf = session.any_csrf();
-            let result = file_share::resume(draft, &files, csrf.as_deref(), &report, &fresh).await;
+            let signer = AccountSigner::current(session);
+            let result =
+                file_share::resume(draft, &files, csrf.as_deref(), signer.as_ref(), &report, &fresh).await;
             transfers.set(Vec::new());
             has_draft.set(draft::load().is_some());
             match result {

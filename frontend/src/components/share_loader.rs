@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use super::error_banner::ErrorBanner;
 use super::share_gone::ShareGone;
+use crate::claim::{self, Status};
 use crate::link;
-use crate::share::{self, Status};
 
 /// Reads the link, loads the share's status with `token(id, key)`, then shows
 /// `loaded(id, key, status)`; meanwhile "Checking…", and "gone" or the failure instead.
@@ -42,7 +42,7 @@ where
         let (id, token) = (id.clone(), token(&id, &key));
         move || {
             let (id, token) = (id.clone(), token.clone());
-            async move { share::status(&id, &token).await }
+            async move { claim::status(&id, &token).await }
         }
     });
     let body = move || match status.get() {

@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 
+use crate::claim::SharedFile;
 use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::TransferBar;
 use crate::files::download::{self, Source};
 use crate::files::progress::{Progress, size_text};
 use crate::files::sink::{self, Sink};
 use crate::files::upload::Cancel;
-use crate::share::SharedFile;
 
 /// The files of a revealed share. Downloads need `download_token`, which the claim returned.
 #[component]

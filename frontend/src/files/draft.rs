@@ -3,8 +3,9 @@
 //! same files again (docs/envelope.md, "Resuming an upload").
 //!
 //! The draft holds the sealed create request (envelope and tokens: no plaintext), the link's
-//! key and management token (to show the links at the end), and for each file its id, key and
-//! the hash chain of the chunks sealed so far. It is deleted when the share is created or the
+//! key and management token (to show the links at the end), the public key a signed share is
+//! sealed for, and for each file its id, key, the hash chain of the chunks sealed so far and its
+//! sealed metadata once made. It is deleted when the share is created or the
 //! user discards it. Until then, anyone with this browser profile could read those keys; the
 //! threat model says so.
 
@@ -27,6 +28,10 @@ pub struct Draft {
     pub manage_token: String,
     /// Whether the share has a password.
     pub has_password: bool,
+    /// base64url of the identity public key the envelope was sealed for, when the share is
+    /// made for a signed-in account; it is signed with that key once every file is finished.
+    #[serde(default)]
+    pub signer: Option<String>,
     /// The files, in the share's order.
     pub files: Vec<DraftFile>,
 }
@@ -60,6 +65,9 @@ pub struct DraftFile {
     pub chain: String,
     /// Whether the server confirmed its finish.
     pub finished: bool,
+    /// base64url of the metadata envelope, stored before the finish that sends it.
+    #[serde(default)]
+    pub metadata: Option<String>,
 }
 
 impl std::fmt::Debug for DraftFile {

@@ -36,6 +36,16 @@ pub enum Stage {
     Sending,
 }
 
+/// What the caller must have stored durably before the upload goes on.
+#[derive(Debug, Clone, Copy)]
+pub enum Checkpoint<'a> {
+    /// The chain after a newly sealed chunk, before that chunk leaves.
+    Chain(&'a SealedChain),
+    /// The sealed metadata envelope, before the upload is finished with it: a signed share
+    /// signs exactly these bytes, even if the answer to the finish is lost.
+    Metadata(&'a [u8]),
+}
+
 /// A request to stop, shared between the page's Cancel button and the upload loop.
 pub type Cancel = Rc<Cell<bool>>;
 
@@ -104,11 +114,12 @@ impl From<ApiError> for UploadError {
 }
 
 /// Seals and uploads `job.file`, then finishes it with its sealed metadata. `record` must
-/// store the chain durably before it returns `true`; it is called before each new chunk leaves.
-/// `progress(stage, bytes)` reports plaintext bytes checked or confirmed by the server.
+/// store each [`Checkpoint`] durably before it returns `true`; it is called before each new
+/// chunk leaves and before the finish. `progress(stage, bytes)` reports plaintext bytes checked
+/// or confirmed by the server.
 pub async fn upload(
     job: UploadJob<'_>,
-    record: impl Fn(&SealedChain) -> bool,
+    record: impl Fn(Checkpoint<'_>) -> bool,
     progress: impl Fn(Stage, u64),
     cancel: &Cancel,
 ) -> Result<(), UploadError> {
@@ -169,7 +180,7 @@ pub async fn upload(
         if index >= chain.count() {
             digest.update(&plaintext);
             chain.push(&checksum);
-            if !record(&chain) {
+            if !record(Checkpoint::Chain(&chain)) {
                 return Err(UploadError::Storage);
             }
         }
@@ -196,7 +207,11 @@ pub async fn upload(
         chunk_size: job.chunk_size.get(),
         sha256: digest.finish_hex(),
     };
-    let metadata = b64::encode(seal_meta(&job.file_key, &job.file_id, &meta, job.password));
+    let metadata = seal_meta(&job.file_key, &job.file_id, &meta, job.password);
+    if !record(Checkpoint::Metadata(&metadata)) {
+        return Err(UploadError::Storage);
+    }
+    let metadata = b64::encode(metadata);
     api::files::finish(&job.file_id, &FinishUploadRequest { upload_token: token, metadata }).await?;
     Ok(())
 }

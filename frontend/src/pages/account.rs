@@ -46,8 +46,8 @@ fn AccountSections() -> impl IntoView {
             <p>"Signed in as " <strong data-testid="account-email">{email}</strong></p>
             <h2>"Identity fingerprint"</h2>
             <p class="muted">
-                "Compare it with what others see for you, by phone or in person, to be sure nobody \
-                 swapped your key."
+                "Readers of the shares you create see this fingerprint beside your address. Compare \
+                 it with what they see, by phone or in person, to be sure nobody swapped your key."
             </p>
             <p class="fingerprint mono" data-testid="account-fingerprint">{fingerprint}</p>
             <p class="muted small-print">"Account id " <code data-testid="account-id">{account_id}</code></p>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use zeroize::Zeroize;
 
 use super::created::CreatedView;
+use super::unlock::UnlockPage;
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_picker::{Chosen, FilePicker};
@@ -19,6 +20,7 @@ use crate::files::upload::{Cancel, Stage};
 use crate::format;
 use crate::session::{AuthState, Session};
 use crate::share::{self, Created, NewShare, Phase};
+use crate::signer::AccountSigner;
 
 /// The lifetime preselected when the server allows it: one day.
 const PREFERRED_EXPIRY: u64 = 86_400;
@@ -84,11 +86,12 @@ pub fn CreatePage() -> impl IntoView {
         let chosen = files.get_untracked();
         async move {
             let max_bytes = limits.get_untracked().max_envelope_bytes;
-            // Signed in, the cookie goes along and the server needs the CSRF token with it.
-            let csrf = session.any_csrf();
+            // Signed in (the form is shown only unlocked then), the share is the account's and
+            // signed with its key; otherwise it is anonymous.
+            let signer = AccountSigner::current(session);
             let on_phase = |now| phase.set(Some(now));
             let result = if chosen.is_empty() {
-                share::create(&input, csrf.as_deref(), max_bytes, on_phase).await.map_err(|e| e.to_string())
+                share::create(&input, signer.as_ref(), max_bytes, on_phase).await.map_err(|e| e.to_string())
             } else {
                 let fresh = Cancel::default();
                 cancel.set_value(fresh.clone());
@@ -97,7 +100,7 @@ pub fn CreatePage() -> impl IntoView {
                     report_stage(transfers, position, stage, bytes)
                 };
                 let outcome =
-                    file_share::create(&input, &chosen, csrf.as_deref(), on_phase, &report, &fresh).await;
+                    file_share::create(&input, &chosen, signer.as_ref(), on_phase, &report, &fresh).await;
                 has_draft.set(draft::load().is_some());
                 outcome.map_err(|e| e.to_string())
             };
@@ -288,6 +291,18 @@ pub fn CreatePage() -> impl IntoView {
                         "E-mail me when it is opened"
                     </label>
                 </Show>
+                {move || {
+                    session
+                        .with_unlocked_tracked(|unlocked| unlocked.email.clone())
+                        .map(|email| {
+                            view! {
+                                <p class="muted hint" data-testid="create-signed-as">
+                                    "Signed with your key as " <strong>{email}</strong>
+                                    ". The reader sees your address and your key's fingerprint."
+                                </p>
+                            }
+                        })
+                }}
                 <ErrorBanner message=config_error testid="config-error" />
                 <ErrorBanner message=error testid="create-error" />
                 <Show when=move || phase.get() == Some(Phase::Strengthening)>
@@ -311,11 +326,19 @@ pub fn CreatePage() -> impl IntoView {
     move || {
         if created.with(Option::is_some) {
             view! { <CreatedView created=created /> }.into_any()
+        } else if session.state() == AuthState::Locked {
+            // A signed-in account's share is signed with its key, which the passphrase opens.
+            view! { <UnlockPage purpose=LOCKED /> }.into_any()
         } else {
             form().into_any()
         }
     }
 }
+
+/// Why the create page asks a locked session for its passphrase.
+const LOCKED: &str = "Shares you create while signed in are signed with your key, so that readers \
+                      can tell they come from you. Unlock to create one, or sign out to share \
+                      anonymously.";
 
 #[cfg(test)]
 mod tests {

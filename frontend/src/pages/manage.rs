@@ -5,12 +5,13 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::id::ShareId;
 use leptos::prelude::*;
 
+use crate::claim::Status;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::share_gone::ShareGone;
 use crate::components::share_loader::ShareLoader;
 use crate::components::status_line::StatusLine;
 use crate::format;
-use crate::share::{self, Status};
+use crate::share;
 
 /// Shown when the fragment holding the management token is missing or malformed.
 const INCOMPLETE: &str = "This management link is incomplete: the part after # is missing or damaged.";

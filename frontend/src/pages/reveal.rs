@@ -9,10 +9,10 @@ use coffer_shared::id::ShareId;
 use leptos::prelude::*;
 
 use super::reveal_claim::ClaimPanel;
+use crate::claim::Status;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::share_loader::ShareLoader;
 use crate::files::progress::size_text;
-use crate::share::Status;
 
 /// Shown when the fragment holding `K` is missing or malformed.
 const INCOMPLETE: &str = "This link is incomplete: the part after # is missing or damaged. Ask the sender to send it again, complete.";
@@ -37,7 +37,7 @@ pub fn RevealPage() -> impl IntoView {
 
 /// The share exists: its status line, then the claim panel (or a refusal of its header).
 fn available(id: ShareId, share_key: Key32, status: Status) -> impl IntoView {
-    let Status { views_left, expires_at, wrong_claims_left, header, file_count, file_bytes } = status;
+    let Status { views_left, expires_at, wrong_claims_left, header, file_count, file_bytes, signer } = status;
     let files = (file_count > 0).then(|| {
         let what = if file_count == 1 { "1 file".to_owned() } else { format!("{file_count} files") };
         view! {
@@ -56,6 +56,7 @@ fn available(id: ShareId, share_key: Key32, status: Status) -> impl IntoView {
                 id
                 share_key
                 password=header.password
+                signer
                 views_left
                 expires_at
                 wrong_claims_left

@@ -1,5 +1,6 @@
 //! The reveal page's second half: the password field and the Reveal button, which claims one
-//! view, and then the decrypted secret.
+//! view, and then, once its signature checked out, who signed it and the decrypted secret; or a
+//! tamper warning and nothing else.
 
 use coffer_shared::api::DEFAULT_MAX_WRONG_CLAIMS;
 use coffer_shared::crypto::Key32;
@@ -9,15 +10,18 @@ use leptos::prelude::*;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::api;
+use crate::claim::{self, ClaimError, NamedSigner, Revealed};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
 use crate::components::secret_view::SecretView;
 use crate::components::share_gone::ShareGone;
 use crate::components::shared_files::SharedFiles;
+use crate::components::signer_line::SignerLine;
 use crate::components::status_line::StatusLine;
+use crate::components::tamper_warning::TamperWarning;
 use crate::format;
-use crate::share::{self, ClaimError, Phase, Revealed};
+use crate::share::Phase;
 
 /// Where the reveal stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +36,8 @@ enum Outcome {
     /// envelope did not open. The message says which; no button is offered, since pressing it
     /// again could only use more views.
     Ended(String),
+    /// The signature did not hold: the share was altered and nothing of it is shown.
+    Tampered(String),
 }
 
 /// What the panel shows, read from an [`Outcome`] without copying the secret.
@@ -39,6 +45,7 @@ enum Shown {
     Form,
     Gone,
     Ended(String),
+    Tampered(String),
     /// Whether to blur, and the views left.
     Secret(bool, u32),
 }
@@ -53,6 +60,8 @@ pub fn ClaimPanel(
     share_key: Key32,
     /// The header's Argon2id parameters, already checked against the floor.
     password: Option<PasswordParams>,
+    /// The creator the status named; the signature is checked against it before anything shows.
+    signer: Option<NamedSigner>,
     /// Views left, from the status.
     views_left: u32,
     /// Expiry, Unix seconds.
@@ -70,10 +79,11 @@ pub fn ClaimPanel(
 
     let reveal = Action::new_local(move |typed_password: &Zeroizing<String>| {
         let typed_password = typed_password.clone();
-        let (id, share_key) = (id.clone(), share_key.clone());
+        let (id, share_key, signer) = (id.clone(), share_key.clone(), signer.clone());
         async move {
             let password = password.as_ref().map(|params| (typed_password.as_str(), params));
-            let result = share::claim(&id, &share_key, password, |now| phase.set(Some(now))).await;
+            let on_phase = |now| phase.set(Some(now));
+            let result = claim::claim(&id, &share_key, password, signer.as_ref(), on_phase).await;
             phase.set(None);
             typed.update(|t| t.zeroize());
             match result {
@@ -82,6 +92,7 @@ pub fn ClaimPanel(
                     outcome.set(Outcome::Revealed(revealed));
                 }
                 Err(ClaimError::Gone) => outcome.set(Outcome::Gone),
+                Err(failure @ ClaimError::Tampered) => outcome.set(Outcome::Tampered(failure.to_string())),
                 Err(
                     failure @ (ClaimError::WrongToken { left: 0, .. } | ClaimError::Undecryptable { .. }),
                 ) => {
@@ -169,13 +180,17 @@ pub fn ClaimPanel(
                 _ => String::new(),
             })
         });
-        let (has_text, files, token) = outcome.with_untracked(|o| match o {
-            Outcome::Revealed(revealed) => {
-                (!revealed.payload.text.is_empty(), revealed.files.clone(), revealed.download_token.clone())
-            }
-            _ => (false, Vec::new(), None),
+        let (has_text, files, token, signed) = outcome.with_untracked(|o| match o {
+            Outcome::Revealed(revealed) => (
+                !revealed.payload.text.is_empty(),
+                revealed.files.clone(),
+                revealed.download_token.clone(),
+                Some(revealed.signed.clone()),
+            ),
+            _ => (false, Vec::new(), None, None),
         });
         view! {
+            {signed.map(|signed| view! { <SignerLine signed /> })}
             {has_text.then(|| view! { <SecretView text blur views_left /> })}
             {(!files.is_empty()).then(|| view! { <SharedFiles files download_token=token /> })}
         }
@@ -186,6 +201,7 @@ pub fn ClaimPanel(
             Outcome::Waiting => Shown::Form,
             Outcome::Gone => Shown::Gone,
             Outcome::Ended(message) => Shown::Ended(message.clone()),
+            Outcome::Tampered(message) => Shown::Tampered(message.clone()),
             Outcome::Revealed(revealed) => Shown::Secret(revealed.payload.blur, revealed.views_left),
         });
         match shown {
@@ -197,6 +213,11 @@ pub fn ClaimPanel(
             Shown::Gone => view! { <ShareGone /> }.into_any(),
             Shown::Ended(message) => view! {
                 <ErrorBanner message=Signal::stored(Some(message)) testid="reveal-error" />
+                <a class="button secondary" href="/">"Share a secret of your own"</a>
+            }
+            .into_any(),
+            Shown::Tampered(message) => view! {
+                <TamperWarning message />
                 <a class="button secondary" href="/">"Share a secret of your own"</a>
             }
             .into_any(),

@@ -12,7 +12,11 @@ use crate::session::Session;
 
 /// The unlock form, shown in place of a page that needs the keys.
 #[component]
-pub fn UnlockPage() -> impl IntoView {
+pub fn UnlockPage(
+    /// Why this page needs the keys, when it is not the vault.
+    #[prop(optional)]
+    purpose: Option<&'static str>,
+) -> impl IntoView {
     crate::kdf::prewarm();
     let session = Session::get();
     let passphrase = RwSignal::new(String::new());
@@ -54,6 +58,7 @@ pub fn UnlockPage() -> impl IntoView {
                 "Signed in as " <strong data-testid="unlock-email">{email}</strong>
                 ". Your passphrase decrypts the vault in this browser."
             </p>
+            {purpose.map(|text| view! { <p class="muted" data-testid="unlock-purpose">{text}</p> })}
             <PasswordField
                 value=passphrase
                 label="Passphrase"

@@ -139,6 +139,21 @@ pub struct ShareStatus {
     /// Their plaintext bytes together.
     #[serde(default)]
     pub file_bytes: u64,
+    /// The owner of a share created while signed in, while the account exists; `None` for an
+    /// anonymous share. The reader checks the envelope's signature against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<ShareSigner>,
+}
+
+/// Who created a share while signed in, as the server names them (docs/envelope.md,
+/// "Signatures"). The server vouches for the address only; the key's fingerprint, compared out
+/// of band, is the anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareSigner {
+    /// The owner's normalized e-mail address.
+    pub address: String,
+    /// base64url of the owner's 32-byte Ed25519 identity public key.
+    pub public_key: String,
 }
 
 /// `POST /api/v1/shares/{id}/claim`: presents both tokens to receive the envelope.

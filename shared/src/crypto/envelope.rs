@@ -3,15 +3,17 @@
 //! ```text
 //! envelope = header || ciphertext || [trailer]
 //! header   = magic || version || kind || flags || [password] || nonce
-//! aad      = "coffer/v1/aad" || u8(len(id)) || id || header
+//! aad      = "coffer/v1/aad" || u8(len(id)) || id || header || [public_key]
 //! ```
+//!
+//! `public_key` is the trailer's, present iff `SIGNED` is set. This module seals and opens;
+//! making and checking the signature itself is [`super::signature`]'s.
 //!
 //! Parsing and serializing sit side by side; every field has one encoding, so an envelope is
 //! canonical if and only if it parses, and `to_bytes(parse(x)) == x`.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use ed25519_dalek::{Signature, VerifyingKey};
 use zeroize::Zeroizing;
 
 use super::OpenError;
@@ -24,8 +26,6 @@ pub const MAGIC: [u8; 4] = *b"COFR";
 pub const VERSION: u8 = 1;
 /// The label that starts the additional data.
 pub const AAD_LABEL: &[u8] = b"coffer/v1/aad";
-/// The label that starts the signed message.
-pub const SIGNATURE_LABEL: &[u8] = b"coffer/v1/signature";
 /// The AES-GCM tag length.
 pub const TAG_LEN: usize = 16;
 /// The AES-GCM nonce length.
@@ -270,25 +270,56 @@ impl Envelope {
     }
 }
 
-/// `ciphertext = AES-256-GCM(content_key, nonce, aad, plaintext)`.
+/// `ciphertext = AES-256-GCM(content_key, nonce, aad, plaintext)` for an unsigned envelope.
+///
+/// # Panics
+///
+/// If `header.signed` is set: a signed envelope binds its signer's key into the additional data,
+/// so it is sealed with [`seal_to_sign`].
 pub fn seal(content_key: &Key32, id: &str, header: Header, plaintext: &[u8]) -> Envelope {
-    let aad = additional_data(id, &header);
+    assert!(!header.signed, "a signed envelope is sealed with seal_to_sign");
+    seal_with_trailer(content_key, id, header, None, plaintext)
+}
+
+/// Seals with `SIGNED` set and `public_key` bound into the additional data (docs/envelope.md,
+/// "Signatures"). The trailer holds the key and a placeholder signature of 64 zero bytes until
+/// [`super::signature::sign`] replaces it; until then the envelope verifies for nobody.
+pub fn seal_to_sign(
+    content_key: &Key32,
+    id: &str,
+    mut header: Header,
+    public_key: [u8; 32],
+    plaintext: &[u8],
+) -> Envelope {
+    header.signed = true;
+    let trailer = Trailer { public_key, signature: [0; 64] };
+    seal_with_trailer(content_key, id, header, Some(trailer), plaintext)
+}
+
+fn seal_with_trailer(
+    content_key: &Key32,
+    id: &str,
+    header: Header,
+    trailer: Option<Trailer>,
+    plaintext: &[u8],
+) -> Envelope {
+    let aad = additional_data(id, &header, trailer.as_ref().map(|trailer| &trailer.public_key));
     let cipher = Aes256Gcm::new(content_key.expose().into());
     #[allow(clippy::expect_used)]
     let ciphertext = cipher
         .encrypt(Nonce::from_slice(&header.nonce), Payload { msg: plaintext, aad: &aad })
         .expect("AES-GCM encryption only fails past 64 GiB");
-    Envelope { header, ciphertext, trailer: None }
+    Envelope { header, ciphertext, trailer }
 }
 
-/// Verifies the signature when the envelope is signed, then decrypts.
+/// Decrypts, with the trailer's public key in the additional data when the envelope is signed.
 ///
-/// Every failure is the same [`OpenError`].
+/// This does not check the signature: only `share-text` envelopes may be signed, and their
+/// opener ([`super::share::ShareKeys::open_share`]) verifies it first. Every failure is the same
+/// [`OpenError`].
 pub fn open(content_key: &Key32, id: &str, envelope: &Envelope) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-    if envelope.header.signed {
-        verify_signature(id, envelope)?;
-    }
-    let aad = additional_data(id, &envelope.header);
+    let signer = envelope.trailer.as_ref().map(|trailer| &trailer.public_key);
+    let aad = additional_data(id, &envelope.header, signer);
     let cipher = Aes256Gcm::new(content_key.expose().into());
     cipher
         .decrypt(Nonce::from_slice(&envelope.header.nonce), Payload { msg: &envelope.ciphertext, aad: &aad })
@@ -296,32 +327,19 @@ pub fn open(content_key: &Key32, id: &str, envelope: &Envelope) -> Result<Zeroiz
         .map_err(|_| OpenError)
 }
 
-/// `signature = Ed25519-Sign(identity_key, "coffer/v1/signature" || u8(len(id)) || id || header || ciphertext)`,
-/// checked with strict verification. Returns the signer's public key.
-pub fn verify_signature(id: &str, envelope: &Envelope) -> Result<[u8; 32], OpenError> {
-    let trailer = envelope.trailer.as_ref().ok_or(OpenError)?;
-    let key = VerifyingKey::from_bytes(&trailer.public_key).map_err(|_| OpenError)?;
-    let signature = Signature::from_bytes(&trailer.signature);
-    key.verify_strict(&signed_message(id, envelope), &signature).map_err(|_| OpenError)?;
-    Ok(trailer.public_key)
-}
-
-/// The bytes a signature covers.
-pub fn signed_message(id: &str, envelope: &Envelope) -> Vec<u8> {
-    let mut message = labelled_with_id(SIGNATURE_LABEL, id);
-    message.extend_from_slice(&envelope.header.to_bytes());
-    message.extend_from_slice(&envelope.ciphertext);
-    message
-}
-
-/// `aad = "coffer/v1/aad" || u8(len(id)) || id || header`.
-pub fn additional_data(id: &str, header: &Header) -> Vec<u8> {
+/// `aad = "coffer/v1/aad" || u8(len(id)) || id || header || [public_key]`, the signer's public
+/// key present iff the header has `SIGNED`.
+pub fn additional_data(id: &str, header: &Header, signer: Option<&[u8; 32]>) -> Vec<u8> {
     let mut aad = labelled_with_id(AAD_LABEL, id);
     aad.extend_from_slice(&header.to_bytes());
+    if let Some(public_key) = signer {
+        aad.extend_from_slice(public_key);
+    }
     aad
 }
 
-fn labelled_with_id(label: &[u8], id: &str) -> Vec<u8> {
+/// `label || u8(len(id)) || id`.
+pub(super) fn labelled_with_id(label: &[u8], id: &str) -> Vec<u8> {
     // Ids are 22 characters; a longer one would make the length byte ambiguous.
     assert!(id.len() <= usize::from(u8::MAX), "ids are at most 255 bytes");
     let mut out = Vec::with_capacity(label.len() + 1 + id.len() + 64);

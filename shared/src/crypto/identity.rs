@@ -9,7 +9,7 @@
 use std::fmt;
 use std::fmt::Write as _;
 
-use ed25519_dalek::SigningKey;
+use ed25519_dalek::{Signer as _, SigningKey};
 use sha2::{Digest, Sha256};
 
 use super::secret::Key32;
@@ -42,6 +42,11 @@ impl IdentityKey {
     /// `public_key = Ed25519-PublicKey(identity_seed)`.
     pub fn public_key(&self) -> [u8; 32] {
         self.0.verifying_key().to_bytes()
+    }
+
+    /// `Ed25519-Sign(identity_seed, message)` (RFC 8032, deterministic).
+    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
     }
 }
 

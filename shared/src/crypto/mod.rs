@@ -7,6 +7,7 @@
 //! - [`share`]: the keys and tokens of a share, and sealing and opening its payload.
 //! - [`account`]: an account's key hierarchy and its wrapped vault and identity keys.
 //! - [`identity`]: the Ed25519 identity key and its fingerprint.
+//! - [`signature`]: sender signatures on shares, over the envelope and the files' metadata.
 //! - [`vault`]: vault records and their per-record keys.
 //! - [`backup`]: the passphrase-sealed backup of a vault.
 //! - [`stream`]: a file's content as a stream of AES-256-GCM chunks.
@@ -26,6 +27,7 @@ pub mod resume;
 pub mod secret;
 pub mod server;
 pub mod share;
+pub mod signature;
 pub mod stream;
 pub mod totp;
 pub mod vault;

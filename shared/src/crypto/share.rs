@@ -7,6 +7,9 @@
 //! access_token = HKDF(ikm, salt = id, info = "coffer/v1/share/access")
 //! status_token = HKDF(K,   salt = id, info = "coffer/v1/share/status")
 //! ```
+//!
+//! A share made while signed in is signed ([`super::signature`]); [`ShareKeys::open_share`]
+//! checks the signature, decrypts and checks the files, in that order.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,9 +19,11 @@ pub use super::padding::PADDING_BLOCK;
 
 use super::OpenError;
 use super::envelope::{self, Envelope, Header, Kind, PasswordParams};
+use super::identity::IdentityKey;
 use super::kdf::{self, KdfParams, password_key};
 use super::padding::{padded_json, parse_padded_json};
 use super::secret::Key32;
+use super::signature::{self, SignError, SignatureError, SignedFile};
 use crate::id::ShareId;
 
 /// HKDF info for the key that seals a share.
@@ -73,14 +78,57 @@ impl ShareKeys {
         Self { content_key: hkdf(&ikm, id, CONTENT_LABEL), access_token: hkdf(&ikm, id, ACCESS_LABEL) }
     }
 
-    /// Verifies, decrypts, unpads and decodes a claimed envelope.
+    /// Opens a claimed envelope of a share without files: [`ShareKeys::open_share`] with no
+    /// files and no named signer, every failure the coarse [`OpenError`].
     pub fn open(&self, id: &ShareId, envelope: &Envelope) -> Result<SharePayload, OpenError> {
-        if envelope.header.kind != Kind::ShareText {
-            return Err(OpenError);
-        }
-        let plaintext = envelope::open(&self.content_key, id.as_str(), envelope)?;
-        parse_padded_json(&plaintext)
+        self.open_share(id, envelope, &[], None).map(|opened| opened.payload).map_err(|_| OpenError)
     }
+
+    /// Opens a claimed share as a reader MUST (docs/envelope.md, "Signatures" and "A share's
+    /// payload"): checks the signature against `files` (as the claim lists them) and the signer
+    /// the server names, then decrypts, unpads and decodes, then checks that `files` are exactly
+    /// the payload's, in its order. Nothing of the share may be shown unless this succeeds.
+    pub fn open_share(
+        &self,
+        id: &ShareId,
+        envelope: &Envelope,
+        files: &[SignedFile<'_>],
+        named_signer: Option<&[u8; 32]>,
+    ) -> Result<OpenedShare, ShareOpenError> {
+        if envelope.header.kind != Kind::ShareText {
+            return Err(OpenError.into());
+        }
+        let signer = signature::verify(id.as_str(), envelope, files, named_signer)?;
+        let plaintext = envelope::open(&self.content_key, id.as_str(), envelope)?;
+        let payload: SharePayload = parse_padded_json(&plaintext)?;
+        let same_files = payload.files.len() == files.len()
+            && payload.files.iter().zip(files).all(|(sealed, listed)| sealed == listed.id);
+        if !same_files {
+            return Err(OpenError.into());
+        }
+        Ok(OpenedShare { payload, signer })
+    }
+}
+
+/// A claimed share that opened: its payload and who signed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedShare {
+    /// The decrypted payload; zeroized on drop.
+    pub payload: SharePayload,
+    /// The verified signer's public key; `None` for an unsigned share.
+    pub signer: Option<[u8; 32]>,
+}
+
+/// Why a claimed share was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ShareOpenError {
+    /// Its signature is wrong, missing or by another key than the named signer's: the share
+    /// was altered. Needs no key to find, so it may be told apart.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// It did not decrypt, or its files are not the sealed ones: the one coarse error.
+    #[error(transparent)]
+    Open(#[from] OpenError),
 }
 
 /// `status_token = HKDF(K, salt = id, info = "coffer/v1/share/status")`.
@@ -116,7 +164,7 @@ pub fn seal_share(
 }
 
 /// Seals with a header the caller made and the password key it derived from that header's
-/// parameters (a browser derives it in a worker; test vectors fix the nonce and salt).
+/// parameters (a browser derives it in a worker; test vectors fix the nonce and salt). Unsigned.
 pub fn seal_with_header(
     share_key: &Key32,
     id: &ShareId,
@@ -124,11 +172,54 @@ pub fn seal_with_header(
     header: Header,
     password_key: Option<&Key32>,
 ) -> SealedShare {
+    seal_inner(share_key, id, payload, header, password_key, None)
+}
+
+/// [`seal_with_header`] for a signed share: sets `SIGNED` and binds `public_key` into the
+/// additional data. The envelope's trailer holds a placeholder until [`sign_sealed`] signs it,
+/// once the files' metadata is known.
+pub fn seal_to_sign(
+    share_key: &Key32,
+    id: &ShareId,
+    payload: &SharePayload,
+    header: Header,
+    password_key: Option<&Key32>,
+    public_key: [u8; 32],
+) -> SealedShare {
+    seal_inner(share_key, id, payload, header, password_key, Some(public_key))
+}
+
+/// Signs envelope bytes made by [`seal_to_sign`] for `identity`, over the share id and its files
+/// in the payload's order; returns the signed envelope's bytes.
+pub fn sign_sealed(
+    identity: &IdentityKey,
+    id: &ShareId,
+    envelope: &[u8],
+    files: &[SignedFile<'_>],
+) -> Result<Vec<u8>, SignError> {
+    let mut envelope = Envelope::parse(envelope).map_err(|_| SignError::NotSealedForKey)?;
+    signature::sign(identity, id.as_str(), &mut envelope, files)?;
+    Ok(envelope.to_bytes())
+}
+
+fn seal_inner(
+    share_key: &Key32,
+    id: &ShareId,
+    payload: &SharePayload,
+    header: Header,
+    password_key: Option<&Key32>,
+    signer: Option<[u8; 32]>,
+) -> SealedShare {
     let keys = ShareKeys::derive(share_key, id, password_key);
     let plaintext = padded_json(payload);
-    let envelope = envelope::seal(&keys.content_key, id.as_str(), header, &plaintext).to_bytes();
+    let envelope = match signer {
+        None => envelope::seal(&keys.content_key, id.as_str(), header, &plaintext),
+        Some(public_key) => {
+            envelope::seal_to_sign(&keys.content_key, id.as_str(), header, public_key, &plaintext)
+        }
+    };
     SealedShare {
-        envelope,
+        envelope: envelope.to_bytes(),
         access_token: keys.access_token.clone(),
         status_token: status_token(share_key, id),
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod signatures;
 
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
