@@ -6,7 +6,6 @@
 
 use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::{FileId, upload_token};
-use coffer_shared::crypto::resume::SealedChain;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::crypto::vault::{Attachment, attachment_key};
 use coffer_shared::id::RecordId;
@@ -14,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::files::pending::{self, Pending};
-use crate::files::upload::{self, Cancel, Stage, UploadError, UploadJob, file_size, mime_type};
+use crate::files::upload::{self, Cancel, Checkpoint, Stage, UploadError, UploadJob, file_size, mime_type};
 use crate::session::Session;
 use crate::vault::{self, SaveError};
 
@@ -113,11 +112,15 @@ pub async fn upload(
         let result = {
             // The chain is saved before each chunk leaves.
             let entry_cell = std::cell::RefCell::new(&mut entry);
-            let record = |chain: &SealedChain| {
-                let mut entry = entry_cell.borrow_mut();
-                entry.sealed = chain.count();
-                entry.chain = b64::encode(chain.value());
-                pending::save(&entry)
+            let record = |checkpoint: Checkpoint<'_>| match checkpoint {
+                Checkpoint::Chain(chain) => {
+                    let mut entry = entry_cell.borrow_mut();
+                    entry.sealed = chain.count();
+                    entry.chain = b64::encode(chain.value());
+                    pending::save(&entry)
+                }
+                // A vault attachment is not signed: its metadata need not be kept.
+                Checkpoint::Metadata(_) => true,
             };
             upload::upload(job, record, &progress, cancel).await
         };
