@@ -4,10 +4,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::{Router, middleware};
 use tokio::net::TcpListener;
 
+use crate::audit::{self, AuditLog};
 use crate::blobs::DiskBlobs;
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
@@ -43,7 +44,8 @@ impl Application {
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, blobs, clock, mailer, server_secret, settings);
+        let audit = AuditLog::start(store.clone())?;
+        let state = AppState::new(store, blobs, clock, mailer, server_secret, settings, audit);
         crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
@@ -74,12 +76,13 @@ impl Application {
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Self { listener, router, state } = self;
-        let sweeper = tokio::spawn(crate::sweeper::run(state));
+        let sweeper = tokio::spawn(crate::sweeper::run(state.clone()));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
         sweeper.abort();
         // A cancelled task ends with an error by design; only its end matters here.
         let _ = sweeper.await;
+        state.audit.stop().await;
         served?;
         tracing::info!(event = "server_stopped");
         Ok(())
@@ -89,8 +92,10 @@ impl Application {
 /// The whole application: API, health check, static app; limits and headers on everything.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
+    let api =
+        routes::api_router().layer(middleware::from_fn_with_state(state.clone(), audit::request::capture));
     let app = Router::new()
-        .nest("/api/v1", routes::api_router())
+        .nest("/api/v1", api)
         .merge(routes::health::router())
         .merge(routes::static_files::router(&settings.static_dir))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes()));

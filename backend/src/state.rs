@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use crate::audit::AuditLog;
 use crate::blobs::{BlobStore, ChunkLocks};
 use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
 use crate::mail::Mailer;
+use crate::places::Places;
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -36,7 +38,16 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// The key of the account verifiers and of the pre-login answers for unknown addresses.
     pub server_secret: Arc<ServerSecret>,
+    /// The security event log's writer.
+    pub audit: Arc<AuditLog>,
+    /// Caps the refusals the security event log records per client.
+    pub audit_refusals: Arc<RateLimiter>,
+    /// Approximate places of client IPs.
+    pub places: Arc<dyn Places>,
 }
+
+/// Refusal events the security event log records per client network a minute.
+pub const AUDIT_REFUSALS_PER_MINUTE: u32 = 60;
 
 impl AppState {
     /// Assembles the state from its parts.
@@ -47,8 +58,12 @@ impl AppState {
         mailer: Mailer,
         server_secret: ServerSecret,
         settings: Settings,
+        audit: AuditLog,
     ) -> Self {
         Self {
+            audit: Arc::new(audit),
+            audit_refusals: Arc::new(RateLimiter::new("audit_refusals", AUDIT_REFUSALS_PER_MINUTE)),
+            places: Arc::new(crate::places::UnknownPlaces),
             store,
             blobs,
             chunk_locks: Arc::new(ChunkLocks::default()),
@@ -56,9 +71,9 @@ impl AppState {
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
-            create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
-            claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),
-            auth_limiter: Arc::new(RateLimiter::new(settings.rate_limit_auth)),
+            create_limiter: Arc::new(RateLimiter::new("create", settings.rate_limit_create)),
+            claim_limiter: Arc::new(RateLimiter::new("claim", settings.rate_limit_claim)),
+            auth_limiter: Arc::new(RateLimiter::new("auth", settings.rate_limit_auth)),
             settings: Arc::new(settings),
         }
     }
