@@ -189,3 +189,53 @@ fn trace(committed: &Committed) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use coffer_shared::id::AccountId;
+
+    use super::*;
+    use crate::audit::event::{Event, SigninFailure};
+    use crate::audit::record::Origin;
+
+    /// A log sink the test can read back.
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_committed_event_is_a_log_line_with_its_type_as_event() {
+        let sink = Sink::default();
+        let writer = sink.clone();
+        let subscriber = tracing_subscriber::fmt().json().with_writer(move || writer.clone()).finish();
+        let event = Event::SigninFailed(SigninFailure::WrongPassphrase { tries_left: 2 });
+        let origin = Origin { ip: Some("192.0.2.1".into()), user_agent: Some("agent".into()), place: None };
+        let account = AccountId::from_bytes([1; 16]);
+        let new = NewEvent::new(5, &event, Some(account), None, origin);
+        let committed =
+            Committed { at: Appended { seq: 41, account_seq: Some(2), hash: [0; 32] }, event: new };
+        tracing::subscriber::with_default(subscriber, || trace(&committed));
+        let line: serde_json::Value = serde_json::from_slice(&sink.0.lock().unwrap()).unwrap();
+        assert_eq!(line["level"], "WARN");
+        let fields = &line["fields"];
+        assert_eq!(fields["event"], "signin_failed");
+        assert_eq!(fields["seq"], 41);
+        assert_eq!(fields["account"], "AQEBAQEBAQEBAQEBAQEBAQ");
+        assert_eq!(fields["ip"], "192.0.2.1");
+        assert_eq!(fields["detail"], r#"{"reason":"wrong_passphrase","tries_left":2}"#);
+        assert!(fields.get("user_agent").is_none(), "the user agent stays in the database");
+    }
+}
