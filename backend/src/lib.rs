@@ -11,7 +11,10 @@
 //! - [`secret`]: the server's own key, in its file beside the database.
 //! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
+//! - [`audit`]: the tamper-evident security event log.
+//! - [`places`]: approximate places of client IPs (unknown until an IP database is added).
 
+pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod clock;

@@ -1,13 +1,51 @@
-//! `coffer-server`: parse the settings, start logging, run the application.
+//! `coffer-server`: parse the command line; without a subcommand, start logging and serve;
+//! `coffer-server audit ...` runs an operator's command over the security event log.
 
-use clap::Parser;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use coffer_backend::audit::cli::{self, AuditArgs};
 use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
 use tracing_subscriber::EnvFilter;
 
+/// The command line: the server's settings, or a subcommand.
+#[derive(Debug, Parser)]
+#[command(
+    name = "coffer-server",
+    version,
+    about = "Coffer: a zero-knowledge secret-sharing server",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify or export the security event log (stop the server first).
+    Audit(AuditArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Audit(args)) => cli::run(args),
+        None => match serve(cli.settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("Error: {error:?}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let settings = Settings::parse();
+async fn serve(settings: Settings) -> std::io::Result<()> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if settings.log_json {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();

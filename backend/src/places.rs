@@ -1,39 +1,69 @@
-//! [`Places`]: the approximate place (country, city) of an IP address, read from an MMDB file
-//! the admin points to with `--geoip-db`. Lookups happen in this process and never leave the
-//! server; without a database every place is unknown.
+//! [`Places`]: an approximate place for a client IP, for sessions and security events.
+//! [`MmdbPlaces`] reads it from an MMDB file the admin points to with `--geoip-db`; lookups happen
+//! in this process and never leave the server. Without a database, [`UnknownPlaces`] answers
+//! unknown for every address.
 //!
 //! Two common layouts are understood: MaxMind's GeoIP2 / GeoLite2 and DB-IP's
-//! (`country.iso_code`, `country.names.en`, `city.names.en`), and the flat one of the
-//! ip-location-db packages (`country_code`, `city`).
+//! (`country.iso_code`, `city.names.en`), and the flat one of the ip-location-db packages
+//! (`country_code`, `city`).
 
 use std::net::IpAddr;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// Where an address is, as far as the database knows. Every member may be missing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Looks up an approximate place for an IP address.
+pub trait Places: Send + Sync + 'static {
+    /// The place of `ip` as text, `"Berlin, DE"` (city, ISO 3166-1 alpha-2 country code), `"DE"`
+    /// or `"Berlin"`, or `None` when unknown. Must be fast: it runs inside requests.
+    fn place(&self, ip: IpAddr) -> Option<String>;
+}
+
+/// The lookup without a database: every place is unknown.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UnknownPlaces;
+
+impl Places for UnknownPlaces {
+    fn place(&self, _ip: IpAddr) -> Option<String> {
+        None
+    }
+}
+
+/// Where an address is, as far as the database knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Place {
     /// ISO 3166-1 alpha-2 code, upper case, e.g. `DE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    /// The country's English name, when the database has names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
     /// The city's English name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 
-/// The IP-to-place database, or none.
-#[derive(Default)]
-pub struct Places {
-    reader: Option<maxminddb::Reader<Vec<u8>>>,
+impl Place {
+    /// `"Berlin, DE"`, `"DE"` or `"Berlin"`: what [`Places::place`] answers. The page spells the
+    /// country out in the reader's language.
+    pub fn text(&self) -> String {
+        match (&self.city, &self.country_code) {
+            (Some(city), Some(code)) => format!("{city}, {code}"),
+            (Some(only), None) | (None, Some(only)) => only.clone(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
-impl std::fmt::Debug for Places {
+/// An IP-to-place database read from an MMDB file into memory.
+pub struct MmdbPlaces {
+    reader: maxminddb::Reader<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MmdbPlaces {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Places").field("loaded", &self.reader.is_some()).finish()
+        f.debug_struct("MmdbPlaces").finish_non_exhaustive()
+    }
+}
+
+impl Places for MmdbPlaces {
+    fn place(&self, ip: IpAddr) -> Option<String> {
+        self.lookup(ip).map(|place| place.text())
     }
 }
 
@@ -45,29 +75,19 @@ pub struct PlacesError {
     reason: String,
 }
 
-impl Places {
-    /// No database: every place is unknown.
-    pub fn none() -> Self {
-        Self::default()
-    }
-
+impl MmdbPlaces {
     /// Reads the MMDB file at `path` into memory. A missing or malformed file is an error, so a
     /// typo in the setting stops the server at start-up instead of silently losing places.
     pub fn open(path: &Path) -> Result<Self, PlacesError> {
         let reader = maxminddb::Reader::open_readfile(path)
             .map_err(|error| PlacesError { path: path.display().to_string(), reason: error.to_string() })?;
-        Ok(Self { reader: Some(reader) })
+        Ok(Self { reader })
     }
 
-    /// Whether a database is loaded.
-    pub fn is_loaded(&self) -> bool {
-        self.reader.is_some()
-    }
-
-    /// The place of `ip`, or `None` when there is no database, the address is not in it, or
-    /// its entry names neither a country nor a city.
+    /// The place of `ip`, or `None` when the address is not in the database or its entry names
+    /// neither a country nor a city.
     pub fn lookup(&self, ip: IpAddr) -> Option<Place> {
-        let reader = self.reader.as_ref()?;
+        let reader = &self.reader;
         // An IPv4 client reaching an IPv6 socket shows as ::ffff:a.b.c.d.
         let ip = match ip {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
@@ -81,7 +101,6 @@ impl Places {
                 .and_then(|country| country.iso_code.clone())
                 .or(record.country_code)
                 .map(|code| code.to_ascii_uppercase()),
-            country: record.country.and_then(|country| country.names?.en),
             city: record.city.and_then(City::into_name),
         };
         (place != Place::default()).then_some(place)
@@ -103,8 +122,6 @@ struct Entry {
 struct Country {
     #[serde(default)]
     iso_code: Option<String>,
-    #[serde(default)]
-    names: Option<Names>,
 }
 
 #[derive(Deserialize)]

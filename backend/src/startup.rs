@@ -4,15 +4,16 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::{Router, middleware};
 use tokio::net::TcpListener;
 
+use crate::audit::{self, AuditLog};
 use crate::blobs::DiskBlobs;
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
-use crate::places::Places;
+use crate::places::{MmdbPlaces, Places, UnknownPlaces};
 use crate::routes;
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
@@ -43,13 +44,14 @@ impl Application {
         }
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
-        let places = match &settings.geoip_db {
-            Some(path) => Places::open(path).map_err(std::io::Error::other)?,
-            None => Places::none(),
+        let places: Arc<dyn Places> = match &settings.geoip_db {
+            Some(path) => Arc::new(MmdbPlaces::open(path).map_err(std::io::Error::other)?),
+            None => Arc::new(UnknownPlaces),
         };
-        tracing::info!(event = "places_configured", loaded = places.is_loaded());
+        tracing::info!(event = "places_configured", database = settings.geoip_db.is_some());
         let listener = TcpListener::bind(settings.listen).await?;
-        let state = AppState::new(store, blobs, clock, mailer, server_secret, places, settings);
+        let audit = AuditLog::start(store.clone())?;
+        let state = AppState::new(store, blobs, clock, mailer, server_secret, places, settings, audit);
         crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
@@ -80,12 +82,13 @@ impl Application {
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Self { listener, router, state } = self;
-        let sweeper = tokio::spawn(crate::sweeper::run(state));
+        let sweeper = tokio::spawn(crate::sweeper::run(state.clone()));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
         sweeper.abort();
         // A cancelled task ends with an error by design; only its end matters here.
         let _ = sweeper.await;
+        state.audit.stop().await;
         served?;
         tracing::info!(event = "server_stopped");
         Ok(())
@@ -95,8 +98,10 @@ impl Application {
 /// The whole application: API, health check, static app; limits and headers on everything.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
+    let api =
+        routes::api_router().layer(middleware::from_fn_with_state(state.clone(), audit::request::capture));
     let app = Router::new()
-        .nest("/api/v1", routes::api_router())
+        .nest("/api/v1", api)
         .merge(routes::health::router())
         .merge(routes::static_files::router(&settings.static_dir))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes()));

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::audit::AuditLog;
 use crate::blobs::{BlobStore, ChunkLocks};
 use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
@@ -37,9 +38,16 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// The key of the account verifiers and of the pre-login answers for unknown addresses.
     pub server_secret: Arc<ServerSecret>,
-    /// IP addresses to approximate places.
-    pub places: Arc<Places>,
+    /// The security event log's writer.
+    pub audit: Arc<AuditLog>,
+    /// Caps the refusals the security event log records per client.
+    pub audit_refusals: Arc<RateLimiter>,
+    /// Approximate places of client IPs.
+    pub places: Arc<dyn Places>,
 }
+
+/// Refusal events the security event log records per client network a minute.
+pub const AUDIT_REFUSALS_PER_MINUTE: u32 = 60;
 
 impl AppState {
     /// Assembles the state from its parts.
@@ -49,21 +57,24 @@ impl AppState {
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         server_secret: ServerSecret,
-        places: Places,
+        places: Arc<dyn Places>,
         settings: Settings,
+        audit: AuditLog,
     ) -> Self {
         Self {
+            audit: Arc::new(audit),
+            audit_refusals: Arc::new(RateLimiter::new("audit_refusals", AUDIT_REFUSALS_PER_MINUTE)),
             store,
             blobs,
             chunk_locks: Arc::new(ChunkLocks::default()),
             clock,
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),
-            places: Arc::new(places),
+            places,
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
-            create_limiter: Arc::new(RateLimiter::new(settings.rate_limit_create)),
-            claim_limiter: Arc::new(RateLimiter::new(settings.rate_limit_claim)),
-            auth_limiter: Arc::new(RateLimiter::new(settings.rate_limit_auth)),
+            create_limiter: Arc::new(RateLimiter::new("create", settings.rate_limit_create)),
+            claim_limiter: Arc::new(RateLimiter::new("claim", settings.rate_limit_claim)),
+            auth_limiter: Arc::new(RateLimiter::new("auth", settings.rate_limit_auth)),
             settings: Arc::new(settings),
         }
     }

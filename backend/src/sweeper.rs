@@ -1,6 +1,6 @@
 //! The background sweeper: deletes expired shares, sessions, pending sign-ins, abandoned
-//! uploads and released share files every `sweep_interval` seconds, and forgets idle rate-limit
-//! buckets. Expired shares are never served even before a sweep (every read checks the
+//! uploads and released share files every `sweep_interval` seconds (recording the expired
+//! shares and sessions in the security event log), and forgets idle rate-limit buckets. Expired shares are never served even before a sweep (every read checks the
 //! expiry); the sweep is what removes their bytes from disk.
 //!
 //! File blobs are deleted after the transaction that deleted their records commits: such a
@@ -8,6 +8,9 @@
 
 use std::time::Duration;
 
+use crate::audit::Event;
+use crate::audit::record::Origin;
+use crate::audit::system;
 use crate::state::AppState;
 
 /// Runs forever; spawn it.
@@ -19,6 +22,7 @@ pub async fn run(state: AppState) {
         state.create_limiter.prune();
         state.auth_limiter.prune();
         state.claim_limiter.prune();
+        state.audit_refusals.prune();
     }
 }
 
@@ -26,16 +30,28 @@ pub async fn run(state: AppState) {
 pub async fn sweep_once(state: &AppState) {
     let settings = &state.settings;
     let now = state.clock.now();
+    let mut events = Vec::new();
     match state.store.sweep_expired(now).await {
-        Ok(0) => {}
-        Ok(count) => tracing::info!(event = "shares_swept", count),
+        Ok(ended) => events.extend(ended.into_iter().map(|share| {
+            let event = Event::ShareExpired { share: share.id };
+            system::new_event(state, &event, share.owner, None, Origin::default())
+        })),
         Err(error) => tracing::error!(event = "sweep_failed", %error),
     }
     match state.store.sweep_sessions(now, settings.session_idle, settings.session_max).await {
-        Ok(0) => {}
-        Ok(count) => tracing::info!(event = "sessions_expired", count),
+        Ok(ended) => events.extend(ended.into_iter().map(|session| {
+            let event = system::session_expired(&session, now, settings.session_max);
+            system::new_event(
+                state,
+                &event,
+                Some(session.account_id),
+                Some(session.session_id),
+                Origin::default(),
+            )
+        })),
         Err(error) => tracing::error!(event = "sweep_failed", %error),
     }
+    system::record(state, events).await;
     if let Err(error) = state.store.sweep_pending(now).await {
         tracing::error!(event = "sweep_failed", %error);
     }

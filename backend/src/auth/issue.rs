@@ -27,8 +27,9 @@ pub struct Started {
     pub end_link: Key32,
 }
 
-/// A new session for `account_id`, signed in from `ip` with the request's `User-Agent`.
-pub fn start(account_id: AccountId, ip: IpAddr, headers: &HeaderMap, now: u64) -> Started {
+/// A new session for `account_id`, signed in from `ip` (and the place the server finds for it)
+/// with the request's `User-Agent`.
+pub fn start(state: &AppState, account_id: AccountId, ip: IpAddr, headers: &HeaderMap, now: u64) -> Started {
     let token = Key32::random();
     let end_link = Key32::random();
     let user_agent = headers
@@ -43,7 +44,7 @@ pub fn start(account_id: AccountId, ip: IpAddr, headers: &HeaderMap, now: u64) -
         last_seen_at: now,
         ip: ip.to_string(),
         user_agent,
-        place: None,
+        place: state.places.place(ip),
         end_link_hash: token_hash(end_link.expose()),
     };
     Started { session: NewSession { token_hash: token_hash(token.expose()), record }, token, end_link }

@@ -8,6 +8,7 @@ use coffer_shared::id::AccountId;
 use subtle::ConstantTimeEq;
 
 use super::attempts::CodeCheck;
+use crate::audit::event::Factor;
 use crate::http::error::ApiError;
 use crate::routes::signin::code_purpose;
 use crate::state::AppState;
@@ -16,6 +17,12 @@ use crate::store::Totp;
 /// `recovery:<id>`: the purpose under which an account's recovery codes are hashed.
 pub fn recovery_purpose(id: &AccountId) -> String {
     format!("recovery:{id}")
+}
+
+/// Which factor a tidied code is taken as: the authenticator's for its 6 digits, a recovery
+/// code otherwise (the same rule [`check_authenticator`] applies).
+pub fn factor_of(code: &str) -> Factor {
+    if code.len() == totp::DIGITS as usize { Factor::Authenticator } else { Factor::Recovery }
 }
 
 /// Uses up `code` (tidied) if it is a valid authenticator code or an unused recovery code.

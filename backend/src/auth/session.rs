@@ -12,9 +12,11 @@ use coffer_shared::id::AccountId;
 use subtle::ConstantTimeEq;
 
 use super::cookie;
+use crate::audit::record::NewEvent;
+use crate::audit::{self, RequestScope};
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use crate::store::SessionRecord;
+use crate::store::{SessionLookup, SessionRecord};
 
 /// The signed-in account making a request.
 #[derive(Debug, Clone)]
@@ -45,11 +47,25 @@ async fn find(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiEr
     let Some(token) = cookie::token(&parts.headers) else { return Ok(None) };
     let token_hash = token_hash(token.expose());
     let settings = &state.settings;
-    let found = state
-        .store
-        .session(token_hash, state.clock.now(), settings.session_idle, settings.session_max)
-        .await?;
-    let Some(session) = found else { return Ok(None) };
+    let now = state.clock.now();
+    let found = state.store.session(token_hash, now, settings.session_idle, settings.session_max).await?;
+    let scope = RequestScope::of(parts).unwrap_or_default();
+    let session = match found {
+        SessionLookup::Live(session) => session,
+        SessionLookup::Missing => return Ok(None),
+        SessionLookup::Expired(session) => {
+            // Recorded now (the sweeper will not see it again); the refusal that follows is
+            // recorded too, for the same account.
+            let event = audit::system::session_expired(&session, now, settings.session_max);
+            let account = Some(session.account_id.clone());
+            let origin = scope.origin();
+            let new = NewEvent::new(now, &event, account, Some(session.session_id.clone()), origin);
+            state.audit.append(vec![new]).await?;
+            scope.identify(&session.account_id);
+            return Ok(None);
+        }
+    };
+    scope.signed_in(&session.account_id, &session.session_id);
     if !is_safe(&parts.method) {
         let expected = csrf_token(state.server_secret.key(), &token_hash);
         let presented = parts

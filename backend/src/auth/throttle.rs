@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 impl From<Throttled> for ApiError {
     fn from(throttled: Throttled) -> Self {
-        ApiError::RateLimited { retry_after: throttled.retry_after.max(1) }
+        ApiError::RateLimited { retry_after: throttled.retry_after.max(1), limit: "throttle" }
     }
 }
 

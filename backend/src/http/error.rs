@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use coffer_shared::api::{ConflictBody, ErrorBody, StoredRecord, WrongTokenBody};
 
+use crate::audit::refusal::{Refusal, field_of};
+
 /// A failed request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -44,6 +46,9 @@ pub enum ApiError {
     RateLimited {
         /// Seconds until a request will be accepted again.
         retry_after: u64,
+        /// Which limit: a per-client bucket (`create`, `claim`, `auth`) or `throttle` (an address
+        /// or account after wrong tries or too many codes).
+        limit: &'static str,
     },
     /// 401 `unauthenticated`: no session cookie, or its session ended or timed out.
     #[error("not signed in")]
@@ -108,7 +113,7 @@ impl ApiError {
             Self::WrongToken { .. } => {
                 (StatusCode::FORBIDDEN, "wrong_token", "The password or link is wrong.".into())
             }
-            Self::RateLimited { retry_after } => (
+            Self::RateLimited { retry_after, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 format!("Too many requests. Try again in {retry_after} seconds."),
@@ -152,10 +157,12 @@ impl From<crate::store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let retry_after = match self {
-            Self::RateLimited { retry_after } => Some(retry_after),
-            _ => None,
+        let (retry_after, limit) = match self {
+            Self::RateLimited { retry_after, limit } => (Some(retry_after), Some(limit)),
+            _ => (None, None),
         };
+        // What the security event log needs to know of a refusal, never the message itself.
+        let refusal = Refusal { status, code, field: field_of(&message), limit, retry_after };
         if let Self::Internal(detail) = &self {
             tracing::error!(event = "internal_error", %detail);
         }
@@ -176,6 +183,7 @@ impl IntoResponse for ApiError {
         if let Some(retry_after) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
+        response.extensions_mut().insert(refusal);
         response
     }
 }

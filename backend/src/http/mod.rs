@@ -4,6 +4,7 @@ pub mod client_ip;
 pub mod error;
 pub mod id_path;
 pub mod json;
+pub mod query;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod trace;

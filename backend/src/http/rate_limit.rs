@@ -12,6 +12,7 @@ use super::error::ApiError;
 /// most `per_minute`. A limit of 0 turns it off.
 #[derive(Debug)]
 pub struct RateLimiter {
+    name: &'static str,
     per_minute: u32,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
 }
@@ -23,9 +24,10 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    /// A limiter for `per_minute` requests a minute per client (0: unlimited).
-    pub fn new(per_minute: u32) -> Self {
-        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
+    /// A limiter called `name` (the security event log's `limit`) for `per_minute` requests a
+    /// minute per client (0: unlimited).
+    pub fn new(name: &'static str, per_minute: u32) -> Self {
+        Self { name, per_minute, buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one token for `ip`, or says how long to wait.
@@ -49,7 +51,7 @@ impl RateLimiter {
             Ok(())
         } else {
             let retry_after = ((1.0 - bucket.tokens) / per_second).ceil() as u64;
-            Err(ApiError::RateLimited { retry_after: retry_after.max(1) })
+            Err(ApiError::RateLimited { retry_after: retry_after.max(1), limit: self.name })
         }
     }
 
@@ -86,13 +88,13 @@ mod tests {
 
     #[test]
     fn allows_a_burst_then_refuses_with_a_wait_then_refills() {
-        let limiter = RateLimiter::new(3);
+        let limiter = RateLimiter::new("test", 3);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let start = Instant::now();
         for _ in 0..3 {
             assert!(limiter.check_at(ip, start).is_ok());
         }
-        let Err(ApiError::RateLimited { retry_after }) = limiter.check_at(ip, start) else {
+        let Err(ApiError::RateLimited { retry_after, limit: "test" }) = limiter.check_at(ip, start) else {
             panic!("the fourth request should be limited");
         };
         assert_eq!(retry_after, 20);
@@ -102,7 +104,7 @@ mod tests {
 
     #[test]
     fn ipv6_clients_are_grouped_by_slash_64() {
-        let limiter = RateLimiter::new(1);
+        let limiter = RateLimiter::new("test", 1);
         let now = Instant::now();
         assert!(limiter.check_at("2001:db8::1".parse().unwrap(), now).is_ok());
         assert!(limiter.check_at("2001:db8::2".parse().unwrap(), now).is_err());
@@ -111,7 +113,7 @@ mod tests {
 
     #[test]
     fn zero_means_unlimited() {
-        let limiter = RateLimiter::new(0);
+        let limiter = RateLimiter::new("test", 0);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         assert!((0..1000).all(|_| limiter.check(ip).is_ok()));
     }

@@ -13,11 +13,14 @@ use coffer_shared::api::{
 use coffer_shared::crypto::server::{code_mac, verify_auth_proof};
 use coffer_shared::crypto::totp::{self, TotpSecret};
 
+use crate::audit::Audit;
+use crate::audit::event::{EndedBy, Event};
 use crate::auth::second_factor::recovery_purpose;
 use crate::auth::session::SignedIn;
 use crate::auth::{codes, cookie, keys};
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::routes::sessions::ended_events;
 use crate::state::AppState;
 use crate::store::{Account, Totp};
 
@@ -41,7 +44,6 @@ async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &str) -> Res
     let account =
         state.store.account(signed_in.account_id.clone()).await?.ok_or(ApiError::Unauthenticated)?;
     if !verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier) {
-        tracing::info!(event = "passphrase_check_failed");
         return Err(wrong_passphrase());
     }
     Ok(account)
@@ -71,6 +73,7 @@ async fn totp_setup(State(state): State<AppState>, signed_in: SignedIn) -> Resul
 async fn totp_confirm(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<TotpConfirmRequest>,
 ) -> Result<Json<RecoveryCodes>, ApiError> {
     let now = state.clock.now();
@@ -99,7 +102,7 @@ async fn totp_confirm(
             "The code does not match; check the authenticator's clock.",
         ));
     }
-    tracing::info!(event = "totp_enrolled");
+    audit.record(Event::TotpEnrolled).await?;
     Ok(Json(RecoveryCodes { codes: recovery }))
 }
 
@@ -108,6 +111,7 @@ async fn totp_confirm(
 async fn totp_disable(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<ProofRequest>,
 ) -> Result<StatusCode, ApiError> {
     proven(&state, &signed_in, &request.auth_proof).await?;
@@ -119,7 +123,7 @@ async fn totp_disable(
             ((), true)
         })
         .await?;
-    tracing::info!(event = "totp_removed");
+    audit.record(Event::TotpRemoved).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -128,6 +132,7 @@ async fn totp_disable(
 async fn change_passphrase(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<ChangePassphraseRequest>,
 ) -> Result<StatusCode, ApiError> {
     let credentials = keys::credentials(state.server_secret.key(), &request.keys)?;
@@ -136,7 +141,10 @@ async fn change_passphrase(
         .store
         .change_credentials(signed_in.account_id, credentials, signed_in.session.session_id)
         .await?;
-    tracing::info!(event = "passphrase_changed", sessions_ended = ended);
+    let sessions_ended = u32::try_from(ended.len()).unwrap_or(u32::MAX);
+    let mut events = vec![Event::PassphraseChanged { sessions_ended }];
+    events.extend(ended_events(ended, EndedBy::PassphraseChange)?);
+    audit.record_all(events).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,11 +153,12 @@ async fn change_passphrase(
 async fn delete_account(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<ProofRequest>,
 ) -> Result<Response, ApiError> {
     proven(&state, &signed_in, &request.auth_proof).await?;
     state.store.delete_account(signed_in.account_id).await?;
-    tracing::info!(event = "account_deleted");
+    audit.record(Event::AccountDeleted).await?;
     crate::sweeper::purge_blobs(&state).await;
     Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
 }

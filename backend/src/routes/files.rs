@@ -12,6 +12,7 @@ use coffer_shared::api::{DOWNLOAD_TOKEN_HEADER, StoredFile};
 use coffer_shared::b64;
 use coffer_shared::crypto::share::token_hash;
 
+use crate::audit::{Audit, Event};
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
 use crate::state::AppState;
@@ -35,6 +36,7 @@ pub fn stored_file(row: FileRow) -> StoredFile {
 #[tracing::instrument(name = "download_file", skip_all, fields(id = %id))]
 async fn download(
     State(state): State<AppState>,
+    audit: Audit,
     IdPath(id): FilePath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -45,7 +47,7 @@ async fn download(
         .and_then(|value| b64::decode_array::<32>(value).ok())
         .ok_or(ApiError::NotFound)?;
     let row = state.store.share_file(token_hash(&token), id, state.clock.now()).await?;
-    serve(&state, &row.ok_or(ApiError::NotFound)?, &headers).await
+    serve(&state, &audit, &row.ok_or(ApiError::NotFound)?, &headers).await
 }
 
 /// The first byte asked for by `Range: bytes=<from>-`; `None` without a range of that form
@@ -56,7 +58,13 @@ fn range_start(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Streams a finished file's ciphertext from the blob store: 200 whole, or 206 from a range.
-pub async fn serve(state: &AppState, row: &FileRow, headers: &HeaderMap) -> Result<Response, ApiError> {
+/// The download is recorded as the bytes start to go out.
+pub async fn serve(
+    state: &AppState,
+    audit: &Audit,
+    row: &FileRow,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let total = row.ciphertext_size;
     let range = range_start(headers);
     let from = range.unwrap_or(0);
@@ -77,6 +85,7 @@ pub async fn serve(state: &AppState, row: &FileRow, headers: &HeaderMap) -> Resu
         .read(row.id.as_str(), from, total - from)
         .await
         .map_err(|error| ApiError::Internal(format!("blob read: {error}")))?;
+    audit.record(Event::FileDownloaded { file: row.id.clone(), share: row.share.clone(), from }).await?;
     let status = if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK };
     let mut response = (status, Body::from_stream(stream)).into_response();
     let response_headers = response.headers_mut();

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod activity;
 pub mod config;
 pub mod files;
 pub mod health;
@@ -34,6 +35,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(vault::router())
         .merge(my_shares::router())
+        .merge(activity::router())
         .merge(config::router())
         .merge(shares::router())
         .merge(uploads::router())

@@ -7,6 +7,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use coffer_shared::api::{MyShare, MyShareList};
 
+use crate::audit::Audit;
+use crate::audit::event::{DestroyedBy, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::{IdPath, SharePath};
@@ -44,12 +46,13 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn destroy(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): SharePath,
 ) -> Result<StatusCode, ApiError> {
-    if !state.store.destroy_owned_share(signed_in.account_id, id, state.clock.now()).await? {
+    if !state.store.destroy_owned_share(signed_in.account_id, id.clone(), state.clock.now()).await? {
         return Err(ApiError::NotFound);
     }
-    tracing::info!(event = "share_destroyed", by = "owner");
+    audit.record(Event::ShareDestroyed { share: id, by: DestroyedBy::Owner }).await?;
     crate::sweeper::purge_blobs(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }

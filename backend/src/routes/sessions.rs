@@ -10,6 +10,8 @@ use coffer_shared::api::{EndByLinkRequest, SessionInfo, SessionList, SessionSumm
 use coffer_shared::crypto::server::token_hash;
 use coffer_shared::id::marker::Session;
 
+use crate::audit::Audit;
+use crate::audit::event::{EndedBy, Event};
 use crate::auth::session::SignedIn;
 use crate::auth::{cookie, issue, keys};
 use crate::http::client_ip::ClientIp;
@@ -43,9 +45,13 @@ async fn current(State(state): State<AppState>, signed_in: SignedIn) -> Result<J
 
 /// Ends this session and clears the cookie.
 #[tracing::instrument(name = "signout", skip_all)]
-async fn signout(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
+async fn signout(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    audit: Audit,
+) -> Result<Response, ApiError> {
     state.store.end_session(signed_in.token_hash).await?;
-    tracing::info!(event = "signed_out");
+    audit.record(Event::SignedOut).await?;
     Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
 }
 
@@ -78,12 +84,13 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn end_one(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): IdPath<Session>,
 ) -> Result<StatusCode, ApiError> {
     if !state.store.end_session_by_id(signed_in.account_id, id.as_str().to_owned()).await? {
         return Err(not_found());
     }
-    tracing::info!(event = "session_ended", by = "account");
+    audit.record(Event::SessionEnded { ended: id, by: EndedBy::Account }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,10 +99,12 @@ async fn end_one(
 async fn end_others(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
 ) -> Result<Json<SessionsEnded>, ApiError> {
     let ended = state.store.end_other_sessions(signed_in.account_id, signed_in.session.session_id).await?;
-    tracing::info!(event = "sessions_ended", by = "account", count = ended);
-    Ok(Json(SessionsEnded { ended }))
+    let count = u32::try_from(ended.len()).unwrap_or(u32::MAX);
+    audit.record_all(ended_events(ended, EndedBy::Account)?).await?;
+    Ok(Json(SessionsEnded { ended: count }))
 }
 
 /// Ends the session named by the link of a "new sign-in" e-mail; needs no session.
@@ -103,15 +112,26 @@ async fn end_others(
 async fn end_by_link(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     ApiJson(request): ApiJson<EndByLinkRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.auth_limiter.check(ip)?;
     let token = keys::proof("token", &request.token)?;
-    match state.store.end_session_by_link(token_hash(token.expose())).await? {
-        Some(_) => {
-            tracing::info!(event = "session_ended", by = "email_link");
-            Ok(StatusCode::NO_CONTENT)
-        }
-        None => Err(not_found()),
-    }
+    let Some(ended) = state.store.end_session_by_link(token_hash(token.expose())).await? else {
+        return Err(not_found());
+    };
+    let events = ended_events(vec![ended.session_id], EndedBy::EmailLink)?;
+    audit.record_for(Some(ended.account_id), events).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `session_ended` for each of `ended` (session ids as the store keeps them).
+pub(crate) fn ended_events(ended: Vec<String>, by: EndedBy) -> Result<Vec<Event>, ApiError> {
+    ended
+        .into_iter()
+        .map(|id| {
+            let ended = id.parse().map_err(|_| ApiError::Internal(format!("stored session id {id}")))?;
+            Ok(Event::SessionEnded { ended, by })
+        })
+        .collect()
 }

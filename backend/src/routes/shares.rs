@@ -18,6 +18,8 @@ use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
 
+use crate::audit::Audit;
+use crate::audit::event::{DestroyedBy, Event};
 use crate::auth::session::SignedIn;
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
@@ -46,6 +48,7 @@ async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     signed_in: Option<SignedIn>,
+    audit: Audit,
     ApiJson(request): ApiJson<CreateShareRequest>,
 ) -> Result<(StatusCode, Json<CreateShareResponse>), ApiError> {
     state.create_limiter.check(ip)?;
@@ -57,6 +60,13 @@ async fn create(
         id: share.id.clone(),
         expires_at: share.expires_at,
         max_views: share.max_views,
+    };
+    let created = Event::ShareCreated {
+        share: share.id.clone(),
+        expires_at: share.expires_at,
+        max_views: share.max_views,
+        files: share.files.len(),
+        read_receipt: share.read_receipt && share.owner.is_some(),
     };
     let id = share.id.clone();
     let signature_ok = move |context: &SignatureContext| signer::verifies(&id, &envelope, context);
@@ -71,7 +81,7 @@ async fn create(
         }
         InsertOutcome::BadSignature => return Err(signer::bad_signature()),
     }
-    tracing::info!(event = "share_created", expires_at = response.expires_at, max_views = response.max_views);
+    audit.record(created).await?;
     Ok((StatusCode::CREATED, Json(response)))
 }
 
@@ -147,13 +157,16 @@ fn validate(
 async fn status(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<ShareStatus>, ApiError> {
     state.claim_limiter.check(ip)?;
     let hash = hash_token("token", &request.token)?;
-    let status = state.store.share_status(id, hash, state.clock.now()).await?;
+    let status = state.store.share_status(id.clone(), hash, state.clock.now()).await?;
     let status = status.ok_or(ApiError::NotFound)?;
+    let opened = Event::ShareOpened { share: id, views_left: status.views_left };
+    audit.record_for(status.owner.clone(), [opened]).await?;
     Ok(Json(ShareStatus {
         header: b64::encode(&status.header),
         expires_at: status.expires_at,
@@ -162,7 +175,7 @@ async fn status(
         wrong_claims_left: status.wrong_claims_left,
         file_count: status.file_count,
         file_bytes: status.file_bytes,
-        signer: status.owner.map(signer::status_signer),
+        signer: status.signer.map(signer::status_signer),
     }))
 }
 
@@ -170,6 +183,7 @@ async fn status(
 async fn claim(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
@@ -181,8 +195,12 @@ async fn claim(
     let download_token = random_array::<32>();
     let download = (token_hash(&download_token), now + state.settings.download_window);
     match state.store.claim_share(id.clone(), status_hash, access_hash, download, now).await? {
-        ClaimOutcome::Claimed { envelope, views_left, receipt_to, files } => {
-            tracing::info!(event = "share_claimed", views_left);
+        ClaimOutcome::Claimed { envelope, views_left, receipt_to, files, owner } => {
+            let mut events = vec![Event::ShareClaimed { share: id.clone(), views_left, files: files.len() }];
+            if views_left == 0 {
+                events.push(Event::ShareUsedUp { share: id.clone() });
+            }
+            audit.record_for(owner, events).await?;
             if let Some(owner) = receipt_to {
                 // Mailed in the background: the reader does not wait on the owner's SMTP relay.
                 tokio::spawn(receipt::send(state.clone(), owner, id, views_left, now));
@@ -194,12 +212,20 @@ async fn claim(
                 files: files.into_iter().map(stored_file).collect(),
             }))
         }
-        ClaimOutcome::WrongToken { wrong_claims_left } => {
-            tracing::warn!(event = "share_wrong_token", wrong_claims_left);
+        ClaimOutcome::WrongToken { wrong_claims_left, owner } => {
+            let mut events = vec![Event::ShareWrongToken { share: id.clone(), wrong_claims_left }];
+            if wrong_claims_left == 0 {
+                events.push(Event::ShareDestroyed { share: id, by: DestroyedBy::WrongTokens });
+            }
+            audit.record_for(owner, events).await?;
             if wrong_claims_left == 0 {
                 purge_blobs(&state).await;
             }
             Err(ApiError::WrongToken { wrong_claims_left })
+        }
+        ClaimOutcome::Expired { owner } => {
+            audit.record_for(owner, [Event::ShareExpired { share: id }]).await?;
+            Err(ApiError::NotFound)
         }
         ClaimOutcome::NotFound => Err(ApiError::NotFound),
     }
@@ -209,18 +235,17 @@ async fn claim(
 async fn destroy(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.claim_limiter.check(ip)?;
     let hash = hash_token("token", &request.token)?;
-    if state.store.destroy_share(id, hash, state.clock.now()).await? {
-        tracing::info!(event = "share_destroyed");
-        purge_blobs(&state).await;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    let ended = state.store.destroy_share(id, hash, state.clock.now()).await?.ok_or(ApiError::NotFound)?;
+    let destroyed = Event::ShareDestroyed { share: ended.id, by: DestroyedBy::ManageLink };
+    audit.record_for(ended.owner, [destroyed]).await?;
+    purge_blobs(&state).await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {

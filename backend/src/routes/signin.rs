@@ -15,6 +15,8 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash, verify_auth_proof};
 use coffer_shared::id::AccountId;
 
+use crate::audit::Audit;
+use crate::audit::event::{Event, Factor, Purpose, SigninFailure, Via};
 use crate::auth::attempts::{CodeCheck, Throttled};
 use crate::auth::throttle::{code_result, mailbox, send};
 use crate::auth::{codes, device, email, issue, keys, second_factor};
@@ -63,6 +65,7 @@ pub(crate) fn code_purpose(id: &AccountId) -> String {
 async fn signin(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     ApiJson(request): ApiJson<SigninRequest>,
 ) -> Result<Json<SigninChallenge>, ApiError> {
     state.auth_limiter.check(ip)?;
@@ -73,9 +76,11 @@ async fn signin(
     let Some(account) = state.store.account_by_email(email).await? else {
         // The same HMAC and comparison as for a real account, so both take the same time.
         let _ = verify_auth_proof(state.server_secret.key(), &proof, &[0; 32]);
+        audit.record(Event::SigninFailed(SigninFailure::UnknownAddress)).await?;
         return Err(invalid_credentials());
     };
     let id = account.account_id.clone();
+    audit.identify(&id);
     let right = verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier);
     let counted = state
         .store
@@ -83,21 +88,27 @@ async fn signin(
             attempts.check_open(now)?;
             if right {
                 attempts.record_success();
+                Ok::<_, Throttled>(None)
             } else {
-                attempts.record_wrong(now);
+                Ok(Some(attempts.record_wrong(now)))
             }
-            Ok::<(), Throttled>(())
         })
         .await?;
-    counted?;
-    if !right {
-        tracing::info!(event = "signin_failed", reason = "passphrase");
+    let wrong = match counted {
+        Ok(wrong) => wrong,
+        Err(throttled) => {
+            audit.record(Event::SigninFailed(SigninFailure::Throttled)).await?;
+            return Err(ApiError::from(throttled));
+        }
+    };
+    if let Some(tries_left) = wrong {
+        audit.record(Event::SigninFailed(SigninFailure::WrongPassphrase { tries_left })).await?;
         return Err(invalid_credentials());
     }
     let second_factor = if account.totp.is_some() {
         SecondFactor::Totp
     } else {
-        mail_code(&state, &account, now, true).await?;
+        mail_code(&state, &audit, &account, now, true).await?;
         SecondFactor::Email
     };
     let token = Key32::random();
@@ -108,7 +119,13 @@ async fn signin(
 
 /// Stores and mails a new sign-in code (throttled like every code). With `reuse`, a code mailed
 /// moments ago and still live is kept instead (a sign-in started again within the resend gap).
-async fn mail_code(state: &AppState, account: &Account, now: u64, reuse: bool) -> Result<(), ApiError> {
+async fn mail_code(
+    state: &AppState,
+    audit: &Audit,
+    account: &Account,
+    now: u64,
+    reuse: bool,
+) -> Result<(), ApiError> {
     let purpose = code_purpose(&account.account_id);
     let code = codes::email_code();
     let mac = code_mac(state.server_secret.key(), &purpose, &code);
@@ -124,8 +141,7 @@ async fn mail_code(state: &AppState, account: &Account, now: u64, reuse: bool) -
         return Ok(());
     }
     send(state, templates::signin_code(mailbox(&account.email)?, &code)).await?;
-    tracing::info!(event = "signin_code_sent");
-    Ok(())
+    audit.record(Event::CodeSent { purpose: Purpose::Signin }).await
 }
 
 /// The open sign-in attempt named by `token`, and its account.
@@ -145,31 +161,43 @@ async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    audit: Audit,
     ApiJson(request): ApiJson<SigninVerifyRequest>,
 ) -> Result<Response, ApiError> {
     state.auth_limiter.check(ip)?;
     let now = state.clock.now();
     let (hash, account) = attempt(&state, &request.signin_token, now).await?;
     let id = account.account_id.clone();
+    audit.identify(&id);
     let code = codes::tidy(&request.code);
-    let check = if account.totp.is_some() {
-        second_factor::check_authenticator(&state, &id, &code, now).await?
+    let (check, factor) = if account.totp.is_some() {
+        let factor = second_factor::factor_of(&code);
+        (second_factor::check_authenticator(&state, &id, &code, now).await?, factor)
     } else {
         if !codes::is_email_code(&code) {
             return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
         }
         let mac = code_mac(state.server_secret.key(), &code_purpose(&id), &code);
-        state.store.with_attempts(code_purpose(&id), now, move |a| a.check_code(now, &mac)).await??
+        let check =
+            state.store.with_attempts(code_purpose(&id), now, move |a| a.check_code(now, &mac)).await??;
+        (check, Factor::Email)
     };
     if check != CodeCheck::Accepted {
-        tracing::info!(event = "signin_failed", reason = "second_factor");
+        audit.record(Event::code_check(Purpose::Signin, factor, check)).await?;
     }
     code_result(check)?;
-    let started = issue::start(id, ip, &headers, now);
+    let started = issue::start(&state, id, ip, &headers, now);
     if !state.store.complete_signin(hash, started.session.clone()).await? {
         return Err(signin_expired());
     }
-    tracing::info!(event = "signin_succeeded");
+    audit.signed_in(&account.account_id, &started.session.record.session_id);
+    audit
+        .record_all([
+            Event::code_check(Purpose::Signin, factor, check),
+            Event::SigninSucceeded { factor },
+            Event::SessionCreated { via: Via::Signin },
+        ])
+        .await?;
     notify(&state, &account, &started, now).await;
     Ok(issue::respond(StatusCode::OK, &state, &account, &started))
 }
@@ -193,14 +221,16 @@ async fn notify(state: &AppState, account: &Account, started: &issue::Started, n
 async fn resend(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     ApiJson(request): ApiJson<SigninResendRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
     state.auth_limiter.check(ip)?;
     let now = state.clock.now();
     let (_, account) = attempt(&state, &request.signin_token, now).await?;
+    audit.identify(&account.account_id);
     if account.totp.is_some() {
         return Err(ApiError::invalid("no_email_code", "This account signs in with an authenticator code."));
     }
-    mail_code(&state, &account, now, false).await?;
+    mail_code(&state, &audit, &account, now, false).await?;
     Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in: CODE_LIFETIME })))
 }

@@ -12,6 +12,8 @@ use coffer_shared::api::{
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
 
+use crate::audit::Audit;
+use crate::audit::event::{Event, Factor, Purpose, Via};
 use crate::auth::throttle::{code_result, mailbox, send};
 use crate::auth::{codes, email, issue, keys};
 use crate::http::client_ip::ClientIp;
@@ -41,6 +43,7 @@ fn purpose(email: &str) -> String {
 async fn send_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     ApiJson(request): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
     state.auth_limiter.check(ip)?;
@@ -48,7 +51,8 @@ async fn send_code(
     email::validate(&email)?;
     let to = mailbox(&email)?;
     let now = state.clock.now();
-    let registered = state.store.account_by_email(email.clone()).await?.is_some();
+    let owner = state.store.account_by_email(email.clone()).await?.map(|account| account.account_id);
+    let registered = owner.is_some();
     // A code is stored (and throttled) either way, so both cases take the same path; for a
     // registered address nobody ever sees it.
     let code = codes::email_code();
@@ -60,7 +64,8 @@ async fn send_code(
         templates::signup_code(to, &code)
     };
     send(&state, message).await?;
-    tracing::info!(event = "signup_code_sent");
+    // An address with an account learns that someone tried to sign up with it.
+    audit.record_for(owner, [Event::CodeSent { purpose: Purpose::Signup }]).await?;
     Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in: CODE_LIFETIME })))
 }
 
@@ -69,6 +74,7 @@ async fn send_code(
 async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    audit: Audit,
     ApiJson(request): ApiJson<SignupVerifyRequest>,
 ) -> Result<Json<SignupVerified>, ApiError> {
     state.auth_limiter.check(ip)?;
@@ -81,11 +87,11 @@ async fn verify(
     let now = state.clock.now();
     let mac = code_mac(state.server_secret.key(), &purpose(&email), &code);
     let check = state.store.with_attempts(purpose(&email), now, move |a| a.check_code(now, &mac)).await??;
+    audit.record(Event::code_check(Purpose::Signup, Factor::Email, check)).await?;
     code_result(check)?;
     let token = Key32::random();
     let pending = Pending::Signup { email, expires_at: now + SIGNUP_TOKEN_LIFETIME };
     state.store.insert_pending(token_hash(token.expose()), pending).await?;
-    tracing::info!(event = "signup_code_accepted");
     Ok(Json(SignupVerified { signup_token: token.to_b64(), expires_in: SIGNUP_TOKEN_LIFETIME }))
 }
 
@@ -95,6 +101,7 @@ async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    audit: Audit,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
     state.auth_limiter.check(ip)?;
@@ -119,7 +126,7 @@ async fn signup(
         totp: None,
         totp_pending: None,
     };
-    let started = issue::start(account.account_id.clone(), ip, &headers, now);
+    let started = issue::start(&state, account.account_id.clone(), ip, &headers, now);
     match state.store.create_account(signup_hash, account.clone(), started.session.clone()).await? {
         Ok(()) => {}
         Err(CreateRefused::EmailTaken) => {
@@ -137,6 +144,7 @@ async fn signup(
             ));
         }
     }
-    tracing::info!(event = "account_created");
+    audit.signed_in(&account.account_id, &started.session.record.session_id);
+    audit.record_all([Event::SignedUp, Event::SessionCreated { via: Via::Signup }]).await?;
     Ok(issue::respond(StatusCode::CREATED, &state, &account, &started))
 }

@@ -13,6 +13,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::id::marker::Record;
 
+use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::IdPath;
@@ -71,13 +72,14 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn create(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<CreateRecordRequest>,
 ) -> Result<(StatusCode, Json<StoredRecord>), ApiError> {
     let bytes = envelope(&request.envelope)?;
     let now = state.clock.now();
     match state.store.create_record(signed_in.account_id, request.id, bytes, now, MAX_RECORDS).await? {
         RecordWrite::Stored(row) => {
-            tracing::info!(event = "record_created");
+            audit.record(Event::RecordCreated { record: row.id.clone(), revision: row.revision }).await?;
             Ok((StatusCode::CREATED, Json(to_wire(row))))
         }
         RecordWrite::IdTaken => Err(ApiError::new(
@@ -100,6 +102,7 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): IdPath<Record>,
     ApiJson(request): ApiJson<UpdateRecordRequest>,
 ) -> Result<Json<StoredRecord>, ApiError> {
@@ -107,7 +110,7 @@ async fn update(
     let now = state.clock.now();
     match state.store.update_record(signed_in.account_id, id, request.revision, bytes, now).await? {
         RecordWrite::Stored(row) => {
-            tracing::info!(event = "record_changed");
+            audit.record(Event::RecordChanged { record: row.id.clone(), revision: row.revision }).await?;
             Ok(Json(to_wire(row)))
         }
         RecordWrite::Conflict(current) => Err(ApiError::Conflict(Box::new(to_wire(current)))),
@@ -123,11 +126,12 @@ async fn update(
 async fn remove(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): IdPath<Record>,
 ) -> Result<StatusCode, ApiError> {
-    if !state.store.delete_record(signed_in.account_id, id).await? {
+    if !state.store.delete_record(signed_in.account_id, id.clone()).await? {
         return Err(not_found());
     }
-    tracing::info!(event = "record_deleted");
+    audit.record(Event::RecordDeleted { record: id }).await?;
     Ok(StatusCode::NO_CONTENT)
 }

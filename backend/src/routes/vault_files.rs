@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use coffer_shared::api::{VaultFile, VaultFileList};
 
 use super::files::{serve, stored_file};
+use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
@@ -41,23 +42,25 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
 async fn download(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): FilePath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let row = state.store.vault_file(signed_in.account_id, id).await?.ok_or_else(not_found)?;
-    serve(&state, &row, &headers).await
+    serve(&state, &audit, &row, &headers).await
 }
 
 #[tracing::instrument(name = "delete_vault_file", skip_all, fields(id = %id))]
 async fn remove(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     IdPath(id): FilePath,
 ) -> Result<StatusCode, ApiError> {
-    if !state.store.delete_vault_file(signed_in.account_id, id).await? {
+    if !state.store.delete_vault_file(signed_in.account_id, id.clone()).await? {
         return Err(not_found());
     }
-    tracing::info!(event = "vault_file_deleted");
+    audit.record(Event::FileDeleted { file: id }).await?;
     purge_blobs(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }

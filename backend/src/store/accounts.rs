@@ -178,17 +178,17 @@ impl Store {
     }
 
     /// Replaces an account's credentials and ends every session but `keep_session`, in one
-    /// transaction. Returns the number of sessions ended.
+    /// transaction. Returns the ids of the sessions ended.
     pub async fn change_credentials(
         &self,
         id: AccountId,
         credentials: Credentials,
         keep_session: String,
-    ) -> Result<u32, StoreError> {
+    ) -> Result<Vec<String>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
-            let Some(mut account) = account else { return Ok(0) };
+            let Some(mut account) = account else { return Ok(Vec::new()) };
             account.credentials = credentials;
             write_account(&txn, &account)?;
             let ended = end_sessions_where(&txn, id.as_str(), |session_id| session_id != keep_session)?;

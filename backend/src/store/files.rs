@@ -3,7 +3,7 @@
 //! The bytes themselves are in the blob store.
 
 use coffer_shared::crypto::file_meta::FileId;
-use coffer_shared::id::AccountId;
+use coffer_shared::id::{AccountId, ShareId};
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -56,6 +56,13 @@ impl FileRecord {
             ciphertext_size: self.ciphertext_size(),
             created_at: self.created_at,
             metadata: self.metadata.clone().unwrap_or_default(),
+            owner: self.owner.clone(),
+            share: match &self.share {
+                Some(share) => {
+                    Some(share.parse().map_err(|_| StoreError::Corrupt(format!("share id {share}")))?)
+                }
+                None => None,
+            },
         })
     }
 }
@@ -77,6 +84,10 @@ pub struct FileRow {
     pub created_at: u64,
     /// The `file-metadata` envelope.
     pub metadata: Vec<u8>,
+    /// The account of a vault file.
+    pub owner: Option<AccountId>,
+    /// The share holding it.
+    pub share: Option<ShareId>,
 }
 
 /// An upload to start, already validated.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod audit;
 pub mod downloads;
 mod file_shares;
 mod file_sweep;
@@ -25,8 +26,8 @@ pub use file_shares::FileClaim;
 pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState};
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
-pub use sessions::{NewSession, SessionRecord};
-pub use shares::{ClaimOutcome, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus};
+pub use sessions::{NewSession, SessionLookup, SessionRecord};
+pub use shares::{ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus};
 pub use vault::{RecordRow, RecordWrite};
 
 /// The database handle, shared by all requests.
@@ -66,6 +67,18 @@ impl Store {
         std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
         let db = Database::create(data_dir.join("coffer.redb"))?;
         schema::initialise(&db)?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Opens the existing `coffer.redb` in `data_dir` for the operator's commands: creates
+    /// nothing, writes nothing, and refuses a file of another schema version.
+    pub fn open_existing(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join("coffer.redb");
+        if !path.is_file() {
+            return Err(StoreError::Database(format!("{} does not exist", path.display())));
+        }
+        let db = Database::open(path)?;
+        schema::check_version(&db)?;
         Ok(Self { db: Arc::new(db) })
     }
 

@@ -8,7 +8,7 @@ use super::StoreError;
 ///
 /// Adding a table is not such a change: [`initialise`] creates missing tables in an existing
 /// file, and older builds never open them. So the account tables, added after version 1 shipped,
-/// kept the version at 1.
+/// kept the version at 1, and so did the security event log's tables.
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// `"schema_version"` -> [`SCHEMA_VERSION`].
@@ -58,8 +58,27 @@ pub const DOWNLOAD_TOKENS: TableDefinition<&[u8], (&str, u64)> = TableDefinition
 /// File id -> (): files deleted from the database whose blob is still to be removed. Written
 /// in the deleting transaction, so a crash before the blob goes only delays its removal.
 pub const BLOB_TRASH: TableDefinition<&str, ()> = TableDefinition::new("blob_trash");
+/// `seq` -> the stored record of a security event (`docs/audit.md`, "Storage"): the server's
+/// chain, in order.
+pub const AUDIT_EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_events");
+/// (account id, `account_seq`) -> `seq`: an account's chain, in order.
+pub const AUDIT_ACCOUNT_EVENTS: TableDefinition<(&str, u64), u64> =
+    TableDefinition::new("audit_account_events");
+/// `""` (the server's chain) or an account id -> (count, `seq` of the last event, its hash).
+pub const AUDIT_HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 /// The [`META`] key of the ciphertext bytes reserved by uploads and held by files (the quota).
 pub const STORED_BYTES: &str = "stored_bytes";
+
+/// Checks, reading only, that the file has this build's schema version.
+pub fn check_version(db: &Database) -> Result<(), StoreError> {
+    let txn = db.begin_read()?;
+    let found = txn.open_table(META)?.get("schema_version")?.map(|value| value.value());
+    match found {
+        Some(SCHEMA_VERSION) => Ok(()),
+        Some(found) => Err(StoreError::SchemaVersion { found, expected: SCHEMA_VERSION }),
+        None => Err(StoreError::Corrupt("no schema version".into())),
+    }
+}
 
 /// Creates the tables and the version entry in a new file; checks the version of an old one and
 /// creates any table it lacks (tables are only ever added within a version).
@@ -96,6 +115,9 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(SHARE_FILES)?;
         txn.open_table(DOWNLOAD_TOKENS)?;
         txn.open_table(BLOB_TRASH)?;
+        txn.open_table(AUDIT_EVENTS)?;
+        txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+        txn.open_table(AUDIT_HEADS)?;
     }
     txn.commit()?;
     Ok(())

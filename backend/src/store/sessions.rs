@@ -69,12 +69,12 @@ fn remove_session(txn: &WriteTransaction, token_hash: &[u8]) -> Result<Option<Se
     Ok(Some(record))
 }
 
-/// Ends the sessions of `account_id` whose id passes `select`; returns how many.
+/// Ends the sessions of `account_id` whose id passes `select`; returns their ids.
 pub(super) fn end_sessions_where(
     txn: &WriteTransaction,
     account_id: &str,
     select: impl Fn(&str) -> bool,
-) -> Result<u32, StoreError> {
+) -> Result<Vec<String>, StoreError> {
     let chosen: Vec<Vec<u8>> = {
         let table = txn.open_table(ACCOUNT_SESSIONS)?;
         let mut chosen = Vec::new();
@@ -86,11 +86,24 @@ pub(super) fn end_sessions_where(
         }
         chosen
     };
-    let mut ended = 0;
+    let mut ended = Vec::new();
     for hash in chosen {
-        ended += u32::from(remove_session(txn, &hash)?.is_some());
+        if let Some(record) = remove_session(txn, &hash)? {
+            ended.push(record.session_id);
+        }
     }
     Ok(ended)
+}
+
+/// What a session cookie's token hash finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionLookup {
+    /// A live session, its last-seen time refreshed.
+    Live(SessionRecord),
+    /// A session past its idle or absolute timeout, deleted just now.
+    Expired(SessionRecord),
+    /// No session.
+    Missing,
 }
 
 impl Store {
@@ -114,14 +127,14 @@ impl Store {
     }
 
     /// The live session with this token hash, its last-seen time refreshed. A session past its
-    /// idle or absolute timeout is deleted and answered as missing.
+    /// idle or absolute timeout is deleted and answered as expired.
     pub async fn session(
         &self,
         token_hash: [u8; 32],
         now: u64,
         idle: u64,
         max: u64,
-    ) -> Result<Option<SessionRecord>, StoreError> {
+    ) -> Result<SessionLookup, StoreError> {
         let found = self
             .blocking(move |db: &Database| {
                 let txn = db.begin_read()?;
@@ -131,24 +144,26 @@ impl Store {
                 from_json::<SessionRecord>(bytes.value()).map(Some)
             })
             .await?;
-        let Some(mut record) = found else { return Ok(None) };
+        let Some(mut record) = found else { return Ok(SessionLookup::Missing) };
         let live = record.is_live(now, idle, max);
         if live && now < record.last_seen_at + TOUCH_EVERY {
-            return Ok(Some(record));
+            return Ok(SessionLookup::Live(record));
         }
-        record.last_seen_at = now;
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             // Read again inside the write: the session may have ended since.
             let still_there = txn.open_table(SESSIONS)?.get(token_hash.as_slice())?.is_some();
             let answer = if !still_there {
-                None
+                SessionLookup::Missing
             } else if live {
+                record.last_seen_at = now;
                 txn.open_table(SESSIONS)?.insert(token_hash.as_slice(), to_json(&record)?.as_slice())?;
-                Some(record)
+                SessionLookup::Live(record)
             } else {
-                remove_session(&txn, &token_hash)?;
-                None
+                match remove_session(&txn, &token_hash)? {
+                    Some(removed) => SessionLookup::Expired(removed),
+                    None => SessionLookup::Missing,
+                }
             };
             txn.commit()?;
             Ok(answer)
@@ -208,13 +223,17 @@ impl Store {
             let txn = db.begin_write()?;
             let ended = end_sessions_where(&txn, account_id.as_str(), |id| id == session_id)?;
             txn.commit()?;
-            Ok(ended > 0)
+            Ok(!ended.is_empty())
         })
         .await
     }
 
-    /// Ends every session of `account_id` but `keep`; returns how many.
-    pub async fn end_other_sessions(&self, account_id: AccountId, keep: String) -> Result<u32, StoreError> {
+    /// Ends every session of `account_id` but `keep`; returns the ids of those ended.
+    pub async fn end_other_sessions(
+        &self,
+        account_id: AccountId,
+        keep: String,
+    ) -> Result<Vec<String>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let ended = end_sessions_where(&txn, account_id.as_str(), |id| id != keep)?;
@@ -244,8 +263,13 @@ impl Store {
         .await
     }
 
-    /// Deletes sessions past their timeouts; returns how many.
-    pub async fn sweep_sessions(&self, now: u64, idle: u64, max: u64) -> Result<usize, StoreError> {
+    /// Deletes sessions past their timeouts; returns them.
+    pub async fn sweep_sessions(
+        &self,
+        now: u64,
+        idle: u64,
+        max: u64,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let dead: Vec<Vec<u8>> = {
@@ -260,11 +284,12 @@ impl Store {
                 }
                 dead
             };
+            let mut ended = Vec::with_capacity(dead.len());
             for hash in &dead {
-                remove_session(&txn, hash)?;
+                ended.extend(remove_session(&txn, hash)?);
             }
             txn.commit()?;
-            Ok(dead.len())
+            Ok(ended)
         })
         .await
     }

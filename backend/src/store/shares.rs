@@ -95,8 +95,19 @@ pub struct StoredStatus {
     pub file_count: u32,
     /// Their plaintext total.
     pub file_bytes: u64,
-    /// The owner, while the account exists.
-    pub owner: Option<ShareOwner>,
+    /// The account that created it, if any.
+    pub owner: Option<AccountId>,
+    /// The owner's address and key, while the account exists: the status's `signer`.
+    pub signer: Option<ShareOwner>,
+}
+
+/// A share that ended (expired, or destroyed), for the security event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedShare {
+    /// The share's id.
+    pub id: ShareId,
+    /// The account that created it, if any.
+    pub owner: Option<AccountId>,
 }
 
 /// The result of a claim.
@@ -112,11 +123,20 @@ pub enum ClaimOutcome {
         receipt_to: Option<AccountId>,
         /// The share's files, in order; the download token given was stored when non-empty.
         files: Vec<FileRow>,
+        /// The account that created it, if any.
+        owner: Option<AccountId>,
     },
     /// The token did not match; the wrong claim was counted.
     WrongToken {
         /// Wrong claims left (0: the share is now deleted).
         wrong_claims_left: u32,
+        /// The account that created it, if any.
+        owner: Option<AccountId>,
+    },
+    /// The share was past its expiry and is now deleted; answered like [`Self::NotFound`].
+    Expired {
+        /// The account that created it, if any.
+        owner: Option<AccountId>,
     },
     /// No such live share.
     NotFound,
@@ -168,7 +188,8 @@ impl ShareRecord {
             wrong_claims_left: self.max_wrong_claims - self.wrong_claims,
             file_count: 0,
             file_bytes: 0,
-            owner: None,
+            owner: self.owner.clone(),
+            signer: None,
         }
     }
 }
@@ -316,7 +337,7 @@ impl Store {
                 status.file_bytes = files.bytes;
             }
             if let Some(owner) = &record.owner {
-                status.owner = read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?
+                status.signer = read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?
                     .map(|account| ShareOwner { email: account.email, public_key: account.public_key });
             }
             Ok(Some(status))
@@ -344,9 +365,13 @@ impl Store {
                 return Ok(ClaimOutcome::NotFound);
             };
             if !record.is_live(now) {
-                end(&txn, id, &record, record.end_state(now))?;
+                let state = record.end_state(now);
+                end(&txn, id, &record, state)?;
                 txn.commit()?;
-                return Ok(ClaimOutcome::NotFound);
+                return Ok(match state {
+                    ShareState::Expired => ClaimOutcome::Expired { owner: record.owner },
+                    _ => ClaimOutcome::NotFound,
+                });
             }
             if !hashes_match(&record.status_hash, &status_hash) {
                 return Ok(ClaimOutcome::NotFound);
@@ -365,10 +390,14 @@ impl Store {
                     views_left: record.max_views - record.views_used,
                     receipt_to,
                     files,
+                    owner: record.owner.clone(),
                 }
             } else {
                 record.wrong_claims += 1;
-                ClaimOutcome::WrongToken { wrong_claims_left: record.max_wrong_claims - record.wrong_claims }
+                ClaimOutcome::WrongToken {
+                    wrong_claims_left: record.max_wrong_claims - record.wrong_claims,
+                    owner: record.owner.clone(),
+                }
             };
             if record.is_live(now) {
                 write_record(&txn, id, &record)?;
@@ -385,25 +414,24 @@ impl Store {
         .await
     }
 
-    /// Destroys a live share for a request holding its management token. `false` otherwise.
+    /// Destroys a live share for a request holding its management token. `None` otherwise.
     pub async fn destroy_share(
         &self,
         id: ShareId,
         token_hash: [u8; 32],
         now: u64,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<EndedShare>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
-            let id = id.as_str();
-            let Some(record) = read_record(&txn, id)? else {
-                return Ok(false);
+            let Some(record) = read_record(&txn, id.as_str())? else {
+                return Ok(None);
             };
-            let allowed = record.is_live(now) && hashes_match(&record.manage_hash, &token_hash);
-            if allowed {
-                end(&txn, id, &record, ShareState::Destroyed)?;
-                txn.commit()?;
+            if !(record.is_live(now) && hashes_match(&record.manage_hash, &token_hash)) {
+                return Ok(None);
             }
-            Ok(allowed)
+            end(&txn, id.as_str(), &record, ShareState::Destroyed)?;
+            txn.commit()?;
+            Ok(Some(EndedShare { id, owner: record.owner }))
         })
         .await
     }
@@ -432,8 +460,8 @@ impl Store {
         .await
     }
 
-    /// Deletes every share whose expiry is at or before `now`; returns how many.
-    pub async fn sweep_expired(&self, now: u64) -> Result<usize, StoreError> {
+    /// Deletes every share whose expiry is at or before `now`; returns those that were stored.
+    pub async fn sweep_expired(&self, now: u64) -> Result<Vec<EndedShare>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let expired: Vec<(u64, String)> = {
@@ -446,14 +474,19 @@ impl Store {
                 }
                 expired
             };
+            let mut ended = Vec::new();
             for (expires_at, id) in &expired {
                 match read_record(&txn, id)? {
-                    Some(record) => end(&txn, id, &record, ShareState::Expired)?,
+                    Some(record) => {
+                        end(&txn, id, &record, ShareState::Expired)?;
+                        let id = id.parse().map_err(|_| StoreError::Corrupt(format!("share id {id}")))?;
+                        ended.push(EndedShare { id, owner: record.owner });
+                    }
                     None => delete(&txn, id, *expires_at)?,
                 }
             }
             txn.commit()?;
-            Ok(expired.len())
+            Ok(ended)
         })
         .await
     }

@@ -9,7 +9,8 @@ use crate::helpers::{START, json, spawn_app};
 use crate::users::{PASSPHRASE, TestUser, proof, upload};
 use crate::vault::{create, note, open_first};
 
-async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, Vec<String>) {
+/// Enrols an authenticator for `user`; returns its secret and the recovery codes.
+pub async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, Vec<String>) {
     let setup = app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/setup", None).await;
     assert_eq!(setup.status(), 200);
     let setup = json(setup).await;
@@ -30,7 +31,8 @@ async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, V
 }
 
 impl crate::helpers::TestApp {
-    fn clock_now(&self) -> u64 {
+    /// The manual clock's time.
+    pub fn clock_now(&self) -> u64 {
         use coffer_backend::clock::Clock;
         self.clock.now()
     }

@@ -19,6 +19,8 @@ use serde_json::Value;
 
 /// The time the manual clock starts at.
 pub const START: u64 = 1_800_000_000;
+/// The `User-Agent` of the tests' client.
+pub const AGENT: &str = "coffer-api-tests/1.0";
 
 /// A running application and what a test needs to drive it.
 pub struct TestApp {
@@ -63,7 +65,8 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
         // A dropped sender stops the server too.
         let _ = stopped.await;
     }));
-    TestApp { address, client: reqwest::Client::new(), clock, state, data_root: data_dir, stop, server }
+    let client = reqwest::Client::builder().user_agent(AGENT).build().unwrap();
+    TestApp { address, client, clock, state, data_root: data_dir, stop, server }
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.
@@ -164,11 +167,17 @@ impl TestApp {
     /// Stops the server, waits until its database is closed, and starts it again on the same
     /// data folder with `configure`d settings, as after a crash or a redeploy.
     pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        spawn_app_in(self.stop().await, configure).await
+    }
+
+    /// Stops the server and waits until its database is closed; returns its data root
+    /// (`data/` inside it), for commands that open the database file themselves.
+    pub async fn stop(self) -> tempfile::TempDir {
         let TestApp { state, data_root, stop, server, client, .. } = self;
         drop((state, client));
         let _ = stop.send(());
         server.await.unwrap().unwrap();
-        spawn_app_in(data_root, configure).await
+        data_root
     }
 
     /// The server's data folder.

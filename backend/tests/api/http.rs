@@ -142,7 +142,7 @@ async fn health_and_openapi_answer() {
 /// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
 /// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
 /// `docs/openapi.json`, or the test below fails.
-const ROUTES: [(&str, &str); 40] = [
+const ROUTES: [(&str, &str); 41] = [
     ("get", "/healthz"),
     ("get", "/api/v1/config"),
     ("get", "/api/v1/openapi.json"),
@@ -183,6 +183,7 @@ const ROUTES: [(&str, &str); 40] = [
     ("delete", "/api/v1/vault/files/{id}"),
     ("get", "/api/v1/my/shares"),
     ("post", "/api/v1/my/shares/{id}/destroy"),
+    ("get", "/api/v1/activity"),
 ];
 
 /// The keys of an OpenAPI path item that name an operation.

@@ -5,6 +5,12 @@
 
 mod account;
 mod accounts;
+mod activity;
+mod audit_accounts;
+mod audit_data;
+mod audit_helpers;
+mod audit_refusals;
+mod audit_verify;
 mod authorization;
 mod bad_input;
 mod claims;

@@ -88,7 +88,8 @@ async fn an_expired_share_is_never_served_and_the_sweeper_deletes_it() {
 
     let swept =
         app.state.store.sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref())).await.unwrap();
-    assert_eq!(swept, 1);
+    assert_eq!(swept.len(), 1);
+    assert_eq!(swept[0].id, share.id);
     assert_eq!(app.share_count().await, 0);
 }
 
@@ -102,7 +103,12 @@ async fn the_sweeper_keeps_shares_that_have_not_expired() {
     app.create(&long).await;
     app.clock.advance(7200);
     assert_eq!(
-        app.state.store.sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref())).await.unwrap(),
+        app.state
+            .store
+            .sweep_expired(coffer_backend::clock::Clock::now(app.clock.as_ref()))
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(app.claim(&long, &long.request.access_token).await.status(), 200);

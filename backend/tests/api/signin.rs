@@ -99,7 +99,7 @@ async fn resending_replaces_the_code_and_is_throttled() {
 }
 
 /// The token of the "end this session" link in the latest mail to `email`.
-fn end_link_token(mail: &str) -> String {
+pub fn end_link_token(mail: &str) -> String {
     let body = crate::users::mail_body(mail);
     let line = body.lines().find(|line| line.contains("/session/end#")).unwrap();
     line.rsplit('#').next().unwrap().trim().to_owned()

@@ -19,6 +19,7 @@ use coffer_shared::crypto::file_meta::MAX_FILE_SIZE;
 use coffer_shared::crypto::share::token_hash;
 use coffer_shared::crypto::stream::ChunkSize;
 
+use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
@@ -166,6 +167,7 @@ fn metadata(text: &str) -> Result<Vec<u8>, ApiError> {
 #[tracing::instrument(name = "finish_upload", skip_all, fields(id = %id))]
 async fn finish(
     State(state): State<AppState>,
+    audit: Audit,
     IdPath(id): FilePath,
     ApiJson(request): ApiJson<FinishUploadRequest>,
 ) -> Result<Response, ApiError> {
@@ -173,7 +175,13 @@ async fn finish(
     let metadata = metadata(&request.metadata)?;
     match state.store.finish_upload(id, hash, metadata).await? {
         FinishOutcome::Finished(row) => {
-            tracing::info!(event = "upload_finished");
+            let uploaded = Event::FileUploaded {
+                file: row.id.clone(),
+                size: row.size,
+                chunks: row.chunk_count,
+                vault: row.owner.is_some(),
+            };
+            audit.record_for(row.owner.clone(), [uploaded]).await?;
             let body = FinishUploadResponse { file_id: row.id, size: row.size, chunk_count: row.chunk_count };
             Ok(Json(body).into_response())
         }

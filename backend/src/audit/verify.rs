@@ -1,0 +1,253 @@
+//! `audit verify`: walks the server's chain from `seq` 1 and reports the first break
+//! (`docs/audit.md`, "`coffer-server audit verify`").
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use super::record::{GENESIS, decode, hash, hex, unhex};
+use crate::store::audit::{AuditSnapshot, Head, SERVER_CHAIN};
+use crate::store::{Store, StoreError};
+
+/// A hash recorded out of band: event `seq` must hash to `hash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expect {
+    /// The event.
+    pub seq: u64,
+    /// Its hash.
+    pub hash: [u8; 32],
+}
+
+impl FromStr for Expect {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let refuse = || format!("{text:?} is not SEQ:HASH (a number, a colon, 64 hex digits)");
+        let (seq, hash) = text.split_once(':').ok_or_else(refuse)?;
+        Ok(Self {
+            seq: seq.parse().ok().filter(|&seq: &u64| seq > 0).ok_or_else(refuse)?,
+            hash: unhex(&hash.to_ascii_lowercase()).ok_or_else(refuse)?,
+        })
+    }
+}
+
+/// The first break found: the event it names and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Break {
+    /// The `seq` of the event named.
+    pub at: u64,
+    /// What was found.
+    pub what: String,
+}
+
+impl fmt::Display for Break {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BROKEN at event {}: {}", self.at, self.what)
+    }
+}
+
+/// What a verification that found no break saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Events in the server's chain.
+    pub events: u64,
+    /// Accounts with a chain.
+    pub accounts: usize,
+    /// The server chain's head.
+    pub head: Head,
+}
+
+/// Why verification did not finish: a break, or a database that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The log is broken.
+    #[error("{0}")]
+    Broken(Break),
+    /// The database failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+fn broken(at: u64, what: impl Into<String>) -> Failure {
+    Failure::Broken(Break { at, what: what.into() })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Chain {
+    count: u64,
+    last_seq: u64,
+    hash: [u8; 32],
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self { count: 0, last_seq: 0, hash: GENESIS }
+    }
+}
+
+/// The walk's state: the server chain so far and each account's.
+#[derive(Default)]
+struct Walk {
+    server: Chain,
+    accounts: HashMap<String, Chain>,
+}
+
+impl Walk {
+    /// Checks one stored event against everything before it.
+    fn visit(
+        &mut self,
+        snapshot: &AuditSnapshot<'_>,
+        key: u64,
+        bytes: &[u8],
+        expect: Option<Expect>,
+    ) -> Result<(), Failure> {
+        let expected = self.server.last_seq + 1;
+        if key != expected {
+            return Err(broken(expected, format!("missing (the next event stored is {key})")));
+        }
+        let record = decode(bytes).map_err(|error| broken(key, format!("does not decode: {error}")))?;
+        if record.seq != key {
+            return Err(broken(key, format!("it is stored as event {key} but holds seq {}", record.seq)));
+        }
+        if unhex(&record.prev) != Some(self.server.hash) {
+            return Err(if key == 1 {
+                broken(1, "its prev is not the genesis hash")
+            } else {
+                broken(
+                    key - 1,
+                    format!(
+                        "its hash does not match the prev stored in event {key} (event {} or event {key}'s \
+                         prev was changed)",
+                        key - 1
+                    ),
+                )
+            });
+        }
+        let digest = hash(bytes);
+        match (&record.account, record.account_seq, &record.account_prev) {
+            (Some(account), Some(account_seq), Some(account_prev)) => {
+                let chain = self.accounts.entry(account.clone()).or_default();
+                if account_seq != chain.count + 1 {
+                    return Err(broken(
+                        key,
+                        format!(
+                            "it is event #{account_seq} of account {account}, whose previous event was #{}",
+                            chain.count
+                        ),
+                    ));
+                }
+                if unhex(account_prev) != Some(chain.hash) {
+                    return Err(broken(
+                        key,
+                        format!(
+                            "its account_prev is not the hash of account {account}'s previous event ({})",
+                            chain.last_seq
+                        ),
+                    ));
+                }
+                if snapshot.account_event(account, account_seq)? != Some(key) {
+                    return Err(broken(key, format!("account {account}'s index does not point at it")));
+                }
+                *chain = Chain { count: account_seq, last_seq: key, hash: digest };
+            }
+            (None, None, None) => {}
+            _ => return Err(broken(key, "its account, account_seq and account_prev do not go together")),
+        }
+        if let Some(expect) = expect.filter(|expect| expect.seq == key)
+            && expect.hash != digest
+        {
+            return Err(broken(key, "its hash is not the one recorded out of band (--expect)"));
+        }
+        self.server = Chain { count: key, last_seq: key, hash: digest };
+        Ok(())
+    }
+
+    /// Checks the end of every chain against its head, and the account index's size.
+    fn finish(self, snapshot: &AuditSnapshot<'_>, expect: Option<Expect>) -> Result<Report, Failure> {
+        let heads: BTreeMap<String, Head> = snapshot.heads()?.into_iter().collect();
+        let head = heads.get(SERVER_CHAIN).copied().unwrap_or_default();
+        let last = self.server.last_seq;
+        if head.last_seq > last {
+            return Err(broken(
+                last + 1,
+                format!(
+                    "missing (the log ends at event {last}, its head at event {}: the tail was cut)",
+                    head.last_seq
+                ),
+            ));
+        }
+        if head.last_seq < last {
+            return Err(broken(
+                head.last_seq + 1,
+                format!("not covered by the head, which ends at event {}", head.last_seq),
+            ));
+        }
+        if head.hash != self.server.hash || head.count != self.server.count {
+            return Err(broken(
+                last,
+                "its hash does not match the head's (the last event or the head was changed)",
+            ));
+        }
+        if let Some(expect) = expect.filter(|expect| expect.seq > last) {
+            return Err(broken(
+                expect.seq,
+                format!("missing (the log ends at event {last}; --expect names it)"),
+            ));
+        }
+        for (account, head) in heads.iter().filter(|(key, _)| key.as_str() != SERVER_CHAIN) {
+            let chain = self.accounts.get(account).copied().unwrap_or_default();
+            if (chain.count, chain.last_seq, chain.hash) != (head.count, head.last_seq, head.hash) {
+                return Err(broken(
+                    head.last_seq.max(chain.last_seq),
+                    format!(
+                        "account {account}'s head names event {} (#{}), its chain ends at event {} (#{}): \
+                         events of the account were removed or changed",
+                        head.last_seq, head.count, chain.last_seq, chain.count
+                    ),
+                ));
+            }
+        }
+        let mut without_head: Vec<(&String, &Chain)> =
+            self.accounts.iter().filter(|(account, _)| !heads.contains_key(*account)).collect();
+        without_head.sort_by_key(|(_, chain)| chain.last_seq);
+        if let Some((account, chain)) = without_head.first() {
+            return Err(broken(chain.last_seq, format!("account {account} has events but no head")));
+        }
+        let mut index: Vec<(String, u64)> = snapshot.account_index_counts()?.into_iter().collect();
+        index.sort();
+        for (account, entries) in index {
+            let chain = self.accounts.get(&account).copied().unwrap_or_default();
+            if entries != chain.count {
+                return Err(broken(
+                    chain.last_seq,
+                    format!("account {account}'s index holds {entries} entries for {} events", chain.count),
+                ));
+            }
+        }
+        Ok(Report { events: self.server.count, accounts: self.accounts.len(), head })
+    }
+}
+
+/// Verifies the whole log in one read transaction. Blocking.
+pub fn verify(store: &Store, expect: Option<Expect>) -> Result<Report, Failure> {
+    store.audit_snapshot(|snapshot| {
+        let mut walk = Walk::default();
+        let mut failure = None;
+        snapshot.events(1, |key, bytes| match walk.visit(snapshot, key, bytes, expect) {
+            Ok(()) => true,
+            Err(error) => {
+                failure = Some(error);
+                false
+            }
+        })?;
+        if let Some(failure) = failure {
+            return Ok(Err(failure));
+        }
+        Ok(walk.finish(snapshot, expect))
+    })?
+}
+
+/// The head as `verify` prints it, for recording out of band.
+pub fn head_line(head: &Head) -> String {
+    format!("head: seq {} hash {}", head.last_seq, hex(&head.hash))
+}

@@ -1,0 +1,215 @@
+//! The security event log in redb (`docs/audit.md`, "Storage"): events by `seq`, each account's
+//! events by `account_seq`, and the head of every chain, written together.
+//!
+//! Only the audit writer's thread appends ([`Store::append_audit`]), so the heads have one writer.
+//! Readers (the Activity API, `audit verify`, `audit export`) use read transactions and never
+//! wait on it.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use coffer_shared::id::AccountId;
+use redb::{Database, ReadableTable};
+
+use super::schema::{AUDIT_ACCOUNT_EVENTS, AUDIT_EVENTS, AUDIT_HEADS};
+use super::{Store, StoreError};
+use crate::audit::record::{Appended, GENESIS, Link, NewEvent, StoredEvent, decode, seal};
+
+/// The key of the server chain's head in `audit_heads`.
+pub const SERVER_CHAIN: &str = "";
+
+/// The head of a chain: how many events it holds, the `seq` of its last, and that event's hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// Events in the chain.
+    pub count: u64,
+    /// `seq` of the last one (0 for an empty chain).
+    pub last_seq: u64,
+    /// Its hash ([`GENESIS`] for an empty chain).
+    pub hash: [u8; 32],
+}
+
+impl Default for Head {
+    fn default() -> Self {
+        Self { count: 0, last_seq: 0, hash: GENESIS }
+    }
+}
+
+impl Head {
+    fn from_tuple((count, last_seq, hash): (u64, u64, [u8; 32])) -> Self {
+        Self { count, last_seq, hash }
+    }
+
+    fn tuple(self) -> (u64, u64, [u8; 32]) {
+        (self.count, self.last_seq, self.hash)
+    }
+}
+
+/// One page of an account's events, newest first, and where the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// `(account_seq, record)` of the events that passed the filter.
+    pub events: Vec<(u64, StoredEvent)>,
+    /// The `account_seq` to read below next, if events remain there.
+    pub next: Option<u64>,
+}
+
+/// A read-only view of the whole log in one transaction, for verification and export.
+pub struct AuditSnapshot<'a> {
+    txn: &'a redb::ReadTransaction,
+}
+
+impl AuditSnapshot<'_> {
+    /// Calls `visit(seq, bytes)` for every stored event from `from_seq` on, in order, until it
+    /// answers `false`.
+    pub fn events(&self, from_seq: u64, mut visit: impl FnMut(u64, &[u8]) -> bool) -> Result<(), StoreError> {
+        let Some(table) = existing(self.txn.open_table(AUDIT_EVENTS))? else { return Ok(()) };
+        for row in table.range(from_seq..)? {
+            let (seq, bytes) = row?;
+            if !visit(seq.value(), bytes.value()) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every head: `""` for the server's chain, account ids for the others.
+    pub fn heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
+        let Some(table) = existing(self.txn.open_table(AUDIT_HEADS))? else { return Ok(Vec::new()) };
+        let mut heads = Vec::new();
+        for row in table.iter()? {
+            let (key, value) = row?;
+            heads.push((key.value().to_owned(), Head::from_tuple(value.value())));
+        }
+        Ok(heads)
+    }
+
+    /// The `seq` that (account, `account_seq`) points at.
+    pub fn account_event(&self, account: &str, account_seq: u64) -> Result<Option<u64>, StoreError> {
+        let Some(table) = existing(self.txn.open_table(AUDIT_ACCOUNT_EVENTS))? else { return Ok(None) };
+        Ok(table.get((account, account_seq))?.map(|seq| seq.value()))
+    }
+
+    /// How many index entries each account has.
+    pub fn account_index_counts(&self) -> Result<HashMap<String, u64>, StoreError> {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let Some(table) = existing(self.txn.open_table(AUDIT_ACCOUNT_EVENTS))? else { return Ok(counts) };
+        for row in table.iter()? {
+            let (key, _) = row?;
+            *counts.entry(key.value().0.to_owned()).or_default() += 1;
+        }
+        Ok(counts)
+    }
+}
+
+/// A table of a file written before the log existed reads as empty.
+fn existing<T>(opened: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+    match opened {
+        Ok(table) => Ok(Some(table)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn read_head(
+    table: &impl ReadableTable<&'static str, (u64, u64, [u8; 32])>,
+    key: &str,
+) -> Result<Head, StoreError> {
+    Ok(table.get(key)?.map(|value| Head::from_tuple(value.value())).unwrap_or_default())
+}
+
+impl Store {
+    /// Appends `events` to the server's chain and their accounts' chains in one write
+    /// transaction: numbers and links them, writes them, the account index and the new heads.
+    /// Blocking: the audit writer's thread calls it.
+    pub fn append_audit(&self, events: &[NewEvent]) -> Result<Vec<Appended>, StoreError> {
+        let txn = self.db.begin_write()?;
+        let appended = {
+            let mut heads = txn.open_table(AUDIT_HEADS)?;
+            let mut log = txn.open_table(AUDIT_EVENTS)?;
+            let mut index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+            let mut server = read_head(&heads, SERVER_CHAIN)?;
+            let mut accounts: HashMap<String, Head> = HashMap::new();
+            let mut appended = Vec::with_capacity(events.len());
+            for event in events {
+                let seq = server.last_seq + 1;
+                let account_head = match &event.account {
+                    Some(account) => Some(match accounts.entry(account.as_str().to_owned()) {
+                        Entry::Occupied(entry) => entry.into_mut(),
+                        Entry::Vacant(entry) => entry.insert(read_head(&heads, account.as_str())?),
+                    }),
+                    None => None,
+                };
+                let account_link = account_head.as_ref().map(|head| (head.count + 1, head.hash));
+                let (_, bytes, hash) = seal(event, Link { seq, prev: server.hash, account: account_link });
+                log.insert(seq, bytes.as_slice())?;
+                server = Head { count: server.count + 1, last_seq: seq, hash };
+                let mut account_seq = None;
+                if let (Some(head), Some(account)) = (account_head, &event.account) {
+                    *head = Head { count: head.count + 1, last_seq: seq, hash };
+                    index.insert((account.as_str(), head.count), seq)?;
+                    account_seq = Some(head.count);
+                }
+                appended.push(Appended { seq, account_seq, hash });
+            }
+            heads.insert(SERVER_CHAIN, server.tuple())?;
+            for (account, head) in &accounts {
+                heads.insert(account.as_str(), head.tuple())?;
+            }
+            appended
+        };
+        txn.commit()?;
+        Ok(appended)
+    }
+
+    /// Runs `work` over a consistent read-only view of the whole log. Blocking.
+    pub fn audit_snapshot<R>(
+        &self,
+        work: impl FnOnce(&AuditSnapshot<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let txn = self.db.begin_read()?;
+        work(&AuditSnapshot { txn: &txn })
+    }
+
+    /// A page of `account`'s events below `before` (all, without it), newest first: at most
+    /// `limit` that pass `keep`, examining at most `budget` events.
+    pub async fn audit_page<F>(
+        &self,
+        account: AccountId,
+        before: Option<u64>,
+        limit: usize,
+        budget: usize,
+        keep: F,
+    ) -> Result<AuditPage, StoreError>
+    where
+        F: Fn(&StoredEvent) -> bool + Send + 'static,
+    {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+            let log = txn.open_table(AUDIT_EVENTS)?;
+            let id = account.as_str();
+            let below = before.unwrap_or(u64::MAX);
+            let mut events = Vec::new();
+            let mut last_examined = None;
+            for (examined, row) in index.range((id, 0)..(id, below))?.rev().enumerate() {
+                if events.len() >= limit || examined >= budget {
+                    break;
+                }
+                let (key, seq) = row?;
+                let account_seq = key.value().1;
+                last_examined = Some(account_seq);
+                let bytes = log
+                    .get(seq.value())?
+                    .ok_or_else(|| StoreError::Corrupt(format!("audit event {} is missing", seq.value())))?;
+                let record = decode(bytes.value()).map_err(|error| StoreError::Corrupt(error.0))?;
+                if keep(&record) {
+                    events.push((account_seq, record));
+                }
+            }
+            let next = last_examined.filter(|&account_seq| account_seq > 1);
+            Ok(AuditPage { events, next })
+        })
+        .await
+    }
+}

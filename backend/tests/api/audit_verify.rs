@@ -1,0 +1,251 @@
+//! `coffer-server audit verify` and `export`, run as the real binary on the database file of a
+//! stopped server: a good log verifies and prints its head; an edited, deleted or cut event is
+//! named; a head recorded out of band catches a rewritten log. And the chain stays whole under
+//! concurrent writers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use coffer_backend::audit::Event;
+use coffer_backend::audit::event::Purpose;
+use coffer_backend::audit::record::{NewEvent, Origin};
+use coffer_backend::store::Store;
+use redb::{ReadableTable, TableDefinition};
+use serde_json::Value;
+
+use crate::helpers::{START, TestApp, TestShare, spawn_app};
+use crate::vault::{create, note};
+
+/// The events table, as someone with the file would open it.
+const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_events");
+
+/// What a run of the binary printed and how it ended.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// `coffer-server audit <args...> --data-dir <data_dir>`.
+async fn audit(data_dir: &Path, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coffer-server"));
+    command.arg("audit").args(args).arg("--data-dir").arg(data_dir).env_remove("COFFER_DATA_DIR");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A server with a few dozen events of several kinds, stopped; its data folder, kept alive by
+/// the returned directory, and the export taken before it stopped.
+async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    create(&app, &user, &note("one")).await;
+    app.sign_in(&user).await;
+    let share = TestShare::new("s", 1);
+    app.create(&share).await;
+    app.claim(&share, &share.request.access_token).await;
+    app.clock.advance(1000);
+    create(&app, &user, &note("two")).await;
+    let exported = app.export().await;
+    assert!(exported.len() >= 10, "{}", exported.len());
+    let root = app.stop().await;
+    let data = root.path().join("data");
+    (root, data, exported)
+}
+
+/// A copy of the database file in a folder of its own.
+fn copy_of(data: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(data.join("coffer.redb"), copy.path().join("coffer.redb")).unwrap();
+    copy
+}
+
+/// Opens the copy's events table with redb and lets `change` do its worst.
+fn tamper(dir: &Path, change: impl FnOnce(&mut redb::Table<u64, &[u8]>)) {
+    let db = redb::Database::open(dir.join("coffer.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    change(&mut txn.open_table(EVENTS).unwrap());
+    txn.commit().unwrap();
+}
+
+/// Changes one byte of event `seq`: the last digit of its IP.
+fn change_one_byte(table: &mut redb::Table<u64, &[u8]>, seq: u64) {
+    let mut bytes = table.get(seq).unwrap().unwrap().value().to_vec();
+    let at = bytes.windows(11).position(|window| window == b"\"127.0.0.1\"").unwrap() + 9;
+    bytes[at] = b'2';
+    table.insert(seq, bytes.as_slice()).unwrap();
+}
+
+#[tokio::test]
+async fn verify_passes_on_a_good_log_and_prints_its_head() {
+    let (_root, data, exported) = stopped_log().await;
+    let last = exported.last().unwrap();
+    let run = audit(&data, &["verify"]).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!("audit log OK: {} events, 1 accounts", exported.len())),
+        "{}",
+        run.stdout
+    );
+    let head = format!("head: seq {} hash {}", last["seq"], last["hash"].as_str().unwrap());
+    assert!(run.stdout.contains(&head), "{}", run.stdout);
+
+    let expect = format!("{}:{}", last["seq"], last["hash"].as_str().unwrap());
+    let run = audit(&data, &["verify", "--expect", &expect]).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let wrong = format!("3:{}", last["hash"].as_str().unwrap());
+    let run = audit(&data, &["verify", "--expect", &wrong]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("BROKEN at event 3: its hash is not the one recorded out of band"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn verify_names_an_edited_event() {
+    let (_root, data, exported) = stopped_log().await;
+    let copy = copy_of(&data);
+    tamper(copy.path(), |table| change_one_byte(table, 5));
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("BROKEN at event 5: its hash does not match the prev stored in event 6"),
+        "{}",
+        run.stdout
+    );
+
+    let newest = exported.len() as u64;
+    let copy = copy_of(&data);
+    tamper(copy.path(), |table| change_one_byte(table, newest));
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with(&format!("BROKEN at event {newest}: its hash does not match the head")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn verify_names_a_deleted_event_and_a_cut_tail() {
+    let (_root, data, exported) = stopped_log().await;
+    let copy = copy_of(&data);
+    tamper(copy.path(), |table| {
+        table.remove(7).unwrap();
+    });
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with("BROKEN at event 7: missing (the next event stored is 8)"),
+        "{}",
+        run.stdout
+    );
+
+    let newest = exported.len() as u64;
+    let copy = copy_of(&data);
+    tamper(copy.path(), |table| {
+        for seq in newest - 2..=newest {
+            table.remove(seq).unwrap();
+        }
+    });
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1);
+    let first_missing = newest - 2;
+    assert!(
+        run.stdout.starts_with(&format!(
+            "BROKEN at event {first_missing}: missing (the log ends at event {}",
+            first_missing - 1
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_head_recorded_out_of_band_catches_a_log_rewritten_from_scratch() {
+    let (_root, data, exported) = stopped_log().await;
+    let original = &exported[4];
+    // Someone with the file writes a whole new, perfectly linked log in its place.
+    let forged = tempfile::tempdir().unwrap();
+    let store = Store::open(forged.path()).unwrap();
+    let event = Event::CodeSent { purpose: Purpose::Signup };
+    let events = (0..exported.len())
+        .map(|_| NewEvent::new(START, &event, None, None, Origin::default()))
+        .collect::<Vec<_>>();
+    store.append_audit(&events).unwrap();
+    drop(store);
+    assert_eq!(audit(forged.path(), &["verify"]).await.code, 0, "the chain alone proves nothing");
+    let expect = format!("{}:{}", original["seq"], original["hash"].as_str().unwrap());
+    let run = audit(forged.path(), &["verify", "--expect", &expect]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with("BROKEN at event 5: its hash is not the one recorded out of band"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(audit(&data, &["verify", "--expect", &expect]).await.code, 0);
+}
+
+#[tokio::test]
+async fn export_writes_the_same_lines_and_since_keeps_the_later_ones() {
+    let (_root, data, exported) = stopped_log().await;
+    let run = audit(&data, &["export"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run.stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines, exported);
+    assert_eq!(lines[0]["timestamp"], "2027-01-15T08:00:00Z");
+    assert_eq!(lines[0]["seq"], 1);
+
+    let since = (START + 500).to_string();
+    let run = audit(&data, &["export", "--since", &since]).await;
+    let later: Vec<Value> = run.stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert!(!later.is_empty() && later.len() < lines.len());
+    assert!(later.iter().all(|line| line["time"].as_u64().unwrap() >= START + 500));
+    assert_eq!(
+        later.len(),
+        lines.iter().filter(|line| line["time"].as_u64().unwrap() >= START + 500).count()
+    );
+    assert_eq!(audit(&data, &["export", "--since", "yesterday"]).await.code, 2);
+}
+
+#[tokio::test]
+async fn the_commands_refuse_a_database_the_server_holds_open() {
+    let app = spawn_app().await;
+    app.sign_up("alice@example.com").await;
+    let run = audit(&app.data_dir(), &["verify"]).await;
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("the server must be stopped"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn concurrent_requests_share_commits_and_keep_one_unbroken_chain() {
+    let app = spawn_app().await;
+    let shares: Vec<TestShare> = (0..200).map(|i| TestShare::new(&i.to_string(), 1)).collect();
+    let bodies: Vec<Value> =
+        shares.iter().map(|share| serde_json::to_value(&share.request).unwrap()).collect();
+    let creates = bodies.iter().map(|body| app.post("/api/v1/shares", body));
+    for response in futures_util::future::join_all(creates).await {
+        assert_eq!(response.status(), 201);
+    }
+    let exported = app.export().await;
+    assert_eq!(exported.len(), 200);
+    let seqs: Vec<u64> = exported.iter().map(|event| event["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=200).collect::<Vec<_>>());
+    verified(&app, 200).await;
+}
+
+/// Verifies the running app's log in process and checks its length.
+async fn verified(app: &TestApp, events: u64) {
+    let store = app.state.store.clone();
+    let report = tokio::task::spawn_blocking(move || coffer_backend::audit::verify::verify(&store, None))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.events, events);
+}
