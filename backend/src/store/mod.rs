@@ -27,7 +27,9 @@ pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, Star
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
 pub use sessions::{NewSession, SessionLookup, SessionRecord};
-pub use shares::{ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus};
+pub use shares::{
+    ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus,
+};
 pub use vault::{RecordRow, RecordWrite};
 
 /// The database handle, shared by all requests.

@@ -63,7 +63,7 @@ async fn vault_records_are_recorded_by_id_and_revision_never_by_content() {
 async fn a_shares_life_reaches_its_owner_without_the_readers_address() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
-    let share = TestShare::new("two views", 2);
+    let share = TestShare::signed("two views", 2, &user.secrets.identity);
     create_as(&app, &user, &share).await;
     let created = app.logged(&user, "share_created").await;
     let detail = json!({
@@ -115,9 +115,9 @@ async fn a_shares_life_reaches_its_owner_without_the_readers_address() {
 async fn every_way_a_share_ends_is_recorded_for_its_owner() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
-    let by_link = TestShare::new("a", 1);
-    let by_owner = TestShare::new("b", 1);
-    let by_guesses = TestShare::new("c", 1);
+    let by_link = TestShare::signed("a", 1, &user.secrets.identity);
+    let by_owner = TestShare::signed("b", 1, &user.secrets.identity);
+    let by_guesses = TestShare::signed("c", 1, &user.secrets.identity);
     for share in [&by_link, &by_owner, &by_guesses] {
         create_as(&app, &user, share).await;
     }
@@ -143,8 +143,8 @@ async fn every_way_a_share_ends_is_recorded_for_its_owner() {
     assert_eq!(last_guess.api["detail"]["wrong_claims_left"], 0);
 
     // Expired: found by the sweeper, or by a claim that comes before it.
-    let swept = TestShare::new("d", 1);
-    let claimed_late = TestShare::new("e", 1);
+    let swept = TestShare::signed("d", 1, &user.secrets.identity);
+    let claimed_late = TestShare::signed("e", 1, &user.secrets.identity);
     create_as(&app, &user, &swept).await;
     create_as(&app, &user, &claimed_late).await;
     app.clock.advance(3600);

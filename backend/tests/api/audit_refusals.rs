@@ -103,7 +103,10 @@ async fn rejected_input_names_the_field_and_the_rule_never_the_value() {
 async fn rate_limit_hits_name_the_limit() {
     let app = spawn_app_with(|settings| settings.rate_limit_create = 1).await;
     let user = app.sign_up("alice@example.com").await;
-    for (share, status) in [(TestShare::new("1", 1), 201), (TestShare::new("2", 1), 429)] {
+    let identity = &user.secrets.identity;
+    for (share, status) in
+        [(TestShare::signed("1", 1, identity), 201), (TestShare::signed("2", 1, identity), 429)]
+    {
         let body = serde_json::to_value(&share.request).unwrap();
         assert_eq!(
             app.send_as(Some(&user.browser), Method::POST, "/api/v1/shares", Some(&body)).await.status(),
