@@ -4,10 +4,12 @@
 //! The endpoints are documented in `docs/api.md` and served as OpenAPI at `/api/v1/openapi.json`.
 
 pub mod account;
+pub mod activity;
 pub mod files;
 pub mod vault;
 
 pub use account::*;
+pub use activity::*;
 pub use files::*;
 pub use vault::*;
 
