@@ -8,6 +8,7 @@ import { maildir, smtpPort } from './smtp';
 const external = process.env.COFFER_URL;
 // COFFER_E2E_PORT overrides the server's port (to run beside another suite).
 const port = Number(process.env.COFFER_E2E_PORT ?? 18080);
+const placesDb = 'node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb';
 // A real SMTP server on loopback (aiosmtpd, installed by scripts/setup.sh) stores every message
 // in a maildir that tests read (tests/mail.ts).
 
@@ -58,7 +59,10 @@ export default defineConfig({
             'D="$(mktemp -d -t coffer-e2e.XXXXXX)" && exec ../target/release/coffer-server' +
             ` --listen 127.0.0.1:${port} --data-dir "$D" --static-dir ../dist` +
             ` --smtp-url smtp+plain://127.0.0.1:${smtpPort}` +
-            ' --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0',
+            ' --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0' +
+            // Places from a real MMDB file (CC BY 4.0 data by the NRO, via ip-location-db), and
+            // loopback as a trusted proxy so tests can play clients elsewhere with X-Forwarded-For.
+            ` --geoip-db ${placesDb} --trusted-proxy 127.0.0.1/32`,
           url: `http://127.0.0.1:${port}/`,
           reuseExistingServer: !process.env.CI,
           timeout: 30_000,

@@ -8,6 +8,7 @@ use leptos_router::path;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::toast::{ToastHost, Toasts};
 use crate::pages::account::AccountPage;
+use crate::pages::activity::ActivityPage;
 use crate::pages::create::CreatePage;
 use crate::pages::manage::ManagePage;
 use crate::pages::not_found::NotFoundPage;
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/vault/:id") view=RecordPage />
                         <Route path=path!("/account") view=AccountPage />
                         <Route path=path!("/shares") view=SharesPage />
+                        <Route path=path!("/activity") view=ActivityPage />
                         <Route path=path!("/session/end") view=SessionEndPage />
                     </Routes>
                 </main>
@@ -82,6 +84,7 @@ fn Nav() -> impl IntoView {
                 AuthState::Locked | AuthState::Unlocked => view! {
                     <a href="/vault" data-testid="nav-vault">"Vault"</a>
                     <a href="/shares" data-testid="nav-shares">"Shares"</a>
+                    <a href="/activity" data-testid="nav-activity">"Activity"</a>
                     <a href="/account" data-testid="nav-account">"Account"</a>
                     <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
                         "Sign out"

@@ -1,7 +1,7 @@
-//! Text for people: local dates, durations, expiry choices and view counts.
+//! Text for people: local dates, durations, expiry choices, view counts, devices and countries.
 
 use js_sys::{Date, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A Unix time (seconds) as a local date and time, e.g. "Nov 22, 2026, 10:45 AM".
 pub fn local_date_time(unix_seconds: u64) -> String {
@@ -49,9 +49,52 @@ pub fn status_line(views_left: u32, expires_at: u64) -> String {
     )
 }
 
+/// A short name of a browser from its user agent, e.g. "Chrome on Linux".
+pub fn device(user_agent: &str) -> String {
+    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
+        .into_iter()
+        .find(|mark| user_agent.contains(mark))
+        .map(|mark| match mark {
+            "Edg/" => "Edge",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            _ => "Safari",
+        });
+    let system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
+        .into_iter()
+        .find(|mark| user_agent.contains(mark))
+        .map(|mark| if mark == "Mac OS" { "macOS" } else { mark });
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(name), None) | (None, Some(name)) => name.to_owned(),
+        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
+        (None, None) => user_agent.chars().take(60).collect(),
+    }
+}
+
+/// The English name of a country from its ISO 3166-1 alpha-2 code ("DE" -> "Germany"), as the
+/// browser's `Intl.DisplayNames` knows it.
+pub fn country_name(code: &str) -> Option<String> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor: js_sys::Function = Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into().ok()?;
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"type".into(), &"region".into());
+    let arguments = js_sys::Array::of2(&js_sys::Array::of1(&"en".into()), &options);
+    let names = Reflect::construct(&constructor, &arguments).ok()?;
+    let of: js_sys::Function = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
+    of.call1(&names, &code.into()).ok()?.as_string().filter(|name| name != code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_agent_reads_as_a_browser_and_a_system() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assert_eq!(device(chrome), "Chrome on Linux");
+        assert_eq!(device(""), "Unknown device");
+    }
 
     #[test]
     fn expiry_options_read_as_people_say_them() {

@@ -4,6 +4,7 @@
 //! crate is pages, components, an API client and the glue between them.
 
 mod account;
+mod activity;
 mod api;
 mod app;
 mod attachments;

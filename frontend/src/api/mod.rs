@@ -8,6 +8,7 @@
 //! server's `code` and `message`.
 
 pub mod account;
+pub mod activity;
 pub mod files;
 pub mod vault;
 

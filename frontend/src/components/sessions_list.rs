@@ -9,29 +9,6 @@ use crate::api::account as api;
 use crate::format;
 use crate::session::Session;
 
-/// A short name of a browser from its user agent, e.g. "Chrome on Linux".
-fn device(user_agent: &str) -> String {
-    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
-        .into_iter()
-        .find(|mark| user_agent.contains(mark))
-        .map(|mark| match mark {
-            "Edg/" => "Edge",
-            "Firefox/" => "Firefox",
-            "Chrome/" => "Chrome",
-            _ => "Safari",
-        });
-    let system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
-        .into_iter()
-        .find(|mark| user_agent.contains(mark))
-        .map(|mark| if mark == "Mac OS" { "macOS" } else { mark });
-    match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
-        (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
-        (None, None) => user_agent.chars().take(60).collect(),
-    }
-}
-
 /// The sessions list.
 #[component]
 pub fn SessionsList() -> impl IntoView {
@@ -66,7 +43,7 @@ pub fn SessionsList() -> impl IntoView {
         view! {
             <li class="session-row" data-testid="session-row" data-current=current.to_string()>
                 <div class="session-text">
-                    <strong>{device(&user_agent)}</strong>
+                    <strong>{format::device(&user_agent)}</strong>
                     {current.then(|| view! { <span class="badge ok">"This browser"</span> })}
                     <span class="muted">{format!("{ip}{place}")}</span>
                     <span class="muted">
@@ -123,17 +100,5 @@ pub fn SessionsList() -> impl IntoView {
                 </button>
             </div>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_user_agent_reads_as_a_browser_and_a_system() {
-        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
-        assert_eq!(device(chrome), "Chrome on Linux");
-        assert_eq!(device(""), "Unknown device");
     }
 }

@@ -2,6 +2,7 @@
 //! unlock, the vault and its items, the account, my shares, ending a session by link, and not found.
 
 pub mod account;
+pub mod activity;
 pub mod create;
 pub mod created;
 pub mod manage;

@@ -1,0 +1,293 @@
+//! Words for the Activity page: what each security event means to the account holder
+//! (`docs/audit.md`, "Event types"), the type groups the page filters by, and places.
+
+use coffer_shared::api::{ActivityEvent, EventType};
+use serde_json::Value;
+
+use crate::format;
+
+/// A set of event types the page can filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    /// The `<option>` value.
+    pub slug: &'static str,
+    /// What the option says.
+    pub label: &'static str,
+    /// The types it selects.
+    pub types: &'static [EventType],
+}
+
+/// The filter groups, in the order the page offers them (after "All events").
+pub const GROUPS: &[Group] = {
+    use EventType::*;
+    &[
+        Group {
+            slug: "signin",
+            label: "Sign-ins and codes",
+            types: &[
+                SignedUp,
+                CodeSent,
+                CodeAccepted,
+                CodeWrong,
+                CodeExpired,
+                CodeLocked,
+                SigninSucceeded,
+                SigninFailed,
+                SignedOut,
+            ],
+        },
+        Group { slug: "sessions", label: "Sessions", types: &[SessionCreated, SessionExpired, SessionEnded] },
+        Group {
+            slug: "account",
+            label: "Passphrase, authenticator, account",
+            types: &[PassphraseChanged, TotpEnrolled, TotpRemoved, AccountDeleted],
+        },
+        Group { slug: "vault", label: "Vault items", types: &[RecordCreated, RecordChanged, RecordDeleted] },
+        Group {
+            slug: "shares",
+            label: "Shares",
+            types: &[
+                ShareCreated,
+                ShareOpened,
+                ShareClaimed,
+                ShareWrongToken,
+                ShareUsedUp,
+                ShareExpired,
+                ShareDestroyed,
+            ],
+        },
+        Group { slug: "files", label: "Files", types: &[FileUploaded, FileDownloaded, FileDeleted] },
+        Group {
+            slug: "refused",
+            label: "Refused requests",
+            types: &[AccessDenied, InputRejected, RateLimited],
+        },
+    ]
+};
+
+/// The group with `slug`.
+pub fn group(slug: &str) -> Option<&'static Group> {
+    GROUPS.iter().find(|group| group.slug == slug)
+}
+
+fn text<'a>(event: &'a ActivityEvent, member: &str) -> &'a str {
+    event.detail.get(member).and_then(Value::as_str).unwrap_or("")
+}
+
+fn number(event: &ActivityEvent, member: &str) -> Option<u64> {
+    event.detail.get(member).and_then(Value::as_u64)
+}
+
+/// The first 8 characters of an id, as the other pages show shares.
+fn short(event: &ActivityEvent, member: &str) -> String {
+    text(event, member).chars().take(8).collect()
+}
+
+fn factor(event: &ActivityEvent) -> &'static str {
+    match text(event, "factor") {
+        "authenticator" => "authenticator code",
+        "recovery" => "recovery code",
+        _ => "e-mailed code",
+    }
+}
+
+fn purpose(event: &ActivityEvent) -> &'static str {
+    if text(event, "purpose") == "signup" { "sign-up" } else { "sign-in" }
+}
+
+/// One line saying what happened.
+pub fn title(event: &ActivityEvent) -> String {
+    use EventType::*;
+    match event.kind {
+        SignedUp => "Account created".to_owned(),
+        CodeSent => format!("A {} code was e-mailed", purpose(event)),
+        CodeAccepted => format!("Right {} for {}", factor(event), purpose(event)),
+        CodeWrong => format!("Wrong {} for {}", factor(event), purpose(event)),
+        CodeExpired => format!("An expired or used {} was tried", factor(event)),
+        CodeLocked => "Too many wrong codes: sign-in paused".to_owned(),
+        SigninSucceeded => {
+            let factor = factor(event);
+            let article = if factor.starts_with('r') { "a" } else { "an" };
+            format!("Signed in with {article} {factor}")
+        }
+        SigninFailed => match text(event, "reason") {
+            "wrong_passphrase" => "Sign-in failed: wrong passphrase".to_owned(),
+            "throttled" => "Sign-in refused: too many tries".to_owned(),
+            _ => "Sign-in failed".to_owned(),
+        },
+        SignedOut => "Signed out".to_owned(),
+        SessionCreated => "Session started".to_owned(),
+        SessionExpired => match text(event, "reason") {
+            "max_age" => "Session reached its time limit".to_owned(),
+            _ => "Session ended after inactivity".to_owned(),
+        },
+        SessionEnded => match text(event, "by") {
+            "email_link" => "A session was ended from the e-mail link".to_owned(),
+            "passphrase_change" => "A session was ended by the passphrase change".to_owned(),
+            _ => "A session was ended from the sessions page".to_owned(),
+        },
+        AccessDenied => "A request was refused (not signed in or not allowed)".to_owned(),
+        InputRejected => "A request was rejected as invalid".to_owned(),
+        RateLimited => "Too many requests: slowed down".to_owned(),
+        RecordCreated => "Vault item added".to_owned(),
+        RecordChanged => "Vault item changed".to_owned(),
+        RecordDeleted => "Vault item deleted".to_owned(),
+        ShareCreated => format!("Share {} created", short(event, "share")),
+        ShareOpened => format!("Share {} opened", short(event, "share")),
+        ShareClaimed => format!("Share {} read", short(event, "share")),
+        ShareWrongToken => format!("Wrong password for share {}", short(event, "share")),
+        ShareUsedUp => format!("Share {} used up", short(event, "share")),
+        ShareExpired => format!("Share {} expired", short(event, "share")),
+        ShareDestroyed => format!("Share {} destroyed", short(event, "share")),
+        FileUploaded => "File uploaded".to_owned(),
+        FileDownloaded => "File downloaded".to_owned(),
+        FileDeleted => "Attachment deleted".to_owned(),
+        PassphraseChanged => "Passphrase changed".to_owned(),
+        TotpEnrolled => "Authenticator app turned on".to_owned(),
+        TotpRemoved => "Authenticator app turned off".to_owned(),
+        AccountDeleted => "Account deleted".to_owned(),
+    }
+}
+
+/// The event's particulars, in words; empty when there is nothing more to say.
+pub fn particulars(event: &ActivityEvent) -> String {
+    use EventType::*;
+    let tries = |member| {
+        number(event, member)
+            .map(|left| if left == 1 { "1 try left".to_owned() } else { format!("{left} tries left") })
+    };
+    let parts: Vec<String> = match event.kind {
+        CodeWrong | SigninFailed => tries("tries_left").into_iter().collect(),
+        CodeLocked => {
+            number(event, "locked_for").map(|s| format!("for {}", format::duration(s))).into_iter().collect()
+        }
+        ShareWrongToken => tries("wrong_claims_left").into_iter().collect(),
+        ShareOpened | ShareClaimed => number(event, "views_left")
+            .map(|left| format!("{} left", format::plural(left, "view")))
+            .into_iter()
+            .collect(),
+        ShareCreated => {
+            let mut parts = Vec::new();
+            if let Some(views) = number(event, "max_views") {
+                parts.push(format::plural(views, "view"));
+            }
+            if let Some(expires) = number(event, "expires_at") {
+                parts.push(format!("expires {}", format::local_date_time(expires)));
+            }
+            match number(event, "files") {
+                Some(files) if files > 0 => parts.push(format::plural(files, "file")),
+                _ => {}
+            }
+            parts
+        }
+        ShareDestroyed => match text(event, "by") {
+            "manage_link" => vec!["with its management link".to_owned()],
+            "owner" => vec!["from My shares".to_owned()],
+            "wrong_tokens" => vec!["after too many wrong passwords".to_owned()],
+            _ => Vec::new(),
+        },
+        FileUploaded => number(event, "size").map(crate::files::progress::size_text).into_iter().collect(),
+        PassphraseChanged => number(event, "sessions_ended")
+            .filter(|ended| *ended > 0)
+            .map(|ended| format!("{} ended", format::plural(ended, "other session")))
+            .into_iter()
+            .collect(),
+        AccessDenied | InputRejected => {
+            let mut parts = vec![format!("{} {}", number(event, "status").unwrap_or(0), text(event, "code"))];
+            let field = text(event, "field");
+            if !field.is_empty() {
+                parts.push(format!("field {field}"));
+            }
+            parts
+        }
+        RateLimited => number(event, "retry_after")
+            .map(|seconds| format!("try again after {}", format::duration(seconds.max(1))))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    parts.join(" · ")
+}
+
+/// A place as the server gives it (`"Berlin, DE"` or `"DE"`) with the country code spelled out
+/// in English when the browser knows it (`"Berlin, Germany"`).
+pub fn place_text(place: &str, country_name: impl Fn(&str) -> Option<String>) -> String {
+    let (city, code) = match place.rsplit_once(", ") {
+        Some((city, code)) => (Some(city), code),
+        None => (None, place),
+    };
+    let is_code = code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase());
+    let country =
+        if is_code { country_name(code).unwrap_or_else(|| code.to_owned()) } else { code.to_owned() };
+    match city {
+        Some(city) => format!("{city}, {country}"),
+        None => country,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use coffer_shared::api::Severity;
+    use serde_json::json;
+
+    use super::*;
+
+    fn event(kind: EventType, detail: Value) -> ActivityEvent {
+        let detail: BTreeMap<String, Value> = serde_json::from_value(detail).unwrap_or_default();
+        ActivityEvent {
+            id: 1,
+            time: 0,
+            kind,
+            severity: Severity::Info,
+            session: None,
+            ip: None,
+            user_agent: None,
+            place: None,
+            detail,
+        }
+    }
+
+    #[test]
+    fn every_type_has_words_and_is_in_exactly_one_group() {
+        for &kind in EventType::ALL {
+            assert!(!title(&event(kind, json!({}))).is_empty(), "{kind}");
+            let groups = GROUPS.iter().filter(|group| group.types.contains(&kind)).count();
+            assert_eq!(groups, 1, "{kind}");
+        }
+    }
+
+    #[test]
+    fn details_read_as_words() {
+        let wrong =
+            event(EventType::CodeWrong, json!({"purpose": "signin", "factor": "email", "tries_left": 1}));
+        assert_eq!(title(&wrong), "Wrong e-mailed code for sign-in");
+        assert_eq!(particulars(&wrong), "1 try left");
+        let failed = event(EventType::SigninFailed, json!({"reason": "wrong_passphrase", "tries_left": 4}));
+        assert_eq!(
+            (title(&failed).as_str(), particulars(&failed).as_str()),
+            ("Sign-in failed: wrong passphrase", "4 tries left")
+        );
+        let refused = event(
+            EventType::InputRejected,
+            json!({"status": 422, "code": "invalid_field", "field": "email"}),
+        );
+        assert_eq!(particulars(&refused), "422 invalid_field · field email");
+        let share = event(
+            EventType::ShareWrongToken,
+            json!({"share": "AbCdEfGhIjKlMnOpQrStUv", "wrong_claims_left": 0}),
+        );
+        assert_eq!(title(&share), "Wrong password for share AbCdEfGh");
+        assert_eq!(particulars(&share), "0 tries left");
+    }
+
+    #[test]
+    fn a_country_code_is_spelled_out_when_the_browser_knows_it() {
+        let names = |code: &str| (code == "DE").then(|| "Germany".to_owned());
+        assert_eq!(place_text("Berlin, DE", names), "Berlin, Germany");
+        assert_eq!(place_text("DE", names), "Germany");
+        assert_eq!(place_text("XX", names), "XX");
+        assert_eq!(place_text("Springfield", names), "Springfield");
+    }
+}
