@@ -75,6 +75,8 @@ pub struct StoredStatus {
     pub file_bytes: u64,
     /// The account that created it, if any.
     pub owner: Option<AccountId>,
+    /// Whether the management token (the creator's management page) asked, not the status token.
+    pub by_manager: bool,
 }
 
 /// A share that ended (expired, or destroyed), for the security event log.
@@ -165,6 +167,7 @@ impl ShareRecord {
             file_count: 0,
             file_bytes: 0,
             owner: self.owner.clone(),
+            by_manager: false,
         }
     }
 }
@@ -291,6 +294,7 @@ impl Store {
                 return Ok(None);
             }
             let mut status = record.status();
+            status.by_manager = manage_ok && !status_ok;
             if let Some(files) = read_share_files(&txn.open_table(SHARE_FILES)?, id.as_str())? {
                 status.file_count = u32::try_from(files.files.len()).unwrap_or(u32::MAX);
                 status.file_bytes = files.bytes;
