@@ -5,7 +5,11 @@
 # 2. AES-256-GCM throughput of file chunks per chunk size, natively, and in Chromium the aes-gcm
 #    crate as WASM and WebCrypto side by side.
 # 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
-# 4. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
+# 4. The security event log: events written per second through its one writer (group commit) at
+#    1, 16 and 256 concurrent writers, bytes per event on disk, and `coffer-server audit verify`
+#    over 1,000,000 events (needs about 2 GB free in TMPDIR).
+# 5. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
+# 6. Upload and download of one large file in Chromium.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
@@ -42,6 +46,10 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18555/healthz >/dev/null && break; sleep 0.1; done
 target/release/examples/load http://127.0.0.1:18555 10 32
+
+echo "== Security event log (docs/audit.md): writes, size, verify of 1,000,000 events, release"
+cargo build --quiet --release -p coffer-backend --bin coffer-server --example audit_bench
+target/release/examples/audit_bench target/release/coffer-server 1000000 3
 
 echo "== Sign-in and vault load in Chromium (default Argon2id), release server on 127.0.0.1"
 # Codes go to the outbox (no SMTP); accounts are seeded through the API like a browser would.

@@ -85,22 +85,18 @@ impl Default for Chain {
     }
 }
 
-/// The walk's state: the server chain so far and each account's.
+/// The walk's state: the server chain so far, each account's, and the `seq` of each account's
+/// events in order (checked against the account index at the end, in one sequential read).
 #[derive(Default)]
 struct Walk {
     server: Chain,
     accounts: HashMap<String, Chain>,
+    seqs: HashMap<String, Vec<u64>>,
 }
 
 impl Walk {
     /// Checks one stored event against everything before it.
-    fn visit(
-        &mut self,
-        snapshot: &AuditSnapshot<'_>,
-        key: u64,
-        bytes: &[u8],
-        expect: Option<Expect>,
-    ) -> Result<(), Failure> {
+    fn visit(&mut self, key: u64, bytes: &[u8], expect: Option<Expect>) -> Result<(), Failure> {
         let expected = self.server.last_seq + 1;
         if key != expected {
             return Err(broken(expected, format!("missing (the next event stored is {key})")));
@@ -145,10 +141,8 @@ impl Walk {
                         ),
                     ));
                 }
-                if snapshot.account_event(account, account_seq)? != Some(key) {
-                    return Err(broken(key, format!("account {account}'s index does not point at it")));
-                }
                 *chain = Chain { count: account_seq, last_seq: key, hash: digest };
+                self.seqs.entry(account.clone()).or_default().push(key);
             }
             (None, None, None) => {}
             _ => return Err(broken(key, "its account, account_seq and account_prev do not go together")),
@@ -213,18 +207,52 @@ impl Walk {
         if let Some((account, chain)) = without_head.first() {
             return Err(broken(chain.last_seq, format!("account {account} has events but no head")));
         }
-        let mut index: Vec<(String, u64)> = snapshot.account_index_counts()?.into_iter().collect();
-        index.sort();
-        for (account, entries) in index {
-            let chain = self.accounts.get(&account).copied().unwrap_or_default();
-            if entries != chain.count {
-                return Err(broken(
-                    chain.last_seq,
-                    format!("account {account}'s index holds {entries} entries for {} events", chain.count),
-                ));
-            }
-        }
+        self.check_index(snapshot)?;
         Ok(Report { events: self.server.count, accounts: self.accounts.len(), head })
+    }
+}
+
+impl Walk {
+    /// Every index entry must name the account's event of that number, and every event must
+    /// have its entry.
+    fn check_index(&self, snapshot: &AuditSnapshot<'_>) -> Result<(), Failure> {
+        let mut found = None;
+        let mut entries: HashMap<&str, u64> = HashMap::new();
+        snapshot.account_index(|account, account_seq, seq| {
+            let walked = self.seqs.get_key_value(account);
+            let expected = walked.and_then(|(_, seqs)| seqs.get((account_seq as usize).wrapping_sub(1)));
+            match (walked, expected) {
+                (Some((key, _)), Some(&expected)) if expected == seq => {
+                    *entries.entry(key.as_str()).or_default() += 1;
+                    true
+                }
+                _ => {
+                    let at = expected.copied().unwrap_or(seq);
+                    let what =
+                        format!("account {account}'s index maps its event #{account_seq} to event {seq}");
+                    found = Some(broken(at, what));
+                    false
+                }
+            }
+        })?;
+        if let Some(found) = found {
+            return Err(found);
+        }
+        let mut short: Vec<(&String, &Vec<u64>)> = self
+            .seqs
+            .iter()
+            .filter(|(account, seqs)| {
+                entries.get(account.as_str()).copied().unwrap_or(0) != seqs.len() as u64
+            })
+            .collect();
+        short.sort_by_key(|(_, seqs)| seqs.first().copied());
+        match short.first() {
+            Some((account, seqs)) => Err(broken(
+                seqs.last().copied().unwrap_or(0),
+                format!("account {account}'s index lacks entries of its {} events", seqs.len()),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
@@ -233,7 +261,7 @@ pub fn verify(store: &Store, expect: Option<Expect>) -> Result<Report, Failure> 
     store.audit_snapshot(|snapshot| {
         let mut walk = Walk::default();
         let mut failure = None;
-        snapshot.events(1, |key, bytes| match walk.visit(snapshot, key, bytes, expect) {
+        snapshot.events(1, |key, bytes| match walk.visit(key, bytes, expect) {
             Ok(()) => true,
             Err(error) => {
                 failure = Some(error);

@@ -41,10 +41,20 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// The live session of the request, `None` without one; `Err` only for a live session whose
-/// state-changing request lacks its CSRF token.
-async fn find(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiError> {
-    let Some(token) = cookie::token(&parts.headers) else { return Ok(None) };
+/// What a request's cookie leads to.
+enum Found {
+    /// A live session.
+    Live(SignedIn),
+    /// A session that just expired, of this account.
+    Expired(AccountId),
+    /// No session.
+    Nothing,
+}
+
+/// The live session of the request; `Err` only for a live session whose state-changing request
+/// lacks its CSRF token.
+async fn find(parts: &Parts, state: &AppState) -> Result<Found, ApiError> {
+    let Some(token) = cookie::token(&parts.headers) else { return Ok(Found::Nothing) };
     let token_hash = token_hash(token.expose());
     let settings = &state.settings;
     let now = state.clock.now();
@@ -52,17 +62,15 @@ async fn find(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiEr
     let scope = RequestScope::of(parts).unwrap_or_default();
     let session = match found {
         SessionLookup::Live(session) => session,
-        SessionLookup::Missing => return Ok(None),
+        SessionLookup::Missing => return Ok(Found::Nothing),
         SessionLookup::Expired(session) => {
-            // Recorded now (the sweeper will not see it again); the refusal that follows is
-            // recorded too, for the same account.
+            // Recorded now: the sweeper will not see it again.
             let event = audit::system::session_expired(&session, now, settings.session_max);
             let account = Some(session.account_id.clone());
             let origin = scope.origin();
             let new = NewEvent::new(now, &event, account, Some(session.session_id.clone()), origin);
             state.audit.append(vec![new]).await?;
-            scope.identify(&session.account_id);
-            return Ok(None);
+            return Ok(Found::Expired(session.account_id));
         }
     };
     scope.signed_in(&session.account_id, &session.session_id);
@@ -78,7 +86,7 @@ async fn find(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiEr
             return Err(ApiError::Csrf);
         }
     }
-    Ok(Some(SignedIn { account_id: session.account_id.clone(), token_hash, session }))
+    Ok(Found::Live(SignedIn { account_id: session.account_id.clone(), token_hash, session }))
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -89,7 +97,15 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        find(parts, &AppState::from_ref(state)).await?.ok_or(ApiError::Unauthenticated)
+        match find(parts, &AppState::from_ref(state)).await? {
+            Found::Live(signed_in) => Ok(signed_in),
+            Found::Expired(account) => {
+                // The refusal is the expired session's account's to see.
+                RequestScope::of(parts).unwrap_or_default().identify(&account);
+                Err(ApiError::Unauthenticated)
+            }
+            Found::Nothing => Err(ApiError::Unauthenticated),
+        }
     }
 }
 
@@ -103,6 +119,10 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, ApiError> {
-        find(parts, &AppState::from_ref(state)).await
+        match find(parts, &AppState::from_ref(state)).await? {
+            Found::Live(signed_in) => Ok(Some(signed_in)),
+            // The request goes on anonymously: nothing it does is the expired session's.
+            Found::Expired(_) | Found::Nothing => Ok(None),
+        }
     }
 }

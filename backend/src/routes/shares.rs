@@ -165,8 +165,11 @@ async fn status(
     let hash = hash_token("token", &request.token)?;
     let status = state.store.share_status(id.clone(), hash, state.clock.now()).await?;
     let status = status.ok_or(ApiError::NotFound)?;
-    let opened = Event::ShareOpened { share: id, views_left: status.views_left };
-    audit.record_for(status.owner.clone(), [opened]).await?;
+    // A reader's page opened the link; the creator's management page reading it is no news.
+    if !status.by_manager {
+        let opened = Event::ShareOpened { share: id, views_left: status.views_left };
+        audit.record_for(status.owner.clone(), [opened]).await?;
+    }
     Ok(Json(ShareStatus {
         header: b64::encode(&status.header),
         expires_at: status.expires_at,

@@ -84,21 +84,18 @@ impl AuditSnapshot<'_> {
         Ok(heads)
     }
 
-    /// The `seq` that (account, `account_seq`) points at.
-    pub fn account_event(&self, account: &str, account_seq: u64) -> Result<Option<u64>, StoreError> {
-        let Some(table) = existing(self.txn.open_table(AUDIT_ACCOUNT_EVENTS))? else { return Ok(None) };
-        Ok(table.get((account, account_seq))?.map(|seq| seq.value()))
-    }
-
-    /// How many index entries each account has.
-    pub fn account_index_counts(&self) -> Result<HashMap<String, u64>, StoreError> {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let Some(table) = existing(self.txn.open_table(AUDIT_ACCOUNT_EVENTS))? else { return Ok(counts) };
+    /// Calls `visit(account, account_seq, seq)` for every entry of the account index, by
+    /// account and `account_seq`, until it answers `false`.
+    pub fn account_index(&self, mut visit: impl FnMut(&str, u64, u64) -> bool) -> Result<(), StoreError> {
+        let Some(table) = existing(self.txn.open_table(AUDIT_ACCOUNT_EVENTS))? else { return Ok(()) };
         for row in table.iter()? {
-            let (key, _) = row?;
-            *counts.entry(key.value().0.to_owned()).or_default() += 1;
+            let (key, seq) = row?;
+            let (account, account_seq) = key.value();
+            if !visit(account, account_seq, seq.value()) {
+                break;
+            }
         }
-        Ok(counts)
+        Ok(())
     }
 }
 

@@ -99,6 +99,8 @@ pub struct StoredStatus {
     pub owner: Option<AccountId>,
     /// The owner's address and key, while the account exists: the status's `signer`.
     pub signer: Option<ShareOwner>,
+    /// Whether the management token (the creator's management page) asked, not the status token.
+    pub by_manager: bool,
 }
 
 /// A share that ended (expired, or destroyed), for the security event log.
@@ -190,6 +192,7 @@ impl ShareRecord {
             file_bytes: 0,
             owner: self.owner.clone(),
             signer: None,
+            by_manager: false,
         }
     }
 }
@@ -332,6 +335,7 @@ impl Store {
                 return Ok(None);
             }
             let mut status = record.status();
+            status.by_manager = manage_ok && !status_ok;
             if let Some(files) = read_share_files(&txn.open_table(SHARE_FILES)?, id.as_str())? {
                 status.file_count = u32::try_from(files.files.len()).unwrap_or(u32::MAX);
                 status.file_bytes = files.bytes;

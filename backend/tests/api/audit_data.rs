@@ -77,6 +77,8 @@ async fn a_shares_life_reaches_its_owner_without_the_readers_address() {
     let opened = app.logged(&user, "share_opened").await;
     assert_eq!(opened.api["detail"], json!({ "share": share.id, "views_left": 2 }));
     reader_hidden(&opened);
+    assert_eq!(app.status(&share.id, &manage_token(&share.id)).await.status(), 200);
+    assert_eq!(app.exported("share_opened").await.len(), 1, "the management page's read is no opening");
 
     let wrong = TestShare::new("other", 1).request.access_token;
     assert_eq!(app.claim(&share, &wrong).await.status(), 403);
@@ -109,6 +111,19 @@ async fn a_shares_life_reaches_its_owner_without_the_readers_address() {
     let created = app.exported("share_created").await;
     let last = created.last().unwrap();
     assert_eq!((&last["account"], &last["detail"]["share"]), (&Value::Null, &json!(anonymous.id)));
+}
+
+#[tokio::test]
+async fn a_share_made_with_an_expired_sessions_cookie_is_anonymous_in_the_log_too() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    app.clock.advance(1801);
+    create_as(&app, &user, &TestShare::new("late", 1)).await;
+    let created = app.exported("share_created").await;
+    assert_eq!((&created[0]["account"], &created[0]["session"]), (&Value::Null, &Value::Null));
+    let expired = app.exported("session_expired").await;
+    assert_eq!(expired[0]["account"], user.account_id.as_str(), "the session's expiry is its account's");
+    assert!(app.exported("access_denied").await.is_empty());
 }
 
 #[tokio::test]

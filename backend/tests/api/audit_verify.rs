@@ -18,6 +18,8 @@ use crate::vault::{create, note};
 
 /// The events table, as someone with the file would open it.
 const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_events");
+/// The account index that the Activity API reads.
+const ACCOUNT_EVENTS: TableDefinition<(&str, u64), u64> = TableDefinition::new("audit_account_events");
 
 /// What a run of the binary printed and how it ended.
 struct Run {
@@ -165,6 +167,23 @@ async fn verify_names_a_deleted_event_and_a_cut_tail() {
         "{}",
         run.stdout
     );
+}
+
+#[tokio::test]
+async fn verify_notices_an_event_hidden_from_its_accounts_activity() {
+    let (_root, data, exported) = stopped_log().await;
+    let first = exported.iter().find(|event| event["account_seq"] == 1).unwrap();
+    let account = first["account"].as_str().unwrap().to_owned();
+    let copy = copy_of(&data);
+    let db = redb::Database::open(copy.path().join("coffer.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(ACCOUNT_EVENTS).unwrap().remove((account.as_str(), 1)).unwrap();
+    txn.commit().unwrap();
+    drop(db);
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1);
+    let expected = format!("BROKEN at event {}: account {account}'s index lacks entries", exported.len());
+    assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
 }
 
 #[tokio::test]
