@@ -51,7 +51,8 @@ impl Application {
         tracing::info!(event = "places_configured", database = settings.geoip_db.is_some());
         let listener = TcpListener::bind(settings.listen).await?;
         let audit = AuditLog::start(store.clone())?;
-        let state = AppState::new(store, blobs, clock, mailer, server_secret, places, settings, audit);
+        let state =
+            AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
         crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })

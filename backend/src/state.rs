@@ -8,7 +8,7 @@ use crate::clock::Clock;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::rate_limit::RateLimiter;
 use crate::mail::Mailer;
-use crate::places::Places;
+use crate::places::{Places, UnknownPlaces};
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -57,7 +57,6 @@ impl AppState {
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         server_secret: ServerSecret,
-        places: Arc<dyn Places>,
         settings: Settings,
         audit: AuditLog,
     ) -> Self {
@@ -70,12 +69,18 @@ impl AppState {
             clock,
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),
-            places,
+            places: Arc::new(UnknownPlaces),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
             create_limiter: Arc::new(RateLimiter::new("create", settings.rate_limit_create)),
             claim_limiter: Arc::new(RateLimiter::new("claim", settings.rate_limit_claim)),
             auth_limiter: Arc::new(RateLimiter::new("auth", settings.rate_limit_auth)),
             settings: Arc::new(settings),
         }
+    }
+
+    /// The same state with `places` as its place lookup (the default knows no places).
+    pub fn with_places(mut self, places: Arc<dyn Places>) -> Self {
+        self.places = places;
+        self
     }
 }
