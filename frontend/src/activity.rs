@@ -65,9 +65,55 @@ pub const GROUPS: &[Group] = {
     ]
 };
 
-/// The group with `slug`.
-pub fn group(slug: &str) -> Option<&'static Group> {
-    GROUPS.iter().find(|group| group.slug == slug)
+/// The types a filter value selects: `""` all, a group's slug its types, `type:<name>` one type.
+pub fn filter_types(value: &str) -> Vec<EventType> {
+    match value.strip_prefix("type:") {
+        Some(name) => name.parse().map(|kind| vec![kind]).unwrap_or_default(),
+        None => GROUPS
+            .iter()
+            .find(|group| group.slug == value)
+            .map(|group| group.types.to_vec())
+            .unwrap_or_default(),
+    }
+}
+
+/// A type's name in the filter, e.g. "Wrong code".
+pub fn type_label(kind: EventType) -> &'static str {
+    use EventType::*;
+    match kind {
+        SignedUp => "Account created",
+        CodeSent => "Code e-mailed",
+        CodeAccepted => "Right code",
+        CodeWrong => "Wrong code",
+        CodeExpired => "Expired code",
+        CodeLocked => "Codes paused",
+        SigninSucceeded => "Signed in",
+        SigninFailed => "Sign-in failed",
+        SignedOut => "Signed out",
+        SessionCreated => "Session started",
+        SessionExpired => "Session timed out",
+        SessionEnded => "Session ended",
+        AccessDenied => "Not allowed",
+        InputRejected => "Invalid request",
+        RateLimited => "Too many requests",
+        RecordCreated => "Item added",
+        RecordChanged => "Item changed",
+        RecordDeleted => "Item deleted",
+        ShareCreated => "Share created",
+        ShareOpened => "Share opened",
+        ShareClaimed => "Share read",
+        ShareWrongToken => "Wrong share password",
+        ShareUsedUp => "Share used up",
+        ShareExpired => "Share expired",
+        ShareDestroyed => "Share destroyed",
+        FileUploaded => "File uploaded",
+        FileDownloaded => "File downloaded",
+        FileDeleted => "Attachment deleted",
+        PassphraseChanged => "Passphrase changed",
+        TotpEnrolled => "Authenticator on",
+        TotpRemoved => "Authenticator off",
+        AccountDeleted => "Account deleted",
+    }
 }
 
 fn text<'a>(event: &'a ActivityEvent, member: &str) -> &'a str {
@@ -255,7 +301,17 @@ mod tests {
             assert!(!title(&event(kind, json!({}))).is_empty(), "{kind}");
             let groups = GROUPS.iter().filter(|group| group.types.contains(&kind)).count();
             assert_eq!(groups, 1, "{kind}");
+            assert_eq!(filter_types(&format!("type:{kind}")), vec![kind]);
+            assert!(!type_label(kind).is_empty());
         }
+    }
+
+    #[test]
+    fn a_filter_value_selects_all_a_group_or_one_type() {
+        assert!(filter_types("").is_empty(), "no type parameter: every type");
+        assert_eq!(filter_types("sessions").len(), 3);
+        assert_eq!(filter_types("type:code_wrong"), vec![EventType::CodeWrong]);
+        assert!(filter_types("type:nonsense").is_empty());
     }
 
     #[test]

@@ -42,8 +42,8 @@ fn ActivityLog() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
 
     let query = move |before: Option<String>| ActivityQuery {
-        types: group.with_untracked(|slug| {
-            activity::group(slug).map(|g| g.types.iter().map(|t| t.as_str()).collect()).unwrap_or_default()
+        types: group.with_untracked(|value| {
+            activity::filter_types(value).into_iter().map(|kind| kind.as_str()).collect()
         }),
         severity: warnings_only.get_untracked().then_some(Severity::Warning),
         search: search.get_untracked(),
@@ -132,7 +132,24 @@ fn ActivityLog() -> impl IntoView {
                     }
                 >
                     <option value="">"All events"</option>
-                    {GROUPS.iter().map(|g| view! { <option value=g.slug>{g.label}</option> }).collect_view()}
+                    {GROUPS
+                        .iter()
+                        .map(|g| {
+                            view! {
+                                <optgroup label=g.label>
+                                    <option value=g.slug>{format!("All: {}", g.label.to_lowercase())}</option>
+                                    {g.types
+                                        .iter()
+                                        .map(|kind| {
+                                            view! {
+                                                <option value=format!("type:{kind}")>{activity::type_label(*kind)}</option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </optgroup>
+                            }
+                        })
+                        .collect_view()}
                 </select>
                 <label class="check">
                     <input
