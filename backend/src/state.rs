@@ -51,8 +51,6 @@ pub const AUDIT_REFUSALS_PER_MINUTE: u32 = 60;
 
 impl AppState {
     /// Assembles the state from its parts.
-    // Each service once, at start-up; a builder would only restate the fields.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
         blobs: Arc<dyn BlobStore>,
