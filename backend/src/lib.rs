@@ -12,6 +12,7 @@
 //! - [`mail`]: outgoing mail, over SMTP or into the data folder's `outbox/`.
 //! - [`clock`]: the injectable clock that expiry is measured with.
 //! - [`audit`]: the tamper-evident security event log.
+//! - [`notify`]: activity reports and security alerts by mail.
 //! - [`places`]: approximate places of client IPs (unknown until an IP database is added).
 
 pub mod audit;
@@ -20,6 +21,7 @@ pub mod blobs;
 pub mod clock;
 pub mod http;
 pub mod mail;
+pub mod notify;
 pub mod places;
 pub mod routes;
 pub mod secret;

@@ -79,16 +79,20 @@ impl Application {
     }
 
     /// Serves until `signal` completes, then lets requests in flight finish and stops the
-    /// sweeper. When it returns, the database is closed (tests then start again on the same
+    /// sweeper and the alert listener. When it returns, the database is closed (tests then start again on the same
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Self { listener, router, state } = self;
         let sweeper = tokio::spawn(crate::sweeper::run(state.clone()));
+        // Subscribed before the first request, so no alerting event is missed.
+        let alerts = tokio::spawn(crate::notify::alerts::run(state.clone(), state.audit.subscribe()));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
         sweeper.abort();
+        alerts.abort();
         // A cancelled task ends with an error by design; only its end matters here.
         let _ = sweeper.await;
+        let _ = alerts.await;
         state.audit.stop().await;
         served?;
         tracing::info!(event = "server_stopped");

@@ -1,6 +1,7 @@
 //! The background sweeper: deletes expired shares, sessions, pending sign-ins, abandoned
 //! uploads and released share files every `sweep_interval` seconds (recording the expired
-//! shares and sessions in the security event log), and forgets idle rate-limit buckets. Expired shares are never served even before a sweep (every read checks the
+//! shares and sessions in the security event log), mails the weekly digests that are due
+//! (`docs/mail.md`), and forgets idle rate-limit buckets. Expired shares are never served even before a sweep (every read checks the
 //! expiry); the sweep is what removes their bytes from disk.
 //!
 //! File blobs are deleted after the transaction that deleted their records commits: such a
@@ -61,6 +62,7 @@ pub async fn sweep_once(state: &AppState) {
         Err(error) => tracing::error!(event = "sweep_failed", %error),
     }
     clean_blobs(state).await;
+    crate::notify::digest::send_due(state).await;
 }
 
 /// Deletes the blobs of files the database has deleted.

@@ -70,6 +70,7 @@ pub fn info(
         totp_enabled: account.totp.is_some(),
         idle_timeout: state.settings.session_idle,
         expires_at: session.created_at + state.settings.session_max,
+        notifications: account.notifications,
     }
 }
 

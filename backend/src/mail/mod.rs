@@ -7,8 +7,10 @@
 //! - [`smtp_url`]: the `--smtp-url` setting and its scheme set.
 //! - [`smtp`]: the SMTP transport (lettre, rustls).
 //! - [`outbox`]: the `.eml` folder transport.
+//! - [`templates`] and [`reports`]: the texts.
 
 pub mod outbox;
+pub mod reports;
 pub mod smtp;
 pub mod smtp_url;
 pub mod templates;

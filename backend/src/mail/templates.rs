@@ -2,6 +2,7 @@
 //! never a vault's or a share's content.
 
 use super::{Mailbox, Message};
+use crate::store::Novelty;
 
 /// The sign-up code.
 pub fn signup_code(to: Mailbox, code: &str) -> Message {
@@ -54,14 +55,38 @@ pub struct SigninPlace<'a> {
     pub when: &'a str,
 }
 
-/// "New sign-in", with the single-use link that ends exactly that session.
-pub fn new_signin(to: Mailbox, at: &SigninPlace<'_>, end_link: &str) -> Message {
+/// "New sign-in", with the single-use link that ends exactly that session. A new device or
+/// country makes it the new-device or new-country alert (docs/mail.md): an alert subject and a
+/// line that says what is new, before the usual details.
+pub fn new_signin(
+    to: Mailbox,
+    at: &SigninPlace<'_>,
+    novelty: Novelty,
+    country: Option<&str>,
+    end_link: &str,
+) -> Message {
     let place = at.place.unwrap_or("unknown place");
+    let mut news = String::new();
+    if novelty.new_device {
+        news.push_str("This is a new device for your account.\n");
+    }
+    if novelty.new_country {
+        news.push_str(&format!("This is a new country for your account ({}).\n", country.unwrap_or("?")));
+    }
+    let subject = match (novelty.new_device, novelty.new_country) {
+        (true, true) => "Coffer security alert: sign-in from a new device and country".to_owned(),
+        (true, false) => "Coffer security alert: sign-in from a new device".to_owned(),
+        (false, true) => "Coffer security alert: sign-in from a new country".to_owned(),
+        (false, false) => format!("New sign-in to Coffer from {}, {}", at.device, at.ip),
+    };
+    if !news.is_empty() {
+        news.push('\n');
+    }
     Message {
         to,
-        subject: format!("New sign-in to Coffer from {}, {}", at.device, at.ip),
+        subject,
         text_body: format!(
-            "Your Coffer account was signed in to:\n\n    Device: {}\n    IP address: {}\n    \
+            "{news}Your Coffer account was signed in to:\n\n    Device: {}\n    IP address: {}\n    \
              Place: {place}\n    Time: {}\n\nIf this was you, there is nothing to do.\n\n\
              If it was not you, end that session now with this link (it works once):\n\n    \
              {end_link}\n\nthen change your passphrase.\n",

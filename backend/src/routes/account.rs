@@ -5,10 +5,10 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{post, put};
 use axum::{Json, Router};
 use coffer_shared::api::{
-    ChangePassphraseRequest, ProofRequest, RecoveryCodes, TotpConfirmRequest, TotpSetup,
+    ChangePassphraseRequest, Notifications, ProofRequest, RecoveryCodes, TotpConfirmRequest, TotpSetup,
 };
 use coffer_shared::crypto::server::{code_mac, verify_auth_proof};
 use coffer_shared::crypto::totp::{self, TotpSecret};
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/totp/disable", post(totp_disable))
         .route("/account/passphrase", post(change_passphrase))
         .route("/account/delete", post(delete_account))
+        .route("/account/notifications", put(set_notifications))
 }
 
 fn wrong_passphrase() -> ApiError {
@@ -146,6 +147,21 @@ async fn change_passphrase(
     events.extend(ended_events(ended, EndedBy::PassphraseChange)?);
     audit.record_all(events).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stores the account's mail preferences (docs/mail.md) and answers them as stored.
+#[tracing::instrument(name = "set_notifications", skip_all)]
+async fn set_notifications(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiJson(request): ApiJson<Notifications>,
+) -> Result<Json<Notifications>, ApiError> {
+    let stored = state
+        .store
+        .set_notifications(signed_in.account_id, request)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(stored))
 }
 
 /// Deletes the account and everything it owns, and clears the cookie.

@@ -43,7 +43,7 @@ async fn current(State(state): State<AppState>, signed_in: SignedIn) -> Result<J
     Ok(Json(issue::info(&state, &account, &signed_in.token_hash, &signed_in.session)))
 }
 
-/// Ends this session and clears the cookie.
+/// Ends this session, clears the cookie and mails the session's report (docs/mail.md).
 #[tracing::instrument(name = "signout", skip_all)]
 async fn signout(
     State(state): State<AppState>,
@@ -52,6 +52,17 @@ async fn signout(
 ) -> Result<Response, ApiError> {
     state.store.end_session(signed_in.token_hash).await?;
     audit.record(Event::SignedOut).await?;
+    // The preference as it is at sign-out; the report is mailed in the background, so signing
+    // out does not wait on the SMTP relay.
+    let account = state.store.account(signed_in.account_id).await?;
+    if let Some(account) = account.filter(|account| account.notifications.signout_report) {
+        tokio::spawn(crate::notify::signout::send(
+            state.clone(),
+            account,
+            signed_in.session,
+            state.clock.now(),
+        ));
+    }
     Ok(([(header::SET_COOKIE, cookie::clear())], StatusCode::NO_CONTENT).into_response())
 }
 

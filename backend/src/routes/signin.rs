@@ -24,8 +24,9 @@ use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::mail::templates::{self, SigninPlace};
+use crate::notify::country_of;
 use crate::state::AppState;
-use crate::store::{Account, Pending};
+use crate::store::{Account, Novelty, Pending};
 
 /// Seconds between a right passphrase and the second factor.
 const SIGNIN_LIFETIME: u64 = CODE_LIFETIME;
@@ -202,16 +203,27 @@ async fn verify(
     Ok(issue::respond(StatusCode::OK, &state, &account, &started))
 }
 
-/// Mails "new sign-in" with the session's end link. A failure is logged, not fatal: the
-/// session is already made and the sessions page lists it.
+/// Notes the sign-in's device and country and mails "new sign-in" with the session's end link,
+/// as the new-device or new-country alert when one of them is new (docs/mail.md). A failure is
+/// logged, not fatal: the session is already made and the sessions page lists it.
 async fn notify(state: &AppState, account: &Account, started: &issue::Started, now: u64) {
     let record = &started.session.record;
     let link = format!("{}/session/end#{}", state.settings.base_url(), started.end_link.to_b64());
     let when = templates::utc_text(now);
     let device = device::describe(&record.user_agent);
+    let country = country_of(record.place.as_deref());
+    let novelty =
+        match state.store.note_signin(account.account_id.clone(), device.clone(), country.clone()).await {
+            Ok(novelty) => novelty,
+            Err(error) => {
+                tracing::error!(event = "signin_note_failed", %error);
+                Novelty::default()
+            }
+        };
     let at = SigninPlace { device: &device, ip: &record.ip, place: record.place.as_deref(), when: &when };
     let Ok(to) = mailbox(&account.email) else { return };
-    if let Err(error) = state.mailer.send(templates::new_signin(to, &at, &link)).await {
+    let message = templates::new_signin(to, &at, novelty, country.as_deref(), &link);
+    if let Err(error) = state.mailer.send(message).await {
         tracing::error!(event = "mail_failed", %error);
     }
 }

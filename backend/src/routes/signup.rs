@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use coffer_shared::api::{
-    CODE_LIFETIME, CodeSent, EmailRequest, SignupRequest, SignupVerified, SignupVerifyRequest,
+    CODE_LIFETIME, CodeSent, EmailRequest, Notifications, SignupRequest, SignupVerified, SignupVerifyRequest,
 };
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
@@ -15,13 +15,14 @@ use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, Via};
 use crate::auth::throttle::{code_result, mailbox, send};
-use crate::auth::{codes, email, issue, keys};
+use crate::auth::{codes, device, email, issue, keys};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::mail::templates;
+use crate::notify::country_of;
 use crate::state::AppState;
-use crate::store::{Account, CreateRefused, Pending};
+use crate::store::{Account, CreateRefused, Pending, SeenSignins};
 
 /// Seconds a proven address may take to choose its passphrase.
 const SIGNUP_TOKEN_LIFETIME: u64 = 1800;
@@ -125,8 +126,18 @@ async fn signup(
         created_at: now,
         totp: None,
         totp_pending: None,
+        notifications: Notifications::default(),
+        last_digest_at: None,
+        seen: None,
     };
     let started = issue::start(&state, account.account_id.clone(), ip, &headers, now);
+    // The sign-up's own device and country count as seen: its first sign-in does not alert.
+    let record = &started.session.record;
+    let seen = SeenSignins::first(
+        &device::describe(&record.user_agent),
+        country_of(record.place.as_deref()).as_deref(),
+    );
+    let account = Account { seen: Some(seen), ..account };
     match state.store.create_account(signup_hash, account.clone(), started.session.clone()).await? {
         Ok(()) => {}
         Err(CreateRefused::EmailTaken) => {

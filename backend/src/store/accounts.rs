@@ -1,12 +1,14 @@
 //! Accounts in redb (docs/accounts.md, "What the server stores"): by id in `ACCOUNTS`, by
 //! normalized address in `ACCOUNT_EMAILS`.
 
+use coffer_shared::api::Notifications;
 use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
 use coffer_shared::crypto::totp::SECRET_LEN;
 use coffer_shared::id::AccountId;
 use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
+use super::notices::SeenSignins;
 use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS, VAULT};
 use super::sessions::{NewSession, end_sessions_where, insert_session};
 use super::{Store, StoreError, from_json, to_json};
@@ -71,6 +73,16 @@ pub struct Account {
     /// A secret shown by setup and not yet confirmed with a code.
     #[serde(default)]
     pub totp_pending: Option<[u8; SECRET_LEN]>,
+    /// The mail preferences (both on for accounts stored before they existed).
+    #[serde(default)]
+    pub notifications: Notifications,
+    /// When the account's last weekly digest was handled (sent or skipped), Unix seconds.
+    #[serde(default)]
+    pub last_digest_at: Option<u64>,
+    /// Devices and countries of its sign-up and sign-ins; `None` for an account stored before
+    /// they were kept.
+    #[serde(default)]
+    pub seen: Option<SeenSignins>,
 }
 
 impl Account {

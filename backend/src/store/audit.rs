@@ -209,4 +209,41 @@ impl Store {
         })
         .await
     }
+
+    /// `account`'s newest events, newest first, up to (not including) the first for which
+    /// `within` is false, reading at most `budget`; `true` in the second place when the budget
+    /// ended the read before `within` did (the result is then only the newest `budget`).
+    pub async fn audit_recent<F>(
+        &self,
+        account: AccountId,
+        budget: usize,
+        within: F,
+    ) -> Result<(Vec<StoredEvent>, bool), StoreError>
+    where
+        F: Fn(&StoredEvent) -> bool + Send + 'static,
+    {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_read()?;
+            let index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+            let log = txn.open_table(AUDIT_EVENTS)?;
+            let id = account.as_str();
+            let mut events = Vec::new();
+            for row in index.range((id, 0)..(id, u64::MAX))?.rev() {
+                if events.len() >= budget {
+                    return Ok((events, true));
+                }
+                let (_, seq) = row?;
+                let bytes = log
+                    .get(seq.value())?
+                    .ok_or_else(|| StoreError::Corrupt(format!("audit event {} is missing", seq.value())))?;
+                let record = decode(bytes.value()).map_err(|error| StoreError::Corrupt(error.0))?;
+                if !within(&record) {
+                    break;
+                }
+                events.push(record);
+            }
+            Ok((events, false))
+        })
+        .await
+    }
 }

@@ -4,7 +4,7 @@
 //! Calls that act for a signed-in session take its CSRF token.
 
 use coffer_shared::api::{
-    ChangePassphraseRequest, CodeSent, EmailRequest, EndByLinkRequest, KdfInputs, MyShareList,
+    ChangePassphraseRequest, CodeSent, EmailRequest, EndByLinkRequest, KdfInputs, MyShareList, Notifications,
     PreloginRequest, ProofRequest, RecoveryCodes, SecondFactor, SessionInfo, SessionList, SessionsEnded,
     SigninChallenge, SigninRequest, SigninResendRequest, SigninVerifyRequest, SignupRequest, SignupVerified,
     SignupVerifyRequest, TotpConfirmRequest, TotpSetup,
@@ -63,6 +63,13 @@ pub async fn session() -> Result<SessionInfo, ApiError> {
 /// `POST /api/v1/session/signout`: ends this session and clears the cookie.
 pub async fn signout(csrf: &str) -> Result<(), ApiError> {
     send("POST", &format!("{BASE}/session/signout"), None, Some(csrf)).await.map(drop)
+}
+
+/// `PUT /api/v1/account/notifications`: stores the mail preferences; the answer is them as
+/// stored.
+pub async fn set_notifications(csrf: &str, wanted: Notifications) -> Result<Notifications, ApiError> {
+    let url = format!("{BASE}/account/notifications");
+    json(send("PUT", &url, Some(body(&wanted)?), Some(csrf)).await?).await
 }
 
 /// `GET /api/v1/sessions`: every active session of the account.

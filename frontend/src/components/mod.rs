@@ -11,6 +11,7 @@ pub mod field_view;
 pub mod file_picker;
 pub mod kdf_progress;
 pub mod notice_bar;
+pub mod notifications_panel;
 pub mod passphrase_change;
 pub mod password_field;
 pub mod password_generator;

@@ -1,5 +1,5 @@
-//! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, the
-//! passphrase, backups, sign-out and deleting the account.
+//! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, the mail
+//! notifications, the passphrase, backups, sign-out and deleting the account.
 
 use coffer_shared::crypto::identity::fingerprint_text;
 use leptos::prelude::*;
@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::backup_panel::BackupPanel;
 use crate::components::delete_account::DeleteAccount;
+use crate::components::notifications_panel::NotificationsPanel;
 use crate::components::passphrase_change::PassphraseChange;
 use crate::components::require_unlocked::RequireUnlocked;
 use crate::components::sessions_list::SessionsList;
@@ -59,6 +60,10 @@ fn AccountSections() -> impl IntoView {
         <section class="card">
             <h2>"Sessions"</h2>
             <SessionsList />
+        </section>
+        <section class="card">
+            <h2>"Notifications"</h2>
+            <NotificationsPanel />
         </section>
         <section class="card">
             <h2>"Passphrase"</h2>

@@ -172,6 +172,26 @@ pub struct SessionInfo {
     pub idle_timeout: u64,
     /// When the session ends whatever happens, Unix seconds.
     pub expires_at: u64,
+    /// The account's mail preferences.
+    pub notifications: Notifications,
+}
+
+/// The account's mail preferences (docs/mail.md), and `PUT /api/v1/account/notifications`:
+/// both members required. Security alerts are always sent and are not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notifications {
+    /// Mail an activity report when a session signs out.
+    pub signout_report: bool,
+    /// Mail a summary of the week's activity, at most every 7 days.
+    pub weekly_digest: bool,
+}
+
+impl Default for Notifications {
+    /// Both on: the defaults of a new account, and of one made before the preferences existed.
+    fn default() -> Self {
+        Self { signout_report: true, weekly_digest: true }
+    }
 }
 
 /// One signed-in session of the account, for the sessions page.

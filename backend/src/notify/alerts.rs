@@ -1,0 +1,91 @@
+//! The always-on security alerts (`docs/mail.md`, "Security alerts"): a listener on the security
+//! event log's committed events mails the account for `code_locked` (sign-in) and for a share
+//! destroyed by wrong passwords. The new-device and new-country alert is the "new sign-in" mail
+//! (`crate::routes::signin`).
+
+use std::sync::Arc;
+
+use coffer_shared::api::EventType;
+use coffer_shared::id::AccountId;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+use crate::audit::record::{NewEvent, Value};
+use crate::audit::writer::Committed;
+use crate::auth::device;
+use crate::mail::{Message, reports};
+use crate::state::AppState;
+
+use super::short_id;
+
+/// Mails an alert for each alerting event `receiver` delivers, until the log closes. Each mail
+/// is sent in its own task, so a slow relay does not hold up the listener.
+pub async fn run(state: AppState, mut receiver: Receiver<Arc<Committed>>) {
+    loop {
+        match receiver.recv().await {
+            Ok(committed) => {
+                let event = &committed.event;
+                let (Some(account), true) = (event.account.clone(), alerts(event)) else { continue };
+                tokio::spawn(send(state.clone(), account, committed));
+            }
+            Err(RecvError::Lagged(missed)) => tracing::warn!(event = "alerts_lagged", missed),
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+fn text(event: &NewEvent, member: &str) -> Option<String> {
+    event.detail.get(member).map(Value::text)
+}
+
+/// Whether `event` is one that alerts its account.
+pub fn alerts(event: &NewEvent) -> bool {
+    match event.kind {
+        EventType::CodeLocked => text(event, "purpose").as_deref() == Some("signin"),
+        EventType::ShareDestroyed => text(event, "by").as_deref() == Some("wrong_tokens"),
+        _ => false,
+    }
+}
+
+async fn send(state: AppState, account: AccountId, committed: Arc<Committed>) {
+    let account = match state.store.account(account).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return,
+        Err(error) => return tracing::error!(event = "alert_failed", %error),
+    };
+    let Ok(to) = account.email.parse() else { return };
+    let Some(message) = message(to, &committed.event) else { return };
+    match state.mailer.send(message).await {
+        Ok(()) => tracing::info!(event = "alert_sent", kind = committed.event.kind.as_str()),
+        Err(error) => tracing::error!(event = "alert_failed", %error),
+    }
+}
+
+/// The alert for `event`, if it is one.
+fn message(to: crate::mail::Mailbox, event: &NewEvent) -> Option<Message> {
+    match event.kind {
+        EventType::CodeLocked => {
+            let factor = match text(event, "factor").as_deref() {
+                Some("authenticator") => "authenticator",
+                Some("recovery") => "recovery codes",
+                _ => "e-mailed codes",
+            };
+            let origin = &event.origin;
+            let client = format!(
+                "{}, {}, {}",
+                device::describe(origin.user_agent.as_deref().unwrap_or("")),
+                origin.ip.as_deref().unwrap_or("unknown IP"),
+                origin.place.as_deref().unwrap_or("unknown place")
+            );
+            let locked_for = event.detail.get("locked_for").and_then(|value| match value {
+                Value::Number(seconds) => Some(*seconds),
+                _ => None,
+            });
+            Some(reports::codes_locked(to, factor, &client, event.time, locked_for.unwrap_or(900)))
+        }
+        EventType::ShareDestroyed => {
+            let share = short_id(&text(event, "share")?);
+            Some(reports::share_destroyed(to, &share, event.time))
+        }
+        _ => None,
+    }
+}
