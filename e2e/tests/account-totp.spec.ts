@@ -2,7 +2,7 @@
 // code computed as an authenticator app computes it (RFC 6238); no e-mailed code is sent.
 import { test, expect } from '@playwright/test';
 import { freshEmail, signUp, startSignIn, totpCode } from './accounts';
-import { mailCountTo } from './mail';
+import { mailCount, mailCountTo, waitForMail } from './mail';
 
 test('enrol an authenticator, then sign in with its code instead of a mailed one', async ({ page }) => {
   const email = freshEmail('totp');
@@ -21,7 +21,10 @@ test('enrol an authenticator, then sign in with its code instead of a mailed one
   await page.getByTestId('recovery-done').click();
   await expect(page.getByTestId('totp-on')).toBeVisible();
 
+  const beforeSignout = mailCount();
   await page.getByTestId('nav-signout').click();
+  // Signing out mails the session's report (in the background): let it land before counting.
+  await waitForMail(email, /Coffer session report/, beforeSignout);
   const before = mailCountTo(email);
   await startSignIn(page, email, passphrase);
   // The code used at enrolment is spent; the next step's code is within the ±1 step window.
