@@ -40,7 +40,7 @@ pub const GROUPS: &[Group] = {
         Group {
             slug: "account",
             label: "Passphrase, authenticator, account",
-            types: &[PassphraseChanged, TotpEnrolled, TotpRemoved, AccountDeleted],
+            types: &[PassphraseChanged, TotpEnrolled, TotpRemoved, NotificationsChanged, AccountDeleted],
         },
         Group { slug: "vault", label: "Vault items", types: &[RecordCreated, RecordChanged, RecordDeleted] },
         Group {
@@ -112,6 +112,7 @@ pub fn type_label(kind: EventType) -> &'static str {
         PassphraseChanged => "Passphrase changed",
         TotpEnrolled => "Authenticator on",
         TotpRemoved => "Authenticator off",
+        NotificationsChanged => "Mail preferences changed",
         AccountDeleted => "Account deleted",
     }
 }
@@ -191,6 +192,7 @@ pub fn title(event: &ActivityEvent) -> String {
         PassphraseChanged => "Passphrase changed".to_owned(),
         TotpEnrolled => "Authenticator app turned on".to_owned(),
         TotpRemoved => "Authenticator app turned off".to_owned(),
+        NotificationsChanged => "Mail preferences changed".to_owned(),
         AccountDeleted => "Account deleted".to_owned(),
     }
 }
@@ -245,6 +247,15 @@ pub fn particulars(event: &ActivityEvent) -> String {
                 parts.push(format!("field {field}"));
             }
             parts
+        }
+        NotificationsChanged => {
+            let on_off =
+                |member| if event.detail.get(member) == Some(&Value::Bool(true)) { "on" } else { "off" };
+            vec![format!(
+                "sign-out report {}, weekly digest {}",
+                on_off("signout_report"),
+                on_off("weekly_digest")
+            )]
         }
         RateLimited => number(event, "retry_after")
             .map(|seconds| format!("try again after {}", format::duration(seconds.max(1))))

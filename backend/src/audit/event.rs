@@ -118,6 +118,7 @@ pub enum Event {
     PassphraseChanged { sessions_ended: u32 },
     TotpEnrolled,
     TotpRemoved,
+    NotificationsChanged { signout_report: bool, weekly_digest: bool },
     AccountDeleted,
 }
 
@@ -211,6 +212,7 @@ impl Event {
             Self::PassphraseChanged { .. } => T::PassphraseChanged,
             Self::TotpEnrolled => T::TotpEnrolled,
             Self::TotpRemoved => T::TotpRemoved,
+            Self::NotificationsChanged { .. } => T::NotificationsChanged,
             Self::AccountDeleted => T::AccountDeleted,
         }
     }
@@ -286,6 +288,10 @@ impl Event {
             Self::ShareUsedUp { share } | Self::ShareExpired { share } => {
                 detail([("share", id(share.as_str()))])
             }
+            Self::NotificationsChanged { signout_report, weekly_digest } => detail([
+                ("signout_report", Value::Flag(*signout_report)),
+                ("weekly_digest", Value::Flag(*weekly_digest)),
+            ]),
             Self::ShareDestroyed { share, by } => {
                 detail([("share", id(share.as_str())), ("by", word(destroyed_by_word(*by)))])
             }

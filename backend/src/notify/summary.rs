@@ -98,6 +98,7 @@ pub fn label(kind: EventType) -> &'static str {
         T::PassphraseChanged => "passphrase changes",
         T::TotpEnrolled => "authenticator turned on",
         T::TotpRemoved => "authenticator turned off",
+        T::NotificationsChanged => "mail preferences changed",
         T::AccountDeleted => "account deleted",
     }
 }
@@ -108,6 +109,11 @@ fn text(event: &StoredEvent, member: &str) -> String {
 
 fn id(event: &StoredEvent, member: &str) -> String {
     short_id(&text(event, member))
+}
+
+/// `on` or `off` for a flag member.
+fn on_off(event: &StoredEvent, member: &str) -> &'static str {
+    if text(event, member) == "true" { "on" } else { "off" }
 }
 
 /// The line of a notable event of a session or a week, `None` for the others.
@@ -129,6 +135,11 @@ fn notable(kind: EventType, event: &StoredEvent) -> Option<String> {
         T::PassphraseChanged => "passphrase changed".to_owned(),
         T::TotpEnrolled => "authenticator turned on".to_owned(),
         T::TotpRemoved => "authenticator turned off".to_owned(),
+        T::NotificationsChanged => format!(
+            "mail preferences changed (sign-out report {}, weekly digest {})",
+            on_off(event, "signout_report"),
+            on_off(event, "weekly_digest")
+        ),
         T::SessionEnded => format!("session ended ({}, by {})", id(event, "ended"), text(event, "by")),
         T::AccessDenied | T::InputRejected | T::RateLimited => {
             let code = event.detail.get("code").or(event.detail.get("limit")).map(|value| value.text());

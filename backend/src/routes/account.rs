@@ -154,6 +154,7 @@ async fn change_passphrase(
 async fn set_notifications(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    audit: Audit,
     ApiJson(request): ApiJson<Notifications>,
 ) -> Result<Json<Notifications>, ApiError> {
     let stored = state
@@ -161,6 +162,8 @@ async fn set_notifications(
         .set_notifications(signed_in.account_id, request)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
+    let Notifications { signout_report, weekly_digest } = stored;
+    audit.record(Event::NotificationsChanged { signout_report, weekly_digest }).await?;
     Ok(Json(stored))
 }
 

@@ -329,6 +329,23 @@ async fn sessions_that_time_out_are_recorded_as_expired() {
 }
 
 #[tokio::test]
+async fn switching_mail_reports_off_is_a_warning_in_the_log() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let body = json!({ "signout_report": false, "weekly_digest": true });
+    let path = "/api/v1/account/notifications";
+    assert_eq!(app.send_as(Some(&user.browser), Method::PUT, path, Some(&body)).await.status(), 200);
+    let changed = app.logged(&user, "notifications_changed").await;
+    assert_eq!(changed.api["detail"], json!({ "signout_report": false, "weekly_digest": true }));
+    assert_eq!(
+        (&changed.api["severity"], &changed.api["session"]),
+        (&json!("warning"), &json!(user.browser.session_id))
+    );
+    from_test_client(&changed.api);
+    assert_eq!(changed.export["detail"], changed.api["detail"]);
+}
+
+#[tokio::test]
 async fn a_passphrase_change_records_itself_and_the_sessions_it_ended() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;

@@ -117,6 +117,7 @@ event_types! {
     PassphraseChanged => "passphrase_changed", Warning;
     TotpEnrolled => "totp_enrolled", Info;
     TotpRemoved => "totp_removed", Warning;
+    NotificationsChanged => "notifications_changed", Warning;
     AccountDeleted => "account_deleted", Warning;
 }
 
@@ -194,7 +195,7 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
-        assert_eq!(EventType::ALL.len(), 32);
+        assert_eq!(EventType::ALL.len(), 33);
         assert!("signin".parse::<EventType>().is_err());
     }
 
