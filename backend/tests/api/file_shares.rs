@@ -8,13 +8,14 @@ use crate::file_helpers::TestFile;
 use crate::helpers::{TestApp, TestShare, json, spawn_app};
 
 /// Creates `share` with `files` attached; returns the response.
-async fn create_with(app: &TestApp, share: &TestShare, files: &[&TestFile]) -> reqwest::Response {
+pub async fn create_with(app: &TestApp, share: &TestShare, files: &[&TestFile]) -> reqwest::Response {
     let mut body = serde_json::to_value(&share.request).unwrap();
     body["files"] = Value::Array(files.iter().map(|file| file.share_ref()).collect());
     app.post("/api/v1/shares", &body).await
 }
 
-async fn claim_json(app: &TestApp, share: &TestShare) -> Value {
+/// Claims `share` with its access token; panics unless the server answers 200.
+pub async fn claim_json(app: &TestApp, share: &TestShare) -> Value {
     let response = app.claim(share, &share.request.access_token).await;
     assert_eq!(response.status(), 200);
     json(response).await

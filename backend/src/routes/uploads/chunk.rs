@@ -136,7 +136,8 @@ pub async fn put_chunk(
         return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
     }
     match written {
-        Err(error) if error.kind() == io::ErrorKind::StorageFull => {
+        // A full disk, or the data folder's filesystem quota (EDQUOT), is the server's room.
+        Err(error) if matches!(error.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded) => {
             tracing::warn!(event = "disk_full");
             return Err(storage_full());
         }
