@@ -1,15 +1,17 @@
 //! `coffer-server audit verify` and `export`, run as the real binary on the database file of a
-//! stopped server: a good log verifies and prints its head; an edited, deleted or cut event is
-//! named; a head recorded out of band catches a rewritten log. And the chain stays whole under
-//! concurrent writers.
+//! stopped server: a good log verifies and prints its head; an edited, deleted or cut event, or
+//! an account link forged in a log otherwise rewritten whole, is named; a head recorded out of
+//! band catches a rewritten log. And the chain stays whole under concurrent writers.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use coffer_backend::audit::Event;
 use coffer_backend::audit::event::Purpose;
-use coffer_backend::audit::record::{NewEvent, Origin};
+use coffer_backend::audit::record::{GENESIS, NewEvent, Origin, StoredEvent, decode, encode, hash, hex};
 use coffer_backend::store::Store;
+use coffer_backend::store::audit::SERVER_CHAIN;
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
@@ -20,6 +22,8 @@ use crate::vault::{create, note};
 const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_events");
 /// The account index that the Activity API reads.
 const ACCOUNT_EVENTS: TableDefinition<(&str, u64), u64> = TableDefinition::new("audit_account_events");
+/// The heads of the server's chain (`""`) and of each account's: (count, last `seq`, hash).
+const HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 
 /// What a run of the binary printed and how it ended.
 struct Run {
@@ -80,6 +84,50 @@ fn change_one_byte(table: &mut redb::Table<u64, &[u8]>, seq: u64) {
     let at = bytes.windows(11).position(|window| window == b"\"127.0.0.1\"").unwrap() + 9;
     bytes[at] = b'2';
     table.insert(seq, bytes.as_slice()).unwrap();
+}
+
+/// Rewrites every event of the copy in `dir` as someone with the file and this build's code can:
+/// decodes it, sets `prev` and `account_prev` to the hashes of the events it follows, lets
+/// `forge` change the record, and re-encodes it; then writes every head to match. Whatever
+/// `forge` does, the links it does not touch are whole again afterwards.
+fn reseal(dir: &Path, forge: impl Fn(&mut StoredEvent)) {
+    let db = redb::Database::open(dir.join("coffer.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut events = txn.open_table(EVENTS).unwrap();
+        let stored: Vec<(u64, Vec<u8>)> = events
+            .iter()
+            .unwrap()
+            .map(|entry| {
+                let (seq, bytes) = entry.unwrap();
+                (seq.value(), bytes.value().to_vec())
+            })
+            .collect();
+        let mut server = (0, 0, GENESIS);
+        let mut accounts: HashMap<String, (u64, u64, [u8; 32])> = HashMap::new();
+        for (seq, bytes) in stored {
+            let mut record = decode(&bytes).unwrap();
+            record.prev = hex(&server.2);
+            if let Some(account) = &record.account {
+                record.account_prev = Some(hex(&accounts.get(account).map_or(GENESIS, |head| head.2)));
+            }
+            forge(&mut record);
+            let bytes = encode(&record);
+            let digest = hash(&bytes);
+            server = (server.0 + 1, seq, digest);
+            if let Some(account) = record.account {
+                let head = accounts.entry(account).or_insert((0, 0, GENESIS));
+                *head = (head.0 + 1, seq, digest);
+            }
+            events.insert(seq, bytes.as_slice()).unwrap();
+        }
+        let mut heads = txn.open_table(HEADS).unwrap();
+        heads.insert(SERVER_CHAIN, server).unwrap();
+        for (account, head) in &accounts {
+            heads.insert(account.as_str(), *head).unwrap();
+        }
+    }
+    txn.commit().unwrap();
 }
 
 #[tokio::test]
@@ -183,6 +231,52 @@ async fn verify_notices_an_event_hidden_from_its_accounts_activity() {
     let run = audit(copy.path(), &["verify"]).await;
     assert_eq!(run.code, 1);
     let expected = format!("BROKEN at event {}: account {account}'s index lacks entries", exported.len());
+    assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
+}
+
+/// `account_prev` is inside the hashed bytes, so changing it alone also breaks the server link
+/// to the next event, and the existing tests would see that. But someone with the file can
+/// recompute every later hash and every head (see [`reseal`]), leaving the account link as the
+/// only break: this checks that verify walks each account's chain itself (step 4 of
+/// docs/audit.md) rather than trusting the server chain. The same rewrite with a harmless
+/// edit verifies, so the rewrite is sound and the forged link is all that verify catches.
+#[tokio::test]
+async fn verify_names_an_event_whose_account_link_alone_was_forged() {
+    let (_root, data, exported) = stopped_log().await;
+    let third = exported.iter().find(|event| event["account_seq"] == 3).unwrap();
+    let account = third["account"].as_str().unwrap().to_owned();
+    let target = third["seq"].as_u64().unwrap();
+    let previous = exported
+        .iter()
+        .find(|event| event["account"] == account.as_str() && event["account_seq"] == 2)
+        .unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    assert!(target < exported.len() as u64, "later events must be relinked too");
+
+    let copy = copy_of(&data);
+    reseal(copy.path(), |record| {
+        if record.seq == target {
+            record.user_agent = Some("edited".into());
+        }
+    });
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 0, "a full rewrite is not caught without --expect: {}", run.stdout);
+
+    let copy = copy_of(&data);
+    // As if the event were the account's first: the account's earlier events drop out of the
+    // history that leads to its head.
+    reseal(copy.path(), |record| {
+        if record.seq == target {
+            record.account_prev = Some(hex(&GENESIS));
+        }
+    });
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let expected = format!(
+        "BROKEN at event {target}: its account_prev is not the hash of account {account}'s previous event \
+         ({previous})"
+    );
     assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
 }
 

@@ -1,5 +1,5 @@
 //! Vault attachments: uploaded with a session, listed, downloaded and deleted by their account
-//! only, and gone with the account.
+//! only, served only once finished, and gone with the account.
 
 use reqwest::Method;
 use serde_json::json;
@@ -77,4 +77,40 @@ async fn deleting_the_account_deletes_its_files() {
     assert_eq!(deleted.status(), 204);
     assert!(app.blob_files().is_empty());
     assert_eq!(app.upload_call(&unfinished, "status").await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_attachment_is_not_served_or_listed_until_its_upload_is_finished() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("owner@example.com").await;
+    let file = TestFile::vault(1000, 256);
+    assert_eq!(file.chunks.len(), 4);
+    let path = format!("/api/v1/vault/files/{}", file.id);
+    let started = app.start_upload(&file, Some(&owner.browser), true).await;
+    assert_eq!(started.status(), 201);
+
+    // Some chunks, then every chunk: the bytes are all on disk, but the upload is not finished.
+    for sent in [1, 4] {
+        for index in 0..sent {
+            assert_eq!(app.put_chunk(&file, index as u64, file.chunks[index].clone()).await.status(), 200);
+        }
+        let refused = app.send_as(Some(&owner.browser), Method::GET, &path, None).await;
+        assert_eq!(refused.status(), 404, "{sent} chunks");
+        assert_eq!(json(refused).await["code"], "not_found");
+        let listed = app.send_as(Some(&owner.browser), Method::GET, "/api/v1/vault/files", None).await;
+        assert_eq!(json(listed).await["files"], json!([]), "{sent} chunks");
+        let status = json(app.upload_call(&file, "status").await).await;
+        assert_eq!((&status["received"], &status["finished"]), (&json!([[0, sent - 1]]), &json!(false)));
+    }
+    assert!(app.exported("file_downloaded").await.is_empty(), "a refused download records nothing");
+
+    assert_eq!(app.finish_upload(&file).await.status(), 200);
+    let download = app.send_as(Some(&owner.browser), Method::GET, &path, None).await;
+    assert_eq!(download.status(), 200);
+    let bytes = download.bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), file.ciphertext().as_slice());
+    let listed =
+        json(app.send_as(Some(&owner.browser), Method::GET, "/api/v1/vault/files", None).await).await;
+    assert_eq!(file.open(&bytes, listed["files"][0]["metadata"].as_str().unwrap()), file.plaintext);
+    assert_eq!(app.exported("file_downloaded").await.len(), 1);
 }
