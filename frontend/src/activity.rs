@@ -1,7 +1,7 @@
 //! Words for the Activity page: what each security event means to the account holder
 //! (`docs/audit.md`, "Event types"), the type groups the page filters by, and places.
 
-use coffer_shared::api::{ActivityEvent, EventType};
+use coffer_shared::api::{ActivityEvent, EventType, is_country_code};
 use serde_json::Value;
 
 use crate::format;
@@ -273,13 +273,34 @@ pub fn place_text(place: &str, country_name: impl Fn(&str) -> Option<String>) ->
         Some((city, code)) => (Some(city), code),
         None => (None, place),
     };
-    let is_code = code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase());
-    let country =
-        if is_code { country_name(code).unwrap_or_else(|| code.to_owned()) } else { code.to_owned() };
+    let country = if is_country_code(code) {
+        country_name(code).unwrap_or_else(|| code.to_owned())
+    } else {
+        code.to_owned()
+    };
     match city {
         Some(city) => format!("{city}, {country}"),
         None => country,
     }
+}
+
+/// Shortest search that also looks for countries by name.
+const COUNTRY_SEARCH_MIN: usize = 3;
+
+/// The ISO 3166-1 alpha-2 codes of the countries whose name, as [`place_text`] spells it,
+/// contains `search` (ignoring case; 3 characters or more). The log keeps codes and the page
+/// shows names, so a search for "germany" must also ask for `DE`.
+pub fn countries_named(search: &str, country_name: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let needle = search.trim().to_lowercase();
+    if needle.chars().count() < COUNTRY_SEARCH_MIN {
+        return Vec::new();
+    }
+    (b'A'..=b'Z')
+        .flat_map(|first| {
+            (b'A'..=b'Z').map(move |second| String::from_utf8_lossy(&[first, second]).into_owned())
+        })
+        .filter(|code| country_name(code).is_some_and(|name| name.to_lowercase().contains(&needle)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -356,5 +377,20 @@ mod tests {
         assert_eq!(place_text("DE", names), "Germany");
         assert_eq!(place_text("XX", names), "XX");
         assert_eq!(place_text("Springfield", names), "Springfield");
+    }
+
+    #[test]
+    fn a_search_for_a_country_name_asks_for_its_code() {
+        let names = |code: &str| match code {
+            "DE" => Some("Germany".to_owned()),
+            "GB" => Some("United Kingdom".to_owned()),
+            "US" => Some("United States".to_owned()),
+            _ => None,
+        };
+        assert_eq!(countries_named(" GERMANY ", names), ["DE"]);
+        assert_eq!(countries_named("united", names), ["GB", "US"]);
+        assert_eq!(countries_named("ger", names), ["DE"]);
+        assert!(countries_named("de", names).is_empty(), "too short: matches too much");
+        assert!(countries_named("firefox", names).is_empty());
     }
 }

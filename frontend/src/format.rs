@@ -72,17 +72,30 @@ pub fn device(user_agent: &str) -> String {
     }
 }
 
-/// The English name of a country from its ISO 3166-1 alpha-2 code ("DE" -> "Germany"), as the
-/// browser's `Intl.DisplayNames` knows it.
-pub fn country_name(code: &str) -> Option<String> {
+thread_local! {
+    /// `new Intl.DisplayNames(["en"], {type: "region"})` and its `of`, made once: the Activity
+    /// search asks for every code.
+    static REGION_NAMES: Option<(JsValue, js_sys::Function)> = region_names();
+}
+
+fn region_names() -> Option<(JsValue, js_sys::Function)> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
     let constructor: js_sys::Function = Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into().ok()?;
     let options = Object::new();
     let _ = Reflect::set(&options, &"type".into(), &"region".into());
     let arguments = js_sys::Array::of2(&js_sys::Array::of1(&"en".into()), &options);
     let names = Reflect::construct(&constructor, &arguments).ok()?;
-    let of: js_sys::Function = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
-    of.call1(&names, &code.into()).ok()?.as_string().filter(|name| name != code)
+    let of = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
+    Some((names, of))
+}
+
+/// The English name of a country from its ISO 3166-1 alpha-2 code ("DE" -> "Germany"), as the
+/// browser's `Intl.DisplayNames` knows it.
+pub fn country_name(code: &str) -> Option<String> {
+    REGION_NAMES.with(|names| {
+        let (names, of) = names.as_ref()?;
+        of.call1(names, &code.into()).ok()?.as_string().filter(|name| name != code)
+    })
 }
 
 #[cfg(test)]

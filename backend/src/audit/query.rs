@@ -2,7 +2,8 @@
 //! makes, and an account's view of a stored event, with a share reader's client hidden.
 
 use coffer_shared::api::{
-    ACTIVITY_PAGE_DEFAULT, ACTIVITY_PAGE_MAX, ACTIVITY_SEARCH_MAX, ActivityEvent, EventType, Severity,
+    ACTIVITY_COUNTRIES_MAX, ACTIVITY_PAGE_DEFAULT, ACTIVITY_PAGE_MAX, ACTIVITY_SEARCH_MAX, ActivityEvent,
+    EventType, Severity, is_country_code, place_country,
 };
 use serde::Deserialize;
 
@@ -20,6 +21,8 @@ pub struct ActivityQuery {
     pub severity: Option<String>,
     /// Text to search for.
     pub q: Option<String>,
+    /// Comma-separated ISO 3166-1 alpha-2 codes whose places match the search too.
+    pub country: Option<String>,
     /// The `next` of the previous page.
     pub before: Option<String>,
     /// Events per page.
@@ -33,6 +36,8 @@ pub struct Filter {
     severity: Option<Severity>,
     /// Lower-cased.
     text: Option<String>,
+    /// Country codes whose places match the search as well as `text`.
+    countries: Option<Vec<String>>,
     /// Read below this `account_seq`.
     pub before: Option<u64>,
     /// At most this many events.
@@ -66,6 +71,20 @@ impl Filter {
             Some(_) => return Err(invalid("q: must be 1 to 100 characters")),
             None => None,
         };
+        let countries = match &query.country {
+            Some(list) => Some(
+                list.split(',')
+                    .map(|code| is_country_code(code).then(|| code.to_owned()))
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|codes| codes.len() <= ACTIVITY_COUNTRIES_MAX)
+                    .ok_or_else(|| {
+                        invalid(&format!(
+                            "country: not a list of at most {ACTIVITY_COUNTRIES_MAX} country codes"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
         let before = match &query.before {
             Some(text) => Some(
                 text.parse()
@@ -83,7 +102,7 @@ impl Filter {
                 .ok_or_else(|| invalid("limit: must be from 1 to 100"))?,
             None => ACTIVITY_PAGE_DEFAULT,
         };
-        Ok(Self { types, severity, text, before, limit: limit as usize })
+        Ok(Self { types, severity, text, countries, before, limit: limit as usize })
     }
 
     /// Whether the account's view of `record` passes the filter.
@@ -95,11 +114,25 @@ impl Filter {
         if self.severity.is_some_and(|severity| severity != event.severity) {
             return false;
         }
-        let Some(text) = &self.text else { return true };
-        let contains = |field: &str| field.to_lowercase().contains(text);
-        contains(event.kind.as_str())
-            || [&event.ip, &event.user_agent, &event.place].into_iter().flatten().any(|field| contains(field))
-            || record.detail.values().any(|value| contains(&value.text()))
+        if self.text.is_none() && self.countries.is_none() {
+            return true;
+        }
+        let in_country = |countries: &Vec<String>| {
+            event
+                .place
+                .as_deref()
+                .and_then(place_country)
+                .is_some_and(|code| countries.iter().any(|c| c == code))
+        };
+        self.text.as_ref().is_some_and(|text| {
+            let contains = |field: &str| field.to_lowercase().contains(text);
+            contains(event.kind.as_str())
+                || [&event.ip, &event.user_agent, &event.place]
+                    .into_iter()
+                    .flatten()
+                    .any(|field| contains(field))
+                || record.detail.values().any(|value| contains(&value.text()))
+        }) || self.countries.as_ref().is_some_and(in_country)
     }
 }
 
@@ -164,6 +197,27 @@ mod tests {
     }
 
     #[test]
+    fn a_search_matches_the_places_in_the_countries_it_names() {
+        let in_berlin =
+            StoredEvent { place: Some("Berlin, DE".into()), ..record("signin_failed", "203.0.113.9") };
+        let country = |codes: &str, q: Option<&str>| {
+            Filter::parse(&ActivityQuery {
+                country: Some(codes.into()),
+                q: q.map(Into::into),
+                ..ActivityQuery::default()
+            })
+            .unwrap()
+        };
+        assert!(country("AT,DE", Some("germany")).keep(&in_berlin));
+        assert!(!country("AT", Some("austria")).keep(&in_berlin));
+        assert!(country("AT", Some("firefox")).keep(&in_berlin), "the text still matches alone");
+        assert!(country("DE", None).keep(&in_berlin));
+        assert!(!country("DE", None).keep(&record("signin_failed", "203.0.113.9")), "no place");
+        let read = StoredEvent { place: Some("Berlin, DE".into()), ..record("share_claimed", "203.0.113.9") };
+        assert!(!country("DE", None).keep(&read), "a reader's place is not the owner's to search");
+    }
+
+    #[test]
     fn bad_parameters_are_refused() {
         let bad = [
             ActivityQuery { types: Some("signin_failed,nope".into()), ..ActivityQuery::default() },
@@ -171,6 +225,9 @@ mod tests {
             ActivityQuery { q: Some(String::new()), ..ActivityQuery::default() },
             ActivityQuery { limit: Some("101".into()), ..ActivityQuery::default() },
             ActivityQuery { before: Some("0".into()), ..ActivityQuery::default() },
+            ActivityQuery { country: Some("DE,de".into()), ..ActivityQuery::default() },
+            ActivityQuery { country: Some("DEU".into()), ..ActivityQuery::default() },
+            ActivityQuery { country: Some(vec!["DE"; 301].join(",")), ..ActivityQuery::default() },
         ];
         for query in bad {
             assert!(Filter::parse(&query).is_err(), "{query:?}");

@@ -7,7 +7,8 @@ use std::net::Ipv4Addr;
 use coffer_shared::b64;
 use coffer_shared::crypto::vault::seal_record;
 use coffer_shared::id::RecordId;
-use serde_json::json;
+use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::audit_helpers::Logged;
 use crate::helpers::{AGENT, TestApp, spawn_app_in};
@@ -116,4 +117,33 @@ async fn behind_a_chain_of_trusted_proxies_the_event_records_the_client_the_oute
     let user = app.sign_up("alice@example.com").await;
     create_record_forwarded(&app, &user, &[OSAKA, BERLIN, "10.1.2.3"]).await;
     recorded_from(&app.logged(&user, "record_created").await, BERLIN, AGENT, BERLIN_PLACE);
+}
+
+#[tokio::test]
+async fn the_activity_search_finds_events_by_the_country_of_their_place() {
+    let app = spawn_app_placing(&["127.0.0.1/32"]).await;
+    let mut user = app.sign_up("alice@example.com").await;
+    user.browser = app.sign_in_from(&user, BERLIN, CHROME).await;
+    create_record_forwarded(&app, &user, &[OSAKA]).await;
+    let types = |page: Value| -> Vec<String> {
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| event["type"].as_str().unwrap().into())
+            .collect()
+    };
+    // The page shows "Germany" and sends the codes of the countries so named along with the text.
+    let germany = app.activity(&user.browser, "q=germany&country=DE").await;
+    assert!(germany["events"].as_array().unwrap().iter().all(|event| event["place"] == BERLIN_PLACE));
+    assert_eq!(types(germany), ["session_created", "signin_succeeded", "code_accepted", "code_sent"]);
+    assert_eq!(
+        types(app.activity(&user.browser, "q=germany").await),
+        Vec::<String>::new(),
+        "no code, no match"
+    );
+    let either = app.activity(&user.browser, "country=JP,DE&type=record_created,signin_succeeded").await;
+    assert_eq!(types(either), ["record_created", "signin_succeeded"]);
+    let bad = app.send_as(Some(&user.browser), Method::GET, "/api/v1/activity?country=Germany", None).await;
+    assert_eq!(bad.status(), 422);
 }

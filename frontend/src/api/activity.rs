@@ -13,6 +13,8 @@ pub struct ActivityQuery {
     pub severity: Option<Severity>,
     /// Text to search for.
     pub search: String,
+    /// ISO 3166-1 codes of the countries whose name contains `search`.
+    pub countries: Vec<String>,
     /// The `next` of the previous page.
     pub before: Option<String>,
 }
@@ -31,6 +33,9 @@ impl ActivityQuery {
         let search = self.search.trim();
         if !search.is_empty() {
             pairs.push(format!("q={}", encode(search)));
+        }
+        if !self.countries.is_empty() {
+            pairs.push(format!("country={}", self.countries.join(",")));
         }
         if let Some(before) = &self.before {
             pairs.push(format!("before={}", encode(before)));

@@ -47,6 +47,7 @@ fn ActivityLog() -> impl IntoView {
         }),
         severity: warnings_only.get_untracked().then_some(Severity::Warning),
         search: search.get_untracked(),
+        countries: search.with_untracked(|text| activity::countries_named(text, format::country_name)),
         before,
     };
     // Loads the first page (`more = false`) or the next one.
@@ -166,7 +167,7 @@ fn ActivityLog() -> impl IntoView {
                 <input
                     type="search"
                     class="search"
-                    placeholder="Search (IP, device, place, id…)"
+                    placeholder="Search (IP, device, place, country, id…)"
                     aria-label="Search the activity"
                     maxlength="100"
                     data-testid="activity-search"

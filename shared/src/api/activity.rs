@@ -13,6 +13,20 @@ pub const ACTIVITY_PAGE_MAX: u32 = 100;
 pub const ACTIVITY_PAGE_DEFAULT: u32 = 50;
 /// Longest text search, in characters.
 pub const ACTIVITY_SEARCH_MAX: usize = 100;
+/// Most country codes one search may name (`country`): more than ISO 3166-1 assigns.
+pub const ACTIVITY_COUNTRIES_MAX: usize = 300;
+
+/// The ISO 3166-1 alpha-2 country code of a place as the log writes it (`"Berlin, DE"` or
+/// `"DE"`), or `None` for a place without one (`"Berlin"`).
+pub fn place_country(place: &str) -> Option<&str> {
+    let code = place.rsplit_once(", ").map_or(place, |(_, code)| code);
+    is_country_code(code).then_some(code)
+}
+
+/// Whether `code` has the shape of an ISO 3166-1 alpha-2 code: two capital ASCII letters.
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase())
+}
 
 /// How much an event deserves the account holder's attention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -204,5 +218,14 @@ mod tests {
         assert_eq!(EventType::SigninFailed.severity(), Severity::Warning);
         assert_eq!(EventType::ShareCreated.severity(), Severity::Info);
         assert_eq!("warning".parse::<Severity>(), Ok(Severity::Warning));
+    }
+
+    #[test]
+    fn a_place_names_its_country_by_code_when_it_has_one() {
+        assert_eq!(place_country("Berlin, DE"), Some("DE"));
+        assert_eq!(place_country("DE"), Some("DE"));
+        assert_eq!(place_country("Washington, D.C., US"), Some("US"));
+        assert_eq!(place_country("Berlin"), None);
+        assert_eq!(place_country("Berlin, de"), None);
     }
 }
