@@ -10,8 +10,9 @@ use axum::http::HeaderMap;
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use coffer_shared::id::AccountId;
+use tracing::Instrument;
 
 use super::event::Event;
 use super::record::{NewEvent, Origin};
@@ -100,9 +101,16 @@ pub fn origin(ip: IpAddr, headers: &HeaderMap, places: &dyn Places) -> Origin {
 pub async fn capture(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    // A task of its own: a client that hangs up drops this future, and must not stop a handler
+    // between its change's commit and its event's (nor a refusal before its event).
+    let task = tokio::spawn(handle(state, ip, request, next).instrument(tracing::Span::current()));
+    task.await.unwrap_or_else(|error| ApiError::Internal(format!("request task: {error}")).into_response())
+}
+
+async fn handle(state: AppState, ip: IpAddr, mut request: Request, next: Next) -> Response {
     let scope = RequestScope::new(origin(ip, request.headers(), state.places.as_ref()));
     request.extensions_mut().insert(scope.clone());
     let response = next.run(request).await;

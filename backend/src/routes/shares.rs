@@ -203,7 +203,11 @@ async fn claim(
             if views_left == 0 {
                 events.push(Event::ShareUsedUp { share: id.clone() });
             }
-            audit.record_for(owner, events).await?;
+            // The view is spent: a reader who got a 500 here would lose the secret for good, so
+            // an event that cannot be written is logged and the envelope still goes out.
+            if let Err(error) = audit.record_for(owner, events).await {
+                tracing::error!(event = "audit_write_failed", error = ?error);
+            }
             if let Some(owner) = receipt_to {
                 // Mailed in the background: the reader does not wait on the owner's SMTP relay.
                 tokio::spawn(receipt::send(state.clone(), owner, id, views_left, now));

@@ -8,6 +8,7 @@ mod accounts;
 mod activity;
 mod audit_accounts;
 mod audit_data;
+mod audit_durability;
 mod audit_helpers;
 mod audit_places;
 mod audit_refusals;
