@@ -21,15 +21,17 @@ impl TrustedProxies {
         self.0.iter().any(|net| net.contains(&ip))
     }
 
-    /// The client's address given the TCP peer and the `X-Forwarded-For` values.
+    /// The client's address given the TCP peer and the `X-Forwarded-For` values. IPv4 addresses
+    /// mapped into IPv6 (a dual-stack listener's peers) count as the IPv4 address they carry.
     pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl Iterator<Item = &'a str>) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
         let hops: Vec<&str> = forwarded_for.flat_map(|value| value.split(',')).collect();
         let mut client = peer;
         for hop in hops.iter().rev() {
-            match hop.trim().parse::<IpAddr>() {
+            match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
                 Ok(ip) if self.trusts(ip) => client = ip,
                 Ok(ip) => return ip,
                 // A garbled entry: stop at the last address a trusted proxy vouched for.
@@ -58,9 +60,15 @@ where
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip())
             .ok_or_else(|| ApiError::Internal("the server was started without connect info".into()))?;
-        let forwarded =
-            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
-        Ok(Self(state.trusted_proxies.client_ip(peer, forwarded)))
+        // Every line, readable or not: a proxy appends the client to the line the client sent, so
+        // dropping a line with one unreadable byte would drop the real client with it.
+        let forwarded: Vec<String> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .collect();
+        Ok(Self(state.trusted_proxies.client_ip(peer, forwarded.iter().map(String::as_str))))
     }
 }
 
@@ -90,6 +98,13 @@ mod tests {
     #[test]
     fn without_a_forwarded_header_the_proxy_itself_is_the_client() {
         assert_eq!(proxies().client_ip(ip("10.0.0.1"), std::iter::empty()), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn an_ipv4_address_mapped_into_ipv6_counts_as_itself() {
+        let hops = ["::ffff:198.51.100.7"];
+        assert_eq!(proxies().client_ip(ip("::ffff:127.0.0.1"), hops.into_iter()), ip("198.51.100.7"));
+        assert_eq!(proxies().client_ip(ip("::ffff:203.0.113.9"), std::iter::empty()), ip("203.0.113.9"));
     }
 
     #[test]

@@ -147,3 +147,27 @@ async fn the_activity_search_finds_events_by_the_country_of_their_place() {
     let bad = app.send_as(Some(&user.browser), Method::GET, "/api/v1/activity?country=Germany", None).await;
     assert_eq!(bad.status(), 422);
 }
+
+/// A client's unreadable `X-Forwarded-For` line, to which its proxy appended the real client
+/// (as nginx's `$proxy_add_x_forwarded_for` does), still names the real client.
+#[tokio::test]
+async fn an_unreadable_forwarded_line_still_yields_the_client_its_proxy_appended() {
+    let app = spawn_app_placing(&["127.0.0.1/32"]).await;
+    let user = app.sign_up("alice@example.com").await;
+    let line = reqwest::header::HeaderValue::from_bytes(&[b"\xff, ".as_slice(), BERLIN.as_bytes()].concat())
+        .unwrap();
+    let id = RecordId::random();
+    let body = json!({ "id": id, "envelope": b64::encode(seal_record(user.vault_key(), &id, &note("n"))) });
+    let response = app
+        .client
+        .post(format!("{}/api/v1/vault/records", app.address))
+        .header("cookie", &user.browser.cookie)
+        .header("x-coffer-csrf", &user.browser.csrf)
+        .header("x-forwarded-for", line)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    recorded_from(&app.logged(&user, "record_created").await, BERLIN, AGENT, BERLIN_PLACE);
+}
