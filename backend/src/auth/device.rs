@@ -9,7 +9,7 @@ pub fn clean(user_agent: &str) -> String {
     user_agent.chars().filter(|c| !c.is_control()).take(MAX_USER_AGENT).collect()
 }
 
-/// "Browser on system", or "Unknown device".
+/// "Browser on system", a tool's own `name/version`, or "Unknown device".
 pub fn describe(user_agent: &str) -> String {
     const BROWSERS: [(&str, &str); 7] = [
         ("Edg/", "Edge"),
@@ -35,9 +35,21 @@ pub fn describe(user_agent: &str) -> String {
     match (find(&BROWSERS), find(&SYSTEMS)) {
         (Some(browser), Some(system)) => format!("{browser} on {system}"),
         (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
-        (None, None) => clean(user_agent).chars().take(40).collect(),
+        (None, None) if is_product_token(user_agent) => user_agent.to_owned(),
+        (None, None) => "Unknown device".to_owned(),
     }
+}
+
+/// A lone `name/version` token of a tool ("curl/8.0"): a short name of letters, digits, `-` and
+/// `_`, and a version of letters, digits and dots. Anything else a client sends is not repeated
+/// in a security mail, where it could pose as the server's own words.
+fn is_product_token(user_agent: &str) -> bool {
+    let Some((name, version)) = user_agent.split_once('/') else { return false };
+    let name_ok = (1..=24).contains(&name.len())
+        && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    let version_ok = (1..=16).contains(&version.len())
+        && version.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'.');
+    name_ok && version_ok
 }
 
 #[cfg(test)]
@@ -54,5 +66,7 @@ mod tests {
         assert_eq!(describe(safari), "Safari on iOS");
         assert_eq!(describe(""), "Unknown device");
         assert_eq!(describe("curl/8.0"), "curl/8.0");
+        assert_eq!(describe("URGENT call +1 555 0100 now"), "Unknown device");
+        assert_eq!(describe("visit.evil.example/now"), "Unknown device");
     }
 }

@@ -42,12 +42,32 @@ pub enum MailError {
     /// The message could not be assembled (for example a header that cannot be encoded).
     #[error("could not build the message: {0}")]
     Build(#[from] lettre::error::Error),
-    /// The SMTP relay could not be reached, refused the message, or TLS failed.
-    #[error("SMTP: {0}")]
+    /// The SMTP relay could not be reached, refused the message, or TLS failed. Shown by its
+    /// kind and reply code only: a relay's reply text often quotes the recipient's address.
+    #[error("SMTP: {}", smtp_summary(.0))]
     Smtp(#[from] lettre::transport::smtp::Error),
     /// The outbox file could not be written.
     #[error("outbox: {0}")]
     Outbox(#[from] std::io::Error),
+}
+
+/// What went wrong with the relay, without its words.
+fn smtp_summary(error: &lettre::transport::smtp::Error) -> String {
+    let kind = if error.is_permanent() {
+        "refused (permanent)"
+    } else if error.is_transient() {
+        "refused (transient)"
+    } else if error.is_timeout() {
+        "timed out"
+    } else if error.is_tls() {
+        "TLS failed"
+    } else {
+        "connection or protocol failure"
+    };
+    match error.status() {
+        Some(code) => format!("{kind}, reply code {code}"),
+        None => kind.to_owned(),
+    }
 }
 
 /// Where messages go.
