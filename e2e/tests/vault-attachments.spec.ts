@@ -2,7 +2,8 @@
 // page, and after signing out and in again (a new key derivation, nothing cached) it decrypts
 // and previews again; a download gives back the exact bytes, and removing it deletes it. An
 // attachment upload cut off mid-way continues in a new tab after unlocking, from the first
-// chunk the server lacks.
+// chunk the server lacks. A file left behind (its removal never reached the server) is offered
+// for deletion once it has been unnamed for an hour.
 import { test, expect, type Page, type Route } from '@playwright/test';
 import { addRecord, freshEmail, signIn, signUp } from './accounts';
 import { pngFile, randomFile, sha256 } from './files';
@@ -110,3 +111,48 @@ test('an attachment upload cut off mid-way continues in a new tab after unlockin
   await expect(page.getByTestId('unfinished-uploads')).toHaveCount(0);
   await context.close();
 });
+
+test('a file left behind by a removal that never reached the server is offered for deletion', async ({ browser }) => {
+  const email = freshEmail('unattached');
+  const passphrase = 'cobalt walnut prairie hinge sonnet';
+  const file = randomFile('lease.pdf', 200_000);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, email, passphrase);
+  await addRecord(page, 'note', { name: 'Lease', notes: 'signed copy attached' });
+  await page.getByTestId('attach-input').setInputFiles(file.path);
+  await expect(page.getByTestId('attachment-name')).toHaveText('lease.pdf', { timeout: 30_000 });
+  // The item is saved without the file, but the delete of its bytes never reaches the server.
+  const deletes = '**/api/v1/vault/files/*';
+  await page.route(deletes, (route: Route) =>
+    route.request().method() === 'DELETE' ? route.abort('connectionreset') : route.continue(),
+  );
+  await page.getByTestId('attachment-remove').click();
+  await expect(page.getByTestId('attachment')).toHaveCount(0);
+  const listed = () => page.evaluate(async () => (await (await fetch('/api/v1/vault/files')).json()).files.length);
+  await expect.poll(listed).toBe(1);
+  await page.unroute(deletes);
+
+  // Just finished: another tab may still be saving the item that names it, so nothing is offered.
+  const vaultWithFiles = () =>
+    Promise.all([
+      page.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/vault/files'),
+      page.getByTestId('nav-vault').click(),
+    ]);
+  await vaultWithFiles();
+  await expect(page.getByTestId('vault-item')).toHaveCount(1);
+  await expect(page.getByTestId('unattached-files')).toHaveCount(0);
+
+  // Two hours later by the browser's clock.
+  await page.clock.setFixedTime(Date.now() + 2 * 3600 * 1000);
+  await page.getByTestId('vault-item').click();
+  await expect(page.getByTestId('attachment')).toHaveCount(0);
+  await vaultWithFiles();
+  await expect(page.getByTestId('unattached-files')).toContainText('1 file (200.0 KB) on the server belongs to no item');
+  await page.screenshot({ path: 'test-results/vault-unattached.png', fullPage: true });
+  await page.getByTestId('unattached-delete').click();
+  await expect(page.getByTestId('unattached-files')).toHaveCount(0);
+  expect(await listed()).toBe(0);
+  await context.close();
+});
+

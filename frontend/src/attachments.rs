@@ -4,6 +4,9 @@
 //! saved, the upload is deleted again. Until the record names it, a [`pending`] entry in local
 //! storage lets a broken upload continue, even after the tab was closed.
 
+use std::collections::BTreeSet;
+
+use coffer_shared::api::VaultFile;
 use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::{FileId, upload_token};
 use coffer_shared::crypto::stream::ChunkSize;
@@ -216,5 +219,57 @@ pub async fn delete_files(session: Session, file_ids: impl IntoIterator<Item = S
         if let Err(error) = api::files::delete_attachment(&csrf, &file_id).await {
             session.check_ended(&error);
         }
+    }
+}
+
+/// How long after its upload finished a file no record names is still left alone: another tab
+/// may be about to save the record that names it.
+pub const UNATTACHED_AFTER: u64 = 3600;
+
+/// The account's stored `files` that no opened record names and no upload of this browser is
+/// still adding, finished at least [`UNATTACHED_AFTER`] seconds before `now` (Unix seconds).
+/// Only meaningful once every record opened: one that did not would hide what it names.
+pub fn unattached(session: Session, files: &[VaultFile], now: u64) -> Vec<VaultFile> {
+    let mut named: BTreeSet<String> = session.records.with(|records| {
+        records
+            .iter()
+            .flatten()
+            .flat_map(|entry| entry.record.attachments.iter().map(|a| a.file_id.clone()))
+            .collect()
+    });
+    if let Some(account_id) = session.with_unlocked(|unlocked| unlocked.account_id.to_string()) {
+        named.extend(pending::of_account(&account_id).into_iter().map(|entry| entry.file_id));
+    }
+    unnamed(files, &named, now)
+}
+
+fn unnamed(files: &[VaultFile], named: &BTreeSet<String>, now: u64) -> Vec<VaultFile> {
+    files
+        .iter()
+        .filter(|file| !named.contains(file.file.id.as_str()))
+        .filter(|file| file.created_at.saturating_add(UNATTACHED_AFTER) <= now)
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use coffer_shared::api::StoredFile;
+
+    use super::*;
+
+    fn stored(created_at: u64) -> VaultFile {
+        let file = StoredFile { id: FileId::random(), size: 10, chunk_size: 64, metadata: String::new() };
+        VaultFile { file, created_at }
+    }
+
+    #[test]
+    fn a_file_is_unattached_when_nothing_names_it_for_an_hour() {
+        let (named, old, fresh) = (stored(1_000), stored(1_000), stored(4_000));
+        let names = BTreeSet::from([named.file.id.to_string()]);
+        let files = [named, old.clone(), fresh];
+        assert_eq!(unnamed(&files, &names, 1_000 + UNATTACHED_AFTER), vec![old]);
+        assert_eq!(unnamed(&files, &names, 1_000 + UNATTACHED_AFTER - 1), Vec::<VaultFile>::new());
+        assert_eq!(unnamed(&files, &names, 4_000 + UNATTACHED_AFTER).len(), 2);
     }
 }

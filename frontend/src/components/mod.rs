@@ -33,5 +33,6 @@ pub mod tamper_warning;
 pub mod toast;
 pub mod totp_panel;
 pub mod transfer_bar;
+pub mod unattached_files;
 pub mod unfinished_uploads;
 pub mod vault_loader;

@@ -8,6 +8,10 @@ use super::error_banner::ErrorBanner;
 use crate::session::Session;
 use crate::vault;
 
+/// How many records of the last load could not be decrypted (in context below a [`VaultLoader`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Unopened(pub ReadSignal<usize>);
+
 /// Shows `children` once the decrypted record list is in the session; with `refresh`, loads it
 /// again in the background even when it is there already.
 #[component]
@@ -15,6 +19,7 @@ pub fn VaultLoader(#[prop(optional)] refresh: bool, children: ChildrenFn) -> imp
     let session = Session::get();
     let error = RwSignal::new(None::<String>);
     let failed = RwSignal::new(0usize);
+    provide_context(Unopened(failed.read_only()));
     let load = Action::new_local(move |_: &()| async move {
         match vault::load(session).await {
             Ok((entries, unopened)) => {

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::require_unlocked::RequireUnlocked;
+use crate::components::unattached_files::UnattachedFiles;
 use crate::components::unfinished_uploads::UnfinishedUploads;
 use crate::components::vault_loader::VaultLoader;
 use crate::session::Session;
@@ -95,6 +96,7 @@ fn VaultList() -> impl IntoView {
                 </button>
             </div>
             <UnfinishedUploads />
+            <UnattachedFiles />
             <Show when=move || choosing.get()>
                 <div class="type-chooser" data-testid="type-chooser">
                     {RecordType::ALL
