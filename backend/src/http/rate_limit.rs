@@ -69,7 +69,7 @@ impl RateLimiter {
 }
 
 /// IPv4 addresses count alone; IPv6 addresses by their /64.
-fn network_of(ip: IpAddr) -> IpAddr {
+pub fn network_of(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => {
