@@ -205,7 +205,7 @@ mod tests {
     fn an_aggregate_of_repeats_counts_every_request_it_stands_for() {
         let file = ("file", Value::Text("AbCdEfGhIjKlMnOpQrStUv".into()));
         let events = [
-            event("file_downloaded", 3_600, &[file.clone()]),
+            event("file_downloaded", 3_600, std::slice::from_ref(&file)),
             event("file_downloaded", 3_650, &[file, ("repeated", Value::Number(41))]),
         ];
         assert_eq!(Summary::of(&events).counts["file downloads"], 43);

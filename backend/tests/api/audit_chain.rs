@@ -96,7 +96,7 @@ fn chains_in(log: &Path) -> Vec<String> {
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|line| line["target"] == "coffer_backend::audit::writer")
-        .map(|line| line["fields"]["chain"].as_str().unwrap().to_owned())
+        .map(|line| line["fields"]["chain"].as_str().unwrap_or("no chain").to_owned())
         .collect()
 }
 
@@ -180,6 +180,27 @@ async fn a_chain_rewritten_or_extended_without_the_server_secret_is_detected() {
     let (_root, data, exported) = stopped_log().await;
     let thief = ChainKey::derive(&Key32::from_bytes([9; 32]));
 
+    // Rewritten with unkeyed hashes, which anyone can compute (all a plain SHA-256 chain had).
+    let copy = copy_of(&data);
+    reseal(
+        copy.path(),
+        |_, bytes| unkeyed_hash(bytes),
+        |record: &mut StoredEvent| {
+            record.v = 1;
+            record.ip = Some("203.0.113.9".into());
+        },
+    );
+    let run = audit(copy.path(), &["verify"]).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with(
+            "BROKEN at event 1: it is unkeyed (version 1), but every event from 1 on is keyed (audit-keyed-from)"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    // Rewritten with keyed hashes under another secret.
     let copy = copy_of(&data);
     reseal(copy.path(), |_, bytes| thief.hash(bytes), |record| record.ip = Some("203.0.113.9".into()));
     let run = audit(copy.path(), &["verify"]).await;
@@ -187,19 +208,6 @@ async fn a_chain_rewritten_or_extended_without_the_server_secret_is_detected() {
     assert!(
         run.stdout.starts_with("BROKEN at event 1: its hash does not match the prev stored in event 2")
             && run.stdout.contains("written without this server's secret"),
-        "{}",
-        run.stdout
-    );
-
-    // Unkeyed hashes, which anyone can compute: a downgrade.
-    let copy = copy_of(&data);
-    reseal(copy.path(), |_, bytes| unkeyed_hash(bytes), |record: &mut StoredEvent| record.v = 1);
-    let run = audit(copy.path(), &["verify"]).await;
-    assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(
-        run.stdout.starts_with(
-            "BROKEN at event 1: it is unkeyed (version 1), but every event from 1 on is keyed (audit-keyed-from)"
-        ),
         "{}",
         run.stdout
     );
@@ -243,6 +251,8 @@ async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded
     let root = app.stop().await;
     let data = root.path().join("data");
     // As a server before the keying left it: unkeyed events, no record of a switch.
+    let recorded = std::fs::read_to_string(data.join("audit-keyed-from")).ok();
+    assert_eq!(recorded.as_deref(), Some("1\n"), "a new server records that its chain is keyed from 1");
     reseal(&data, |_, bytes| unkeyed_hash(bytes), |record| record.v = 1);
     std::fs::remove_file(data.join("audit-keyed-from")).unwrap();
     let run = audit(&data, &["verify"]).await;

@@ -1,15 +1,21 @@
 //! Repeats folded (`docs/audit.md`, "Repeats, folded"): a client that repeats a request which
 //! succeeds and changes nothing (a one-byte range download, a share's status read) cannot grow
 //! the log by an event per request: at most one event per key stays in the log while its
-//! minute is open, and one aggregate carries the count of the rest. Failures are not folded.
+//! minute is open, and one aggregate carries the count of the rest. Failures, changes and
+//! destructions in between are each recorded.
 
 use coffer_backend::audit::repeats::REPEAT_WINDOW;
 use coffer_backend::sweeper::sweep_once;
-use serde_json::Value;
+use coffer_shared::b64;
+use coffer_shared::crypto::vault::seal_record;
+use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::file_helpers::TestFile;
 use crate::file_shares::{claim_json, create_with};
-use crate::helpers::{TestShare, spawn_app};
+use crate::helpers::{TestShare, manage_token, spawn_app};
+use crate::users::PASSPHRASE;
+use crate::vault::{create, note};
 
 /// Concurrent, then sequential requests of one kind.
 const CONCURRENT: usize = 50;
@@ -102,13 +108,45 @@ async fn an_orderly_stop_writes_the_open_aggregates() {
 }
 
 #[tokio::test]
-async fn wrong_share_passwords_are_never_folded() {
+async fn failures_changes_and_destructions_between_folded_downloads_are_each_recorded() {
     let app = spawn_app().await;
-    let share = TestShare::new("guarded", 1);
-    app.create(&share).await;
+    let user = app.sign_up("alice@example.com").await;
+    let (record, _) = create(&app, &user, &note("v1")).await;
+    let share = TestShare::new("see attached", 1);
+    let file = TestFile::for_share(&share, 300, 128);
+    app.upload(&file, None, false).await;
+    assert_eq!(create_with(&app, &share, &[&file]).await.status(), 201);
+    let token = claim_json(&app, &share).await["download_token"].as_str().unwrap().to_owned();
+    let guarded = TestShare::new("guarded", 1);
+    app.create(&guarded).await;
     let wrong = TestShare::new("other", 1).request.access_token;
-    for _ in 0..3 {
-        assert_eq!(app.claim(&share, &wrong).await.status(), 403);
+
+    // All from one client, inside one minute, each kind between two foldable downloads.
+    const ROUNDS: u64 = 3;
+    for round in 0..ROUNDS {
+        assert_eq!(app.download(&file.id, &token, Some(1)).await.status(), 206);
+        assert_eq!(app.sign_in_start("nobody@example.com", user.salt, PASSPHRASE).await.status(), 401);
+        assert_eq!(app.download(&file.id, &token, Some(1)).await.status(), 206);
+        assert_eq!(app.claim(&guarded, &wrong).await.status(), 403);
+        assert_eq!(app.download(&file.id, &token, Some(1)).await.status(), 206);
+        let envelope = b64::encode(seal_record(user.vault_key(), &record, &note(&round.to_string())));
+        let edit = json!({ "revision": round + 1, "envelope": envelope });
+        let path = format!("/api/v1/vault/records/{record}");
+        assert_eq!(app.send_as(Some(&user.browser), Method::PUT, &path, Some(&edit)).await.status(), 200);
+        let doomed = TestShare::new(&format!("doomed {round}"), 1);
+        app.create(&doomed).await;
+        assert_eq!(app.destroy(&doomed.id, &manage_token(&doomed.id)).await.status(), 204);
     }
-    assert_eq!(app.exported("share_wrong_token").await.len(), 3);
+
+    let count = |events: &[Value], kind: &str| events.iter().filter(|event| event["type"] == kind).count();
+    let events = app.export().await;
+    assert_eq!(count(&events, "file_downloaded"), 1, "the downloads are folded");
+    for kind in ["signin_failed", "share_wrong_token", "record_changed", "share_destroyed"] {
+        assert_eq!(count(&events, kind), ROUNDS as usize, "every {kind} is recorded");
+    }
+    assert!(events.iter().all(|event| event["detail"].get("repeated").is_none()));
+    app.clock.advance(REPEAT_WINDOW);
+    sweep_once(&app.state).await;
+    let events = app.export().await;
+    assert_eq!(events.last().unwrap()["detail"]["repeated"], 3 * ROUNDS - 1);
 }
