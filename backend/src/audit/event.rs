@@ -173,7 +173,8 @@ impl Event {
             CodeCheck::Accepted => Self::CodeAccepted { purpose, factor },
             CodeCheck::Wrong { tries_left: 0 } => Self::CodeLocked { purpose, factor, locked_for: LOCKOUT },
             CodeCheck::Wrong { tries_left } => Self::CodeWrong { purpose, factor, tries_left },
-            CodeCheck::Expired => Self::CodeExpired { purpose, factor },
+            // An authenticator code already used is, like a used e-mail code, no live code.
+            CodeCheck::Expired | CodeCheck::Used => Self::CodeExpired { purpose, factor },
         }
     }
 

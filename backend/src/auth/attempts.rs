@@ -55,6 +55,9 @@ pub enum CodeCheck {
     },
     /// There is no live code (none asked for, used, or past its 10 minutes). Not counted.
     Expired,
+    /// An authenticator code that matches a step already used (an honest second sign-in within
+    /// the same 30 seconds, or a replay). Not counted: it is not a guess.
+    Used,
 }
 
 impl Attempts {
@@ -106,19 +109,33 @@ impl Attempts {
         self.locked_until <= now && self.code.as_ref().is_some_and(|code| code.expires_at > now)
     }
 
-    /// Checks a presented code (its keyed hash) against the live one, in constant time.
+    /// Checks a presented code (its keyed hash) against the live one, in constant time, and
+    /// counts a wrong one against this same state (sign-up codes).
     pub fn check_code(&mut self, now: u64, mac: &[u8; 32]) -> Result<CodeCheck, Throttled> {
         self.check_open(now)?;
+        Ok(match self.take_code(now, mac) {
+            None => CodeCheck::Expired,
+            Some(true) => {
+                self.wrong = 0;
+                CodeCheck::Accepted
+            }
+            Some(false) => CodeCheck::Wrong { tries_left: self.record_wrong(now) },
+        })
+    }
+
+    /// Compares a presented code (its keyed hash) with the live one in constant time, without
+    /// counting: `None` if no code is live, `Some(true)` if it matches (the code is used up),
+    /// `Some(false)` if not. The caller counts a wrong one where it belongs.
+    pub fn take_code(&mut self, now: u64, mac: &[u8; 32]) -> Option<bool> {
         let Some(code) = self.code.as_ref().filter(|code| code.expires_at > now) else {
             self.code = None;
-            return Ok(CodeCheck::Expired);
+            return None;
         };
-        if bool::from(code.mac.ct_eq(mac)) {
+        let right = bool::from(code.mac.ct_eq(mac));
+        if right {
             self.code = None;
-            self.wrong = 0;
-            return Ok(CodeCheck::Accepted);
         }
-        Ok(CodeCheck::Wrong { tries_left: self.record_wrong(now) })
+        Some(right)
     }
 
     /// Counts a wrong try (a code, a passphrase); returns the tries left. The last one kills the

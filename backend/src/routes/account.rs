@@ -15,6 +15,7 @@ use coffer_shared::crypto::totp::{self, TotpSecret};
 
 use crate::audit::Audit;
 use crate::audit::event::{EndedBy, Event};
+use crate::auth::passphrase::{self, PassphraseCheck};
 use crate::auth::second_factor::recovery_purpose;
 use crate::auth::session::SignedIn;
 use crate::auth::{codes, cookie, keys};
@@ -39,15 +40,21 @@ fn wrong_passphrase() -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "wrong_passphrase", "The passphrase is wrong.")
 }
 
-/// The signed-in account, after checking `auth_proof` against it.
+/// The signed-in account, after checking `auth_proof` against it. Wrong proofs are counted
+/// against the session in the same transaction as the check (5, then 15 minutes of refusal), so
+/// a stolen session cannot guess the passphrase online, and a stranger's tries elsewhere never
+/// stop the owner's session.
 async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &str) -> Result<Account, ApiError> {
     let proof = keys::proof("auth_proof", auth_proof)?;
     let account =
         state.store.account(signed_in.account_id.clone()).await?.ok_or(ApiError::Unauthenticated)?;
-    if !verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier) {
-        return Err(wrong_passphrase());
+    let right = verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier);
+    let guard = passphrase::session_guard(&signed_in.session.session_id);
+    match passphrase::check(state, guard, right, state.clock.now()).await? {
+        Ok(PassphraseCheck::Right) => Ok(account),
+        Ok(PassphraseCheck::Wrong { .. }) => Err(wrong_passphrase()),
+        Err(throttled) => Err(ApiError::from(throttled)),
     }
-    Ok(account)
 }
 
 /// Makes a pending authenticator secret (replacing an unconfirmed one).

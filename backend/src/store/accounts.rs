@@ -234,7 +234,7 @@ impl Store {
             }
             {
                 let mut attempts = txn.open_table(ATTEMPTS)?;
-                for purpose in ["signin", "passphrase"] {
+                for purpose in ["signin", "factor"] {
                     attempts.remove(format!("{purpose}:{id}").as_str())?;
                 }
             }
