@@ -117,7 +117,8 @@ mod tests {
     #[test]
     fn a_passphrase_change_counts_the_sessions_it_ended() {
         let from = ChangedFrom { device: "Firefox on Windows", ip: "198.51.100.7", place: None, when: 0 };
-        let message = credential_changed(to(), CredentialChange::PassphraseChanged { sessions_ended: 2 }, &from);
+        let message =
+            credential_changed(to(), CredentialChange::PassphraseChanged { sessions_ended: 2 }, &from);
         assert_eq!(message.subject, "Coffer security alert: passphrase changed");
         assert!(message.text_body.starts_with(
             "The passphrase of your Coffer account was changed at 1970-01-01 00:00 UTC, from:\n\n    \

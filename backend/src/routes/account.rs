@@ -63,7 +63,10 @@ async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &str) -> Res
 fn fresh_recovery_codes(state: &AppState, id: &AccountId) -> (Vec<String>, Vec<[u8; 32]>) {
     let recovery = codes::recovery_codes();
     let purpose = recovery_purpose(id);
-    let hashes = recovery.iter().map(|code| code_mac(state.server_secret.key(), &purpose, &codes::tidy(code))).collect();
+    let hashes = recovery
+        .iter()
+        .map(|code| code_mac(state.server_secret.key(), &purpose, &codes::tidy(code)))
+        .collect();
     (recovery, hashes)
 }
 

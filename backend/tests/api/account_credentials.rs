@@ -52,7 +52,10 @@ async fn an_authenticator_is_turned_on_only_with_the_passphrase_proof() {
     let bare = post(&app, &user, CONFIRM, &json!({ "code": code })).await;
     assert_eq!((bare.status().as_u16(), json(bare).await["code"].clone()), (422, json!("invalid_field")));
     let wrong = post(&app, &user, CONFIRM, &json!({ "code": code, "auth_proof": wrong(&user) })).await;
-    assert_eq!((wrong.status().as_u16(), json(wrong).await["code"].clone()), (403, json!("wrong_passphrase")));
+    assert_eq!(
+        (wrong.status().as_u16(), json(wrong).await["code"].clone()),
+        (403, json!("wrong_passphrase"))
+    );
     assert!(!totp_enabled(&app, &user).await, "a refused confirmation turns nothing on");
     app.sign_in(&user).await; // still the e-mailed code
 
@@ -69,10 +72,9 @@ async fn replacing_the_authenticator_needs_the_proof_and_a_refusal_keeps_the_old
     let (old, old_codes) = enrol(&app, &user).await;
     let new = totp_setup(&app, &user.browser).await;
     let new_code = code_now(&app, &new);
-    for (body, status) in [
-        (json!({ "code": new_code }), 422),
-        (json!({ "code": new_code, "auth_proof": wrong(&user) }), 403),
-    ] {
+    for (body, status) in
+        [(json!({ "code": new_code }), 422), (json!({ "code": new_code, "auth_proof": wrong(&user) }), 403)]
+    {
         assert_eq!(post(&app, &user, CONFIRM, &body).await.status(), status);
     }
     app.clock.advance(30);
@@ -96,10 +98,9 @@ async fn new_recovery_codes_need_the_proof_and_the_old_ones_stop_working_at_once
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
     let (_, old_codes) = enrol(&app, &user).await;
-    for (body, status, code) in [
-        (json!({}), 422, "invalid_field"),
-        (json!({ "auth_proof": wrong(&user) }), 403, "wrong_passphrase"),
-    ] {
+    for (body, status, code) in
+        [(json!({}), 422, "invalid_field"), (json!({ "auth_proof": wrong(&user) }), 403, "wrong_passphrase")]
+    {
         let refused = post(&app, &user, RENEW, &body).await;
         assert_eq!((refused.status().as_u16(), json(refused).await["code"].clone()), (status, json!(code)));
     }
@@ -134,9 +135,10 @@ async fn concurrent_renewals_leave_exactly_one_answered_set_stored() {
     let user = app.sign_up("alice@example.com").await;
     enrol(&app, &user).await;
     let body = json!({ "auth_proof": right(&user) });
-    let answers =
-        futures_util::future::join_all((0..8).map(|_| async { codes_of(post(&app, &user, RENEW, &body).await).await }))
-            .await;
+    let answers = futures_util::future::join_all(
+        (0..8).map(|_| async { codes_of(post(&app, &user, RENEW, &body).await).await }),
+    )
+    .await;
     let purpose = recovery_purpose(&user.account_id);
     let key = app.state.server_secret.key();
     let hashes = |codes: &Vec<String>| -> BTreeSet<[u8; 32]> {

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use crate::account::{code_now, codes_of};
 use crate::helpers::{TestApp, json};
-use crate::notice_helpers::{BERLIN, CHROME, FIREFOX, Mail, mails_starting, mails_to, spawn_app_with_places, wait_for};
+use crate::notice_helpers::{
+    BERLIN, CHROME, FIREFOX, Mail, mails_starting, mails_to, spawn_app_with_places, wait_for,
+};
 use crate::users::{Browser, PASSPHRASE, TestUser, proof, upload};
 
 const ALERT: &str = "Coffer security alert:";
@@ -37,7 +39,11 @@ fn check(mail: &Mail, secrets: &[&str]) {
         assert!(mail.body.contains(expected), "{expected:?} missing from:\n{}", mail.body);
     }
     for secret in secrets.iter().chain(&[PASSPHRASE, "/session/end#"]) {
-        assert!(!mail.body.contains(secret) && !mail.subject.contains(secret), "{secret:?} in:\n{}", mail.body);
+        assert!(
+            !mail.body.contains(secret) && !mail.subject.contains(secret),
+            "{secret:?} in:\n{}",
+            mail.body
+        );
     }
 }
 
@@ -108,7 +114,8 @@ async fn every_credential_change_mails_an_alert_with_reports_off_and_no_secret()
 
     // One alert per change, plus the new-device sign-in's; the refusals sent none.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let subjects: Vec<String> = mails_starting(&app, ALICE, ALERT).into_iter().map(|mail| mail.subject).collect();
+    let subjects: Vec<String> =
+        mails_starting(&app, ALICE, ALERT).into_iter().map(|mail| mail.subject).collect();
     assert_eq!(subjects.len(), 6, "{subjects:#?}");
 }
 
