@@ -60,10 +60,6 @@ impl fmt::Display for AccountError {
             AccountError::Api(error) if error.code() == "signin_expired" => {
                 f.write_str("This sign-in attempt expired. Start again.")
             }
-            AccountError::Api(error) if error.code() == "wrong_code" => f.write_str(
-                "That code does not match. Type the 6 digits the app shows now; if it keeps \
-                 failing, check that the phone's clock is right.",
-            ),
             AccountError::Api(error) if error.code() == "no_authenticator" => {
                 f.write_str("This account has no authenticator any more. Reload the page.")
             }

@@ -47,6 +47,11 @@ pub fn TotpEnrol(
                     code.set(String::new());
                     on_done.run(codes.codes);
                 }
+                Err(AccountError::Api(failure)) if failure.code() == "wrong_code" => error.set(Some(
+                    "That code does not match. Type the 6 digits the app shows now; if it keeps \
+                     failing, check that the phone's clock is right."
+                        .to_owned(),
+                )),
                 Err(failure) => error.set(Some(failure.to_string())),
             }
         }
