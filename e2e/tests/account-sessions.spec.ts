@@ -50,10 +50,11 @@ test('the link in the new sign-in e-mail ends that session only on a click, and 
     if (request.url().includes('/api/v1/sessions/end-by-link')) endRequests.push(request.method());
   });
   await scanned.goto(link);
-  await expect(scanned.getByTestId('session-end-confirm')).toBeVisible();
+  await expect(scanned.getByTestId('session-end-page')).toBeVisible();
   await scanned.waitForLoadState('networkidle');
   await scanned.waitForTimeout(2_000);
   expect(endRequests).toEqual([]);
+  await expect(scanned.getByTestId('session-end-confirm')).toBeVisible();
   await scanner.close();
   await intruderPage.getByTestId('nav-account').click();
   await expect(intruderPage.getByTestId('account-page')).toBeVisible();
