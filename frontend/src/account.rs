@@ -60,6 +60,9 @@ impl fmt::Display for AccountError {
             AccountError::Api(error) if error.code() == "signin_expired" => {
                 f.write_str("This sign-in attempt expired. Start again.")
             }
+            AccountError::Api(error) if error.code() == "no_authenticator" => {
+                f.write_str("This account has no authenticator any more. Reload the page.")
+            }
             AccountError::Api(error) => error.fmt(f),
         }
     }
@@ -210,4 +213,14 @@ pub async fn delete(session: Session, passphrase: &str) -> Result<(), AccountErr
     api::account::delete_account(&csrf, auth_proof).await?;
     session.deleted();
     Ok(())
+}
+
+/// The session's CSRF token and the `auth_proof` of a re-typed `passphrase`, checked here first
+/// against the one from unlocking, for a change that proves the passphrase again.
+pub async fn proof_of(session: Session, passphrase: &str) -> Result<(String, String), AccountError> {
+    let (kdf, check, csrf) = session
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .ok_or(AccountError::Locked)?;
+    let auth_proof = reprove(&kdf, &check, passphrase).await?;
+    Ok((csrf, auth_proof))
 }

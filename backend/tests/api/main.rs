@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod account;
+mod account_credentials;
 mod accounts;
 mod activity;
 mod audit_accounts;
@@ -27,6 +28,7 @@ mod mmdb;
 mod my_shares;
 mod notice_helpers;
 mod notices_alerts;
+mod notices_credentials;
 mod notices_reports;
 mod places;
 mod sessions;

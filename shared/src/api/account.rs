@@ -245,23 +245,27 @@ pub struct TotpSetup {
     pub otpauth_uri: String,
 }
 
-/// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled.
+/// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled,
+/// and the passphrase proof that the account holder is enrolling (or replacing) it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TotpConfirmRequest {
     /// 6 digits.
     pub code: String,
+    /// base64url of the current `auth_proof`.
+    pub auth_proof: String,
 }
 
-/// The recovery codes, shown once: each signs in once in place of an authenticator code.
+/// The recovery codes, shown once: each signs in once in place of an authenticator code. The
+/// answer of `POST /api/v1/account/totp/confirm` and `POST /api/v1/account/totp/recovery-codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     /// [`RECOVERY_CODES`] codes such as `k7pq-3xmd-9wbt`.
     pub codes: Vec<String>,
 }
 
-/// A request that proves the passphrase again (turning off the authenticator, deleting the
-/// account).
+/// A request that proves the passphrase again (turning off the authenticator, making new
+/// recovery codes, deleting the account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProofRequest {
