@@ -21,6 +21,7 @@ mod file_helpers;
 mod file_shares;
 mod helpers;
 mod http;
+mod kdf_versions;
 mod mail;
 mod mmdb;
 mod my_shares;
