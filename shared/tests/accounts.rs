@@ -9,13 +9,13 @@ mod common;
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
+use coffer_shared::crypto::account_kdf::KdfVersion;
 use coffer_shared::crypto::backup::open_backup;
 use coffer_shared::crypto::envelope::{Envelope, PasswordParams};
 use coffer_shared::crypto::kdf::{KdfParams, password_key};
 use coffer_shared::crypto::server::{fake_prelogin, verify_auth_proof};
 use coffer_shared::crypto::vault::{VaultRecord, open_record, seal_record};
 use coffer_shared::id::{AccountId, RecordId};
-use coffer_shared::crypto::account_kdf::KdfVersion;
 use common::account_kdf::kdf_vectors;
 use common::accounts::{AccountVector, account_vectors, key};
 #[cfg(target_arch = "wasm32")]

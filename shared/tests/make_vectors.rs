@@ -274,7 +274,11 @@ fn fixed_kdf_inputs() -> KdfVectorFile {
 
 #[test]
 fn committed_kdf_vectors_match_their_fixed_inputs() {
-    write_or_compare("accounts-v2.json", common::account_kdf::KDF_VECTORS_JSON, &fixed_kdf_inputs().computed());
+    write_or_compare(
+        "accounts-v2.json",
+        common::account_kdf::KDF_VECTORS_JSON,
+        &fixed_kdf_inputs().computed(),
+    );
 }
 
 fn signed_share(

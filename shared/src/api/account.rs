@@ -332,7 +332,9 @@ mod tests {
         let wire = KdfInputs::of(&kdf);
         assert_eq!(serde_json::to_value(&wire).unwrap()["version"], 2);
         assert_eq!(wire.parse().unwrap(), kdf);
-        assert!(serde_json::from_str::<KdfInputs>(r#"{"version":3,"kdf_salt":"","m":1,"t":1,"p":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<KdfInputs>(r#"{"version":3,"kdf_salt":"","m":1,"t":1,"p":1}"#).is_err()
+        );
         let short = KdfInputs { kdf_salt: "AAAA".into(), ..wire.clone() };
         assert_eq!(short.parse(), Err(KdfInputsError::Salt));
         let weak = KdfInputs { m: 1024, ..wire };

@@ -145,7 +145,10 @@ mod tests {
         let v2 = inputs(KdfVersion::V2, 9);
         assert_ne!(v2.argon2_salt("alice@example.org"), v2.argon2_salt("bob@example.org"));
         assert_eq!(v2.argon2_salt("alice@example.org"), v2.argon2_salt("  Alice@Example.ORG "));
-        assert_ne!(v2.argon2_salt("alice@example.org"), inputs(KdfVersion::V2, 8).argon2_salt("alice@example.org"));
+        assert_ne!(
+            v2.argon2_salt("alice@example.org"),
+            inputs(KdfVersion::V2, 8).argon2_salt("alice@example.org")
+        );
         assert_eq!(v2.argon2_salt("a@b.c").len(), 32);
     }
 

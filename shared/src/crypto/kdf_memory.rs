@@ -25,10 +25,8 @@ pub const STORAGE_PREFIX: &str = "coffer-kdf-";
 /// `memory_id`: the address, hashed so the browser's storage does not list addresses. Not a
 /// secret: anyone who can read the storage can test a guessed address.
 pub fn memory_id(email: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(MEMORY_LABEL)
-        .chain_update(normalize_email(email).as_bytes())
-        .finalize();
+    let digest =
+        Sha256::new().chain_update(MEMORY_LABEL).chain_update(normalize_email(email).as_bytes()).finalize();
     b64::encode(digest)
 }
 
@@ -102,7 +100,7 @@ fn count(n: u32, one: &str, many: &str) -> String {
 
 /// `m` KiB as whole MiB when it is one, else KiB.
 fn mebibytes(kib: u32) -> String {
-    if kib % 1024 == 0 { format!("{} MiB", kib / 1024) } else { format!("{kib} KiB") }
+    if kib.is_multiple_of(1024) { format!("{} MiB", kib / 1024) } else { format!("{kib} KiB") }
 }
 
 #[cfg(test)]

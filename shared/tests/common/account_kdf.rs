@@ -68,6 +68,9 @@ impl KdfVector {
 
 impl KdfVectorFile {
     pub fn computed(&self) -> Self {
-        Self { comment: self.comment.clone(), vectors: self.vectors.iter().map(KdfVector::computed).collect() }
+        Self {
+            comment: self.comment.clone(),
+            vectors: self.vectors.iter().map(KdfVector::computed).collect(),
+        }
     }
 }
