@@ -100,6 +100,11 @@ pub struct Settings {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "COFFER_LOG_JSON")]
     pub log_json: bool,
+    /// Tests only: let a sign-up store version-1 KDF inputs, so a test can make an account as a
+    /// browser before version 2 did (docs/accounts.md, "Migration from version 1"). Browsers
+    /// never send them; passphrase changes refuse them regardless.
+    #[arg(long, env = "COFFER_TEST_ACCEPT_V1_KDF", hide = true)]
+    pub test_accept_v1_kdf: bool,
 }
 
 impl Settings {

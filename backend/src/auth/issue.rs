@@ -61,7 +61,7 @@ pub fn info(
     SessionInfo {
         account_id: account.account_id.clone(),
         email: account.email.clone(),
-        kdf: KdfInputs { kdf_salt: b64::encode(c.kdf_salt), m: c.m, t: c.t, p: c.p },
+        kdf: KdfInputs { version: c.version, kdf_salt: b64::encode(c.kdf_salt), m: c.m, t: c.t, p: c.p },
         wrapped_vault_key: b64::encode(&c.wrapped_vault_key),
         wrapped_identity_key: b64::encode(&c.wrapped_identity_key),
         public_key: b64::encode(account.public_key),

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::{START, json, spawn_app};
-use crate::users::{Browser, PASSPHRASE, TestUser, proof, upload};
+use crate::users::{Browser, PASSPHRASE, Salt, TestUser, proof, upload};
 use crate::vault::{create, note, open_first};
 
 /// Enrols an authenticator for `user`; returns its secret and the recovery codes.
@@ -115,7 +115,7 @@ async fn changing_the_passphrase_rewraps_the_keys_and_ends_every_other_session()
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("survives")).await;
     let other = app.sign_in(&user).await;
-    let new_salt = [8; 16];
+    let new_salt = Salt::v2("alice@example.com", [8; 16]);
     let body = json!({
         "auth_proof": proof(PASSPHRASE, user.salt),
         "keys": upload("a brand new passphrase", new_salt, &user.account_id, &user.secrets),

@@ -23,6 +23,7 @@ mod file_shares;
 mod helpers;
 mod http;
 mod limits;
+mod kdf_versions;
 mod mail;
 mod mmdb;
 mod my_shares;

@@ -6,6 +6,7 @@ pub mod clip_button;
 pub mod conflict_view;
 pub mod copy_button;
 pub mod delete_account;
+pub mod downgrade_warning;
 pub mod error_banner;
 pub mod field_view;
 pub mod file_picker;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! auth_verifier = HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)
-//! prelogin_salt = HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]
+//! prelogin_salt = HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]   ; with version 2, defaults
 //! code_mac      = HMAC-SHA256(server_secret, "coffer/v1/code" || purpose || 0x00 || code)
 //! csrf_token    = HMAC-SHA256(server_secret, "coffer/v1/csrf" || SHA-256(session_token))
 //! token_hash    = SHA-256(token)          ; sessions, sign-up and sign-in tokens, end links
@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::envelope::PasswordParams;
+use super::account_kdf::{AccountKdf, KdfVersion};
 use super::kdf::{KdfParams, SALT_LEN};
 use super::secret::Key32;
 
@@ -36,11 +36,7 @@ pub const DEVICE_LABEL: &[u8] = b"coffer/v1/device";
 /// Random bytes of a device cookie.
 pub const DEVICE_NONCE_LEN: usize = 16;
 
-/// `normalize(email)`: white space trimmed, then lower-cased (Unicode default case mapping).
-/// The server looks accounts up by this form.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
+pub use super::account_kdf::normalize_email;
 
 /// `auth_verifier = HMAC-SHA256(server_secret, "coffer/v1/account/verifier" || auth_proof)`:
 /// what the server stores instead of the proof.
@@ -53,13 +49,14 @@ pub fn verify_auth_proof(server_secret: &Key32, auth_proof: &Key32, stored: &[u8
     auth_verifier(server_secret, auth_proof).ct_eq(stored).into()
 }
 
-/// The pre-login answer for an address without an account: the default parameters and
+/// The pre-login answer for an address without an account, shaped like a new account's: version
+/// 2, the default parameters and
 /// `HMAC-SHA256(server_secret, "coffer/v1/prelogin" || normalize(email))[0..16]`.
-pub fn fake_prelogin(server_secret: &Key32, email: &str) -> PasswordParams {
+pub fn fake_prelogin(server_secret: &Key32, email: &str) -> AccountKdf {
     let mac = hmac(server_secret, &[PRELOGIN_LABEL, normalize_email(email).as_bytes()]);
     let mut salt = [0u8; SALT_LEN];
     salt.copy_from_slice(&mac[..SALT_LEN]);
-    PasswordParams { kdf: KdfParams::DEFAULT, salt }
+    AccountKdf { version: KdfVersion::CURRENT, params: KdfParams::DEFAULT, kdf_salt: salt }
 }
 
 /// `code_mac`: what the server stores instead of a one-time code. `purpose` names what the code
@@ -120,7 +117,8 @@ mod tests {
     fn fake_answers_are_deterministic_per_normalized_address() {
         let secret = Key32::from_bytes([3; 32]);
         let fake = fake_prelogin(&secret, "alice@example.org");
-        assert_eq!(fake.kdf, KdfParams::DEFAULT);
+        assert_eq!(fake.params, KdfParams::DEFAULT);
+        assert_eq!(fake.version, KdfVersion::V2);
         assert_eq!(fake, fake_prelogin(&secret, "  Alice@Example.ORG "));
         assert_ne!(fake, fake_prelogin(&secret, "bob@example.org"));
         assert_ne!(fake, fake_prelogin(&Key32::from_bytes([4; 32]), "alice@example.org"));
