@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::account::enrol;
 use crate::helpers::{TestApp, TestShare, json, spawn_app, spawn_app_with};
-use crate::users::{Browser, PASSPHRASE, last_code, proof};
+use crate::users::{Browser, PASSPHRASE, Salt, last_code, proof};
 
 /// How many wrong tries each test sends at once.
 const SENT: usize = 60;
@@ -71,7 +71,7 @@ fn wrong_totp(app: &TestApp, secret: &totp::TotpSecret, i: usize) -> String {
         .unwrap()
 }
 
-async fn signin_token(app: &TestApp, email: &str, salt: [u8; 16]) -> String {
+async fn signin_token(app: &TestApp, email: &str, salt: Salt) -> String {
     let started = app.sign_in_start(email, salt, PASSPHRASE).await;
     assert_eq!(started.status(), 200);
     json(started).await["signin_token"].as_str().unwrap().to_owned()

@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, json};
 use crate::notice_helpers::{
     BERLIN, CHROME, FIREFOX, Mail, mails_starting, mails_to, spawn_app_with_places, wait_for,
 };
-use crate::users::{Browser, PASSPHRASE, TestUser, proof, upload};
+use crate::users::{Browser, PASSPHRASE, Salt, TestUser, proof, upload};
 
 const ALERT: &str = "Coffer security alert:";
 const ALICE: &str = "alice@example.com";
@@ -105,7 +105,8 @@ async fn every_credential_change_mails_an_alert_with_reports_off_and_no_secret()
     check(&alert(&app, "authenticator turned off").await, &[]);
 
     app.sign_in_from(&user, BERLIN, CHROME).await; // with the sign-up's, two sessions the change ends
-    let keys = upload("a brand new passphrase", [8; 16], &user.account_id, &user.secrets);
+    let keys =
+        upload("a brand new passphrase", Salt::v2(&user.email, [8; 16]), &user.account_id, &user.secrets);
     let body = json!({ "auth_proof": right["auth_proof"], "keys": keys });
     assert_eq!(send(&app, &browser, "/api/v1/account/passphrase", Some(&body)).await.status(), 204);
     let changed = alert(&app, "passphrase changed").await;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::account::enrol;
 use crate::helpers::{TestApp, json, spawn_app};
-use crate::users::{PASSPHRASE, TestUser, last_code, proof, upload};
+use crate::users::{PASSPHRASE, Salt, TestUser, last_code, proof, upload};
 
 /// The device cookie a response sets, as `name=value`.
 fn device_cookie(response: &reqwest::Response) -> String {
@@ -39,12 +39,7 @@ async fn own_browser(app: &TestApp, user: &TestUser) -> String {
 }
 
 /// Status, `Retry-After` and body of each of `tries` wrong sign-ins at `email`.
-async fn wrong_signins(
-    app: &TestApp,
-    email: &str,
-    salt: [u8; 16],
-    tries: usize,
-) -> Vec<(u16, String, Value)> {
+async fn wrong_signins(app: &TestApp, email: &str, salt: Salt, tries: usize) -> Vec<(u16, String, Value)> {
     let mut answers = Vec::new();
     for _ in 0..tries {
         let response = app.sign_in_start(email, salt, "not the passphrase").await;
@@ -174,7 +169,7 @@ async fn a_passphrase_change_voids_sign_ins_waiting_for_their_second_factor() {
     let code = last_code(&app, &user.email);
     let body = json!({
         "auth_proof": proof(PASSPHRASE, user.salt),
-        "keys": upload("a brand new passphrase", [8; 16], &user.account_id, &user.secrets),
+        "keys": upload("a brand new passphrase", Salt::v2(&user.email, [8; 16]), &user.account_id, &user.secrets),
     });
     let changed =
         app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/passphrase", Some(&body)).await;
