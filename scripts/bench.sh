@@ -84,7 +84,7 @@ fi
 files_data="$(mktemp -d -p "$files_base" coffer-bench-files-data.XXXXXX)"
 files_tmp="$(mktemp -d -p "$files_base" coffer-bench-files.XXXXXX)"
 target/release/coffer-server --listen 127.0.0.1:18557 --data-dir "$files_data" \
-    --rate-limit-create 0 --rate-limit-claim 0 >/dev/null 2>&1 &
+    --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-upload 0 --rate-limit-chunk 0 >/dev/null 2>&1 &
 files_server=$!
 trap 'kill $server $vault_server $files_server 2>/dev/null; rm -rf "$data" "$vault_data" "$files_data" "$files_tmp"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18557/healthz >/dev/null && break; sleep 0.1; done

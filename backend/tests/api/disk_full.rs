@@ -5,7 +5,10 @@
 //!
 //! Each scenario runs twice: on a real tmpfs the test mounts over the data folder (skipped, with
 //! a line saying so, where mounting is not permitted), and on the server's simulated capacity
-//! (`--disk-capacity`), which always runs.
+//! (`--disk-capacity`), which always runs. The figures go to the test output
+//! (`cargo test --test api disk_full -- --nocapture`; scripts/bench.sh shows them).
+
+#![allow(clippy::print_stdout)] // a skipped mount and the measured figures are printed
 
 use std::path::PathBuf;
 use std::process::Command;
