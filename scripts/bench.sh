@@ -94,5 +94,5 @@ echo "(temporary files in $files_base)"
     | grep -E '^(files|==)|passed|failed')
 
 echo "== Disk full: concurrent upload starts on a small file system, then shares and sign-ins"
-cargo test --quiet -p coffer-backend --test api disk_full -- --nocapture 2>&1 \
-    | grep -E '^(disk full|skipped)|test result'
+cargo test --quiet -p coffer-backend --test api disk_full -- --nocapture --test-threads 1 2>&1 \
+    | grep -oE '(disk full|skipped).*|test result.*'
