@@ -23,6 +23,8 @@ pub async fn run(state: AppState) {
         state.create_limiter.prune();
         state.auth_limiter.prune();
         state.claim_limiter.prune();
+        state.upload_limiter.prune();
+        state.chunk_limiter.prune();
         state.audit_refusals.prune();
     }
 }
