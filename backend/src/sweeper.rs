@@ -58,6 +58,9 @@ pub async fn sweep_once(state: &AppState) {
     if let Err(error) = state.store.sweep_pending(now).await {
         tracing::error!(event = "sweep_failed", %error);
     }
+    if let Err(error) = state.store.sweep_attempts(now).await {
+        tracing::error!(event = "sweep_failed", %error);
+    }
     match state.store.sweep_files(now).await {
         Ok(0) => {}
         Ok(count) => tracing::info!(event = "files_swept", count),

@@ -2,7 +2,7 @@
 //! and written back in one transaction so that concurrent tries are all counted.
 
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::accounts::{Account, read_account, write_account};
 use super::schema::{ACCOUNTS, ATTEMPTS};
@@ -28,6 +28,32 @@ fn save(txn: &WriteTransaction, purpose: &str, attempts: &Attempts, now: u64) ->
 }
 
 impl Store {
+    /// Deletes every idle state (no live code, no count, no throttle, no recent send); returns
+    /// how many. States become idle on their own, so the table holds only recent tries.
+    pub async fn sweep_attempts(&self, now: u64) -> Result<usize, StoreError> {
+        self.blocking(move |db: &Database| {
+            let txn = db.begin_write()?;
+            let mut removed = 0;
+            {
+                let mut table = txn.open_table(ATTEMPTS)?;
+                table.retain(|_, bytes| {
+                    // A state that does not decode is kept, for the operator to see.
+                    let idle = from_json::<Attempts>(bytes).is_ok_and(|state| state.is_idle(now));
+                    removed += usize::from(idle);
+                    !idle
+                })?;
+            }
+            txn.commit()?;
+            Ok(removed)
+        })
+        .await
+    }
+
+    /// How many states are stored (idle ones included until the next sweep).
+    pub async fn attempts_stored(&self) -> Result<u64, StoreError> {
+        self.blocking(move |db: &Database| Ok(db.begin_read()?.open_table(ATTEMPTS)?.len()?)).await
+    }
+
     /// Runs `change` on the attempts stored under `purpose` (a fresh state if none) and stores
     /// the result, all in one write transaction. Idle states are deleted rather than stored.
     pub async fn with_attempts<R, F>(&self, purpose: String, now: u64, change: F) -> Result<R, StoreError>

@@ -65,6 +65,23 @@ async fn an_unknown_address_gets_exactly_the_answers_and_counters_of_an_existing
 }
 
 #[tokio::test]
+async fn counters_of_made_up_addresses_are_forgotten_once_their_tries_are_old() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    for i in 0..30 {
+        wrong_signins(&app, &format!("made-up-{i}@example.com"), user.salt, 1).await;
+    }
+    let stored = app.state.store.attempts_stored().await.unwrap();
+    assert!(stored >= 30, "{stored}");
+    app.clock.advance(899);
+    coffer_backend::sweeper::sweep_once(&app.state).await;
+    assert!(app.state.store.attempts_stored().await.unwrap() >= 30, "kept while the tries count");
+    app.clock.advance(1);
+    coffer_backend::sweeper::sweep_once(&app.state).await;
+    assert_eq!(app.state.store.attempts_stored().await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn a_stranger_cannot_lock_the_owner_out_of_their_own_browser() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
