@@ -37,7 +37,10 @@ impl Application {
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
-        let blobs = Arc::new(DiskBlobs::open(&settings.blob_dir())?);
+        let blobs = Arc::new(
+            DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?
+                .with_capacity(settings.disk_capacity),
+        );
         let server_secret =
             ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {

@@ -27,6 +27,8 @@ pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) 
         state.create_limiter.prune();
         state.auth_limiter.prune();
         state.claim_limiter.prune();
+        state.upload_limiter.prune();
+        state.chunk_limiter.prune();
         state.audit_refusals.prune();
     }
 }
@@ -61,6 +63,9 @@ pub async fn sweep_once(state: &AppState) {
         tracing::error!(event = "audit_write_failed", %error);
     }
     if let Err(error) = state.store.sweep_pending(now).await {
+        tracing::error!(event = "sweep_failed", %error);
+    }
+    if let Err(error) = state.store.sweep_attempts(now).await {
         tracing::error!(event = "sweep_failed", %error);
     }
     match state.store.sweep_files(now).await {

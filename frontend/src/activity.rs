@@ -40,7 +40,14 @@ pub const GROUPS: &[Group] = {
         Group {
             slug: "account",
             label: "Passphrase, authenticator, account",
-            types: &[PassphraseChanged, TotpEnrolled, TotpRemoved, NotificationsChanged, AccountDeleted],
+            types: &[
+                PassphraseChanged,
+                TotpEnrolled,
+                TotpRemoved,
+                RecoveryCodesRenewed,
+                NotificationsChanged,
+                AccountDeleted,
+            ],
         },
         Group { slug: "vault", label: "Vault items", types: &[RecordCreated, RecordChanged, RecordDeleted] },
         Group {
@@ -112,6 +119,7 @@ pub fn type_label(kind: EventType) -> &'static str {
         PassphraseChanged => "Passphrase changed",
         TotpEnrolled => "Authenticator on",
         TotpRemoved => "Authenticator off",
+        RecoveryCodesRenewed => "New recovery codes",
         NotificationsChanged => "Mail preferences changed",
         AccountDeleted => "Account deleted",
     }
@@ -190,8 +198,12 @@ pub fn title(event: &ActivityEvent) -> String {
         FileDownloaded => "File downloaded".to_owned(),
         FileDeleted => "Attachment deleted".to_owned(),
         PassphraseChanged => "Passphrase changed".to_owned(),
+        TotpEnrolled if event.detail.get("replaced") == Some(&Value::Bool(true)) => {
+            "Authenticator app replaced".to_owned()
+        }
         TotpEnrolled => "Authenticator app turned on".to_owned(),
         TotpRemoved => "Authenticator app turned off".to_owned(),
+        RecoveryCodesRenewed => "New recovery codes made".to_owned(),
         NotificationsChanged => "Mail preferences changed".to_owned(),
         AccountDeleted => "Account deleted".to_owned(),
     }

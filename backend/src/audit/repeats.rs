@@ -55,6 +55,7 @@ pub fn varying(kind: EventType) -> Option<&'static [&'static str]> {
         | T::PassphraseChanged
         | T::TotpEnrolled
         | T::TotpRemoved
+        | T::RecoveryCodesRenewed
         | T::NotificationsChanged
         | T::AccountDeleted => None,
     }

@@ -68,7 +68,7 @@ impl RateLimiter {
     }
 }
 
-/// IPv4 addresses count alone; IPv6 addresses by their /64.
+/// The client network `ip` belongs to: an IPv4 address alone, an IPv6 address by its /64.
 pub fn network_of(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,

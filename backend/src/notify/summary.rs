@@ -104,6 +104,7 @@ pub fn label(kind: EventType) -> &'static str {
         T::PassphraseChanged => "passphrase changes",
         T::TotpEnrolled => "authenticator turned on",
         T::TotpRemoved => "authenticator turned off",
+        T::RecoveryCodesRenewed => "new recovery codes",
         T::NotificationsChanged => "mail preferences changed",
         T::AccountDeleted => "account deleted",
     }
@@ -139,8 +140,10 @@ fn notable(kind: EventType, event: &StoredEvent) -> Option<String> {
         T::FileDownloaded => format!("file downloaded ({})", id(event, "file")),
         T::FileDeleted => format!("file deleted ({})", id(event, "file")),
         T::PassphraseChanged => "passphrase changed".to_owned(),
+        T::TotpEnrolled if text(event, "replaced") == "true" => "authenticator replaced".to_owned(),
         T::TotpEnrolled => "authenticator turned on".to_owned(),
         T::TotpRemoved => "authenticator turned off".to_owned(),
+        T::RecoveryCodesRenewed => "new recovery codes made".to_owned(),
         T::NotificationsChanged => format!(
             "mail preferences changed (sign-out report {}, weekly digest {})",
             on_off(event, "signout_report"),

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod account;
+mod account_credentials;
 mod accounts;
 mod activity;
 mod audit_accounts;
@@ -19,15 +20,19 @@ mod authorization;
 mod bad_input;
 mod claims;
 mod crash;
+mod disk_full;
 mod file_helpers;
 mod file_shares;
 mod helpers;
 mod http;
+mod kdf_versions;
+mod limits;
 mod mail;
 mod mmdb;
 mod my_shares;
 mod notice_helpers;
 mod notices_alerts;
+mod notices_credentials;
 mod notices_reports;
 mod places;
 mod sessions;
@@ -35,6 +40,8 @@ mod shares;
 mod signatures;
 mod signin;
 mod signup;
+mod throttles;
+mod upload_limits;
 mod uploads;
 mod users;
 mod vault;
