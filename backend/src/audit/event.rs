@@ -115,7 +115,7 @@ pub enum Event {
     FileUploaded { file: FileId, size: u64, chunks: u64, vault: bool },
     FileDownloaded { file: FileId, share: Option<ShareId>, from: u64 },
     FileDeleted { file: FileId },
-    PassphraseChanged { sessions_ended: u32 },
+    PassphraseChanged { sessions_ended: u32, kdf_upgraded: bool },
     TotpEnrolled { replaced: bool },
     TotpRemoved,
     RecoveryCodesRenewed,
@@ -313,8 +313,11 @@ impl Event {
                 members
             }
             Self::FileDeleted { file } => detail([("file", id(file.as_str()))]),
-            Self::PassphraseChanged { sessions_ended } => {
+            Self::PassphraseChanged { sessions_ended, kdf_upgraded: false } => {
                 detail([("sessions_ended", number(*sessions_ended))])
+            }
+            Self::PassphraseChanged { sessions_ended, kdf_upgraded: true } => {
+                detail([("sessions_ended", number(*sessions_ended)), ("kdf_upgraded", Value::Flag(true))])
             }
         }
     }

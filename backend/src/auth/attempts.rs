@@ -40,6 +40,10 @@ pub struct Attempts {
 struct PendingCode {
     mac: [u8; 32],
     expires_at: u64,
+    /// Wrong tries against this code, whichever counter they were counted against: the
+    /// [`MAX_WRONG`]th kills it, so one code never gets more guesses than that.
+    #[serde(default)]
+    wrong: u32,
 }
 
 /// Refused for now; try again in `retry_after` seconds.
@@ -111,7 +115,7 @@ impl Attempts {
             return Err(Throttled { retry_after: (oldest + SEND_WINDOW).saturating_sub(now).max(1) });
         }
         self.sends.push(now);
-        self.code = Some(PendingCode { mac, expires_at: now + CODE_LIFETIME });
+        self.code = Some(PendingCode { mac, expires_at: now + CODE_LIFETIME, wrong: 0 });
         Ok(())
     }
 
@@ -135,16 +139,18 @@ impl Attempts {
         })
     }
 
-    /// Compares a presented code (its keyed hash) with the live one in constant time, without
-    /// counting: `None` if no code is live, `Some(true)` if it matches (the code is used up),
-    /// `Some(false)` if not. The caller counts a wrong one where it belongs.
+    /// Compares a presented code (its keyed hash) with the live one in constant time: `None` if
+    /// no code is live, `Some(true)` if it matches (the code is used up), `Some(false)` if not.
+    /// A wrong one counts against the code itself (the [`MAX_WRONG`]th kills it); the caller
+    /// counts it against the try's counter too.
     pub fn take_code(&mut self, now: u64, mac: &[u8; 32]) -> Option<bool> {
-        let Some(code) = self.code.as_ref().filter(|code| code.expires_at > now) else {
+        let Some(code) = self.code.as_mut().filter(|code| code.expires_at > now) else {
             self.code = None;
             return None;
         };
         let right = bool::from(code.mac.ct_eq(mac));
-        if right {
+        code.wrong += u32::from(!right);
+        if right || code.wrong >= MAX_WRONG {
             self.code = None;
         }
         Some(right)

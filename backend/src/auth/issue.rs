@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use coffer_shared::api::{KdfInputs, SessionInfo};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::server::{address_key, csrf_token, token_hash};
+use coffer_shared::crypto::server::{csrf_token, token_hash};
 use coffer_shared::id::AccountId;
 
 use super::{cookie, device, trusted_device};
@@ -82,6 +82,6 @@ pub fn respond(status: StatusCode, state: &AppState, account: &Account, started:
     let secret = state.server_secret.key();
     let headers = response.headers_mut();
     headers.insert(header::SET_COOKIE, cookie::set(&started.token));
-    headers.append(header::SET_COOKIE, trusted_device::issue(secret, &address_key(secret, &account.email)));
+    headers.append(header::SET_COOKIE, trusted_device::issue(secret, account));
     response
 }

@@ -21,6 +21,10 @@ pub enum CredentialChange {
     PassphraseChanged {
         /// Other sessions the change signed out.
         sessions_ended: u64,
+        /// The account moved from KDF version 1 to 2: most likely the browser's automatic upgrade
+        /// right after a sign-in (`docs/accounts.md`, "Migration from version 1"), with the same
+        /// passphrase; the server cannot tell it from a change.
+        kdf_upgraded: bool,
     },
 }
 
@@ -76,16 +80,31 @@ fn words(change: CredentialChange) -> (&'static str, &'static str, String, &'sta
             "The old recovery codes no longer work.".to_owned(),
             STILL_YOURS,
         ),
-        CredentialChange::PassphraseChanged { sessions_ended } => (
-            "passphrase changed",
-            "The passphrase of your Coffer account was changed",
-            match sessions_ended {
-                0 => "No other session was signed in.".to_owned(),
-                1 => "1 other session was signed out.".to_owned(),
-                n => format!("{n} other sessions were signed out."),
-            },
+        CredentialChange::PassphraseChanged { sessions_ended, kdf_upgraded: true } => (
+            "passphrase protection upgraded",
+            "The passphrase protection of your Coffer account was upgraded",
+            format!(
+                "Your browser does this by itself once, right after a sign-in: it keeps your \
+                 passphrase and derives your keys in a stronger way. {}",
+                ended_sentence(sessions_ended)
+            ),
             TAKEN,
         ),
+        CredentialChange::PassphraseChanged { sessions_ended, kdf_upgraded: false } => (
+            "passphrase changed",
+            "The passphrase of your Coffer account was changed",
+            ended_sentence(sessions_ended),
+            TAKEN,
+        ),
+    }
+}
+
+/// How many other sessions a passphrase change signed out, in a sentence.
+fn ended_sentence(sessions_ended: u64) -> String {
+    match sessions_ended {
+        0 => "No other session was signed in.".to_owned(),
+        1 => "1 other session was signed out.".to_owned(),
+        n => format!("{n} other sessions were signed out."),
     }
 }
 
@@ -117,13 +136,20 @@ mod tests {
     #[test]
     fn a_passphrase_change_counts_the_sessions_it_ended() {
         let from = ChangedFrom { device: "Firefox on Windows", ip: "198.51.100.7", place: None, when: 0 };
-        let message =
-            credential_changed(to(), CredentialChange::PassphraseChanged { sessions_ended: 2 }, &from);
+        let message = credential_changed(
+            to(),
+            CredentialChange::PassphraseChanged { sessions_ended: 2, kdf_upgraded: false },
+            &from,
+        );
         assert_eq!(message.subject, "Coffer security alert: passphrase changed");
         assert!(message.text_body.starts_with(
             "The passphrase of your Coffer account was changed at 1970-01-01 00:00 UTC, from:\n\n    \
              Device: Firefox on Windows\n    IP address: 198.51.100.7\n    Place: unknown place\n\n\
              2 other sessions were signed out.\n"
         ));
+        let upgrade = CredentialChange::PassphraseChanged { sessions_ended: 0, kdf_upgraded: true };
+        let message = credential_changed(to(), upgrade, &from);
+        assert_eq!(message.subject, "Coffer security alert: passphrase protection upgraded");
+        assert!(message.text_body.contains("Your browser does this by itself once"), "{}", message.text_body);
     }
 }

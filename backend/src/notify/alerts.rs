@@ -66,6 +66,7 @@ fn credential_change(event: &NewEvent) -> Option<CredentialChange> {
         EventType::RecoveryCodesRenewed => CredentialChange::RecoveryCodesRenewed,
         EventType::PassphraseChanged => CredentialChange::PassphraseChanged {
             sessions_ended: number(event, "sessions_ended").unwrap_or(0),
+            kdf_upgraded: text(event, "kdf_upgraded").as_deref() == Some("true"),
         },
         _ => return None,
     })

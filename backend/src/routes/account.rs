@@ -21,7 +21,7 @@ use crate::audit::event::{EndedBy, Event};
 use crate::auth::passphrase::{self, PassphraseCheck};
 use crate::auth::second_factor::recovery_purpose;
 use crate::auth::session::SignedIn;
-use crate::auth::{codes, cookie, keys};
+use crate::auth::{codes, cookie, keys, trusted_device};
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::routes::sessions::ended_events;
@@ -105,7 +105,7 @@ async fn totp_confirm(
     signed_in: SignedIn,
     audit: Audit,
     ApiJson(request): ApiJson<TotpConfirmRequest>,
-) -> Result<Json<RecoveryCodes>, ApiError> {
+) -> Result<Response, ApiError> {
     proven(&state, &signed_in, &request.auth_proof).await?;
     let now = state.clock.now();
     let code = codes::tidy(&request.code);
@@ -120,18 +120,19 @@ async fn totp_confirm(
             let replaced = account.totp.is_some();
             account.totp = Some(Totp { secret: pending, last_step: Some(step), recovery: hashes });
             account.totp_pending = None;
-            (Some(replaced), true)
+            account.retire_devices();
+            (Some((replaced, account.clone())), true)
         })
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let Some(replaced) = enabled else {
+    let Some((replaced, account)) = enabled else {
         return Err(ApiError::invalid(
             "wrong_code",
             "The code does not match; check the authenticator's clock.",
         ));
     };
     audit.record(Event::TotpEnrolled { replaced }).await?;
-    Ok(Json(RecoveryCodes { codes: recovery }))
+    Ok((trusted_device::renewed(&state, &account), Json(RecoveryCodes { codes: recovery })).into_response())
 }
 
 /// After the passphrase proof, replaces the enrolled authenticator's recovery codes with a new
@@ -142,7 +143,7 @@ async fn new_recovery_codes(
     signed_in: SignedIn,
     audit: Audit,
     ApiJson(request): ApiJson<ProofRequest>,
-) -> Result<Json<RecoveryCodes>, ApiError> {
+) -> Result<Response, ApiError> {
     proven(&state, &signed_in, &request.auth_proof).await?;
     let (recovery, hashes) = fresh_recovery_codes(&state, &signed_in.account_id);
     let renewed = state
@@ -150,17 +151,18 @@ async fn new_recovery_codes(
         .with_account(signed_in.account_id, move |account| match account.totp.as_mut() {
             Some(enrolled) => {
                 enrolled.recovery = hashes;
-                (true, true)
+                account.retire_devices();
+                (Some(account.clone()), true)
             }
-            None => (false, false),
+            None => (None, false),
         })
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    if !renewed {
+    let Some(account) = renewed else {
         return Err(no_authenticator());
-    }
+    };
     audit.record(Event::RecoveryCodesRenewed).await?;
-    Ok(Json(RecoveryCodes { codes: recovery }))
+    Ok((trusted_device::renewed(&state, &account), Json(RecoveryCodes { codes: recovery })).into_response())
 }
 
 /// Turns the authenticator off (sign-in goes back to e-mailed codes).
@@ -170,18 +172,20 @@ async fn totp_disable(
     signed_in: SignedIn,
     audit: Audit,
     ApiJson(request): ApiJson<ProofRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     proven(&state, &signed_in, &request.auth_proof).await?;
-    state
+    let account = state
         .store
         .with_account(signed_in.account_id, |account| {
             account.totp = None;
             account.totp_pending = None;
-            ((), true)
+            account.retire_devices();
+            (account.clone(), true)
         })
-        .await?;
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     audit.record(Event::TotpRemoved).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok((trusted_device::renewed(&state, &account), StatusCode::NO_CONTENT).into_response())
 }
 
 /// Stores re-wrapped keys under a new passphrase; every other session ends.
@@ -191,18 +195,27 @@ async fn change_passphrase(
     signed_in: SignedIn,
     audit: Audit,
     ApiJson(request): ApiJson<ChangePassphraseRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     let credentials = keys::credentials(state.server_secret.key(), &request.keys)?;
-    proven(&state, &signed_in, &request.auth_proof).await?;
+    let before = proven(&state, &signed_in, &request.auth_proof).await?;
+    // A version-1 account moving to version 2 is, from here, a passphrase change like any other;
+    // its alert says it may have been the browser's automatic upgrade.
+    let kdf_upgraded = before.credentials.version < credentials.version;
+    let id = signed_in.account_id.clone();
+    let proven_verifier = before.credentials.verifier;
+    let keep = signed_in.session.session_id;
+    // Another change since the proof was checked made it a proof of a passphrase no longer held.
     let ended = state
         .store
-        .change_credentials(signed_in.account_id, credentials, signed_in.session.session_id)
-        .await?;
+        .change_credentials(id.clone(), proven_verifier, credentials, keep)
+        .await?
+        .ok_or_else(wrong_passphrase)?;
     let sessions_ended = u32::try_from(ended.len()).unwrap_or(u32::MAX);
-    let mut events = vec![Event::PassphraseChanged { sessions_ended }];
+    let mut events = vec![Event::PassphraseChanged { sessions_ended, kdf_upgraded }];
     events.extend(ended_events(ended, EndedBy::PassphraseChange)?);
     audit.record_all(events).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let account = state.store.account(id).await?.ok_or(ApiError::Unauthenticated)?;
+    Ok((trusted_device::renewed(&state, &account), StatusCode::NO_CONTENT).into_response())
 }
 
 /// Stores the account's mail preferences (docs/mail.md) and answers them as stored.

@@ -12,7 +12,7 @@ use coffer_shared::api::{
     SigninVerifyRequest,
 };
 use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::server::{address_key, code_mac, normalize_email, token_hash, verify_auth_proof};
+use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash, verify_auth_proof};
 
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, SigninFailure, Via};
@@ -70,9 +70,10 @@ async fn signin(
     let proof = keys::proof("auth_proof", &request.auth_proof)?;
     let now = state.clock.now();
     let secret = state.server_secret.key();
-    let device = trusted_device::find(&headers, secret, &address_key(secret, &email));
+    let account = state.store.account_by_email(email.clone()).await?;
+    // Only a known account has devices; an unknown address is tried as an untrusted client is.
+    let device = account.as_ref().and_then(|account| trusted_device::find(&headers, secret, account));
     let guard = passphrase::signin_guard(&state, &email, device.as_ref());
-    let account = state.store.account_by_email(email).await?;
     // For an unknown address the comparison is made against a verifier nothing matches.
     let verifier = account.as_ref().map_or([0; 32], |account| account.credentials.verifier);
     let right = verify_auth_proof(secret, &proof, &verifier) && account.is_some();
@@ -168,8 +169,7 @@ async fn verify(
     let id = account.account_id.clone();
     audit.identify(&id);
     let code = codes::tidy(&request.code);
-    let secret = state.server_secret.key();
-    let device = trusted_device::find(&headers, secret, &address_key(secret, &account.email));
+    let device = trusted_device::find(&headers, state.server_secret.key(), &account);
     let (check, factor) = if account.totp.is_some() {
         let factor = second_factor::factor_of(&code);
         (second_factor::check_authenticator(&state, &id, device.as_ref(), &code, now).await?, factor)

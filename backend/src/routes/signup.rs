@@ -131,6 +131,7 @@ async fn signup(
         notifications: Notifications::default(),
         last_digest_at: None,
         seen: None,
+        device_epoch: 0,
     };
     let started = issue::start(&state, account.account_id.clone(), ip, &headers, now);
     // The sign-up's own device and country count as seen: its first sign-in does not alert.

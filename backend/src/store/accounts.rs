@@ -85,6 +85,17 @@ pub struct Account {
     /// they were kept.
     #[serde(default)]
     pub seen: Option<SeenSignins>,
+    /// Raised to retire every device cookie made before (`docs/accounts.md`, "Device cookies"):
+    /// by a passphrase change, an authenticator change and "end other sessions".
+    #[serde(default)]
+    pub device_epoch: u64,
+}
+
+impl Account {
+    /// Retires every device cookie made so far.
+    pub fn retire_devices(&mut self) {
+        self.device_epoch = self.device_epoch.wrapping_add(1);
+    }
 }
 
 impl Account {
@@ -194,23 +205,29 @@ impl Store {
         .await
     }
 
-    /// Replaces an account's credentials and ends every session but `keep_session`, in one
-    /// transaction. Returns the ids of the sessions ended.
+    /// Replaces an account's credentials, if its verifier is still `proven` (the one the caller
+    /// checked the old passphrase against), and ends every session but `keep_session`, in one
+    /// transaction. Returns the ids of the sessions ended, or `None` (nothing changed) if the
+    /// credentials changed since the check or the account is gone.
     pub async fn change_credentials(
         &self,
         id: AccountId,
+        proven: [u8; 32],
         credentials: Credentials,
         keep_session: String,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Option<Vec<String>>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
-            let Some(mut account) = account else { return Ok(Vec::new()) };
+            let Some(mut account) = account.filter(|account| account.credentials.verifier == proven) else {
+                return Ok(None);
+            };
             account.credentials = credentials;
+            account.retire_devices();
             write_account(&txn, &account)?;
             let ended = end_sessions_where(&txn, id.as_str(), |session_id| session_id != keep_session)?;
             txn.commit()?;
-            Ok(ended)
+            Ok(Some(ended))
         })
         .await
     }

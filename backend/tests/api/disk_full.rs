@@ -119,12 +119,16 @@ async fn start_all<'a>(app: &TestApp, uploads: &'a [Announced]) -> Vec<&'a Annou
     accepted
 }
 
-/// 50 concurrent 10 GiB starts, then 50 concurrent 2 MiB starts, then their chunks at once,
-/// then ordinary use of the database.
-async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk) {
-    let big_size = Announced::new(10 << 30, 16 << 20).ciphertext_size();
+/// 50 concurrent starts of `big` bytes, then 50 concurrent 2 MiB starts, then their chunks at
+/// once, then ordinary use of the database.
+///
+/// The simulated disk uses 1 GiB files: its free space is the smaller of the simulated room and
+/// the real disk's, and the real disk's moves with whatever else runs, so the simulated capacity
+/// must stay well under it.
+async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk, big: u64) {
+    let big_size = Announced::new(big, 16 << 20).ciphertext_size();
     let small_size = Announced::new(2 << 20, 1 << 20).ciphertext_size();
-    // Room for two 10 GiB files and about 45 small ones above the floor.
+    // Room for two big files and about 45 small ones above the floor.
     let capacity = 2 * big_size + FLOOR + 96 * MIB;
     let Some(small_disk) =
         spawn_small(disk, capacity, |settings| settings.upload_reserve_anonymous = 0).await
@@ -136,9 +140,9 @@ async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk) {
     let kept = TestFile::for_share(&share, 64 << 10, 1 << 20);
     app.upload(&kept, None, false).await;
 
-    // 1. Fifty 10 GiB starts at once: no more are accepted than the room above the floor holds.
+    // 1. Fifty big starts at once: no more are accepted than the room above the floor holds.
     let room = free(app).saturating_sub(reserved(app).await + FLOOR);
-    let bigs: Vec<Announced> = (0..50).map(|_| Announced::new(10 << 30, 16 << 20)).collect();
+    let bigs: Vec<Announced> = (0..50).map(|_| Announced::new(big, 16 << 20)).collect();
     let big_accepted = start_all(app, &bigs).await;
     let big_bytes = big_accepted.len() as u64 * big_size;
     assert!(big_bytes <= room, "{} starts of {big_size} bytes accepted with {room} free", big_accepted.len());
@@ -192,7 +196,7 @@ async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk) {
     let refused =
         (50 - big_accepted.len()) as u64 * big_size + (50 - small_accepted.len()) as u64 * small_size;
     println!(
-        "disk full ({disk:?}, {capacity} bytes, floor {FLOOR}): 10 GiB starts {} accepted, {} refused; \
+        "disk full ({disk:?}, {capacity} bytes, floor {FLOOR}): {big}-byte starts {} accepted, {} refused; \
          2 MiB starts {} accepted, {} refused; {refused} bytes refused; {chunk_count} chunks written; \
          {free_now} bytes free, {reserved_now} still reserved; {after} requests after the fill all succeeded",
         big_accepted.len(),
@@ -204,12 +208,12 @@ async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk) {
 
 #[tokio::test]
 async fn uploads_filling_a_small_tmpfs_leave_the_floor_and_the_database_working() {
-    uploads_fill_the_disk_and_the_database_keeps_working(Disk::Tmpfs).await;
+    uploads_fill_the_disk_and_the_database_keeps_working(Disk::Tmpfs, 10 << 30).await;
 }
 
 #[tokio::test]
 async fn uploads_filling_a_small_simulated_disk_leave_the_floor_and_the_database_working() {
-    uploads_fill_the_disk_and_the_database_keeps_working(Disk::Simulated).await;
+    uploads_fill_the_disk_and_the_database_keeps_working(Disk::Simulated, 1 << 30).await;
 }
 
 /// An upload holds its reservation, then something else fills the disk to just above the floor:

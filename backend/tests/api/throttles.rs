@@ -196,3 +196,45 @@ async fn a_passphrase_change_voids_sign_ins_waiting_for_their_second_factor() {
     assert_eq!(late.status(), 401);
     assert_eq!(json(late).await["code"], "signin_expired");
 }
+
+#[tokio::test]
+async fn one_mailed_code_gets_no_more_than_five_wrong_tries_from_every_browser_together() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let device = own_browser(&app, &user).await;
+    let body = json!({ "email": user.email, "auth_proof": proof(PASSPHRASE, user.salt) });
+    let owner = json(post_with(&app, &device, "/api/v1/signin", &body).await).await;
+    let stranger = json(app.sign_in_start(&user.email, user.salt, PASSPHRASE).await).await;
+    let code = last_code(&app, &user.email);
+    let wrong = |token: &Value| json!({ "signin_token": token, "code": "00000001" });
+    for _ in 0..3 {
+        app.post("/api/v1/signin/verify", &wrong(&stranger["signin_token"])).await;
+    }
+    for _ in 0..2 {
+        post_with(&app, &device, "/api/v1/signin/verify", &wrong(&owner["signin_token"])).await;
+    }
+    let body = json!({ "signin_token": owner["signin_token"], "code": code });
+    let dead = post_with(&app, &device, "/api/v1/signin/verify", &body).await;
+    assert_eq!(dead.status(), 401);
+    assert_eq!(json(dead).await["code"], "code_expired", "the fifth wrong try killed the code");
+}
+
+#[tokio::test]
+async fn changing_the_passphrase_retires_every_device_cookie_but_the_changing_browsers() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let old = own_browser(&app, &user).await;
+    let new_salt = Salt::v2(&user.email, [8; 16]);
+    let body = json!({
+        "auth_proof": proof(PASSPHRASE, user.salt),
+        "keys": upload("a brand new passphrase", new_salt, &user.account_id, &user.secrets),
+    });
+    let changed =
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/passphrase", Some(&body)).await;
+    assert_eq!(changed.status(), 204);
+    let renewed = device_cookie(&changed);
+    wrong_signins(&app, &user.email, new_salt, 5).await;
+    let body = json!({ "email": user.email, "auth_proof": proof("a brand new passphrase", new_salt) });
+    assert_eq!(post_with(&app, &old, "/api/v1/signin", &body).await.status(), 429, "retired");
+    assert_eq!(post_with(&app, &renewed, "/api/v1/signin", &body).await.status(), 200);
+}

@@ -7,7 +7,8 @@
 //! csrf_token    = HMAC-SHA256(server_secret, "coffer/v1/csrf" || SHA-256(session_token))
 //! token_hash    = SHA-256(token)          ; sessions, sign-up and sign-in tokens, end links
 //! address_key   = HMAC-SHA256(server_secret, "coffer/v1/address" || normalize(email))
-//! device_tag    = HMAC-SHA256(server_secret, "coffer/v1/device" || address_key || nonce)
+//! device_tag    = HMAC-SHA256(server_secret, "coffer/v1/device" || address_key
+//!                             || u8(len(account_id)) || account_id || u64be(device_epoch) || nonce)
 //! ```
 //!
 //! It lives here with the rest of the cryptography; only the server calls it.
@@ -84,20 +85,40 @@ pub fn address_key(server_secret: &Key32, email: &str) -> [u8; 32] {
     hmac(server_secret, &[ADDRESS_LABEL, normalize_email(email).as_bytes()])
 }
 
-/// `device_tag = HMAC-SHA256(server_secret, "coffer/v1/device" || address_key || nonce)`: the
-/// tag of a device cookie, which a browser receives when it signs in to the address's account.
-pub fn device_tag(server_secret: &Key32, address_key: &[u8; 32], nonce: &[u8; DEVICE_NONCE_LEN]) -> [u8; 32] {
-    hmac(server_secret, &[DEVICE_LABEL, address_key, nonce])
+/// What a device cookie is bound to: the address, the account at it, and the account's device
+/// epoch (raised to retire every device cookie made before).
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceBinding<'a> {
+    /// `address_key` of the account's address.
+    pub address_key: &'a [u8; 32],
+    /// The account's id (its text form).
+    pub account_id: &'a str,
+    /// The account's device epoch.
+    pub epoch: u64,
 }
 
-/// Whether `tag` is the device tag of `nonce` for `address_key`, compared in constant time.
+/// `device_tag = HMAC-SHA256(server_secret, "coffer/v1/device" || address_key ||
+/// u8(len(account_id)) || account_id || u64be(device_epoch) || nonce)`: the tag of a device
+/// cookie, which a browser receives when it signs in to the account.
+pub fn device_tag(
+    server_secret: &Key32,
+    binding: DeviceBinding<'_>,
+    nonce: &[u8; DEVICE_NONCE_LEN],
+) -> [u8; 32] {
+    let id = binding.account_id.as_bytes();
+    let id_len = [u8::try_from(id.len()).unwrap_or(u8::MAX)];
+    let epoch = binding.epoch.to_be_bytes();
+    hmac(server_secret, &[DEVICE_LABEL, binding.address_key, &id_len, id, &epoch, nonce])
+}
+
+/// Whether `tag` is the device tag of `nonce` for `binding`, compared in constant time.
 pub fn verify_device_tag(
     server_secret: &Key32,
-    address_key: &[u8; 32],
+    binding: DeviceBinding<'_>,
     nonce: &[u8; DEVICE_NONCE_LEN],
     tag: &[u8; 32],
 ) -> bool {
-    device_tag(server_secret, address_key, nonce).ct_eq(tag).into()
+    device_tag(server_secret, binding, nonce).ct_eq(tag).into()
 }
 
 fn hmac(key: &Key32, parts: &[&[u8]]) -> [u8; 32] {
@@ -143,11 +164,14 @@ mod tests {
         assert_eq!(alice, address_key(&secret, " Alice@Example.ORG"));
         assert_ne!(alice, address_key(&secret, "bob@example.org"));
         assert_ne!(alice, address_key(&Key32::from_bytes([4; 32]), "alice@example.org"));
-        let tag = device_tag(&secret, &alice, &[7; 16]);
-        assert!(verify_device_tag(&secret, &alice, &[7; 16], &tag));
-        assert!(!verify_device_tag(&secret, &alice, &[8; 16], &tag));
+        let binding = DeviceBinding { address_key: &alice, account_id: "a", epoch: 0 };
+        let tag = device_tag(&secret, binding, &[7; 16]);
+        assert!(verify_device_tag(&secret, binding, &[7; 16], &tag));
+        assert!(!verify_device_tag(&secret, binding, &[8; 16], &tag));
         let bob = address_key(&secret, "bob@example.org");
-        assert!(!verify_device_tag(&secret, &bob, &[7; 16], &tag));
+        assert!(!verify_device_tag(&secret, DeviceBinding { address_key: &bob, ..binding }, &[7; 16], &tag));
+        assert!(!verify_device_tag(&secret, DeviceBinding { account_id: "b", ..binding }, &[7; 16], &tag));
+        assert!(!verify_device_tag(&secret, DeviceBinding { epoch: 1, ..binding }, &[7; 16], &tag));
     }
 
     #[test]
