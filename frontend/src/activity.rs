@@ -275,7 +275,10 @@ pub fn particulars(event: &ActivityEvent) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    parts.join(" · ")
+    // An aggregate of folded repeats (docs/audit.md, "Repeats, folded").
+    let repeated = number(event, "repeated")
+        .map(|more| format!("{more} more {} in that minute", if more == 1 { "time" } else { "times" }));
+    parts.into_iter().chain(repeated).collect::<Vec<_>>().join(" · ")
 }
 
 /// A place as the server gives it (`"Berlin, DE"` or `"DE"`) with the country code spelled out
@@ -380,6 +383,13 @@ mod tests {
         );
         assert_eq!(title(&share), "Wrong password for share AbCdEfGh");
         assert_eq!(particulars(&share), "0 tries left");
+        let opened = event(
+            EventType::ShareOpened,
+            json!({"share": "AbCdEfGhIjKlMnOpQrStUv", "views_left": 2, "repeated": 41}),
+        );
+        assert_eq!(particulars(&opened), "2 views left · 41 more times in that minute");
+        let downloaded = event(EventType::FileDownloaded, json!({"file": "x", "from": 0, "repeated": 1}));
+        assert_eq!(particulars(&downloaded), "1 more time in that minute");
     }
 
     #[test]

@@ -17,9 +17,11 @@
 //!   behind the same API in native builds).
 //! - [`file_meta`]: a streamed file's id, keys, sealed metadata and integrity digest.
 //! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
+//! - [`audit_chain`]: the keyed hashes of the server's security event log.
 
 pub mod account;
 pub mod account_kdf;
+pub mod audit_chain;
 pub mod backup;
 pub mod envelope;
 pub mod file_meta;
