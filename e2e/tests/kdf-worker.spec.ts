@@ -52,14 +52,16 @@ test('a worker that fails after starting is replaced by the page, and got the pa
   const share = await new CreatePage(page).create({ text: 'worker failed', password: 'pw 4' });
 
   const reader = await freshPage(browser);
-  // A worker that says it is ready, reports what type the password came in, then throws.
+  // A worker that says it is ready, reports what type the password came in, then throws. It
+  // throws only once the report is answered: the page ends a failed worker at once, which would
+  // cancel a report still on its way.
   await reader.page.route('**/kdf-worker-loader.js', (route) =>
     route.fulfill({
       contentType: 'text/javascript',
       body:
         "onmessage = (event) => { fetch('/probe?password=' + " +
-        "(event.data.password instanceof Uint8Array ? 'bytes' : typeof event.data.password)); " +
-        "throw new Error('worker failed on purpose'); };\n" +
+        "(event.data.password instanceof Uint8Array ? 'bytes' : typeof event.data.password))" +
+        ".finally(() => setTimeout(() => { throw new Error('worker failed on purpose'); })); };\n" +
         "postMessage('ready');",
     }),
   );
