@@ -16,6 +16,7 @@ pub mod sessions;
 pub mod shares;
 mod uploads;
 pub mod vault;
+pub mod vault_usage;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -32,7 +33,8 @@ pub use sessions::{NewSession, SessionLookup, SessionRecord};
 pub use shares::{
     ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus,
 };
-pub use vault::{RecordRow, RecordWrite};
+pub use vault::{PageSize, RecordRow, RecordWrite, RecordsPage};
+pub use vault_usage::{Usage, VaultLimit, VaultLimits};
 
 /// The database handle, shared by all requests.
 #[derive(Clone)]
