@@ -130,10 +130,10 @@ async fn fill(client: &reqwest::Client, base: &str, who: &signup::SignedUp, max_
         }
     }
     let room = max_bytes - stored * record_len;
-    if let Some(notes) = notes_for(key, room as usize) {
-        if create(client, base, who, notes).await == 201 {
-            stored += 1;
-        }
+    if let Some(notes) = notes_for(key, room as usize)
+        && create(client, base, who, notes).await == 201
+    {
+        stored += 1;
     }
     stored
 }

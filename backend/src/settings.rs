@@ -41,6 +41,10 @@ pub struct Settings {
     #[arg(long, env = "COFFER_VAULT_MAX_BYTES", default_value_t = DEFAULT_VAULT_MAX_BYTES,
           value_parser = vault_limit)]
     pub vault_max_bytes: u64,
+    /// Bytes of database pages the server keeps in memory (1 MiB to 16 GiB).
+    #[arg(long, env = "COFFER_DB_CACHE_BYTES", default_value_t = crate::store::DEFAULT_CACHE_BYTES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1 << 20..=1 << 34))]
+    pub db_cache_bytes: usize,
     /// Shares one client IP may create per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CREATE", default_value_t = 30)]
     pub rate_limit_create: u32,

@@ -1,7 +1,11 @@
 //! The vault's byte limit (`--vault-max-bytes`, docs/api.md, "Vault"): a create or an edit that
 //! would take the sum of a vault's envelopes over it is a 507 `vault_full` that stores nothing,
-//! to the exact byte and however many writes race; a delete frees the space.
+//! to the exact byte and however many writes race; a delete frees the space. The flag, and the
+//! database's page cache that bounds the server's memory (`--db-cache-bytes`), take only their
+//! documented ranges.
 
+use clap::Parser;
+use coffer_backend::settings::Settings;
 use coffer_shared::b64;
 use coffer_shared::crypto::vault::{VaultRecord, seal_record};
 use coffer_shared::id::RecordId;
@@ -119,4 +123,23 @@ async fn the_totals_are_rebuilt_from_the_records_of_a_database_written_before_th
     create(&app, &user, &sized("n3", 30)).await;
     assert_vault_full(post_record(&app, &user, &note("tiny")).await.1).await;
     assert_eq!(open(&user, &list(&app, &user).await[0]).notes.len(), 30 * 1024);
+}
+
+#[test]
+fn the_byte_limit_and_the_page_cache_take_only_values_in_their_documented_ranges() {
+    let parse = |flag: &str, value: &str| Settings::try_parse_from(["coffer-server", flag, value]);
+    let defaults = Settings::parse_from(["coffer-server"]);
+    assert_eq!((defaults.vault_max_bytes, defaults.db_cache_bytes), (64 << 20, 64 << 20));
+    for (flag, least, most) in
+        [("--vault-max-bytes", 65_536_u64, 655_360_000), ("--db-cache-bytes", 1 << 20, 1 << 34)]
+    {
+        assert!(parse(flag, &least.to_string()).is_ok(), "{flag} {least}");
+        assert!(parse(flag, &most.to_string()).is_ok(), "{flag} {most}");
+        for refused in [least - 1, most + 1] {
+            assert!(parse(flag, &refused.to_string()).is_err(), "{flag} {refused}");
+        }
+        assert!(parse(flag, "lots").is_err(), "{flag} lots");
+    }
+    let set = parse("--db-cache-bytes", "2097152").unwrap();
+    assert_eq!(set.db_cache_bytes, 2 << 20);
 }
