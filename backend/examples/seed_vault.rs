@@ -1,6 +1,6 @@
 //! Seeds a benchmark account: signs up through the API of a running server (reading the code
-//! from its outbox folder), with the default Argon2id parameters, and stores `count` records of
-//! every type, sealed exactly as the browser seals them.
+//! from its outbox folder), with version-2 inputs at the default Argon2id parameters, and stores
+//! `count` records of every type, sealed exactly as the browser seals them.
 //!
 //! ```text
 //! cargo run --release -p coffer-backend --example seed_vault -- \

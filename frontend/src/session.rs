@@ -5,13 +5,14 @@
 //! closure. Signing out (or a session that ended) replaces that value and empties the
 //! decrypted record list, so every key and plaintext is dropped, and [`Key32`] zeroizes on drop.
 
-use coffer_shared::api::{KdfInputs, SessionInfo};
+use coffer_shared::api::SessionInfo;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::AccountSecrets;
 use coffer_shared::crypto::identity::IdentityKey;
 use coffer_shared::id::AccountId;
 use leptos::prelude::*;
 
+use crate::account::Derivation;
 use crate::api::{self, ApiError};
 use crate::vault::Entry;
 
@@ -53,8 +54,8 @@ pub struct Unlocked {
     pub identity: IdentityKey,
     /// The identity's public key (checked against the identity seed at unlock).
     pub public_key: [u8; 32],
-    /// The account's KDF inputs, for re-prompts.
-    pub kdf: KdfInputs,
+    /// The address and KDF inputs the keys were opened with, for re-prompts and re-keys.
+    pub kdf: Derivation,
     /// Whether sign-in asks for an authenticator code.
     pub totp_enabled: bool,
     /// A hash of `auth_proof` (see [`crate::account::reprompt_check`]).
@@ -62,8 +63,14 @@ pub struct Unlocked {
 }
 
 impl Unlocked {
-    /// Joins a session's facts with the keys opened from it.
-    pub fn new(info: &SessionInfo, secrets: AccountSecrets, public_key: [u8; 32], check: Key32) -> Self {
+    /// Joins a session's facts with the keys opened from it and the inputs they came from.
+    pub fn new(
+        info: &SessionInfo,
+        secrets: AccountSecrets,
+        public_key: [u8; 32],
+        kdf: Derivation,
+        check: Key32,
+    ) -> Self {
         let AccountSecrets { vault_key, identity } = secrets;
         Self {
             account_id: info.account_id.clone(),
@@ -73,7 +80,7 @@ impl Unlocked {
             vault_key,
             identity,
             public_key,
-            kdf: info.kdf.clone(),
+            kdf,
             totp_enabled: info.totp_enabled,
             reprompt_check: check,
         }
@@ -227,7 +234,7 @@ impl Session {
 
     /// After a passphrase change: the new KDF inputs and re-prompt check replace the old ones.
     /// The keys themselves do not change.
-    pub fn set_passphrase(&self, kdf: KdfInputs, check: Key32) {
+    pub fn set_passphrase(&self, kdf: Derivation, check: Key32) {
         self.auth.update(|auth| {
             if let Auth::Unlocked(unlocked) = auth {
                 unlocked.kdf = kdf;
