@@ -8,9 +8,12 @@
 # 4. The security event log: events written per second through its one writer (group commit) at
 #    1, 16 and 256 concurrent writers, bytes per event on disk, and `coffer-server audit verify`
 #    over 1,000,000 events (needs about 2 GB free in TMPDIR).
-# 5. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
-# 6. Upload and download of one large file in Chromium.
-# 7. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
+# 5. The vault listing's memory: 4 clients list the largest allowed vault page after page, at
+#    the default --vault-max-bytes (64 MiB) and at its ceiling (10,000 records of 64 KiB, about
+#    660 MB in TMPDIR); prints the server's peak RSS (VmHWM) and the time.
+# 6. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
+# 7. Upload and download of one large file in Chromium.
+# 8. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
 #    file system (a tmpfs where mounting is permitted, and the server's simulated capacity):
 #    bytes refused, and the requests that still succeeded afterwards.
 set -euo pipefail
@@ -53,6 +56,11 @@ target/release/examples/load http://127.0.0.1:18555 10 32
 echo "== Security event log (docs/audit.md): writes, size, verify of 1,000,000 events, release"
 cargo build --quiet --release -p coffer-backend --bin coffer-server --example audit_bench
 target/release/examples/audit_bench target/release/coffer-server 1000000 3
+
+echo "== Vault listing (issue 11, item 8): 4 clients, largest allowed vault, release server on 127.0.0.1"
+cargo build --quiet --release -p coffer-backend --bin coffer-server --example vault_list_bench
+target/release/examples/vault_list_bench target/release/coffer-server 18558
+target/release/examples/vault_list_bench target/release/coffer-server 18558 655360000
 
 echo "== Sign-in and vault load in Chromium (default Argon2id), release server on 127.0.0.1"
 # Codes go to the outbox (no SMTP); accounts are seeded through the API like a browser would.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use ipnet::IpNet;
 
-use coffer_shared::api::DEFAULT_MAX_WRONG_CLAIMS;
+use coffer_shared::api::{DEFAULT_MAX_WRONG_CLAIMS, DEFAULT_VAULT_MAX_BYTES, MAX_RECORD_BYTES, MAX_RECORDS};
 
 use crate::mail::Mailbox;
 use crate::mail::smtp_url::SmtpUrl;
@@ -36,6 +36,15 @@ pub struct Settings {
     /// Largest envelope accepted, in bytes (1 KiB to 64 MiB).
     #[arg(long, env = "COFFER_MAX_ENVELOPE_BYTES", default_value_t = 1 << 20, value_parser = envelope_limit)]
     pub max_envelope_bytes: usize,
+    /// Most sealed bytes one account's vault holds, all its records' envelopes together
+    /// (64 KiB to 10,000 records of 64 KiB).
+    #[arg(long, env = "COFFER_VAULT_MAX_BYTES", default_value_t = DEFAULT_VAULT_MAX_BYTES,
+          value_parser = vault_limit)]
+    pub vault_max_bytes: u64,
+    /// Bytes of database pages the server keeps in memory (1 MiB to 16 GiB).
+    #[arg(long, env = "COFFER_DB_CACHE_BYTES", default_value_t = crate::store::DEFAULT_CACHE_BYTES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1 << 20..=1 << 34))]
+    pub db_cache_bytes: usize,
     /// Shares one client IP may create per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CREATE", default_value_t = 30)]
     pub rate_limit_create: u32,
@@ -163,6 +172,18 @@ fn envelope_limit(text: &str) -> Result<usize, String> {
         Ok(bytes)
     } else {
         Err("must be from 1024 (1 KiB) to 67108864 (64 MiB)".into())
+    }
+}
+
+/// Parses `--vault-max-bytes`: at least one largest record, at most what the record count
+/// allows anyway.
+fn vault_limit(text: &str) -> Result<u64, String> {
+    let bytes: u64 = text.parse().map_err(|_| format!("{text:?} is not a number of bytes"))?;
+    let (least, most) = (MAX_RECORD_BYTES as u64, (MAX_RECORDS * MAX_RECORD_BYTES) as u64);
+    if (least..=most).contains(&bytes) {
+        Ok(bytes)
+    } else {
+        Err(format!("must be from {least} (64 KiB) to {most} (10,000 records of 64 KiB)"))
     }
 }
 

@@ -36,7 +36,8 @@ impl Application {
 
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
-        let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
+        let store = Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes)
+            .map_err(std::io::Error::other)?;
         let blobs = Arc::new(
             DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?
                 .with_capacity(settings.disk_capacity),

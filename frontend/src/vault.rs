@@ -1,10 +1,12 @@
 //! The vault operations the pages run, gluing `coffer_shared::crypto::vault` to the
-//! [`api::vault`] client: load and open every record, seal and save one, delete one, and the
-//! search over decrypted records.
+//! [`api::vault`] client: load every page and open every record, seal and save one, delete
+//! one, and the search over decrypted records.
 //!
 //! Only envelopes leave the browser; record plaintext is sealed before any request is made.
 
-use coffer_shared::api::{CreateRecordRequest, StoredRecord, UpdateRecordRequest};
+use std::collections::BTreeMap;
+
+use coffer_shared::api::{CreateRecordRequest, RecordPage, StoredRecord, UpdateRecordRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::Envelope;
 use coffer_shared::crypto::vault::{RecordFields, VaultRecord, open_record, seal_record};
@@ -167,17 +169,53 @@ pub fn matches(record: &VaultRecord, query: &str) -> bool {
     query.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
 }
 
-/// Loads every record and opens it with the vault key. Answers the entries (sorted by name)
-/// and how many could not be opened.
+/// Listings [`load`] makes before it settles for one during which the vault changed.
+const LISTINGS: usize = 3;
+
+/// Every page of the vault, following `next`, and whether they form a snapshot (one `version`
+/// on every page: nothing was created, edited or deleted while they were read).
+async fn list_pages() -> Result<(Vec<RecordPage>, bool), ApiError> {
+    let mut pages: Vec<RecordPage> = Vec::new();
+    loop {
+        let after = pages.last().and_then(|page| page.next.as_ref());
+        let page = api::vault::records_page(after).await?;
+        let done = page.next.is_none();
+        pages.push(page);
+        if done {
+            let snapshot = pages.iter().all(|page| page.version == pages[0].version);
+            return Ok((pages, snapshot));
+        }
+    }
+}
+
+/// The records of a listing's pages, each id once at its highest revision. Pages come in id
+/// order, so an id repeats only if the server broke that order; the rule keeps the newest.
+pub fn records_of(pages: Vec<RecordPage>) -> Vec<StoredRecord> {
+    let mut records: Vec<StoredRecord> = pages.into_iter().flat_map(|page| page.records).collect();
+    records.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()).then(b.revision.cmp(&a.revision)));
+    records.dedup_by(|later, kept| later.id == kept.id);
+    records
+}
+
+/// Loads every page of the vault and opens every record with the vault key. A listing during
+/// which the vault changed (another browser saved) is made again, up to [`LISTINGS`] times;
+/// records that existed throughout are in every listing exactly once. Answers the entries
+/// (sorted by name) and how many could not be opened.
 ///
 /// Measured as [`perf::VAULT_LOAD`] (fetch and decrypt) and [`perf::VAULT_DECRYPT`].
 pub async fn load(session: Session) -> Result<(Vec<Entry>, usize), ApiError> {
     let whole = perf::Span::start(perf::VAULT_LOAD);
-    let list = api::vault::records().await?;
+    let mut listings = 1;
+    let (mut pages, mut snapshot) = list_pages().await?;
+    while !snapshot && listings < LISTINGS {
+        (pages, snapshot) = list_pages().await?;
+        listings += 1;
+    }
+    let records = records_of(pages);
     let decrypt = perf::Span::start(perf::VAULT_DECRYPT);
-    let mut entries = Vec::with_capacity(list.records.len());
+    let mut entries = Vec::with_capacity(records.len());
     let mut failed = 0;
-    for stored in list.records {
+    for stored in records {
         match open(session, &stored) {
             Some(entry) => entries.push(entry),
             None => failed += 1,
@@ -187,6 +225,23 @@ pub async fn load(session: Session) -> Result<(Vec<Entry>, usize), ApiError> {
     decrypt.end();
     whole.end();
     Ok((entries, failed))
+}
+
+/// The list to show after a load: the `loaded` entries, except that an entry of `current`
+/// (what the page held while loading) with a higher revision wins, as it was saved here after
+/// the listing read it.
+pub fn reconcile(current: Option<Vec<Entry>>, loaded: Vec<Entry>) -> Vec<Entry> {
+    let mut newer: BTreeMap<RecordId, Entry> =
+        current.unwrap_or_default().into_iter().map(|entry| (entry.id.clone(), entry)).collect();
+    let mut entries: Vec<Entry> = loaded
+        .into_iter()
+        .map(|entry| match newer.remove(&entry.id) {
+            Some(mine) if mine.revision > entry.revision => mine,
+            _ => entry,
+        })
+        .collect();
+    entries.sort_by_key(|entry| entry.record.name.to_lowercase());
+    entries
 }
 
 /// Opens one stored record; `None` if it does not open (or the session is locked).
@@ -293,6 +348,48 @@ mod tests {
             sensitive: false,
             attachments: Vec::new(),
         }
+    }
+
+    fn stored(byte: u8, revision: u64) -> StoredRecord {
+        StoredRecord {
+            id: RecordId::from_bytes([byte; 16]),
+            revision,
+            created_at: 1,
+            updated_at: 1,
+            envelope: String::new(),
+        }
+    }
+
+    fn entry(byte: u8, revision: u64, name: &str) -> Entry {
+        let mut record = login();
+        record.name = name.into();
+        Entry { id: RecordId::from_bytes([byte; 16]), revision, created_at: 1, updated_at: 1, record }
+    }
+
+    #[test]
+    fn a_listing_holds_each_record_once_at_its_highest_revision() {
+        let page = |records, next: Option<u8>| RecordPage {
+            records,
+            next: next.map(|byte| RecordId::from_bytes([byte; 16])),
+            version: 1,
+        };
+        let pages = vec![
+            page(vec![stored(1, 1), stored(2, 1)], Some(2)),
+            page(vec![stored(2, 3), stored(3, 1)], None),
+        ];
+        let listed: Vec<(RecordId, u64)> =
+            records_of(pages).into_iter().map(|record| (record.id, record.revision)).collect();
+        let id = |byte| RecordId::from_bytes([byte; 16]);
+        assert_eq!(listed, vec![(id(1), 1), (id(2), 3), (id(3), 1)]);
+    }
+
+    #[test]
+    fn a_load_keeps_an_edit_saved_here_meanwhile_and_drops_what_the_server_no_longer_has() {
+        let current = vec![entry(1, 4, "mine"), entry(2, 1, "old"), entry(9, 1, "deleted elsewhere")];
+        let loaded = vec![entry(1, 3, "listed"), entry(2, 2, "theirs"), entry(3, 1, "new")];
+        let names: Vec<String> =
+            reconcile(Some(current), loaded).iter().map(|entry| entry.record.name.clone()).collect();
+        assert_eq!(names, ["mine", "new", "theirs"]);
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub const FIELDS: &[&str] = &[
     "q",
     "before",
     "limit",
+    "after",
 ];
 
 /// The prefix `ApiJson` puts before serde's explanation of a body that does not fit.

@@ -1,25 +1,31 @@
 //! The vault's records (docs/api.md, "Vault"): opaque `vault-record` envelopes sealed in the
-//! browser, listed, created, edited against a revision, and deleted. Every route is scoped to
-//! the signed-in account; another account's record id is simply not found.
+//! browser, listed a bounded page at a time, created, edited against a revision, and deleted,
+//! within the vault's record and byte limits. Every route is scoped to the signed-in account;
+//! another account's record id is simply not found.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use coffer_shared::api::{
-    CreateRecordRequest, MAX_RECORD_BYTES, MAX_RECORDS, RecordList, StoredRecord, UpdateRecordRequest,
+    CreateRecordRequest, MAX_RECORD_BYTES, MAX_RECORDS, PAGE_MAX_BYTES, PAGE_MAX_RECORDS, RecordPage,
+    StoredRecord, UpdateRecordRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
+use coffer_shared::id::RecordId;
 use coffer_shared::id::marker::Record;
+use serde::Deserialize;
 
 use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::IdPath;
 use crate::http::json::ApiJson;
+use crate::http::query::ApiQuery;
+use crate::settings::Settings;
 use crate::state::AppState;
-use crate::store::{RecordRow, RecordWrite};
+use crate::store::{PageSize, RecordRow, RecordWrite, VaultLimit, VaultLimits};
 
 /// The vault routes.
 pub fn router() -> Router<AppState> {
@@ -30,6 +36,53 @@ pub fn router() -> Router<AppState> {
 
 fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such record in your vault.")
+}
+
+/// 507 `vault_full`: the write would take the vault over `limit`; nothing was stored.
+fn vault_full(limit: VaultLimit, settings: &Settings) -> ApiError {
+    let message = match limit {
+        VaultLimit::Records => format!("A vault holds at most {MAX_RECORDS} records. Delete some first."),
+        VaultLimit::Bytes => format!(
+            "A vault holds at most {} bytes of sealed records and this does not fit. Delete some records first.",
+            settings.vault_max_bytes
+        ),
+    };
+    ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "vault_full", message)
+}
+
+fn limits(settings: &Settings) -> VaultLimits {
+    VaultLimits { max_records: MAX_RECORDS as u64, max_bytes: settings.vault_max_bytes }
+}
+
+/// The query of the list: `after` (a `next`) and `limit`, both optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+impl PageQuery {
+    /// The cursor and the page's bounds, or a 422 naming the parameter.
+    fn parse(&self) -> Result<(Option<RecordId>, PageSize), ApiError> {
+        let after = match &self.after {
+            None => None,
+            Some(text) => Some(text.parse::<RecordId>().map_err(|_| {
+                ApiError::invalid("invalid_field", "after: must be the `next` of a page (a record id)")
+            })?),
+        };
+        let records = match &self.limit {
+            None => PAGE_MAX_RECORDS,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|limit| (1..=PAGE_MAX_RECORDS).contains(limit))
+                .ok_or_else(|| {
+                ApiError::invalid("invalid_field", format!("limit: must be from 1 to {PAGE_MAX_RECORDS}"))
+            })?,
+        };
+        Ok((after, PageSize { records, bytes: PAGE_MAX_BYTES }))
+    }
 }
 
 fn to_wire(row: RecordRow) -> StoredRecord {
@@ -60,11 +113,20 @@ fn envelope(text: &str) -> Result<Vec<u8>, ApiError> {
     Ok(bytes)
 }
 
-/// Every record of the vault.
+/// One page of the vault, read in one read transaction: the records after `after`, in id order.
 #[tracing::instrument(name = "vault_list", skip_all)]
-async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<RecordList>, ApiError> {
-    let rows = state.store.records(signed_in.account_id).await?;
-    Ok(Json(RecordList { records: rows.into_iter().map(to_wire).collect() }))
+async fn list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<RecordPage>, ApiError> {
+    let (after, size) = query.parse()?;
+    let page = state.store.records_page(signed_in.account_id, after, size).await?;
+    Ok(Json(RecordPage {
+        records: page.rows.into_iter().map(to_wire).collect(),
+        next: page.next,
+        version: page.version,
+    }))
 }
 
 /// Stores a new record.
@@ -77,7 +139,8 @@ async fn create(
 ) -> Result<(StatusCode, Json<StoredRecord>), ApiError> {
     let bytes = envelope(&request.envelope)?;
     let now = state.clock.now();
-    match state.store.create_record(signed_in.account_id, request.id, bytes, now, MAX_RECORDS).await? {
+    let limits = limits(&state.settings);
+    match state.store.create_record(signed_in.account_id, request.id, bytes, now, limits).await? {
         RecordWrite::Stored(row) => {
             audit.record(Event::RecordCreated { record: row.id.clone(), revision: row.revision }).await?;
             Ok((StatusCode::CREATED, Json(to_wire(row))))
@@ -87,10 +150,7 @@ async fn create(
             "id_taken",
             "A record with this id exists; make a new id.",
         )),
-        RecordWrite::Full => Err(ApiError::invalid(
-            "vault_full",
-            format!("A vault holds at most {MAX_RECORDS} records. Delete some first."),
-        )),
+        RecordWrite::Full(limit) => Err(vault_full(limit, &state.settings)),
         RecordWrite::Conflict(_) | RecordWrite::NotFound => {
             Err(ApiError::Internal("create answered like an edit".into()))
         }
@@ -108,16 +168,16 @@ async fn update(
 ) -> Result<Json<StoredRecord>, ApiError> {
     let bytes = envelope(&request.envelope)?;
     let now = state.clock.now();
-    match state.store.update_record(signed_in.account_id, id, request.revision, bytes, now).await? {
+    let limits = limits(&state.settings);
+    match state.store.update_record(signed_in.account_id, id, request.revision, bytes, now, limits).await? {
         RecordWrite::Stored(row) => {
             audit.record(Event::RecordChanged { record: row.id.clone(), revision: row.revision }).await?;
             Ok(Json(to_wire(row)))
         }
         RecordWrite::Conflict(current) => Err(ApiError::Conflict(Box::new(to_wire(current)))),
         RecordWrite::NotFound => Err(not_found()),
-        RecordWrite::IdTaken | RecordWrite::Full => {
-            Err(ApiError::Internal("edit answered like a create".into()))
-        }
+        RecordWrite::Full(limit) => Err(vault_full(limit, &state.settings)),
+        RecordWrite::IdTaken => Err(ApiError::Internal("edit answered like a create".into())),
     }
 }
 

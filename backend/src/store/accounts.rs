@@ -10,7 +10,7 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::notices::SeenSignins;
-use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS, VAULT};
+use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS};
 use super::sessions::{NewSession, end_sessions_where, insert_session};
 use super::{Store, StoreError, from_json, to_json};
 
@@ -250,10 +250,7 @@ impl Store {
                 txn.open_table(ACCOUNT_SHARES)?.remove((id, share.as_str()))?;
             }
             super::downloads::remove_account_files(&txn, id)?;
-            {
-                let mut vault = txn.open_table(VAULT)?;
-                vault.retain_in((id, "")..(id, "~"), |_, _| false)?;
-            }
+            super::vault::remove_vault(&txn, id)?;
             {
                 let mut attempts = txn.open_table(ATTEMPTS)?;
                 for purpose in ["signin", "factor"] {

@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod shares;
 mod uploads;
 pub mod vault;
+pub mod vault_usage;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,7 +34,8 @@ pub use sessions::{NewSession, SessionLookup, SessionRecord};
 pub use shares::{
     ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus,
 };
-pub use vault::{RecordRow, RecordWrite};
+pub use vault::{PageSize, RecordRow, RecordWrite, RecordsPage};
+pub use vault_usage::{Usage, VaultLimit, VaultLimits};
 
 /// The database handle, shared by all requests.
 #[derive(Clone)]
@@ -66,11 +68,22 @@ impl<E: Into<redb::Error>> From<E> for StoreError {
     }
 }
 
+/// The bytes of database pages kept in memory unless the administrator sets another size
+/// (`--db-cache-bytes`): 64 MiB. redb's own default, 1 GiB, let the server's memory grow with
+/// whatever was last read (a large vault listed once stayed resident).
+pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
+
 impl Store {
-    /// Opens (or creates) `coffer.redb` in `data_dir` and checks its schema version.
+    /// Opens (or creates) `coffer.redb` in `data_dir` with the default page cache and checks its
+    /// schema version.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with_cache(data_dir, DEFAULT_CACHE_BYTES)
+    }
+
+    /// [`Store::open`] with a page cache of `cache_bytes`.
+    pub fn open_with_cache(data_dir: &Path, cache_bytes: usize) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
-        let db = Database::create(data_dir.join("coffer.redb"))?;
+        let db = redb::Builder::new().set_cache_size(cache_bytes).create(data_dir.join("coffer.redb"))?;
         schema::initialise(&db)?;
         Ok(Self { db: Arc::new(db) })
     }

@@ -39,6 +39,12 @@ pub const END_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("end_l
 pub type RecordValue<'a> = (u64, u64, u64, &'a [u8]);
 /// (account id, record id) -> [`RecordValue`].
 pub const VAULT: TableDefinition<(&str, &str), RecordValue> = TableDefinition::new("vault");
+/// A vault's running totals: (records, envelope bytes, version). Written in the transaction of
+/// every create, edit and delete, so the limits are checked without summing the vault.
+pub type UsageValue = (u64, u64, u64);
+/// Account id -> [`UsageValue`]. Kept when the vault empties (its version must never repeat);
+/// removed with the account. Built from [`VAULT`] when a file from before it is opened.
+pub const VAULT_USAGE: TableDefinition<&str, UsageValue> = TableDefinition::new("vault_usage");
 /// (account id, share id) -> `OwnedShare` (JSON): what "My shares" shows, kept after the share
 /// itself is gone so its end can be told.
 pub const ACCOUNT_SHARES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("account_shares");
@@ -113,6 +119,7 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(ACCOUNT_SESSIONS)?;
         txn.open_table(END_LINKS)?;
         txn.open_table(VAULT)?;
+        super::vault_usage::build_usage_if_missing(&txn)?;
         txn.open_table(ACCOUNT_SHARES)?;
         txn.open_table(FILES)?;
         txn.open_table(FILE_CHUNKS)?;

@@ -46,3 +46,5 @@ mod uploads;
 mod users;
 mod vault;
 mod vault_files;
+mod vault_limits;
+mod vault_pages;

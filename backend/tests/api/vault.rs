@@ -22,25 +22,45 @@ pub fn note(name: &str) -> VaultRecord {
     }
 }
 
-/// Creates `record` under a fresh id in `user`'s vault; returns the id and the server's answer.
-pub async fn create(app: &TestApp, user: &TestUser, record: &VaultRecord) -> (RecordId, Value) {
+/// `POST /api/v1/vault/records` of `record` sealed under a fresh id; the id and the response.
+pub async fn post_record(
+    app: &TestApp,
+    user: &TestUser,
+    record: &VaultRecord,
+) -> (RecordId, reqwest::Response) {
     let id = RecordId::random();
     let body = json!({ "id": id, "envelope": b64::encode(seal_record(user.vault_key(), &id, record)) });
-    let response = app.send_as(Some(&user.browser), Method::POST, "/api/v1/vault/records", Some(&body)).await;
+    (id, app.send_as(Some(&user.browser), Method::POST, "/api/v1/vault/records", Some(&body)).await)
+}
+
+/// Creates `record` under a fresh id in `user`'s vault; returns the id and the server's answer.
+pub async fn create(app: &TestApp, user: &TestUser, record: &VaultRecord) -> (RecordId, Value) {
+    let (id, response) = post_record(app, user, record).await;
     assert_eq!(response.status(), 201);
     (id, json(response).await)
 }
 
-fn open(user: &TestUser, stored: &Value) -> VaultRecord {
+/// Opens a listed or returned record with `user`'s vault key.
+pub fn open(user: &TestUser, stored: &Value) -> VaultRecord {
     let id: RecordId = stored["id"].as_str().unwrap().parse().unwrap();
     let envelope = Envelope::parse(&b64::decode(stored["envelope"].as_str().unwrap()).unwrap()).unwrap();
     open_record(user.vault_key(), &id, &envelope).unwrap()
 }
 
-async fn list(app: &TestApp, user: &TestUser) -> Vec<Value> {
-    let response = app.send_as(Some(&user.browser), Method::GET, "/api/v1/vault/records", None).await;
-    assert_eq!(response.status(), 200);
-    json(response).await["records"].as_array().unwrap().clone()
+/// Every record of `user`'s vault, following `next` from page to page.
+pub async fn list(app: &TestApp, user: &TestUser) -> Vec<Value> {
+    let mut records = Vec::new();
+    let mut path = "/api/v1/vault/records".to_owned();
+    loop {
+        let response = app.send_as(Some(&user.browser), Method::GET, &path, None).await;
+        assert_eq!(response.status(), 200);
+        let page = json(response).await;
+        records.extend(page["records"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/vault/records?after={next}"),
+            None => return records,
+        }
+    }
 }
 
 #[tokio::test]

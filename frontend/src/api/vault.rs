@@ -1,13 +1,19 @@
 //! The vault's records (`docs/api.md`, "Vault"): envelopes only, sealed in the browser.
 
-use coffer_shared::api::{CreateRecordRequest, RecordList, StoredRecord, UpdateRecordRequest};
+use coffer_shared::api::{CreateRecordRequest, RecordPage, StoredRecord, UpdateRecordRequest};
 use coffer_shared::id::RecordId;
 
 use super::{ApiError, BASE, body, json, send};
 
-/// `GET /api/v1/vault/records`.
-pub async fn records() -> Result<RecordList, ApiError> {
-    json(send("GET", &format!("{BASE}/vault/records"), None, None).await?).await
+/// `GET /api/v1/vault/records`: the first page, or with `after` (a page's `next`) the one after
+/// it. The server bounds a page's size.
+pub async fn records_page(after: Option<&RecordId>) -> Result<RecordPage, ApiError> {
+    let url = match after {
+        None => format!("{BASE}/vault/records"),
+        // A record id is base64url: nothing to escape in a query.
+        Some(after) => format!("{BASE}/vault/records?after={after}"),
+    };
+    json(send("GET", &url, None, None).await?).await
 }
 
 /// `POST /api/v1/vault/records`: a new record (revision 1).

@@ -24,7 +24,7 @@ pub fn VaultLoader(#[prop(optional)] refresh: bool, children: ChildrenFn) -> imp
         match vault::load(session).await {
             Ok((entries, unopened)) => {
                 failed.set(unopened);
-                session.records.set(Some(entries));
+                session.records.update(|records| *records = Some(vault::reconcile(records.take(), entries)));
             }
             Err(failure) => {
                 if !session.check_ended(&failure) {

@@ -9,6 +9,14 @@ use crate::id::RecordId;
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 /// The most records one vault may hold.
 pub const MAX_RECORDS: usize = 10_000;
+/// The most sealed bytes (the sum of its envelopes' sizes) one vault may hold unless the
+/// administrator sets another limit (`--vault-max-bytes`): 64 MiB.
+pub const DEFAULT_VAULT_MAX_BYTES: u64 = 64 << 20;
+/// The most records one page of `GET /api/v1/vault/records` holds (and its default `limit`).
+pub const PAGE_MAX_RECORDS: usize = 1_000;
+/// The most envelope bytes one page holds: records are added while they fit, and a page always
+/// holds at least one record (a record is at most [`MAX_RECORD_BYTES`]).
+pub const PAGE_MAX_BYTES: usize = 1 << 20;
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,11 +33,18 @@ pub struct StoredRecord {
     pub envelope: String,
 }
 
-/// `GET /api/v1/vault/records`.
+/// `GET /api/v1/vault/records?after=&limit=`: one page of the vault, in record id order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordList {
-    /// Every record of the vault, oldest id first.
+pub struct RecordPage {
+    /// The records whose id sorts after the query's `after`, in id order (byte order of the
+    /// base64url text): at most `limit` of them and at most [`PAGE_MAX_BYTES`] of envelopes.
     pub records: Vec<StoredRecord>,
+    /// The id to pass as `after` for the next page; `None` on the last page.
+    pub next: Option<RecordId>,
+    /// The vault's change counter as this page was read: one more at every create, edit and
+    /// delete. A listing whose pages all carry the same `version` is a snapshot of the vault;
+    /// otherwise it changed between pages and the client lists again.
+    pub version: u64,
 }
 
 /// `POST /api/v1/vault/records`: a new record.
