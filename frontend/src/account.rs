@@ -195,9 +195,11 @@ pub async fn change_passphrase(session: Session, current: &str, new: &str) -> Re
             secrets.wrap(&u.account_id, &keys)
         })
         .ok_or(AccountError::Locked)?;
-    let request = ChangePassphraseRequest { auth_proof, keys: upload(new_kdf.clone(), &keys, &wrapped) };
+    let uploaded = upload(new_kdf.clone(), &keys, &wrapped);
+    let wrapped = [uploaded.wrapped_vault_key.clone(), uploaded.wrapped_identity_key.clone()];
+    let request = ChangePassphraseRequest { auth_proof, keys: uploaded };
     api::account::change_passphrase(&csrf, &request).await?;
-    session.set_passphrase(new_kdf, reprompt_check(&keys));
+    session.set_passphrase(new_kdf, wrapped, reprompt_check(&keys));
     Ok(())
 }
 
