@@ -40,7 +40,7 @@ export default defineConfig({
     },
   },
   // The SMTP server, then the real server on a fresh data dir sending mail to it, rate limits
-  // off (tests create many secrets and sign in many times).
+  // off (tests create many secrets and sign in many times), version-1 sign-ups allowed.
   webServer: external
     ? undefined
     : [
@@ -59,7 +59,9 @@ export default defineConfig({
             'D="$(mktemp -d -t coffer-e2e.XXXXXX)" && exec ../target/release/coffer-server' +
             ` --listen 127.0.0.1:${port} --data-dir "$D" --static-dir ../dist` +
             ` --smtp-url smtp+plain://127.0.0.1:${smtpPort}` +
-            ' --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0' +
+            ' --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-auth 0 --rate-limit-upload 0 --rate-limit-chunk 0' +
+            // Lets account-kdf-migration.spec.ts make a version-1 account as an old browser did.
+            ' --test-accept-v1-kdf' +
             // Places from a real MMDB file (CC BY 4.0 data by the NRO, via ip-location-db), and
             // loopback as a trusted proxy so tests can play clients elsewhere with X-Forwarded-For.
             ` --geoip-db ${placesDb} --trusted-proxy 127.0.0.1/32`,

@@ -10,6 +10,9 @@
 #    over 1,000,000 events (needs about 2 GB free in TMPDIR).
 # 5. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
 # 6. Upload and download of one large file in Chromium.
+# 7. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
+#    file system (a tmpfs where mounting is permitted, and the server's simulated capacity):
+#    bytes refused, and the requests that still succeeded afterwards.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
@@ -81,7 +84,7 @@ fi
 files_data="$(mktemp -d -p "$files_base" coffer-bench-files-data.XXXXXX)"
 files_tmp="$(mktemp -d -p "$files_base" coffer-bench-files.XXXXXX)"
 target/release/coffer-server --listen 127.0.0.1:18557 --data-dir "$files_data" \
-    --rate-limit-create 0 --rate-limit-claim 0 >/dev/null 2>&1 &
+    --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-upload 0 --rate-limit-chunk 0 >/dev/null 2>&1 &
 files_server=$!
 trap 'kill $server $vault_server $files_server 2>/dev/null; rm -rf "$data" "$vault_data" "$files_data" "$files_tmp"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18557/healthz >/dev/null && break; sleep 0.1; done
@@ -89,3 +92,7 @@ echo "(temporary files in $files_base)"
 (cd e2e && COFFER_URL=http://127.0.0.1:18557 COFFER_SERVER_PID=$files_server COFFER_BENCH_TMP="$files_tmp" \
     COFFER_BENCH_FILE_MB="$file_mb" npx playwright test --config bench.config.ts bench/files.bench.ts 2>&1 \
     | grep -E '^(files|==)|passed|failed')
+
+echo "== Disk full: concurrent upload starts on a small file system, then shares and sign-ins"
+cargo test --quiet -p coffer-backend --test api disk_full -- --nocapture --test-threads 1 2>&1 \
+    | grep -oE '(disk full|skipped).*|test result.*'

@@ -19,7 +19,9 @@ use coffer_backend::audit::AuditLog;
 use coffer_backend::audit::Event;
 use coffer_backend::audit::record::{Link, NewEvent, Origin, seal};
 use coffer_backend::audit::writer::MAX_BATCH;
+use coffer_backend::secret::ServerSecret;
 use coffer_backend::store::Store;
+use coffer_shared::crypto::audit_chain::ChainKey;
 use coffer_shared::id::{AccountId, RecordId, SessionId};
 
 /// Accounts the events are spread over.
@@ -102,10 +104,14 @@ async fn main() {
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
+    // As the server does: a secret beside the database, the chain keyed from event 1.
+    let secret = ServerSecret::load_or_create(dir.path()).unwrap();
+    coffer_backend::audit::keyed::ensure(dir.path(), &store).unwrap();
+    let key = || ChainKey::derive(secret.key());
     let accounts: Arc<Vec<(AccountId, SessionId)>> =
         Arc::new((0..ACCOUNTS).map(|_| (AccountId::random(), SessionId::random())).collect());
 
-    let log = Arc::new(AuditLog::start(store.clone()).unwrap());
+    let log = Arc::new(AuditLog::start(store.clone(), key()).unwrap());
     for concurrency in [1, 16, 256] {
         throughput(&log, &accounts, concurrency, seconds).await;
     }
@@ -125,12 +131,12 @@ async fn main() {
     let before = (written, file_size(dir.path()));
     let started = Instant::now();
     let fill = tokio::task::spawn_blocking({
-        let (store, accounts) = (store.clone(), Arc::clone(&accounts));
+        let (store, accounts, key) = (store.clone(), Arc::clone(&accounts), key());
         move || {
             while written < target {
                 let batch = (MAX_BATCH as u64).min(target - written);
                 let events: Vec<NewEvent> = (written..written + batch).map(|n| event(&accounts, n)).collect();
-                store.append_audit(&events).unwrap();
+                store.append_audit(&events, &key).unwrap();
                 written += batch;
             }
             written
@@ -146,7 +152,7 @@ async fn main() {
     drop(store);
     let size = file_size(dir.path());
     let link = Link { seq: written, prev: [7; 32], account: Some((written / ACCOUNTS as u64, [9; 32])) };
-    let (_, record, _) = seal(&event(&accounts, 7), link);
+    let (_, record, _) = seal(&event(&accounts, 7), link, &key());
     println!(
         "size: {written} events, database file {:.1} MB = {:.0} bytes per event on disk (record {} bytes of JSON; \
          {:.0} bytes per event added by the fill)",

@@ -1,5 +1,5 @@
 //! Seeds a benchmark account: signs up through the API of a running server (reading the code
-//! from its outbox folder), with the default Argon2id parameters, and stores `count` records of
+//! from its outbox folder), with version-2 inputs at the default Argon2id parameters, and stores `count` records of
 //! every type, sealed exactly as the browser seals them.
 //!
 //! ```text
@@ -17,7 +17,7 @@ use std::time::Instant;
 use coffer_shared::api::{AccountKeysUpload, KdfInputs};
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets};
-use coffer_shared::crypto::kdf::{KdfParams, password_key};
+use coffer_shared::crypto::account_kdf::AccountKdf;
 use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord, seal_record};
 use coffer_shared::id::{AccountId, RecordId};
@@ -95,14 +95,13 @@ async fn main() {
         .await
         .unwrap();
 
-    let params = KdfParams::DEFAULT;
-    let salt: [u8; 16] = random_array();
-    let keys = AccountKeys::derive(&password_key(passphrase, &salt, params));
+    let kdf = AccountKdf::fresh();
+    let keys = AccountKeys::derive(&kdf.master_key(passphrase, email));
     let account_id = AccountId::random();
     let secrets = AccountSecrets::generate();
     let wrapped = secrets.wrap(&account_id, &keys);
     let upload = AccountKeysUpload {
-        kdf: KdfInputs { kdf_salt: b64::encode(salt), m: params.m_kib(), t: params.t(), p: params.p() },
+        kdf: KdfInputs::of(&kdf),
         auth_proof: keys.auth_proof().to_b64(),
         wrapped_vault_key: b64::encode(&wrapped.vault_key),
         wrapped_identity_key: b64::encode(&wrapped.identity_key),

@@ -63,6 +63,18 @@ impl ServerSecret {
         }
     }
 
+    /// Loads `<data_dir>/server-secret` (or the file at `path`) without ever creating it: for
+    /// the operator's commands, which must not make up a secret the log was never keyed with.
+    pub fn load_existing(path: &Path) -> Result<Self, SecretError> {
+        let bytes =
+            std::fs::read(path).map_err(|source| SecretError::Io { path: path.to_owned(), source })?;
+        let bytes: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| SecretError::WrongLength { path: path.to_owned(), found: bytes.len() })?;
+        Ok(Self(Key32::from_bytes(bytes)))
+    }
+
     /// The key, for the keyed hashes in `coffer_shared::crypto::server`.
     pub fn key(&self) -> &Key32 {
         &self.0
@@ -77,7 +89,7 @@ impl fmt::Debug for ServerSecret {
 
 /// Writes `bytes` to a fresh temporary file beside `path` (0600 on unix), syncs it, then renames
 /// it over `path`. `create_new` refuses to follow a planted file or link.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = path.with_extension(format!("tmp-{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -110,6 +122,16 @@ mod tests {
         assert_eq!(first.key(), second.key());
         assert_eq!(format!("{first:?}"), "ServerSecret([redacted])");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    #[test]
+    fn loading_an_existing_secret_never_creates_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        assert!(matches!(ServerSecret::load_existing(&path), Err(SecretError::Io { .. })));
+        assert!(!path.exists());
+        let created = ServerSecret::load_or_create(dir.path()).unwrap();
+        assert_eq!(ServerSecret::load_existing(&path).unwrap().key(), created.key());
     }
 
     #[test]

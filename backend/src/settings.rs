@@ -86,9 +86,27 @@ pub struct Settings {
     /// (0: no quota).
     #[arg(long, env = "COFFER_STORAGE_QUOTA", default_value_t = 0)]
     pub storage_quota: u64,
-    /// Bytes the data folder's file system must keep free after an upload's reservation.
+    /// Bytes the data folder's file system must keep free beside every upload's reservation
+    /// and after every chunk written: the room the database and logs need to grow.
     #[arg(long, env = "COFFER_MIN_FREE_DISK", default_value_t = 1 << 30)]
     pub min_free_disk: u64,
+    /// Upload starts one client IP may make per minute (0 turns the limit off).
+    #[arg(long, env = "COFFER_RATE_LIMIT_UPLOAD", default_value_t = 120)]
+    pub rate_limit_upload: u32,
+    /// Upload chunks one client IP may send per minute (0 turns the limit off).
+    #[arg(long, env = "COFFER_RATE_LIMIT_CHUNK", default_value_t = 1800)]
+    pub rate_limit_chunk: u32,
+    /// Most ciphertext bytes the unfinished uploads of one client network may reserve when not
+    /// signed in (0: no cap).
+    #[arg(long, env = "COFFER_UPLOAD_RESERVE_ANONYMOUS", default_value_t = 16 << 30)]
+    pub upload_reserve_anonymous: u64,
+    /// Most ciphertext bytes the unfinished uploads of one signed-in account may reserve
+    /// (0: no cap).
+    #[arg(long, env = "COFFER_UPLOAD_RESERVE_ACCOUNT", default_value_t = 64 << 30)]
+    pub upload_reserve_account: u64,
+    /// For tests and benchmarks: treat the data folder as a file system of this many bytes.
+    #[arg(long, env = "COFFER_DISK_CAPACITY", hide = true)]
+    pub disk_capacity: Option<u64>,
     /// Seconds after its last chunk at which an upload not finished and attached is deleted.
     #[arg(long, env = "COFFER_UPLOAD_EXPIRY", default_value_t = 86_400,
           value_parser = clap::value_parser!(u64).range(60..))]
@@ -100,6 +118,11 @@ pub struct Settings {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "COFFER_LOG_JSON")]
     pub log_json: bool,
+    /// Tests only: let a sign-up store version-1 KDF inputs, so a test can make an account as a
+    /// browser before version 2 did (docs/accounts.md, "Migration from version 1"). Browsers
+    /// never send them; passphrase changes refuse them regardless.
+    #[arg(long, env = "COFFER_TEST_ACCEPT_V1_KDF", hide = true)]
+    pub test_accept_v1_kdf: bool,
 }
 
 impl Settings {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::{Router, middleware};
+use coffer_shared::crypto::audit_chain::ChainKey;
 use tokio::net::TcpListener;
 
 use crate::audit::{self, AuditLog};
@@ -36,7 +37,10 @@ impl Application {
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
         let store = Store::open(&settings.data_dir).map_err(std::io::Error::other)?;
-        let blobs = Arc::new(DiskBlobs::open(&settings.blob_dir())?);
+        let blobs = Arc::new(
+            DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?
+                .with_capacity(settings.disk_capacity),
+        );
         let server_secret =
             ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
@@ -50,7 +54,14 @@ impl Application {
         };
         tracing::info!(event = "places_configured", database = settings.geoip_db.is_some());
         let listener = TcpListener::bind(settings.listen).await?;
-        let audit = AuditLog::start(store.clone())?;
+        // Before any event: where the keyed part of the chain begins, kept outside the database.
+        let keyed = store.clone();
+        let data_dir = settings.data_dir.clone();
+        tokio::task::spawn_blocking(move || audit::keyed::ensure(&data_dir, &keyed))
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::other)?;
+        let audit = AuditLog::start(store.clone(), ChainKey::derive(server_secret.key()))?;
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
         crate::sweeper::clean_blobs(&state).await;
@@ -83,12 +94,15 @@ impl Application {
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Self { listener, router, state } = self;
-        let sweeper = tokio::spawn(crate::sweeper::run(state.clone()));
+        let (stop_sweeper, sweeper_stopped) = tokio::sync::oneshot::channel();
+        let sweeper = tokio::spawn(crate::sweeper::run(state.clone(), sweeper_stopped));
         // Subscribed before the first request, so no alerting event is missed.
         let alerts = tokio::spawn(crate::notify::alerts::run(state.clone(), state.audit.subscribe()));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
-        sweeper.abort();
+        // The sweeper finishes its pass (an aborted pass would leave its blocking reads of the
+        // database running, and the database open, after this returns).
+        let _ = stop_sweeper.send(());
         alerts.abort();
         // A cancelled task ends with an error by design; only its end matters here.
         let _ = sweeper.await;

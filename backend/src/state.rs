@@ -34,6 +34,10 @@ pub struct AppState {
     pub claim_limiter: Arc<RateLimiter>,
     /// Limits sign-up, sign-in and code requests per client.
     pub auth_limiter: Arc<RateLimiter>,
+    /// Limits upload starts per client.
+    pub upload_limiter: Arc<RateLimiter>,
+    /// Limits upload chunks per client.
+    pub chunk_limiter: Arc<RateLimiter>,
     /// Sends mail (SMTP or the outbox folder).
     pub mailer: Arc<Mailer>,
     /// The key of the account verifiers and of the pre-login answers for unknown addresses.
@@ -74,6 +78,8 @@ impl AppState {
             create_limiter: Arc::new(RateLimiter::new("create", settings.rate_limit_create)),
             claim_limiter: Arc::new(RateLimiter::new("claim", settings.rate_limit_claim)),
             auth_limiter: Arc::new(RateLimiter::new("auth", settings.rate_limit_auth)),
+            upload_limiter: Arc::new(RateLimiter::new("upload", settings.rate_limit_upload)),
+            chunk_limiter: Arc::new(RateLimiter::new("chunk", settings.rate_limit_chunk)),
             settings: Arc::new(settings),
         }
     }

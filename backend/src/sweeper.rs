@@ -14,15 +14,21 @@ use crate::audit::record::Origin;
 use crate::audit::system;
 use crate::state::AppState;
 
-/// Runs forever; spawn it.
-pub async fn run(state: AppState) {
+/// Runs until `stop` fires (or its sender is dropped); spawn it. A pass under way is finished
+/// first, so that when this returns no sweep holds the database any more.
+pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let mut ticker = tokio::time::interval(Duration::from_secs(state.settings.sweep_interval.max(1)));
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = &mut stop => return,
+        }
         sweep_once(&state).await;
         state.create_limiter.prune();
         state.auth_limiter.prune();
         state.claim_limiter.prune();
+        state.upload_limiter.prune();
+        state.chunk_limiter.prune();
         state.audit_refusals.prune();
     }
 }
@@ -53,7 +59,13 @@ pub async fn sweep_once(state: &AppState) {
         Err(error) => tracing::error!(event = "sweep_failed", %error),
     }
     system::record(state, events).await;
+    if let Err(error) = state.audit.close_windows(now).await {
+        tracing::error!(event = "audit_write_failed", %error);
+    }
     if let Err(error) = state.store.sweep_pending(now).await {
+        tracing::error!(event = "sweep_failed", %error);
+    }
+    if let Err(error) = state.store.sweep_attempts(now).await {
         tracing::error!(event = "sweep_failed", %error);
     }
     match state.store.sweep_files(now).await {

@@ -1,5 +1,6 @@
 // Sessions: a second browser ends the first from the sessions list and the first finds itself
-// signed out; the link in the "New sign-in" e-mail ends exactly that session, once.
+// signed out; the link in the "New sign-in" e-mail ends exactly that session, once, and only
+// after a click on its page (a mail scanner that loads the page ends nothing).
 import { test, expect } from '@playwright/test';
 import { freshEmail, signIn, signUp } from './accounts';
 import { endLinkOf, mailCount, waitForMail } from './mail';
@@ -27,7 +28,7 @@ test('ending a session from another browser signs the first one out', async ({ b
   await second.close();
 });
 
-test('the link in the new sign-in e-mail ends that session, once', async ({ browser }) => {
+test('the link in the new sign-in e-mail ends that session only on a click, and once', async ({ browser }) => {
   const email = freshEmail('endlink');
   const passphrase = 'quartz meadow lantern canyon orbit';
   const owner = await browser.newContext();
@@ -41,15 +42,43 @@ test('the link in the new sign-in e-mail ends that session, once', async ({ brow
   expect(notice.body).toContain('IP address: 127.0.0.1');
   const link = endLinkOf(notice);
 
-  // The owner follows the link from the mail, in their own browser.
-  await ownerPage.goto(link);
-  await expect(ownerPage.getByTestId('session-end-result')).toHaveAttribute('data-outcome', 'ended');
+  // A mail scanner opens the link and runs its script: nothing is sent, the session lives.
+  const scanner = await browser.newContext();
+  const scanned = await scanner.newPage();
+  const endRequests: string[] = [];
+  scanner.on('request', (request) => {
+    if (request.url().includes('/api/v1/sessions/end-by-link')) endRequests.push(request.method());
+  });
+  await scanned.goto(link);
+  await expect(scanned.getByTestId('session-end-page')).toBeVisible();
+  await scanned.waitForLoadState('networkidle');
+  await scanned.waitForTimeout(2_000);
+  expect(endRequests).toEqual([]);
+  await expect(scanned.getByTestId('session-end-confirm')).toBeVisible();
+  await scanner.close();
   await intruderPage.getByTestId('nav-account').click();
+  await expect(intruderPage.getByTestId('account-page')).toBeVisible();
+  await expect(intruderPage.getByTestId('session-row')).toHaveCount(2);
+
+  // The owner follows the link from the mail, in their own browser, and clicks.
+  const ownerRequests: string[] = [];
+  owner.on('request', (request) => {
+    if (request.url().includes('/api/v1/sessions/end-by-link')) ownerRequests.push(request.method());
+  });
+  await ownerPage.goto(link);
+  await expect(ownerPage.getByTestId('session-end-ask')).toBeVisible();
+  expect(ownerRequests).toEqual([]);
+  await ownerPage.getByTestId('session-end-confirm').click();
+  await expect(ownerPage.getByTestId('session-end-result')).toHaveAttribute('data-outcome', 'ended');
+  expect(ownerRequests).toEqual(['POST']);
+  // The intruder's next request finds its session gone.
+  await intruderPage.getByTestId('nav-vault').click();
   await expect(intruderPage.getByTestId('signin-form')).toBeVisible({ timeout: 15_000 });
 
   // A second click finds nothing left to end.
   const again = await owner.newPage();
   await again.goto(link);
+  await again.getByTestId('session-end-confirm').click();
   await expect(again.getByTestId('session-end-result')).toHaveAttribute('data-outcome', 'gone');
   await owner.close();
   await intruder.close();

@@ -40,7 +40,14 @@ pub const GROUPS: &[Group] = {
         Group {
             slug: "account",
             label: "Passphrase, authenticator, account",
-            types: &[PassphraseChanged, TotpEnrolled, TotpRemoved, NotificationsChanged, AccountDeleted],
+            types: &[
+                PassphraseChanged,
+                TotpEnrolled,
+                TotpRemoved,
+                RecoveryCodesRenewed,
+                NotificationsChanged,
+                AccountDeleted,
+            ],
         },
         Group { slug: "vault", label: "Vault items", types: &[RecordCreated, RecordChanged, RecordDeleted] },
         Group {
@@ -112,6 +119,7 @@ pub fn type_label(kind: EventType) -> &'static str {
         PassphraseChanged => "Passphrase changed",
         TotpEnrolled => "Authenticator on",
         TotpRemoved => "Authenticator off",
+        RecoveryCodesRenewed => "New recovery codes",
         NotificationsChanged => "Mail preferences changed",
         AccountDeleted => "Account deleted",
     }
@@ -190,8 +198,12 @@ pub fn title(event: &ActivityEvent) -> String {
         FileDownloaded => "File downloaded".to_owned(),
         FileDeleted => "Attachment deleted".to_owned(),
         PassphraseChanged => "Passphrase changed".to_owned(),
+        TotpEnrolled if event.detail.get("replaced") == Some(&Value::Bool(true)) => {
+            "Authenticator app replaced".to_owned()
+        }
         TotpEnrolled => "Authenticator app turned on".to_owned(),
         TotpRemoved => "Authenticator app turned off".to_owned(),
+        RecoveryCodesRenewed => "New recovery codes made".to_owned(),
         NotificationsChanged => "Mail preferences changed".to_owned(),
         AccountDeleted => "Account deleted".to_owned(),
     }
@@ -263,7 +275,10 @@ pub fn particulars(event: &ActivityEvent) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    parts.join(" · ")
+    // An aggregate of folded repeats (docs/audit.md, "Repeats, folded").
+    let repeated = number(event, "repeated")
+        .map(|more| format!("{more} more {} in that minute", if more == 1 { "time" } else { "times" }));
+    parts.into_iter().chain(repeated).collect::<Vec<_>>().join(" · ")
 }
 
 /// A place as the server gives it (`"Berlin, DE"` or `"DE"`) with the country code spelled out
@@ -368,6 +383,13 @@ mod tests {
         );
         assert_eq!(title(&share), "Wrong password for share AbCdEfGh");
         assert_eq!(particulars(&share), "0 tries left");
+        let opened = event(
+            EventType::ShareOpened,
+            json!({"share": "AbCdEfGhIjKlMnOpQrStUv", "views_left": 2, "repeated": 41}),
+        );
+        assert_eq!(particulars(&opened), "2 views left · 41 more times in that minute");
+        let downloaded = event(EventType::FileDownloaded, json!({"file": "x", "from": 0, "repeated": 1}));
+        assert_eq!(particulars(&downloaded), "1 more time in that minute");
     }
 
     #[test]

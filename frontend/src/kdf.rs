@@ -14,7 +14,7 @@
 
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::PasswordParams;
-use coffer_shared::crypto::kdf;
+use coffer_shared::crypto::kdf::{self, KdfParams};
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -61,25 +61,31 @@ pub fn prewarm() {
 
 /// Derives the password key for a share's password parameters.
 pub async fn password_key(password: &str, params: &PasswordParams) -> Key32 {
-    match in_worker(password, params).await {
+    argon2id(password, &params.salt, params.kdf).await
+}
+
+/// `Argon2id(UTF-8(password), salt, m, t, p)` for one of the salt lengths of
+/// [`kdf::ARGON2_SALT_LENS`] (an account's version-2 `argon2_salt` is 32 bytes).
+pub async fn argon2id(password: &str, salt: &[u8], params: KdfParams) -> Key32 {
+    match in_worker(password, salt, params).await {
         Some(key) => key,
         None => {
             next_frame().await;
-            kdf::password_key(password, &params.salt, params.kdf)
+            kdf::argon2id(password, salt, params)
         }
     }
 }
 
 /// Runs the derivation in the prewarmed worker or a fresh one, used once; `None` if the worker is
 /// unavailable, failed or is too slow.
-async fn in_worker(password: &str, params: &PasswordParams) -> Option<Key32> {
+async fn in_worker(password: &str, salt: &[u8], params: KdfParams) -> Option<Key32> {
     let started = WARM.with(|warm| warm.borrow_mut().take()).or_else(start)?;
-    let key = talk_to(&started, password, params).await;
+    let key = talk_to(&started, password, salt, params).await;
     started.worker.terminate();
     key
 }
 
-async fn talk_to(started: &Started, password: &str, params: &PasswordParams) -> Option<Key32> {
+async fn talk_to(started: &Started, password: &str, salt: &[u8], params: KdfParams) -> Option<Key32> {
     let worker = &started.worker;
     let ready = JsFuture::from(started.ready.clone()).await.ok()?;
     if ready.as_string().as_deref() != Some("ready") {
@@ -90,10 +96,10 @@ async fn talk_to(started: &Started, password: &str, params: &PasswordParams) -> 
     let job = Object::new();
     let set = |name: &str, value: JsValue| Reflect::set(&job, &JsValue::from_str(name), &value);
     set("password", password.clone().into()).ok()?;
-    set("salt", Uint8Array::from(&params.salt[..]).into()).ok()?;
-    set("m", params.kdf.m_kib().into()).ok()?;
-    set("t", params.kdf.t().into()).ok()?;
-    set("p", params.kdf.p().into()).ok()?;
+    set("salt", Uint8Array::from(salt).into()).ok()?;
+    set("m", params.m_kib().into()).ok()?;
+    set("t", params.t().into()).ok()?;
+    set("p", params.p().into()).ok()?;
     let reply = next_message(worker, REPLY_TIMEOUT_MS);
     let transfer = Array::of1(&password.buffer());
     if worker.post_message_with_transfer(&job, &transfer).is_err() {

@@ -16,6 +16,7 @@ use coffer_shared::crypto::identity::IdentityKey;
 use coffer_shared::id::AccountId;
 use leptos::prelude::*;
 
+use crate::account::Derivation;
 use crate::api::{self, ApiError};
 use crate::vault::Entry;
 
@@ -57,8 +58,8 @@ pub struct Unlocked {
     pub identity: IdentityKey,
     /// The identity's public key (checked against the identity seed at unlock).
     pub public_key: [u8; 32],
-    /// The account's KDF inputs, for re-prompts.
-    pub kdf: KdfInputs,
+    /// The address and KDF inputs the keys were opened with, for re-prompts and re-keys.
+    pub kdf: Derivation,
     /// Whether sign-in asks for an authenticator code.
     pub totp_enabled: bool,
     /// A hash of `auth_proof` (see [`crate::account::reprompt_check`]).
@@ -69,8 +70,26 @@ pub struct Unlocked {
 }
 
 impl Unlocked {
-    /// Joins a session's facts with the keys opened from it.
-    pub fn new(info: &SessionInfo, secrets: AccountSecrets, public_key: [u8; 32], check: Key32) -> Self {
+    /// After a re-key (a passphrase change, the move to KDF version 2): the new inputs, wrapped
+    /// keys (base64url of the vault and identity envelopes) and re-prompt check replace the old
+    /// ones, so that unlocking after a lock uses them.
+    pub fn rekeyed(&mut self, kdf: Derivation, wrapped: [String; 2], check: Key32) {
+        let [vault_key, identity_key] = wrapped;
+        self.info.kdf = KdfInputs::of(&kdf.kdf);
+        self.info.wrapped_vault_key = vault_key;
+        self.info.wrapped_identity_key = identity_key;
+        self.kdf = kdf;
+        self.reprompt_check = check;
+    }
+
+    /// Joins a session's facts with the keys opened from it and the inputs they came from.
+    pub fn new(
+        info: &SessionInfo,
+        secrets: AccountSecrets,
+        public_key: [u8; 32],
+        kdf: Derivation,
+        check: Key32,
+    ) -> Self {
         let AccountSecrets { vault_key, identity } = secrets;
         Self {
             account_id: info.account_id.clone(),
@@ -80,7 +99,7 @@ impl Unlocked {
             vault_key,
             identity,
             public_key,
-            kdf: info.kdf.clone(),
+            kdf,
             totp_enabled: info.totp_enabled,
             reprompt_check: check,
             info: Box::new(info.clone()),
@@ -241,15 +260,10 @@ impl Session {
     /// After a passphrase change: the new KDF inputs, wrapped keys (base64url of the vault and
     /// identity envelopes) and re-prompt check replace the old ones. The keys themselves do not
     /// change.
-    pub fn set_passphrase(&self, kdf: KdfInputs, wrapped: [String; 2], check: Key32) {
+    pub fn set_passphrase(&self, kdf: Derivation, wrapped: [String; 2], check: Key32) {
         self.auth.update(|auth| {
             if let Auth::Unlocked(unlocked) = auth {
-                let [vault_key, identity_key] = wrapped;
-                unlocked.info.kdf = kdf.clone();
-                unlocked.info.wrapped_vault_key = vault_key;
-                unlocked.info.wrapped_identity_key = identity_key;
-                unlocked.kdf = kdf;
-                unlocked.reprompt_check = check;
+                unlocked.rekeyed(kdf, wrapped, check);
             }
         });
     }

@@ -1,5 +1,5 @@
-//! The committed account vectors (`tests/vectors/accounts-v1.json`), checked byte for byte, and
-//! an account's key life cycle. This binary runs natively and, under wasm-bindgen-test, inside
+//! The committed account vectors (`tests/vectors/accounts-v1.json` and the version-2 KDF's
+//! `accounts-v2.json`), checked byte for byte, and an account's key life cycle. This binary runs natively and, under wasm-bindgen-test, inside
 //! Chromium.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
@@ -9,12 +9,14 @@ mod common;
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
+use coffer_shared::crypto::account_kdf::KdfVersion;
 use coffer_shared::crypto::backup::open_backup;
 use coffer_shared::crypto::envelope::{Envelope, PasswordParams};
 use coffer_shared::crypto::kdf::{KdfParams, password_key};
 use coffer_shared::crypto::server::{fake_prelogin, verify_auth_proof};
 use coffer_shared::crypto::vault::{VaultRecord, open_record, seal_record};
 use coffer_shared::id::{AccountId, RecordId};
+use common::account_kdf::kdf_vectors;
 use common::accounts::{AccountVector, account_vectors, key};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -89,9 +91,42 @@ fn the_server_accepts_the_proof_and_fakes_the_same_salt_for_both_spellings() {
     for vector in &server {
         let stored = b64::decode_array(&vector.auth_verifier).unwrap();
         assert!(verify_auth_proof(&key(&vector.server_secret), &key(&vector.auth_proof), &stored));
-        assert_eq!(fake_prelogin(&key(&vector.server_secret), &vector.email).kdf, KdfParams::DEFAULT);
+        let fake = fake_prelogin(&key(&vector.server_secret), &vector.email);
+        assert_eq!((fake.version, fake.params), (KdfVersion::V2, KdfParams::DEFAULT));
+        assert_eq!(b64::encode(fake.kdf_salt), vector.prelogin_salt);
     }
     assert_eq!(server[0].prelogin_salt, server[1].prelogin_salt);
+}
+
+#[test]
+fn computing_the_kdf_inputs_gives_the_committed_version_2_outputs() {
+    let file = kdf_vectors();
+    assert!(file.vectors.len() >= 5);
+    for (expected, got) in file.vectors.iter().zip(&file.computed().vectors) {
+        assert_eq!(got, expected, "{}", expected.name);
+    }
+}
+
+#[test]
+fn one_kdf_salt_gives_every_address_its_own_key_in_version_2_only() {
+    let vectors = kdf_vectors().vectors;
+    let by_name = |name: &str| vectors.iter().find(|v| v.name == name).unwrap();
+    let alice = by_name("version 2 at the floor");
+    let bob = by_name("the same kdf_salt for another address");
+    let spelled = by_name("an address to normalize");
+    let v1 = by_name("version 1: the kdf_salt as it is");
+    assert_eq!((alice.kdf_salt.as_str(), alice.kdf), (bob.kdf_salt.as_str(), bob.kdf));
+    assert_ne!(alice.argon2_salt, bob.argon2_salt);
+    assert_ne!(alice.auth_proof, bob.auth_proof);
+    assert_eq!((&spelled.argon2_salt, &spelled.master_key), (&alice.argon2_salt, &alice.master_key));
+    assert_eq!(spelled.memory_id, alice.memory_id);
+    assert_eq!(b64::decode(&alice.argon2_salt).unwrap().len(), 32);
+    // Version 1 is the derivation of accounts-v1.json, where the address plays no part.
+    assert_eq!(v1.argon2_salt, v1.kdf_salt);
+    let account = &account_vectors().accounts[0];
+    assert_eq!((v1.kdf, &v1.kdf_salt, &v1.passphrase), (account.kdf, &account.kdf_salt, &account.passphrase));
+    assert_eq!(v1.master_key, account.master_key);
+    assert_ne!(alice.master_key, account.master_key);
 }
 
 #[test]

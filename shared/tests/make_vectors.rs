@@ -1,5 +1,5 @@
-//! Writes `tests/vectors/envelope-v1.json`, `tests/vectors/accounts-v1.json` and
-//! `tests/vectors/signature-v1.json` from fixed inputs when `COFFER_WRITE_VECTORS=1`. Without it, checks that the committed files still have
+//! Writes `tests/vectors/envelope-v1.json`, `tests/vectors/accounts-v1.json`,
+//! `tests/vectors/accounts-v2.json` and `tests/vectors/signature-v1.json` from fixed inputs when `COFFER_WRITE_VECTORS=1`. Without it, checks that the committed files still have
 //! exactly those inputs and outputs, so the vectors cannot silently drift. Native only.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
@@ -8,7 +8,9 @@
 mod common;
 
 use coffer_shared::b64;
+use coffer_shared::crypto::account_kdf::KdfVersion;
 use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord};
+use common::account_kdf::{KdfVector, KdfVectorFile};
 use common::accounts::{AccountVector, AccountVectorFile, BackupVector, RecordVector, ServerVector};
 use common::signatures::{SignatureVector, SignatureVectorFile, SignedFileVector};
 use common::{Vector, VectorFile};
@@ -237,6 +239,45 @@ fn committed_account_vectors_match_their_fixed_inputs() {
         "accounts-v1.json",
         common::accounts::ACCOUNT_VECTORS_JSON,
         &fixed_account_inputs().computed(),
+    );
+}
+
+fn kdf_vector(name: &str, email: &str, version: KdfVersion, kdf: (u32, u32, u8), salt_byte: u8) -> KdfVector {
+    KdfVector {
+        name: name.into(),
+        email: email.into(),
+        passphrase: "correct horse battery staple".into(),
+        version,
+        kdf,
+        kdf_salt: b64::encode([salt_byte; 16]),
+        argon2_salt: String::new(),
+        master_key: String::new(),
+        auth_proof: String::new(),
+        memory_id: String::new(),
+    }
+}
+
+fn fixed_kdf_inputs() -> KdfVectorFile {
+    use KdfVersion::{V1, V2};
+    let floor = (19456, 2, 1);
+    KdfVectorFile {
+        comment: "Coffer account KDF version 2 vectors: see docs/accounts.md, \"KDF versions\" and \"Remembered parameters\". Byte strings are base64url without padding; kdf is [m_kib, t, p]; email is as typed (the derivation normalizes it). The version-1 vector has the inputs of the first account of accounts-v1.json.".into(),
+        vectors: vec![
+            kdf_vector("version 2 at the floor", "alice@example.org", V2, floor, 0x5a),
+            kdf_vector("the same kdf_salt for another address", "bob@example.org", V2, floor, 0x5a),
+            kdf_vector("an address to normalize", "  Alice@Example.ORG ", V2, floor, 0x5a),
+            kdf_vector("a non-ASCII address", "Zoë@Exämple.org", V2, (19456, 3, 2), 0x5c),
+            kdf_vector("version 1: the kdf_salt as it is", "alice@example.org", V1, floor, 0x5a),
+        ],
+    }
+}
+
+#[test]
+fn committed_kdf_vectors_match_their_fixed_inputs() {
+    write_or_compare(
+        "accounts-v2.json",
+        common::account_kdf::KDF_VECTORS_JSON,
+        &fixed_kdf_inputs().computed(),
     );
 }
 

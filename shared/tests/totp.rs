@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use coffer_shared::crypto::totp::{
-    Base32Error, STEP, TotpSecret, code_at, decode_base32, encode_base32, otpauth_uri, step_at, verify,
+    Base32Error, CodeMatch, STEP, TotpSecret, check, code_at, decode_base32, encode_base32, otpauth_uri,
+    step_at, verify,
 };
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -79,6 +80,22 @@ fn a_code_is_never_accepted_twice() {
     // The next step's code still works, and moves the mark forward.
     let next = code_string(&secret, used + 1);
     assert_eq!(verify(&secret, now + STEP, &next, Some(used)), Some(used + 1));
+}
+
+#[test]
+fn a_used_code_is_told_apart_from_a_wrong_one() {
+    let secret = rfc_secret();
+    let now = 1_000_000;
+    let code = code_string(&secret, step_at(now));
+    let CodeMatch::Fresh(used) = check(&secret, now, &code, None) else { panic!("a fresh code") };
+    assert_eq!(check(&secret, now + 1, &code, Some(used)), CodeMatch::Used);
+    let earlier = code_string(&secret, step_at(now) - 1);
+    assert_eq!(check(&secret, now, &earlier, Some(used)), CodeMatch::Used);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    assert_eq!(check(&secret, now, &wrong, Some(used)), CodeMatch::Wrong);
+    assert_eq!(check(&secret, now, "12345", Some(used)), CodeMatch::Wrong);
+    // Out of the window, the old code is simply wrong.
+    assert_eq!(check(&secret, now + 10 * STEP, &code, Some(used)), CodeMatch::Wrong);
 }
 
 #[test]

@@ -1,22 +1,28 @@
 //! `coffer-server audit verify | export`: the operator's commands over the security event log
-//! (`docs/audit.md`). They open the database file directly, so the server must be stopped.
+//! (`docs/audit.md`). They open the database file directly, so the server must be stopped; they
+//! read `server-secret` from the same folder for the keyed hashes, and never create it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use coffer_shared::crypto::audit_chain::ChainKey;
 
 use super::export::export;
-use super::verify::{Expect, Failure, head_line, verify};
+use super::keyed;
+use super::log_head::last_head;
+use super::verify::{Checks, Expect, Failure, Report, Source, head_line, verify};
 use super::when::parse_since;
 use crate::clock::{Clock, SystemClock};
+use crate::secret::{self, ServerSecret};
 use crate::store::Store;
 
 /// `coffer-server audit ...`.
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
-    /// Folder holding the database (the server's `--data-dir`).
+    /// Folder holding the database (the server's `--data-dir`), its `server-secret` and its
+    /// `audit-keyed-from`.
     #[arg(long, env = "COFFER_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// What to do.
@@ -32,6 +38,10 @@ pub enum AuditAction {
         /// A head recorded earlier, as `SEQ:HASH`: event SEQ must still hash to HASH.
         #[arg(long, value_parser = clap::value_parser!(Expect))]
         expect: Option<Expect>,
+        /// A log file of the server (text or JSON): the last head it saw (its highest
+        /// `chain=SEQ:HASH`) must be in the database with that hash. Repeatable.
+        #[arg(long = "log", value_name = "FILE")]
+        logs: Vec<PathBuf>,
     },
     /// Write the events as NDJSON (one JSON object a line) to standard output.
     Export {
@@ -42,7 +52,7 @@ pub enum AuditAction {
     },
 }
 
-/// Exit status for a database that cannot be opened or read.
+/// Exit status for a database, a secret or a log that cannot be opened or read.
 const TROUBLE: u8 = 2;
 
 /// Runs an audit command; prints its answer and returns the exit status.
@@ -57,31 +67,59 @@ pub fn run(args: AuditArgs) -> ExitCode {
             return ExitCode::from(TROUBLE);
         }
     };
+    let key = match ServerSecret::load_existing(&args.data_dir.join(secret::FILE_NAME)) {
+        Ok(secret) => ChainKey::derive(secret.key()),
+        Err(error) => {
+            eprintln!("cannot read the server secret (the chain's hashes are keyed with it): {error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
     match args.action {
-        AuditAction::Verify { expect } => run_verify(&store, expect),
-        AuditAction::Export { since } => run_export(&store, since.as_deref()),
+        AuditAction::Verify { expect, logs } => run_verify(&store, &key, &args.data_dir, expect, &logs),
+        AuditAction::Export { since } => run_export(&store, &key, since.as_deref()),
     }
 }
 
-fn run_verify(store: &Store, expect: Option<Expect>) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    let printed = match verify(store, expect) {
-        Ok(report) => {
-            let checked = match expect {
-                Some(expect) => format!(", event {} matches --expect", expect.seq),
-                None => String::new(),
-            };
-            writeln!(out, "audit log OK: {} events, {} accounts{checked}", report.events, report.accounts)
-                .and_then(|()| writeln!(out, "{}", head_line(&report.head)))
-                .and_then(|()| {
-                    writeln!(
-                        out,
-                        "Record this head where the server cannot write; `audit verify --expect SEQ:HASH` \
-                         checks it later."
-                    )
-                })
-                .map(|()| ExitCode::SUCCESS)
+/// The heads from outside: `--expect`, and the last head of each `--log`.
+fn anchors(expect: Option<Expect>, logs: &[PathBuf]) -> Result<Vec<Expect>, String> {
+    let mut anchors: Vec<Expect> = expect.into_iter().collect();
+    for log in logs {
+        let file = std::fs::File::open(log).map_err(|error| format!("{}: {error}", log.display()))?;
+        match last_head(std::io::BufReader::new(file)) {
+            Ok(Some(head)) => anchors.push(head),
+            Ok(None) => {
+                return Err(format!("{}: no head of the chain (no `chain=` of an event)", log.display()));
+            }
+            Err(error) => return Err(format!("{}: {error}", log.display())),
         }
+    }
+    Ok(anchors)
+}
+
+fn run_verify(
+    store: &Store,
+    key: &ChainKey,
+    data_dir: &Path,
+    expect: Option<Expect>,
+    logs: &[PathBuf],
+) -> ExitCode {
+    let anchors = match anchors(expect, logs) {
+        Ok(anchors) => anchors,
+        Err(error) => {
+            eprintln!("cannot read the log: {error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let keyed_from = match keyed::read(&data_dir.join(keyed::FILE_NAME)) {
+        Ok(keyed_from) => keyed_from,
+        Err(error) => {
+            eprintln!("cannot read where the chain was keyed: {error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let printed = match verify(store, &Checks { key, keyed_from, anchors }) {
+        Ok(report) => print_report(&mut out, &report).map(|()| ExitCode::SUCCESS),
         Err(Failure::Broken(found)) => writeln!(out, "{found}").map(|()| ExitCode::FAILURE),
         Err(Failure::Store(error)) => {
             eprintln!("cannot read the log: {error}");
@@ -91,7 +129,33 @@ fn run_verify(store: &Store, expect: Option<Expect>) -> ExitCode {
     printed.unwrap_or(ExitCode::from(TROUBLE))
 }
 
-fn run_export(store: &Store, since: Option<&str>) -> ExitCode {
+fn print_report(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    let checked: String = report
+        .anchors
+        .iter()
+        .map(|anchor| match anchor.source {
+            Source::Expect => format!(", event {} matches --expect", anchor.seq),
+            Source::Log => format!(", event {} matches the server's log", anchor.seq),
+        })
+        .collect();
+    writeln!(out, "audit log OK: {} events, {} accounts{checked}", report.events, report.accounts)?;
+    let keyed = match report.first_keyed {
+        None if report.events == 0 => "no events yet".to_owned(),
+        Some(1) => "keyed from event 1".to_owned(),
+        Some(first) => format!("keyed from event {first}; the {} events before it are unkeyed", first - 1),
+        None => format!("no event is keyed: the {} events are all unkeyed", report.events),
+    };
+    let recorded =
+        if report.switch_recorded { "" } else { " (the switch is not on record: no audit-keyed-from)" };
+    writeln!(out, "{keyed}{recorded}")?;
+    writeln!(out, "{}", head_line(&report.head))?;
+    writeln!(
+        out,
+        "Record this head where the server cannot write; `audit verify --expect SEQ:HASH` checks it later."
+    )
+}
+
+fn run_export(store: &Store, key: &ChainKey, since: Option<&str>) -> ExitCode {
     let since = match since.map(|text| parse_since(text, SystemClock.now())).transpose() {
         Ok(since) => since,
         Err(error) => {
@@ -100,7 +164,7 @@ fn run_export(store: &Store, since: Option<&str>) -> ExitCode {
         }
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match export(store, since, &mut out).and_then(|written| Ok(out.flush().map(|()| written)?)) {
+    match export(store, key, since, &mut out).and_then(|written| Ok(out.flush().map(|()| written)?)) {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("export stopped: {error}");

@@ -115,9 +115,10 @@ pub enum Event {
     FileUploaded { file: FileId, size: u64, chunks: u64, vault: bool },
     FileDownloaded { file: FileId, share: Option<ShareId>, from: u64 },
     FileDeleted { file: FileId },
-    PassphraseChanged { sessions_ended: u32 },
-    TotpEnrolled,
+    PassphraseChanged { sessions_ended: u32, kdf_upgraded: bool },
+    TotpEnrolled { replaced: bool },
     TotpRemoved,
+    RecoveryCodesRenewed,
     NotificationsChanged { signout_report: bool, weekly_digest: bool },
     AccountDeleted,
 }
@@ -173,7 +174,8 @@ impl Event {
             CodeCheck::Accepted => Self::CodeAccepted { purpose, factor },
             CodeCheck::Wrong { tries_left: 0 } => Self::CodeLocked { purpose, factor, locked_for: LOCKOUT },
             CodeCheck::Wrong { tries_left } => Self::CodeWrong { purpose, factor, tries_left },
-            CodeCheck::Expired => Self::CodeExpired { purpose, factor },
+            // An authenticator code already used is, like a used e-mail code, no live code.
+            CodeCheck::Expired | CodeCheck::Used => Self::CodeExpired { purpose, factor },
         }
     }
 
@@ -210,8 +212,9 @@ impl Event {
             Self::FileDownloaded { .. } => T::FileDownloaded,
             Self::FileDeleted { .. } => T::FileDeleted,
             Self::PassphraseChanged { .. } => T::PassphraseChanged,
-            Self::TotpEnrolled => T::TotpEnrolled,
+            Self::TotpEnrolled { .. } => T::TotpEnrolled,
             Self::TotpRemoved => T::TotpRemoved,
+            Self::RecoveryCodesRenewed => T::RecoveryCodesRenewed,
             Self::NotificationsChanged { .. } => T::NotificationsChanged,
             Self::AccountDeleted => T::AccountDeleted,
         }
@@ -222,9 +225,10 @@ impl Event {
         match self {
             Self::SignedUp
             | Self::SignedOut
-            | Self::TotpEnrolled
             | Self::TotpRemoved
+            | Self::RecoveryCodesRenewed
             | Self::AccountDeleted => Detail::new(),
+            Self::TotpEnrolled { replaced } => detail([("replaced", Value::Flag(*replaced))]),
             Self::CodeSent { purpose } => detail([("purpose", word(purpose.word()))]),
             Self::CodeAccepted { purpose, factor } | Self::CodeExpired { purpose, factor } => {
                 detail(code(*purpose, *factor))
@@ -309,8 +313,11 @@ impl Event {
                 members
             }
             Self::FileDeleted { file } => detail([("file", id(file.as_str()))]),
-            Self::PassphraseChanged { sessions_ended } => {
+            Self::PassphraseChanged { sessions_ended, kdf_upgraded: false } => {
                 detail([("sessions_ended", number(*sessions_ended))])
+            }
+            Self::PassphraseChanged { sessions_ended, kdf_upgraded: true } => {
+                detail([("sessions_ended", number(*sessions_ended)), ("kdf_upgraded", Value::Flag(true))])
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use coffer_shared::crypto::audit_chain::ChainKey;
 use serde::Serialize;
 
 use super::record::{Detail, StoredEvent, decode, hash, hex};
@@ -75,8 +76,13 @@ pub fn line(record: &StoredEvent, digest: &[u8; 32]) -> Vec<u8> {
 }
 
 /// Writes every event whose `time` is at or after `since` (all, without it) to `out`, one line
-/// each, in `seq` order; returns how many. Blocking.
-pub fn export(store: &Store, since: Option<u64>, out: &mut impl Write) -> Result<u64, ExportError> {
+/// each, in `seq` order, with its hash under `key`; returns how many. Blocking.
+pub fn export(
+    store: &Store,
+    key: &ChainKey,
+    since: Option<u64>,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
     let since = since.unwrap_or(0);
     store.audit_snapshot(|snapshot| {
         let mut written = 0;
@@ -86,7 +92,7 @@ pub fn export(store: &Store, since: Option<u64>, out: &mut impl Write) -> Result
                 Ok(record) if record.time < since => Ok(()),
                 Ok(record) => {
                     written += 1;
-                    let mut text = line(&record, &hash(bytes));
+                    let mut text = line(&record, &hash(&record, bytes, key));
                     text.push(b'\n');
                     out.write_all(&text).map_err(ExportError::from)
                 }

@@ -2,26 +2,28 @@
 //! "Chains and hashes"):
 //!
 //! ```text
-//! hash(e) = SHA-256("coffer/v1/audit/event" || bytes(e))
+//! hash(e) = HMAC-SHA256(chain_key, "coffer/v1/audit/event" || bytes(e))   ; v 2, written now
+//! hash(e) = SHA-256("coffer/v1/audit/event" || bytes(e))                  ; v 1, older events
 //! ```
 //!
 //! where `bytes(e)` is the record as compact JSON, members in a fixed order, `detail` sorted,
 //! `prev` and `account_prev` the hashes of the previous event of each chain. Encoding and
 //! decoding sit side by side here; a decoder refuses bytes that do not re-encode identically.
+//! The hashes themselves are in `coffer_shared::crypto::audit_chain`.
 
 use std::collections::BTreeMap;
 
 use coffer_shared::api::EventType;
+use coffer_shared::crypto::audit_chain::{ChainKey, unkeyed_hash};
 use coffer_shared::id::AccountId;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::event::Event;
 
-/// The domain label hashed before every record.
-pub const LABEL: &[u8] = b"coffer/v1/audit/event";
-/// The record version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The record version this build writes: the keyed hash.
+pub const VERSION: u32 = 2;
+/// The version of the events written before the chain was keyed, which this build still reads.
+pub const UNKEYED_VERSION: u32 = 1;
 /// The "previous hash" of a chain's first event.
 pub const GENESIS: [u8; 32] = [0; 32];
 
@@ -185,8 +187,8 @@ pub struct Appended {
 #[error("{0}")]
 pub struct Undecodable(pub String);
 
-/// The record of `event` at `link`, its bytes and its hash.
-pub fn seal(event: &NewEvent, link: Link) -> (StoredEvent, Vec<u8>, [u8; 32]) {
+/// The record of `event` at `link`, its bytes and its keyed hash.
+pub fn seal(event: &NewEvent, link: Link, key: &ChainKey) -> (StoredEvent, Vec<u8>, [u8; 32]) {
     let record = StoredEvent {
         v: VERSION,
         seq: link.seq,
@@ -204,7 +206,7 @@ pub fn seal(event: &NewEvent, link: Link) -> (StoredEvent, Vec<u8>, [u8; 32]) {
         account_prev: link.account.map(|(_, prev)| hex(&prev)),
     };
     let bytes = encode(&record);
-    let hash = hash(&bytes);
+    let hash = key.hash(&bytes);
     (record, bytes, hash)
 }
 
@@ -214,20 +216,17 @@ pub fn encode(record: &StoredEvent) -> Vec<u8> {
     serde_json::to_vec(record).unwrap_or_default()
 }
 
-/// `SHA-256(LABEL || bytes)`.
-pub fn hash(bytes: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(LABEL);
-    hasher.update(bytes);
-    hasher.finalize().into()
+/// The hash of a decoded record's `bytes`, by its version: keyed for version 2, unkeyed for 1.
+pub fn hash(record: &StoredEvent, bytes: &[u8], key: &ChainKey) -> [u8; 32] {
+    if record.v == UNKEYED_VERSION { unkeyed_hash(bytes) } else { key.hash(bytes) }
 }
 
 /// Decodes stored bytes, refusing another version and any encoding but the canonical one.
 pub fn decode(bytes: &[u8]) -> Result<StoredEvent, Undecodable> {
     let record: StoredEvent =
         serde_json::from_slice(bytes).map_err(|error| Undecodable(format!("not a record: {error}")))?;
-    if record.v != VERSION {
-        return Err(Undecodable(format!("version {} is not {VERSION}", record.v)));
+    if record.v != VERSION && record.v != UNKEYED_VERSION {
+        return Err(Undecodable(format!("version {} is neither {UNKEYED_VERSION} nor {VERSION}", record.v)));
     }
     if encode(&record) != bytes {
         return Err(Undecodable("not in canonical form".into()));
@@ -279,13 +278,17 @@ mod tests {
         NewEvent::new(1_800_000_000, &event, Some(account), None, origin)
     }
 
+    fn key() -> ChainKey {
+        ChainKey::derive(&coffer_shared::crypto::Key32::from_bytes([7; 32]))
+    }
+
     #[test]
     fn a_record_has_the_documented_bytes_and_hash() {
         let link = Link { seq: 17, prev: [0x11; 32], account: Some((3, [0x22; 32])) };
-        let (_, bytes, hash) = seal(&sample(), link);
+        let (record, bytes, digest) = seal(&sample(), link, &key());
         let expected = format!(
             concat!(
-                r#"{{"v":1,"seq":17,"time":1800000000,"type":"signin_failed","severity":"warning","#,
+                r#"{{"v":2,"seq":17,"time":1800000000,"type":"signin_failed","severity":"warning","#,
                 r#""account":"AQEBAQEBAQEBAQEBAQEBAQ","account_seq":3,"session":null,"ip":"198.51.100.7","#,
                 r#""user_agent":"Mozilla/5.0 \"test\"","place":null,"#,
                 r#""detail":{{"reason":"wrong_passphrase","tries_left":4}},"prev":"{}","account_prev":"{}"}}"#
@@ -294,21 +297,28 @@ mod tests {
             "22".repeat(32)
         );
         assert_eq!(String::from_utf8(bytes.clone()).unwrap_or_default(), expected);
-        let mut manual = Sha256::new();
-        manual.update(b"coffer/v1/audit/event");
-        manual.update(&bytes);
-        assert_eq!(hash, <[u8; 32]>::from(manual.finalize()));
+        assert_eq!(digest, key().hash(&bytes));
+        assert_eq!(hash(&record, &bytes, &key()), digest);
         assert_eq!(decode(&bytes).map(|record| record.seq), Ok(17));
+    }
+
+    #[test]
+    fn an_old_record_keeps_its_unkeyed_hash() {
+        let (_, bytes, keyed) = seal(&sample(), Link { seq: 1, prev: GENESIS, account: None }, &key());
+        let old = String::from_utf8(bytes).unwrap_or_default().replacen("\"v\":2", "\"v\":1", 1);
+        let record = decode(old.as_bytes()).unwrap();
+        assert_eq!(hash(&record, old.as_bytes(), &key()), unkeyed_hash(old.as_bytes()));
+        assert_ne!(hash(&record, old.as_bytes(), &key()), keyed);
     }
 
     #[test]
     fn non_canonical_or_foreign_bytes_do_not_decode() {
         let event =
             NewEvent::new(5, &Event::CodeSent { purpose: Purpose::Signup }, None, None, Origin::default());
-        let (_, bytes, _) = seal(&event, Link { seq: 1, prev: GENESIS, account: None });
+        let (_, bytes, _) = seal(&event, Link { seq: 1, prev: GENESIS, account: None }, &key());
         let text = String::from_utf8(bytes).unwrap_or_default();
         assert!(decode(text.replace(",\"time\"", ", \"time\"").as_bytes()).is_err(), "white space");
-        assert!(decode(text.replace("\"v\":1", "\"v\":2").as_bytes()).is_err(), "version");
+        assert!(decode(text.replace("\"v\":2", "\"v\":3").as_bytes()).is_err(), "version");
         assert!(decode(text.replace("\"place\":null", "\"place\":null,\"x\":1").as_bytes()).is_err());
         assert!(
             decode(text.replace("\"detail\":{", "\"detail\":{\"a\":-1,").as_bytes()).is_err(),

@@ -1,34 +1,71 @@
 //! `audit verify`: walks the server's chain from `seq` 1 and reports the first break
-//! (`docs/audit.md`, "`coffer-server audit verify`").
+//! (`docs/audit.md`, "`coffer-server audit verify`"): gaps, undecodable records, versions the
+//! switch to keyed hashes does not allow, broken links, heads that do not match, and heads from
+//! outside the database (`--expect`, the server's log) that the chain does not reach.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use super::record::{GENESIS, decode, hash, hex, unhex};
+use coffer_shared::crypto::audit_chain::ChainKey;
+
+use super::record::{GENESIS, UNKEYED_VERSION, decode, hash, hex, unhex};
 use crate::store::audit::{AuditSnapshot, Head, SERVER_CHAIN};
 use crate::store::{Store, StoreError};
 
-/// A hash recorded out of band: event `seq` must hash to `hash`.
+/// Where a head from outside the database came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Typed by the operator (`--expect`).
+    Expect,
+    /// The last head seen in the server's log (`--log`).
+    Log,
+}
+
+/// A head from outside the database: event `seq` must hash to `hash`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Expect {
     /// The event.
     pub seq: u64,
     /// Its hash.
     pub hash: [u8; 32],
+    /// Where it came from.
+    pub source: Source,
 }
 
 impl FromStr for Expect {
     type Err = String;
 
+    /// `SEQ:HASH`, as `verify` prints a head and the server's log writes `chain`.
     fn from_str(text: &str) -> Result<Self, String> {
         let refuse = || format!("{text:?} is not SEQ:HASH (a number, a colon, 64 hex digits)");
         let (seq, hash) = text.split_once(':').ok_or_else(refuse)?;
         Ok(Self {
             seq: seq.parse().ok().filter(|&seq: &u64| seq > 0).ok_or_else(refuse)?,
             hash: unhex(&hash.to_ascii_lowercase()).ok_or_else(refuse)?,
+            source: Source::Expect,
         })
     }
+}
+
+impl Source {
+    /// How a break names the source.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Expect => "the one recorded out of band (--expect)",
+            Self::Log => "the one in the server's log (--log)",
+        }
+    }
+}
+
+/// What `verify` checks the log against, besides itself.
+pub struct Checks<'a> {
+    /// The key of the keyed hashes.
+    pub key: &'a ChainKey,
+    /// The `seq` of the first keyed event, as `<data-dir>/audit-keyed-from` records it.
+    pub keyed_from: Option<u64>,
+    /// Heads from outside the database.
+    pub anchors: Vec<Expect>,
 }
 
 /// The first break found: the event it names and what is wrong there.
@@ -55,6 +92,12 @@ pub struct Report {
     pub accounts: usize,
     /// The server chain's head.
     pub head: Head,
+    /// The `seq` of the first keyed event, if any.
+    pub first_keyed: Option<u64>,
+    /// Whether the switch to keyed hashes is on record (`audit-keyed-from`).
+    pub switch_recorded: bool,
+    /// The heads from outside that matched.
+    pub anchors: Vec<Expect>,
 }
 
 /// Why verification did not finish: a break, or a database that could not be read.
@@ -85,18 +128,58 @@ impl Default for Chain {
     }
 }
 
-/// The walk's state: the server chain so far, each account's, and the `seq` of each account's
-/// events in order (checked against the account index at the end, in one sequential read).
-#[derive(Default)]
-struct Walk {
+/// The walk's state: the server chain so far, each account's, the `seq` of each account's
+/// events in order (checked against the account index at the end, in one sequential read), and
+/// where the keyed events began.
+struct Walk<'a> {
+    checks: &'a Checks<'a>,
     server: Chain,
+    server_keyed: bool,
+    first_keyed: Option<u64>,
     accounts: HashMap<String, Chain>,
     seqs: HashMap<String, Vec<u64>>,
 }
 
-impl Walk {
+impl<'a> Walk<'a> {
+    fn new(checks: &'a Checks<'a>) -> Self {
+        Self {
+            checks,
+            server: Chain::default(),
+            server_keyed: false,
+            first_keyed: None,
+            accounts: HashMap::new(),
+            seqs: HashMap::new(),
+        }
+    }
+
+    /// A keyed event before the recorded switch, or an unkeyed one after it (or, without a
+    /// record, after a keyed one), is a break: a downgrade or a forgery.
+    fn check_version(&self, key: u64, version: u32) -> Result<(), Failure> {
+        let unkeyed = version == UNKEYED_VERSION;
+        match self.checks.keyed_from {
+            Some(from) if unkeyed && key >= from => Err(broken(
+                key,
+                format!(
+                    "it is unkeyed (version 1), but every event from {from} on is keyed (audit-keyed-from)"
+                ),
+            )),
+            Some(from) if !unkeyed && key < from => Err(broken(
+                key,
+                format!("it is keyed, but the chain was keyed from event {from} on (audit-keyed-from)"),
+            )),
+            None if unkeyed && self.first_keyed.is_some() => Err(broken(
+                key,
+                format!(
+                    "it is unkeyed (version 1) but follows keyed event {}",
+                    self.first_keyed.unwrap_or_default()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks one stored event against everything before it.
-    fn visit(&mut self, key: u64, bytes: &[u8], expect: Option<Expect>) -> Result<(), Failure> {
+    fn visit(&mut self, key: u64, bytes: &[u8]) -> Result<(), Failure> {
         let expected = self.server.last_seq + 1;
         if key != expected {
             return Err(broken(expected, format!("missing (the next event stored is {key})")));
@@ -105,7 +188,10 @@ impl Walk {
         if record.seq != key {
             return Err(broken(key, format!("it is stored as event {key} but holds seq {}", record.seq)));
         }
+        self.check_version(key, record.v)?;
         if unhex(&record.prev) != Some(self.server.hash) {
+            let forged =
+                if self.server_keyed { ", or it was written without this server's secret" } else { "" };
             return Err(if key == 1 {
                 broken(1, "its prev is not the genesis hash")
             } else {
@@ -113,13 +199,17 @@ impl Walk {
                     key - 1,
                     format!(
                         "its hash does not match the prev stored in event {key} (event {} or event {key}'s \
-                         prev was changed)",
+                         prev was changed{forged})",
                         key - 1
                     ),
                 )
             });
         }
-        let digest = hash(bytes);
+        let keyed = record.v != UNKEYED_VERSION;
+        if keyed && self.first_keyed.is_none() {
+            self.first_keyed = Some(key);
+        }
+        let digest = hash(&record, bytes, self.checks.key);
         match (&record.account, record.account_seq, &record.account_prev) {
             (Some(account), Some(account_seq), Some(account_prev)) => {
                 let chain = self.accounts.entry(account.clone()).or_default();
@@ -147,17 +237,18 @@ impl Walk {
             (None, None, None) => {}
             _ => return Err(broken(key, "its account, account_seq and account_prev do not go together")),
         }
-        if let Some(expect) = expect.filter(|expect| expect.seq == key)
-            && expect.hash != digest
-        {
-            return Err(broken(key, "its hash is not the one recorded out of band (--expect)"));
+        for anchor in self.checks.anchors.iter().filter(|anchor| anchor.seq == key) {
+            if anchor.hash != digest {
+                return Err(broken(key, format!("its hash is not {}", anchor.source.name())));
+            }
         }
         self.server = Chain { count: key, last_seq: key, hash: digest };
+        self.server_keyed = keyed;
         Ok(())
     }
 
     /// Checks the end of every chain against its head, and the account index's size.
-    fn finish(self, snapshot: &AuditSnapshot<'_>, expect: Option<Expect>) -> Result<Report, Failure> {
+    fn finish(self, snapshot: &AuditSnapshot<'_>) -> Result<Report, Failure> {
         let heads: BTreeMap<String, Head> = snapshot.heads()?.into_iter().collect();
         let head = heads.get(SERVER_CHAIN).copied().unwrap_or_default();
         let last = self.server.last_seq;
@@ -182,11 +273,15 @@ impl Walk {
                 "its hash does not match the head's (the last event or the head was changed)",
             ));
         }
-        if let Some(expect) = expect.filter(|expect| expect.seq > last) {
-            return Err(broken(
-                expect.seq,
-                format!("missing (the log ends at event {last}; --expect names it)"),
-            ));
+        let mut beyond: Vec<&Expect> =
+            self.checks.anchors.iter().filter(|anchor| anchor.seq > last).collect();
+        beyond.sort_by_key(|anchor| anchor.seq);
+        if let Some(anchor) = beyond.first() {
+            let named = match anchor.source {
+                Source::Expect => "--expect names it".to_owned(),
+                Source::Log => "the server's log (--log) names it: the tail was cut".to_owned(),
+            };
+            return Err(broken(anchor.seq, format!("missing (the log ends at event {last}; {named})")));
         }
         for (account, head) in heads.iter().filter(|(key, _)| key.as_str() != SERVER_CHAIN) {
             let chain = self.accounts.get(account).copied().unwrap_or_default();
@@ -208,11 +303,18 @@ impl Walk {
             return Err(broken(chain.last_seq, format!("account {account} has events but no head")));
         }
         self.check_index(snapshot)?;
-        Ok(Report { events: self.server.count, accounts: self.accounts.len(), head })
+        Ok(Report {
+            events: self.server.count,
+            accounts: self.accounts.len(),
+            head,
+            first_keyed: self.first_keyed,
+            switch_recorded: self.checks.keyed_from.is_some(),
+            anchors: self.checks.anchors.clone(),
+        })
     }
 }
 
-impl Walk {
+impl Walk<'_> {
     /// Every index entry must name the account's event of that number, and every event must
     /// have its entry.
     fn check_index(&self, snapshot: &AuditSnapshot<'_>) -> Result<(), Failure> {
@@ -257,11 +359,11 @@ impl Walk {
 }
 
 /// Verifies the whole log in one read transaction. Blocking.
-pub fn verify(store: &Store, expect: Option<Expect>) -> Result<Report, Failure> {
+pub fn verify(store: &Store, checks: &Checks<'_>) -> Result<Report, Failure> {
     store.audit_snapshot(|snapshot| {
-        let mut walk = Walk::default();
+        let mut walk = Walk::new(checks);
         let mut failure = None;
-        snapshot.events(1, |key, bytes| match walk.visit(key, bytes, expect) {
+        snapshot.events(1, |key, bytes| match walk.visit(key, bytes) {
             Ok(()) => true,
             Err(error) => {
                 failure = Some(error);
@@ -271,7 +373,7 @@ pub fn verify(store: &Store, expect: Option<Expect>) -> Result<Report, Failure> 
         if let Some(failure) = failure {
             return Ok(Err(failure));
         }
-        Ok(walk.finish(snapshot, expect))
+        Ok(walk.finish(snapshot))
     })?
 }
 

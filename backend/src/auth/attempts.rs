@@ -4,8 +4,11 @@
 //! The count belongs to the address or account, not to a code: a new code replaces the old one
 //! but keeps the count, so asking for codes does not buy more guesses. The [`MAX_WRONG`]th wrong
 //! try kills the code and throttles for [`LOCKOUT`] seconds; after that the count starts again,
-//! so the owner is slowed down, never locked out for good. Pure logic: the store runs it inside
-//! one write transaction.
+//! so the owner is slowed down, never locked out for good. A count with no wrong try for
+//! [`LOCKOUT`] seconds starts again too (at most [`MAX_WRONG`] - 1 tries in that time, no more than
+//! the throttle allows), so every state becomes idle and the sweeper can forget it: the table does
+//! not grow with the addresses an attacker makes up. Pure logic: the store runs it inside one
+//! write transaction.
 
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -28,12 +31,19 @@ pub struct Attempts {
     wrong: u32,
     locked_until: u64,
     sends: Vec<u64>,
+    /// When the last wrong try was counted (0 in states stored before it was kept).
+    #[serde(default)]
+    last_wrong: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PendingCode {
     mac: [u8; 32],
     expires_at: u64,
+    /// Wrong tries against this code, whichever counter they were counted against: the
+    /// [`MAX_WRONG`]th kills it, so one code never gets more guesses than that.
+    #[serde(default)]
+    wrong: u32,
 }
 
 /// Refused for now; try again in `retry_after` seconds.
@@ -55,23 +65,32 @@ pub enum CodeCheck {
     },
     /// There is no live code (none asked for, used, or past its 10 minutes). Not counted.
     Expired,
+    /// An authenticator code that matches a step already used (an honest second sign-in within
+    /// the same 30 seconds, or a replay). Not counted: it is not a guess.
+    Used,
 }
 
 impl Attempts {
     /// Whether the state holds nothing worth keeping (the store then deletes it).
     pub fn is_idle(&self, now: u64) -> bool {
         self.code.as_ref().is_none_or(|code| code.expires_at <= now)
-            && self.wrong == 0
+            && (self.wrong == 0 || self.count_lapsed(now))
             && self.locked_until <= now
             && self.sends.iter().all(|&sent| sent + SEND_WINDOW <= now)
     }
 
-    /// Refuses while throttled; ends a finished throttle by clearing the count.
+    /// Whether the count is old enough to start again: no wrong try for [`LOCKOUT`] seconds.
+    fn count_lapsed(&self, now: u64) -> bool {
+        self.last_wrong.saturating_add(LOCKOUT) <= now
+    }
+
+    /// Refuses while throttled; ends a finished throttle, or a count whose last wrong try is
+    /// [`LOCKOUT`] seconds old, by clearing the count.
     pub fn check_open(&mut self, now: u64) -> Result<(), Throttled> {
         if self.locked_until > now {
             return Err(Throttled { retry_after: self.locked_until - now });
         }
-        if self.locked_until != 0 {
+        if self.locked_until != 0 || self.count_lapsed(now) {
             self.locked_until = 0;
             self.wrong = 0;
         }
@@ -96,7 +115,7 @@ impl Attempts {
             return Err(Throttled { retry_after: (oldest + SEND_WINDOW).saturating_sub(now).max(1) });
         }
         self.sends.push(now);
-        self.code = Some(PendingCode { mac, expires_at: now + CODE_LIFETIME });
+        self.code = Some(PendingCode { mac, expires_at: now + CODE_LIFETIME, wrong: 0 });
         Ok(())
     }
 
@@ -106,25 +125,42 @@ impl Attempts {
         self.locked_until <= now && self.code.as_ref().is_some_and(|code| code.expires_at > now)
     }
 
-    /// Checks a presented code (its keyed hash) against the live one, in constant time.
+    /// Checks a presented code (its keyed hash) against the live one, in constant time, and
+    /// counts a wrong one against this same state (sign-up codes).
     pub fn check_code(&mut self, now: u64, mac: &[u8; 32]) -> Result<CodeCheck, Throttled> {
         self.check_open(now)?;
-        let Some(code) = self.code.as_ref().filter(|code| code.expires_at > now) else {
+        Ok(match self.take_code(now, mac) {
+            None => CodeCheck::Expired,
+            Some(true) => {
+                self.wrong = 0;
+                CodeCheck::Accepted
+            }
+            Some(false) => CodeCheck::Wrong { tries_left: self.record_wrong(now) },
+        })
+    }
+
+    /// Compares a presented code (its keyed hash) with the live one in constant time: `None` if
+    /// no code is live, `Some(true)` if it matches (the code is used up), `Some(false)` if not.
+    /// A wrong one counts against the code itself (the [`MAX_WRONG`]th kills it); the caller
+    /// counts it against the try's counter too.
+    pub fn take_code(&mut self, now: u64, mac: &[u8; 32]) -> Option<bool> {
+        let Some(code) = self.code.as_mut().filter(|code| code.expires_at > now) else {
             self.code = None;
-            return Ok(CodeCheck::Expired);
+            return None;
         };
-        if bool::from(code.mac.ct_eq(mac)) {
+        let right = bool::from(code.mac.ct_eq(mac));
+        code.wrong += u32::from(!right);
+        if right || code.wrong >= MAX_WRONG {
             self.code = None;
-            self.wrong = 0;
-            return Ok(CodeCheck::Accepted);
         }
-        Ok(CodeCheck::Wrong { tries_left: self.record_wrong(now) })
+        Some(right)
     }
 
     /// Counts a wrong try (a code, a passphrase); returns the tries left. The last one kills the
     /// code and starts the throttle.
     pub fn record_wrong(&mut self, now: u64) -> u32 {
         self.wrong += 1;
+        self.last_wrong = now;
         if self.wrong >= MAX_WRONG {
             self.code = None;
             self.locked_until = now + LOCKOUT;
@@ -185,6 +221,22 @@ mod tests {
         let refused = attempts.issue(T + 10 * RESEND_GAP, [1; 32]).unwrap_err();
         assert_eq!(refused.retry_after, SEND_WINDOW - 10 * RESEND_GAP);
         attempts.issue(T + SEND_WINDOW, [1; 32]).unwrap();
+    }
+
+    #[test]
+    fn a_count_without_a_wrong_try_for_the_lockout_time_starts_again() {
+        let mut attempts = Attempts::default();
+        for _ in 0..MAX_WRONG - 1 {
+            attempts.record_wrong(T);
+        }
+        assert!(!attempts.is_idle(T + LOCKOUT - 1));
+        assert_eq!(attempts.check_open(T + LOCKOUT - 1), Ok(()));
+        assert_eq!(attempts.record_wrong(T + LOCKOUT - 1), 0, "still counted just before");
+        let mut attempts = Attempts::default();
+        attempts.record_wrong(T);
+        assert!(attempts.is_idle(T + LOCKOUT));
+        assert_eq!(attempts.check_open(T + LOCKOUT), Ok(()));
+        assert_eq!(attempts.record_wrong(T + LOCKOUT), MAX_WRONG - 1);
     }
 
     #[test]

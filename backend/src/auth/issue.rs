@@ -13,7 +13,7 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{csrf_token, token_hash};
 use coffer_shared::id::AccountId;
 
-use super::{cookie, device};
+use super::{cookie, device, trusted_device};
 use crate::state::AppState;
 use crate::store::{Account, NewSession, SessionRecord};
 
@@ -61,7 +61,7 @@ pub fn info(
     SessionInfo {
         account_id: account.account_id.clone(),
         email: account.email.clone(),
-        kdf: KdfInputs { kdf_salt: b64::encode(c.kdf_salt), m: c.m, t: c.t, p: c.p },
+        kdf: KdfInputs { version: c.version, kdf_salt: b64::encode(c.kdf_salt), m: c.m, t: c.t, p: c.p },
         wrapped_vault_key: b64::encode(&c.wrapped_vault_key),
         wrapped_identity_key: b64::encode(&c.wrapped_identity_key),
         public_key: b64::encode(account.public_key),
@@ -74,10 +74,14 @@ pub fn info(
     }
 }
 
-/// The answer to a finished sign-in or sign-up: `status`, the cookie and the session.
+/// The answer to a finished sign-in or sign-up: `status`, the session cookie, a fresh device
+/// cookie for the account's address (the browser has now signed in to it) and the session.
 pub fn respond(status: StatusCode, state: &AppState, account: &Account, started: &Started) -> Response {
     let body = info(state, account, &started.session.token_hash, &started.session.record);
     let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie::set(&started.token));
+    let secret = state.server_secret.key();
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, cookie::set(&started.token));
+    headers.append(header::SET_COOKIE, trusted_device::issue(secret, account));
     response
 }

@@ -1,13 +1,14 @@
-//! Checks of what a browser uploads at sign-up and at a passphrase change: KDF inputs within the
-//! accepted range, a 32-byte proof, wrapped keys that parse as envelopes of their kind, and a
-//! valid Ed25519 public key. The server cannot open the wrapped keys; it can refuse garbage.
+//! Checks of what a browser uploads at sign-up and at a passphrase change: KDF inputs of the
+//! current version within the accepted range, a 32-byte proof, wrapped keys that parse as
+//! envelopes of their kind, and a valid Ed25519 public key. The server cannot open the wrapped
+//! keys; it can refuse garbage.
 
-use coffer_shared::api::{AccountKeysUpload, KdfInputs};
+use coffer_shared::api::{AccountKeysUpload, KdfInputs, KdfInputsError};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
 use coffer_shared::crypto::envelope::{Envelope, Kind, NONCE_LEN, TAG_LEN};
 use coffer_shared::crypto::identity::is_public_key;
-use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
 use coffer_shared::crypto::server::auth_verifier;
 
 use crate::http::error::ApiError;
@@ -22,15 +23,36 @@ pub fn proof(field: &str, text: &str) -> Result<Key32, ApiError> {
         .map_err(|_| ApiError::invalid("invalid_token", format!("{field}: must be base64url of 32 bytes")))
 }
 
-/// Checks KDF inputs: parameters within the floor and ceiling, a 16-byte salt.
-pub fn kdf(inputs: &KdfInputs) -> Result<(KdfParams, [u8; SALT_LEN]), ApiError> {
-    let params = KdfParams::new(inputs.m, inputs.t, inputs.p)
-        .map_err(|error| ApiError::invalid("invalid_kdf", format!("kdf: {error}")))?;
-    let salt = b64::decode(&inputs.kdf_salt)
-        .ok()
-        .and_then(|bytes| <[u8; SALT_LEN]>::try_from(bytes).ok())
-        .ok_or_else(|| ApiError::invalid("invalid_kdf", "kdf.kdf_salt: must be base64url of 16 bytes"))?;
-    Ok((params, salt))
+/// Which KDF versions an upload may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    /// Only the current one (docs/accounts.md, "Migration from version 1": servers MUST refuse
+    /// to store any other).
+    Current,
+    /// Version 1 too: a sign-up under `--test-accept-v1-kdf`, so tests can make an account as a
+    /// browser before version 2 did.
+    AlsoV1,
+}
+
+/// Checks KDF inputs: an accepted version, parameters within the floor and ceiling, a 16-byte
+/// salt.
+pub fn kdf(inputs: &KdfInputs, versions: Versions) -> Result<AccountKdf, ApiError> {
+    if inputs.version != KdfVersion::CURRENT && versions == Versions::Current {
+        return Err(ApiError::invalid(
+            "invalid_kdf",
+            format!(
+                "kdf.version: must be {}; version {} is read, never written (reload the page for the current app)",
+                KdfVersion::CURRENT.number(),
+                inputs.version.number()
+            ),
+        ));
+    }
+    inputs.parse().map_err(|error| match error {
+        KdfInputsError::Params(error) => ApiError::invalid("invalid_kdf", format!("kdf: {error}")),
+        KdfInputsError::Salt => {
+            ApiError::invalid("invalid_kdf", "kdf.kdf_salt: must be base64url of 16 bytes")
+        }
+    })
 }
 
 /// Checks a wrapped key: a v1 envelope of `kind`, without flags, holding exactly 32 bytes.
@@ -46,14 +68,25 @@ fn wrapped(field: &str, text: &str, kind: Kind) -> Result<Vec<u8>, ApiError> {
 }
 
 /// Turns an upload into the credentials the server stores (the proof becomes its verifier).
+/// Only inputs of the current KDF version are accepted.
 pub fn credentials(server_secret: &Key32, upload: &AccountKeysUpload) -> Result<Credentials, ApiError> {
-    let (params, kdf_salt) = kdf(&upload.kdf)?;
+    credentials_of(server_secret, upload, Versions::Current)
+}
+
+/// [`credentials`] accepting `versions`.
+pub fn credentials_of(
+    server_secret: &Key32,
+    upload: &AccountKeysUpload,
+    versions: Versions,
+) -> Result<Credentials, ApiError> {
+    let kdf = kdf(&upload.kdf, versions)?;
     let auth_proof = proof("keys.auth_proof", &upload.auth_proof)?;
     Ok(Credentials {
-        m: params.m_kib(),
-        t: params.t(),
-        p: params.p(),
-        kdf_salt,
+        version: kdf.version,
+        m: kdf.params.m_kib(),
+        t: kdf.params.t(),
+        p: kdf.params.p(),
+        kdf_salt: kdf.kdf_salt,
         verifier: auth_verifier(server_secret, &auth_proof),
         wrapped_vault_key: wrapped(
             "keys.wrapped_vault_key",

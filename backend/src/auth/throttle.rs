@@ -28,6 +28,11 @@ pub fn code_result(check: CodeCheck) -> Result<(), ApiError> {
             "wrong_code",
             format!("Wrong code. {tries_left} tries left."),
         )),
+        CodeCheck::Used => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "code_used",
+            "This code was just used; wait for the next one.",
+        )),
         CodeCheck::Expired => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "code_expired",

@@ -25,10 +25,12 @@ pub type ChunkBody<'a> = &'a mut (dyn Stream<Item = io::Result<Bytes>> + Send + 
 /// Storage for file ciphertext. Implemented on a local folder ([`DiskBlobs`]); an object store
 /// can implement it later.
 pub trait BlobStore: Send + Sync + 'static {
-    /// Writes `body` into blob `id` from `offset` on, creating the blob if needed, and returns
-    /// only once the bytes are durable (synced). A failure may leave part of the range
-    /// written: the caller counts a chunk only after this returns `Ok`.
-    fn write_at<'a>(&'a self, id: &'a str, offset: u64, body: ChunkBody<'a>) -> BlobFuture<'a, ()>;
+    /// Writes `body` (at most `len` bytes) into blob `id` from `offset` on, creating the blob
+    /// if needed, and returns only once the bytes are durable (synced). Fails with
+    /// `StorageFull` before writing anything if `len` more bytes would leave the file system
+    /// below the free-space floor. The caller counts a chunk only after this returns `Ok`;
+    /// after a failure the range holds nothing the caller may read.
+    fn write_at<'a>(&'a self, id: &'a str, offset: u64, len: u64, body: ChunkBody<'a>) -> BlobFuture<'a, ()>;
 
     /// Streams `len` bytes of blob `id` from `from`.
     fn read(&self, id: &str, from: u64, len: u64) -> BlobFuture<'_, ByteStream>;
@@ -39,6 +41,6 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The ids of every stored blob (to find blobs that no record names).
     fn list(&self) -> BlobFuture<'_, Vec<String>>;
 
-    /// Bytes still free for new blobs.
+    /// Bytes still free for new blobs (and the database) on the file system.
     fn free_bytes(&self) -> io::Result<u64>;
 }

@@ -50,6 +50,15 @@ pub enum ApiError {
         /// or account after wrong tries or too many codes).
         limit: &'static str,
     },
+    /// 429 `too_many_uploads` (no `Retry-After`): the client's unfinished uploads already
+    /// reserve what it may; it must finish or cancel some first.
+    #[error("too many unfinished uploads")]
+    TooManyUploads {
+        /// What the client's unfinished uploads reserve.
+        held: u64,
+        /// The most they may.
+        cap: u64,
+    },
     /// 401 `unauthenticated`: no session cookie, or its session ended or timed out.
     #[error("not signed in")]
     Unauthenticated,
@@ -118,6 +127,14 @@ impl ApiError {
                 "rate_limited",
                 format!("Too many requests. Try again in {retry_after} seconds."),
             ),
+            Self::TooManyUploads { held, cap } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_uploads",
+                format!(
+                    "Unfinished uploads from here already reserve {held} of the {cap} bytes this server \
+                     allows. Finish or cancel them, or wait until they expire."
+                ),
+            ),
             Self::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -159,6 +176,7 @@ impl IntoResponse for ApiError {
         let (status, code, message) = self.parts();
         let (retry_after, limit) = match self {
             Self::RateLimited { retry_after, limit } => (Some(retry_after), Some(limit)),
+            Self::TooManyUploads { .. } => (None, Some("upload_reserve")),
             _ => (None, None),
         };
         // What the security event log needs to know of a refusal, never the message itself.

@@ -68,8 +68,8 @@ impl RateLimiter {
     }
 }
 
-/// IPv4 addresses count alone; IPv6 addresses by their /64.
-fn network_of(ip: IpAddr) -> IpAddr {
+/// The client network `ip` belongs to: an IPv4 address alone, an IPv6 address by its /64.
+pub fn network_of(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => {

@@ -7,8 +7,9 @@
 //! - [`smtp_url`]: the `--smtp-url` setting and its scheme set.
 //! - [`smtp`]: the SMTP transport (lettre, rustls).
 //! - [`outbox`]: the `.eml` folder transport.
-//! - [`templates`] and [`reports`]: the texts.
+//! - [`templates`], [`reports`] and [`account_alerts`]: the texts.
 
+pub mod account_alerts;
 pub mod outbox;
 pub mod reports;
 pub mod smtp;

@@ -1,7 +1,8 @@
 //! The always-on security alerts (`docs/mail.md`, "Security alerts"): a listener on the security
-//! event log's committed events mails the account for `code_locked` (sign-in) and for a share
-//! destroyed by wrong passwords. The new-device and new-country alert is the "new sign-in" mail
-//! (`crate::routes::signin`).
+//! event log's committed events mails the account for `code_locked` (sign-in), for a share
+//! destroyed by wrong passwords, and for every change of its credentials (authenticator turned
+//! on, replaced or off, new recovery codes, passphrase changed). The new-device and new-country
+//! alert is the "new sign-in" mail (`crate::routes::signin`). No preference turns these off.
 
 use std::sync::Arc;
 
@@ -9,9 +10,10 @@ use coffer_shared::api::EventType;
 use coffer_shared::id::AccountId;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
-use crate::audit::record::{NewEvent, Value};
+use crate::audit::record::{NewEvent, Origin, Value};
 use crate::audit::writer::Committed;
 use crate::auth::device;
+use crate::mail::account_alerts::{self, ChangedFrom, CredentialChange};
 use crate::mail::{Message, reports};
 use crate::state::AppState;
 
@@ -42,8 +44,37 @@ pub fn alerts(event: &NewEvent) -> bool {
     match event.kind {
         EventType::CodeLocked => text(event, "purpose").as_deref() == Some("signin"),
         EventType::ShareDestroyed => text(event, "by").as_deref() == Some("wrong_tokens"),
-        _ => false,
+        _ => credential_change(event).is_some(),
     }
+}
+
+fn number(event: &NewEvent, member: &str) -> Option<u64> {
+    match event.detail.get(member) {
+        Some(Value::Number(number)) => Some(*number),
+        _ => None,
+    }
+}
+
+/// The credential `event` changed, if it is one of those.
+fn credential_change(event: &NewEvent) -> Option<CredentialChange> {
+    Some(match event.kind {
+        EventType::TotpEnrolled if text(event, "replaced").as_deref() == Some("true") => {
+            CredentialChange::TotpReplaced
+        }
+        EventType::TotpEnrolled => CredentialChange::TotpEnrolled,
+        EventType::TotpRemoved => CredentialChange::TotpRemoved,
+        EventType::RecoveryCodesRenewed => CredentialChange::RecoveryCodesRenewed,
+        EventType::PassphraseChanged => CredentialChange::PassphraseChanged {
+            sessions_ended: number(event, "sessions_ended").unwrap_or(0),
+            kdf_upgraded: text(event, "kdf_upgraded").as_deref() == Some("true"),
+        },
+        _ => return None,
+    })
+}
+
+/// The client's device, as mail names it.
+fn device_of(origin: &Origin) -> String {
+    device::describe(origin.user_agent.as_deref().unwrap_or(""))
 }
 
 async fn send(state: AppState, account: AccountId, committed: Arc<Committed>) {
@@ -72,20 +103,28 @@ fn message(to: crate::mail::Mailbox, event: &NewEvent) -> Option<Message> {
             let origin = &event.origin;
             let client = format!(
                 "{}, {}, {}",
-                device::describe(origin.user_agent.as_deref().unwrap_or("")),
+                device_of(origin),
                 origin.ip.as_deref().unwrap_or("unknown IP"),
                 origin.place.as_deref().unwrap_or("unknown place")
             );
-            let locked_for = event.detail.get("locked_for").and_then(|value| match value {
-                Value::Number(seconds) => Some(*seconds),
-                _ => None,
-            });
-            Some(reports::codes_locked(to, factor, &client, event.time, locked_for.unwrap_or(900)))
+            let locked_for = number(event, "locked_for").unwrap_or(900);
+            Some(reports::codes_locked(to, factor, &client, event.time, locked_for))
         }
         EventType::ShareDestroyed => {
             let share = short_id(&text(event, "share")?);
             Some(reports::share_destroyed(to, &share, event.time))
         }
-        _ => None,
+        _ => {
+            let change = credential_change(event)?;
+            let origin = &event.origin;
+            let device = device_of(origin);
+            let from = ChangedFrom {
+                device: &device,
+                ip: origin.ip.as_deref().unwrap_or("unknown IP"),
+                place: origin.place.as_deref(),
+                when: event.time,
+            };
+            Some(account_alerts::credential_changed(to, change, &from))
+        }
     }
 }

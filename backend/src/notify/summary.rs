@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use coffer_shared::api::{EventType, Severity};
 
 use super::short_id;
-use crate::audit::record::StoredEvent;
+use crate::audit::record::{StoredEvent, Value};
+use crate::audit::repeats::REPEATED;
 use crate::auth::device;
 
 /// Most lines a report lists; the counts cover every event.
@@ -30,7 +31,12 @@ impl Summary {
         let mut summary = Self::default();
         for event in events {
             let Ok(kind) = event.kind.parse::<EventType>() else { continue };
-            *summary.counts.entry(label(kind)).or_default() += 1;
+            // An aggregate of folded repeats stands for `1 + repeated` requests.
+            let requests = match event.detail.get(REPEATED) {
+                Some(Value::Number(repeated)) => repeated.saturating_add(1),
+                _ => 1,
+            };
+            *summary.counts.entry(label(kind)).or_default() += requests;
             if let Some(line) = notable(kind, event) {
                 if summary.lines.len() < MAX_LINES {
                     summary.lines.push(format!("{}  {line}", clock_text(event.time)));
@@ -98,6 +104,7 @@ pub fn label(kind: EventType) -> &'static str {
         T::PassphraseChanged => "passphrase changes",
         T::TotpEnrolled => "authenticator turned on",
         T::TotpRemoved => "authenticator turned off",
+        T::RecoveryCodesRenewed => "new recovery codes",
         T::NotificationsChanged => "mail preferences changed",
         T::AccountDeleted => "account deleted",
     }
@@ -133,8 +140,10 @@ fn notable(kind: EventType, event: &StoredEvent) -> Option<String> {
         T::FileDownloaded => format!("file downloaded ({})", id(event, "file")),
         T::FileDeleted => format!("file deleted ({})", id(event, "file")),
         T::PassphraseChanged => "passphrase changed".to_owned(),
+        T::TotpEnrolled if text(event, "replaced") == "true" => "authenticator replaced".to_owned(),
         T::TotpEnrolled => "authenticator turned on".to_owned(),
         T::TotpRemoved => "authenticator turned off".to_owned(),
+        T::RecoveryCodesRenewed => "new recovery codes made".to_owned(),
         T::NotificationsChanged => format!(
             "mail preferences changed (sign-out report {}, weekly digest {})",
             on_off(event, "signout_report"),
@@ -175,7 +184,6 @@ pub fn client_text(event: &StoredEvent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::record::Value;
 
     fn event(kind: &str, time: u64, detail: &[(&str, Value)]) -> StoredEvent {
         StoredEvent {
@@ -194,6 +202,16 @@ mod tests {
             prev: String::new(),
             account_prev: None,
         }
+    }
+
+    #[test]
+    fn an_aggregate_of_repeats_counts_every_request_it_stands_for() {
+        let file = ("file", Value::Text("AbCdEfGhIjKlMnOpQrStUv".into()));
+        let events = [
+            event("file_downloaded", 3_600, std::slice::from_ref(&file)),
+            event("file_downloaded", 3_650, &[file, ("repeated", Value::Number(41))]),
+        ];
+        assert_eq!(Summary::of(&events).counts["file downloads"], 43);
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Pre-login, which tells a browser the KDF inputs of an address.
 //!
-//! An address without an account gets a deterministic stand-in of the same shape
-//! (docs/accounts.md, "Pre-login"), so the answer does not reveal whether an account exists
-//! (unless the account's parameters differ from the defaults).
+//! An address without an account gets a deterministic stand-in of the same shape, version 2 with
+//! the default parameters (docs/accounts.md, "Pre-login"), so the answer does not reveal whether
+//! an account exists (unless the account's parameters differ from the defaults, or it is still
+//! on version 1).
 
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use coffer_shared::api::{PreloginRequest, PreloginResponse};
-use coffer_shared::b64;
 use coffer_shared::crypto::server::{fake_prelogin, normalize_email};
 
 use crate::auth::email;
@@ -33,9 +33,9 @@ async fn prelogin(
     email::validate(&email)?;
     // Computed for every address, known or not, so both answers cost the same HMAC.
     let fake = fake_prelogin(state.server_secret.key(), &email);
-    let (kdf, salt) = match state.store.account_kdf(email).await? {
-        Some(account) => (account.kdf, account.kdf_salt),
-        None => (fake.kdf, fake.salt),
+    let kdf = match state.store.account_kdf(email).await? {
+        Some(account) => account.kdf,
+        None => fake,
     };
-    Ok(Json(PreloginResponse { kdf_salt: b64::encode(salt), m: kdf.m_kib(), t: kdf.t(), p: kdf.p() }))
+    Ok(Json(PreloginResponse::of(&kdf)))
 }

@@ -13,7 +13,7 @@ use coffer_shared::id::marker::Session;
 use crate::audit::Audit;
 use crate::audit::event::{EndedBy, Event};
 use crate::auth::session::SignedIn;
-use crate::auth::{cookie, issue, keys};
+use crate::auth::{cookie, issue, keys, trusted_device};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::IdPath;
@@ -105,17 +105,27 @@ async fn end_one(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Ends every session of the account but this one.
+/// Ends every session of the account but this one, and retires every device cookie but the one
+/// this answer hands out: a browser that ended the others is the one the owner trusts.
 #[tracing::instrument(name = "end_other_sessions", skip_all)]
 async fn end_others(
     State(state): State<AppState>,
     signed_in: SignedIn,
     audit: Audit,
-) -> Result<Json<SessionsEnded>, ApiError> {
-    let ended = state.store.end_other_sessions(signed_in.account_id, signed_in.session.session_id).await?;
+) -> Result<Response, ApiError> {
+    let id = signed_in.account_id.clone();
+    let ended = state.store.end_other_sessions(id.clone(), signed_in.session.session_id).await?;
     let count = u32::try_from(ended.len()).unwrap_or(u32::MAX);
     audit.record_all(ended_events(ended, EndedBy::Account)?).await?;
-    Ok(Json(SessionsEnded { ended: count }))
+    let account = state
+        .store
+        .with_account(id, |account| {
+            account.retire_devices();
+            (account.clone(), true)
+        })
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok((trusted_device::renewed(&state, &account), Json(SessionsEnded { ended: count })).into_response())
 }
 
 /// Ends the session named by the link of a "new sign-in" e-mail; needs no session.

@@ -13,13 +13,13 @@ use coffer_shared::api::{
 };
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash, verify_auth_proof};
-use coffer_shared::id::AccountId;
 
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, SigninFailure, Via};
-use crate::auth::attempts::{CodeCheck, Throttled};
+use crate::auth::attempts::CodeCheck;
+use crate::auth::passphrase::{self, PassphraseCheck};
 use crate::auth::throttle::{code_result, mailbox, send};
-use crate::auth::{codes, device, email, issue, keys, second_factor};
+use crate::auth::{codes, device, email, issue, keys, second_factor, trusted_device};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
@@ -51,21 +51,16 @@ fn signin_expired() -> ApiError {
     )
 }
 
-/// `passphrase:<id>`: wrong passphrases of an account.
-fn passphrase_purpose(id: &AccountId) -> String {
-    format!("passphrase:{id}")
-}
-
-/// `signin:<id>`: the account's e-mailed sign-in code and wrong second factors.
-pub(crate) fn code_purpose(id: &AccountId) -> String {
-    format!("signin:{id}")
-}
-
 /// Checks the passphrase proof; a right one opens a sign-in attempt and, for e-mail, mails a code.
+///
+/// An unknown address takes the same path: one verifier computation and comparison, one
+/// counted try against the address's counters, the same answers (docs/accounts.md, "Device
+/// cookies").
 #[tracing::instrument(name = "signin", skip_all)]
 async fn signin(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     audit: Audit,
     ApiJson(request): ApiJson<SigninRequest>,
 ) -> Result<Json<SigninChallenge>, ApiError> {
@@ -74,38 +69,33 @@ async fn signin(
     email::validate(&email)?;
     let proof = keys::proof("auth_proof", &request.auth_proof)?;
     let now = state.clock.now();
-    let Some(account) = state.store.account_by_email(email).await? else {
-        // The same HMAC and comparison as for a real account, so both take the same time.
-        let _ = verify_auth_proof(state.server_secret.key(), &proof, &[0; 32]);
-        audit.record(Event::SigninFailed(SigninFailure::UnknownAddress)).await?;
-        return Err(invalid_credentials());
-    };
-    let id = account.account_id.clone();
-    audit.identify(&id);
-    let right = verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier);
-    let counted = state
-        .store
-        .with_attempts(passphrase_purpose(&id), now, move |attempts| {
-            attempts.check_open(now)?;
-            if right {
-                attempts.record_success();
-                Ok::<_, Throttled>(None)
-            } else {
-                Ok(Some(attempts.record_wrong(now)))
-            }
-        })
-        .await?;
-    let wrong = match counted {
-        Ok(wrong) => wrong,
-        Err(throttled) => {
+    let secret = state.server_secret.key();
+    let account = state.store.account_by_email(email.clone()).await?;
+    // Only a known account has devices; an unknown address is tried as an untrusted client is.
+    let device = account.as_ref().and_then(|account| trusted_device::find(&headers, secret, account));
+    let guard = passphrase::signin_guard(&state, &email, device.as_ref());
+    // For an unknown address the comparison is made against a verifier nothing matches.
+    let verifier = account.as_ref().map_or([0; 32], |account| account.credentials.verifier);
+    let right = verify_auth_proof(secret, &proof, &verifier) && account.is_some();
+    if let Some(account) = &account {
+        audit.identify(&account.account_id);
+    }
+    let checked = passphrase::check(&state, guard, right, now).await?;
+    let account = match (checked, account) {
+        (Err(throttled), _) => {
             audit.record(Event::SigninFailed(SigninFailure::Throttled)).await?;
             return Err(ApiError::from(throttled));
         }
+        (Ok(PassphraseCheck::Right), Some(account)) => account,
+        (Ok(PassphraseCheck::Wrong { tries_left }), Some(_)) => {
+            audit.record(Event::SigninFailed(SigninFailure::WrongPassphrase { tries_left })).await?;
+            return Err(invalid_credentials());
+        }
+        (Ok(_), None) => {
+            audit.record(Event::SigninFailed(SigninFailure::UnknownAddress)).await?;
+            return Err(invalid_credentials());
+        }
     };
-    if let Some(tries_left) = wrong {
-        audit.record(Event::SigninFailed(SigninFailure::WrongPassphrase { tries_left })).await?;
-        return Err(invalid_credentials());
-    }
     let second_factor = if account.totp.is_some() {
         SecondFactor::Totp
     } else {
@@ -113,7 +103,11 @@ async fn signin(
         SecondFactor::Email
     };
     let token = Key32::random();
-    let pending = Pending::Signin { account_id: id, expires_at: now + SIGNIN_LIFETIME };
+    let pending = Pending::Signin {
+        account_id: account.account_id.clone(),
+        verifier: Some(account.credentials.verifier),
+        expires_at: now + SIGNIN_LIFETIME,
+    };
     state.store.insert_pending(token_hash(token.expose()), pending).await?;
     Ok(Json(SigninChallenge { signin_token: token.to_b64(), second_factor, expires_in: SIGNIN_LIFETIME }))
 }
@@ -127,7 +121,7 @@ async fn mail_code(
     now: u64,
     reuse: bool,
 ) -> Result<(), ApiError> {
-    let purpose = code_purpose(&account.account_id);
+    let purpose = second_factor::code_purpose(&account.account_id);
     let code = codes::email_code();
     let mac = code_mac(state.server_secret.key(), &purpose, &code);
     let issued = state
@@ -149,10 +143,14 @@ async fn mail_code(
 async fn attempt(state: &AppState, token: &str, now: u64) -> Result<([u8; 32], Account), ApiError> {
     let token = keys::proof("signin_token", token)?;
     let hash = token_hash(token.expose());
-    let Some(Pending::Signin { account_id, .. }) = state.store.pending(hash, now).await? else {
+    let Some(Pending::Signin { account_id, verifier, .. }) = state.store.pending(hash, now).await? else {
         return Err(signin_expired());
     };
     let account = state.store.account(account_id).await?.ok_or_else(signin_expired)?;
+    // A passphrase change since the passphrase was checked voids the sign-in.
+    if verifier != Some(account.credentials.verifier) {
+        return Err(signin_expired());
+    }
     Ok((hash, account))
 }
 
@@ -171,17 +169,15 @@ async fn verify(
     let id = account.account_id.clone();
     audit.identify(&id);
     let code = codes::tidy(&request.code);
+    let device = trusted_device::find(&headers, state.server_secret.key(), &account);
     let (check, factor) = if account.totp.is_some() {
         let factor = second_factor::factor_of(&code);
-        (second_factor::check_authenticator(&state, &id, &code, now).await?, factor)
+        (second_factor::check_authenticator(&state, &id, device.as_ref(), &code, now).await?, factor)
     } else {
         if !codes::is_email_code(&code) {
             return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
         }
-        let mac = code_mac(state.server_secret.key(), &code_purpose(&id), &code);
-        let check =
-            state.store.with_attempts(code_purpose(&id), now, move |a| a.check_code(now, &mac)).await??;
-        (check, Factor::Email)
+        (second_factor::check_email(&state, &id, device.as_ref(), &code, now).await?, Factor::Email)
     };
     if check != CodeCheck::Accepted {
         audit.record(Event::code_check(Purpose::Signin, factor, check)).await?;

@@ -14,6 +14,7 @@ use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
 
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, Via};
+use crate::auth::keys::Versions;
 use crate::auth::throttle::{code_result, mailbox, send};
 use crate::auth::{codes, device, email, issue, keys};
 use crate::http::client_ip::ClientIp;
@@ -107,7 +108,8 @@ async fn signup(
 ) -> Result<Response, ApiError> {
     state.auth_limiter.check(ip)?;
     let signup_token = keys::proof("signup_token", &request.signup_token)?;
-    let credentials = keys::credentials(state.server_secret.key(), &request.keys)?;
+    let versions = if state.settings.test_accept_v1_kdf { Versions::AlsoV1 } else { Versions::Current };
+    let credentials = keys::credentials_of(state.server_secret.key(), &request.keys, versions)?;
     let public_key = keys::public_key(&request.public_key)?;
     let now = state.clock.now();
     let signup_hash = token_hash(signup_token.expose());
@@ -129,6 +131,7 @@ async fn signup(
         notifications: Notifications::default(),
         last_digest_at: None,
         seen: None,
+        device_epoch: 0,
     };
     let started = issue::start(&state, account.account_id.clone(), ip, &headers, now);
     // The sign-up's own device and country count as seen: its first sign-in does not alert.

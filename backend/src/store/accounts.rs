@@ -2,6 +2,7 @@
 //! normalized address in `ACCOUNT_EMAILS`.
 
 use coffer_shared::api::Notifications;
+use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
 use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
 use coffer_shared::crypto::totp::SECRET_LEN;
 use coffer_shared::id::AccountId;
@@ -18,15 +19,16 @@ use super::{Store, StoreError, from_json, to_json};
 pub struct KdfRecord {
     /// The account's id.
     pub account_id: AccountId,
-    /// Argon2id costs, within the accepted range.
-    pub kdf: KdfParams,
-    /// The account's `kdf_salt`.
-    pub kdf_salt: [u8; SALT_LEN],
+    /// Its version, Argon2id costs (within the accepted range) and `kdf_salt`.
+    pub kdf: AccountKdf,
 }
 
 /// The credentials an account is created or re-keyed with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
+    /// `kdf_version`: version 1 for an account stored before versions existed.
+    #[serde(default = "KdfVersion::unversioned")]
+    pub version: KdfVersion,
     /// Argon2id memory cost in KiB.
     pub m: u32,
     /// Argon2id passes.
@@ -83,6 +85,17 @@ pub struct Account {
     /// they were kept.
     #[serde(default)]
     pub seen: Option<SeenSignins>,
+    /// Raised to retire every device cookie made before (`docs/accounts.md`, "Device cookies"):
+    /// by a passphrase change, an authenticator change and "end other sessions".
+    #[serde(default)]
+    pub device_epoch: u64,
+}
+
+impl Account {
+    /// Retires every device cookie made so far.
+    pub fn retire_devices(&mut self) {
+        self.device_epoch = self.device_epoch.wrapping_add(1);
+    }
 }
 
 impl Account {
@@ -91,7 +104,10 @@ impl Account {
         let c = &self.credentials;
         let kdf = KdfParams::new(c.m, c.t, c.p)
             .map_err(|error| StoreError::Corrupt(format!("account kdf: {error}")))?;
-        Ok(KdfRecord { account_id: self.account_id.clone(), kdf, kdf_salt: c.kdf_salt })
+        Ok(KdfRecord {
+            account_id: self.account_id.clone(),
+            kdf: AccountKdf { version: c.version, params: kdf, kdf_salt: c.kdf_salt },
+        })
     }
 }
 
@@ -189,23 +205,29 @@ impl Store {
         .await
     }
 
-    /// Replaces an account's credentials and ends every session but `keep_session`, in one
-    /// transaction. Returns the ids of the sessions ended.
+    /// Replaces an account's credentials, if its verifier is still `proven` (the one the caller
+    /// checked the old passphrase against), and ends every session but `keep_session`, in one
+    /// transaction. Returns the ids of the sessions ended, or `None` (nothing changed) if the
+    /// credentials changed since the check or the account is gone.
     pub async fn change_credentials(
         &self,
         id: AccountId,
+        proven: [u8; 32],
         credentials: Credentials,
         keep_session: String,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Option<Vec<String>>, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
-            let Some(mut account) = account else { return Ok(Vec::new()) };
+            let Some(mut account) = account.filter(|account| account.credentials.verifier == proven) else {
+                return Ok(None);
+            };
             account.credentials = credentials;
+            account.retire_devices();
             write_account(&txn, &account)?;
             let ended = end_sessions_where(&txn, id.as_str(), |session_id| session_id != keep_session)?;
             txn.commit()?;
-            Ok(ended)
+            Ok(Some(ended))
         })
         .await
     }
@@ -234,7 +256,7 @@ impl Store {
             }
             {
                 let mut attempts = txn.open_table(ATTEMPTS)?;
-                for purpose in ["signin", "passphrase"] {
+                for purpose in ["signin", "factor"] {
                     attempts.remove(format!("{purpose}:{id}").as_str())?;
                 }
             }
@@ -268,5 +290,22 @@ impl Store {
             Ok(Some(result))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_stored_before_versions_existed_are_version_1() {
+        let stored = serde_json::json!({
+            "m": 65536, "t": 3, "p": 4, "kdf_salt": vec![7u8; 16], "verifier": vec![1u8; 32],
+            "wrapped_vault_key": [], "wrapped_identity_key": [],
+        });
+        let read: Credentials = serde_json::from_value(stored).unwrap();
+        assert_eq!(read.version, KdfVersion::V1);
+        let written = serde_json::to_value(Credentials { version: KdfVersion::V2, ..read }).unwrap();
+        assert_eq!(written["version"], 2);
     }
 }

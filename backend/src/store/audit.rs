@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use coffer_shared::crypto::audit_chain::ChainKey;
 use coffer_shared::id::AccountId;
 use redb::{Database, ReadableTable};
 
@@ -73,6 +74,12 @@ impl AuditSnapshot<'_> {
         Ok(())
     }
 
+    /// The stored bytes of event `seq`, if it is stored.
+    pub fn event(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(table) = existing(self.txn.open_table(AUDIT_EVENTS))? else { return Ok(None) };
+        Ok(table.get(seq)?.map(|bytes| bytes.value().to_vec()))
+    }
+
     /// Every head: `""` for the server's chain, account ids for the others.
     pub fn heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
         let Some(table) = existing(self.txn.open_table(AUDIT_HEADS))? else { return Ok(Vec::new()) };
@@ -117,9 +124,9 @@ fn read_head(
 
 impl Store {
     /// Appends `events` to the server's chain and their accounts' chains in one write
-    /// transaction: numbers and links them, writes them, the account index and the new heads.
-    /// Blocking: the audit writer's thread calls it.
-    pub fn append_audit(&self, events: &[NewEvent]) -> Result<Vec<Appended>, StoreError> {
+    /// transaction: numbers and links them with `key`'s hashes, writes them, the account index
+    /// and the new heads. Blocking: the audit writer's thread calls it.
+    pub fn append_audit(&self, events: &[NewEvent], key: &ChainKey) -> Result<Vec<Appended>, StoreError> {
         let txn = self.db.begin_write()?;
         let appended = {
             let mut heads = txn.open_table(AUDIT_HEADS)?;
@@ -138,7 +145,8 @@ impl Store {
                     None => None,
                 };
                 let account_link = account_head.as_ref().map(|head| (head.count + 1, head.hash));
-                let (_, bytes, hash) = seal(event, Link { seq, prev: server.hash, account: account_link });
+                let (_, bytes, hash) =
+                    seal(event, Link { seq, prev: server.hash, account: account_link }, key);
                 log.insert(seq, bytes.as_slice())?;
                 server = Head { count: server.count + 1, last_seq: seq, hash };
                 let mut account_seq = None;

@@ -8,7 +8,8 @@ use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, META, STORED_BYTES};
+use super::reservations::{add_meta, release};
+use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, STORED_BYTES};
 use super::{StoreError, from_json, to_json};
 
 /// AES-GCM's tag: what each chunk adds to its plaintext.
@@ -30,12 +31,30 @@ pub(super) struct FileRecord {
     pub metadata: Option<Vec<u8>>,
     pub share: Option<String>,
     pub created_at: u64,
+    /// Whom the reservation of an unfinished upload counts against (`store::reservations`);
+    /// `None` once finished, and for uploads started before holders were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
 }
 
 impl FileRecord {
     /// `size + 16 n`: what the blob holds once complete.
     pub fn ciphertext_size(&self) -> u64 {
         self.size + TAG_LEN * self.chunk_count
+    }
+
+    /// A whole chunk's ciphertext length.
+    pub fn stride(&self) -> u64 {
+        u64::from(self.chunk_size) + TAG_LEN
+    }
+
+    /// The ciphertext length of chunk `index`; 0 past the last chunk.
+    pub fn chunk_len(&self, index: u64) -> u64 {
+        match index.cmp(&(self.chunk_count - 1)) {
+            std::cmp::Ordering::Less => self.stride(),
+            std::cmp::Ordering::Equal => self.ciphertext_size() - self.stride() * index,
+            std::cmp::Ordering::Greater => 0,
+        }
     }
 
     /// Attached files live as long as their share or account, not their upload expiry.
@@ -111,6 +130,12 @@ pub struct NewUpload {
     pub expires_at: u64,
     /// The most ciphertext bytes the server keeps (0: no quota).
     pub quota: u64,
+    /// Whom the reservation counts against: `ip:<client network>` or `account:<account id>`.
+    pub holder: String,
+    /// The most ciphertext bytes the holder's unfinished uploads may announce (0: no cap).
+    pub holder_cap: u64,
+    /// The bytes the data folder's file system must keep free beside every reservation.
+    pub min_free: u64,
 }
 
 /// The result of starting an upload.
@@ -122,6 +147,18 @@ pub enum StartOutcome {
     IdTaken,
     /// The reservation would pass the quota.
     QuotaFull,
+    /// The reservation, with every other one, would leave less than the free-space floor.
+    DiskFull {
+        /// The file system's free bytes.
+        free: u64,
+        /// What unfinished uploads had reserved and not written before this one.
+        reserved: u64,
+    },
+    /// The holder's unfinished uploads would pass its cap.
+    HolderFull {
+        /// What the holder's unfinished uploads hold already.
+        held: u64,
+    },
 }
 
 /// What a chunk upload needs to know before it writes.
@@ -206,16 +243,13 @@ pub(super) fn write_file(txn: &WriteTransaction, id: &str, record: &FileRecord) 
 
 /// Adds `delta` (may be negative) to the stored-bytes total and returns the new total.
 pub(super) fn add_stored(txn: &WriteTransaction, delta: i128) -> Result<u64, StoreError> {
-    let mut meta = txn.open_table(META)?;
-    let current = meta.get(STORED_BYTES)?.map_or(0, |value| value.value());
-    let next = u64::try_from((i128::from(current) + delta).max(0)).unwrap_or(u64::MAX);
-    meta.insert(STORED_BYTES, next)?;
-    Ok(next)
+    add_meta(txn, STORED_BYTES, delta)
 }
 
 /// Removes file `id` from every table, frees its bytes and puts its blob in the trash.
 pub(super) fn remove_file(txn: &WriteTransaction, id: &str) -> Result<(), StoreError> {
     let Some(record) = read_file(txn, id)? else { return Ok(()) };
+    release(txn, id, &record)?;
     txn.open_table(FILES)?.remove(id)?;
     txn.open_table(FILE_CHUNKS)?.retain_in((id, 0)..=(id, u64::MAX), |_, _| false)?;
     txn.open_table(FILE_EXPIRY)?.remove((record.expires_at, id))?;

@@ -11,6 +11,7 @@ pub mod files;
 pub mod notices;
 pub mod owned_shares;
 pub mod pending;
+mod reservations;
 mod schema;
 pub mod sessions;
 pub mod shares;

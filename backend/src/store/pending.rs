@@ -23,6 +23,10 @@ pub enum Pending {
     Signin {
         /// The account signing in.
         account_id: AccountId,
+        /// The account's verifier when the passphrase was checked: a passphrase change since
+        /// makes the sign-in void. (`None` in entries stored before it was kept: void too.)
+        #[serde(default)]
+        verifier: Option<[u8; 32]>,
         /// Unix seconds.
         expires_at: u64,
     },

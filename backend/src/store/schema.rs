@@ -68,6 +68,12 @@ pub const AUDIT_ACCOUNT_EVENTS: TableDefinition<(&str, u64), u64> =
 pub const AUDIT_HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 /// The [`META`] key of the ciphertext bytes reserved by uploads and held by files (the quota).
 pub const STORED_BYTES: &str = "stored_bytes";
+/// The [`META`] key of the ciphertext bytes unfinished uploads announced and have not written
+/// yet: what the disk must still take, beside the free-space floor.
+pub const RESERVED_BYTES: &str = "reserved_bytes";
+/// Holder (`ip:<client network>` or `account:<account id>`) -> the ciphertext bytes of its
+/// unfinished uploads: what the per-client reservation cap counts.
+pub const UPLOAD_HOLDERS: TableDefinition<&str, u64> = TableDefinition::new("upload_holders");
 
 /// Checks, reading only, that the file has this build's schema version.
 pub fn check_version(db: &Database) -> Result<(), StoreError> {
@@ -118,7 +124,9 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(AUDIT_EVENTS)?;
         txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
         txn.open_table(AUDIT_HEADS)?;
+        txn.open_table(UPLOAD_HOLDERS)?;
     }
+    super::reservations::count_if_missing(&txn)?;
     txn.commit()?;
     Ok(())
 }

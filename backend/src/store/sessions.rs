@@ -5,7 +5,9 @@ use coffer_shared::id::AccountId;
 use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::schema::{ACCOUNT_SESSIONS, END_LINKS, PENDING, SESSIONS};
+use super::accounts::read_account;
+use super::pending::Pending;
+use super::schema::{ACCOUNT_SESSIONS, ACCOUNTS, END_LINKS, PENDING, SESSIONS};
 use super::{Store, StoreError, from_json, to_json};
 
 /// A stored session. The token itself is never stored.
@@ -108,7 +110,8 @@ pub enum SessionLookup {
 
 impl Store {
     /// Consumes the sign-in token `pending_hash` and stores `session`, in one transaction.
-    /// Returns `false`, storing nothing, if the token was already used.
+    /// Returns `false`, storing no session, if the token was already used or the account's
+    /// passphrase changed since the sign-in checked it.
     pub async fn complete_signin(
         &self,
         pending_hash: [u8; 32],
@@ -116,12 +119,20 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
-            if txn.open_table(PENDING)?.remove(pending_hash.as_slice())?.is_none() {
-                return Ok(false);
+            let removed =
+                txn.open_table(PENDING)?.remove(pending_hash.as_slice())?.map(|bytes| bytes.value().to_vec());
+            let Some(bytes) = removed else { return Ok(false) };
+            let Pending::Signin { account_id, verifier, .. } = from_json(&bytes)? else { return Ok(false) };
+            let account = read_account(&txn.open_table(ACCOUNTS)?, account_id.as_str())?;
+            // A passphrase changed (or an account deleted) since the passphrase was checked
+            // voids the sign-in; the entry is removed all the same.
+            let current = account.is_some_and(|account| Some(account.credentials.verifier) == verifier)
+                && account_id == session.record.account_id;
+            if current {
+                insert_session(&txn, &session)?;
             }
-            insert_session(&txn, &session)?;
             txn.commit()?;
-            Ok(true)
+            Ok(current)
         })
         .await
     }

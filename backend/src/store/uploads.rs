@@ -1,15 +1,16 @@
-//! Uploads in redb (docs/api.md, "Uploads"): start with the quota reserved, chunks counted
-//! once their bytes are synced, status as index ranges, finish, cancel. Every method is one
+//! Uploads in redb (docs/api.md, "Uploads"): start with the quota, the holder's cap and the disk
+//! reserved (`store::reservations`), chunks counted once their bytes are synced, status as index ranges, finish, cancel. Every method is one
 //! transaction.
 
 use coffer_shared::crypto::file_meta::FileId;
 use redb::{Database, ReadableTable, WriteTransaction};
 
 use super::files::{
-    ChunkOutcome, ChunkSlot, FileRecord, FinishOutcome, NewUpload, StartOutcome, TAG_LEN, UploadState,
-    add_stored, attach, get_file, read_file, remove_file, write_file,
+    ChunkOutcome, ChunkSlot, FileRecord, FinishOutcome, NewUpload, StartOutcome, UploadState, add_stored,
+    attach, get_file, read_file, remove_file, write_file,
 };
-use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES};
+use super::reservations::{add_held, add_meta, held, release};
+use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
 use super::{Store, StoreError};
 
 /// Reads the upload `id` if `token_hash` is its token's.
@@ -34,8 +35,15 @@ fn ranges(indexes: impl Iterator<Item = u64>) -> Vec<[u64; 2]> {
 }
 
 impl Store {
-    /// Stores a new upload and reserves its whole ciphertext size against the quota.
-    pub async fn start_upload(&self, upload: NewUpload) -> Result<StartOutcome, StoreError> {
+    /// Stores a new upload and reserves its whole ciphertext size against the quota, its
+    /// holder's cap and the disk. `free_bytes` reads the file system's free space; it is called
+    /// inside the write transaction, so concurrent starts see each other's reservations and
+    /// every chunk recorded before (its bytes synced) is already counted in it.
+    pub async fn start_upload(
+        &self,
+        upload: NewUpload,
+        free_bytes: impl FnOnce() -> std::io::Result<u64> + Send + 'static,
+    ) -> Result<StartOutcome, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
             let id = upload.id.as_str();
@@ -54,11 +62,23 @@ impl Store {
                 metadata: None,
                 share: None,
                 created_at: upload.now,
+                holder: Some(upload.holder.clone()),
             };
-            let total = add_stored(&txn, i128::from(record.ciphertext_size()))?;
+            let size = record.ciphertext_size();
+            let held = held(&txn, &upload.holder)?;
+            if upload.holder_cap != 0 && held.saturating_add(size) > upload.holder_cap {
+                return Ok(StartOutcome::HolderFull { held });
+            }
+            let total = add_stored(&txn, i128::from(size))?;
             if upload.quota != 0 && total > upload.quota {
                 return Ok(StartOutcome::QuotaFull);
             }
+            let reserved = add_meta(&txn, RESERVED_BYTES, i128::from(size))?;
+            let free = free_bytes().map_err(|error| StoreError::Database(format!("free space: {error}")))?;
+            if u128::from(free) < u128::from(reserved) + u128::from(upload.min_free) {
+                return Ok(StartOutcome::DiskFull { free, reserved: reserved - size });
+            }
+            add_held(&txn, &upload.holder, i128::from(size))?;
             write_file(&txn, id, &record)?;
             txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
             if let Some(owner) = &upload.owner {
@@ -84,12 +104,6 @@ impl Store {
             let record =
                 get_file(&txn.open_table(FILES)?, id)?.filter(|record| record.token_matches(&token_hash));
             let Some(record) = record else { return Ok(None) };
-            let stride = u64::from(record.chunk_size) + TAG_LEN;
-            let length = match index.cmp(&(record.chunk_count - 1)) {
-                std::cmp::Ordering::Less => stride,
-                std::cmp::Ordering::Equal => record.ciphertext_size() - stride * index,
-                std::cmp::Ordering::Greater => 0,
-            };
             let held = txn.open_table(FILE_CHUNKS)?.get((id, index))?.map(|sum| {
                 let mut bytes = [0; 32];
                 bytes.copy_from_slice(sum.value());
@@ -98,16 +112,16 @@ impl Store {
             Ok(Some(ChunkSlot {
                 finished: record.finished,
                 chunk_count: record.chunk_count,
-                offset: stride * index,
-                length,
+                offset: record.stride() * index,
+                length: record.chunk_len(index),
                 held,
             }))
         })
         .await
     }
 
-    /// Counts chunk `index` (written and synced) with checksum `sum`, and moves the upload's
-    /// expiry to `expires_at`.
+    /// Counts chunk `index` (written and synced) with checksum `sum`, takes its bytes off the
+    /// disk reservation, and moves the upload's expiry to `expires_at`.
     pub async fn record_chunk(
         &self,
         id: FileId,
@@ -132,6 +146,7 @@ impl Store {
                 None => {
                     txn.open_table(FILE_CHUNKS)?.insert((id, index), sum.as_slice())?;
                     record.received += 1;
+                    add_meta(&txn, RESERVED_BYTES, -i128::from(record.chunk_len(index)))?;
                 }
             }
             if !record.attached() {
@@ -199,6 +214,8 @@ impl Store {
             if record.received < record.chunk_count {
                 return Ok(FinishOutcome::Incomplete(record.chunk_count - record.received));
             }
+            release(&txn, id, &record)?;
+            record.holder = None;
             record.finished = true;
             record.metadata = Some(metadata);
             if record.attached() {

@@ -6,28 +6,36 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::{START, json, spawn_app};
-use crate::users::{PASSPHRASE, TestUser, proof, upload};
+use crate::users::{Browser, PASSPHRASE, Salt, TestUser, proof, upload};
 use crate::vault::{create, note, open_first};
 
 /// Enrols an authenticator for `user`; returns its secret and the recovery codes.
 pub async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, Vec<String>) {
-    let setup = app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/setup", None).await;
-    assert_eq!(setup.status(), 200);
-    let setup = json(setup).await;
-    assert!(setup["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/"));
-    let secret = TotpSecret::from_base32(setup["secret"].as_str().unwrap()).unwrap();
-    let code = format!("{:06}", totp::code_at(&secret, totp::step_at(app.clock_now())));
-    let body = json!({ "code": code });
+    let secret = totp_setup(app, &user.browser).await;
+    let body = json!({ "code": code_now(app, &secret), "auth_proof": proof(PASSPHRASE, user.salt) });
     let confirmed =
         app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/confirm", Some(&body)).await;
     assert_eq!(confirmed.status(), 200);
-    let codes = json(confirmed).await["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_owned())
-        .collect();
-    (secret, codes)
+    (secret, codes_of(confirmed).await)
+}
+
+/// `POST /api/v1/account/totp/setup` as `browser`: the pending secret.
+pub async fn totp_setup(app: &crate::helpers::TestApp, browser: &Browser) -> TotpSecret {
+    let setup = app.send_as(Some(browser), Method::POST, "/api/v1/account/totp/setup", None).await;
+    assert_eq!(setup.status(), 200);
+    let setup = json(setup).await;
+    assert!(setup["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    TotpSecret::from_base32(setup["secret"].as_str().unwrap()).unwrap()
+}
+
+/// The code `secret` gives at the manual clock's time.
+pub fn code_now(app: &crate::helpers::TestApp, secret: &TotpSecret) -> String {
+    format!("{:06}", totp::code_at(secret, totp::step_at(app.clock_now())))
+}
+
+/// The recovery codes of a 200 answer.
+pub async fn codes_of(response: reqwest::Response) -> Vec<String> {
+    json(response).await["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect()
 }
 
 impl crate::helpers::TestApp {
@@ -93,7 +101,7 @@ async fn a_wrong_enrolment_code_enables_nothing() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
     app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/setup", None).await;
-    let body = json!({ "code": "000000" });
+    let body = json!({ "code": "000000", "auth_proof": proof(PASSPHRASE, user.salt) });
     let refused =
         app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/totp/confirm", Some(&body)).await;
     assert_eq!(refused.status(), 422);
@@ -107,7 +115,7 @@ async fn changing_the_passphrase_rewraps_the_keys_and_ends_every_other_session()
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("survives")).await;
     let other = app.sign_in(&user).await;
-    let new_salt = [8; 16];
+    let new_salt = Salt::v2("alice@example.com", [8; 16]);
     let body = json!({
         "auth_proof": proof(PASSPHRASE, user.salt),
         "keys": upload("a brand new passphrase", new_salt, &user.account_id, &user.secrets),

@@ -17,7 +17,7 @@ async fn prelogin(app: &TestApp, email: &str) -> Value {
 
 fn assert_shape(answer: &Value) {
     let fields: Vec<&String> = answer.as_object().unwrap().keys().collect();
-    assert_eq!(fields, ["kdf_salt", "m", "p", "t"], "{answer}");
+    assert_eq!(fields, ["kdf_salt", "m", "p", "t", "version"], "{answer}");
     let salt = coffer_shared::b64::decode(answer["kdf_salt"].as_str().unwrap()).unwrap();
     assert_eq!(salt.len(), 16);
 }
@@ -28,6 +28,7 @@ async fn an_unknown_address_gets_the_default_parameters_and_a_stable_salt() {
     let first = prelogin(&app, "nobody@example.org").await;
     assert_shape(&first);
     assert_eq!((&first["m"], &first["t"], &first["p"]), (&json!(65536), &json!(3), &json!(4)));
+    assert_eq!(first["version"], 2, "an unknown address looks like a new account");
     assert_eq!(first, prelogin(&app, "nobody@example.org").await);
     assert_ne!(first["kdf_salt"], prelogin(&app, "somebody@example.org").await["kdf_salt"]);
 }
@@ -41,7 +42,10 @@ async fn a_known_address_gets_its_stored_parameters() {
     let floor = KdfParams::FLOOR;
     assert_eq!(
         answer,
-        json!({ "kdf_salt": coffer_shared::b64::encode(user.salt), "m": floor.m_kib(), "t": floor.t(), "p": floor.p() })
+        json!({
+            "version": 2, "kdf_salt": coffer_shared::b64::encode(user.salt.kdf_salt),
+            "m": floor.m_kib(), "t": floor.t(), "p": floor.p(),
+        })
     );
 }
 
@@ -52,7 +56,7 @@ async fn case_and_surrounding_spaces_do_not_change_the_answer() {
     let user = app.sign_up("bob@example.com").await;
     let known = prelogin(&app, "  BOB@example.COM").await;
     assert_eq!(known, prelogin(&app, "bob@example.com").await);
-    assert_eq!(known["kdf_salt"], json!(coffer_shared::b64::encode(user.salt)));
+    assert_eq!(known["kdf_salt"], json!(coffer_shared::b64::encode(user.salt.kdf_salt)));
 }
 
 #[tokio::test]

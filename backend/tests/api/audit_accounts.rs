@@ -10,7 +10,7 @@ use crate::account::enrol;
 use crate::audit_helpers::from_test_client;
 use crate::helpers::{json, spawn_app, spawn_app_with};
 use crate::signin::end_link_token;
-use crate::users::{PASSPHRASE, last_code, last_mail_to, proof, upload};
+use crate::users::{PASSPHRASE, Salt, last_code, last_mail_to, proof, upload};
 
 /// A code that is not `code` (its last digit changed).
 fn other_than(code: &str) -> String {
@@ -352,7 +352,7 @@ async fn a_passphrase_change_records_itself_and_the_sessions_it_ended() {
     let other = app.sign_in(&user).await;
     let body = json!({
         "auth_proof": proof(PASSPHRASE, user.salt),
-        "keys": upload("a brand new passphrase", [8; 16], &user.account_id, &user.secrets),
+        "keys": upload("a brand new passphrase", Salt::v2(&user.email, [8; 16]), &user.account_id, &user.secrets),
     });
     let changed =
         app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/passphrase", Some(&body)).await;

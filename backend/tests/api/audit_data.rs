@@ -196,6 +196,8 @@ async fn vault_files_are_recorded_when_uploaded_downloaded_and_deleted() {
     let downloaded = app.logged(&user, "file_downloaded").await;
     assert_eq!(downloaded.api["detail"], json!({ "file": file.id, "from": 0 }));
     assert_eq!(downloaded.api["session"], user.browser.session_id);
+    // A repeat within the minute would be folded (docs/audit.md, "Repeats, folded").
+    app.clock.advance(coffer_backend::audit::repeats::REPEAT_WINDOW);
     let ranged = app
         .client
         .get(format!("{}{path}", app.address))

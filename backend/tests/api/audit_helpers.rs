@@ -1,6 +1,7 @@
 //! Reading the security event log as an account (`GET /api/v1/activity`) and as the operator
 //! (the export), and finding one event in both.
 
+use coffer_shared::crypto::audit_chain::ChainKey;
 use coffer_shared::id::AccountId;
 use reqwest::Method;
 use serde_json::Value;
@@ -27,14 +28,20 @@ impl TestApp {
     /// Every event, as `coffer-server audit export` writes it (the same code, in process).
     pub async fn export(&self) -> Vec<Value> {
         let store = self.state.store.clone();
+        let key = self.chain_key();
         let bytes = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
-            coffer_backend::audit::export::export(&store, None, &mut out).unwrap();
+            coffer_backend::audit::export::export(&store, &key, None, &mut out).unwrap();
             out
         })
         .await
         .unwrap();
         String::from_utf8(bytes).unwrap().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+
+    /// The key of the app's chain, from its server secret.
+    pub fn chain_key(&self) -> ChainKey {
+        ChainKey::derive(self.state.server_secret.key())
     }
 
     /// The exported events of `kind`, oldest first.

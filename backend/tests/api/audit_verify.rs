@@ -1,7 +1,8 @@
 //! `coffer-server audit verify` and `export`, run as the real binary on the database file of a
 //! stopped server: a good log verifies and prints its head; an edited, deleted or cut event, or
 //! an account link forged in a log otherwise rewritten whole, is named; a head recorded out of
-//! band catches a rewritten log. And the chain stays whole under concurrent writers.
+//! band catches a rewritten log. And the chain stays whole under concurrent writers. The keyed
+//! chain and the server's log are in `audit_chain.rs`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,9 +10,12 @@ use std::process::Command;
 
 use coffer_backend::audit::Event;
 use coffer_backend::audit::event::Purpose;
-use coffer_backend::audit::record::{GENESIS, NewEvent, Origin, StoredEvent, decode, encode, hash, hex};
+use coffer_backend::audit::record::{GENESIS, NewEvent, Origin, StoredEvent, decode, encode, hex};
+use coffer_backend::audit::verify::Checks;
+use coffer_backend::secret::ServerSecret;
 use coffer_backend::store::Store;
 use coffer_backend::store::audit::SERVER_CHAIN;
+use coffer_shared::crypto::audit_chain::ChainKey;
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
@@ -26,14 +30,14 @@ const ACCOUNT_EVENTS: TableDefinition<(&str, u64), u64> = TableDefinition::new("
 const HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 
 /// What a run of the binary printed and how it ended.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// `coffer-server audit <args...> --data-dir <data_dir>`.
-async fn audit(data_dir: &Path, args: &[&str]) -> Run {
+pub async fn audit(data_dir: &Path, args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_coffer-server"));
     command.arg("audit").args(args).arg("--data-dir").arg(data_dir).env_remove("COFFER_DATA_DIR");
     let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
@@ -46,7 +50,7 @@ async fn audit(data_dir: &Path, args: &[&str]) -> Run {
 
 /// A server with a few dozen events of several kinds, stopped; its data folder, kept alive by
 /// the returned directory, and the export taken before it stopped.
-async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
+pub async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("one")).await;
@@ -63,15 +67,23 @@ async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
     (root, data, exported)
 }
 
-/// A copy of the database file in a folder of its own.
-fn copy_of(data: &Path) -> tempfile::TempDir {
+/// A copy of the data folder's database, server secret and record of the keyed switch, in a
+/// folder of its own.
+pub fn copy_of(data: &Path) -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(data.join("coffer.redb"), copy.path().join("coffer.redb")).unwrap();
+    for name in ["coffer.redb", "server-secret", "audit-keyed-from"] {
+        std::fs::copy(data.join(name), copy.path().join(name)).unwrap();
+    }
     copy
 }
 
+/// The chain key of the data folder `dir`, as someone holding its secret derives it.
+pub fn key_of(dir: &Path) -> ChainKey {
+    ChainKey::derive(ServerSecret::load_existing(&dir.join("server-secret")).unwrap().key())
+}
+
 /// Opens the copy's events table with redb and lets `change` do its worst.
-fn tamper(dir: &Path, change: impl FnOnce(&mut redb::Table<u64, &[u8]>)) {
+pub fn tamper(dir: &Path, change: impl FnOnce(&mut redb::Table<u64, &[u8]>)) {
     let db = redb::Database::open(dir.join("coffer.redb")).unwrap();
     let txn = db.begin_write().unwrap();
     change(&mut txn.open_table(EVENTS).unwrap());
@@ -88,9 +100,10 @@ fn change_one_byte(table: &mut redb::Table<u64, &[u8]>, seq: u64) {
 
 /// Rewrites every event of the copy in `dir` as someone with the file and this build's code can:
 /// decodes it, sets `prev` and `account_prev` to the hashes of the events it follows, lets
-/// `forge` change the record, and re-encodes it; then writes every head to match. Whatever
-/// `forge` does, the links it does not touch are whole again afterwards.
-fn reseal(dir: &Path, forge: impl Fn(&mut StoredEvent)) {
+/// `forge` change the record (its version too), re-encodes it and hashes it with `hash`; then
+/// writes every head to match. Whatever `forge` does, the links it does not touch are whole
+/// again afterwards, if `hash` is the chain's.
+pub fn reseal(dir: &Path, hash: impl Fn(&StoredEvent, &[u8]) -> [u8; 32], forge: impl Fn(&mut StoredEvent)) {
     let db = redb::Database::open(dir.join("coffer.redb")).unwrap();
     let txn = db.begin_write().unwrap();
     {
@@ -113,7 +126,7 @@ fn reseal(dir: &Path, forge: impl Fn(&mut StoredEvent)) {
             }
             forge(&mut record);
             let bytes = encode(&record);
-            let digest = hash(&bytes);
+            let digest = hash(&record, &bytes);
             server = (server.0 + 1, seq, digest);
             if let Some(account) = record.account {
                 let head = accounts.entry(account).or_insert((0, 0, GENESIS));
@@ -254,19 +267,22 @@ async fn verify_names_an_event_whose_account_link_alone_was_forged() {
         .unwrap();
     assert!(target < exported.len() as u64, "later events must be relinked too");
 
+    // Someone who holds the server secret too can rewrite the chain.
+    let key = key_of(&data);
+    let keyed = |_: &StoredEvent, bytes: &[u8]| key.hash(bytes);
     let copy = copy_of(&data);
-    reseal(copy.path(), |record| {
+    reseal(copy.path(), keyed, |record| {
         if record.seq == target {
             record.user_agent = Some("edited".into());
         }
     });
     let run = audit(copy.path(), &["verify"]).await;
-    assert_eq!(run.code, 0, "a full rewrite is not caught without --expect: {}", run.stdout);
+    assert_eq!(run.code, 0, "a full rewrite with the secret is not caught without --expect: {}", run.stdout);
 
     let copy = copy_of(&data);
     // As if the event were the account's first: the account's earlier events drop out of the
     // history that leads to its head.
-    reseal(copy.path(), |record| {
+    reseal(copy.path(), keyed, |record| {
         if record.seq == target {
             record.account_prev = Some(hex(&GENESIS));
         }
@@ -284,14 +300,17 @@ async fn verify_names_an_event_whose_account_link_alone_was_forged() {
 async fn a_head_recorded_out_of_band_catches_a_log_rewritten_from_scratch() {
     let (_root, data, exported) = stopped_log().await;
     let original = &exported[4];
-    // Someone with the file writes a whole new, perfectly linked log in its place.
+    // Someone with the folder writes a whole new, perfectly linked log in its place, keyed with
+    // a secret of their own.
     let forged = tempfile::tempdir().unwrap();
     let store = Store::open(forged.path()).unwrap();
+    let secret = ServerSecret::load_or_create(forged.path()).unwrap();
+    coffer_backend::audit::keyed::ensure(forged.path(), &store).unwrap();
     let event = Event::CodeSent { purpose: Purpose::Signup };
     let events = (0..exported.len())
         .map(|_| NewEvent::new(START, &event, None, None, Origin::default()))
         .collect::<Vec<_>>();
-    store.append_audit(&events).unwrap();
+    store.append_audit(&events, &ChainKey::derive(secret.key())).unwrap();
     drop(store);
     assert_eq!(audit(forged.path(), &["verify"]).await.code, 0, "the chain alone proves nothing");
     let expect = format!("{}:{}", original["seq"], original["hash"].as_str().unwrap());
@@ -356,9 +375,13 @@ async fn concurrent_requests_share_commits_and_keep_one_unbroken_chain() {
 /// Verifies the running app's log in process and checks its length.
 async fn verified(app: &TestApp, events: u64) {
     let store = app.state.store.clone();
-    let report = tokio::task::spawn_blocking(move || coffer_backend::audit::verify::verify(&store, None))
-        .await
-        .unwrap()
-        .unwrap();
+    let key = app.chain_key();
+    let report = tokio::task::spawn_blocking(move || {
+        let checks = Checks { key: &key, keyed_from: Some(1), anchors: Vec::new() };
+        coffer_backend::audit::verify::verify(&store, &checks)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(report.events, events);
 }

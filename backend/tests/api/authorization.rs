@@ -28,8 +28,13 @@ fn signed_in_routes(record: &str, session: &str) -> Vec<(Method, String, Option<
         ),
         (Method::DELETE, format!("/api/v1/vault/records/{record}"), None),
         (Method::POST, "/api/v1/account/totp/setup".into(), None),
-        (Method::POST, "/api/v1/account/totp/confirm".into(), Some(json!({ "code": "123456" }))),
+        (
+            Method::POST,
+            "/api/v1/account/totp/confirm".into(),
+            Some(json!({ "code": "123456", "auth_proof": proof["auth_proof"] })),
+        ),
         (Method::POST, "/api/v1/account/totp/disable".into(), Some(proof.clone())),
+        (Method::POST, "/api/v1/account/totp/recovery-codes".into(), Some(proof.clone())),
         (
             Method::POST,
             "/api/v1/account/passphrase".into(),

@@ -96,6 +96,49 @@ impl TestFile {
     }
 }
 
+/// An upload announced by its size alone, as an attacker would: no file behind it, chunks of
+/// arbitrary bytes (the server checks lengths and checksums, never the encryption).
+pub struct Announced {
+    pub id: FileId,
+    pub token: String,
+    pub size: u64,
+    pub chunk_size: u32,
+}
+
+impl Announced {
+    /// `size` plaintext bytes in chunks of `chunk_size`.
+    pub fn new(size: u64, chunk_size: u32) -> Self {
+        let token = b64::encode(coffer_shared::crypto::random_array::<32>());
+        Self { id: FileId::random(), token, size, chunk_size }
+    }
+
+    /// The chunk count.
+    pub fn chunk_count(&self) -> u64 {
+        self.size.div_ceil(u64::from(self.chunk_size)).max(1)
+    }
+
+    /// What the server reserves: `size + 16 n`.
+    pub fn ciphertext_size(&self) -> u64 {
+        self.size + 16 * self.chunk_count()
+    }
+
+    /// `POST /uploads` body.
+    pub fn start_body(&self) -> Value {
+        json!({
+            "file_id": self.id, "size": self.size, "chunk_size": self.chunk_size,
+            "upload_token": self.token, "vault": false,
+        })
+    }
+
+    /// Bytes of chunk `index`'s exact length.
+    pub fn chunk(&self, index: u64) -> Vec<u8> {
+        let stride = u64::from(self.chunk_size) + 16;
+        let len =
+            if index + 1 == self.chunk_count() { self.ciphertext_size() - stride * index } else { stride };
+        vec![index as u8 ^ 0x5a; len as usize]
+    }
+}
+
 /// base64url of SHA-256 over `bytes`.
 pub fn sha256_b64(bytes: &[u8]) -> String {
     b64::encode(Sha256::digest(bytes))
@@ -110,6 +153,25 @@ impl TestApp {
         vault: bool,
     ) -> reqwest::Response {
         self.send_as(browser, reqwest::Method::POST, "/api/v1/uploads", Some(&file.start_body(vault))).await
+    }
+
+    /// `POST /api/v1/uploads` for an announced upload.
+    pub async fn announce(&self, upload: &Announced) -> reqwest::Response {
+        self.post("/api/v1/uploads", &upload.start_body()).await
+    }
+
+    /// `PUT` chunk `index` of an announced upload.
+    pub async fn put_announced(&self, upload: &Announced, index: u64) -> reqwest::Response {
+        let body = upload.chunk(index);
+        self.client
+            .put(format!("{}/api/v1/uploads/{}/chunks/{index}", self.address, upload.id))
+            .header("content-type", "application/octet-stream")
+            .header("x-coffer-upload-token", &upload.token)
+            .header("x-coffer-chunk-sha256", sha256_b64(&body))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// `PUT` chunk `index` with `body` and its true checksum.

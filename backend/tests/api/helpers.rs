@@ -55,6 +55,8 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     settings.rate_limit_create = 0;
     settings.rate_limit_claim = 0;
     settings.rate_limit_auth = 0;
+    settings.rate_limit_upload = 0;
+    settings.rate_limit_chunk = 0;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();

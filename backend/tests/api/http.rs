@@ -166,7 +166,7 @@ async fn health_and_openapi_answer() {
 /// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
 /// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
 /// `docs/openapi.json`, or the test below fails.
-const ROUTES: [(&str, &str); 42] = [
+const ROUTES: [(&str, &str); 43] = [
     ("get", "/healthz"),
     ("get", "/api/v1/config"),
     ("get", "/api/v1/openapi.json"),
@@ -196,6 +196,7 @@ const ROUTES: [(&str, &str); 42] = [
     ("post", "/api/v1/account/totp/setup"),
     ("post", "/api/v1/account/totp/confirm"),
     ("post", "/api/v1/account/totp/disable"),
+    ("post", "/api/v1/account/totp/recovery-codes"),
     ("post", "/api/v1/account/passphrase"),
     ("post", "/api/v1/account/delete"),
     ("put", "/api/v1/account/notifications"),

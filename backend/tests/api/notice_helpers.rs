@@ -80,6 +80,24 @@ impl TestApp {
         request.header("x-forwarded-for", ip).header("user-agent", agent).json(body).send().await.unwrap()
     }
 
+    /// `method path` as `browser`, from `ip` (through the trusted proxy) with `agent`.
+    pub async fn send_from(
+        &self,
+        (ip, agent): (&str, &str),
+        browser: &Browser,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        request = request.header("x-forwarded-for", ip).header("user-agent", agent);
+        request = request.header("cookie", &browser.cookie).header("x-coffer-csrf", &browser.csrf);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
     /// A whole e-mail sign-in of `user` from `ip` with `agent`: the new session.
     pub async fn sign_in_from(&self, user: &TestUser, ip: &str, agent: &str) -> Browser {
         let body = json!({ "email": user.email, "auth_proof": proof(PASSPHRASE, user.salt) });

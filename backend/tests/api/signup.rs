@@ -2,13 +2,12 @@
 //! end), and an account made only from well-formed keys, with nothing stored otherwise.
 
 use coffer_shared::b64;
-use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
-use coffer_shared::crypto::kdf::{KdfParams, password_key};
+use coffer_shared::crypto::account::{AccountSecrets, WrappedKeys};
 use coffer_shared::id::AccountId;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, json, spawn_app};
-use crate::users::{PASSPHRASE, last_code, last_mail_to, outbox, upload};
+use crate::users::{PASSPHRASE, Salt, last_code, last_mail_to, outbox, upload};
 
 async fn ask_code(app: &TestApp, email: &str) -> reqwest::Response {
     app.post("/api/v1/signup/code", &json!({ "email": email })).await
@@ -43,11 +42,11 @@ async fn signing_up_with_the_mailed_code_creates_an_account_that_unlocks_with_th
         vault_key: b64::decode(info["wrapped_vault_key"].as_str().unwrap()).unwrap(),
         identity_key: b64::decode(info["wrapped_identity_key"].as_str().unwrap()).unwrap(),
     };
-    let keys = AccountKeys::derive(&password_key(PASSPHRASE, &user.salt, KdfParams::FLOOR));
+    let keys = user.salt.keys(PASSPHRASE);
     let public_key = user.secrets.identity.public_key();
     let opened = AccountSecrets::unwrap(&user.account_id, &keys, &wrapped, &public_key).unwrap();
     assert_eq!(opened.vault_key, user.secrets.vault_key);
-    let wrong = AccountKeys::derive(&password_key("not it", &user.salt, KdfParams::FLOOR));
+    let wrong = user.salt.keys("not it");
     assert!(AccountSecrets::unwrap(&user.account_id, &wrong, &wrapped, &public_key).is_err());
 }
 
@@ -153,7 +152,7 @@ fn signup_body(token: &str, spoil: impl FnOnce(&mut Value)) -> Value {
     let mut body = json!({
         "signup_token": token,
         "account_id": id,
-        "keys": upload(PASSPHRASE, [5; 16], &id, &secrets),
+        "keys": upload(PASSPHRASE, Salt::v2("a@example.com", [5; 16]), &id, &secrets),
         "public_key": b64::encode(secrets.identity.public_key()),
     });
     spoil(&mut body);
@@ -173,6 +172,12 @@ async fn bad_keys_are_refused_and_nothing_is_stored() {
     let cases: Vec<(&str, Spoil)> = vec![
         ("invalid_kdf", Box::new(|b: &mut Value| b["keys"]["kdf"]["m"] = json!(1024))),
         ("invalid_kdf", Box::new(|b: &mut Value| b["keys"]["kdf"]["kdf_salt"] = json!("AAAA"))),
+        ("invalid_kdf", Box::new(|b: &mut Value| b["keys"]["kdf"]["version"] = json!(1))),
+        (
+            "invalid_kdf",
+            Box::new(|b: &mut Value| _ = b["keys"]["kdf"].as_object_mut().unwrap().remove("version")),
+        ),
+        ("invalid_field", Box::new(|b: &mut Value| b["keys"]["kdf"]["version"] = json!(3))),
         ("invalid_token", Box::new(|b: &mut Value| b["keys"]["auth_proof"] = json!("short"))),
         (
             "invalid_envelope",

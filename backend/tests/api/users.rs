@@ -1,5 +1,7 @@
-//! Accounts as their browsers would drive them: real keys (Argon2id at the floor, to keep tests
-//! fast), codes read from the server's outbox, and a cookie jar of one session cookie.
+//! Accounts as their browsers would drive them: real keys (version 2, Argon2id at the floor to
+//! keep tests fast), codes read from the server's outbox, and a cookie jar of one session cookie.
+//! A bare `[u8; 16]` where a [`Salt`] is asked for is a version-1 salt, as browsers made before
+//! version 2 did (and as a junk proof needs no more).
 
 use std::path::PathBuf;
 
@@ -7,7 +9,8 @@ use coffer_shared::api::{AccountKeysUpload, KdfInputs};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets};
-use coffer_shared::crypto::kdf::{KdfParams, password_key};
+use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
+use coffer_shared::crypto::kdf::{KdfParams, argon2id};
 use coffer_shared::id::AccountId;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -30,21 +33,71 @@ pub struct TestUser {
     pub email: String,
     pub account_id: AccountId,
     pub secrets: AccountSecrets,
-    pub salt: [u8; 16],
+    /// Bound to `email` (version 2).
+    pub salt: Salt,
     pub browser: Browser,
+}
+
+/// A test account's KDF inputs at the floor parameters, with the address that version 2 binds
+/// into the Argon2id salt (docs/accounts.md, "KDF versions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Salt {
+    pub version: KdfVersion,
+    pub kdf_salt: [u8; 16],
+    argon2_salt: [u8; 32],
+}
+
+impl Salt {
+    /// Version 2 for `email`: what browsers make now.
+    pub fn v2(email: &str, kdf_salt: [u8; 16]) -> Self {
+        let argon2 = Self::inputs(KdfVersion::V2, kdf_salt).argon2_salt(email);
+        Self { version: KdfVersion::V2, kdf_salt, argon2_salt: argon2.try_into().unwrap() }
+    }
+
+    /// Version 1: `kdf_salt` is the Argon2id salt, whatever the address.
+    pub fn v1(kdf_salt: [u8; 16]) -> Self {
+        let mut argon2_salt = [0; 32];
+        argon2_salt[..16].copy_from_slice(&kdf_salt);
+        Self { version: KdfVersion::V1, kdf_salt, argon2_salt }
+    }
+
+    fn inputs(version: KdfVersion, kdf_salt: [u8; 16]) -> AccountKdf {
+        AccountKdf { version, params: KdfParams::FLOOR, kdf_salt }
+    }
+
+    /// The KDF inputs as uploaded and as pre-login answers them.
+    pub fn kdf(&self) -> KdfInputs {
+        KdfInputs::of(&Self::inputs(self.version, self.kdf_salt))
+    }
+
+    /// `auth_key` and `kek` of `passphrase`, as the browser derives them.
+    pub fn keys(&self, passphrase: &str) -> AccountKeys {
+        let salt = match self.version {
+            KdfVersion::V1 => &self.argon2_salt[..16],
+            KdfVersion::V2 => &self.argon2_salt[..],
+        };
+        AccountKeys::derive(&argon2id(passphrase, salt, KdfParams::FLOOR))
+    }
+}
+
+impl From<[u8; 16]> for Salt {
+    fn from(kdf_salt: [u8; 16]) -> Self {
+        Self::v1(kdf_salt)
+    }
 }
 
 /// The keys a browser uploads for `passphrase`, with `secrets` wrapped under it.
 pub fn upload(
     passphrase: &str,
-    salt: [u8; 16],
+    salt: impl Into<Salt>,
     id: &AccountId,
     secrets: &AccountSecrets,
 ) -> AccountKeysUpload {
-    let keys = AccountKeys::derive(&password_key(passphrase, &salt, KdfParams::FLOOR));
+    let salt = salt.into();
+    let keys = salt.keys(passphrase);
     let wrapped = secrets.wrap(id, &keys);
     AccountKeysUpload {
-        kdf: KdfInputs { kdf_salt: b64::encode(salt), m: KdfParams::FLOOR.m_kib(), t: 2, p: 1 },
+        kdf: salt.kdf(),
         auth_proof: keys.auth_proof().to_b64(),
         wrapped_vault_key: b64::encode(&wrapped.vault_key),
         wrapped_identity_key: b64::encode(&wrapped.identity_key),
@@ -52,8 +105,8 @@ pub fn upload(
 }
 
 /// The `auth_proof` for `passphrase` with `salt` at the floor parameters, base64url.
-pub fn proof(passphrase: &str, salt: [u8; 16]) -> String {
-    AccountKeys::derive(&password_key(passphrase, &salt, KdfParams::FLOOR)).auth_proof().to_b64()
+pub fn proof(passphrase: &str, salt: impl Into<Salt>) -> String {
+    salt.into().keys(passphrase).auth_proof().to_b64()
 }
 
 /// The `.eml` files of the outbox, oldest first.
@@ -151,6 +204,17 @@ impl TestApp {
 
     /// Signs up `email` with `passphrase`.
     pub async fn sign_up_with(&self, email: &str, passphrase: &str) -> TestUser {
+        self.sign_up_salted(email, passphrase, Salt::v2(email, coffer_shared::crypto::random_array())).await
+    }
+
+    /// Signs up `email` with [`PASSPHRASE`] and version-1 KDF inputs, as a browser before version 2
+    /// did; the app must run with `test_accept_v1_kdf`.
+    pub async fn sign_up_v1(&self, email: &str) -> TestUser {
+        self.sign_up_salted(email, PASSPHRASE, Salt::v1(coffer_shared::crypto::random_array())).await
+    }
+
+    /// Signs up `email` with `passphrase` and `salt`.
+    pub async fn sign_up_salted(&self, email: &str, passphrase: &str, salt: Salt) -> TestUser {
         let sent = self.post("/api/v1/signup/code", &json!({ "email": email })).await;
         assert_eq!(sent.status(), 202, "{}", sent.text().await.unwrap());
         let code = last_code(self, email);
@@ -159,7 +223,6 @@ impl TestApp {
         let token = json(verified).await["signup_token"].as_str().unwrap().to_owned();
         let account_id = AccountId::random();
         let secrets = AccountSecrets::generate();
-        let salt: [u8; 16] = coffer_shared::crypto::random_array();
         let body = json!({
             "signup_token": token,
             "account_id": account_id,
@@ -179,7 +242,12 @@ impl TestApp {
     }
 
     /// The first sign-in step with `passphrase`: the raw answer.
-    pub async fn sign_in_start(&self, email: &str, salt: [u8; 16], passphrase: &str) -> reqwest::Response {
+    pub async fn sign_in_start(
+        &self,
+        email: &str,
+        salt: impl Into<Salt>,
+        passphrase: &str,
+    ) -> reqwest::Response {
         self.post("/api/v1/signin", &json!({ "email": email, "auth_proof": proof(passphrase, salt) })).await
     }
 

@@ -99,10 +99,10 @@ pub async fn totp_setup(csrf: &str) -> Result<TotpSetup, ApiError> {
     json(send("POST", &format!("{BASE}/account/totp/setup"), None, Some(csrf)).await?).await
 }
 
-/// `POST /api/v1/account/totp/confirm`: enables the authenticator; the answer holds the
-/// recovery codes, shown once.
-pub async fn totp_confirm(csrf: &str, code: &str) -> Result<RecoveryCodes, ApiError> {
-    let request = TotpConfirmRequest { code: code.to_owned() };
+/// `POST /api/v1/account/totp/confirm`: enables (or replaces) the authenticator, proving the
+/// passphrase; the answer holds the recovery codes, shown once.
+pub async fn totp_confirm(csrf: &str, code: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
+    let request = TotpConfirmRequest { code: code.to_owned(), auth_proof };
     let url = format!("{BASE}/account/totp/confirm");
     json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
 }
@@ -112,6 +112,14 @@ pub async fn totp_disable(csrf: &str, auth_proof: String) -> Result<(), ApiError
     let request = ProofRequest { auth_proof };
     let url = format!("{BASE}/account/totp/disable");
     send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+}
+
+/// `POST /api/v1/account/totp/recovery-codes`: a new set of recovery codes in place of the old
+/// (proves the passphrase); shown once.
+pub async fn new_recovery_codes(csrf: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
+    let request = ProofRequest { auth_proof };
+    let url = format!("{BASE}/account/totp/recovery-codes");
+    json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/passphrase`: stores the re-wrapped keys under a new passphrase; every

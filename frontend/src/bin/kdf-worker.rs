@@ -7,7 +7,7 @@
 //!
 //! 1. once its handler is installed, the worker posts the string `"ready"`;
 //! 2. the page posts `{password, salt, m, t, p}` (`password` the UTF-8 bytes and `salt` the 16
-//!    bytes, each a `Uint8Array`; the password's buffer is transferred);
+//!    or 32 bytes, each a `Uint8Array`; the password's buffer is transferred);
 //! 3. the worker answers with the 32 key bytes as a `Uint8Array` (its buffer transferred), or
 //!    with an error string.
 //!
@@ -18,7 +18,7 @@
 //! parameters outside the range docs/envelope.md accepts.
 
 use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN, password_key};
+use coffer_shared::crypto::kdf::{ARGON2_SALT_LENS, KdfParams, argon2id};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -27,7 +27,8 @@ use zeroize::Zeroizing;
 /// A derivation request as the page sent it. The password bytes are wiped when it is dropped.
 struct Job {
     password: Zeroizing<Vec<u8>>,
-    salt: [u8; SALT_LEN],
+    /// One of [`ARGON2_SALT_LENS`]: an envelope's salt or an account's `argon2_salt`.
+    salt: Vec<u8>,
     params: KdfParams,
 }
 
@@ -39,8 +40,10 @@ impl Job {
         let received = field("password")?.dyn_into::<Uint8Array>().ok()?;
         let password = Zeroizing::new(received.to_vec());
         received.fill(0, 0, received.length());
-        let salt_bytes = Uint8Array::new(&field("salt")?).to_vec();
-        let salt: [u8; SALT_LEN] = salt_bytes.try_into().ok()?;
+        let salt = Uint8Array::new(&field("salt")?).to_vec();
+        if !ARGON2_SALT_LENS.contains(&salt.len()) {
+            return None;
+        }
         let m_kib = u32::try_from(number("m")? as u64).ok()?;
         let t = u32::try_from(number("t")? as u64).ok()?;
         let p = u8::try_from(number("p")? as u64).ok()?;
@@ -51,7 +54,7 @@ impl Job {
     /// The password key; `None` if the password bytes are not UTF-8.
     fn derive(&self) -> Option<Key32> {
         let password = std::str::from_utf8(&self.password).ok()?;
-        Some(password_key(password, &self.salt, self.params))
+        Some(argon2id(password, &self.salt, self.params))
     }
 }
 

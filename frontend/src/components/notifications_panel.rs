@@ -103,7 +103,8 @@ pub fn NotificationsPanel() -> impl IntoView {
             )}
             <p class="muted">
                 "Security alerts are always sent: a sign-in from a new device or country, several \
-                 wrong codes, a share destroyed by wrong passwords."
+                 wrong codes, a share destroyed by wrong passwords, a changed passphrase, an \
+                 authenticator turned on, replaced or off, and new recovery codes."
             </p>
             <ErrorBanner message=error testid="notifications-error" />
             {move || saved.get().then(|| view! { <p class="success" role="status" data-testid="notifications-saved">"Saved."</p> })}

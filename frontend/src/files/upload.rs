@@ -28,6 +28,8 @@ use crate::files::tab_lock::{self, LockError};
 const IN_FLIGHT: usize = 4;
 /// Tries per chunk before the upload stops (it can be resumed later).
 const TRIES: u32 = 5;
+/// Waits per chunk that the server's chunk rate limit may ask for before the upload stops.
+const RATE_WAITS: u32 = 30;
 
 /// What the upload is doing, for the progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +114,10 @@ impl fmt::Display for UploadError {
             ),
             UploadError::Api(error) if error.code() == "storage_full" => f.write_str(
                 "The server is out of space for files. Try a smaller file or ask its administrator.",
+            ),
+            UploadError::Api(error) if error.code() == "too_many_uploads" => f.write_str(
+                "Your unfinished uploads already take all the room this server gives one person. \
+                 Finish or cancel one, or try again later.",
             ),
             UploadError::Api(error) if error.code() == "file_too_large" => {
                 f.write_str("The file is larger than this server accepts.")
@@ -278,7 +284,8 @@ async fn seal(key: &ChunkKey, index: u64, count: u64, plaintext: &[u8]) -> Resul
     key.seal(index32, index + 1 == count, plaintext).await.map_err(|_| UploadError::Crypto)
 }
 
-/// Sends one chunk, trying again after a network failure or a server fault (0.5, 1, 2, 4 s).
+/// Sends one chunk, trying again after a network failure or a server fault (0.5, 1, 2, 4 s), and
+/// after the server's `Retry-After` when its chunk rate limit is reached.
 async fn send_chunk(
     file_id: &FileId,
     index: u64,
@@ -287,10 +294,15 @@ async fn send_chunk(
     checksum: &[u8; 32],
 ) -> Result<(), UploadError> {
     let checksum = b64::encode(checksum);
-    let (mut attempt, mut wait_ms) = (1, 500);
+    let (mut attempt, mut wait_ms, mut rate_waits) = (1, 500, 0);
     loop {
         match api::files::put_chunk(file_id, index, sealed, token, &checksum).await {
             Ok(_) => return Ok(()),
+            Err(ApiError::Server { status: 429, retry_after, .. }) if rate_waits < RATE_WAITS => {
+                let seconds = retry_after.unwrap_or(1).clamp(1, 60) as u32;
+                crate::files::sleep_ms(seconds * 1000).await;
+                rate_waits += 1;
+            }
             Err(error) if attempt < TRIES && is_transient(&error) => {
                 crate::files::sleep_ms(wait_ms).await;
                 attempt += 1;

@@ -1,15 +1,17 @@
-//! `/signin`: e-mail and passphrase (pre-login, Argon2id in the worker, the proof), then the
-//! second factor: the mailed code, or an authenticator or recovery code. The keys derived in
-//! the first step wait in memory for the second and open the session's wrapped keys.
+//! `/signin`: e-mail and passphrase (pre-login, its checks, Argon2id in the worker, the proof),
+//! then the second factor: the mailed code, or an authenticator or recovery code. The keys
+//! derived in the first step wait in memory for the second and open the session's wrapped keys
+//! (and re-key a version-1 account). A pre-login answer weaker than what this browser remembers
+//! for the address stops the sign-in with a warning, before anything is derived.
 
 use coffer_shared::api::SecondFactor;
-use coffer_shared::crypto::account::AccountKeys;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use zeroize::Zeroize;
 
-use crate::account::{self, AccountError};
+use crate::account::{self, AccountError, SigninKeys};
 use crate::api::account as api;
+use crate::components::downgrade_warning::DowngradeWarning;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
@@ -32,10 +34,11 @@ pub fn SigninPage() -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let downgrade = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<&'static str>);
     let challenge = RwSignal::new(None::<Challenge>);
     // Not Clone, never copied: dropped (and wiped) when the page is left or the sign-in ends.
-    let keys = StoredValue::new(None::<AccountKeys>);
+    let keys = StoredValue::new(None::<SigninKeys>);
 
     if session.with_unlocked(|_| ()).is_some() {
         navigate("/vault", Default::default());
@@ -54,6 +57,7 @@ pub fn SigninPage() -> impl IntoView {
                     challenge
                         .set(Some(Challenge { token: answer.signin_token, factor: answer.second_factor }));
                 }
+                Err(AccountError::Weaker(weaker)) => downgrade.set(Some(weaker.to_string())),
                 Err(failure) => error.set(Some(failure.to_string())),
             }
         }
@@ -64,14 +68,15 @@ pub fn SigninPage() -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             let opened = match api::signin_verify(&token, typed.trim()).await {
-                Ok(info) => keys
-                    .with_value(|keys| keys.as_ref().map(|keys| account::open(&info, keys)))
-                    .unwrap_or(Err(AccountError::WrongPassphrase)),
+                // Taken only now: a wrong code leaves them for the next try.
+                Ok(info) => match keys.try_update_value(Option::take).flatten() {
+                    Some(taken) => account::finish_signin(&info, taken).await,
+                    None => Err(AccountError::WrongPassphrase),
+                },
                 Err(failure) => Err(AccountError::Api(failure)),
             };
             match opened {
                 Ok(unlocked) => {
-                    keys.set_value(None);
                     session.set_unlocked(unlocked);
                     navigate("/vault", Default::default());
                 }
@@ -103,6 +108,7 @@ pub fn SigninPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
+        downgrade.set(None);
         note.set(None);
         if challenge.with_untracked(Option::is_some) {
             second.dispatch_local(());
@@ -201,6 +207,7 @@ pub fn SigninPage() -> impl IntoView {
                 Some(factor) => second_step(factor).into_any(),
             }}
             {move || note.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
+            <DowngradeWarning details=downgrade />
             <ErrorBanner message=error testid="signin-error" />
         </form>
     }

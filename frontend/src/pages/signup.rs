@@ -33,6 +33,8 @@ pub fn SignupPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
+    // The address the code proved, which the keys are bound to (docs/accounts.md, "KDF versions").
+    let verified = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -58,8 +60,9 @@ pub fn SignupPage() -> impl IntoView {
         let (address, typed) = (email.get_untracked(), code.get_untracked());
         async move {
             match api::signup_verify(address.trim(), typed.trim()).await {
-                Ok(verified) => {
-                    token.set(verified.signup_token);
+                Ok(answer) => {
+                    verified.set(address.trim().to_owned());
+                    token.set(answer.signup_token);
                     step.set(Step::Passphrase);
                 }
                 Err(failure) => error.set(Some(account::AccountError::Api(failure).to_string())),
@@ -69,9 +72,10 @@ pub fn SignupPage() -> impl IntoView {
     let create = Action::new_local(move |_: &()| {
         let mut typed = passphrase.get_untracked();
         let signup_token = token.get_untracked();
+        let address = verified.get_untracked();
         let navigate = navigate.clone();
         async move {
-            let result = account::signup(&signup_token, &typed).await;
+            let result = account::signup(&address, &signup_token, &typed).await;
             typed.zeroize();
             match result {
                 Ok(unlocked) => {

@@ -1,10 +1,12 @@
 //! Unlocking a session that outlived its page (a reload): the passphrase alone opens the keys
-//! with the session's KDF inputs; the server already knows who this is.
+//! with the session's KDF inputs, once they pass the same checks as a pre-login answer; the
+//! server already knows who this is.
 
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
-use crate::account;
+use crate::account::{self, AccountError};
+use crate::components::downgrade_warning::DowngradeWarning;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::kdf_progress::KdfProgress;
 use crate::components::password_field::PasswordField;
@@ -21,6 +23,7 @@ pub fn UnlockPage(
     let session = Session::get();
     let passphrase = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let downgrade = RwSignal::new(None::<String>);
     let email = session.with_locked(|info| info.email.clone()).unwrap_or_default();
     let unlock = Action::new_local(move |_: &()| {
         let info = session.with_locked(Clone::clone);
@@ -32,6 +35,7 @@ pub fn UnlockPage(
             passphrase.update(Zeroize::zeroize);
             match result {
                 Ok(unlocked) => session.set_unlocked(unlocked),
+                Err(AccountError::Weaker(weaker)) => downgrade.set(Some(weaker.to_string())),
                 Err(failure) => error.set(Some(failure.to_string())),
             }
         }
@@ -50,6 +54,7 @@ pub fn UnlockPage(
             on:submit=move |ev| {
                 ev.prevent_default();
                 error.set(None);
+                downgrade.set(None);
                 unlock.dispatch_local(());
             }
         >
@@ -66,6 +71,7 @@ pub fn UnlockPage(
                 autocomplete="current-password"
                 disabled=busy
             />
+            <DowngradeWarning details=downgrade />
             <ErrorBanner message=error testid="unlock-error" />
             <Show when=move || busy.get()>
                 <KdfProgress />

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::b64;
+use crate::crypto::account_kdf::{AccountKdf, KdfVersion};
+use crate::crypto::kdf::{KdfParams, KdfParamsError, SALT_LEN};
 use crate::id::AccountId;
 
 /// Digits in a code sent by e-mail.
@@ -54,10 +57,15 @@ pub struct SignupVerified {
     pub expires_in: u64,
 }
 
-/// The KDF inputs of an account: Argon2id costs and salt (docs/accounts.md, "Keys of an account").
+/// The KDF inputs of an account: version, Argon2id costs and salt (docs/accounts.md, "Keys of an
+/// account" and "KDF versions").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KdfInputs {
+    /// `kdf_version`: 2 binds the address into the Argon2id salt; 1 is an account not yet
+    /// migrated. Absent means 1, as written before versions existed; uploads must say 2.
+    #[serde(default = "KdfVersion::unversioned")]
+    pub version: KdfVersion,
     /// base64url of the 16-byte `kdf_salt`.
     pub kdf_salt: String,
     /// Argon2id memory cost in KiB.
@@ -66,6 +74,37 @@ pub struct KdfInputs {
     pub t: u32,
     /// Argon2id parallelism.
     pub p: u8,
+}
+
+/// Why [`KdfInputs`] cannot be derived from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KdfInputsError {
+    /// The parameters are below the floor or above the ceiling.
+    #[error("{0}")]
+    Params(#[from] KdfParamsError),
+    /// `kdf_salt` is not base64url of 16 bytes.
+    #[error("kdf_salt must be base64url of 16 bytes")]
+    Salt,
+}
+
+impl KdfInputs {
+    /// The wire form of `kdf`.
+    pub fn of(kdf: &AccountKdf) -> Self {
+        Self {
+            version: kdf.version,
+            kdf_salt: b64::encode(kdf.kdf_salt),
+            m: kdf.params.m_kib(),
+            t: kdf.params.t(),
+            p: kdf.params.p(),
+        }
+    }
+
+    /// Checks the parameters against the floor and the ceiling and decodes the salt.
+    pub fn parse(&self) -> Result<AccountKdf, KdfInputsError> {
+        let params = KdfParams::new(self.m, self.t, self.p)?;
+        let kdf_salt = b64::decode_array::<SALT_LEN>(&self.kdf_salt).map_err(|_| KdfInputsError::Salt)?;
+        Ok(AccountKdf { version: self.version, params, kdf_salt })
+    }
 }
 
 /// The keys an account's browser hands to the server: a proof, never the passphrase or a key
@@ -245,23 +284,27 @@ pub struct TotpSetup {
     pub otpauth_uri: String,
 }
 
-/// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled.
+/// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled,
+/// and the passphrase proof that the account holder is enrolling (or replacing) it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TotpConfirmRequest {
     /// 6 digits.
     pub code: String,
+    /// base64url of the current `auth_proof`.
+    pub auth_proof: String,
 }
 
-/// The recovery codes, shown once: each signs in once in place of an authenticator code.
+/// The recovery codes, shown once: each signs in once in place of an authenticator code. The
+/// answer of `POST /api/v1/account/totp/confirm` and `POST /api/v1/account/totp/recovery-codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     /// [`RECOVERY_CODES`] codes such as `k7pq-3xmd-9wbt`.
     pub codes: Vec<String>,
 }
 
-/// A request that proves the passphrase again (turning off the authenticator, deleting the
-/// account).
+/// A request that proves the passphrase again (turning off the authenticator, making new
+/// recovery codes, deleting the account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProofRequest {
@@ -278,4 +321,27 @@ pub struct ChangePassphraseRequest {
     pub auth_proof: String,
     /// The new proof, KDF inputs and wrapped keys.
     pub keys: AccountKeysUpload,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kdf_inputs_without_a_version_are_version_1_and_round_trip() {
+        let old: KdfInputs =
+            serde_json::from_str(r#"{"kdf_salt":"BwcHBwcHBwcHBwcHBwcHBw","m":65536,"t":3,"p":4}"#).unwrap();
+        assert_eq!(old.version, KdfVersion::V1);
+        let kdf = AccountKdf::fresh();
+        let wire = KdfInputs::of(&kdf);
+        assert_eq!(serde_json::to_value(&wire).unwrap()["version"], 2);
+        assert_eq!(wire.parse().unwrap(), kdf);
+        assert!(
+            serde_json::from_str::<KdfInputs>(r#"{"version":3,"kdf_salt":"","m":1,"t":1,"p":1}"#).is_err()
+        );
+        let short = KdfInputs { kdf_salt: "AAAA".into(), ..wire.clone() };
+        assert_eq!(short.parse(), Err(KdfInputsError::Salt));
+        let weak = KdfInputs { m: 1024, ..wire };
+        assert!(matches!(weak.parse(), Err(KdfInputsError::Params(_))));
+    }
 }

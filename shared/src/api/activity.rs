@@ -131,6 +131,7 @@ event_types! {
     PassphraseChanged => "passphrase_changed", Warning;
     TotpEnrolled => "totp_enrolled", Info;
     TotpRemoved => "totp_removed", Warning;
+    RecoveryCodesRenewed => "recovery_codes_renewed", Warning;
     NotificationsChanged => "notifications_changed", Warning;
     AccountDeleted => "account_deleted", Warning;
 }
@@ -209,7 +210,7 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
-        assert_eq!(EventType::ALL.len(), 33);
+        assert_eq!(EventType::ALL.len(), 34);
         assert!("signin".parse::<EventType>().is_err());
     }
 

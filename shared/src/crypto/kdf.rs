@@ -77,13 +77,33 @@ impl KdfParams {
     pub fn p(&self) -> u8 {
         self.p
     }
+
+    /// The larger of `self` and `other` in each of `m`, `t` and `p`: still within the range,
+    /// since both are.
+    pub fn max(self, other: Self) -> Self {
+        Self { m_kib: self.m_kib.max(other.m_kib), t: self.t.max(other.t), p: self.p.max(other.p) }
+    }
 }
 
-/// `password_key = Argon2id(UTF-8(password), salt, m, t, p)`, 32 bytes.
+/// The lengths of the Argon2id salts Coffer uses: an envelope's (16 bytes) and an account's
+/// version-2 `argon2_salt` (32 bytes, docs/accounts.md).
+pub const ARGON2_SALT_LENS: [usize; 2] = [SALT_LEN, 32];
+
+/// `password_key = Argon2id(UTF-8(password), salt, m, t, p)`, 32 bytes, for an envelope's salt.
+pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Key32 {
+    argon2id(password, salt, params)
+}
+
+/// `Argon2id(UTF-8(password), salt, m, t, p)`, 32 bytes, for a salt of any length Argon2 takes
+/// (8 bytes or more); Coffer's are [`ARGON2_SALT_LENS`].
 ///
 /// Argon2's working memory (`m` KiB) is wiped before it is freed: it holds values from which the
 /// key follows without the password.
-pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Key32 {
+///
+/// # Panics
+///
+/// If `salt` is shorter than 8 bytes (a programming error: every caller passes a fixed length).
+pub fn argon2id(password: &str, salt: &[u8], params: KdfParams) -> Key32 {
     #[allow(clippy::expect_used)]
     let argon_params = Params::new(params.m_kib, params.t, u32::from(params.p), Some(32))
         .expect("KdfParams only holds parameters argon2 accepts");
@@ -93,7 +113,7 @@ pub fn password_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) ->
     #[allow(clippy::expect_used)]
     argon
         .hash_password_into_with_memory(password.as_bytes(), salt, out.as_mut(), &mut memory[..])
-        .expect("a 16-byte salt and a 32-byte output are always accepted");
+        .expect("a salt of 8 bytes or more and a 32-byte output are always accepted");
     Key32::from_bytes(*out)
 }
 
@@ -131,6 +151,22 @@ mod tests {
         assert_eq!(a, password_key("correct horse", &[1; SALT_LEN], params));
         assert_ne!(a, password_key("correct horsf", &[1; SALT_LEN], params));
         assert_ne!(a, password_key("correct horse", &[2; SALT_LEN], params));
+    }
+
+    #[test]
+    fn max_takes_the_larger_of_each_parameter() {
+        let a = KdfParams::new(19456, 5, 1).unwrap();
+        assert_eq!(a.max(KdfParams::DEFAULT), KdfParams::new(65536, 5, 4).unwrap());
+        assert_eq!(KdfParams::DEFAULT.max(a), a.max(KdfParams::DEFAULT));
+        assert_eq!(KdfParams::FLOOR.max(KdfParams::FLOOR), KdfParams::FLOOR);
+    }
+
+    #[test]
+    fn a_32_byte_salt_is_derived_from_and_differs_from_its_first_16_bytes() {
+        let long = [7u8; 32];
+        let key = argon2id("pass phrase", &long, KdfParams::FLOOR);
+        assert_eq!(key, argon2id("pass phrase", &long, KdfParams::FLOOR));
+        assert_ne!(key, password_key("pass phrase", &[7; SALT_LEN], KdfParams::FLOOR));
     }
 
     #[test]

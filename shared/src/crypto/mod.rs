@@ -2,6 +2,8 @@
 //!
 //! - [`secret`]: key types that zeroize on drop and never print.
 //! - [`kdf`]: Argon2id parameters, their floor and ceiling, the password key, and HKDF.
+//! - [`account_kdf`]: an account's KDF version and inputs, and the address-bound Argon2id salt.
+//! - [`kdf_memory`]: the parameters a browser remembers per address, and the downgrade check.
 //! - [`envelope`]: the versioned byte format; parse and serialize side by side.
 //! - [`padding`]: the length-hiding padding of JSON plaintexts.
 //! - [`share`]: the keys and tokens of a share, and sealing and opening its payload.
@@ -15,13 +17,17 @@
 //!   behind the same API in native builds).
 //! - [`file_meta`]: a streamed file's id, keys, sealed metadata and integrity digest.
 //! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
+//! - [`audit_chain`]: the keyed hashes of the server's security event log.
 
 pub mod account;
+pub mod account_kdf;
+pub mod audit_chain;
 pub mod backup;
 pub mod envelope;
 pub mod file_meta;
 pub mod identity;
 pub mod kdf;
+pub mod kdf_memory;
 pub mod padding;
 pub mod resume;
 pub mod secret;

@@ -100,25 +100,54 @@ pub fn code_at(secret: &TotpSecret, step: u64) -> u32 {
     (u32::from_be_bytes(word) & 0x7fff_ffff) % 10u32.pow(DIGITS)
 }
 
-/// Checks a code typed at `unix_time` and returns the step it matched, which the caller MUST
-/// store as the new `last_used_step`.
+/// What a typed code is, for [`check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeMatch {
+    /// It matches a step after `last_used_step`: accept it and store the step.
+    Fresh(u64),
+    /// It matches only a step at or before `last_used_step`: a code already used (an honest
+    /// second sign-in within the same 30 seconds, or a replay). Not a guess.
+    Used,
+    /// It matches no step of the window (or is not [`DIGITS`] digits).
+    Wrong,
+}
+
+/// Checks a code typed at `unix_time` against the steps `t - 1`, `t` and `t + 1`.
 ///
 /// The code must be exactly [`DIGITS`] ASCII digits; spaces are ignored ("123 456"). It is
-/// compared in constant time with the codes of the steps `t - 1`, `t` and `t + 1`, and a step at
-/// or before `last_used_step` never matches, so a code is accepted once at most. If two steps
-/// match (a one-in-a-million coincidence), the later one is returned.
-pub fn verify(secret: &TotpSecret, unix_time: u64, code: &str, last_used_step: Option<u64>) -> Option<u64> {
-    let typed = parse_code(code)?;
+/// compared in constant time with the code of every step of the window. A step at or before
+/// `last_used_step` never makes it [`CodeMatch::Fresh`], so a code is accepted once at most; it
+/// is then [`CodeMatch::Used`]. If two steps match (a one-in-a-million coincidence), the later
+/// fresh one is returned.
+pub fn check(secret: &TotpSecret, unix_time: u64, code: &str, last_used_step: Option<u64>) -> CodeMatch {
+    let Some(typed) = parse_code(code) else { return CodeMatch::Wrong };
     let now = step_at(unix_time);
     let mut matched = 0u64;
-    let mut found = subtle::Choice::from(0);
+    let mut fresh_hit = subtle::Choice::from(0);
+    let mut used_hit = subtle::Choice::from(0);
     for step in now.saturating_sub(WINDOW)..=now.saturating_add(WINDOW) {
-        let fresh = last_used_step.is_none_or(|last| step > last);
-        let hit = code_at(secret, step).ct_eq(&typed) & subtle::Choice::from(u8::from(fresh));
-        matched.conditional_assign(&step, hit);
-        found |= hit;
+        let fresh = subtle::Choice::from(u8::from(last_used_step.is_none_or(|last| step > last)));
+        let hit = code_at(secret, step).ct_eq(&typed);
+        matched.conditional_assign(&step, hit & fresh);
+        fresh_hit |= hit & fresh;
+        used_hit |= hit & !fresh;
     }
-    bool::from(found).then_some(matched)
+    if bool::from(fresh_hit) {
+        CodeMatch::Fresh(matched)
+    } else if bool::from(used_hit) {
+        CodeMatch::Used
+    } else {
+        CodeMatch::Wrong
+    }
+}
+
+/// Checks a code typed at `unix_time` and returns the step it matched, which the caller MUST
+/// store as the new `last_used_step`: [`check`], with a used code answered like a wrong one.
+pub fn verify(secret: &TotpSecret, unix_time: u64, code: &str, last_used_step: Option<u64>) -> Option<u64> {
+    match check(secret, unix_time, code, last_used_step) {
+        CodeMatch::Fresh(step) => Some(step),
+        CodeMatch::Used | CodeMatch::Wrong => None,
+    }
 }
 
 /// The `otpauth://` URI that authenticator apps read from a QR code (Google Authenticator's

@@ -185,7 +185,7 @@ impl ServerVector {
     pub fn computed(&self) -> Self {
         let secret = key(&self.server_secret);
         Self {
-            prelogin_salt: b64::encode(fake_prelogin(&secret, &self.email).salt),
+            prelogin_salt: b64::encode(fake_prelogin(&secret, &self.email).kdf_salt),
             auth_verifier: b64::encode(auth_verifier(&secret, &key(&self.auth_proof))),
             ..self.clone()
         }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod account_kdf;
 pub mod accounts;
 pub mod signatures;
 

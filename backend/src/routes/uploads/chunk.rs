@@ -1,6 +1,7 @@
 //! `PUT /api/v1/uploads/{file_id}/chunks/{index}`: one chunk's ciphertext, streamed to the blob
 //! store while it is hashed and capped at the chunk's exact length, and counted only after its
-//! bytes are synced and its checksum matches.
+//! bytes are synced and its checksum matches. The blob store refuses it (507) before writing
+//! a byte if it would eat into the free-space floor.
 //!
 //! The body is taken as a raw stream, which the app-wide JSON body limit does not touch; the
 //! cap here is the chunk's own length (at most 16 MiB + 16), enforced as the bytes arrive.
@@ -20,6 +21,7 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 
 use super::{storage_full, upload_finished, upload_token_hash};
+use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::store::ChunkOutcome;
@@ -83,6 +85,7 @@ fn header_bytes(headers: &HeaderMap, name: &str) -> Option<[u8; 32]> {
 #[tracing::instrument(name = "upload_chunk", skip_all, fields(id = %id, index = %index))]
 pub async fn put_chunk(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Path((id, index)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
@@ -95,6 +98,7 @@ pub async fn put_chunk(
     let token_hash = upload_token_hash(token)?;
     let sum = header_bytes(&headers, CHUNK_SHA256_HEADER)
         .ok_or_else(|| invalid_chunk("X-Coffer-Chunk-Sha256: must be base64url of 32 bytes"))?;
+    state.chunk_limiter.check(ip)?;
     let _lock = state.chunk_locks.lock(id.as_str(), index).await;
     let slot = state.store.chunk_slot(id.clone(), token_hash, index).await?.ok_or(ApiError::NotFound)?;
     if slot.finished {
@@ -127,7 +131,7 @@ pub async fn put_chunk(
         // Held with this checksum: read the body only to confirm it; the disk keeps its bytes.
         drain(&mut body).await
     } else {
-        state.blobs.write_at(id.as_str(), slot.offset, &mut body).await
+        state.blobs.write_at(id.as_str(), slot.offset, slot.length, &mut body).await
     };
     if body.too_long || (written.is_ok() && body.count != slot.length) {
         return Err(invalid_chunk("the body's length is not the chunk's"));
@@ -136,7 +140,8 @@ pub async fn put_chunk(
         return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
     }
     match written {
-        // A full disk, or the data folder's filesystem quota (EDQUOT), is the server's room.
+        // The free-space floor, a full disk, or the data folder's filesystem quota (EDQUOT): the
+        // server's room, not the client's fault.
         Err(error) if matches!(error.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded) => {
             tracing::warn!(event = "disk_full");
             return Err(storage_full());

@@ -4,6 +4,8 @@
 
 mod chunk;
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,11 +23,12 @@ use coffer_shared::crypto::stream::ChunkSize;
 
 use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
+use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
 use crate::http::json::ApiJson;
+use crate::http::rate_limit::network_of;
 use crate::state::AppState;
-use crate::store::files::TAG_LEN;
 use crate::store::{FinishOutcome, NewUpload, StartOutcome};
 use crate::sweeper::purge_blobs;
 
@@ -58,17 +61,23 @@ fn upload_token_hash(token: &str) -> Result<[u8; 32], ApiError> {
 #[tracing::instrument(name = "start_upload", skip_all, fields(id = %request.file_id))]
 async fn start(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     signed_in: Option<SignedIn>,
     ApiJson(request): ApiJson<StartUploadRequest>,
 ) -> Result<(StatusCode, Json<StartUploadResponse>), ApiError> {
-    // Not rate limited like share creation: a share may take 100 files. The quota, the disk
-    // floor and the upload expiry bound what a client can hold.
+    state.upload_limiter.check(ip)?;
+    let settings = &state.settings;
+    // A signed-in client's reservations count against its account, which took a verified
+    // address to make; anyone else's against its network.
+    let (holder, holder_cap) = match &signed_in {
+        Some(signed_in) => (format!("account:{}", signed_in.account_id), settings.upload_reserve_account),
+        None => (format!("ip:{}", network_of(ip)), settings.upload_reserve_anonymous),
+    };
     let owner = match (request.vault, signed_in) {
         (true, Some(signed_in)) => Some(signed_in.account_id),
         (true, None) => return Err(ApiError::Unauthenticated),
         (false, _) => None,
     };
-    let settings = &state.settings;
     if request.size > settings.max_file_size || request.size > MAX_FILE_SIZE {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -86,13 +95,6 @@ async fn start(
             ApiError::invalid("invalid_field", "chunk_size: must be a power of two from 64 to 16777216")
         })?;
     let token_hash = upload_token_hash(&request.upload_token)?;
-    let ciphertext = request.size + TAG_LEN * chunk_count;
-    let free =
-        state.blobs.free_bytes().map_err(|error| ApiError::Internal(format!("free space: {error}")))?;
-    if free.saturating_sub(ciphertext) < settings.min_free_disk || free < ciphertext {
-        tracing::warn!(event = "disk_floor_reached", free);
-        return Err(storage_full());
-    }
     let now = state.clock.now();
     let upload = NewUpload {
         id: request.file_id.clone(),
@@ -104,9 +106,13 @@ async fn start(
         now,
         expires_at: now + settings.upload_expiry,
         quota: settings.storage_quota,
+        holder,
+        holder_cap,
+        min_free: settings.min_free_disk,
     };
     let expires_at = upload.expires_at;
-    match state.store.start_upload(upload).await? {
+    let blobs = Arc::clone(&state.blobs);
+    match state.store.start_upload(upload, move || blobs.free_bytes()).await? {
         StartOutcome::Started => {}
         StartOutcome::IdTaken => {
             return Err(ApiError::new(
@@ -118,6 +124,14 @@ async fn start(
         StartOutcome::QuotaFull => {
             tracing::warn!(event = "quota_reached");
             return Err(storage_full());
+        }
+        StartOutcome::DiskFull { free, reserved } => {
+            tracing::warn!(event = "disk_floor_reached", free, reserved);
+            return Err(storage_full());
+        }
+        StartOutcome::HolderFull { held } => {
+            tracing::warn!(event = "upload_reserve_reached", held);
+            return Err(ApiError::TooManyUploads { held, cap: holder_cap });
         }
     }
     tracing::info!(event = "upload_started", size = request.size, chunk_count);

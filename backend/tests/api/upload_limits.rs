@@ -1,0 +1,181 @@
+//! Per-client limits on uploads, under many concurrent requests from one client and from many
+//! addresses: the start and chunk rate limits, and the cap on what unfinished uploads reserve
+//! (per client network when not signed in, per account when signed in).
+
+use std::time::Instant;
+
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+use crate::file_helpers::{Announced, TestFile};
+use crate::helpers::{TestApp, json, spawn_app_with};
+
+/// 200 bytes in 64-byte chunks: 4 chunks, 264 bytes of ciphertext.
+const SIZE: u64 = 200;
+const CIPHERTEXT: u64 = 264;
+
+/// `POST /api/v1/uploads` as the client `from`, behind the trusted proxy on 127.0.0.1.
+async fn start_from(app: &TestApp, from: &str, body: Value) -> reqwest::Response {
+    let url = format!("{}/api/v1/uploads", app.address);
+    app.client.post(url).header("x-forwarded-for", from).json(&body).send().await.unwrap()
+}
+
+/// `POST /api/v1/uploads/{id}/status` of an announced upload, as JSON (`null` for a 404).
+async fn status_of(app: &TestApp, upload: &Announced) -> (u16, Value) {
+    let body = json!({ "upload_token": upload.token });
+    let answer = app.post(&format!("/api/v1/uploads/{}/status", upload.id), &body).await;
+    let status = answer.status().as_u16();
+    (status, if status == 200 { json(answer).await } else { Value::Null })
+}
+
+/// The most a bucket of `per_minute` may have let through `since` it was full.
+fn bucket_allows(per_minute: u64, since: Instant) -> u64 {
+    per_minute + (since.elapsed().as_secs_f64() * per_minute as f64 / 60.0) as u64
+}
+
+/// Status and code of each answer.
+async fn outcomes(answers: Vec<reqwest::Response>) -> Vec<(u16, Value)> {
+    join_all(answers.into_iter().map(|answer| async move {
+        let status = answer.status().as_u16();
+        let code =
+            if status == 201 || status == 200 { Value::Null } else { json(answer).await["code"].clone() };
+        (status, code)
+    }))
+    .await
+}
+
+#[tokio::test]
+async fn concurrent_upload_starts_stop_at_each_clients_rate_limit() {
+    let app = spawn_app_with(|settings| {
+        settings.rate_limit_upload = 10;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let uploads: Vec<Announced> = (0..60).map(|_| Announced::new(SIZE, 64)).collect();
+    let began = Instant::now();
+    // 50 from one client, 10 from another, all at once.
+    let answers = join_all(uploads.iter().enumerate().map(|(i, upload)| {
+        let from = if i < 50 { "198.51.100.1" } else { "198.51.100.2" };
+        start_from(&app, from, upload.start_body())
+    }))
+    .await;
+    let outcomes = outcomes(answers).await;
+    let (first, second) = outcomes.split_at(50);
+    let accepted =
+        |outcomes: &[(u16, Value)]| outcomes.iter().filter(|(status, _)| *status == 201).count() as u64;
+    assert!((10..=bucket_allows(10, began)).contains(&accepted(first)), "{} accepted", accepted(first));
+    assert_eq!(accepted(second), 10, "another client has its own bucket");
+    assert!(first.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("rate_limited"))));
+    for (upload, outcome) in uploads.iter().zip(&outcomes) {
+        let expected = if outcome.0 == 201 { 200 } else { 404 };
+        assert_eq!(status_of(&app, upload).await.0, expected, "a refused start stores nothing");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_chunks_stop_at_the_clients_rate_limit_and_refused_ones_are_not_kept() {
+    let app = spawn_app_with(|settings| settings.rate_limit_chunk = 20).await;
+    let upload = Announced::new(60 * 64, 64);
+    assert_eq!(app.announce(&upload).await.status(), 201);
+    let began = Instant::now();
+    let answers = join_all((0..60).map(|index| app.put_announced(&upload, index))).await;
+    let outcomes = outcomes(answers).await;
+    let accepted = outcomes.iter().filter(|(status, _)| *status == 200).count() as u64;
+    assert!((20..=bucket_allows(20, began)).contains(&accepted), "{accepted} chunks accepted");
+    assert!(outcomes.iter().all(|outcome| outcome.0 == 200 || *outcome == (429, json!("rate_limited"))));
+    let (_, status) = status_of(&app, &upload).await;
+    let ranges = status["received"].as_array().unwrap().iter();
+    let held: u64 = ranges.map(|range| range[1].as_u64().unwrap() - range[0].as_u64().unwrap() + 1).sum();
+    assert_eq!(held, accepted, "only the accepted chunks are held");
+}
+
+#[tokio::test]
+async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_concurrency() {
+    let app = spawn_app_with(|settings| {
+        settings.upload_reserve_anonymous = 3 * CIPHERTEXT;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // Four IPv4 clients and twelve hosts of one IPv6 /64 (one network), twelve starts each.
+    let networks: Vec<Vec<String>> = (1..=4)
+        .map(|n| vec![format!("198.51.100.{n}"); 12])
+        .chain([(1..=12).map(|host| format!("2001:db8:0:7::{host:x}")).collect()])
+        .collect();
+    let starts: Vec<(usize, &str, TestFile)> = networks
+        .iter()
+        .enumerate()
+        .flat_map(|(network, hosts)| {
+            hosts.iter().map(move |host| (network, host.as_str(), TestFile::vault(SIZE as usize, 64)))
+        })
+        .collect();
+    let answers =
+        join_all(starts.iter().map(|(_, from, file)| start_from(&app, from, file.start_body(false)))).await;
+    let outcomes = outcomes(answers).await;
+    for network in 0..networks.len() {
+        let accepted =
+            starts.iter().zip(&outcomes).filter(|((n, ..), outcome)| *n == network && outcome.0 == 201);
+        assert_eq!(accepted.count(), 3, "network {network} reserves at most its cap");
+    }
+    assert!(outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("too_many_uploads"))));
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.0 == 429).count(), 60 - 15);
+
+    // Finishing one of them gives its network room for one more; a refused start stored nothing.
+    let (first, refused) = {
+        let of_first = starts.iter().zip(&outcomes).filter(|((n, ..), _)| *n == 0);
+        let accepted = of_first.clone().find(|(_, outcome)| outcome.0 == 201).unwrap().0;
+        let refused = of_first.clone().find(|(_, outcome)| outcome.0 == 429).unwrap().0;
+        (&accepted.2, &refused.2)
+    };
+    assert_eq!(app.upload_call(refused, "status").await.status(), 404);
+    for (index, chunk) in first.chunks.iter().enumerate() {
+        assert_eq!(app.put_chunk(first, index as u64, chunk.clone()).await.status(), 200);
+    }
+    assert_eq!(app.finish_upload(first).await.status(), 200);
+    assert_eq!(start_from(&app, "198.51.100.1", refused.start_body(false)).await.status(), 201);
+    let over = start_from(&app, "198.51.100.1", TestFile::vault(SIZE as usize, 64).start_body(false)).await;
+    assert_eq!(over.status(), 429);
+    assert!(over.headers().get("retry-after").is_none(), "waiting alone does not help");
+}
+
+#[tokio::test]
+async fn a_signed_in_client_reserves_against_its_account_not_its_network() {
+    let app = spawn_app_with(|settings| {
+        settings.upload_reserve_anonymous = CIPHERTEXT;
+        settings.upload_reserve_account = 5 * CIPHERTEXT;
+    })
+    .await;
+    let user = app.sign_up("uploader@example.com").await;
+    let anonymous = TestFile::vault(SIZE as usize, 64);
+    assert_eq!(app.start_upload(&anonymous, None, false).await.status(), 201);
+    assert_eq!(app.start_upload(&TestFile::vault(SIZE as usize, 64), None, false).await.status(), 429);
+
+    // Twelve at once from the same address, signed in: exactly the account's five.
+    let files: Vec<TestFile> = (0..12).map(|_| TestFile::vault(SIZE as usize, 64)).collect();
+    let answers = join_all(
+        files.iter().enumerate().map(|(i, file)| app.start_upload(file, Some(&user.browser), i % 2 == 0)),
+    )
+    .await;
+    let outcomes = outcomes(answers).await;
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.0 == 201).count(), 5);
+    assert!(outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("too_many_uploads"))));
+    // Cancelling one gives the account its room back.
+    let cancelled = files.iter().zip(&outcomes).find(|(_, outcome)| outcome.0 == 201).unwrap().0;
+    assert_eq!(app.upload_call(cancelled, "cancel").await.status(), 204);
+    let refused = files.iter().zip(&outcomes).find(|(_, outcome)| outcome.0 == 429).unwrap().0;
+    assert_eq!(app.start_upload(refused, Some(&user.browser), false).await.status(), 201);
+}
+
+#[tokio::test]
+async fn a_swept_abandoned_upload_gives_its_reservation_back() {
+    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CIPHERTEXT).await;
+    let abandoned = TestFile::vault(SIZE as usize, 64);
+    assert_eq!(app.start_upload(&abandoned, None, false).await.status(), 201);
+    assert_eq!(app.put_chunk(&abandoned, 0, abandoned.chunks[0].clone()).await.status(), 200);
+    assert_eq!(app.state.store.reserved_bytes().await.unwrap(), CIPHERTEXT - 80, "the written chunk is off");
+    let next = TestFile::vault(SIZE as usize, 64);
+    assert_eq!(app.start_upload(&next, None, false).await.status(), 429);
+    app.clock.advance(86_401);
+    coffer_backend::sweeper::sweep_once(&app.state).await;
+    assert_eq!(app.state.store.reserved_bytes().await.unwrap(), 0);
+    assert_eq!(app.start_upload(&next, None, false).await.status(), 201);
+}
