@@ -142,7 +142,7 @@ test('locking during an attachment upload stops it, and the same file finishes i
 
 test('screenshots of Lock now and the lock setting', async ({ page }) => {
   const nonce = Math.random().toString(36).slice(2, 10);
-  await newVault(page, nonce);
+  const { passphrase } = await newVault(page, nonce);
   for (const [name, size] of [
     ['desktop', { width: 1280, height: 800 }],
     ['mobile', { width: 390, height: 844 }],
@@ -154,5 +154,12 @@ test('screenshots of Lock now and the lock setting', async ({ page }) => {
     await page.getByTestId('nav-account').click();
     await page.getByTestId('auto-lock').scrollIntoViewIfNeeded();
     await page.getByTestId('auto-lock').screenshot({ path: `test-results/lock-setting-${name}.png` });
+    await page.screenshot({ path: `test-results/account-${name}.png`, fullPage: true });
+    await page.getByTestId('nav-lock').click();
+    await expect(page.getByTestId('unlock-passphrase')).toBeVisible();
+    await page.screenshot({ path: `test-results/locked-${name}.png` });
+    await page.getByTestId('unlock-passphrase').fill(passphrase);
+    await page.getByTestId('unlock-submit').click();
+    await expect(page.getByTestId('nav-lock')).toBeVisible({ timeout: 30_000 });
   }
 });

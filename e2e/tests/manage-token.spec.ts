@@ -107,6 +107,13 @@ test('the management link sends only the hash of its secret, when created and wh
   const manage = new ManagePage(owner.page);
   await manage.goto(share.manageLink);
   await expect(manage.status).toContainText('Can be viewed 3 more times');
+  for (const [name, size] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['mobile', { width: 390, height: 844 }],
+  ] as const) {
+    await owner.page.setViewportSize(size);
+    await owner.page.screenshot({ path: `test-results/manage-${name}.png`, fullPage: true });
+  }
   await manage.destroyButton.click();
   await expect(manage.destroyedNotice).toBeVisible();
   await sent.expectNone(secret);
