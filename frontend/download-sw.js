@@ -1,12 +1,16 @@
 // Coffer's download service worker. It lets a decrypted file stream to disk instead of being
 // assembled in memory: the page sends plaintext pieces over a MessagePort, and this worker
-// answers the page's request for /__coffer_download/<id> with a stream of them, which the
-// browser saves like any download. It does no cryptography and never sees a key; the page
-// decrypts and checks the file, and sends 'abort' (the download then fails and the browser
-// deletes the partial file) if the check fails.
+// answers the page's request for /dl/<id> with a stream of them, which the browser saves like
+// any download. It does no cryptography and never sees a key; the page decrypts and checks the
+// file, and sends 'abort' (the download then fails and the browser deletes the partial file) if
+// the check fails.
+//
+// It is served from /dl/ and registered with scope /dl/ (frontend/src/files/sink.rs): it
+// controls no page of the app, and sees no request but those for its own downloads.
 'use strict';
 
-const PREFIX = '/__coffer_download/';
+// A download's URL: /dl/ and the 22-character id the page made.
+const DOWNLOAD = /^\/dl\/([A-Za-z0-9_-]{22})$/;
 // id -> { stream, name, size, type }, waiting for the page's request.
 const pending = new Map();
 
@@ -56,10 +60,11 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('fetch', (event) => {
     const url = new URL(event.request.url);
-    if (url.origin !== self.location.origin || !url.pathname.startsWith(PREFIX)) {
+    const match = url.origin === self.location.origin && DOWNLOAD.exec(url.pathname);
+    if (!match) {
         return;
     }
-    const id = url.pathname.slice(PREFIX.length);
+    const id = match[1];
     const entry = pending.get(id);
     pending.delete(id);
     if (!entry) {

@@ -81,6 +81,13 @@ test('a version-1 account signs in as before and comes out on version 2', async 
   );
   expect(remembered).toEqual([{ version: 2, m: 65536, t: 3, p: 4 }]);
   await addRecord(page, 'note', { name: 'After the move', notes: 'same vault key' });
+  // Locked after the move, the vault opens with the version-2 inputs and keys.
+  await page.getByTestId('nav-lock').click();
+  await page.getByTestId('unlock-passphrase').fill(vector.passphrase);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('nav-lock')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('nav-vault').click();
+  await expect(page.getByTestId('vault-item')).toHaveCount(1);
 
   // A browser that never saw the account signs in with version 2 and opens the same vault.
   const other = await (await browser.newContext()).newPage();

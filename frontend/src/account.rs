@@ -233,10 +233,11 @@ pub async fn finish_signin(info: &SessionInfo, keys: SigninKeys) -> Result<Unloc
     let mut unlocked = open(info, &keys.current)?;
     if let Some(next) = keys.upgrade {
         let request = rekey_request(&unlocked, keys.current.keys.auth_proof().to_b64(), &next);
+        let wrapped = [request.keys.wrapped_vault_key.clone(), request.keys.wrapped_identity_key.clone()];
         if api::account::change_passphrase(&unlocked.csrf_token, &request).await.is_ok() {
             memory::remember(&next.inputs);
-            unlocked.reprompt_check = reprompt_check(&next.keys);
-            unlocked.kdf = next.inputs;
+            let check = reprompt_check(&next.keys);
+            unlocked.rekeyed(next.inputs, wrapped, check);
         }
     }
     Ok(unlocked)
@@ -281,9 +282,10 @@ pub async fn change_passphrase(session: Session, current: &str, new: &str) -> Re
     let next = Derived { keys: derive_from(new, &inputs).await, inputs };
     let request =
         session.with_unlocked(|u| rekey_request(u, auth_proof, &next)).ok_or(AccountError::Locked)?;
+    let wrapped = [request.keys.wrapped_vault_key.clone(), request.keys.wrapped_identity_key.clone()];
     api::account::change_passphrase(&csrf, &request).await?;
     memory::remember(&next.inputs);
-    session.set_passphrase(next.inputs.clone(), reprompt_check(&next.keys));
+    session.set_passphrase(next.inputs.clone(), wrapped, reprompt_check(&next.keys));
     Ok(())
 }
 

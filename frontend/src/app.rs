@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
+use crate::components::lock_button::LockButton;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::toast::{ToastHost, Toasts};
 use crate::pages::account::AccountPage;
@@ -19,13 +20,15 @@ use crate::pages::shares::SharesPage;
 use crate::pages::signin::SigninPage;
 use crate::pages::signup::SignupPage;
 use crate::pages::vault::VaultPage;
+use crate::session::auto_lock::AutoLock;
 use crate::session::{AuthState, Session};
 
 /// The root component: header, routes, footer.
 #[component]
 pub fn App() -> impl IntoView {
-    Session::provide();
+    let session = Session::provide();
     Toasts::provide();
+    AutoLock::provide(session, Toasts::get());
     view! {
         <Router>
             <div class="app" data-testid="app-ready">
@@ -64,8 +67,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header's links: the vault, my shares, the account and sign-out when signed in; else sign-in and
-/// sign-up.
+/// The header's links: the vault, my shares, the account, sign-out and (unlocked) Lock now when
+/// signed in; else sign-in and sign-up.
 #[component]
 fn Nav() -> impl IntoView {
     let session = Session::get();
@@ -81,11 +84,12 @@ fn Nav() -> impl IntoView {
         <nav class="site-nav" aria-label="Account">
             {move || match session.state() {
                 AuthState::Checking => ().into_any(),
-                AuthState::Locked | AuthState::Unlocked => view! {
+                state @ (AuthState::Locked | AuthState::Unlocked) => view! {
                     <a href="/vault" data-testid="nav-vault">"Vault"</a>
                     <a href="/shares" data-testid="nav-shares">"Shares"</a>
                     <a href="/activity" data-testid="nav-activity">"Activity"</a>
                     <a href="/account" data-testid="nav-account">"Account"</a>
+                    {(state == AuthState::Unlocked).then(|| view! { <LockButton /> })}
                     <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
                         "Sign out"
                     </button>

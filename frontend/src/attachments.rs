@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::files::pending::{self, Pending};
 use crate::files::upload::{self, Cancel, Checkpoint, Stage, UploadError, UploadJob, file_size, mime_type};
-use crate::session::Session;
+use crate::session::{AuthState, Session};
 use crate::vault::{self, SaveError};
 
 /// Why attaching failed.
@@ -27,6 +27,9 @@ pub enum AttachError {
     Upload(UploadError),
     /// The record could not be saved (the upload was deleted again).
     Save(String),
+    /// The vault locked: the upload stopped (or its file waits to be named by its record), and
+    /// continues once the vault is unlocked and the file chosen again.
+    Locked,
 }
 
 impl std::fmt::Display for AttachError {
@@ -34,6 +37,10 @@ impl std::fmt::Display for AttachError {
         match self {
             AttachError::Upload(error) => error.fmt(f),
             AttachError::Save(message) => f.write_str(message),
+            AttachError::Locked => f.write_str(
+                "The vault locked before the file was attached. Unlock it and choose the file again \
+                 to continue.",
+            ),
         }
     }
 }
@@ -85,7 +92,9 @@ pub fn plan(session: Session, id: &RecordId, files: &[web_sys::File]) -> Result<
 /// Seals and uploads the pending attachment from `file` (the same file, selected now or again
 /// after a reload), then adds it to its record. If `file` turns out not to be the file an
 /// earlier attempt sealed, that upload is cancelled and this one starts over under a fresh id.
-/// On any other failure but Cancel, the entry stays so the upload can continue later.
+/// On any other failure but Cancel, the entry stays so the upload can continue later. The
+/// vault key is borrowed only to derive the file key: when the vault locks, no further chunk
+/// leaves and the upload stops with [`AttachError::Locked`].
 pub async fn upload(
     session: Session,
     mut entry: Pending,
@@ -95,12 +104,14 @@ pub async fn upload(
 ) -> Result<(), AttachError> {
     let ended = || AttachError::Save("Your session has ended.".to_owned());
     let csrf = session.csrf().ok_or_else(ended)?;
-    let vault_key = session.with_unlocked(|unlocked| unlocked.vault_key.clone()).ok_or_else(ended)?;
+    let unlocked = || session.state_untracked() == AuthState::Unlocked;
     let damaged = || AttachError::Save("This browser's record of the upload is damaged.".to_owned());
     let record_id: RecordId = entry.record_id.parse().map_err(|_| damaged())?;
     loop {
         let file_id: FileId = entry.file_id.parse().map_err(|_| damaged())?;
-        let file_key = attachment_key(&vault_key, &file_id);
+        let file_key = session
+            .with_unlocked(|unlocked| attachment_key(&unlocked.vault_key, &file_id))
+            .ok_or(AttachError::Locked)?;
         let token = upload_token(&file_key, &file_id).to_b64();
         let job = UploadJob {
             file,
@@ -116,6 +127,8 @@ pub async fn upload(
             // The chain is saved before each chunk leaves.
             let entry_cell = std::cell::RefCell::new(&mut entry);
             let record = |checkpoint: Checkpoint<'_>| match checkpoint {
+                // Locked: stop before anything more leaves (the entry keeps what was sent).
+                _ if !unlocked() => false,
                 Checkpoint::Chain(chain) => {
                     let mut entry = entry_cell.borrow_mut();
                     entry.sealed = chain.count();
@@ -147,6 +160,7 @@ pub async fn upload(
                 forget(&csrf, &file_id, &token).await;
                 return Err(AttachError::Upload(error));
             }
+            Err(_) if !unlocked() => return Err(AttachError::Locked),
             Err(error) => return Err(AttachError::Upload(error)),
         }
         let attachment = Attachment {
@@ -156,9 +170,17 @@ pub async fn upload(
             mime_type: mime_type(file),
             size: file_size(file),
         };
+        if !unlocked() {
+            // The file is complete on the server; after unlocking, choosing it again finds it
+            // finished and only names it in its record.
+            return Err(AttachError::Locked);
+        }
         if let Err(message) =
             edit(session, &record_id, |attachments| attachments.push(attachment.clone())).await
         {
+            if !unlocked() {
+                return Err(AttachError::Locked);
+            }
             forget(&csrf, &file_id, &token).await;
             return Err(AttachError::Save(message));
         }

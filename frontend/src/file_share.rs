@@ -7,6 +7,8 @@
 //! Before anything is sent, the whole plan (sealed create request, keys, file ids) is saved as
 //! a [`draft`] in local storage, and each file's hash chain is saved before each of its chunks
 //! leaves. So a broken upload continues with [`resume`] once the user selects the same files.
+//! Every tab of the browser sees the draft: whoever creates, resumes or discards it holds its
+//! [`tab_lock`] meanwhile, so a second tab neither seals its chunks nor rewrites it.
 
 use coffer_shared::api::{CreateShareRequest, ShareFileRef};
 use coffer_shared::b64;
@@ -14,13 +16,14 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
 use coffer_shared::crypto::resume::SealedChain;
-use coffer_shared::crypto::share::{SharePayload, seal_to_sign, seal_with_header};
+use coffer_shared::crypto::share::{SharePayload, manage_token, seal_to_sign, seal_with_header};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
 
 use crate::api;
 use crate::files::draft::{self, Draft, DraftFile};
+use crate::files::tab_lock::{self, HeldLock, LockError};
 use crate::files::upload::{self, Cancel, Checkpoint, Stage, UploadError, UploadJob, file_size, mime_type};
 use crate::link;
 use crate::share::{self, CreateError, Created, NewShare, Phase};
@@ -47,6 +50,10 @@ pub enum FileShareError {
     Storage,
     /// The draft is to be signed by an account that is not the one unlocked here.
     Sign(SignFailure),
+    /// Another tab holds the draft (or this browser cannot tell): nothing was done.
+    Lock(LockError),
+    /// The draft went (finished or discarded in another tab) before this tab could continue it.
+    Gone,
 }
 
 impl std::fmt::Display for FileShareError {
@@ -59,6 +66,8 @@ impl std::fmt::Display for FileShareError {
             FileShareError::Create(error) => error.fmt(f),
             FileShareError::Storage => f.write_str("This browser refused to store the upload's progress."),
             FileShareError::Sign(failure) => failure.fmt(f),
+            FileShareError::Lock(error) => UploadError::from(*error).fmt(f),
+            FileShareError::Gone => f.write_str("This upload was finished or discarded in another tab."),
         }
     }
 }
@@ -73,12 +82,13 @@ pub async fn create(
     progress: FileProgress<'_>,
     cancel: &Cancel,
 ) -> Result<Created, FileShareError> {
-    // One draft at a time: a new share replaces an unfinished one, whose uploads go.
+    // One draft at a time: a new share replaces an unfinished one, whose uploads go, unless
+    // another tab is still sending it.
     if let Some(old) = draft::load() {
-        discard(&old).await;
+        discard(&old).await?;
     }
     let share_key = Key32::random();
-    let manage_token = Key32::random();
+    let manage_secret = Key32::random();
     let password = share::strengthen(&input.password, &phase).await;
     phase(Phase::Working);
     let id = ShareId::random();
@@ -121,7 +131,7 @@ pub async fn create(
         envelope: b64::encode(&sealed.envelope),
         access_token: sealed.access_token.to_b64(),
         status_token: sealed.status_token.to_b64(),
-        manage_token: manage_token.to_b64(),
+        manage_token: manage_token(&manage_secret).to_b64(),
         expires_in: input.expires_in,
         max_views: input.max_views,
         read_receipt: input.read_receipt && signer.is_some(),
@@ -130,17 +140,24 @@ pub async fn create(
     let draft = Draft {
         request,
         share_key: share_key.to_b64(),
-        manage_token: manage_token.to_b64(),
+        manage_secret: manage_secret.to_b64(),
         has_password: password.is_some(),
         signer: signer.map(|signer| b64::encode(signer.public_key())),
         files: draft_files,
     };
+    // A fresh id: the lock is free, and taken before any other tab can see the draft.
+    let lock = lock_draft(&draft).await?;
     if !draft::save(&draft) {
         return Err(FileShareError::Storage);
     }
     let selection: Vec<&web_sys::File> = files.iter().collect();
     let csrf = signer.map(AccountSigner::csrf);
-    finish_draft(draft, &selection, csrf, signer, progress, cancel).await
+    finish_draft(draft, &selection, csrf, signer, progress, cancel, &lock).await
+}
+
+/// Takes the draft's tab lock, without waiting.
+async fn lock_draft(draft: &Draft) -> Result<HeldLock, FileShareError> {
+    tab_lock::try_lock(&tab_lock::draft_name(draft.request.id.as_str())).await.map_err(FileShareError::Lock)
 }
 
 /// Continues the draft with the files the user selected again (in any order). `csrf` is any
@@ -153,17 +170,21 @@ pub async fn resume(
     progress: FileProgress<'_>,
     cancel: &Cancel,
 ) -> Result<Created, FileShareError> {
+    let lock = lock_draft(&draft).await?;
+    // Read again under the lock: another tab may have moved it on, or finished it, meanwhile.
+    let draft =
+        draft::load().filter(|stored| stored.request.id == draft.request.id).ok_or(FileShareError::Gone)?;
     let mut selection = Vec::new();
     for planned in &draft.files {
         let found =
             files.iter().find(|file| planned.looks_like(&file.name(), file_size(file), file.last_modified()));
         selection.push(found.ok_or(FileShareError::NotTheDraftFiles)?);
     }
-    finish_draft(draft, &selection, csrf, signer, progress, cancel).await
+    finish_draft(draft, &selection, csrf, signer, progress, cancel, &lock).await
 }
 
 /// Uploads the draft's unfinished files (`selection[i]` is file `i`), signs the share if it is
-/// an account's, then creates it.
+/// an account's, then creates it. The caller holds the draft's lock (`_lock`).
 async fn finish_draft(
     mut draft: Draft,
     selection: &[&web_sys::File],
@@ -171,6 +192,7 @@ async fn finish_draft(
     signer: Option<&AccountSigner>,
     progress: FileProgress<'_>,
     cancel: &Cancel,
+    _lock: &HeldLock,
 ) -> Result<Created, FileShareError> {
     // Check before uploading anything that the account the draft was sealed for is here.
     let signer = match &draft.signer {
@@ -228,13 +250,18 @@ async fn finish_draft(
                 // Cancelled: the user wants none of it. Not the same file: the sealed request
                 // names this file id, so the file cannot start over alone. Either way the
                 // draft and what the server received go, and the user starts again.
-                discard(&draft).await;
+                discard_locked(&draft).await;
                 return Err(fail(error));
             }
             Err(error) => return Err(fail(error)),
         }
     }
+    let manage_secret =
+        Key32::from_b64(&draft.manage_secret).map_err(|_| FileShareError::NotTheDraftFiles)?;
     let mut request = draft.request.clone();
+    // What the server is sent is always the secret's hash, also for a draft made before the hash
+    // (whose request held the raw secret): docs/envelope.md, "Keys for a share".
+    request.manage_token = manage_token(&manage_secret).to_b64();
     if let Some(signer) = signer {
         request.envelope = sign(&draft, signer)?;
     }
@@ -243,11 +270,10 @@ async fn finish_draft(
         .await
         .map_err(|error| FileShareError::Create(CreateError::Api(error)))?;
     let share_key = Key32::from_b64(&draft.share_key).map_err(|_| FileShareError::NotTheDraftFiles)?;
-    let manage_token = Key32::from_b64(&draft.manage_token).map_err(|_| FileShareError::NotTheDraftFiles)?;
     draft::clear();
     Ok(Created {
         link: link::share_link(&draft.request.id, &share_key),
-        manage_link: link::manage_link(&draft.request.id, &manage_token),
+        manage_link: link::manage_link(&draft.request.id, &manage_secret),
         expires_at: response.expires_at,
         max_views: response.max_views,
         has_password: draft.has_password,
@@ -272,8 +298,16 @@ fn sign(draft: &Draft, signer: &AccountSigner) -> Result<String, FileShareError>
     Ok(b64::encode(signed))
 }
 
-/// Cancels the draft's uploads on the server (best effort) and forgets it.
-pub async fn discard(draft: &Draft) {
+/// Cancels the draft's uploads on the server (best effort) and forgets it, unless another tab
+/// is sending it.
+pub async fn discard(draft: &Draft) -> Result<(), FileShareError> {
+    let _lock = lock_draft(draft).await?;
+    discard_locked(draft).await;
+    Ok(())
+}
+
+/// [`discard`], for a caller that holds the draft's lock.
+async fn discard_locked(draft: &Draft) {
     for file in &draft.request.files {
         let _ = api::files::cancel(&file.id, &file.upload_token).await;
     }

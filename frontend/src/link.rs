@@ -1,5 +1,5 @@
 //! Share and management links (docs/envelope.md, "Keys for a share"): `/s/<id>#<b64u(K)>` and
-//! `/m/<id>#<b64u(manage_token)>`.
+//! `/m/<id>#<b64u(m)>` (the management secret; requests carry only its hash, `manage_token`).
 //!
 //! The key travels only in the fragment, which browsers never send to a server. This module is
 //! the only place that reads `location.hash`, and the one that reads the id from the route.
@@ -19,9 +19,9 @@ pub fn share_link(id: &ShareId, share_key: &Key32) -> String {
     format!("{}/s/{id}#{}", origin(), share_key.to_b64())
 }
 
-/// `{origin}/m/{id}#{b64u(manage_token)}`: the link that destroys the share early.
-pub fn manage_link(id: &ShareId, manage_token: &Key32) -> String {
-    format!("{}/m/{id}#{}", origin(), manage_token.to_b64())
+/// `{origin}/m/{id}#{b64u(m)}`: the link that destroys the share early.
+pub fn manage_link(id: &ShareId, manage_secret: &Key32) -> String {
+    format!("{}/m/{id}#{}", origin(), manage_secret.to_b64())
 }
 
 /// The 32-byte key in the current page's fragment, if it is there and well-formed.

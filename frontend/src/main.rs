@@ -28,5 +28,6 @@ mod vault;
 
 fn main() {
     console_error_panic_hook::set_once();
+    wasm_bindgen_futures::spawn_local(files::sink::forget_old_worker());
     leptos::mount::mount_to_body(app::App);
 }

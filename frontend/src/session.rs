@@ -4,8 +4,12 @@
 //! pages borrow them with [`Session::with_unlocked`] and never keep a copy in a signal or a
 //! closure. Signing out (or a session that ended) replaces that value and empties the
 //! decrypted record list, so every key and plaintext is dropped, and [`Key32`] zeroizes on drop.
+//! Locking ([`Session::lock`], by hand or after a while without input: [`auto_lock`]) does the
+//! same but keeps the session: the passphrase opens the keys again.
 
-use coffer_shared::api::SessionInfo;
+pub mod auto_lock;
+
+use coffer_shared::api::{KdfInputs, SessionInfo};
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::AccountSecrets;
 use coffer_shared::crypto::identity::IdentityKey;
@@ -60,9 +64,24 @@ pub struct Unlocked {
     pub totp_enabled: bool,
     /// A hash of `auth_proof` (see [`crate::account::reprompt_check`]).
     pub reprompt_check: Key32,
+    /// The session as the server described it (wrapped keys, no secret), to lock again without
+    /// asking it; a passphrase change here updates its KDF inputs and wrapped keys.
+    info: Box<SessionInfo>,
 }
 
 impl Unlocked {
+    /// After a re-key (a passphrase change, the move to KDF version 2): the new inputs, wrapped
+    /// keys (base64url of the vault and identity envelopes) and re-prompt check replace the old
+    /// ones, so that unlocking after a lock uses them.
+    pub fn rekeyed(&mut self, kdf: Derivation, wrapped: [String; 2], check: Key32) {
+        let [vault_key, identity_key] = wrapped;
+        self.info.kdf = KdfInputs::of(&kdf.kdf);
+        self.info.wrapped_vault_key = vault_key;
+        self.info.wrapped_identity_key = identity_key;
+        self.kdf = kdf;
+        self.reprompt_check = check;
+    }
+
     /// Joins a session's facts with the keys opened from it and the inputs they came from.
     pub fn new(
         info: &SessionInfo,
@@ -83,6 +102,7 @@ impl Unlocked {
             kdf,
             totp_enabled: info.totp_enabled,
             reprompt_check: check,
+            info: Box::new(info.clone()),
         }
     }
 }
@@ -198,6 +218,11 @@ impl Session {
         self.state.get()
     }
 
+    /// Where the session stands, without tracking.
+    pub fn state_untracked(&self) -> AuthState {
+        self.state.get_untracked()
+    }
+
     /// Runs `f` with the unlocked keys, without tracking; `None` unless unlocked.
     pub fn with_unlocked<R>(&self, f: impl FnOnce(&Unlocked) -> R) -> Option<R> {
         self.auth.with_untracked(|auth| match auth {
@@ -232,13 +257,13 @@ impl Session {
         self.csrf().or_else(|| self.with_locked(|info| info.csrf_token.clone()))
     }
 
-    /// After a passphrase change: the new KDF inputs and re-prompt check replace the old ones.
-    /// The keys themselves do not change.
-    pub fn set_passphrase(&self, kdf: Derivation, check: Key32) {
+    /// After a passphrase change: the new KDF inputs, wrapped keys (base64url of the vault and
+    /// identity envelopes) and re-prompt check replace the old ones. The keys themselves do not
+    /// change.
+    pub fn set_passphrase(&self, kdf: Derivation, wrapped: [String; 2], check: Key32) {
         self.auth.update(|auth| {
             if let Auth::Unlocked(unlocked) = auth {
-                unlocked.kdf = kdf;
-                unlocked.reprompt_check = check;
+                unlocked.rekeyed(kdf, wrapped, check);
             }
         });
     }
@@ -256,6 +281,37 @@ impl Session {
         self.auth.update(|auth| {
             if let Auth::Unlocked(unlocked) = auth {
                 unlocked.totp_enabled = enabled;
+                unlocked.info.totp_enabled = enabled;
+            }
+        });
+    }
+
+    /// Locks the vault: drops every key and decrypted record, as signing out does, but keeps
+    /// the session, whose passphrase opens the keys again. The pages behind the unlock gate
+    /// are replaced by the unlock form at once. The session's facts are then read again from
+    /// the server, in case the passphrase changed in another tab (a 401 ends the session).
+    pub fn lock(&self) {
+        let mut locked = None;
+        self.auth.update(|auth| {
+            if let Auth::Unlocked(unlocked) = auth {
+                locked = Some(unlocked.info.clone());
+            }
+            if let Some(info) = &locked {
+                *auth = Auth::Locked(info.clone());
+            }
+        });
+        if locked.is_none() {
+            return;
+        }
+        self.records.set(None);
+        let auth = self.auth;
+        leptos::task::spawn_local(async move {
+            if let Ok(info) = api::account::session().await {
+                auth.update(|auth| {
+                    if matches!(auth, Auth::Locked(_)) {
+                        *auth = Auth::Locked(Box::new(info));
+                    }
+                });
             }
         });
     }

@@ -11,7 +11,7 @@ use coffer_shared::api::CreateShareRequest;
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Header, Kind, PasswordParams};
 use coffer_shared::crypto::kdf::KdfParams;
-use coffer_shared::crypto::share::{SealedShare, SharePayload, seal_to_sign, seal_with_header};
+use coffer_shared::crypto::share::{SealedShare, SharePayload, manage_token, seal_to_sign, seal_with_header};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
 use zeroize::Zeroize;
@@ -58,7 +58,7 @@ impl Drop for NewShare {
 pub struct Created {
     /// `/s/<id>#<K>`.
     pub link: String,
-    /// `/m/<id>#<manage_token>`.
+    /// `/m/<id>#<b64u(m)>`: the management secret, whose hash is the token the server knows.
     pub manage_link: String,
     /// Unix seconds.
     pub expires_at: u64,
@@ -143,7 +143,9 @@ pub async fn create(
 ) -> Result<Created, CreateError> {
     let csrf = signer.map(AccountSigner::csrf);
     let share_key = Key32::random();
-    let manage_token = Key32::random();
+    // The link keeps the secret; the server is sent only its labelled hash.
+    let manage_secret = Key32::random();
+    let manage_token = manage_token(&manage_secret);
     let password = strengthen(&input.password, &phase).await;
     phase(Phase::Working);
     let payload = SharePayload { text: input.text.clone(), blur: input.blur, files: Vec::new() };
@@ -181,7 +183,7 @@ pub async fn create(
             Ok(response) => {
                 return Ok(Created {
                     link: link::share_link(&id, &share_key),
-                    manage_link: link::manage_link(&id, &manage_token),
+                    manage_link: link::manage_link(&id, &manage_secret),
                     expires_at: response.expires_at,
                     max_views: response.max_views,
                     has_password: password.is_some(),
@@ -193,7 +195,7 @@ pub async fn create(
     }
 }
 
-/// Destroys a share with its management token.
+/// Destroys a share with its management token (the hash of the link's secret, never the secret).
 pub async fn destroy(id: &ShareId, manage_token: &Key32) -> Result<(), ApiError> {
     api::destroy_share(id, manage_token.to_b64()).await
 }

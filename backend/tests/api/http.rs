@@ -68,6 +68,30 @@ async fn link_previews_by_get_or_head_never_consume_a_view() {
 }
 
 #[tokio::test]
+async fn the_download_worker_folder_serves_its_script_and_never_the_app() {
+    let app = spawn_app_with(|settings| {
+        let folder = settings.static_dir.join("dl");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("download-sw.js"), "'use strict';").unwrap();
+    })
+    .await;
+    let get = |path: &'static str| app.client.get(format!("{}{path}", app.address)).send();
+    let script = get("/dl/download-sw.js").await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(script.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert_eq!(script.text().await.unwrap(), "'use strict';");
+    // A download the worker no longer holds, or any other path there: not found, not the app,
+    // so no page of the app ever runs inside the worker's scope.
+    for path in ["/dl/AAAAAAAAAAAAAAAAAAAAAA", "/dl/", "/dl/vault"] {
+        let response = get(path).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(!response.text().await.unwrap().contains("<title>Coffer</title>"), "{path}");
+    }
+    // Elsewhere the app still answers every path.
+    assert!(get("/download").await.unwrap().text().await.unwrap().contains("<title>Coffer</title>"));
+}
+
+#[tokio::test]
 async fn creating_too_fast_gets_429_with_retry_after() {
     let app = spawn_app_with(|settings| settings.rate_limit_create = 2).await;
     app.create(&TestShare::new("1", 1)).await;

@@ -62,13 +62,18 @@ pub fn Attachments(id: RecordId) -> impl IntoView {
                     let transfer = Transfer::new(file.name(), file.size() as u64);
                     uploading.set(Some(transfer));
                     let report = move |stage: Stage, bytes: u64| {
-                        let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
+                        let Some(total) = transfer.total() else { return };
+                        let done = bytes.min(total);
                         transfer.report(
                             if stage == Stage::Checking { "Checking" } else { "Encrypting and uploading" },
                             done,
                         );
                     };
                     let result = attachments::upload(session, entry, &file, report, &fresh).await;
+                    if uploading.is_disposed() {
+                        // The page went (or the vault locked): the entries stay to continue later.
+                        return;
+                    }
                     uploading.set(None);
                     match result {
                         Ok(()) => toasts.show(ToastKind::Success, format!("{} attached.", file.name())),
@@ -284,6 +289,8 @@ fn AttachmentRow(
             let mime_type = attachment.with_value(|a| a.mime_type.clone());
             leptos::task::spawn_local(async move {
                 match fetch(Sink::memory(&mime_type)).await {
+                    // The row is gone (the page left, or the vault locked): no URL keeps the blob.
+                    Ok(Some(_)) if preview.is_disposed() => {}
                     Ok(Some(blob)) => preview.set(web_sys::Url::create_object_url_with_blob(&blob).ok()),
                     Ok(None) => {}
                     Err(message) => state.set(RowState::Failed(message)),
@@ -312,6 +319,10 @@ fn AttachmentRow(
                     }
                     None => Ok(()),
                 });
+            if downloading.is_disposed() {
+                // The row is gone (the page left, or the vault locked): no toast names the file.
+                return;
+            }
             downloading.set(false);
             match result {
                 Ok(()) => {

@@ -1,6 +1,7 @@
 //! Small reusable pieces of the pages.
 
 pub mod attachments;
+pub mod auto_lock_setting;
 pub mod backup_panel;
 pub mod clip_button;
 pub mod conflict_view;
@@ -11,6 +12,7 @@ pub mod error_banner;
 pub mod field_view;
 pub mod file_picker;
 pub mod kdf_progress;
+pub mod lock_button;
 pub mod notice_bar;
 pub mod notifications_panel;
 pub mod passphrase_change;

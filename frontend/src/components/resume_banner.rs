@@ -82,9 +82,13 @@ pub fn ResumeBanner(
         resume.dispatch_local(files);
     };
     let discard = move |_| {
+        error.set(None);
         leptos::task::spawn_local(async move {
-            if let Some(draft) = draft::load() {
-                file_share::discard(&draft).await;
+            if let Some(draft) = draft::load()
+                && let Err(failure) = file_share::discard(&draft).await
+            {
+                error.set(Some(failure.to_string()));
+                return;
             }
             has_draft.set(false);
         });

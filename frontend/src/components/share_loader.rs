@@ -20,6 +20,9 @@ pub fn ShareLoader<F, V>(
     testid: &'static str,
     /// The token that reads the status, from the id and the fragment's key.
     token: fn(&ShareId, &Key32) -> Key32,
+    /// A line added to the "not available" message.
+    #[prop(optional)]
+    gone_note: Option<&'static str>,
     /// The page for a share that exists, from its id, the fragment's key and its status.
     loaded: F,
 ) -> impl IntoView
@@ -28,7 +31,7 @@ where
     V: IntoView + 'static,
 {
     let (id, key) = match (link::id_from_path(), link::key_from_fragment()) {
-        (None, _) => return view! { <ShareGone /> }.into_any(),
+        (None, _) => return view! { <ShareGone note=gone_note /> }.into_any(),
         (Some(_), None) => {
             return view! {
                 <h1>"Incomplete link"</h1>
@@ -47,7 +50,7 @@ where
     });
     let body = move || match status.get() {
         None => view! { <p class="muted" aria-busy="true">"Checking the secret…"</p> }.into_any(),
-        Some(Err(error)) if error.is_not_found() => view! { <ShareGone /> }.into_any(),
+        Some(Err(error)) if error.is_not_found() => view! { <ShareGone note=gone_note /> }.into_any(),
         Some(Err(error)) => view! {
             <h1>"Could not check the secret"</h1>
             <ErrorBanner message=Signal::stored(Some(error.to_string())) testid />

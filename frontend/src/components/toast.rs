@@ -43,6 +43,11 @@ impl Toasts {
             std::time::Duration::from_millis(SHOWN_MS as u64),
         );
     }
+
+    /// Takes every toast away at once (the vault locked: they may name what it holds).
+    pub fn clear(&self) {
+        self.shown.set(Vec::new());
+    }
 }
 
 /// Where the toasts appear.

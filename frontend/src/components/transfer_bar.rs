@@ -77,12 +77,18 @@ impl Transfer {
         }
     }
 
-    /// Records `done` bytes now, under `label`.
+    /// Records `done` bytes now, under `label`. Does nothing once the bar is gone (its page
+    /// left, or the vault locked, while the transfer went on).
     pub fn report(&self, label: &str, done: u64) {
         self.progress.update(|p| p.record(crate::files::now_ms(), done));
-        if self.label.with_untracked(|current| current != label) {
+        if self.label.try_with_untracked(|current| current != label) == Some(true) {
             self.label.set(label.to_owned());
         }
+    }
+
+    /// Its size in bytes, `None` once the bar is gone.
+    pub fn total(&self) -> Option<u64> {
+        self.progress.try_with_untracked(|p| p.total)
     }
 }
 
@@ -127,11 +133,10 @@ pub fn report_stage(transfers: RwSignal<Vec<Transfer>>, position: usize, stage: 
         Stage::Checking => "Checking the file is the same",
         Stage::Sending => "Encrypting and uploading",
     };
-    transfers.with_untracked(|all| {
-        if let Some(transfer) = all.get(position) {
-            let done = bytes.min(transfer.progress.with_untracked(|p| p.total));
-            let finished = transfer.progress.with_untracked(|p| done == p.total);
-            transfer.report(if finished && stage == Stage::Sending { "Uploaded" } else { label }, done);
-        }
-    });
+    // The list may be gone (its page left, or the vault locked) while the upload goes on.
+    let transfer = transfers.try_with_untracked(|all| all.get(position).copied()).flatten();
+    if let Some((transfer, total)) = transfer.and_then(|transfer| Some((transfer, transfer.total()?))) {
+        let done = bytes.min(total);
+        transfer.report(if done == total && stage == Stage::Sending { "Uploaded" } else { label }, done);
+    }
 }

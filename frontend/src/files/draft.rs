@@ -3,7 +3,7 @@
 //! same files again (docs/envelope.md, "Resuming an upload").
 //!
 //! The draft holds the sealed create request (envelope and tokens: no plaintext), the link's
-//! key and management token (to show the links at the end), the public key a signed share is
+//! key and management secret (to show the links at the end), the public key a signed share is
 //! sealed for, and for each file its id, key, the hash chain of the chunks sealed so far and its
 //! sealed metadata once made. It is deleted when the share is created or the
 //! user discards it. Until then, anyone with this browser profile could read those keys; the
@@ -24,8 +24,11 @@ pub struct Draft {
     pub request: CreateShareRequest,
     /// base64url of the share key `K`.
     pub share_key: String,
-    /// base64url of the management token.
-    pub manage_token: String,
+    /// base64url of the management link's secret `m` (the server is sent only its hash). A
+    /// draft made before the hash held the old raw token here, under the old name; it is read
+    /// as `m` (docs/envelope.md, "Keys for a share").
+    #[serde(alias = "manage_token")]
+    pub manage_secret: String,
     /// Whether the share has a password.
     pub has_password: bool,
     /// base64url of the identity public key the envelope was sealed for, when the share is

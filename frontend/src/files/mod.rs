@@ -1,13 +1,14 @@
 //! Files of any size: sealed and uploaded chunk by chunk ([`upload`]), downloaded and opened as
 //! a stream ([`download`]) into a [`sink`], with [`progress`] for the page; a [`draft`] (file
 //! shares) or a [`pending`] entry (vault attachments) in local storage lets a broken upload
-//! continue.
+//! continue, and a [`tab_lock`] keeps two tabs from continuing the same one.
 
 pub mod download;
 pub mod draft;
 pub mod pending;
 pub mod progress;
 pub mod sink;
+pub mod tab_lock;
 pub mod upload;
 
 use wasm_bindgen_futures::JsFuture;

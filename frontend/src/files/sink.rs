@@ -1,6 +1,11 @@
 //! Where a decrypted file goes: to disk as it decrypts, through the download service worker
 //! (`download-sw.js`), or into an in-memory `Blob` for small files, previews and browsers
 //! without service workers.
+//!
+//! The worker lives at `/dl/download-sw.js` and is registered with scope `/dl/`, its own folder,
+//! and downloads go through `/dl/<id>`: it controls no page of the app (a worker that did could
+//! see and answer every request those pages make). [`forget_old_worker`] removes the
+//! registration of older versions, whose scope was the whole site.
 
 use futures::StreamExt;
 use futures::channel::mpsc;
@@ -8,13 +13,18 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, MessageChannel, MessageEvent, MessagePort};
+use web_sys::{
+    Blob, BlobPropertyBag, MessageChannel, MessageEvent, MessagePort, ServiceWorker,
+    ServiceWorkerRegistration,
+};
 
 /// Files up to this size are assembled in memory even when streaming is possible: one request
 /// less to set up, and a Blob can be previewed.
 pub const MEMORY_LIMIT: u64 = 32 << 20;
-/// The download service worker's script (copied to the site root by trunk).
-const WORKER_URL: &str = "/download-sw.js";
+/// The download service worker's script (copied to `dist/dl/` by trunk).
+const WORKER_URL: &str = "/dl/download-sw.js";
+/// The worker's scope: its own folder, where only downloads are requested.
+const WORKER_SCOPE: &str = "/dl/";
 
 /// The sink could not be set up, or the browser stopped taking the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,15 +110,15 @@ pub struct StreamSink {
 impl StreamSink {
     /// Registers the worker (once), hands it a channel and starts the browser's download.
     async fn open(name: &str, size: u64) -> Result<Self, SinkError> {
-        let window = web_sys::window().ok_or(SinkError)?;
-        let container = window.navigator().service_worker();
-        JsFuture::from(container.register(WORKER_URL)).await.map_err(|_| SinkError)?;
-        let registration: web_sys::ServiceWorkerRegistration =
-            JsFuture::from(container.ready().map_err(|_| SinkError)?)
+        let container = container().ok_or(SinkError)?;
+        let options = web_sys::RegistrationOptions::new();
+        options.set_scope(WORKER_SCOPE);
+        let registration: ServiceWorkerRegistration =
+            JsFuture::from(container.register_with_options(WORKER_URL, &options))
                 .await
                 .map_err(|_| SinkError)?
                 .unchecked_into();
-        let worker = registration.active().ok_or(SinkError)?;
+        let worker = active_worker(&registration).await?;
 
         let channel = MessageChannel::new().map_err(|_| SinkError)?;
         let (sender, mut messages) = mpsc::unbounded();
@@ -132,7 +142,7 @@ impl StreamSink {
         if messages.next().await.as_deref() != Some("ready") {
             return Err(SinkError);
         }
-        start_download(&format!("/__coffer_download/{id}"))?;
+        start_download(&format!("{WORKER_SCOPE}{id}"))?;
         Ok(Self { port: channel.port1(), messages, _on_message: on_message })
     }
 
@@ -147,6 +157,47 @@ impl StreamSink {
         }
         let bytes = Uint8Array::from(piece);
         self.port.post_message_with_transferable(&bytes, &Array::of1(&bytes.buffer())).map_err(|_| SinkError)
+    }
+}
+
+/// The page's service worker container, if the browser has one (only in a secure context).
+fn container() -> Option<web_sys::ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    Reflect::has(&navigator, &"serviceWorker".into()).ok()?.then(|| navigator.service_worker())
+}
+
+/// The registration's active worker, once it has one. `container.ready` cannot tell: it waits
+/// for a worker whose scope holds this page, and no worker's does.
+async fn active_worker(registration: &ServiceWorkerRegistration) -> Result<ServiceWorker, SinkError> {
+    // installing -> installed -> activating -> activated: a few state changes at most.
+    for _ in 0..8 {
+        if let Some(active) = registration.active() {
+            return Ok(active);
+        }
+        let pending = registration.installing().or_else(|| registration.waiting()).ok_or(SinkError)?;
+        let changed = js_sys::Promise::new(&mut |resolve, _| pending.set_onstatechange(Some(&resolve)));
+        let _ = JsFuture::from(changed).await;
+        pending.set_onstatechange(None);
+        if pending.state() == web_sys::ServiceWorkerState::Redundant {
+            return Err(SinkError);
+        }
+    }
+    Err(SinkError)
+}
+
+/// Unregisters the download worker of older versions, registered for the whole site (scope
+/// `/`): it controlled every page of the app. Best effort, once at start.
+pub async fn forget_old_worker() {
+    let Some(container) = container() else { return };
+    let Some(origin) = web_sys::window().and_then(|window| window.location().origin().ok()) else { return };
+    let Ok(list) = JsFuture::from(container.get_registrations()).await else { return };
+    for registration in Array::from(&list).iter() {
+        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        if registration.scope() == format!("{origin}/")
+            && let Ok(done) = registration.unregister()
+        {
+            let _ = JsFuture::from(done).await;
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! chunks whatever its size; a handful of chunks are in flight at once.
 //!
 //! A resumed upload first re-seals every chunk it sealed before and checks the hash chain it
-//! recorded (docs/envelope.md, "Resuming an upload"); only then does it send anything.
+//! recorded (docs/envelope.md, "Resuming an upload"); only then does it send anything. Nothing
+//! is sealed without the upload's [`tab_lock`], so two tabs never seal one upload's chunks.
 
 use std::cell::Cell;
 use std::fmt;
@@ -21,6 +22,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
+use crate::files::tab_lock::{self, LockError};
 
 /// Chunks sent at once: enough to keep a fast link busy while the next one is sealed.
 const IN_FLIGHT: usize = 4;
@@ -84,6 +86,10 @@ pub enum UploadError {
     Storage,
     /// The browser's crypto refused (should not happen).
     Crypto,
+    /// Another tab of this browser is sending this upload: this one sealed nothing.
+    OtherTab,
+    /// The browser cannot keep two tabs from sealing the same upload (no Web Locks).
+    NoTabLocks,
     /// The server refused or could not be reached.
     Api(ApiError),
 }
@@ -98,6 +104,14 @@ impl fmt::Display for UploadError {
             ),
             UploadError::Storage => f.write_str("This browser refused to store the upload's progress."),
             UploadError::Crypto => f.write_str("This browser could not encrypt the file."),
+            UploadError::OtherTab => f.write_str(
+                "This upload continues in another tab of this browser. Follow it there; this tab \
+                 sent nothing.",
+            ),
+            UploadError::NoTabLocks => f.write_str(
+                "This browser is too old to upload files safely (it lacks Web Locks). Update it and \
+                 try again.",
+            ),
             UploadError::Api(error) if error.code() == "storage_full" => f.write_str(
                 "The server is out of space for files. Try a smaller file or ask its administrator.",
             ),
@@ -113,6 +127,15 @@ impl fmt::Display for UploadError {
     }
 }
 
+impl From<LockError> for UploadError {
+    fn from(error: LockError) -> Self {
+        match error {
+            LockError::HeldElsewhere => UploadError::OtherTab,
+            LockError::Unsupported => UploadError::NoTabLocks,
+        }
+    }
+}
+
 impl From<ApiError> for UploadError {
     fn from(error: ApiError) -> Self {
         UploadError::Api(error)
@@ -122,13 +145,15 @@ impl From<ApiError> for UploadError {
 /// Seals and uploads `job.file`, then finishes it with its sealed metadata. `record` must
 /// store each [`Checkpoint`] durably before it returns `true`; it is called before each new
 /// chunk leaves and before the finish. `progress(stage, bytes)` reports plaintext bytes checked
-/// or confirmed by the server.
+/// or confirmed by the server. Holds the upload's tab lock throughout; fails with
+/// [`UploadError::OtherTab`], having done nothing, if another tab holds it.
 pub async fn upload(
     job: UploadJob<'_>,
     record: impl Fn(Checkpoint<'_>) -> bool,
     progress: impl Fn(Stage, u64),
     cancel: &Cancel,
 ) -> Result<(), UploadError> {
+    let _lock = tab_lock::try_lock(&tab_lock::upload_name(job.file_id.as_str())).await?;
     let size = file_size(job.file);
     let chunk = u64::from(job.chunk_size.get());
     let count = job.chunk_size.chunk_count(size).ok_or(UploadError::Unreadable)?;

@@ -1,10 +1,12 @@
 //! `/account`: the identity fingerprint, the signed-in sessions, the authenticator, the mail
-//! notifications, the passphrase, backups, sign-out and deleting the account.
+//! notifications, when the vault locks itself, the passphrase, backups, sign-out and deleting
+//! the account.
 
 use coffer_shared::crypto::identity::fingerprint_text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::auto_lock_setting::AutoLockSetting;
 use crate::components::backup_panel::BackupPanel;
 use crate::components::delete_account::DeleteAccount;
 use crate::components::notifications_panel::NotificationsPanel;
@@ -64,6 +66,10 @@ fn AccountSections() -> impl IntoView {
         <section class="card">
             <h2>"Notifications"</h2>
             <NotificationsPanel />
+        </section>
+        <section class="card" data-testid="auto-lock">
+            <h2>"Locking"</h2>
+            <AutoLockSetting />
         </section>
         <section class="card">
             <h2>"Passphrase"</h2>

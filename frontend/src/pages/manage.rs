@@ -1,7 +1,10 @@
-//! `/m/:id#manage_token`: the creator's view of a share: views left, expiry, and a button that
-//! destroys it early. It never sees the secret.
+//! `/m/:id#m`: the creator's view of a share: views left, expiry, and a button that destroys it
+//! early. It never sees the secret, and never sends its fragment: every request carries
+//! `manage_token = SHA-256("coffer/v1/manage-token" || m)` (docs/envelope.md, "Keys for a
+//! share"), so a share key pasted here by mistake does not reach the server.
 
 use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::share::manage_token;
 use coffer_shared::id::ShareId;
 use leptos::prelude::*;
 
@@ -16,7 +19,13 @@ use crate::share;
 /// Shown when the fragment holding the management token is missing or malformed.
 const INCOMPLETE: &str = "This management link is incomplete: the part after # is missing or damaged.";
 
-/// The management page: the status is read with the management token itself.
+/// Shown under "not available": a management link made before the token was hashed cannot
+/// work, since using it would mean sending the link's secret to the server.
+const OLD_LINK: &str = "A management link made before this version of Coffer cannot be used any \
+     more: it would have to send its secret to the server. That share still ends on its own, at its \
+     last view or its expiry; if you made it while signed in, destroy it from Shares.";
+
+/// The management page: the status is read with the hash of the fragment's secret.
 #[component]
 pub fn ManagePage() -> impl IntoView {
     view! {
@@ -24,8 +33,9 @@ pub fn ManagePage() -> impl IntoView {
             <ShareLoader
                 incomplete=INCOMPLETE
                 testid="manage-error"
-                token=|_, token| token.clone()
-                loaded=|id, token, status| view! { <ManageShare id token status /> }
+                token=|_, secret| manage_token(secret)
+                gone_note=OLD_LINK
+                loaded=|id, secret, status| view! { <ManageShare id token=manage_token(&secret) status /> }
             />
         </section>
     }
@@ -45,7 +55,7 @@ enum Ended {
 fn ManageShare(
     /// The share's id.
     id: ShareId,
-    /// The management token, from the link's fragment.
+    /// The management token: the hash of the link's secret, which this page never holds.
     token: Key32,
     /// The share's status, read with the management token.
     status: Status,

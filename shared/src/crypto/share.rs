@@ -6,6 +6,7 @@
 //! content_key  = HKDF(ikm, salt = id, info = "coffer/v1/share/content")
 //! access_token = HKDF(ikm, salt = id, info = "coffer/v1/share/access")
 //! status_token = HKDF(K,   salt = id, info = "coffer/v1/share/status")
+//! manage_token = SHA-256("coffer/v1/manage-token" || m)      (m: the management link's secret)
 //! ```
 //!
 //! A share made while signed in is signed ([`super::signature`]); [`ShareKeys::open_share`]
@@ -32,6 +33,8 @@ pub const CONTENT_LABEL: &[u8] = b"coffer/v1/share/content";
 pub const ACCESS_LABEL: &[u8] = b"coffer/v1/share/access";
 /// HKDF info for the token that reads a share's status.
 pub const STATUS_LABEL: &[u8] = b"coffer/v1/share/status";
+/// The prefix hashed with a management link's secret into the token the server sees.
+pub const MANAGE_TOKEN_LABEL: &[u8] = b"coffer/v1/manage-token";
 
 /// What a share carries, sealed inside its envelope.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
@@ -134,6 +137,17 @@ pub enum ShareOpenError {
 /// `status_token = HKDF(K, salt = id, info = "coffer/v1/share/status")`.
 pub fn status_token(share_key: &Key32, id: &ShareId) -> Key32 {
     hkdf(share_key.expose(), id, STATUS_LABEL)
+}
+
+/// `manage_token = SHA-256("coffer/v1/manage-token" || m)`, where `m` is the secret in the
+/// management link's fragment. The browser sends only this token (when creating the share and
+/// when managing it), never `m`: whatever 32 bytes sit in a `/m/` fragment, a share key pasted
+/// there included, what reaches the server is a labelled hash that reveals nothing about them.
+pub fn manage_token(manage_secret: &Key32) -> Key32 {
+    let mut hash = Sha256::new();
+    hash.update(MANAGE_TOKEN_LABEL);
+    hash.update(manage_secret.expose());
+    Key32::from_bytes(hash.finalize().into())
 }
 
 /// What the browser sends the server for a new share. Only the envelope and tokens; `K`, the
