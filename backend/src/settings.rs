@@ -105,18 +105,25 @@ pub struct Settings {
     /// Upload chunks one client IP may send per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CHUNK", default_value_t = 1800)]
     pub rate_limit_chunk: u32,
-    /// Most ciphertext bytes the unfinished uploads of one client network may reserve when not
-    /// signed in (0: no cap).
+    /// Most ciphertext bytes the uploads of one client network not signed in may reserve, until
+    /// they are in a share or deleted (0: no cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ANONYMOUS", default_value_t = 16 << 30)]
     pub upload_reserve_anonymous: u64,
-    /// Most ciphertext bytes the unfinished uploads of one signed-in account may reserve
-    /// (0: no cap).
+    /// Most ciphertext bytes the uploads of one signed-in account may reserve, until they are
+    /// attached or deleted (0: no cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ACCOUNT", default_value_t = 64 << 30)]
     pub upload_reserve_account: u64,
+    /// Percent of the room above the free-space floor that the uploads of every client not
+    /// signed in may reserve together (the room counted as if they held none), so
+    /// clients from many networks cannot take what signed-in accounts need (100: no such share).
+    #[arg(long, env = "COFFER_UPLOAD_ROOM_ANONYMOUS", default_value_t = 50,
+          value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub upload_room_anonymous: u8,
     /// For tests and benchmarks: treat the data folder as a file system of this many bytes.
     #[arg(long, env = "COFFER_DISK_CAPACITY", hide = true)]
     pub disk_capacity: Option<u64>,
-    /// Seconds after its last chunk at which an upload not finished and attached is deleted.
+    /// Seconds after its last new chunk at which an upload not finished and attached is deleted
+    /// (never later than 7 days, or this, after its start).
     #[arg(long, env = "COFFER_UPLOAD_EXPIRY", default_value_t = 86_400,
           value_parser = clap::value_parser!(u64).range(60..))]
     pub upload_expiry: u64,

@@ -3,7 +3,6 @@
 //! are recorded once per key and window; further requests of the key in the window are counted
 //! in memory and written as one aggregate, with `repeated`, when the window has closed.
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
@@ -14,10 +13,16 @@ use crate::http::rate_limit::network_of;
 
 /// Seconds a window stays open after the event that opened it.
 pub const REPEAT_WINDOW: u64 = 60;
-/// Most windows open at once; a new key past that is recorded as if it were no repeat.
+/// Most windows open at once; past that, a new key's requests fold into its type's overflow
+/// window.
 pub const MAX_WINDOWS: usize = 65_536;
+/// Most client networks with a window of their own for one object; past that, further
+/// networks' requests of the object fold into one window for it.
+pub const MAX_NETWORKS_PER_OBJECT: usize = 16;
 /// The member an aggregate adds: how many requests it folded.
 pub const REPEATED: &str = "repeated";
+/// The member an overflow aggregate adds: its requests were of several objects.
+pub const MIXED: &str = "mixed";
 
 /// The members of a foldable type that vary from one repeat to the next; `None` for the types
 /// that are never folded (failures, changes, destructions: every other type).
@@ -63,13 +68,15 @@ pub fn varying(kind: EventType) -> Option<&'static [&'static str]> {
 
 /// What makes two requests repeats of each other: the type, the members that do not vary, the
 /// account and session, and the client network. Not the user agent nor the exact address.
+/// Two wider keys have no network: an object's (past [`MAX_NETWORKS_PER_OBJECT`] networks) and
+/// a type's overflow (past [`MAX_WINDOWS`]), which also has no members, account nor session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     kind: EventType,
     members: String,
     account: Option<String>,
     session: Option<String>,
-    network: IpAddr,
+    network: Option<IpAddr>,
 }
 
 impl Key {
@@ -84,8 +91,22 @@ impl Key {
             members: serde_json::to_string(&members).ok()?,
             account: event.account.as_ref().map(|account| account.as_str().to_owned()),
             session: event.session.clone(),
-            network,
+            network: Some(network),
         })
+    }
+
+    /// The same key from any client network.
+    fn object(&self) -> Self {
+        Self { network: None, ..self.clone() }
+    }
+
+    /// The overflow key of `kind`: every request of the type, whatever its object.
+    fn overflow(kind: EventType) -> Self {
+        Self { kind, members: String::new(), account: None, session: None, network: None }
+    }
+
+    fn is_overflow(&self) -> bool {
+        self.members.is_empty()
     }
 }
 
@@ -94,22 +115,33 @@ struct Window {
     closes: u64,
     folded: u64,
     last: Option<NewEvent>,
+    /// An overflow window: its requests are of several objects and accounts.
+    mixed: bool,
 }
 
 impl Window {
-    /// The aggregate: the last folded request's event with `repeated`, if any was folded.
+    /// The aggregate: the last folded request's event with `repeated`, if any was folded. An
+    /// overflow window's aggregate also says `mixed` and joins no account's chain (its count
+    /// is not one account's).
     fn aggregate(self) -> Option<NewEvent> {
         let mut last = self.last?;
         last.detail.insert(REPEATED.to_owned(), Value::Number(self.folded));
+        if self.mixed {
+            last.detail.insert(MIXED.to_owned(), Value::Flag(true));
+            last.account = None;
+            last.session = None;
+        }
         Some(last)
     }
 }
 
-/// The open windows, and when each closes (in the order they were opened).
+/// The open windows, when each closes (in the order they were opened), and how many client
+/// networks have a window of their own for each object.
 #[derive(Default)]
 pub struct Repeats {
     windows: HashMap<Key, Window>,
     closing: VecDeque<(u64, Key)>,
+    networks: HashMap<Key, usize>,
 }
 
 impl Repeats {
@@ -123,31 +155,65 @@ impl Repeats {
                 out.push(event);
                 continue;
             };
-            let at_capacity = self.windows.len() >= MAX_WINDOWS;
-            match self.windows.entry(key.clone()) {
-                Entry::Occupied(mut open) if event.time < open.get().closes => {
-                    let window = open.get_mut();
-                    window.folded += 1;
-                    window.last = Some(event);
+            let key = self.window_for(key);
+            if let Some(open) = self.windows.get_mut(&key) {
+                if event.time < open.closes {
+                    open.folded += 1;
+                    open.last = Some(event);
                     continue;
                 }
-                Entry::Occupied(open) => {
-                    // Closed, but not yet taken out by `due` (clocks read out of order).
-                    out.extend(open.remove().aggregate());
-                    self.open(key, event.time);
-                }
-                Entry::Vacant(_) if at_capacity => {}
-                Entry::Vacant(_) => self.open(key, event.time),
+                // Closed, but not yet taken out by `due` (clocks read out of order).
+                out.extend(self.close(&key));
             }
+            self.open(key, event.time);
             out.push(event);
         }
         out
     }
 
+    /// The key whose window `key`'s request goes to: its own, its object's once
+    /// [`MAX_NETWORKS_PER_OBJECT`] networks have one, its type's overflow once [`MAX_WINDOWS`]
+    /// are open.
+    fn window_for(&self, key: Key) -> Key {
+        if self.windows.contains_key(&key) {
+            return key;
+        }
+        let object = key.object();
+        let key = if self.networks.get(&object).is_some_and(|n| *n >= MAX_NETWORKS_PER_OBJECT) {
+            object
+        } else {
+            key
+        };
+        if self.windows.contains_key(&key) || self.windows.len() < MAX_WINDOWS {
+            key
+        } else {
+            Key::overflow(key.kind)
+        }
+    }
+
     fn open(&mut self, key: Key, now: u64) {
         let closes = now.saturating_add(REPEAT_WINDOW);
-        self.windows.insert(key.clone(), Window { closes, folded: 0, last: None });
+        if key.network.is_some() {
+            *self.networks.entry(key.object()).or_default() += 1;
+        }
+        let mixed = key.is_overflow();
+        self.windows.insert(key.clone(), Window { closes, folded: 0, last: None, mixed });
         self.closing.push_back((closes, key));
+    }
+
+    /// Takes out the window of `key`; returns its aggregate.
+    fn close(&mut self, key: &Key) -> Option<NewEvent> {
+        let window = self.windows.remove(key)?;
+        if key.network.is_some() {
+            let object = key.object();
+            if let Some(n) = self.networks.get_mut(&object) {
+                *n -= 1;
+                if *n == 0 {
+                    self.networks.remove(&object);
+                }
+            }
+        }
+        window.aggregate()
     }
 
     /// Takes out the windows closed at `now`; returns the aggregates of those that folded
@@ -160,7 +226,7 @@ impl Repeats {
             let Some((closes, key)) = self.closing.pop_front() else { break };
             // A key reopened since has a later entry; this one is stale.
             if self.windows.get(&key).is_some_and(|window| window.closes == closes) {
-                out.extend(self.windows.remove(&key).and_then(Window::aggregate));
+                out.extend(self.close(&key));
             }
         }
         out
@@ -169,8 +235,10 @@ impl Repeats {
     /// Takes out every window, closed or not (an orderly stop); returns their aggregates.
     pub fn drain(&mut self) -> Vec<NewEvent> {
         let mut out = Vec::new();
-        for (_, key) in std::mem::take(&mut self.closing) {
-            out.extend(self.windows.remove(&key).and_then(Window::aggregate));
+        for (closes, key) in std::mem::take(&mut self.closing) {
+            if self.windows.get(&key).is_some_and(|window| window.closes == closes) {
+                out.extend(self.close(&key));
+            }
         }
         out
     }
@@ -189,6 +257,7 @@ mod tests {
     use crate::audit::Event;
     use crate::audit::event::{Purpose, SigninFailure};
     use crate::audit::record::Origin;
+    use coffer_shared::id::AccountId;
 
     fn from(ip: &str, agent: &str) -> Origin {
         Origin { ip: Some(ip.into()), user_agent: Some(agent.into()), place: None }
@@ -261,15 +330,55 @@ mod tests {
     }
 
     #[test]
-    fn past_the_most_windows_a_new_key_is_recorded_every_time() {
+    fn past_the_most_windows_new_keys_fold_into_their_types_overflow_window() {
         let mut repeats = Repeats::default();
         for n in 0..MAX_WINDOWS {
             repeats.take(vec![download(100, &FileId::random(), n as u64, from("192.0.2.1", "a"))]);
         }
+        let account = AccountId::random();
+        let written: Vec<NewEvent> = (0..1_000)
+            .flat_map(|n| {
+                let mut event = download(100 + n / 100, &FileId::random(), 0, from("192.0.2.9", "a"));
+                event.account = Some(account.clone());
+                repeats.take(vec![event])
+            })
+            .collect();
+        assert_eq!(written.len(), 1, "the first opens the overflow window, the rest are folded");
+        assert_eq!(repeats.open_windows(), MAX_WINDOWS + 1);
+        let closed = repeats.due(200);
+        let overflow = closed.iter().find(|event| event.detail.contains_key(MIXED)).unwrap();
+        assert_eq!(overflow.detail[REPEATED], Value::Number(999));
+        assert_eq!(overflow.detail[MIXED], Value::Flag(true));
+        assert_eq!(overflow.account, None, "a count of several objects joins no account's chain");
+        assert_eq!(repeats.open_windows(), 0);
+    }
+
+    #[test]
+    fn past_sixteen_networks_an_objects_requests_fold_into_one_window_for_it() {
+        let mut repeats = Repeats::default();
         let file = FileId::random();
-        for _ in 0..3 {
-            assert_eq!(repeats.take(vec![download(100, &file, 0, from("192.0.2.1", "a"))]).len(), 1);
+        // 10,000 requests from 1,000 IPv6 /64s, ten each.
+        let mut written = 0;
+        for round in 0..10 {
+            for network in 0..1_000u32 {
+                let ip = format!("2001:db8:{:x}:{:x}::1", network >> 16, network & 0xffff);
+                written += repeats.take(vec![download(100 + round, &file, 0, from(&ip, "a"))]).len();
+            }
         }
-        assert_eq!(repeats.open_windows(), MAX_WINDOWS);
+        assert_eq!(written, MAX_NETWORKS_PER_OBJECT + 1, "one per network up to 16, then one for the file");
+        assert_eq!(repeats.open_windows(), MAX_NETWORKS_PER_OBJECT + 1);
+        let closed = repeats.due(200);
+        let folded: u64 = closed
+            .iter()
+            .map(|event| match event.detail[REPEATED] {
+                Value::Number(n) => n,
+                _ => unreachable!(),
+            })
+            .sum();
+        assert_eq!(folded + written as u64, 10_000, "every request is counted");
+        assert!(closed.iter().all(|event| !event.detail.contains_key(MIXED)));
+        // The windows are gone, and so are their networks' counts.
+        assert_eq!(repeats.open_windows(), 0);
+        assert!(repeats.networks.is_empty());
     }
 }

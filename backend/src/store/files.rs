@@ -8,7 +8,7 @@ use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use super::reservations::{add_meta, release};
+use super::reservations::{add_held, add_meta, release};
 use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, STORED_BYTES};
 use super::{StoreError, from_json, to_json};
 
@@ -134,6 +134,9 @@ pub struct NewUpload {
     pub holder: String,
     /// The most ciphertext bytes the holder's unfinished uploads may announce (0: no cap).
     pub holder_cap: u64,
+    /// For a holder that is a client network: the percent of the room above the floor (counted
+    /// as if no such upload held any) that all of them may reserve together.
+    pub anonymous_room: Option<u8>,
     /// The bytes the data folder's file system must keep free beside every reservation.
     pub min_free: u64,
 }
@@ -159,6 +162,21 @@ pub enum StartOutcome {
         /// What the holder's unfinished uploads hold already.
         held: u64,
     },
+    /// The unfinished uploads of every client network together would pass their share of the
+    /// room above the floor.
+    AnonymousFull {
+        /// What they hold already.
+        held: u64,
+    },
+}
+
+/// How a new chunk moves an unfinished upload's expiry on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry {
+    /// The new expiry, Unix seconds (an expiry is never moved back).
+    pub at: u64,
+    /// Seconds after the upload's start past which it is never moved.
+    pub max_age: u64,
 }
 
 /// What a chunk upload needs to know before it writes.
@@ -261,8 +279,12 @@ pub(super) fn remove_file(txn: &WriteTransaction, id: &str) -> Result<(), StoreE
     Ok(())
 }
 
-/// Ends the upload expiry of a file that has just been attached.
-pub(super) fn attach(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {
+/// Ends the upload expiry of a file that has just been attached, and its count against its
+/// holder.
+pub(super) fn attach(txn: &WriteTransaction, id: &str, record: &mut FileRecord) -> Result<(), StoreError> {
+    if let Some(holder) = record.holder.take() {
+        add_held(txn, &holder, -i128::from(record.ciphertext_size()))?;
+    }
     txn.open_table(FILE_EXPIRY)?.remove((record.expires_at, id))?;
     write_file(txn, id, record)
 }

@@ -26,10 +26,13 @@ use redb::Database;
 
 pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
 pub use file_shares::FileClaim;
-pub use files::{ChunkOutcome, ChunkSlot, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState};
+pub use files::{
+    ChunkOutcome, ChunkSlot, Expiry, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState,
+};
 pub use notices::{Novelty, SeenSignins};
 pub use owned_shares::OwnedShare;
 pub use pending::Pending;
+pub use schema::NETWORK_HOLDER;
 pub use sessions::{NewSession, SessionLookup, SessionRecord};
 pub use shares::{
     ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus,

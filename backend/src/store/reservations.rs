@@ -6,13 +6,17 @@
 //!   so a start is accepted only if the file system's free space, less all of them and the new
 //!   upload, stays above the free-space floor.
 //! - [`UPLOAD_HOLDERS`]: per holder (a client network, or an account), the bytes of its unfinished
-//!   uploads, whatever they have written; the per-client cap bounds it.
+//!   uploads, whatever they have written, and of its finished files not in a share yet (they
+//!   too hold the disk until they expire); the per-client cap bounds it. [`ANONYMOUS_HELD`] is
+//!   the sum over the client networks, which the share of room they may take together bounds.
 
 use redb::{ReadableTable, WriteTransaction};
 
 use super::StoreError;
 use super::files::FileRecord;
-use super::schema::{FILE_CHUNKS, FILES, META, RESERVED_BYTES, UPLOAD_HOLDERS};
+use super::schema::{
+    ANONYMOUS_HELD, FILE_CHUNKS, FILES, META, NETWORK_HOLDER, RESERVED_BYTES, UPLOAD_HOLDERS,
+};
 
 /// Adds `delta` (may be negative) to the [`META`] counter `key` and returns the new value.
 pub(super) fn add_meta(txn: &WriteTransaction, key: &str, delta: i128) -> Result<u64, StoreError> {
@@ -23,18 +27,30 @@ pub(super) fn add_meta(txn: &WriteTransaction, key: &str, delta: i128) -> Result
     Ok(next)
 }
 
-/// Adds `delta` to what `holder`'s unfinished uploads hold and returns the new value; a holder
-/// left with nothing is forgotten.
+/// Adds `delta` to what `holder`'s unfinished uploads hold (and, for a client network, to
+/// [`ANONYMOUS_HELD`]) and returns the holder's new value; a holder left with nothing is
+/// forgotten.
 pub(super) fn add_held(txn: &WriteTransaction, holder: &str, delta: i128) -> Result<u64, StoreError> {
-    let mut holders = txn.open_table(UPLOAD_HOLDERS)?;
-    let current = holders.get(holder)?.map_or(0, |value| value.value());
-    let next = u64::try_from((i128::from(current) + delta).max(0)).unwrap_or(u64::MAX);
-    if next == 0 {
-        holders.remove(holder)?;
-    } else {
-        holders.insert(holder, next)?;
+    let next = {
+        let mut holders = txn.open_table(UPLOAD_HOLDERS)?;
+        let current = holders.get(holder)?.map_or(0, |value| value.value());
+        let next = u64::try_from((i128::from(current) + delta).max(0)).unwrap_or(u64::MAX);
+        if next == 0 {
+            holders.remove(holder)?;
+        } else {
+            holders.insert(holder, next)?;
+        }
+        next
+    };
+    if holder.starts_with(NETWORK_HOLDER) {
+        add_meta(txn, ANONYMOUS_HELD, delta)?;
     }
     Ok(next)
+}
+
+/// What every client network's unfinished uploads hold together.
+pub(super) fn anonymous_held(txn: &WriteTransaction) -> Result<u64, StoreError> {
+    Ok(txn.open_table(META)?.get(ANONYMOUS_HELD)?.map_or(0, |value| value.value()))
 }
 
 /// What `holder`'s unfinished uploads hold.
@@ -54,24 +70,40 @@ fn written(
     Ok(if chunks.get((id, last))?.is_some() { full - last_short } else { full })
 }
 
-/// Ends the reservation of upload `id`, about to be deleted or marked finished: what it has not
-/// written leaves [`RESERVED_BYTES`], its size leaves its holder's count. Nothing for a file
-/// already finished (it has written everything and no longer counts against its holder).
+/// Ends the reservation of file `id`, about to be deleted: what an unfinished upload has not
+/// written leaves [`RESERVED_BYTES`]; the size of a file not attached yet leaves its holder's
+/// count.
 pub(super) fn release(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {
-    if record.finished {
-        return Ok(());
+    if !record.finished {
+        let unwritten = record.ciphertext_size() - written(&txn.open_table(FILE_CHUNKS)?, id, record)?;
+        add_meta(txn, RESERVED_BYTES, -i128::from(unwritten))?;
     }
-    let unwritten = record.ciphertext_size() - written(&txn.open_table(FILE_CHUNKS)?, id, record)?;
-    add_meta(txn, RESERVED_BYTES, -i128::from(unwritten))?;
     if let Some(holder) = &record.holder {
         add_held(txn, holder, -i128::from(record.ciphertext_size()))?;
     }
     Ok(())
 }
 
+/// Counts [`RESERVED_BYTES`] and [`ANONYMOUS_HELD`] in a database written before they existed.
+pub(super) fn count_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {
+    count_reserved_if_missing(txn)?;
+    if txn.open_table(META)?.get(ANONYMOUS_HELD)?.is_some() {
+        return Ok(());
+    }
+    let mut sum = 0u64;
+    for entry in txn.open_table(UPLOAD_HOLDERS)?.iter()? {
+        let (holder, held) = entry?;
+        if holder.value().starts_with(NETWORK_HOLDER) {
+            sum = sum.saturating_add(held.value());
+        }
+    }
+    txn.open_table(META)?.insert(ANONYMOUS_HELD, sum)?;
+    Ok(())
+}
+
 /// Counts [`RESERVED_BYTES`] from the unfinished uploads of a database written before the
 /// counter existed (holders were not recorded then, so none is counted).
-pub(super) fn count_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {
+fn count_reserved_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {
     if txn.open_table(META)?.get(RESERVED_BYTES)?.is_some() {
         return Ok(());
     }

@@ -80,6 +80,11 @@ pub const RESERVED_BYTES: &str = "reserved_bytes";
 /// Holder (`ip:<client network>` or `account:<account id>`) -> the ciphertext bytes of its
 /// unfinished uploads: what the per-client reservation cap counts.
 pub const UPLOAD_HOLDERS: TableDefinition<&str, u64> = TableDefinition::new("upload_holders");
+/// The [`META`] key of what every client network's unfinished uploads hold together (the sum
+/// of the [`UPLOAD_HOLDERS`] rows under [`NETWORK_HOLDER`]).
+pub const ANONYMOUS_HELD: &str = "anonymous_held";
+/// The prefix of a holder that is a client network (a client not signed in).
+pub const NETWORK_HOLDER: &str = "ip:";
 
 /// Checks, reading only, that the file has this build's schema version.
 pub fn check_version(db: &Database) -> Result<(), StoreError> {

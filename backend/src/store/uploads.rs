@@ -6,10 +6,10 @@ use coffer_shared::crypto::file_meta::FileId;
 use redb::{Database, ReadableTable, WriteTransaction};
 
 use super::files::{
-    ChunkOutcome, ChunkSlot, FileRecord, FinishOutcome, NewUpload, StartOutcome, UploadState, add_stored,
-    attach, get_file, read_file, remove_file, write_file,
+    ChunkOutcome, ChunkSlot, Expiry, FileRecord, FinishOutcome, NewUpload, StartOutcome, UploadState,
+    add_stored, attach, get_file, read_file, remove_file, write_file,
 };
-use super::reservations::{add_held, add_meta, held, release};
+use super::reservations::{add_held, add_meta, anonymous_held, held};
 use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
 use super::{Store, StoreError};
 
@@ -78,6 +78,18 @@ impl Store {
             if u128::from(free) < u128::from(reserved) + u128::from(upload.min_free) {
                 return Ok(StartOutcome::DiskFull { free, reserved: reserved - size });
             }
+            if let Some(percent) = upload.anonymous_room {
+                // The room above the floor as if no client network held anything: what is not
+                // promised yet, plus what they hold (the part they wrote left the free space,
+                // the rest is in `reserved`).
+                let others = anonymous_held(&txn)?;
+                let room = u128::from(free) + u128::from(others)
+                    - u128::from(reserved - size)
+                    - u128::from(upload.min_free);
+                if (u128::from(others) + u128::from(size)) * 100 > room * u128::from(percent) {
+                    return Ok(StartOutcome::AnonymousFull { held: others });
+                }
+            }
             add_held(&txn, &upload.holder, i128::from(size))?;
             write_file(&txn, id, &record)?;
             txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
@@ -121,14 +133,15 @@ impl Store {
     }
 
     /// Counts chunk `index` (written and synced) with checksum `sum`, takes its bytes off the
-    /// disk reservation, and moves the upload's expiry to `expires_at`.
+    /// disk reservation and, if the chunk is new (not one held already sent again), moves the
+    /// upload's expiry on as `expiry` says.
     pub async fn record_chunk(
         &self,
         id: FileId,
         token_hash: [u8; 32],
         index: u64,
         sum: [u8; 32],
-        expires_at: u64,
+        expiry: Expiry,
     ) -> Result<ChunkOutcome, StoreError> {
         self.blocking(move |db: &Database| {
             let txn = db.begin_write()?;
@@ -142,16 +155,23 @@ impl Store {
             let held = txn.open_table(FILE_CHUNKS)?.get((id, index))?.map(|stored| stored.value() == sum);
             match held {
                 Some(false) => return Ok(ChunkOutcome::Conflict),
-                Some(true) => {}
-                None => {
-                    txn.open_table(FILE_CHUNKS)?.insert((id, index), sum.as_slice())?;
-                    record.received += 1;
-                    add_meta(&txn, RESERVED_BYTES, -i128::from(record.chunk_len(index)))?;
+                // Sent again: nothing changes, the expiry included (a client cannot keep an
+                // upload alive by repeating a chunk).
+                Some(true) => {
+                    return Ok(ChunkOutcome::Recorded {
+                        received: record.received,
+                        chunk_count: record.chunk_count,
+                    });
                 }
+                None => {}
             }
+            txn.open_table(FILE_CHUNKS)?.insert((id, index), sum.as_slice())?;
+            record.received += 1;
+            add_meta(&txn, RESERVED_BYTES, -i128::from(record.chunk_len(index)))?;
             if !record.attached() {
+                let latest = record.created_at.saturating_add(expiry.max_age);
                 txn.open_table(FILE_EXPIRY)?.remove((record.expires_at, id))?;
-                record.expires_at = record.expires_at.max(expires_at);
+                record.expires_at = record.expires_at.max(expiry.at.min(latest));
                 txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
             }
             write_file(&txn, id, &record)?;
@@ -214,12 +234,12 @@ impl Store {
             if record.received < record.chunk_count {
                 return Ok(FinishOutcome::Incomplete(record.chunk_count - record.received));
             }
-            release(&txn, id, &record)?;
-            record.holder = None;
+            // Every chunk is written, so nothing is left reserved on the disk; the file counts
+            // against its holder until it is attached (a vault upload is, now) or deleted.
             record.finished = true;
             record.metadata = Some(metadata);
             if record.attached() {
-                attach(&txn, id, &record)?;
+                attach(&txn, id, &mut record)?;
             } else {
                 write_file(&txn, id, &record)?;
             }

@@ -62,7 +62,9 @@ impl Usage {
     /// always allowed, so a vault over a lowered limit can still be edited down and emptied.
     pub fn after_write(self, old: Option<u64>, new: u64, limits: VaultLimits) -> Result<Self, VaultLimit> {
         let records = self.records + u64::from(old.is_none());
-        let bytes = self.bytes - old.unwrap_or(0) + new;
+        // Saturating: totals that drifted below a record's size must not wrap (and so refuse
+        // every write, or panic in a debug build).
+        let bytes = self.bytes.saturating_sub(old.unwrap_or(0)).saturating_add(new);
         if old.is_none() && records > limits.max_records {
             return Err(VaultLimit::Records);
         }
@@ -74,7 +76,11 @@ impl Usage {
 
     /// The totals after deleting a record of `old` bytes.
     pub fn after_delete(self, old: u64) -> Self {
-        Self { records: self.records - 1, bytes: self.bytes - old, version: self.version + 1 }
+        Self {
+            records: self.records.saturating_sub(1),
+            bytes: self.bytes.saturating_sub(old),
+            version: self.version + 1,
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::file_helpers::TestFile;
 use crate::file_shares::{claim_json, create_with};
-use crate::helpers::{TestShare, manage_token, spawn_app};
+use crate::helpers::{TestShare, manage_token, spawn_app, spawn_app_with};
 use crate::users::PASSPHRASE;
 use crate::vault::{create, note};
 
@@ -67,6 +67,51 @@ async fn repeated_one_byte_downloads_are_folded_into_one_aggregate_with_the_true
     // A new minute starts with a recorded download again.
     one_byte().await;
     assert_eq!(app.export().await.len(), before + 3);
+}
+
+#[tokio::test]
+async fn downloads_from_a_thousand_ipv6_networks_add_seventeen_events_and_their_aggregates() {
+    let app = spawn_app_with(|settings| settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let share = TestShare::new("see attached", 1);
+    let file = TestFile::for_share(&share, 300, 128);
+    app.upload(&file, None, false).await;
+    assert_eq!(create_with(&app, &share, &[&file]).await.status(), 201);
+    let claimed = claim_json(&app, &share).await;
+    let token = claimed["download_token"].as_str().unwrap().to_owned();
+    let before = app.export().await.len();
+    let (app, token, file) = (&app, &token, &file);
+
+    // 1,000 /64s (each address its own network), 50 at a time.
+    let networks: Vec<String> =
+        (0..1_000).map(|n| format!("2001:db8:{:x}:{:x}::1", n >> 8, n & 0xff)).collect();
+    for batch in networks.chunks(CONCURRENT) {
+        futures_util::future::join_all(batch.iter().map(|ip| async move {
+            let url = format!("{}/api/v1/files/{}", app.address, file.id);
+            let response = app
+                .client
+                .get(url)
+                .header("x-coffer-download-token", token)
+                .header("range", "bytes=0-")
+                .header("x-forwarded-for", ip)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 206);
+        }))
+        .await;
+    }
+    let events = app.export().await;
+    assert_eq!(events.len() - before, 17, "16 networks, then one for the file from any other");
+
+    app.clock.advance(REPEAT_WINDOW);
+    sweep_once(&app.state).await;
+    let events = app.export().await;
+    let written = &events[before..];
+    let counted: u64 =
+        written.iter().map(|event| 1 + event["detail"]["repeated"].as_u64().unwrap_or(0)).sum();
+    let aggregates = written.iter().filter(|event| event["detail"].get("repeated").is_some()).count() as u64;
+    assert_eq!(counted - aggregates, 1_000, "every request is counted once");
+    assert!(written.len() <= 18, "{} events for 1,000 networks", written.len());
 }
 
 #[tokio::test]

@@ -130,8 +130,11 @@ async fn uploads_fill_the_disk_and_the_database_keeps_working(disk: Disk, big: u
     let small_size = Announced::new(2 << 20, 1 << 20).ciphertext_size();
     // Room for two big files and about 45 small ones above the floor.
     let capacity = 2 * big_size + FLOOR + 96 * MIB;
-    let Some(small_disk) =
-        spawn_small(disk, capacity, |settings| settings.upload_reserve_anonymous = 0).await
+    let Some(small_disk) = spawn_small(disk, capacity, |settings| {
+        settings.upload_reserve_anonymous = 0;
+        settings.upload_room_anonymous = 100;
+    })
+    .await
     else {
         return;
     };

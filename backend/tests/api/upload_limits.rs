@@ -8,7 +8,8 @@ use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::file_helpers::{Announced, TestFile};
-use crate::helpers::{TestApp, json, spawn_app_with};
+use crate::file_shares::create_with;
+use crate::helpers::{TestApp, TestShare, json, spawn_app, spawn_app_with};
 
 /// 200 bytes in 64-byte chunks: 4 chunks, 264 bytes of ciphertext.
 const SIZE: u64 = 200;
@@ -119,7 +120,8 @@ async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_con
     assert!(outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("too_many_uploads"))));
     assert_eq!(outcomes.iter().filter(|outcome| outcome.0 == 429).count(), 60 - 15);
 
-    // Finishing one of them gives its network room for one more; a refused start stored nothing.
+    // A finished file still holds its room until it is in a share; then its network has room for
+    // one more. A refused start stored nothing.
     let (first, refused) = {
         let of_first = starts.iter().zip(&outcomes).filter(|((n, ..), _)| *n == 0);
         let accepted = of_first.clone().find(|(_, outcome)| outcome.0 == 201).unwrap().0;
@@ -131,6 +133,8 @@ async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_con
         assert_eq!(app.put_chunk(first, index as u64, chunk.clone()).await.status(), 200);
     }
     assert_eq!(app.finish_upload(first).await.status(), 200);
+    assert_eq!(start_from(&app, "198.51.100.1", refused.start_body(false)).await.status(), 429);
+    assert_eq!(create_with(&app, &TestShare::new("files", 1), &[first]).await.status(), 201);
     assert_eq!(start_from(&app, "198.51.100.1", refused.start_body(false)).await.status(), 201);
     let over = start_from(&app, "198.51.100.1", TestFile::vault(SIZE as usize, 64).start_body(false)).await;
     assert_eq!(over.status(), 429);
@@ -177,5 +181,95 @@ async fn a_swept_abandoned_upload_gives_its_reservation_back() {
     app.clock.advance(86_401);
     coffer_backend::sweeper::sweep_once(&app.state).await;
     assert_eq!(app.state.store.reserved_bytes().await.unwrap(), 0);
+    assert_eq!(app.start_upload(&next, None, false).await.status(), 201);
+}
+
+#[tokio::test]
+async fn a_chunk_sent_again_does_not_keep_an_upload_alive_and_no_upload_lives_past_a_week() {
+    let app = spawn_app().await;
+    let upload = Announced::new(10 * 64, 64);
+    assert_eq!(app.announce(&upload).await.status(), 201);
+    let started = app.clock_now();
+    assert_eq!(app.put_announced(&upload, 0).await.status(), 200);
+    let (_, status) = status_of(&app, &upload).await;
+    let expires_at = status["expires_at"].as_u64().unwrap();
+    assert_eq!(expires_at, started + 86_400);
+    // The held chunk again, just before the expiry: accepted, the expiry stays.
+    app.clock.advance(86_000);
+    assert_eq!(app.put_announced(&upload, 0).await.status(), 200);
+    assert_eq!(status_of(&app, &upload).await.1["expires_at"].as_u64().unwrap(), expires_at);
+    app.clock.advance(401);
+    coffer_backend::sweeper::sweep_once(&app.state).await;
+    assert_eq!(status_of(&app, &upload).await.0, 404, "the upload expired");
+
+    // A new chunk each day moves the expiry on, but never past a week after the start.
+    let slow = Announced::new(10 * 64, 64);
+    assert_eq!(app.announce(&slow).await.status(), 201);
+    let started = app.clock_now();
+    for index in 0..9 {
+        assert_eq!(app.put_announced(&slow, index).await.status(), 200);
+        app.clock.advance(80_000);
+        coffer_backend::sweeper::sweep_once(&app.state).await;
+        let (status, body) = status_of(&app, &slow).await;
+        if app.clock_now() < started + 7 * 86_400 {
+            assert_eq!(status, 200, "day {index}");
+            assert!(body["expires_at"].as_u64().unwrap() <= started + 7 * 86_400);
+        } else {
+            assert_eq!(status, 404, "past a week, at {}", app.clock_now() - started);
+            return;
+        }
+    }
+    panic!("the upload outlived a week");
+}
+
+#[tokio::test]
+async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_account_still_uploads() {
+    const FLOOR: u64 = 16 << 20;
+    const MIB: u64 = 1 << 20;
+    let app = spawn_app_with(|settings| {
+        settings.disk_capacity = Some(160 * MIB);
+        settings.min_free_disk = FLOOR;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let user = app.sign_up("room@example.com").await;
+    let room = app.state.blobs.free_bytes().unwrap() - FLOOR;
+    // One 1 MiB upload from each of 1,000 IPv6 /64s, 100 at a time.
+    let uploads: Vec<Announced> = (0..1_000).map(|_| Announced::new(MIB, 1 << 20)).collect();
+    let ciphertext = MIB + 16;
+    let mut accepted = 0u64;
+    for (batch, uploads) in uploads.chunks(100).enumerate() {
+        let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
+            let (app, from) = (&app, format!("2001:db8:{batch:x}:{n:x}::1"));
+            async move { start_from(app, &from, upload.start_body()).await }
+        }))
+        .await;
+        for (status, code) in outcomes(answers).await {
+            match status {
+                201 => accepted += 1,
+                _ => assert_eq!((status, code), (507, json!("storage_full"))),
+            }
+        }
+    }
+    let taken = accepted * ciphertext;
+    println!("{accepted} of 1,000 anonymous 1 MiB starts accepted with {room} bytes above the floor");
+    assert!(taken <= room / 2, "{taken} bytes taken of {room}");
+    assert!(room / 2 - taken < 2 * ciphertext + 4 * MIB, "they may take about half: {taken} of {room}");
+    // The other half is there for an account.
+    let big = TestFile::vault((room / 2 - 8 * MIB) as usize, 1 << 20);
+    assert_eq!(app.start_upload(&big, Some(&user.browser), false).await.status(), 201);
+}
+
+#[tokio::test]
+async fn a_finished_file_holds_its_networks_room_until_it_is_shared_or_expires() {
+    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CIPHERTEXT).await;
+    let finished = TestFile::vault(SIZE as usize, 64);
+    app.upload(&finished, None, false).await;
+    let next = TestFile::vault(SIZE as usize, 64);
+    let refused = app.start_upload(&next, None, false).await;
+    assert_eq!(refused.status(), 429, "a finished file in no share still takes the disk");
+    app.clock.advance(86_401);
+    coffer_backend::sweeper::sweep_once(&app.state).await;
+    assert_eq!(app.upload_call(&finished, "status").await.status(), 404, "it expired");
     assert_eq!(app.start_upload(&next, None, false).await.status(), 201);
 }

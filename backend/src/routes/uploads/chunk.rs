@@ -24,7 +24,11 @@ use super::{storage_full, upload_finished, upload_token_hash};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use crate::store::ChunkOutcome;
+use crate::store::{ChunkOutcome, Expiry};
+
+/// Seconds after its start past which no chunk moves an unfinished upload's expiry on (unless
+/// `--upload-expiry` is longer): an upload cannot hold its reservation for ever.
+const UPLOAD_MAX_AGE: u64 = 7 * 86_400;
 
 fn invalid_chunk(message: &str) -> ApiError {
     ApiError::invalid("invalid_chunk", message)
@@ -155,8 +159,11 @@ pub async fn put_chunk(
             "The body does not hash to X-Coffer-Chunk-Sha256.",
         ));
     }
-    let expires_at = state.clock.now() + state.settings.upload_expiry;
-    match state.store.record_chunk(id, token_hash, index, sum, expires_at).await? {
+    let expiry = Expiry {
+        at: state.clock.now() + state.settings.upload_expiry,
+        max_age: UPLOAD_MAX_AGE.max(state.settings.upload_expiry),
+    };
+    match state.store.record_chunk(id, token_hash, index, sum, expiry).await? {
         ChunkOutcome::Recorded { received, chunk_count } => Ok(Json(ChunkReceipt { received, chunk_count })),
         ChunkOutcome::Conflict => Err(ApiError::new(
             StatusCode::CONFLICT,

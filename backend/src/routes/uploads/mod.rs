@@ -29,7 +29,7 @@ use crate::http::id_path::{FilePath, IdPath};
 use crate::http::json::ApiJson;
 use crate::http::rate_limit::network_of;
 use crate::state::AppState;
-use crate::store::{FinishOutcome, NewUpload, StartOutcome};
+use crate::store::{FinishOutcome, NETWORK_HOLDER, NewUpload, StartOutcome};
 use crate::sweeper::purge_blobs;
 
 /// The upload routes.
@@ -69,9 +69,15 @@ async fn start(
     let settings = &state.settings;
     // A signed-in client's reservations count against its account, which took a verified
     // address to make; anyone else's against its network.
-    let (holder, holder_cap) = match &signed_in {
-        Some(signed_in) => (format!("account:{}", signed_in.account_id), settings.upload_reserve_account),
-        None => (format!("ip:{}", network_of(ip)), settings.upload_reserve_anonymous),
+    let (holder, holder_cap, anonymous_room) = match &signed_in {
+        Some(signed_in) => {
+            (format!("account:{}", signed_in.account_id), settings.upload_reserve_account, None)
+        }
+        None => (
+            format!("{NETWORK_HOLDER}{}", network_of(ip)),
+            settings.upload_reserve_anonymous,
+            Some(settings.upload_room_anonymous),
+        ),
     };
     let owner = match (request.vault, signed_in) {
         (true, Some(signed_in)) => Some(signed_in.account_id),
@@ -108,6 +114,7 @@ async fn start(
         quota: settings.storage_quota,
         holder,
         holder_cap,
+        anonymous_room,
         min_free: settings.min_free_disk,
     };
     let expires_at = upload.expires_at;
@@ -128,6 +135,14 @@ async fn start(
         StartOutcome::DiskFull { free, reserved } => {
             tracing::warn!(event = "disk_floor_reached", free, reserved);
             return Err(storage_full());
+        }
+        StartOutcome::AnonymousFull { held } => {
+            tracing::warn!(event = "anonymous_room_reached", held);
+            return Err(ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_full",
+                "The room for uploads without an account is taken now; sign in, or try again later.",
+            ));
         }
         StartOutcome::HolderFull { held } => {
             tracing::warn!(event = "upload_reserve_reached", held);
