@@ -98,6 +98,30 @@ test('Lock now locks at once, wherever the vault is unlocked', async ({ page }) 
   await expectLocked(page, secret);
 });
 
+test('Lock now in one tab locks the other tabs of the browser; unlocking one leaves the others locked', async ({ page }) => {
+  const nonce = Math.random().toString(36).slice(2, 10);
+  const { passphrase, secret } = await newVault(page, nonce);
+  const other = await page.context().newPage();
+  const openIn = async (tab: Page) => {
+    await tab.getByTestId('unlock-passphrase').fill(passphrase);
+    await tab.getByTestId('unlock-submit').click();
+    // A tab that had a record open shows it again after unlocking; others show the list.
+    const view = tab.getByTestId('record-view');
+    await expect(view.or(tab.getByTestId('vault-item').first())).toBeVisible({ timeout: 30_000 });
+    if ((await view.count()) === 0) await tab.getByTestId('vault-item').click();
+    await expect(view).toContainText(secret);
+  };
+  await other.goto('/vault');
+  await openIn(other);
+  await page.getByTestId('nav-lock').click();
+  await expectLocked(page, secret);
+  await expectLocked(other, secret);
+  // Unlocking one tab does not unlock the other.
+  await openIn(other);
+  await expectLocked(page, secret);
+  await other.close();
+});
+
 test('locking during an attachment upload stops it, and the same file finishes it after unlocking', async ({
   page,
 }) => {

@@ -3,7 +3,10 @@
 //! with none it calls [`Session::lock`]. The time is a setting kept in this browser's local
 //! storage (5, 15 or 30 minutes; 15 by default). It runs on the page's own clock (`Date.now`
 //! and `setTimeout`), so a page that sleeps or is hidden locks as soon as it wakes or shows.
+//! "Lock now" locks every tab of the app in this browser (a `BroadcastChannel`); the idle time
+//! is each tab's own (input in one tab does not keep another open).
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -19,6 +22,8 @@ pub const CHOICES: [u32; 3] = [5, 15, 30];
 pub const DEFAULT_MINUTES: u32 = 15;
 /// Where the choice is kept (no secret).
 const STORAGE_KEY: &str = "coffer:lock-after-minutes";
+/// The channel on which "Lock now" reaches the app's other tabs (the message carries nothing).
+const LOCK_CHANNEL: &str = "coffer-lock";
 /// What counts as the user being there (not `scroll`: the page itself scrolls too).
 const INPUT_EVENTS: [&str; 5] = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"];
 
@@ -28,6 +33,12 @@ pub fn parse_minutes(stored: Option<&str>) -> u32 {
         .and_then(|text| text.parse().ok())
         .filter(|minutes| CHOICES.contains(minutes))
         .unwrap_or(DEFAULT_MINUTES)
+}
+
+thread_local! {
+    /// This tab's end of [`LOCK_CHANNEL`]: it posts and listens on the same object, so a tab
+    /// does not hear its own message.
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -96,8 +107,19 @@ impl AutoLock {
         stored
     }
 
-    /// Locks now: keys and decrypted records go, and so do the toasts (they may name them).
+    /// Locks now, here and in the app's other tabs of this browser.
     pub fn lock_now(&self) {
+        self.lock_here();
+        CHANNEL.with_borrow(|channel| {
+            if let Some(channel) = channel {
+                let _ = channel.post_message(&JsValue::NULL);
+            }
+        });
+    }
+
+    /// Locks this tab: keys and decrypted records go, and so do the toasts (they may name
+    /// them).
+    fn lock_here(&self) {
         self.stop();
         self.session.lock();
         self.toasts.clear();
@@ -112,7 +134,7 @@ impl AutoLock {
         let limit = f64::from(self.minutes.get_untracked()) * 60_000.0;
         let idle = now_ms() - self.last_input.get_value();
         if idle >= limit {
-            self.lock_now();
+            self.lock_here();
             return;
         }
         let this = *self;
@@ -155,7 +177,17 @@ impl AutoLock {
             let _ = document
                 .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
         }
-        // Both live as long as the page.
+        if let Ok(channel) = web_sys::BroadcastChannel::new(LOCK_CHANNEL) {
+            let on_lock = Closure::<dyn Fn()>::new(move || {
+                if this.session.state_untracked() == AuthState::Unlocked {
+                    this.lock_here();
+                }
+            });
+            channel.set_onmessage(Some(on_lock.as_ref().unchecked_ref()));
+            on_lock.forget();
+            CHANNEL.with_borrow_mut(|slot| *slot = Some(channel));
+        }
+        // They live as long as the page.
         on_input.forget();
         on_visible.forget();
     }
