@@ -105,17 +105,18 @@ pub struct Settings {
     /// Upload chunks one client IP may send per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CHUNK", default_value_t = 1800)]
     pub rate_limit_chunk: u32,
-    /// Most ciphertext bytes the uploads of one client network not signed in may reserve, until
-    /// they are in a share or deleted (0: no cap).
+    /// Most ciphertext bytes the unfinished uploads of one client network not signed in may
+    /// reserve (0: no cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ANONYMOUS", default_value_t = 16 << 30)]
     pub upload_reserve_anonymous: u64,
-    /// Most ciphertext bytes the uploads of one signed-in account may reserve, until they are
-    /// attached or deleted (0: no cap).
+    /// Most ciphertext bytes the unfinished uploads of one signed-in account may reserve (0: no
+    /// cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ACCOUNT", default_value_t = 64 << 30)]
     pub upload_reserve_account: u64,
-    /// Percent of the room above the free-space floor that the uploads of every client not
-    /// signed in may reserve together (the room counted as if they held none), so
-    /// clients from many networks cannot take what signed-in accounts need (100: no such share).
+    /// Percent of the room above the free-space floor that the files of every client not signed
+    /// in may take together, from their upload's start until they are deleted (the room counted
+    /// as if they held none), so clients from many networks cannot take what signed-in accounts
+    /// need (100: no such share).
     #[arg(long, env = "COFFER_UPLOAD_ROOM_ANONYMOUS", default_value_t = 50,
           value_parser = clap::value_parser!(u8).range(1..=100))]
     pub upload_room_anonymous: u8,

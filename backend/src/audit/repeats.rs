@@ -13,8 +13,8 @@ use crate::http::rate_limit::network_of;
 
 /// Seconds a window stays open after the event that opened it.
 pub const REPEAT_WINDOW: u64 = 60;
-/// Most windows open at once; past that, a new key's requests fold into its type's overflow
-/// window.
+/// Most windows open at once; past that, a new key's requests fold into the overflow window of
+/// its type and account.
 pub const MAX_WINDOWS: usize = 65_536;
 /// Most client networks with a window of their own for one object; past that, further
 /// networks' requests of the object fold into one window for it.
@@ -69,7 +69,8 @@ pub fn varying(kind: EventType) -> Option<&'static [&'static str]> {
 /// What makes two requests repeats of each other: the type, the members that do not vary, the
 /// account and session, and the client network. Not the user agent nor the exact address.
 /// Two wider keys have no network: an object's (past [`MAX_NETWORKS_PER_OBJECT`] networks) and
-/// a type's overflow (past [`MAX_WINDOWS`]), which also has no members, account nor session.
+/// an overflow (past [`MAX_WINDOWS`]), one per type and account, which also has no members nor
+/// session (so an owner still sees, in their own log, a count of what was opened of theirs).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     kind: EventType,
@@ -100,9 +101,9 @@ impl Key {
         Self { network: None, ..self.clone() }
     }
 
-    /// The overflow key of `kind`: every request of the type, whatever its object.
-    fn overflow(kind: EventType) -> Self {
-        Self { kind, members: String::new(), account: None, session: None, network: None }
+    /// The overflow key of `kind` and `account`: every such request, whatever its object.
+    fn overflow(kind: EventType, account: Option<String>) -> Self {
+        Self { kind, members: String::new(), account, session: None, network: None }
     }
 
     fn is_overflow(&self) -> bool {
@@ -115,20 +116,19 @@ struct Window {
     closes: u64,
     folded: u64,
     last: Option<NewEvent>,
-    /// An overflow window: its requests are of several objects and accounts.
+    /// An overflow window: its requests are of several objects (of one account, or of none).
     mixed: bool,
 }
 
 impl Window {
     /// The aggregate: the last folded request's event with `repeated`, if any was folded. An
-    /// overflow window's aggregate also says `mixed` and joins no account's chain (its count
-    /// is not one account's).
+    /// overflow window's aggregate also says `mixed` and names no session (its requests came
+    /// from several).
     fn aggregate(self) -> Option<NewEvent> {
         let mut last = self.last?;
         last.detail.insert(REPEATED.to_owned(), Value::Number(self.folded));
         if self.mixed {
             last.detail.insert(MIXED.to_owned(), Value::Flag(true));
-            last.account = None;
             last.session = None;
         }
         Some(last)
@@ -172,8 +172,8 @@ impl Repeats {
     }
 
     /// The key whose window `key`'s request goes to: its own, its object's once
-    /// [`MAX_NETWORKS_PER_OBJECT`] networks have one, its type's overflow once [`MAX_WINDOWS`]
-    /// are open.
+    /// [`MAX_NETWORKS_PER_OBJECT`] networks have one, the overflow of its type and account once
+    /// [`MAX_WINDOWS`] are open.
     fn window_for(&self, key: Key) -> Key {
         if self.windows.contains_key(&key) {
             return key;
@@ -187,7 +187,7 @@ impl Repeats {
         if self.windows.contains_key(&key) || self.windows.len() < MAX_WINDOWS {
             key
         } else {
-            Key::overflow(key.kind)
+            Key::overflow(key.kind, key.account)
         }
     }
 
@@ -330,26 +330,32 @@ mod tests {
     }
 
     #[test]
-    fn past_the_most_windows_new_keys_fold_into_their_types_overflow_window() {
+    fn past_the_most_windows_new_keys_fold_into_the_overflow_window_of_their_type_and_account() {
         let mut repeats = Repeats::default();
         for n in 0..MAX_WINDOWS {
             repeats.take(vec![download(100, &FileId::random(), n as u64, from("192.0.2.1", "a"))]);
         }
-        let account = AccountId::random();
+        let (owner, other) = (AccountId::random(), AccountId::random());
         let written: Vec<NewEvent> = (0..1_000)
             .flat_map(|n| {
                 let mut event = download(100 + n / 100, &FileId::random(), 0, from("192.0.2.9", "a"));
-                event.account = Some(account.clone());
+                event.account = Some(if n % 4 == 0 { other.clone() } else { owner.clone() });
+                event.session = Some(format!("session {n}"));
                 repeats.take(vec![event])
             })
             .collect();
-        assert_eq!(written.len(), 1, "the first opens the overflow window, the rest are folded");
-        assert_eq!(repeats.open_windows(), MAX_WINDOWS + 1);
+        assert_eq!(written.len(), 2, "the first of each account opens its overflow window");
+        assert_eq!(repeats.open_windows(), MAX_WINDOWS + 2);
         let closed = repeats.due(200);
-        let overflow = closed.iter().find(|event| event.detail.contains_key(MIXED)).unwrap();
-        assert_eq!(overflow.detail[REPEATED], Value::Number(999));
-        assert_eq!(overflow.detail[MIXED], Value::Flag(true));
-        assert_eq!(overflow.account, None, "a count of several objects joins no account's chain");
+        let overflows: Vec<&NewEvent> =
+            closed.iter().filter(|event| event.detail.contains_key(MIXED)).collect();
+        assert_eq!(overflows.len(), 2);
+        for (account, requests) in [(&owner, 750), (&other, 250)] {
+            let overflow = overflows.iter().find(|event| event.account.as_ref() == Some(account)).unwrap();
+            assert_eq!(overflow.detail[REPEATED], Value::Number(requests - 1), "the owner's count");
+            assert_eq!(overflow.detail[MIXED], Value::Flag(true));
+            assert_eq!(overflow.session, None, "several sessions");
+        }
         assert_eq!(repeats.open_windows(), 0);
     }
 

@@ -65,7 +65,7 @@ pub(super) fn attach_all(
             return Ok(Err(position));
         };
         record.share = Some(share.to_owned());
-        attach(txn, id, &mut record)?;
+        attach(txn, id, &record)?;
         attached.files.push(id.to_owned());
         attached.bytes += record.size;
         metadata.push(record.metadata.unwrap_or_default());

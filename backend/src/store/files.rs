@@ -8,7 +8,7 @@ use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use super::reservations::{add_held, add_meta, release};
+use super::reservations::{add_meta, release};
 use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, STORED_BYTES};
 use super::{StoreError, from_json, to_json};
 
@@ -31,8 +31,9 @@ pub(super) struct FileRecord {
     pub metadata: Option<Vec<u8>>,
     pub share: Option<String>,
     pub created_at: u64,
-    /// Whom the reservation of an unfinished upload counts against (`store::reservations`);
-    /// `None` once finished, and for uploads started before holders were recorded.
+    /// Whom the file counts against (`store::reservations`): its holder's cap while it is
+    /// unfinished and, for a client network, the room those may take together until it is
+    /// deleted. `None` for uploads started before holders were recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder: Option<String>,
 }
@@ -135,7 +136,7 @@ pub struct NewUpload {
     /// The most ciphertext bytes the holder's unfinished uploads may announce (0: no cap).
     pub holder_cap: u64,
     /// For a holder that is a client network: the percent of the room above the floor (counted
-    /// as if no such upload held any) that all of them may reserve together.
+    /// as if no such file held any) that the files of all of them may take together.
     pub anonymous_room: Option<u8>,
     /// The bytes the data folder's file system must keep free beside every reservation.
     pub min_free: u64,
@@ -162,7 +163,7 @@ pub enum StartOutcome {
         /// What the holder's unfinished uploads hold already.
         held: u64,
     },
-    /// The unfinished uploads of every client network together would pass their share of the
+    /// The files of every client network together would pass their share of the
     /// room above the floor.
     AnonymousFull {
         /// What they hold already.
@@ -279,12 +280,8 @@ pub(super) fn remove_file(txn: &WriteTransaction, id: &str) -> Result<(), StoreE
     Ok(())
 }
 
-/// Ends the upload expiry of a file that has just been attached, and its count against its
-/// holder.
-pub(super) fn attach(txn: &WriteTransaction, id: &str, record: &mut FileRecord) -> Result<(), StoreError> {
-    if let Some(holder) = record.holder.take() {
-        add_held(txn, &holder, -i128::from(record.ciphertext_size()))?;
-    }
+/// Ends the upload expiry of a file that has just been attached.
+pub(super) fn attach(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {
     txn.open_table(FILE_EXPIRY)?.remove((record.expires_at, id))?;
     write_file(txn, id, record)
 }

@@ -1,14 +1,15 @@
-//! Reservations (docs/api.md, "Limits and storage"): the bytes that unfinished uploads announced
-//! at their start. Two counts follow every start, chunk, finish and deletion, each in the
-//! transaction that makes the change:
+//! Reservations (docs/api.md, "Limits and storage"): the bytes that uploads announced at their
+//! start. Three counts follow every start, chunk, finish and deletion, each in the transaction
+//! that makes the change, and are counted again from the files at every start of the server:
 //!
 //! - [`RESERVED_BYTES`]: the bytes announced and not written yet. The disk must still take them,
 //!   so a start is accepted only if the file system's free space, less all of them and the new
 //!   upload, stays above the free-space floor.
-//! - [`UPLOAD_HOLDERS`]: per holder (a client network, or an account), the bytes of its unfinished
-//!   uploads, whatever they have written, and of its finished files not in a share yet (they
-//!   too hold the disk until they expire); the per-client cap bounds it. [`ANONYMOUS_HELD`] is
-//!   the sum over the client networks, which the share of room they may take together bounds.
+//! - [`UPLOAD_HOLDERS`]: per holder (a client network, or an account), the bytes of its
+//!   unfinished uploads, whatever they have written; the per-client cap bounds it.
+//! - [`ANONYMOUS_HELD`]: the bytes of every file a client network started, from its start until
+//!   it is deleted (unfinished, finished, or in a share), which the share of the room that
+//!   clients not signed in may take together bounds.
 
 use redb::{ReadableTable, WriteTransaction};
 
@@ -27,28 +28,29 @@ pub(super) fn add_meta(txn: &WriteTransaction, key: &str, delta: i128) -> Result
     Ok(next)
 }
 
-/// Adds `delta` to what `holder`'s unfinished uploads hold (and, for a client network, to
-/// [`ANONYMOUS_HELD`]) and returns the holder's new value; a holder left with nothing is
-/// forgotten.
+/// Adds `delta` to what `holder`'s unfinished uploads hold and returns the holder's new value;
+/// a holder left with nothing is forgotten.
 pub(super) fn add_held(txn: &WriteTransaction, holder: &str, delta: i128) -> Result<u64, StoreError> {
-    let next = {
-        let mut holders = txn.open_table(UPLOAD_HOLDERS)?;
-        let current = holders.get(holder)?.map_or(0, |value| value.value());
-        let next = u64::try_from((i128::from(current) + delta).max(0)).unwrap_or(u64::MAX);
-        if next == 0 {
-            holders.remove(holder)?;
-        } else {
-            holders.insert(holder, next)?;
-        }
-        next
-    };
-    if holder.starts_with(NETWORK_HOLDER) {
-        add_meta(txn, ANONYMOUS_HELD, delta)?;
+    let mut holders = txn.open_table(UPLOAD_HOLDERS)?;
+    let current = holders.get(holder)?.map_or(0, |value| value.value());
+    let next = u64::try_from((i128::from(current) + delta).max(0)).unwrap_or(u64::MAX);
+    if next == 0 {
+        holders.remove(holder)?;
+    } else {
+        holders.insert(holder, next)?;
     }
     Ok(next)
 }
 
-/// What every client network's unfinished uploads hold together.
+/// Adds `delta` to [`ANONYMOUS_HELD`] if `holder` is a client network.
+pub(super) fn add_anonymous(txn: &WriteTransaction, holder: &str, delta: i128) -> Result<(), StoreError> {
+    if holder.starts_with(NETWORK_HOLDER) {
+        add_meta(txn, ANONYMOUS_HELD, delta)?;
+    }
+    Ok(())
+}
+
+/// What the files of every client network hold together.
 pub(super) fn anonymous_held(txn: &WriteTransaction) -> Result<u64, StoreError> {
     Ok(txn.open_table(META)?.get(ANONYMOUS_HELD)?.map_or(0, |value| value.value()))
 }
@@ -71,57 +73,59 @@ fn written(
 }
 
 /// Ends the reservation of file `id`, about to be deleted: what an unfinished upload has not
-/// written leaves [`RESERVED_BYTES`]; the size of a file not attached yet leaves its holder's
-/// count.
+/// written leaves [`RESERVED_BYTES`] and its size its holder's count; the size of a client
+/// network's file leaves [`ANONYMOUS_HELD`].
 pub(super) fn release(txn: &WriteTransaction, id: &str, record: &FileRecord) -> Result<(), StoreError> {
+    let size = i128::from(record.ciphertext_size());
     if !record.finished {
         let unwritten = record.ciphertext_size() - written(&txn.open_table(FILE_CHUNKS)?, id, record)?;
         add_meta(txn, RESERVED_BYTES, -i128::from(unwritten))?;
     }
     if let Some(holder) = &record.holder {
-        add_held(txn, holder, -i128::from(record.ciphertext_size()))?;
-    }
-    Ok(())
-}
-
-/// Counts [`RESERVED_BYTES`] and [`ANONYMOUS_HELD`] in a database written before they existed.
-pub(super) fn count_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {
-    count_reserved_if_missing(txn)?;
-    if txn.open_table(META)?.get(ANONYMOUS_HELD)?.is_some() {
-        return Ok(());
-    }
-    let mut sum = 0u64;
-    for entry in txn.open_table(UPLOAD_HOLDERS)?.iter()? {
-        let (holder, held) = entry?;
-        if holder.value().starts_with(NETWORK_HOLDER) {
-            sum = sum.saturating_add(held.value());
+        if !record.finished {
+            add_held(txn, holder, -size)?;
         }
+        add_anonymous(txn, holder, -size)?;
     }
-    txn.open_table(META)?.insert(ANONYMOUS_HELD, sum)?;
     Ok(())
 }
 
-/// Counts [`RESERVED_BYTES`] from the unfinished uploads of a database written before the
-/// counter existed (holders were not recorded then, so none is counted).
-fn count_reserved_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {
-    if txn.open_table(META)?.get(RESERVED_BYTES)?.is_some() {
-        return Ok(());
-    }
+/// Counts [`RESERVED_BYTES`], [`UPLOAD_HOLDERS`] and [`ANONYMOUS_HELD`] again from the files, so
+/// that they are right whatever wrote the database before (an older version, which counted
+/// otherwise or not at all; files started before holders were recorded count against none).
+pub(super) fn recount(txn: &WriteTransaction) -> Result<(), StoreError> {
     let mut unwritten = 0u64;
+    let mut anonymous = 0u64;
+    let mut holders = std::collections::HashMap::<String, u64>::new();
     {
         let files = txn.open_table(FILES)?;
         let chunks = txn.open_table(FILE_CHUNKS)?;
         for entry in files.iter()? {
             let (key, value) = entry?;
             let record: FileRecord = super::from_json(value.value())?;
+            let size = record.ciphertext_size();
             if !record.finished {
                 let id = key.value();
-                unwritten =
-                    unwritten.saturating_add(record.ciphertext_size() - written(&chunks, id, &record)?);
+                unwritten = unwritten.saturating_add(size - written(&chunks, id, &record)?);
+            }
+            let Some(holder) = record.holder else { continue };
+            if holder.starts_with(NETWORK_HOLDER) {
+                anonymous = anonymous.saturating_add(size);
+            }
+            if !record.finished {
+                let held = holders.entry(holder).or_default();
+                *held = held.saturating_add(size);
             }
         }
     }
-    txn.open_table(META)?.insert(RESERVED_BYTES, unwritten)?;
+    let mut table = txn.open_table(UPLOAD_HOLDERS)?;
+    table.retain(|_, _| false)?;
+    for (holder, held) in &holders {
+        table.insert(holder.as_str(), *held)?;
+    }
+    let mut meta = txn.open_table(META)?;
+    meta.insert(RESERVED_BYTES, unwritten)?;
+    meta.insert(ANONYMOUS_HELD, anonymous)?;
     Ok(())
 }
 

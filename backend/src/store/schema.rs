@@ -138,7 +138,7 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(AUDIT_HEADS)?;
         txn.open_table(UPLOAD_HOLDERS)?;
     }
-    super::reservations::count_if_missing(&txn)?;
+    super::reservations::recount(&txn)?;
     txn.commit()?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::files::{
     ChunkOutcome, ChunkSlot, Expiry, FileRecord, FinishOutcome, NewUpload, StartOutcome, UploadState,
     add_stored, attach, get_file, read_file, remove_file, write_file,
 };
-use super::reservations::{add_held, add_meta, anonymous_held, held};
+use super::reservations::{add_anonymous, add_held, add_meta, anonymous_held, held};
 use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
 use super::{Store, StoreError};
 
@@ -91,6 +91,7 @@ impl Store {
                 }
             }
             add_held(&txn, &upload.holder, i128::from(size))?;
+            add_anonymous(&txn, &upload.holder, i128::from(size))?;
             write_file(&txn, id, &record)?;
             txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
             if let Some(owner) = &upload.owner {
@@ -234,12 +235,16 @@ impl Store {
             if record.received < record.chunk_count {
                 return Ok(FinishOutcome::Incomplete(record.chunk_count - record.received));
             }
-            // Every chunk is written, so nothing is left reserved on the disk; the file counts
-            // against its holder until it is attached (a vault upload is, now) or deleted.
+            // Every chunk is written, so nothing is left reserved on the disk, and the upload
+            // no longer counts against its holder's cap (a client network's file still counts
+            // in the room they share until it is deleted).
+            if let Some(holder) = &record.holder {
+                add_held(&txn, holder, -i128::from(record.ciphertext_size()))?;
+            }
             record.finished = true;
             record.metadata = Some(metadata);
             if record.attached() {
-                attach(&txn, id, &mut record)?;
+                attach(&txn, id, &record)?;
             } else {
                 write_file(&txn, id, &record)?;
             }

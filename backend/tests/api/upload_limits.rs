@@ -120,8 +120,8 @@ async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_con
     assert!(outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("too_many_uploads"))));
     assert_eq!(outcomes.iter().filter(|outcome| outcome.0 == 429).count(), 60 - 15);
 
-    // A finished file still holds its room until it is in a share; then its network has room for
-    // one more. A refused start stored nothing.
+    // A finished file no longer counts against its network's cap, which then has room for one
+    // more. A refused start stored nothing.
     let (first, refused) = {
         let of_first = starts.iter().zip(&outcomes).filter(|((n, ..), _)| *n == 0);
         let accepted = of_first.clone().find(|(_, outcome)| outcome.0 == 201).unwrap().0;
@@ -133,8 +133,6 @@ async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_con
         assert_eq!(app.put_chunk(first, index as u64, chunk.clone()).await.status(), 200);
     }
     assert_eq!(app.finish_upload(first).await.status(), 200);
-    assert_eq!(start_from(&app, "198.51.100.1", refused.start_body(false)).await.status(), 429);
-    assert_eq!(create_with(&app, &TestShare::new("files", 1), &[first]).await.status(), 201);
     assert_eq!(start_from(&app, "198.51.100.1", refused.start_body(false)).await.status(), 201);
     let over = start_from(&app, "198.51.100.1", TestFile::vault(SIZE as usize, 64).start_body(false)).await;
     assert_eq!(over.status(), 429);
@@ -261,15 +259,38 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
 }
 
 #[tokio::test]
-async fn a_finished_file_holds_its_networks_room_until_it_is_shared_or_expires() {
+async fn a_finished_file_leaves_its_networks_cap_so_two_files_larger_than_half_of_it_share_together() {
     let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CIPHERTEXT).await;
-    let finished = TestFile::vault(SIZE as usize, 64);
-    app.upload(&finished, None, false).await;
-    let next = TestFile::vault(SIZE as usize, 64);
-    let refused = app.start_upload(&next, None, false).await;
-    assert_eq!(refused.status(), 429, "a finished file in no share still takes the disk");
-    app.clock.advance(86_401);
+    let (first, second) = (TestFile::vault(SIZE as usize, 64), TestFile::vault(SIZE as usize, 64));
+    app.upload(&first, None, false).await;
+    app.upload(&second, None, false).await;
+    let share = create_with(&app, &TestShare::new("files", 1), &[&first, &second]).await;
+    assert_eq!(share.status(), 201);
+}
+
+#[tokio::test]
+async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_give_it_back_when_deleted() {
+    const MIB: u64 = 1 << 20;
+    let settings = |settings: &mut coffer_backend::settings::Settings| {
+        settings.disk_capacity = Some(48 * MIB);
+        settings.min_free_disk = 16 * MIB;
+        settings.upload_reserve_anonymous = 0;
+    };
+    let app = spawn_app_with(settings).await;
+    // 32 MiB above the floor, half of it for clients not signed in: three files of 4 MiB fit.
+    let files: Vec<TestFile> = (0..4).map(|_| TestFile::vault(4 * MIB as usize, 1 << 20)).collect();
+    for file in &files[..3] {
+        app.upload(file, None, false).await;
+        assert_eq!(create_with(&app, &TestShare::new("files", 1), &[file]).await.status(), 201);
+    }
+    let refused = app.start_upload(&files[3], None, false).await;
+    assert_eq!(refused.status(), 507, "files in a share still take the room");
+    assert_eq!(json(refused).await["code"], "storage_full");
+    // The count is made again from the files when the server starts.
+    let app = app.restart(settings).await;
+    assert_eq!(app.start_upload(&files[3], None, false).await.status(), 507);
+    // The shares expire and their files are deleted: the room is theirs again.
+    app.clock.advance(3_601);
     coffer_backend::sweeper::sweep_once(&app.state).await;
-    assert_eq!(app.upload_call(&finished, "status").await.status(), 404, "it expired");
-    assert_eq!(app.start_upload(&next, None, false).await.status(), 201);
+    assert_eq!(app.start_upload(&files[3], None, false).await.status(), 201);
 }
