@@ -14,6 +14,13 @@ use super::{StoreError, from_json, to_json};
 
 /// AES-GCM's tag: what each chunk adds to its plaintext.
 pub const TAG_LEN: u64 = 16;
+/// What a file costs the disk beside its ciphertext, charged against the per-client caps and
+/// the room of clients not signed in (`store::reservations`): its record in the database (with
+/// a metadata envelope of up to 4 KiB, kept as JSON) and its blob's last file-system block. So
+/// many tiny files cannot hold far more than they are counted for.
+pub const FILE_OVERHEAD: u64 = 32 << 10;
+/// What each chunk costs the database: the row of its checksum (B-tree pages half full).
+pub const CHUNK_OVERHEAD: u64 = 256;
 
 /// The stored form of a file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +49,12 @@ impl FileRecord {
     /// `size + 16 n`: what the blob holds once complete.
     pub fn ciphertext_size(&self) -> u64 {
         self.size + TAG_LEN * self.chunk_count
+    }
+
+    /// What the file is charged against its holder's cap and the room of clients not signed
+    /// in: its ciphertext and what it costs the disk beside it.
+    pub fn charged_size(&self) -> u64 {
+        self.ciphertext_size() + FILE_OVERHEAD + CHUNK_OVERHEAD * self.chunk_count
     }
 
     /// A whole chunk's ciphertext length.

@@ -27,7 +27,8 @@ use redb::Database;
 pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
 pub use file_shares::FileClaim;
 pub use files::{
-    ChunkOutcome, ChunkSlot, Expiry, FileRow, FinishOutcome, NewUpload, StartOutcome, UploadState,
+    CHUNK_OVERHEAD, ChunkOutcome, ChunkSlot, Expiry, FILE_OVERHEAD, FileRow, FinishOutcome, NewUpload,
+    StartOutcome, UploadState,
 };
 pub use notices::{Novelty, SeenSignins};
 pub use owned_shares::OwnedShare;

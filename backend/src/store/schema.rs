@@ -77,12 +77,15 @@ pub const STORED_BYTES: &str = "stored_bytes";
 /// The [`META`] key of the ciphertext bytes unfinished uploads announced and have not written
 /// yet: what the disk must still take, beside the free-space floor.
 pub const RESERVED_BYTES: &str = "reserved_bytes";
-/// Holder (`ip:<client network>` or `account:<account id>`) -> the ciphertext bytes of its
+/// Holder (`ip:<client network>` or `account:<account id>`) -> the charged bytes of its
 /// unfinished uploads: what the per-client reservation cap counts.
 pub const UPLOAD_HOLDERS: TableDefinition<&str, u64> = TableDefinition::new("upload_holders");
-/// The [`META`] key of what every client network's unfinished uploads hold together (the sum
-/// of the [`UPLOAD_HOLDERS`] rows under [`NETWORK_HOLDER`]).
+/// The [`META`] key of the charged bytes of every file a client network started, until it is
+/// deleted.
 pub const ANONYMOUS_HELD: &str = "anonymous_held";
+/// The [`META`] key of the ciphertext bytes of those files: what of the disk they took or
+/// reserved.
+pub const ANONYMOUS_CIPHERTEXT: &str = "anonymous_ciphertext";
 /// The prefix of a holder that is a client network (a client not signed in).
 pub const NETWORK_HOLDER: &str = "ip:";
 
@@ -138,7 +141,7 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         txn.open_table(AUDIT_HEADS)?;
         txn.open_table(UPLOAD_HOLDERS)?;
     }
-    super::reservations::recount(&txn)?;
+    super::reservations::recount_if_counted_otherwise(&txn)?;
     txn.commit()?;
     Ok(())
 }

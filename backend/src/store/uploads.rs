@@ -65,8 +65,9 @@ impl Store {
                 holder: Some(upload.holder.clone()),
             };
             let size = record.ciphertext_size();
+            let charged = record.charged_size();
             let held = held(&txn, &upload.holder)?;
-            if upload.holder_cap != 0 && held.saturating_add(size) > upload.holder_cap {
+            if upload.holder_cap != 0 && held.saturating_add(charged) > upload.holder_cap {
                 return Ok(StartOutcome::HolderFull { held });
             }
             let total = add_stored(&txn, i128::from(size))?;
@@ -80,18 +81,18 @@ impl Store {
             }
             if let Some(percent) = upload.anonymous_room {
                 // The room above the floor as if no client network held anything: what is not
-                // promised yet, plus what they hold (the part they wrote left the free space,
-                // the rest is in `reserved`).
-                let others = anonymous_held(&txn)?;
-                let room = u128::from(free) + u128::from(others)
-                    - u128::from(reserved - size)
-                    - u128::from(upload.min_free);
-                if (u128::from(others) + u128::from(size)) * 100 > room * u128::from(percent) {
+                // promised yet, plus their ciphertext (the part they wrote left the free space,
+                // the rest is in `reserved`). What they are charged beside it is not added
+                // back: what of it they really use already left the free space.
+                let (others, others_ciphertext) = anonymous_held(&txn)?;
+                let room = (u128::from(free) + u128::from(others_ciphertext))
+                    .saturating_sub(u128::from(reserved - size) + u128::from(upload.min_free));
+                if (u128::from(others) + u128::from(charged)) * 100 > room * u128::from(percent) {
                     return Ok(StartOutcome::AnonymousFull { held: others });
                 }
             }
-            add_held(&txn, &upload.holder, i128::from(size))?;
-            add_anonymous(&txn, &upload.holder, i128::from(size))?;
+            add_held(&txn, &upload.holder, i128::from(charged))?;
+            add_anonymous(&txn, &record, 1)?;
             write_file(&txn, id, &record)?;
             txn.open_table(FILE_EXPIRY)?.insert((record.expires_at, id), ())?;
             if let Some(owner) = &upload.owner {
@@ -239,7 +240,7 @@ impl Store {
             // no longer counts against its holder's cap (a client network's file still counts
             // in the room they share until it is deleted).
             if let Some(holder) = &record.holder {
-                add_held(&txn, holder, -i128::from(record.ciphertext_size()))?;
+                add_held(&txn, holder, -i128::from(record.charged_size()))?;
             }
             record.finished = true;
             record.metadata = Some(metadata);

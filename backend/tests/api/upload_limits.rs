@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use coffer_backend::store::{CHUNK_OVERHEAD, FILE_OVERHEAD};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -14,6 +15,8 @@ use crate::helpers::{TestApp, TestShare, json, spawn_app, spawn_app_with};
 /// 200 bytes in 64-byte chunks: 4 chunks, 264 bytes of ciphertext.
 const SIZE: u64 = 200;
 const CIPHERTEXT: u64 = 264;
+/// What such a file is charged against the caps: its ciphertext and its cost beside it.
+const CHARGED: u64 = CIPHERTEXT + FILE_OVERHEAD + 4 * CHUNK_OVERHEAD;
 
 /// `POST /api/v1/uploads` as the client `from`, behind the trusted proxy on 127.0.0.1.
 async fn start_from(app: &TestApp, from: &str, body: Value) -> reqwest::Response {
@@ -93,7 +96,7 @@ async fn concurrent_chunks_stop_at_the_clients_rate_limit_and_refused_ones_are_n
 #[tokio::test]
 async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_concurrency() {
     let app = spawn_app_with(|settings| {
-        settings.upload_reserve_anonymous = 3 * CIPHERTEXT;
+        settings.upload_reserve_anonymous = 3 * CHARGED;
         settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
@@ -142,8 +145,8 @@ async fn anonymous_reservations_stop_at_the_cap_of_each_client_network_under_con
 #[tokio::test]
 async fn a_signed_in_client_reserves_against_its_account_not_its_network() {
     let app = spawn_app_with(|settings| {
-        settings.upload_reserve_anonymous = CIPHERTEXT;
-        settings.upload_reserve_account = 5 * CIPHERTEXT;
+        settings.upload_reserve_anonymous = CHARGED;
+        settings.upload_reserve_account = 5 * CHARGED;
     })
     .await;
     let user = app.sign_up("uploader@example.com").await;
@@ -169,7 +172,7 @@ async fn a_signed_in_client_reserves_against_its_account_not_its_network() {
 
 #[tokio::test]
 async fn a_swept_abandoned_upload_gives_its_reservation_back() {
-    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CIPHERTEXT).await;
+    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CHARGED).await;
     let abandoned = TestFile::vault(SIZE as usize, 64);
     assert_eq!(app.start_upload(&abandoned, None, false).await.status(), 201);
     assert_eq!(app.put_chunk(&abandoned, 0, abandoned.chunks[0].clone()).await.status(), 200);
@@ -234,7 +237,7 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
     let room = app.state.blobs.free_bytes().unwrap() - FLOOR;
     // One 1 MiB upload from each of 1,000 IPv6 /64s, 100 at a time.
     let uploads: Vec<Announced> = (0..1_000).map(|_| Announced::new(MIB, 1 << 20)).collect();
-    let ciphertext = MIB + 16;
+    let charged = MIB + 16 + FILE_OVERHEAD + CHUNK_OVERHEAD;
     let mut accepted = 0u64;
     for (batch, uploads) in uploads.chunks(100).enumerate() {
         let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
@@ -249,10 +252,10 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
             }
         }
     }
-    let taken = accepted * ciphertext;
+    let taken = accepted * charged;
     println!("{accepted} of 1,000 anonymous 1 MiB starts accepted with {room} bytes above the floor");
     assert!(taken <= room / 2, "{taken} bytes taken of {room}");
-    assert!(room / 2 - taken < 2 * ciphertext + 4 * MIB, "they may take about half: {taken} of {room}");
+    assert!(room / 2 - taken < 2 * charged + 4 * MIB, "they may take about half: {taken} of {room}");
     // The other half is there for an account.
     let big = TestFile::vault((room / 2 - 8 * MIB) as usize, 1 << 20);
     assert_eq!(app.start_upload(&big, Some(&user.browser), false).await.status(), 201);
@@ -260,7 +263,7 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
 
 #[tokio::test]
 async fn a_finished_file_leaves_its_networks_cap_so_two_files_larger_than_half_of_it_share_together() {
-    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CIPHERTEXT).await;
+    let app = spawn_app_with(|settings| settings.upload_reserve_anonymous = CHARGED).await;
     let (first, second) = (TestFile::vault(SIZE as usize, 64), TestFile::vault(SIZE as usize, 64));
     app.upload(&first, None, false).await;
     app.upload(&second, None, false).await;
@@ -286,11 +289,54 @@ async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_giv
     let refused = app.start_upload(&files[3], None, false).await;
     assert_eq!(refused.status(), 507, "files in a share still take the room");
     assert_eq!(json(refused).await["code"], "storage_full");
-    // The count is made again from the files when the server starts.
-    let app = app.restart(settings).await;
+    // A database counted otherwise (an older version: here, with no count at all) is counted
+    // again from its files when the server opens it.
+    let root = app.stop().await;
+    {
+        let meta: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
+        let db = redb::Database::open(root.path().join("data/coffer.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        for key in ["counts_version", "anonymous_held", "anonymous_ciphertext", "reserved_bytes"] {
+            txn.open_table(meta).unwrap().remove(key).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let app = crate::helpers::spawn_app_in(root, settings).await;
     assert_eq!(app.start_upload(&files[3], None, false).await.status(), 507);
     // The shares expire and their files are deleted: the room is theirs again.
     app.clock.advance(3_601);
     coffer_backend::sweeper::sweep_once(&app.state).await;
     assert_eq!(app.start_upload(&files[3], None, false).await.status(), 201);
+}
+
+#[tokio::test]
+async fn tiny_files_are_charged_what_they_cost_beside_their_bytes_so_they_cannot_pass_the_room() {
+    const MIB: u64 = 1 << 20;
+    let app = spawn_app_with(|settings| {
+        settings.disk_capacity = Some(48 * MIB);
+        settings.min_free_disk = 16 * MIB;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // 800 one-byte uploads from 800 IPv6 /64s, 100 at a time. Half of the 32 MiB above the
+    // floor holds at most 16 MiB / 33 KiB of them, not 16 MiB / 17 bytes.
+    let uploads: Vec<Announced> = (0..800).map(|_| Announced::new(1, 64)).collect();
+    let mut accepted = 0u64;
+    for (batch, uploads) in uploads.chunks(100).enumerate() {
+        let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
+            let (app, from) = (&app, format!("2001:db8:{batch:x}:{n:x}::1"));
+            async move { start_from(app, &from, upload.start_body()).await }
+        }))
+        .await;
+        for (status, code) in outcomes(answers).await {
+            match status {
+                201 => accepted += 1,
+                _ => assert_eq!((status, code), (507, json!("storage_full"))),
+            }
+        }
+    }
+    let charged = 17 + FILE_OVERHEAD + CHUNK_OVERHEAD;
+    println!("{accepted} of 800 one-byte uploads accepted, charged {charged} bytes each");
+    assert!(accepted * charged <= 16 * MIB, "{accepted} accepted");
+    assert!(accepted * charged > 15 * MIB, "{accepted} accepted");
 }
