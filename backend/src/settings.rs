@@ -105,11 +105,11 @@ pub struct Settings {
     /// Upload chunks one client IP may send per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CHUNK", default_value_t = 1800)]
     pub rate_limit_chunk: u32,
-    /// Most ciphertext bytes the unfinished uploads of one client network not signed in may
+    /// Most bytes (charged: ciphertext, 32 KiB a file, 256 a chunk) the unfinished uploads of one client network not signed in may
     /// reserve (0: no cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ANONYMOUS", default_value_t = 16 << 30)]
     pub upload_reserve_anonymous: u64,
-    /// Most ciphertext bytes the unfinished uploads of one signed-in account may reserve (0: no
+    /// Most bytes (charged as above) the unfinished uploads of one signed-in account may reserve (0: no
     /// cap).
     #[arg(long, env = "COFFER_UPLOAD_RESERVE_ACCOUNT", default_value_t = 64 << 30)]
     pub upload_reserve_account: u64,

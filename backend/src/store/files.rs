@@ -146,7 +146,7 @@ pub struct NewUpload {
     pub quota: u64,
     /// Whom the reservation counts against: `ip:<client network>` or `account:<account id>`.
     pub holder: String,
-    /// The most ciphertext bytes the holder's unfinished uploads may announce (0: no cap).
+    /// The most charged bytes the holder's unfinished uploads may announce (0: no cap).
     pub holder_cap: u64,
     /// For a holder that is a client network: the percent of the room above the floor (counted
     /// as if no such file held any) that the files of all of them may take together.

@@ -48,6 +48,26 @@ async fn outcomes(answers: Vec<reqwest::Response>) -> Vec<(u16, Value)> {
     .await
 }
 
+/// Starts each of `uploads` from an IPv6 /64 of its own, 100 at a time; returns how many were
+/// accepted, and asserts that every other one was refused 507 `storage_full`.
+async fn start_from_many_networks(app: &TestApp, uploads: &[Announced]) -> u64 {
+    let mut accepted = 0u64;
+    for (batch, uploads) in uploads.chunks(100).enumerate() {
+        let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
+            let from = format!("2001:db8:{batch:x}:{n:x}::1");
+            async move { start_from(app, &from, upload.start_body()).await }
+        }))
+        .await;
+        for (status, code) in outcomes(answers).await {
+            match status {
+                201 => accepted += 1,
+                _ => assert_eq!((status, code), (507, json!("storage_full"))),
+            }
+        }
+    }
+    accepted
+}
+
 #[tokio::test]
 async fn concurrent_upload_starts_stop_at_each_clients_rate_limit() {
     let app = spawn_app_with(|settings| {
@@ -238,20 +258,7 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
     // One 1 MiB upload from each of 1,000 IPv6 /64s, 100 at a time.
     let uploads: Vec<Announced> = (0..1_000).map(|_| Announced::new(MIB, 1 << 20)).collect();
     let charged = MIB + 16 + FILE_OVERHEAD + CHUNK_OVERHEAD;
-    let mut accepted = 0u64;
-    for (batch, uploads) in uploads.chunks(100).enumerate() {
-        let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
-            let (app, from) = (&app, format!("2001:db8:{batch:x}:{n:x}::1"));
-            async move { start_from(app, &from, upload.start_body()).await }
-        }))
-        .await;
-        for (status, code) in outcomes(answers).await {
-            match status {
-                201 => accepted += 1,
-                _ => assert_eq!((status, code), (507, json!("storage_full"))),
-            }
-        }
-    }
+    let accepted = start_from_many_networks(&app, &uploads).await;
     let taken = accepted * charged;
     println!("{accepted} of 1,000 anonymous 1 MiB starts accepted with {room} bytes above the floor");
     assert!(taken <= room / 2, "{taken} bytes taken of {room}");
@@ -321,20 +328,7 @@ async fn tiny_files_are_charged_what_they_cost_beside_their_bytes_so_they_cannot
     // 800 one-byte uploads from 800 IPv6 /64s, 100 at a time. Half of the 32 MiB above the
     // floor holds at most 16 MiB / 33 KiB of them, not 16 MiB / 17 bytes.
     let uploads: Vec<Announced> = (0..800).map(|_| Announced::new(1, 64)).collect();
-    let mut accepted = 0u64;
-    for (batch, uploads) in uploads.chunks(100).enumerate() {
-        let answers = join_all(uploads.iter().enumerate().map(|(n, upload)| {
-            let (app, from) = (&app, format!("2001:db8:{batch:x}:{n:x}::1"));
-            async move { start_from(app, &from, upload.start_body()).await }
-        }))
-        .await;
-        for (status, code) in outcomes(answers).await {
-            match status {
-                201 => accepted += 1,
-                _ => assert_eq!((status, code), (507, json!("storage_full"))),
-            }
-        }
-    }
+    let accepted = start_from_many_networks(&app, &uploads).await;
     let charged = 17 + FILE_OVERHEAD + CHUNK_OVERHEAD;
     println!("{accepted} of 800 one-byte uploads accepted, charged {charged} bytes each");
     assert!(accepted * charged <= 16 * MIB, "{accepted} accepted");
