@@ -79,6 +79,10 @@ target/release/examples/seed_vault http://127.0.0.1:18556 "$vault_data/outbox" f
     COFFER_BENCH_PASSPHRASE="$passphrase" COFFER_BENCH_ACCOUNTS="empty@bench.example:0,full@bench.example:1000" \
     npx playwright test --config bench.config.ts 2>&1 | grep -E '^(run|==)|passed|failed')
 
+echo "== First load of the create page in Chromium at 1.6 Mbit/s, 150 ms (issue 12, part 3)"
+(cd e2e && COFFER_URL=http://127.0.0.1:18556 COFFER_BENCH_FIRST_LOAD=1 \
+    npx playwright test --config bench.config.ts bench/first-load.bench.ts 2>&1 | grep -E '^first-load|passed|failed')
+
 echo "== Files: upload and download of one large file in Chromium, release server on 127.0.0.1"
 # COFFER_BENCH_FILE_MB MiB of random bytes (default 1024). The server's copy, the original and the
 # download need 3 x that on one file system: TMPDIR's, or /dev/shm's (RAM) if TMPDIR's is too small.

@@ -14,6 +14,7 @@
 //! - [`audit`]: the tamper-evident security event log.
 //! - [`notify`]: activity reports and security alerts by mail.
 //! - [`places`]: approximate places of client IPs (unknown until an IP database is added).
+//! - [`precompress`]: brotli and gzip copies of the built web app, made at build time.
 
 pub mod audit;
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod http;
 pub mod mail;
 pub mod notify;
 pub mod places;
+pub mod precompress;
 pub mod routes;
 pub mod secret;
 pub mod settings;

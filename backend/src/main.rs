@@ -1,5 +1,6 @@
 //! `coffer-server`: parse the command line; without a subcommand, start logging and serve;
-//! `coffer-server audit ...` runs an operator's command over the security event log.
+//! `coffer-server audit ...` runs an operator's command over the security event log;
+//! `coffer-server precompress DIR` writes the compressed copies of the built web app.
 
 use std::process::ExitCode;
 
@@ -28,12 +29,36 @@ struct Cli {
 enum Command {
     /// Verify or export the security event log (stop the server first).
     Audit(AuditArgs),
+    /// Write brotli and gzip copies beside the files of a built web app (run at build time).
+    Precompress {
+        /// The built app's folder (`dist/`).
+        dir: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Audit(args)) => cli::run(args),
+        Some(Command::Precompress { dir }) => match coffer_backend::precompress::precompress(&dir) {
+            Ok(files) => {
+                for file in files {
+                    let size = |copy: Option<u64>| copy.map_or("-".to_owned(), |size| size.to_string());
+                    eprintln!(
+                        "{}: {} bytes, brotli {}, gzip {}",
+                        file.path.display(),
+                        file.size,
+                        size(file.brotli),
+                        size(file.gzip)
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("Error: precompress {}: {error}", dir.display());
+                ExitCode::FAILURE
+            }
+        },
         None => match serve(cli.settings) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -29,5 +29,9 @@ mod vault;
 fn main() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(files::sink::forget_old_worker());
+    // The page's static loading state (index.html) gives way to the app.
+    if let Some(boot) = web_sys::window().and_then(|window| window.document()?.get_element_by_id("boot")) {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }

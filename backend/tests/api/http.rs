@@ -92,6 +92,50 @@ async fn the_download_worker_folder_serves_its_script_and_never_the_app() {
 }
 
 #[tokio::test]
+async fn the_app_is_sent_compressed_to_browsers_that_accept_it_and_hashed_files_are_kept_for_a_year() {
+    use std::io::Read;
+    let script = "export function run() { return 'coffer'; }\n".repeat(500);
+    let app = spawn_app_with(|settings| {
+        let dir = &settings.static_dir;
+        std::fs::write(dir.join("app-0123456789abcdef.js"), &script).unwrap();
+        std::fs::write(dir.join("kdf-worker.js"), &script).unwrap();
+        coffer_backend::precompress::precompress(dir).unwrap();
+    })
+    .await;
+    let get = |path: &str, accept: &'static str| {
+        app.client.get(format!("{}{path}", app.address)).header("accept-encoding", accept).send()
+    };
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers().get(name).map(|value| value.to_str().unwrap().to_owned())
+    };
+    let brotli = get("/app-0123456789abcdef.js", "gzip, deflate, br, zstd").await.unwrap();
+    assert_eq!(header(&brotli, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(header(&brotli, "vary").as_deref(), Some("accept-encoding"));
+    assert_eq!(header(&brotli, "cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
+    let body = brotli.bytes().await.unwrap();
+    assert!(body.len() < script.len() / 10, "{} bytes", body.len());
+    let mut plain = String::new();
+    ::brotli::Decompressor::new(&body[..], 4096).read_to_string(&mut plain).unwrap();
+    assert_eq!(plain, script);
+    let gzip = get("/app-0123456789abcdef.js", "gzip").await.unwrap();
+    assert_eq!(header(&gzip, "content-encoding").as_deref(), Some("gzip"));
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&gzip.bytes().await.unwrap()[..]).read_to_string(&mut plain).unwrap();
+    assert_eq!(plain, script);
+    let identity = get("/app-0123456789abcdef.js", "identity").await.unwrap();
+    assert_eq!(header(&identity, "content-encoding"), None);
+    assert_eq!(header(&identity, "vary").as_deref(), Some("accept-encoding"));
+    assert_eq!(identity.text().await.unwrap(), script);
+    // A fixed name, the page, and the page sent for an unknown path that looks hashed: always
+    // revalidated.
+    for path in ["/kdf-worker.js", "/", "/index.html", "/s/abcde-0123456789abcdef.js"] {
+        let response = get(path, "br").await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn creating_too_fast_gets_429_with_retry_after() {
     let app = spawn_app_with(|settings| settings.rate_limit_create = 2).await;
     app.create(&TestShare::new("1", 1)).await;
