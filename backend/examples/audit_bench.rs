@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use coffer_backend::audit::AuditLog;
 use coffer_backend::audit::Event;
 use coffer_backend::audit::record::{Link, NewEvent, Origin, seal};
-use coffer_backend::audit::writer::MAX_BATCH;
+use coffer_backend::audit::writer::{MAX_BATCH, Sink};
 use coffer_backend::secret::ServerSecret;
 use coffer_backend::store::Store;
 use coffer_shared::crypto::audit_chain::ChainKey;
@@ -130,19 +130,13 @@ async fn main() {
         .unwrap();
     let before = (written, file_size(dir.path()));
     let started = Instant::now();
-    let fill = tokio::task::spawn_blocking({
-        let (store, accounts, key) = (store.clone(), Arc::clone(&accounts), key());
-        move || {
-            while written < target {
-                let batch = (MAX_BATCH as u64).min(target - written);
-                let events: Vec<NewEvent> = (written..written + batch).map(|n| event(&accounts, n)).collect();
-                store.append_audit(&events, &key).unwrap();
-                written += batch;
-            }
-            written
-        }
-    });
-    let written = fill.await.unwrap();
+    let sink = Sink::new(key());
+    while written < target {
+        let batch = (MAX_BATCH as u64).min(target - written);
+        let events: Vec<NewEvent> = (written..written + batch).map(|n| event(&accounts, n)).collect();
+        store.append_audit(events, sink.clone()).await.unwrap();
+        written += batch;
+    }
     let filled = started.elapsed().as_secs_f64();
     println!(
         "fill: {} events in batches of {MAX_BATCH} in {filled:.1} s = {:.0} events/s",

@@ -17,7 +17,7 @@ use tracing::Instrument;
 use super::event::Event;
 use super::record::{NewEvent, Origin};
 use super::refusal::Refusal;
-use super::writer::AuditLog;
+use super::writer::{AuditLog, Sink};
 use crate::auth::device;
 use crate::clock::Clock;
 use crate::http::client_ip::ClientIp;
@@ -183,6 +183,16 @@ impl Audit {
         self.write(account, None, events).await
     }
 
+    /// For a change that records its events in its own transaction
+    /// ([`crate::store::Store::write_recorded`]): the maker of this request's events and where
+    /// they go. The aggregates of repeat windows closed by now are written first, as
+    /// [`AuditLog::append`] writes them before an event.
+    pub async fn in_transaction(&self) -> Result<(Recorder, Sink), ApiError> {
+        let now = self.clock.now();
+        self.log.close_windows(now).await?;
+        Ok((Recorder { now, scope: self.scope.clone() }, self.log.sink()?))
+    }
+
     async fn write(
         &self,
         account: Option<AccountId>,
@@ -198,5 +208,41 @@ impl Audit {
             .collect();
         self.log.append(events).await?;
         Ok(())
+    }
+}
+
+/// Makes a request's events inside the transaction of the change they record.
+pub struct Recorder {
+    now: u64,
+    scope: RequestScope,
+}
+
+impl Recorder {
+    /// `events` for the request's account and session, as [`Audit::record_all`] records them.
+    pub fn own(&self, events: impl IntoIterator<Item = Event>) -> Vec<NewEvent> {
+        let (account, session) = self.scope.actor();
+        self.make(account, session, events)
+    }
+
+    /// `events` for `account`, as [`Audit::record_for`] records them.
+    pub fn of(&self, account: Option<AccountId>, events: impl IntoIterator<Item = Event>) -> Vec<NewEvent> {
+        self.make(account, None, events)
+    }
+
+    fn make(
+        &self,
+        account: Option<AccountId>,
+        session: Option<String>,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Vec<NewEvent> {
+        let origin = self.scope.origin();
+        let events: Vec<NewEvent> = events
+            .into_iter()
+            .map(|event| NewEvent::new(self.now, &event, account.clone(), session.clone(), origin.clone()))
+            .collect();
+        if !events.is_empty() {
+            self.scope.mark_recorded();
+        }
+        events
     }
 }

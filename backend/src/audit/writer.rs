@@ -1,29 +1,30 @@
-//! [`AuditLog`]: the one writer of the security event log, with group commit (`docs/audit.md`,
-//! "One writer, group commit").
+//! [`AuditLog`]: the writer of the security event log (`docs/audit.md`, "One writer, group
+//! commit").
 //!
-//! Requests hand their events to a dedicated thread and wait. The thread takes every event
-//! waiting (up to [`MAX_BATCH`]), appends them in one redb transaction, commits, then answers
-//! each request. One commit, one `fsync`, serves every event of the batch, so throughput rises
-//! with concurrency, and an answered request's events are durable. After the commit each event
-//! also goes to the server's log, with its chain hash, and to [`AuditLog::subscribe`]rs (hooks
-//! for alerts and reports). Before the queue, repeats are folded ([`super::repeats`]).
+//! Events are appended in the store's batched write transactions ([`crate::store::Store`]'s
+//! batch writer), one after the other, so the chains have one writer and a batch of many
+//! requests' events costs one commit and one `fsync`; an answered request's events are durable.
+//! A change and the events that record it can share one transaction
+//! ([`crate::store::Store::insert_share`], [`crate::store::Store::claim_share`]): then both are
+//! stored or neither is. After the commit each event goes to the server's log, with its chain
+//! hash, and to [`AuditLog::subscribe`]rs (hooks for alerts and reports), in commit order.
+//! Before the queue, repeats are folded ([`super::repeats`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 
 use coffer_shared::api::Severity;
 use coffer_shared::crypto::audit_chain::ChainKey;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use redb::WriteTransaction;
+use tokio::sync::broadcast;
 
 use super::record::{Appended, NewEvent, hex};
 use super::repeats::Repeats;
 use crate::http::error::ApiError;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-/// Most events one transaction takes.
+/// Most events one transaction takes from one request (the batch writer takes many requests).
 pub const MAX_BATCH: usize = 1024;
-/// Requests that may wait for the writer before new ones wait to be queued.
-const QUEUE: usize = 16_384;
 /// Committed events a slow subscriber may fall behind by before it misses some.
 const SUBSCRIBER_BACKLOG: usize = 4096;
 
@@ -36,17 +37,10 @@ pub struct Committed {
     pub event: NewEvent,
 }
 
-type Reply = oneshot::Sender<Result<Vec<Arc<Committed>>, String>>;
-
-enum Job {
-    Append(Vec<NewEvent>, Reply),
-    Stop(oneshot::Sender<()>),
-}
-
 /// Why events were not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    /// The writer has stopped (the server is shutting down).
+    /// The log is closed (the server is shutting down).
     #[error("the audit log is closed")]
     Closed,
     /// The transaction failed.
@@ -60,24 +54,53 @@ impl From<AuditError> for ApiError {
     }
 }
 
-/// The handle of the writer thread. Cheap to share behind an `Arc`.
-pub struct AuditLog {
-    jobs: mpsc::Sender<Job>,
-    worker: Mutex<Option<JoinHandle<()>>>,
+/// What a write transaction needs to append events, and to announce them once committed.
+#[derive(Clone)]
+pub struct Sink {
+    key: Arc<ChainKey>,
     committed: broadcast::Sender<Arc<Committed>>,
+}
+
+impl Sink {
+    /// Appends events hashed with `key`; nobody is told of them but the server's log.
+    pub fn new(key: ChainKey) -> Self {
+        Self { key: Arc::new(key), committed: broadcast::channel(1).0 }
+    }
+
+    /// Appends `events` in `txn` to the server's chain and their accounts' chains, after the
+    /// heads stored there.
+    pub fn append(
+        &self,
+        txn: &WriteTransaction,
+        events: Vec<NewEvent>,
+    ) -> Result<Vec<Arc<Committed>>, StoreError> {
+        let appended = crate::store::append_audit_in(txn, &events, &self.key)?;
+        Ok(events.into_iter().zip(appended).map(|(event, at)| Arc::new(Committed { at, event })).collect())
+    }
+
+    /// After the commit: each event to the server's log and to the subscribers.
+    pub fn announce(&self, committed: &[Arc<Committed>]) {
+        for event in committed {
+            trace(event);
+            // No subscriber is not an error.
+            let _ = self.committed.send(Arc::clone(event));
+        }
+    }
+}
+
+/// The log's handle. Cheap to share behind an `Arc`.
+pub struct AuditLog {
+    store: Store,
+    sink: Sink,
+    closed: AtomicBool,
     repeats: Mutex<Repeats>,
 }
 
 impl AuditLog {
-    /// Starts the writer thread over `store`, hashing with `key`.
+    /// Appends to `store`, hashing with `key`.
     pub fn start(store: Store, key: ChainKey) -> std::io::Result<Self> {
-        let (jobs, queue) = mpsc::channel(QUEUE);
-        let (committed, _) = broadcast::channel(SUBSCRIBER_BACKLOG);
-        let notify = committed.clone();
-        let worker = std::thread::Builder::new()
-            .name("coffer-audit".into())
-            .spawn(move || run(store, key, queue, notify))?;
-        Ok(Self { jobs, worker: Mutex::new(Some(worker)), committed, repeats: Mutex::default() })
+        let sink = Sink { key: Arc::new(key), committed: broadcast::channel(SUBSCRIBER_BACKLOG).0 };
+        Ok(Self { store, sink, closed: AtomicBool::new(false), repeats: Mutex::default() })
     }
 
     fn repeats(&self) -> MutexGuard<'_, Repeats> {
@@ -99,113 +122,37 @@ impl AuditLog {
         self.write(due).await
     }
 
+    /// For a change that records its events in its own transaction: where they go. Its events
+    /// are never folded (only downloads and share openings are).
+    pub fn sink(&self) -> Result<Sink, AuditError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(AuditError::Closed);
+        }
+        Ok(self.sink.clone())
+    }
+
     async fn write(&self, events: Vec<NewEvent>) -> Result<Vec<Arc<Committed>>, AuditError> {
+        let sink = self.sink()?;
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job::Append(events, reply)).await.map_err(|_| AuditError::Closed)?;
-        let committed = answer.await.map_err(|_| AuditError::Closed)?.map_err(AuditError::Write)?;
-        committed.iter().for_each(|event| trace(event));
-        Ok(committed)
+        self.store.append_audit(events, sink).await.map_err(|error| AuditError::Write(error.to_string()))
     }
 
     /// Every event from now on, after its commit, in `seq` order. A subscriber that falls more
     /// than 4096 events behind misses some (it is told so by the channel).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
-        self.committed.subscribe()
+        self.sink.committed.subscribe()
     }
 
-    /// Writes the aggregates of every open window, commits what is queued, stops the thread and
-    /// waits for it, so the database can close. Later appends fail with [`AuditError::Closed`].
+    /// Writes the aggregates of every open window and closes the log: later appends fail with
+    /// [`AuditError::Closed`].
     pub async fn stop(&self) {
         let open = self.repeats().drain();
         if let Err(error) = self.write(open).await {
             tracing::error!(event = "audit_write_failed", %error);
         }
-        let (reply, done) = oneshot::channel();
-        if self.jobs.send(Job::Stop(reply)).await.is_ok() {
-            // The writer answers after it has let go of the database.
-            let _ = done.await;
-        }
-        let worker = self.worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-        if let Some(worker) = worker {
-            // A writer that panicked has stopped too; there is nothing more to do with it.
-            let _ = tokio::task::spawn_blocking(move || worker.join()).await;
-        }
-    }
-}
-
-/// The writer thread: batches jobs until told to stop or every handle is gone.
-fn run(
-    store: Store,
-    key: ChainKey,
-    mut queue: mpsc::Receiver<Job>,
-    notify: broadcast::Sender<Arc<Committed>>,
-) {
-    let mut stop = None;
-    while let Some(first) = queue.blocking_recv() {
-        let mut batch: Vec<(Vec<NewEvent>, Reply)> = Vec::new();
-        let mut size = 0;
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match job {
-                Job::Append(events, reply) => {
-                    size += events.len();
-                    batch.push((events, reply));
-                }
-                Job::Stop(reply) => {
-                    stop = Some(reply);
-                    break;
-                }
-            }
-            if size < MAX_BATCH {
-                next = queue.try_recv().ok();
-            }
-        }
-        commit(&store, &key, batch, &notify);
-        if stop.is_some() {
-            break;
-        }
-    }
-    drop(store);
-    if let Some(reply) = stop {
-        let _ = reply.send(());
-    }
-}
-
-/// Appends a batch in one transaction and answers each job with its own events.
-fn commit(
-    store: &Store,
-    key: &ChainKey,
-    batch: Vec<(Vec<NewEvent>, Reply)>,
-    notify: &broadcast::Sender<Arc<Committed>>,
-) {
-    if batch.is_empty() {
-        return;
-    }
-    let (lists, replies): (Vec<Vec<NewEvent>>, Vec<Reply>) = batch.into_iter().unzip();
-    let counts: Vec<usize> = lists.iter().map(Vec::len).collect();
-    let events: Vec<NewEvent> = lists.into_iter().flatten().collect();
-    match store.append_audit(&events, key) {
-        Ok(appended) => {
-            let mut committed =
-                events.into_iter().zip(appended).map(|(event, at)| Arc::new(Committed { at, event }));
-            for (reply, count) in replies.into_iter().zip(counts) {
-                let mine: Vec<Arc<Committed>> = committed.by_ref().take(count).collect();
-                for event in &mine {
-                    // No subscriber is not an error.
-                    let _ = notify.send(Arc::clone(event));
-                }
-                let _ = reply.send(Ok(mine));
-            }
-        }
-        Err(error) => {
-            let error = error.to_string();
-            for reply in replies {
-                let _ = reply.send(Err(error.clone()));
-            }
-        }
+        self.closed.store(true, Ordering::SeqCst);
     }
 }
 

@@ -17,9 +17,12 @@ use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
+use coffer_shared::id::ShareId;
 
 use crate::audit::Audit;
 use crate::audit::event::{DestroyedBy, Event};
+use crate::audit::record::NewEvent;
+use crate::audit::request::Recorder;
 use crate::auth::session::SignedIn;
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
@@ -70,7 +73,13 @@ async fn create(
     };
     let id = share.id.clone();
     let signature_ok = move |context: &SignatureContext| signer::verifies(&id, &envelope, context);
-    match state.store.insert_share(share, signature_ok).await? {
+    // The event is stored with the share, in its transaction.
+    let (recorder, sink) = audit.in_transaction().await?;
+    let record = move |outcome: &InsertOutcome| match outcome {
+        InsertOutcome::Inserted => recorder.own([created.clone()]),
+        _ => Vec::new(),
+    };
+    match state.store.insert_share(share, signature_ok, record, sink).await? {
         InsertOutcome::Inserted => {}
         InsertOutcome::IdTaken => return Err(ApiError::IdTaken),
         InsertOutcome::InvalidFile(position) => {
@@ -81,7 +90,6 @@ async fn create(
         }
         InsertOutcome::BadSignature => return Err(signer::bad_signature()),
     }
-    audit.record(created).await?;
     Ok((StatusCode::CREATED, Json(response)))
 }
 
@@ -197,17 +205,15 @@ async fn claim(
     // Made for every claim, stored only by a counted view of a share with files.
     let download_token = random_array::<32>();
     let download = (token_hash(&download_token), now + state.settings.download_window);
-    match state.store.claim_share(id.clone(), status_hash, access_hash, download, now).await? {
-        ClaimOutcome::Claimed { envelope, views_left, receipt_to, files, owner } => {
-            let mut events = vec![Event::ShareClaimed { share: id.clone(), views_left, files: files.len() }];
-            if views_left == 0 {
-                events.push(Event::ShareUsedUp { share: id.clone() });
-            }
-            // The view is spent: a reader who got a 500 here would lose the secret for good, so
-            // an event that cannot be written is logged and the envelope still goes out.
-            if let Err(error) = audit.record_for(owner, events).await {
-                tracing::error!(event = "audit_write_failed", error = ?error);
-            }
+    // The events are stored with the change they record, in its transaction: a view is spent
+    // only if its event is stored too.
+    let (recorder, sink) = audit.in_transaction().await?;
+    let record = {
+        let id = id.clone();
+        move |outcome: &ClaimOutcome| claim_events(&recorder, &id, outcome)
+    };
+    match state.store.claim_share(id.clone(), status_hash, access_hash, download, now, record, sink).await? {
+        ClaimOutcome::Claimed { envelope, views_left, receipt_to, files, owner: _ } => {
             if let Some(owner) = receipt_to {
                 // Mailed in the background: the reader does not wait on the owner's SMTP relay.
                 tokio::spawn(receipt::send(state.clone(), owner, id, views_left, now));
@@ -219,21 +225,13 @@ async fn claim(
                 files: files.into_iter().map(stored_file).collect(),
             }))
         }
-        ClaimOutcome::WrongToken { wrong_claims_left, owner } => {
-            let mut events = vec![Event::ShareWrongToken { share: id.clone(), wrong_claims_left }];
-            if wrong_claims_left == 0 {
-                events.push(Event::ShareDestroyed { share: id, by: DestroyedBy::WrongTokens });
-            }
-            audit.record_for(owner, events).await?;
+        ClaimOutcome::WrongToken { wrong_claims_left, owner: _ } => {
             if wrong_claims_left == 0 {
                 purge_blobs(&state).await;
             }
             Err(ApiError::WrongToken { wrong_claims_left })
         }
-        ClaimOutcome::Expired { owner } => {
-            audit.record_for(owner, [Event::ShareExpired { share: id }]).await?;
-            Err(ApiError::NotFound)
-        }
+        ClaimOutcome::Expired { owner: _ } => Err(ApiError::NotFound),
         ClaimOutcome::NotFound => Err(ApiError::NotFound),
     }
 }
@@ -253,6 +251,33 @@ async fn destroy(
     audit.record_for(ended.owner, [destroyed]).await?;
     purge_blobs(&state).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The events of a claim's outcome, for the share's owner.
+fn claim_events(recorder: &Recorder, id: &ShareId, outcome: &ClaimOutcome) -> Vec<NewEvent> {
+    let share = || id.clone();
+    match outcome {
+        ClaimOutcome::Claimed { views_left, files, owner, .. } => {
+            let mut events =
+                vec![Event::ShareClaimed { share: share(), views_left: *views_left, files: files.len() }];
+            if *views_left == 0 {
+                events.push(Event::ShareUsedUp { share: share() });
+            }
+            recorder.of(owner.clone(), events)
+        }
+        ClaimOutcome::WrongToken { wrong_claims_left, owner } => {
+            let mut events =
+                vec![Event::ShareWrongToken { share: share(), wrong_claims_left: *wrong_claims_left }];
+            if *wrong_claims_left == 0 {
+                events.push(Event::ShareDestroyed { share: share(), by: DestroyedBy::WrongTokens });
+            }
+            recorder.of(owner.clone(), events)
+        }
+        ClaimOutcome::Expired { owner } => {
+            recorder.of(owner.clone(), [Event::ShareExpired { share: share() }])
+        }
+        ClaimOutcome::NotFound => Vec::new(),
+    }
 }
 
 fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {

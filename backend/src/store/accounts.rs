@@ -6,13 +6,13 @@ use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
 use coffer_shared::crypto::kdf::{KdfParams, SALT_LEN};
 use coffer_shared::crypto::totp::SECRET_LEN;
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::notices::SeenSignins;
 use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS};
 use super::sessions::{NewSession, end_sessions_where, insert_session};
-use super::{Store, StoreError, from_json, to_json};
+use super::{Db, Store, StoreError, from_json, to_json};
 
 /// What pre-login tells about a known account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +138,7 @@ pub(super) fn write_account(txn: &WriteTransaction, account: &Account) -> Result
 impl Store {
     /// The account with this id.
     pub async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             read_account(&txn.open_table(ACCOUNTS)?, id.as_str())
         })
@@ -147,7 +147,7 @@ impl Store {
 
     /// The account at `email_normalized`.
     pub async fn account_by_email(&self, email_normalized: String) -> Result<Option<Account>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let Some(id) =
                 txn.open_table(ACCOUNT_EMAILS)?.get(email_normalized.as_str())?.map(|v| v.value().to_owned())
@@ -172,7 +172,7 @@ impl Store {
         account: Account,
         session: NewSession,
     ) -> Result<Result<(), CreateRefused>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             {
                 let mut emails = txn.open_table(ACCOUNT_EMAILS)?;
@@ -196,7 +196,7 @@ impl Store {
 
     /// Stores an account as it is now (authenticator changes).
     pub async fn save_account(&self, account: Account) -> Result<(), StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             write_account(&txn, &account)?;
             txn.commit()?;
@@ -216,7 +216,7 @@ impl Store {
         credentials: Credentials,
         keep_session: String,
     ) -> Result<Option<Vec<String>>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
             let Some(mut account) = account.filter(|account| account.credentials.verifier == proven) else {
@@ -234,7 +234,7 @@ impl Store {
 
     /// Deletes an account with its records, sessions, shares and attempt counters.
     pub async fn delete_account(&self, id: AccountId) -> Result<(), StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
             let Some(account) = account else { return Ok(()) };
@@ -275,7 +275,7 @@ impl Store {
         R: Send + 'static,
         F: FnOnce(&mut Account) -> (R, bool) + Send + 'static,
     {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
             let Some(mut account) = account else { return Ok(None) };

@@ -2,11 +2,11 @@
 //! and written back in one transaction so that concurrent tries are all counted.
 
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::accounts::{Account, read_account, write_account};
 use super::schema::{ACCOUNTS, ATTEMPTS};
-use super::{Store, StoreError, from_json, to_json};
+use super::{Db, Store, StoreError, from_json, to_json};
 use crate::auth::attempts::Attempts;
 
 fn load(txn: &WriteTransaction, purpose: &str) -> Result<Attempts, StoreError> {
@@ -31,7 +31,7 @@ impl Store {
     /// Deletes every idle state (no live code, no count, no throttle, no recent send); returns
     /// how many. States become idle on their own, so the table holds only recent tries.
     pub async fn sweep_attempts(&self, now: u64) -> Result<usize, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let mut removed = 0;
             {
@@ -51,7 +51,7 @@ impl Store {
 
     /// How many states are stored (idle ones included until the next sweep).
     pub async fn attempts_stored(&self) -> Result<u64, StoreError> {
-        self.blocking(move |db: &Database| Ok(db.begin_read()?.open_table(ATTEMPTS)?.len()?)).await
+        self.blocking(move |db: &Db| Ok(db.begin_read()?.open_table(ATTEMPTS)?.len()?)).await
     }
 
     /// Runs `change` on the attempts stored under `purpose` (a fresh state if none) and stores
@@ -84,7 +84,7 @@ impl Store {
         R: Send + 'static,
         F: FnOnce(&mut [Attempts], Option<&mut Account>) -> (R, bool) + Send + 'static,
     {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let mut states =
                 purposes.iter().map(|purpose| load(&txn, purpose)).collect::<Result<Vec<_>, _>>()?;

@@ -7,14 +7,17 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use coffer_shared::crypto::audit_chain::ChainKey;
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable};
+use redb::{ReadableTable, WriteTransaction};
 
+use super::batch::AfterCommit;
 use super::schema::{AUDIT_ACCOUNT_EVENTS, AUDIT_EVENTS, AUDIT_HEADS};
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 use crate::audit::record::{Appended, GENESIS, Link, NewEvent, StoredEvent, decode, seal};
+use crate::audit::writer::{Committed, Sink};
 
 /// The key of the server chain's head in `audit_heads`.
 pub const SERVER_CHAIN: &str = "";
@@ -123,48 +126,37 @@ fn read_head(
 }
 
 impl Store {
-    /// Appends `events` to the server's chain and their accounts' chains in one write
-    /// transaction: numbers and links them with `key`'s hashes, writes them, the account index
-    /// and the new heads. Blocking: the audit writer's thread calls it.
-    pub fn append_audit(&self, events: &[NewEvent], key: &ChainKey) -> Result<Vec<Appended>, StoreError> {
-        let txn = self.db.begin_write()?;
-        let appended = {
-            let mut heads = txn.open_table(AUDIT_HEADS)?;
-            let mut log = txn.open_table(AUDIT_EVENTS)?;
-            let mut index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
-            let mut server = read_head(&heads, SERVER_CHAIN)?;
-            let mut accounts: HashMap<String, Head> = HashMap::new();
-            let mut appended = Vec::with_capacity(events.len());
-            for event in events {
-                let seq = server.last_seq + 1;
-                let account_head = match &event.account {
-                    Some(account) => Some(match accounts.entry(account.as_str().to_owned()) {
-                        Entry::Occupied(entry) => entry.into_mut(),
-                        Entry::Vacant(entry) => entry.insert(read_head(&heads, account.as_str())?),
-                    }),
-                    None => None,
-                };
-                let account_link = account_head.as_ref().map(|head| (head.count + 1, head.hash));
-                let (_, bytes, hash) =
-                    seal(event, Link { seq, prev: server.hash, account: account_link }, key);
-                log.insert(seq, bytes.as_slice())?;
-                server = Head { count: server.count + 1, last_seq: seq, hash };
-                let mut account_seq = None;
-                if let (Some(head), Some(account)) = (account_head, &event.account) {
-                    *head = Head { count: head.count + 1, last_seq: seq, hash };
-                    index.insert((account.as_str(), head.count), seq)?;
-                    account_seq = Some(head.count);
-                }
-                appended.push(Appended { seq, account_seq, hash });
-            }
-            heads.insert(SERVER_CHAIN, server.tuple())?;
-            for (account, head) in &accounts {
-                heads.insert(account.as_str(), head.tuple())?;
-            }
-            appended
+    /// Appends `events` to the server's chain and their accounts' chains in the transaction of
+    /// the next batch of writes ([`super::batch`]); returns them once durably committed, after
+    /// `sink` has announced them.
+    pub async fn append_audit(
+        &self,
+        events: Vec<NewEvent>,
+        sink: Sink,
+    ) -> Result<Vec<Arc<Committed>>, StoreError> {
+        let announce = sink.clone();
+        let after: AfterCommit<Vec<Arc<Committed>>> = Box::new(move |committed| announce.announce(committed));
+        self.batch.write(move |txn| sink.append(txn, events.clone()), Some(after)).await
+    }
+
+    /// Runs `work` and appends the events `record` makes of its result, in one batched
+    /// transaction: the change and its events are stored together or not at all. `work` must
+    /// write nothing unless it returns `Ok` (see [`super::batch`]).
+    pub async fn write_recorded<T, W, R>(&self, mut work: W, record: R, sink: Sink) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        W: FnMut(&WriteTransaction) -> Result<T, StoreError> + Send + 'static,
+        R: Fn(&T) -> Vec<NewEvent> + Send + 'static,
+    {
+        let announce = sink.clone();
+        let after: AfterCommit<(T, Vec<Arc<Committed>>)> =
+            Box::new(move |(_, committed)| announce.announce(committed));
+        let job = move |txn: &WriteTransaction| {
+            let value = work(txn)?;
+            let committed = sink.append(txn, record(&value))?;
+            Ok((value, committed))
         };
-        txn.commit()?;
-        Ok(appended)
+        Ok(self.batch.write(job, Some(after)).await?.0)
     }
 
     /// Runs `work` over a consistent read-only view of the whole log. Blocking.
@@ -189,7 +181,7 @@ impl Store {
     where
         F: Fn(&StoredEvent) -> bool + Send + 'static,
     {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
             let log = txn.open_table(AUDIT_EVENTS)?;
@@ -230,7 +222,7 @@ impl Store {
     where
         F: Fn(&StoredEvent) -> bool + Send + 'static,
     {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
             let log = txn.open_table(AUDIT_EVENTS)?;
@@ -254,4 +246,46 @@ impl Store {
         })
         .await
     }
+}
+
+/// Appends `events` in `txn` ([`Sink::append`]): numbers and links them with `key`'s hashes,
+/// writes them, the account index and the new heads. Writes only; fails only with a storage
+/// error.
+pub fn append_audit_in(
+    txn: &WriteTransaction,
+    events: &[NewEvent],
+    key: &ChainKey,
+) -> Result<Vec<Appended>, StoreError> {
+    let mut heads = txn.open_table(AUDIT_HEADS)?;
+    let mut log = txn.open_table(AUDIT_EVENTS)?;
+    let mut index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+    let mut server = read_head(&heads, SERVER_CHAIN)?;
+    let mut accounts: HashMap<String, Head> = HashMap::new();
+    let mut appended = Vec::with_capacity(events.len());
+    for event in events {
+        let seq = server.last_seq + 1;
+        let account_head = match &event.account {
+            Some(account) => Some(match accounts.entry(account.as_str().to_owned()) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(read_head(&heads, account.as_str())?),
+            }),
+            None => None,
+        };
+        let account_link = account_head.as_ref().map(|head| (head.count + 1, head.hash));
+        let (_, bytes, hash) = seal(event, Link { seq, prev: server.hash, account: account_link }, key);
+        log.insert(seq, bytes.as_slice())?;
+        server = Head { count: server.count + 1, last_seq: seq, hash };
+        let mut account_seq = None;
+        if let (Some(head), Some(account)) = (account_head, &event.account) {
+            *head = Head { count: head.count + 1, last_seq: seq, hash };
+            index.insert((account.as_str(), head.count), seq)?;
+            account_seq = Some(head.count);
+        }
+        appended.push(Appended { seq, account_seq, hash });
+    }
+    heads.insert(SERVER_CHAIN, server.tuple())?;
+    for (account, head) in &accounts {
+        heads.insert(account.as_str(), head.tuple())?;
+    }
+    Ok(appended)
 }

@@ -3,11 +3,11 @@
 
 use coffer_shared::crypto::file_meta::FileId;
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 
 use super::files::{FileRow, get_file, remove_file};
 use super::schema::{ACCOUNT_FILES, DOWNLOAD_TOKENS, FILES};
-use super::{Store, StoreError, from_json};
+use super::{Db, Store, StoreError, from_json};
 
 /// Deletes every file of `account`, attached or still uploading (account deletion).
 pub(super) fn remove_account_files(txn: &WriteTransaction, account: &str) -> Result<(), StoreError> {
@@ -47,7 +47,7 @@ impl Store {
         id: FileId,
         now: u64,
     ) -> Result<Option<FileRow>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let token = txn.open_table(DOWNLOAD_TOKENS)?.get(token_hash.as_slice())?.map(|value| {
                 let (share, expires_at) = value.value();
@@ -68,7 +68,7 @@ impl Store {
 
     /// The finished attachments of `account`, oldest first.
     pub async fn vault_files(&self, account: AccountId) -> Result<Vec<FileRow>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let index = txn.open_table(ACCOUNT_FILES)?;
             let files = txn.open_table(FILES)?;
@@ -91,7 +91,7 @@ impl Store {
 
     /// The finished attachment `id` of `account`.
     pub async fn vault_file(&self, account: AccountId, id: FileId) -> Result<Option<FileRow>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             vault_row(&db.begin_read()?.open_table(FILES)?, account.as_str(), id.as_str())
         })
         .await
@@ -99,7 +99,7 @@ impl Store {
 
     /// Deletes the attachment `id` of `account`. `false` if there is none.
     pub async fn delete_vault_file(&self, account: AccountId, id: FileId) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             if vault_row(&txn.open_table(FILES)?, account.as_str(), id.as_str())?.is_none() {
                 return Ok(false);

@@ -9,7 +9,7 @@ use coffer_shared::crypto::file_meta::FileId;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::files::{FileRow, attach, read_file, remove_file};
+use super::files::{FileRecord, FileRow, attach, read_file, remove_file};
 use super::schema::{DOWNLOAD_TOKENS, SHARE_FILES};
 use super::{StoreError, from_json, to_json};
 
@@ -40,38 +40,56 @@ fn write_share_files(txn: &WriteTransaction, share: &str, files: &ShareFiles) ->
     Ok(())
 }
 
-/// Attaches `files` to the new share `share` and returns their metadata envelopes, in order.
-/// `Err(position)` names the first file that is not a finished, unattached share upload with
-/// that token; the caller then stores nothing.
-pub(super) fn attach_all(
-    txn: &WriteTransaction,
-    share: &str,
-    files: &[FileClaim],
-) -> Result<Result<Vec<Vec<u8>>, usize>, StoreError> {
-    if files.is_empty() {
-        return Ok(Ok(Vec::new()));
+/// The files named in a create request, checked: each a finished, unattached share upload
+/// with that token, named once. Reads only.
+pub(super) struct CheckedFiles(Vec<(String, FileRecord)>);
+
+impl CheckedFiles {
+    /// The files' metadata envelopes, in order.
+    pub fn metadata(&self) -> Vec<Vec<u8>> {
+        self.0.iter().map(|(_, record)| record.metadata.clone().unwrap_or_default()).collect()
     }
-    let mut metadata = Vec::with_capacity(files.len());
-    let mut attached = ShareFiles::default();
+}
+
+/// Checks `files` for a new share and writes nothing. `Err(position)` names the first file that
+/// is not a finished, unattached share upload with that token (or is named twice); the caller
+/// then stores nothing.
+pub(super) fn check_all(
+    txn: &WriteTransaction,
+    files: &[FileClaim],
+) -> Result<Result<CheckedFiles, usize>, StoreError> {
+    let mut checked: Vec<(String, FileRecord)> = Vec::with_capacity(files.len());
     for (position, (id, token_hash)) in files.iter().enumerate() {
         let id = id.as_str();
-        let record = read_file(txn, id)?;
-        let Some(mut record) = record.filter(|record| {
+        let record = read_file(txn, id)?.filter(|record| {
             record.finished && record.owner.is_none() && record.share.is_none() && {
                 use subtle::ConstantTimeEq;
                 bool::from(record.token_hash.ct_eq(token_hash))
             }
-        }) else {
-            return Ok(Err(position));
-        };
-        record.share = Some(share.to_owned());
-        attach(txn, id, &record)?;
-        attached.files.push(id.to_owned());
-        attached.bytes += record.size;
-        metadata.push(record.metadata.unwrap_or_default());
+        });
+        match record {
+            Some(record) if !checked.iter().any(|(seen, _)| seen == id) => {
+                checked.push((id.to_owned(), record))
+            }
+            _ => return Ok(Err(position)),
+        }
     }
-    write_share_files(txn, share, &attached)?;
-    Ok(Ok(metadata))
+    Ok(Ok(CheckedFiles(checked)))
+}
+
+/// Attaches checked files to the new share `share`.
+pub(super) fn attach_all(txn: &WriteTransaction, share: &str, files: CheckedFiles) -> Result<(), StoreError> {
+    if files.0.is_empty() {
+        return Ok(());
+    }
+    let mut attached = ShareFiles::default();
+    for (id, mut record) in files.0 {
+        record.share = Some(share.to_owned());
+        attach(txn, &id, &record)?;
+        attached.bytes += record.size;
+        attached.files.push(id);
+    }
+    write_share_files(txn, share, &attached)
 }
 
 /// On a counted view: the share's files and, when it has any, stores `token_hash` as a download

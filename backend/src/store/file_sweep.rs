@@ -3,19 +3,19 @@
 
 use std::collections::HashSet;
 
-use redb::{Database, ReadableTable};
+use redb::ReadableTable;
 
 use super::file_shares::{ShareFiles, delete_share_files};
 use super::files::remove_file;
 use super::schema::{BLOB_TRASH, DOWNLOAD_TOKENS, FILE_EXPIRY, FILES, SHARE_FILES};
-use super::{Store, StoreError, from_json};
+use super::{Db, Store, StoreError, from_json};
 
 impl Store {
     /// Deletes uploads past their expiry that were never attached, the files of ended shares
     /// whose download tokens have all expired, and expired download tokens. Returns how many
     /// files were deleted; their blobs are then in the trash.
     pub async fn sweep_files(&self, now: u64) -> Result<usize, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let abandoned: Vec<String> = {
                 let expiry = txn.open_table(FILE_EXPIRY)?;
@@ -51,7 +51,7 @@ impl Store {
 
     /// Ids of deleted files whose blobs may still exist.
     pub async fn blob_trash(&self) -> Result<Vec<String>, StoreError> {
-        self.blocking(|db: &Database| {
+        self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             let trash = txn.open_table(BLOB_TRASH)?;
             trash
@@ -64,7 +64,7 @@ impl Store {
 
     /// Forgets trash entries whose blobs are gone.
     pub async fn forget_trash(&self, ids: Vec<String>) -> Result<(), StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             {
                 let mut trash = txn.open_table(BLOB_TRASH)?;
@@ -80,7 +80,7 @@ impl Store {
 
     /// Ids of every file the database knows.
     pub async fn file_ids(&self) -> Result<HashSet<String>, StoreError> {
-        self.blocking(|db: &Database| {
+        self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             let files = txn.open_table(FILES)?;
             files

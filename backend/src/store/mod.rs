@@ -4,10 +4,12 @@
 pub mod accounts;
 pub mod attempts;
 pub mod audit;
+mod batch;
 pub mod downloads;
 mod file_shares;
 mod file_sweep;
 pub mod files;
+mod group_commit;
 pub mod notices;
 pub mod owned_shares;
 pub mod pending;
@@ -24,7 +26,11 @@ use std::sync::Arc;
 
 use redb::Database;
 
+use batch::Batcher;
+use group_commit::Db;
+
 pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
+pub use audit::append_audit_in;
 pub use file_shares::FileClaim;
 pub use files::{
     CHUNK_OVERHEAD, ChunkOutcome, ChunkSlot, Expiry, FILE_OVERHEAD, FileRow, FinishOutcome, NewUpload,
@@ -44,7 +50,8 @@ pub use vault_usage::{Usage, VaultLimit, VaultLimits};
 /// The database handle, shared by all requests.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Database>,
+    db: Arc<Db>,
+    batch: Arc<Batcher>,
 }
 
 /// A storage failure. Always a 500: the detail goes to the log, not to the client.
@@ -89,7 +96,7 @@ impl Store {
         std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
         let db = redb::Builder::new().set_cache_size(cache_bytes).create(data_dir.join("coffer.redb"))?;
         schema::initialise(&db)?;
-        Ok(Self { db: Arc::new(db) })
+        Self::serve(db)
     }
 
     /// Opens the existing `coffer.redb` in `data_dir` for the operator's commands: creates
@@ -101,14 +108,20 @@ impl Store {
         }
         let db = Database::open(path)?;
         schema::check_version(&db)?;
-        Ok(Self { db: Arc::new(db) })
+        Self::serve(db)
+    }
+
+    fn serve(db: Database) -> Result<Self, StoreError> {
+        let db = Arc::new(Db::new(db));
+        let batch = Arc::new(Batcher::start(Arc::clone(&db))?);
+        Ok(Self { db, batch })
     }
 
     /// Runs `work` against the database on a blocking thread.
     async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, StoreError> + Send + 'static,
     {
         let db = Arc::clone(&self.db);
         tokio::task::spawn_blocking(move || work(&db))

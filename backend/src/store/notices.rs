@@ -4,12 +4,12 @@
 
 use coffer_shared::api::Notifications;
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable};
+use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::Account;
 use super::schema::ACCOUNTS;
-use super::{Store, StoreError, from_json};
+use super::{Db, Store, StoreError, from_json};
 
 /// Most devices, and most countries, remembered per account; the oldest go first.
 pub const SEEN_MAX: usize = 20;
@@ -98,7 +98,7 @@ impl Store {
     /// The ids of accounts whose weekly digest is due at `now`: the last one (or the account's
     /// creation) at least `period` seconds ago. Reads every account record.
     pub async fn digests_due(&self, now: u64, period: u64) -> Result<Vec<AccountId>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let table = txn.open_table(ACCOUNTS)?;
             let mut due = Vec::new();

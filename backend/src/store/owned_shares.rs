@@ -4,11 +4,11 @@
 
 use coffer_shared::api::ShareState;
 use coffer_shared::id::{AccountId, ShareId};
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::schema::ACCOUNT_SHARES;
-use super::{Store, StoreError, from_json, to_json};
+use super::{Db, Store, StoreError, from_json, to_json};
 
 /// The summary of one owned share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ pub(super) fn update(
 impl Store {
     /// The account's shares, newest first.
     pub async fn owned_shares(&self, owner: AccountId) -> Result<Vec<OwnedShare>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let table = txn.open_table(ACCOUNT_SHARES)?;
             let id = owner.as_str();

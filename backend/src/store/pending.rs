@@ -2,11 +2,11 @@
 //! waiting for its passphrase, or a right passphrase waiting for its second factor.
 
 use coffer_shared::id::AccountId;
-use redb::{Database, WriteTransaction};
+use redb::WriteTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::schema::PENDING;
-use super::{Store, StoreError, from_json, to_json};
+use super::{Db, Store, StoreError, from_json, to_json};
 
 /// What a token stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub(super) fn remove(txn: &WriteTransaction, hash: &[u8; 32]) -> Result<(), Stor
 impl Store {
     /// Stores `pending` under the hash of its token.
     pub async fn insert_pending(&self, hash: [u8; 32], pending: Pending) -> Result<(), StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             txn.open_table(PENDING)?.insert(hash.as_slice(), to_json(&pending)?.as_slice())?;
             txn.commit()?;
@@ -59,7 +59,7 @@ impl Store {
 
     /// The live entry under `hash`; an expired one is answered as missing.
     pub async fn pending(&self, hash: [u8; 32], now: u64) -> Result<Option<Pending>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let Some(bytes) = txn.open_table(PENDING)?.get(hash.as_slice())? else { return Ok(None) };
             let pending: Pending = from_json(bytes.value())?;
@@ -70,7 +70,7 @@ impl Store {
 
     /// Deletes the entry under `hash` (used, or given up).
     pub async fn remove_pending(&self, hash: [u8; 32]) -> Result<(), StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             remove(&txn, &hash)?;
             txn.commit()?;
@@ -81,7 +81,7 @@ impl Store {
 
     /// Deletes expired entries; returns how many.
     pub async fn sweep_pending(&self, now: u64) -> Result<usize, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let mut removed = 0;
             {

@@ -17,12 +17,12 @@
 
 use redb::{ReadableTable, WriteTransaction};
 
-use super::StoreError;
 use super::files::FileRecord;
 use super::schema::{
     ANONYMOUS_CIPHERTEXT, ANONYMOUS_HELD, FILE_CHUNKS, FILES, META, NETWORK_HOLDER, RESERVED_BYTES,
     UPLOAD_HOLDERS,
 };
+use super::{Db, StoreError};
 
 /// Adds `delta` (may be negative) to the [`META`] counter `key` and returns the new value.
 pub(super) fn add_meta(txn: &WriteTransaction, key: &str, delta: i128) -> Result<u64, StoreError> {
@@ -163,7 +163,7 @@ fn recount(txn: &WriteTransaction) -> Result<(), StoreError> {
 impl super::Store {
     /// The ciphertext bytes unfinished uploads announced and have not written yet.
     pub async fn reserved_bytes(&self) -> Result<u64, StoreError> {
-        self.blocking(|db: &redb::Database| {
+        self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             Ok(txn.open_table(META)?.get(RESERVED_BYTES)?.map_or(0, |value| value.value()))
         })

@@ -2,13 +2,13 @@
 //! account for the sessions page, and by the hash of their "end this session" link.
 
 use coffer_shared::id::AccountId;
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::read_account;
 use super::pending::Pending;
 use super::schema::{ACCOUNT_SESSIONS, ACCOUNTS, END_LINKS, PENDING, SESSIONS};
-use super::{Store, StoreError, from_json, to_json};
+use super::{Db, Store, StoreError, from_json, to_json};
 
 /// A stored session. The token itself is never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +117,7 @@ impl Store {
         pending_hash: [u8; 32],
         session: NewSession,
     ) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let removed =
                 txn.open_table(PENDING)?.remove(pending_hash.as_slice())?.map(|bytes| bytes.value().to_vec());
@@ -147,7 +147,7 @@ impl Store {
         max: u64,
     ) -> Result<SessionLookup, StoreError> {
         let found = self
-            .blocking(move |db: &Database| {
+            .blocking(move |db: &Db| {
                 let txn = db.begin_read()?;
                 let Some(bytes) = txn.open_table(SESSIONS)?.get(token_hash.as_slice())? else {
                     return Ok(None);
@@ -160,7 +160,7 @@ impl Store {
         if live && now < record.last_seen_at + TOUCH_EVERY {
             return Ok(SessionLookup::Live(record));
         }
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             // Read again inside the write: the session may have ended since.
             let still_there = txn.open_table(SESSIONS)?.get(token_hash.as_slice())?.is_some();
@@ -190,7 +190,7 @@ impl Store {
         idle: u64,
         max: u64,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let index = txn.open_table(ACCOUNT_SESSIONS)?;
             let sessions = txn.open_table(SESSIONS)?;
@@ -215,7 +215,7 @@ impl Store {
 
     /// Ends the session with token hash `token_hash` (sign-out).
     pub async fn end_session(&self, token_hash: [u8; 32]) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let ended = remove_session(&txn, &token_hash)?.is_some();
             txn.commit()?;
@@ -230,7 +230,7 @@ impl Store {
         account_id: AccountId,
         session_id: String,
     ) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let ended = end_sessions_where(&txn, account_id.as_str(), |id| id == session_id)?;
             txn.commit()?;
@@ -245,7 +245,7 @@ impl Store {
         account_id: AccountId,
         keep: String,
     ) -> Result<Vec<String>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let ended = end_sessions_where(&txn, account_id.as_str(), |id| id != keep)?;
             txn.commit()?;
@@ -260,7 +260,7 @@ impl Store {
         &self,
         link_hash: [u8; 32],
     ) -> Result<Option<SessionRecord>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let token_hash =
                 txn.open_table(END_LINKS)?.get(link_hash.as_slice())?.map(|v| v.value().to_vec());
@@ -281,7 +281,7 @@ impl Store {
         idle: u64,
         max: u64,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let dead: Vec<Vec<u8>> = {
                 let table = txn.open_table(SESSIONS)?;

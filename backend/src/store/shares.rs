@@ -4,7 +4,7 @@
 
 use coffer_shared::api::ShareState;
 use coffer_shared::id::{AccountId, ShareId};
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
@@ -13,7 +13,9 @@ use super::file_shares::{self, FileClaim, read_share_files};
 use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
 use super::schema::{ACCOUNTS, ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
+use crate::audit::record::NewEvent;
+use crate::audit::writer::Sink;
 
 /// A share to store, already validated.
 #[derive(Debug, Clone)]
@@ -251,65 +253,16 @@ pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), Store
 impl Store {
     /// Stores a new share with its files attached, or nothing. `signature_ok` sees the owner's
     /// key and the files' metadata in the same transaction, so what it accepts is what is stored.
+    /// The events `record` makes of the outcome are appended in the same transaction, which
+    /// is committed with the other writes waiting ([`super::batch`]).
     pub async fn insert_share(
         &self,
         share: NewShare,
-        signature_ok: impl FnOnce(&SignatureContext) -> bool + Send + 'static,
+        signature_ok: impl Fn(&SignatureContext) -> bool + Send + 'static,
+        record: impl Fn(&InsertOutcome) -> Vec<NewEvent> + Send + 'static,
+        sink: Sink,
     ) -> Result<InsertOutcome, StoreError> {
-        self.blocking(move |db: &Database| {
-            let txn = db.begin_write()?;
-            let id = share.id.as_str();
-            if read_record(&txn, id)?.is_some() {
-                return Ok(InsertOutcome::IdTaken);
-            }
-            // Returning without commit drops the transaction: nothing of it is stored.
-            let metadata = match file_shares::attach_all(&txn, id, &share.files)? {
-                Ok(metadata) => metadata,
-                Err(position) => return Ok(InsertOutcome::InvalidFile(position)),
-            };
-            let owner_public_key = match &share.owner {
-                Some(owner) => {
-                    read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?.map(|a| a.public_key)
-                }
-                None => None,
-            };
-            let files = share.files.iter().map(|(file, _)| file.to_string()).zip(metadata).collect();
-            if !signature_ok(&SignatureContext { owner_public_key, files }) {
-                return Ok(InsertOutcome::BadSignature);
-            }
-            let record = ShareRecord {
-                header: share.header,
-                access_hash: share.access_hash,
-                status_hash: share.status_hash,
-                manage_hash: share.manage_hash,
-                created_at: share.created_at,
-                expires_at: share.expires_at,
-                max_views: share.max_views,
-                views_used: 0,
-                max_wrong_claims: share.max_wrong_claims,
-                wrong_claims: 0,
-                owner: share.owner.clone(),
-                read_receipt: share.read_receipt && share.owner.is_some(),
-            };
-            write_record(&txn, id, &record)?;
-            if let Some(owner) = &share.owner {
-                let summary = OwnedShare {
-                    id: share.id.clone(),
-                    created_at: share.created_at,
-                    expires_at: share.expires_at,
-                    max_views: share.max_views,
-                    views_used: 0,
-                    state: ShareState::Active,
-                    read_receipt: record.read_receipt,
-                };
-                owned_shares::put(&txn, owner, &summary)?;
-            }
-            txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
-            txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
-            txn.commit()?;
-            Ok(InsertOutcome::Inserted)
-        })
-        .await
+        self.write_recorded(move |txn| insert(txn, &share, &signature_ok), record, sink).await
     }
 
     /// The status of a live share, for a request holding its status or management token.
@@ -320,7 +273,7 @@ impl Store {
         token_hash: [u8; 32],
         now: u64,
     ) -> Result<Option<StoredStatus>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let shares = txn.open_table(SHARES)?;
             let Some(bytes) = shares.get(id.as_str())? else {
@@ -354,68 +307,21 @@ impl Store {
     /// status token, so only a holder of the link can spend the wrong-claim budget. The last
     /// view and the last allowed wrong claim delete the share in the same transaction.
     /// A counted view of a share with files stores `download_hash` until `download_until`.
+    /// The events `record` makes of the outcome are appended in the same transaction.
+    #[allow(clippy::too_many_arguments)]
     pub async fn claim_share(
         &self,
         id: ShareId,
         status_hash: [u8; 32],
         access_hash: [u8; 32],
-        (download_hash, download_until): ([u8; 32], u64),
+        download: ([u8; 32], u64),
         now: u64,
+        record: impl Fn(&ClaimOutcome) -> Vec<NewEvent> + Send + 'static,
+        sink: Sink,
     ) -> Result<ClaimOutcome, StoreError> {
-        self.blocking(move |db: &Database| {
-            let txn = db.begin_write()?;
-            let id = id.as_str();
-            let Some(mut record) = read_record(&txn, id)? else {
-                return Ok(ClaimOutcome::NotFound);
-            };
-            if !record.is_live(now) {
-                let state = record.end_state(now);
-                end(&txn, id, &record, state)?;
-                txn.commit()?;
-                return Ok(match state {
-                    ShareState::Expired => ClaimOutcome::Expired { owner: record.owner },
-                    _ => ClaimOutcome::NotFound,
-                });
-            }
-            if !hashes_match(&record.status_hash, &status_hash) {
-                return Ok(ClaimOutcome::NotFound);
-            }
-            let outcome = if hashes_match(&record.access_hash, &access_hash) {
-                let envelope = txn
-                    .open_table(ENVELOPES)?
-                    .get(id)?
-                    .map(|bytes| bytes.value().to_vec())
-                    .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
-                record.views_used += 1;
-                let receipt_to = record.owner.clone().filter(|_| record.read_receipt);
-                let files = file_shares::on_claim(&txn, id, download_hash, download_until)?;
-                ClaimOutcome::Claimed {
-                    envelope,
-                    views_left: record.max_views - record.views_used,
-                    receipt_to,
-                    files,
-                    owner: record.owner.clone(),
-                }
-            } else {
-                record.wrong_claims += 1;
-                ClaimOutcome::WrongToken {
-                    wrong_claims_left: record.max_wrong_claims - record.wrong_claims,
-                    owner: record.owner.clone(),
-                }
-            };
-            if record.is_live(now) {
-                write_record(&txn, id, &record)?;
-                if let Some(owner) = &record.owner {
-                    let views_used = record.views_used;
-                    owned_shares::update(&txn, owner, id, |summary| summary.views_used = views_used)?;
-                }
-            } else {
-                end(&txn, id, &record, record.end_state(now))?;
-            }
-            txn.commit()?;
-            Ok(outcome)
-        })
-        .await
+        let work =
+            move |txn: &WriteTransaction| claim(txn, id.as_str(), &status_hash, &access_hash, download, now);
+        self.write_recorded(work, record, sink).await
     }
 
     /// Destroys a live share for a request holding its management token. `None` otherwise.
@@ -425,7 +331,7 @@ impl Store {
         token_hash: [u8; 32],
         now: u64,
     ) -> Result<Option<EndedShare>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let Some(record) = read_record(&txn, id.as_str())? else {
                 return Ok(None);
@@ -448,7 +354,7 @@ impl Store {
         id: ShareId,
         now: u64,
     ) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();
             let Some(record) = read_record(&txn, id)? else {
@@ -466,7 +372,7 @@ impl Store {
 
     /// Deletes every share whose expiry is at or before `now`; returns those that were stored.
     pub async fn sweep_expired(&self, now: u64) -> Result<Vec<EndedShare>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let expired: Vec<(u64, String)> = {
                 let expiry = txn.open_table(EXPIRY)?;
@@ -497,7 +403,7 @@ impl Store {
 
     /// How many shares are stored, live or not yet swept: for tests and metrics.
     pub async fn share_count(&self) -> Result<u64, StoreError> {
-        self.blocking(|db: &Database| {
+        self.blocking(|db: &Db| {
             use redb::ReadableTableMetadata;
             let txn = db.begin_read()?;
             let shares = txn.open_table(SHARES)?.len()?;
@@ -509,4 +415,120 @@ impl Store {
         })
         .await
     }
+}
+
+/// [`Store::insert_share`] in `txn`: checks, then writes only what is accepted.
+fn insert(
+    txn: &WriteTransaction,
+    share: &NewShare,
+    signature_ok: &impl Fn(&SignatureContext) -> bool,
+) -> Result<InsertOutcome, StoreError> {
+    let id = share.id.as_str();
+    if read_record(txn, id)?.is_some() {
+        return Ok(InsertOutcome::IdTaken);
+    }
+    let checked = match file_shares::check_all(txn, &share.files)? {
+        Ok(checked) => checked,
+        Err(position) => return Ok(InsertOutcome::InvalidFile(position)),
+    };
+    let metadata = checked.metadata();
+    let owner_public_key = match &share.owner {
+        Some(owner) => read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?.map(|a| a.public_key),
+        None => None,
+    };
+    let files = share.files.iter().map(|(file, _)| file.to_string()).zip(metadata).collect();
+    if !signature_ok(&SignatureContext { owner_public_key, files }) {
+        return Ok(InsertOutcome::BadSignature);
+    }
+    // Nothing was written above: a refusal leaves the batch's transaction as it found it.
+    file_shares::attach_all(txn, id, checked)?;
+    let record = ShareRecord {
+        header: share.header.clone(),
+        access_hash: share.access_hash,
+        status_hash: share.status_hash,
+        manage_hash: share.manage_hash,
+        created_at: share.created_at,
+        expires_at: share.expires_at,
+        max_views: share.max_views,
+        views_used: 0,
+        max_wrong_claims: share.max_wrong_claims,
+        wrong_claims: 0,
+        owner: share.owner.clone(),
+        read_receipt: share.read_receipt && share.owner.is_some(),
+    };
+    write_record(txn, id, &record)?;
+    if let Some(owner) = &share.owner {
+        let summary = OwnedShare {
+            id: share.id.clone(),
+            created_at: share.created_at,
+            expires_at: share.expires_at,
+            max_views: share.max_views,
+            views_used: 0,
+            state: ShareState::Active,
+            read_receipt: record.read_receipt,
+        };
+        owned_shares::put(txn, owner, &summary)?;
+    }
+    txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
+    txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
+    Ok(InsertOutcome::Inserted)
+}
+
+/// [`Store::claim_share`] in `txn`. Every answer but `NotFound` is a change to commit (a view,
+/// a wrong claim or an ended share); `NotFound` writes nothing.
+fn claim(
+    txn: &WriteTransaction,
+    id: &str,
+    status_hash: &[u8; 32],
+    access_hash: &[u8; 32],
+    (download_hash, download_until): ([u8; 32], u64),
+    now: u64,
+) -> Result<ClaimOutcome, StoreError> {
+    let Some(mut record) = read_record(txn, id)? else {
+        return Ok(ClaimOutcome::NotFound);
+    };
+    if !record.is_live(now) {
+        let state = record.end_state(now);
+        end(txn, id, &record, state)?;
+        return Ok(match state {
+            ShareState::Expired => ClaimOutcome::Expired { owner: record.owner },
+            _ => ClaimOutcome::NotFound,
+        });
+    }
+    if !hashes_match(&record.status_hash, status_hash) {
+        return Ok(ClaimOutcome::NotFound);
+    }
+    let outcome = if hashes_match(&record.access_hash, access_hash) {
+        let envelope = txn
+            .open_table(ENVELOPES)?
+            .get(id)?
+            .map(|bytes| bytes.value().to_vec())
+            .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
+        record.views_used += 1;
+        let receipt_to = record.owner.clone().filter(|_| record.read_receipt);
+        let files = file_shares::on_claim(txn, id, download_hash, download_until)?;
+        ClaimOutcome::Claimed {
+            envelope,
+            views_left: record.max_views - record.views_used,
+            receipt_to,
+            files,
+            owner: record.owner.clone(),
+        }
+    } else {
+        record.wrong_claims += 1;
+        ClaimOutcome::WrongToken {
+            wrong_claims_left: record.max_wrong_claims - record.wrong_claims,
+            owner: record.owner.clone(),
+        }
+    };
+    if record.is_live(now) {
+        write_record(txn, id, &record)?;
+        if let Some(owner) = &record.owner {
+            let views_used = record.views_used;
+            owned_shares::update(txn, owner, id, |summary| summary.views_used = views_used)?;
+        }
+    } else {
+        end(txn, id, &record, record.end_state(now))?;
+    }
+    Ok(outcome)
 }

@@ -3,7 +3,7 @@
 //! transaction.
 
 use coffer_shared::crypto::file_meta::FileId;
-use redb::{Database, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 
 use super::files::{
     ChunkOutcome, ChunkSlot, Expiry, FileRecord, FinishOutcome, NewUpload, StartOutcome, UploadState,
@@ -11,7 +11,7 @@ use super::files::{
 };
 use super::reservations::{add_anonymous, add_held, add_meta, anonymous_held, held};
 use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// Reads the upload `id` if `token_hash` is its token's.
 fn owned_upload(
@@ -44,7 +44,7 @@ impl Store {
         upload: NewUpload,
         free_bytes: impl FnOnce() -> std::io::Result<u64> + Send + 'static,
     ) -> Result<StartOutcome, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = upload.id.as_str();
             if read_file(&txn, id)?.is_some() {
@@ -112,7 +112,7 @@ impl Store {
         token_hash: [u8; 32],
         index: u64,
     ) -> Result<Option<ChunkSlot>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let id = id.as_str();
             let record =
@@ -145,7 +145,7 @@ impl Store {
         sum: [u8; 32],
         expiry: Expiry,
     ) -> Result<ChunkOutcome, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();
             let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
@@ -189,7 +189,7 @@ impl Store {
         id: FileId,
         token_hash: [u8; 32],
     ) -> Result<Option<UploadState>, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let id = id.as_str();
             let record =
@@ -220,7 +220,7 @@ impl Store {
         token_hash: [u8; 32],
         metadata: Vec<u8>,
     ) -> Result<FinishOutcome, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();
             let Some(mut record) = owned_upload(&txn, id, &token_hash)? else {
@@ -258,7 +258,7 @@ impl Store {
     /// Deletes upload `id` unless it is attached. `false` for an unknown upload, a wrong token
     /// or an attached file.
     pub async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();
             let Some(record) = owned_upload(&txn, id, &token_hash)? else { return Ok(false) };

@@ -6,11 +6,11 @@
 use std::ops::Bound;
 
 use coffer_shared::id::{AccountId, RecordId};
-use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::schema::{VAULT, VAULT_USAGE};
 use super::vault_usage::{Usage, VaultLimit, VaultLimits};
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl Store {
         after: Option<RecordId>,
         size: PageSize,
     ) -> Result<RecordsPage, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let id = account.as_str();
             let version = Usage::read(&txn.open_table(VAULT_USAGE)?, id)?.version;
@@ -114,7 +114,7 @@ impl Store {
         now: u64,
         limits: VaultLimits,
     ) -> Result<RecordWrite, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let outcome = {
                 let mut table = txn.open_table(VAULT)?;
@@ -149,7 +149,7 @@ impl Store {
         now: u64,
         limits: VaultLimits,
     ) -> Result<RecordWrite, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let outcome = {
                 let mut table = txn.open_table(VAULT)?;
@@ -188,7 +188,7 @@ impl Store {
 
     /// Deletes a record and frees its bytes; `false` if the vault has no such record.
     pub async fn delete_record(&self, account: AccountId, id: RecordId) -> Result<bool, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let removed = {
                 let mut table = txn.open_table(VAULT)?;
@@ -212,7 +212,7 @@ impl Store {
 
     /// The records and envelope bytes the account's vault holds, and its version.
     pub async fn vault_usage(&self, account: AccountId) -> Result<Usage, StoreError> {
-        self.blocking(move |db: &Database| {
+        self.blocking(move |db: &Db| {
             Usage::read(&db.begin_read()?.open_table(VAULT_USAGE)?, account.as_str())
         })
         .await
@@ -220,7 +220,7 @@ impl Store {
 
     /// How many records all vaults hold together (for tests and the health of the store).
     pub async fn record_count(&self) -> Result<u64, StoreError> {
-        self.blocking(|db: &Database| Ok(db.begin_read()?.open_table(VAULT)?.len()?)).await
+        self.blocking(|db: &Db| Ok(db.begin_read()?.open_table(VAULT)?.len()?)).await
     }
 }
 

@@ -310,7 +310,8 @@ async fn a_head_recorded_out_of_band_catches_a_log_rewritten_from_scratch() {
     let events = (0..exported.len())
         .map(|_| NewEvent::new(START, &event, None, None, Origin::default()))
         .collect::<Vec<_>>();
-    store.append_audit(&events, &ChainKey::derive(secret.key())).unwrap();
+    let sink = coffer_backend::audit::writer::Sink::new(ChainKey::derive(secret.key()));
+    store.append_audit(events, sink).await.unwrap();
     drop(store);
     assert_eq!(audit(forged.path(), &["verify"]).await.code, 0, "the chain alone proves nothing");
     let expect = format!("{}:{}", original["seq"], original["hash"].as_str().unwrap());

@@ -14,16 +14,24 @@ use crate::file_shares::{claim_json, create_with};
 use crate::helpers::{TestShare, json, spawn_app_in};
 
 /// The real `coffer-server` binary, serving a data folder; its log goes to a file.
-struct Process {
+pub struct Process {
     child: Child,
-    address: String,
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
 }
 
 impl Process {
     /// Starts the binary on 127.0.0.1 port 0 with its data in `root/data`, and waits for the log
     /// line that names its address.
-    fn start(root: &Path) -> Self {
+    pub fn start(root: &Path) -> Self {
+        Self::start_with(root, &[])
+    }
+
+    /// [`Process::start`] with more command-line arguments.
+    pub fn start_with(root: &Path, args: &[&str]) -> Self {
         let log = root.join("server.log");
+        // A restart writes a new log: the address looked for is the new process's.
+        let _ = std::fs::remove_file(&log);
         std::fs::create_dir_all(root.join("dist")).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_coffer-server"))
             .args(["--listen", "127.0.0.1:0", "--log-json"])
@@ -34,6 +42,7 @@ impl Process {
             // The restart below runs on the tests' manual clock, which starts after today: the
             // upload must not look abandoned then.
             .args(["--upload-expiry", "315360000"])
+            .args(args)
             .env_remove("COFFER_DATA_DIR")
             .env("RUST_LOG", "info")
             .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
@@ -52,7 +61,7 @@ impl Process {
     }
 
     /// SIGKILL: no shutdown, no flush, no commit of anything under way.
-    fn kill(mut self) {
+    pub fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }

