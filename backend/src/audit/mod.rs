@@ -2,7 +2,8 @@
 //!
 //! - [`event`]: the typed events, one variant per type; no free text.
 //! - [`record`]: the stored record, its canonical bytes and its hash.
-//! - [`writer`]: the one writer thread, with group commit, and the hooks after each commit.
+//! - [`writer`]: appending through the store's batch writer (group commit), and the hooks after
+//!   each commit.
 //! - [`repeats`]: folding the repeats of downloads and share openings into aggregates.
 //! - [`keyed`]: where the keyed part of the chain begins (`audit-keyed-from`).
 //! - [`request`]: the middleware that records refusals and the [`Audit`] extractor for handlers.

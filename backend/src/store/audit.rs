@@ -1,7 +1,7 @@
 //! The security event log in redb (`docs/audit.md`, "Storage"): events by `seq`, each account's
 //! events by `account_seq`, and the head of every chain, written together.
 //!
-//! Only the audit writer's thread appends ([`Store::append_audit`]), so the heads have one writer.
+//! Only the batch writer's thread appends ([`append_audit_in`]), so the heads have one writer.
 //! Readers (the Activity API, `audit verify`, `audit export`) use read transactions and never
 //! wait on it.
 

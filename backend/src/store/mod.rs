@@ -1,5 +1,7 @@
-//! Everything that touches redb. Handlers call typed methods; each opens one transaction, does
-//! its work and commits, on a blocking thread so the async runtime never waits on the disk.
+//! Everything that touches redb. Handlers call typed methods, which answer once what they
+//! changed is durable (`docs/storage.md`): creates and claims of shares and the security log
+//! run in the batch writer's shared transactions ([`batch`]); every other method opens its own
+//! transaction on a blocking thread and shares the `fsync` ([`group_commit`]).
 
 pub mod accounts;
 pub mod attempts;
