@@ -6,8 +6,9 @@
 //! requests' events costs one commit and one `fsync`; an answered request's events are durable.
 //! A change and the events that record it can share one transaction
 //! ([`crate::store::Store::insert_share`], [`crate::store::Store::claim_share`]): then both are
-//! stored or neither is. After the commit each event goes to the server's log, with its chain
-//! hash, and to [`AuditLog::subscribe`]rs (hooks for alerts and reports), in commit order.
+//! stored or neither is. After the commit each event goes to [`AuditLog::subscribe`]rs (hooks
+//! for alerts and reports), in commit order, and from its request to the server's log, with its
+//! chain hash.
 //! Before the queue, repeats are folded ([`super::repeats`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -78,13 +79,19 @@ impl Sink {
         Ok(events.into_iter().zip(appended).map(|(event, at)| Arc::new(Committed { at, event })).collect())
     }
 
-    /// After the commit: each event to the server's log and to the subscribers.
+    /// After the commit, on the writing thread (so in commit order): each event to the
+    /// subscribers.
     pub fn announce(&self, committed: &[Arc<Committed>]) {
         for event in committed {
-            trace(event);
             // No subscriber is not an error.
             let _ = self.committed.send(Arc::clone(event));
         }
+    }
+
+    /// Each committed event to the server's log, from the request that recorded it (within its
+    /// span, off the writing thread).
+    pub fn log(committed: &[Arc<Committed>]) {
+        committed.iter().for_each(|event| trace(event));
     }
 }
 
@@ -136,7 +143,13 @@ impl AuditLog {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        self.store.append_audit(events, sink).await.map_err(|error| AuditError::Write(error.to_string()))
+        let committed = self
+            .store
+            .append_audit(events, sink)
+            .await
+            .map_err(|error| AuditError::Write(error.to_string()))?;
+        Sink::log(&committed);
+        Ok(committed)
     }
 
     /// Every event from now on, after its commit, in `seq` order. A subscriber that falls more

@@ -156,7 +156,9 @@ impl Store {
             let committed = sink.append(txn, record(&value))?;
             Ok((value, committed))
         };
-        Ok(self.batch.write(job, Some(after)).await?.0)
+        let (value, committed) = self.batch.write(job, Some(after)).await?;
+        Sink::log(&committed);
+        Ok(value)
     }
 
     /// Runs `work` over a consistent read-only view of the whole log. Blocking.

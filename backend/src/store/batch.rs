@@ -140,7 +140,11 @@ fn run(db: &Db, mut queue: mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        commit(db, batch);
+        // A panic outside the writes themselves (in redb's commit, say) fails this batch's
+        // requests (their answers are dropped) but not the thread: later writes still run.
+        if catch_unwind(AssertUnwindSafe(|| commit(db, batch))).is_err() {
+            tracing::error!(event = "write_batch_panicked");
+        }
     }
 }
 

@@ -10,7 +10,10 @@
 //!
 //! Crash safety: a reopened database holds exactly the commits up to its last durable commit.
 //! A commit is answered only after a durable commit that began after it, so every answered
-//! change, and every change it could have read, survives a crash.
+//! change, and every change it could have read, survives a crash. Reads and writes dropped
+//! without a commit see commits that may not be durable yet; they too wait, before they return,
+//! until every commit they could have seen is durable, so nothing is answered (or deleted from
+//! disk) on the strength of a change a crash would undo.
 
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,8 +26,9 @@ use super::StoreError;
 /// The database handle with its commit counters.
 pub struct Db {
     database: Database,
-    /// How many write transactions have committed (durably or not). A commit takes its number
-    /// after it has committed.
+    /// How many write transactions have committed or are committing. A transaction takes its
+    /// number while it still holds redb's write lock, just before it commits, so a durable
+    /// commit that begins (and so takes that lock) after the number was read contains it.
     committed: AtomicU64,
     /// The number of commits made durable so far; held while a durable commit is made.
     durable: Mutex<u64>,
@@ -33,7 +37,8 @@ pub struct Db {
 /// A write transaction of [`Db`]: use it as a [`WriteTransaction`]; [`Write::commit`] returns
 /// once the change is durable. Dropped without commit, it stores nothing.
 pub struct Write<'db> {
-    txn: WriteTransaction,
+    /// `None` once committed.
+    txn: Option<WriteTransaction>,
     db: &'db Db,
 }
 
@@ -47,7 +52,7 @@ impl Db {
     pub fn begin_write(&self) -> Result<Write<'_>, StoreError> {
         let mut txn = self.database.begin_write()?;
         txn.set_durability(Durability::None);
-        Ok(Write { txn, db: self })
+        Ok(Write { txn: Some(txn), db: self })
     }
 
     /// Begins a write transaction that commits durably by itself (the batch writer's, which
@@ -56,11 +61,23 @@ impl Db {
         Ok(self.database.begin_write()?)
     }
 
-    /// Begins a read transaction. It sees every commit made so far, durable or not: what it reads
-    /// may be answered only through a write (whose commit waits for durability) or once the
-    /// writes it saw were answered.
+    /// Begins a read transaction, and returns it once every commit it can see is durable.
     pub fn begin_read(&self) -> Result<ReadTransaction, StoreError> {
-        Ok(self.database.begin_read()?)
+        let txn = self.database.begin_read()?;
+        self.settle()?;
+        Ok(txn)
+    }
+
+    /// Holds off durable commits while the guard lives, for tests that look at the file as a
+    /// crash would leave it.
+    #[cfg(test)]
+    pub(crate) fn hold_durable(&self) -> MutexGuard<'_, u64> {
+        self.durable()
+    }
+
+    /// Returns once every commit made so far is durable (at once when it already is).
+    fn settle(&self) -> Result<(), StoreError> {
+        self.wait_durable(self.committed.load(Ordering::SeqCst))
     }
 
     fn durable(&self) -> MutexGuard<'_, u64> {
@@ -73,8 +90,8 @@ impl Db {
         if *durable >= ticket {
             return Ok(());
         }
-        // Every commit numbered up to `target` has committed (numbers are taken after the
-        // commit), so the durable commit below, which begins after this load, contains them.
+        // A transaction numbered up to `target` has committed, or holds the write lock that the
+        // durable commit below waits for: either way that commit contains it.
         let target = self.committed.load(Ordering::SeqCst);
         let mut txn = self.database.begin_write()?;
         txn.set_durability(Durability::Immediate);
@@ -86,11 +103,25 @@ impl Db {
 
 impl Write<'_> {
     /// Commits and returns once the change is on disk.
-    pub fn commit(self) -> Result<(), StoreError> {
-        let Self { txn, db } = self;
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        let Some(txn) = self.txn.take() else { return Ok(()) };
+        let ticket = self.db.committed.fetch_add(1, Ordering::SeqCst) + 1;
         txn.commit()?;
-        let ticket = db.committed.fetch_add(1, Ordering::SeqCst) + 1;
-        db.wait_durable(ticket)
+        self.db.wait_durable(ticket)
+    }
+}
+
+impl Drop for Write<'_> {
+    /// A write dropped without commit stores nothing, but may answer from what it read: it
+    /// waits, as a read does, until that is durable.
+    fn drop(&mut self) {
+        if let Some(txn) = self.txn.take() {
+            // The write lock goes first: the durable commit needs it.
+            drop(txn);
+            if let Err(error) = self.db.settle() {
+                tracing::error!(event = "settle_failed", %error);
+            }
+        }
     }
 }
 
@@ -98,6 +129,7 @@ impl Deref for Write<'_> {
     type Target = WriteTransaction;
 
     fn deref(&self) -> &WriteTransaction {
-        &self.txn
+        // Only `commit` takes the transaction out, and it consumes the `Write`.
+        self.txn.as_ref().expect("an uncommitted write has its transaction")
     }
 }

@@ -8,6 +8,8 @@ pub mod attempts;
 pub mod audit;
 mod batch;
 pub mod downloads;
+#[cfg(test)]
+mod durability_tests;
 mod file_shares;
 mod file_sweep;
 pub mod files;
