@@ -253,7 +253,31 @@ interface Tab {
   /** Clicks and resolves with the saved file's path once the browser has finished saving it. */
   clickToDownload(testId: string, timeout: number): Promise<string>;
   jsHeap(): Promise<number>;
+  /** The app's per-stage profile of the last `transfer` (`upload` or `download`). */
+  stages(transfer: string): Promise<Stage[]>;
   close(): Promise<void>;
+}
+
+/** A stage of a transfer: its name and its milliseconds summed over the chunks. */
+interface Stage {
+  name: string;
+  ms: number;
+}
+
+/** Reads the app's `coffer:<transfer>:<stage>` measures (frontend/src/perf.rs, Stages). */
+const stagesExpression = (transfer: string) =>
+  `performance.getEntriesByType('measure').filter((e) => e.name.startsWith('coffer:${transfer}:'))` +
+  `.map((e) => ({ name: e.name.slice(${`coffer:${transfer}:`.length}), ms: e.duration }))`;
+
+/** One line per stage: total ms, share of the wall time, and MB/s of the file through it. */
+function describeStages(transfer: string, stages: Stage[]): string {
+  const wall = stages.find((stage) => stage.name === 'wall')?.ms ?? 0;
+  const lines = stages.map(({ name, ms }) => {
+    const share = wall ? ` ${((100 * ms) / wall).toFixed(0).padStart(4)} %` : '';
+    const rate = ms > 0 ? ` ${(size / 1e6 / (ms / 1000)).toFixed(0).padStart(6)} MB/s` : '';
+    return `files ${label} ${transfer} stage ${name.padEnd(8)} ${ms.toFixed(0).padStart(7)} ms${share}${rate}`;
+  });
+  return lines.join('\n');
 }
 
 interface Driver {
@@ -296,6 +320,7 @@ async function playwrightDriver(settings: LaunchSettings): Promise<Driver> {
         setFile: (testId, path) => page.getByTestId(testId).setInputFiles(path),
         click: (testId) => page.getByTestId(testId).click(),
         inputValue: (testId) => page.getByTestId(testId).inputValue(),
+        stages: (transfer) => page.evaluate(stagesExpression(transfer)),
         async clickToDownload(testId, timeout) {
           const [download] = await Promise.all([
             page.waitForEvent('download', { timeout }),
@@ -453,6 +478,7 @@ async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
           }
         },
         inputValue: async (testId) => String(await evaluate(`${element(testId)}.value`)),
+        stages: (transfer) => evaluate(stagesExpression(transfer)),
         async clickToDownload(testId, timeout) {
           let guid: string | undefined;
           let unsubscribe = () => {};
@@ -531,6 +557,7 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
     const uploadPeaks = await memory.stop();
     const link = await creator.inputValue('share-link');
     console.log(`files ${label} (${driverName}): upload ${Math.round(uploadMs)} ms; peaks: ${describe(uploadPeaks)}`);
+    console.log(describeStages('upload', await creator.stages('upload')));
     await creator.close();
 
     // Download, in a fresh context.
@@ -547,6 +574,7 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
     expect(statSync(saved).size, 'size of the saved file').toBe(size);
     expect(await sha256File(saved), 'SHA-256 of the saved file').toBe(sha256);
     await reader.waitVisible('file-verified', 60_000);
+    console.log(describeStages('download', await reader.stages('download')));
     await reader.close();
 
     const serverHwm = statusBytes(serverPid, 'VmHWM');

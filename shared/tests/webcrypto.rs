@@ -7,8 +7,9 @@
 
 use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::crypto::resume::chunk_checksum;
 use coffer_shared::crypto::stream::{ChunkSize, SealError, StreamOpener, StreamSealer};
-use coffer_shared::crypto::webcrypto::{ChunkKey, WebSealError, WebStreamOpener, WebStreamSealer};
+use coffer_shared::crypto::webcrypto::{self, ChunkKey, WebSealError, WebStreamOpener, WebStreamSealer};
 use coffer_shared::crypto::{Key32, OpenError, random_array};
 use serde::Deserialize;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -260,4 +261,68 @@ async fn the_web_sealer_refuses_chunks_of_the_wrong_length() {
     let sealer_again = WebStreamSealer::new(chunk_key(&key(), &id(), size()).await);
     assert_eq!(sealer_again.finish(&[0; C + 1]).await, wrong_length);
     assert_eq!(sealer.finish(&[]).await, Err(WebSealError::Stream(SealError::EmptyLastChunk)));
+}
+
+#[wasm_bindgen_test]
+async fn web_sha256_gives_the_chunk_checksum_of_the_sha2_crate() {
+    // The empty input, a known vector, and sealed-chunk sizes around a block boundary.
+    assert_eq!(
+        b64::encode(webcrypto::sha256(b"abc").await.unwrap()),
+        "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+    );
+    for len in [0, 1, 55, 56, 64, 1000, (1 << 20) + 16] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
+        assert_eq!(webcrypto::sha256(&bytes).await.unwrap(), chunk_checksum(&bytes), "{len} bytes");
+    }
+}
+
+/// Starts every chunk before taking any plaintext, as a reader opening several at once does.
+async fn web_open_all_started(key: &Key32, id: &FileId, chunks: &[Vec<u8>]) -> Result<Vec<u8>, OpenError> {
+    let mut opener = WebStreamOpener::new(chunk_key(key, id, size()).await);
+    let started: Vec<_> = chunks
+        .iter()
+        .enumerate()
+        .map(|(index, chunk)| opener.start_chunk(chunk, index + 1 == chunks.len()))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for chunk in started {
+        out.extend_from_slice(&chunk.plaintext().await?);
+    }
+    opener.finish()?;
+    Ok(out)
+}
+
+#[wasm_bindgen_test]
+async fn chunks_opening_together_give_the_file_and_any_flipped_bit_fails_the_stream() {
+    let (key, id, plain) = (key(), id(), plaintext(5 * C + 9));
+    let chunks = web_seal(&key, &id, size(), &plain).await;
+    assert_eq!(web_open_all_started(&key, &id, &chunks).await.unwrap(), plain);
+    for (at, bit) in [(0, 0), (2 * (C + 16) + 40, 3), (5 * (C + 16) + 3, 7)] {
+        let mut tampered = chunks.clone();
+        tampered[at / (C + 16)][at % (C + 16)] ^= 1 << bit;
+        assert_eq!(web_open_all_started(&key, &id, &tampered).await, Err(OpenError), "byte {at}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_whose_started_chunk_was_never_opened_or_failed_is_not_whole() {
+    let (key, id, plain) = (key(), id(), plaintext(3 * C));
+    let chunks = web_seal(&key, &id, size(), &plain).await;
+    // Every chunk started, one never taken: the stream is not whole.
+    let mut opener = WebStreamOpener::new(chunk_key(&key, &id, size()).await);
+    let first = opener.start_chunk(&chunks[0], false).unwrap();
+    let _second = opener.start_chunk(&chunks[1], false).unwrap();
+    let third = opener.start_chunk(&chunks[2], true).unwrap();
+    first.plaintext().await.unwrap();
+    third.plaintext().await.unwrap();
+    assert!(!opener.is_finished());
+    assert_eq!(opener.finish(), Err(OpenError));
+    // A failed chunk fails every later start, even of the right bytes.
+    let mut opener = WebStreamOpener::new(chunk_key(&key, &id, size()).await);
+    let mut bad = chunks[0].clone();
+    bad[0] ^= 1;
+    let failed = opener.start_chunk(&bad, false).unwrap();
+    assert_eq!(failed.plaintext().await, Err(OpenError));
+    assert_eq!(opener.start_chunk(&chunks[1], false).err(), Some(OpenError));
+    assert_eq!(opener.finish(), Err(OpenError));
 }

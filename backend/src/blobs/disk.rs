@@ -18,6 +18,9 @@ use tokio_util::io::ReaderStream;
 use super::{BlobFuture, BlobStore, ByteStream, ChunkBody};
 
 const SUFFIX: &str = ".blob";
+/// Bytes read from disk at a time when streaming a blob. Each read is a trip to tokio's
+/// blocking pool: at `ReaderStream`'s default of 4 KiB a download was capped near 170 MB/s.
+const READ_PIECE: usize = 256 << 10;
 
 /// Blob files in one folder.
 pub struct DiskBlobs {
@@ -152,7 +155,7 @@ impl BlobStore for DiskBlobs {
         Box::pin(async move {
             let mut file = tokio::fs::File::open(path).await?;
             file.seek(SeekFrom::Start(from)).await?;
-            let stream: ByteStream = Box::pin(ReaderStream::new(file.take(len)));
+            let stream: ByteStream = Box::pin(ReaderStream::with_capacity(file.take(len), READ_PIECE));
             Ok(stream)
         })
     }

@@ -3,26 +3,31 @@
 //! last chunk has opened and the whole plaintext hashed to the value sealed at upload: the last
 //! piece is held back until then, and a stream that fails is aborted.
 
+use std::collections::VecDeque;
 use std::fmt;
 
 use coffer_shared::api::StoredFile;
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::Envelope;
-use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, open_meta};
+use coffer_shared::crypto::file_meta::{FileId, FileMeta, open_meta, verify_digest};
 use coffer_shared::crypto::stream::ChunkSize;
-use coffer_shared::crypto::webcrypto::{ChunkKey, WebStreamOpener};
+use coffer_shared::crypto::webcrypto::{ChunkKey, StartedChunk, WebStreamOpener};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
+use super::digest::PlainDigest;
 use super::sink::Sink;
 use super::upload::Cancel;
 use crate::api::{self, ApiError};
+use crate::perf;
 
 /// Tries to continue a broken download (from the last whole chunk) before giving up.
 const TRIES: u32 = 5;
+/// Chunks opening at once while the page hashes and saves the ones before them.
+const AHEAD: usize = 4;
 
 /// Where the ciphertext comes from.
 #[derive(Clone)]
@@ -42,6 +47,8 @@ pub enum DownloadError {
     Corrupt,
     /// The browser stopped taking the file (the user cancelled the download there).
     Sink,
+    /// The file-hash worker stopped, so the file cannot be checked (should not happen).
+    Unchecked,
     /// The server refused or could not be reached.
     Api(ApiError),
 }
@@ -54,6 +61,9 @@ impl fmt::Display for DownloadError {
                 "The file failed its integrity check: it was damaged or altered. Nothing was saved.",
             ),
             DownloadError::Sink => f.write_str("The browser stopped saving the file."),
+            DownloadError::Unchecked => {
+                f.write_str("This browser stopped checking the file, so nothing was saved. Try again.")
+            }
             DownloadError::Api(error) if error.is_not_found() => {
                 f.write_str("The file is no longer available (the link expired or was used up).")
             }
@@ -99,7 +109,8 @@ pub async fn download(
 }
 
 /// Everything but the last piece goes to the sink; the last is returned once the integrity
-/// check passed.
+/// check passed. Up to [`AHEAD`] chunks open at once (off the page's thread) while the page
+/// fetches, hashes and saves the ones before them, in order.
 async fn fetch_and_open(
     file_id: &FileId,
     file_key: &Key32,
@@ -114,10 +125,11 @@ async fn fetch_and_open(
     let chunk = u64::from(chunk_size.get());
     let sealed_len = |index: u64| (if index + 1 == count { meta.size - index * chunk } else { chunk }) + 16;
     let key = ChunkKey::import(file_key, file_id, chunk_size).await.map_err(|_| DownloadError::Corrupt)?;
+    let stages = perf::Stages::start("download");
     let mut opener = WebStreamOpener::new(key);
-    let mut digest = FileDigest::new();
-    let mut held: Option<Vec<u8>> = None;
-    let (mut index, mut offset, mut written) = (0u64, 0u64, 0u64);
+    let mut out = Output { digest: PlainDigest::start(meta.size).await, held: None, written: 0 };
+    let mut opening: VecDeque<StartedChunk> = VecDeque::new();
+    let (mut index, mut offset) = (0u64, 0u64);
     let mut buffer: Vec<u8> = Vec::new();
     let mut failures = 0;
 
@@ -137,23 +149,20 @@ async fn fetch_and_open(
                 let _ = reader.cancel();
                 return Err(DownloadError::Cancelled);
             }
-            let Some(bytes) = read(&reader).await else { break };
-            buffer.extend_from_slice(&bytes);
+            let Some(bytes) = stages.wait("fetch", read(&reader)).await else { break };
+            stages.time("copy", || buffer.extend_from_slice(&bytes));
             while index < count && buffer.len() as u64 >= sealed_len(index) {
-                let rest = buffer.split_off(sealed_len(index) as usize);
+                let rest = stages.time("copy", || buffer.split_off(sealed_len(index) as usize));
                 let sealed = std::mem::replace(&mut buffer, rest);
-                let last = index + 1 == count;
-                let plaintext = opener.open_chunk(&sealed, last).await.map_err(|_| DownloadError::Corrupt)?;
-                digest.update(&plaintext);
-                // Hold one piece back: the final one is released only after the check.
-                if let Some(previous) = held.replace(plaintext.to_vec()) {
-                    sink.write(&previous).await.map_err(|_| DownloadError::Sink)?;
-                    written += previous.len() as u64;
-                    progress(written);
-                }
+                let started =
+                    opener.start_chunk(&sealed, index + 1 == count).map_err(|_| DownloadError::Corrupt)?;
+                opening.push_back(started);
                 index += 1;
                 offset += sealed.len() as u64;
                 failures = 0;
+                while opening.len() >= AHEAD {
+                    out.take(opening.pop_front(), &stages, sink, &progress).await?;
+                }
             }
         }
         if index < count {
@@ -167,11 +176,46 @@ async fn fetch_and_open(
             return Err(DownloadError::Corrupt); // bytes after the last chunk: an extension
         }
     }
+    while !opening.is_empty() {
+        out.take(opening.pop_front(), &stages, sink, &progress).await?;
+    }
     opener.finish().map_err(|_| DownloadError::Corrupt)?;
-    digest.verify(meta).map_err(|_| DownloadError::Corrupt)?;
-    let last = held.unwrap_or_default();
-    progress(written + last.len() as u64);
+    let (size, sha256) =
+        stages.wait("hash", out.digest.finish()).await.map_err(|_| DownloadError::Unchecked)?;
+    verify_digest(size, &sha256, meta).map_err(|_| DownloadError::Corrupt)?;
+    let last = out.held.unwrap_or_default();
+    progress(out.written + last.len() as u64);
+    stages.publish();
     Ok(last)
+}
+
+/// Where opened chunks go, in order: into the file's digest, then to the sink one chunk late.
+struct Output {
+    digest: PlainDigest,
+    /// The latest piece, held back: the final one is released only after the check.
+    held: Option<Vec<u8>>,
+    written: u64,
+}
+
+impl Output {
+    /// Waits for the oldest chunk still opening, hashes it and saves the one before it.
+    async fn take(
+        &mut self,
+        started: Option<StartedChunk>,
+        stages: &perf::Stages,
+        sink: &mut Sink,
+        progress: &impl Fn(u64),
+    ) -> Result<(), DownloadError> {
+        let Some(started) = started else { return Ok(()) };
+        let plaintext = stages.wait("open", started.plaintext()).await.map_err(|_| DownloadError::Corrupt)?;
+        stages.wait("hash", self.digest.update(&plaintext)).await.map_err(|_| DownloadError::Unchecked)?;
+        if let Some(previous) = self.held.replace(plaintext.to_vec()) {
+            stages.wait("write", sink.write(&previous)).await.map_err(|_| DownloadError::Sink)?;
+            self.written += previous.len() as u64;
+            progress(self.written);
+        }
+        Ok(())
+    }
 }
 
 async fn open_stream(

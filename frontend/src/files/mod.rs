@@ -3,9 +3,11 @@
 //! shares) or a [`pending`] entry (vault attachments) in local storage lets a broken upload
 //! continue, and a [`tab_lock`] keeps two tabs from continuing the same one.
 
+pub mod digest;
 pub mod download;
 pub mod draft;
 pub mod pending;
+pub mod pipeline;
 pub mod progress;
 pub mod sink;
 pub mod tab_lock;

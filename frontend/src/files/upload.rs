@@ -14,18 +14,24 @@ use coffer_shared::api::{FinishUploadRequest, StartUploadRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::PasswordParams;
-use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, seal_meta, upload_token};
-use coffer_shared::crypto::resume::{SealedChain, chunk_checksum};
+use coffer_shared::crypto::file_meta::{FileId, FileMeta, seal_meta, upload_token};
+use coffer_shared::crypto::resume::SealedChain;
 use coffer_shared::crypto::stream::ChunkSize;
-use coffer_shared::crypto::webcrypto::ChunkKey;
+use coffer_shared::crypto::webcrypto::{self, ChunkKey};
 use futures::stream::{FuturesUnordered, StreamExt};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
+use crate::files::digest::PlainDigest;
+use crate::files::pipeline::Pipeline;
 use crate::files::tab_lock::{self, LockError};
+use crate::perf;
 
-/// Chunks sent at once: enough to keep a fast link busy while the next one is sealed.
+/// Chunks sent at once: enough to keep a fast link busy while the next ones are sealed.
 const IN_FLIGHT: usize = 4;
+/// Chunks read and sealed ahead of the one being sent: WebCrypto seals and hashes them off the
+/// page's thread while it hashes the plaintext.
+const AHEAD: usize = 4;
 /// Tries per chunk before the upload stops (it can be resumed later).
 const TRIES: u32 = 5;
 /// Waits per chunk that the server's chunk rate limit may ask for before the upload stops.
@@ -182,68 +188,90 @@ pub async fn upload(
     let has = |index: u64| received.iter().any(|[first, last]| (*first..=*last).contains(&index));
 
     // 1. Re-seal what an earlier attempt sealed and check the chain before sending anything.
+    let stages = perf::Stages::start("upload");
+    let prepare = |index: u64| {
+        let (stages, key, file) = (&stages, &key, job.file);
+        async move {
+            let plaintext = stages.wait("read", read(file, index * chunk, plaintext_len(index))).await?;
+            let sealed = stages.wait("seal", seal(key, index, count, &plaintext)).await?;
+            let checksum = stages.wait("checksum", checksum(&sealed)).await?;
+            Ok::<_, UploadError>(Sealed { index, plaintext, sealed, checksum })
+        }
+    };
     let mut chain = SealedChain::new();
-    let mut digest = FileDigest::new();
-    for index in 0..job.recorded.count() {
+    let mut digest = PlainDigest::start(size).await;
+    let mut ready = Pipeline::new(0..job.recorded.count(), AHEAD, &prepare);
+    while let Some(next) = stages.wait("ready", ready.next()).await {
         stop_if(cancel)?;
-        let plaintext = read(job.file, index * chunk, plaintext_len(index)).await?;
-        digest.update(&plaintext);
-        let sealed = seal(&key, index, count, &plaintext).await?;
-        chain.push(&chunk_checksum(&sealed));
-        progress(Stage::Checking, (index + 1) * chunk);
+        let sealed = next?;
+        stages
+            .wait("digest", ready.meanwhile(digest.update(&sealed.plaintext)))
+            .await
+            .map_err(|_| UploadError::Crypto)?;
+        chain.push(&sealed.checksum);
+        progress(Stage::Checking, (sealed.index + 1) * chunk);
     }
+    drop(ready);
     if !chain.matches(&job.recorded) {
         return Err(UploadError::NotTheSameFile);
     }
 
-    // 2. Send what the server lacks, in order; new chunks extend the chain first.
+    // 2. Send what the server lacks, in order; new chunks extend the chain first. Up to AHEAD
+    // chunks are read and sealed ahead of the one being sent (none leaves before its chain is
+    // recorded), and IN_FLIGHT are sent at once.
     let mut confirmed: u64 = (0..count).filter(|&index| has(index)).map(plaintext_len).sum();
     progress(Stage::Sending, confirmed);
     let mut in_flight = FuturesUnordered::new();
-    for index in 0..count {
+    let mut ready = Pipeline::new((0..count).filter(|&index| !has(index)), AHEAD, &prepare);
+    while let Some(next) = stages.wait("ready", ready.next()).await {
         stop_if(cancel)?;
-        if has(index) {
-            continue;
-        }
-        let plaintext = read(job.file, index * chunk, plaintext_len(index)).await?;
-        let sealed = seal(&key, index, count, &plaintext).await?;
-        let checksum = chunk_checksum(&sealed);
+        let Sealed { index, plaintext, sealed, checksum } = next?;
         if index >= chain.count() {
-            digest.update(&plaintext);
+            stages
+                .wait("digest", ready.meanwhile(digest.update(&plaintext)))
+                .await
+                .map_err(|_| UploadError::Crypto)?;
             chain.push(&checksum);
-            if !record(Checkpoint::Chain(&chain)) {
+            if !stages.time("record", || record(Checkpoint::Chain(&chain))) {
                 return Err(UploadError::Storage);
             }
         }
+        drop(plaintext);
         let (file_id, token) = (job.file_id.clone(), token.clone());
         let bytes = plaintext_len(index);
         in_flight.push(async move {
-            send_chunk(&file_id, index, &sealed, &token, &checksum).await.map(|()| bytes)
+            let began = crate::files::now_ms();
+            send_chunk(&file_id, index, &sealed, &token, &checksum).await?;
+            Ok((bytes, crate::files::now_ms() - began))
         });
         while in_flight.len() >= IN_FLIGHT {
-            confirmed += next_done(&mut in_flight).await?;
+            confirmed += ready.meanwhile(next_done(&mut in_flight, &stages)).await?;
             progress(Stage::Sending, confirmed);
         }
     }
+    drop(ready);
     while !in_flight.is_empty() {
-        confirmed += next_done(&mut in_flight).await?;
+        confirmed += next_done(&mut in_flight, &stages).await?;
         progress(Stage::Sending, confirmed);
     }
     stop_if(cancel)?;
 
+    let (_, sha256) = stages.wait("digest", digest.finish()).await.map_err(|_| UploadError::Crypto)?;
     let meta = FileMeta {
         name: job.file.name(),
         mime_type: mime_type(job.file),
         size,
         chunk_size: job.chunk_size.get(),
-        sha256: digest.finish_hex(),
+        sha256,
     };
     let metadata = seal_meta(&job.file_key, &job.file_id, &meta, job.password);
     if !record(Checkpoint::Metadata(&metadata)) {
         return Err(UploadError::Storage);
     }
     let metadata = b64::encode(metadata);
-    api::files::finish(&job.file_id, &FinishUploadRequest { upload_token: token, metadata }).await?;
+    let request = FinishUploadRequest { upload_token: token, metadata };
+    stages.wait("finish", api::files::finish(&job.file_id, &request)).await?;
+    stages.publish();
     Ok(())
 }
 
@@ -262,11 +290,15 @@ fn stop_if(cancel: &Cancel) -> Result<(), UploadError> {
     if cancel.get() { Err(UploadError::Cancelled) } else { Ok(()) }
 }
 
-async fn next_done<F>(in_flight: &mut FuturesUnordered<F>) -> Result<u64, UploadError>
+/// Waits for the next chunk the server confirms; returns its plaintext bytes. The wait is the
+/// `network` stage, each chunk's request time the `put` stage.
+async fn next_done<F>(in_flight: &mut FuturesUnordered<F>, stages: &perf::Stages) -> Result<u64, UploadError>
 where
-    F: std::future::Future<Output = Result<u64, UploadError>>,
+    F: std::future::Future<Output = Result<(u64, f64), UploadError>>,
 {
-    in_flight.next().await.unwrap_or(Ok(0))
+    let (bytes, put_ms) = stages.wait("network", in_flight.next()).await.unwrap_or(Ok((0, 0.0)))?;
+    stages.add("put", put_ms);
+    Ok(bytes)
 }
 
 /// Reads `len` bytes at `offset` of the file.
@@ -277,6 +309,19 @@ async fn read(file: &web_sys::File, offset: u64, len: u64) -> Result<Vec<u8>, Up
     let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|_| UploadError::Unreadable)?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     if bytes.len() as u64 == len { Ok(bytes) } else { Err(UploadError::Unreadable) }
+}
+
+/// A chunk read and sealed, with the checksum of its ciphertext.
+struct Sealed {
+    index: u64,
+    plaintext: Vec<u8>,
+    sealed: Vec<u8>,
+    checksum: [u8; 32],
+}
+
+/// SHA-256 of a sealed chunk (`resume::chunk_checksum`), by WebCrypto off the page's thread.
+async fn checksum(sealed: &[u8]) -> Result<[u8; 32], UploadError> {
+    webcrypto::sha256(sealed).await.map_err(|_| UploadError::Crypto)
 }
 
 async fn seal(key: &ChunkKey, index: u64, count: u64, plaintext: &[u8]) -> Result<Vec<u8>, UploadError> {

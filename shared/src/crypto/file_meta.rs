@@ -200,13 +200,20 @@ impl FileDigest {
     /// Confirms the whole file: the bytes seen have the metadata's size and hash to its
     /// `sha256` (compared in constant time).
     pub fn verify(self, meta: &FileMeta) -> Result<(), OpenError> {
-        let size_ok = self.size == meta.size;
-        let hex = self.finish_hex();
-        if size_ok && bool::from(hex.as_bytes().ct_eq(meta.sha256.as_bytes())) {
-            Ok(())
-        } else {
-            Err(OpenError)
-        }
+        let size = self.size;
+        verify_digest(size, &self.finish_hex(), meta)
+    }
+}
+
+/// Confirms a whole file from a digest computed elsewhere (a worker running [`FileDigest`]):
+/// `size` bytes whose lower-case hex SHA-256 is `sha256_hex` are the metadata's file (the hash
+/// compared in constant time).
+pub fn verify_digest(size: u64, sha256_hex: &str, meta: &FileMeta) -> Result<(), OpenError> {
+    let size_ok = size == meta.size;
+    if size_ok && bool::from(sha256_hex.as_bytes().ct_eq(meta.sha256.as_bytes())) {
+        Ok(())
+    } else {
+        Err(OpenError)
     }
 }
 

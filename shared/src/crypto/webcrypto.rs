@@ -6,9 +6,15 @@
 //! browser uses this for file chunks; the `aes-gcm` crate stays for native code and as the
 //! reference.
 //!
+//! [`sha256`] is `crypto.subtle.digest("SHA-256")`, for the chunk checksums of uploads
+//! (`resume::chunk_checksum` computes the same bytes natively).
+//!
 //! Works in a window and in a dedicated worker alike: `crypto` comes from the global object.
 //! Native builds (the server's tests, the app's unit tests) get the same API over the
 //! `aes-gcm` crate, so code using it compiles and runs everywhere.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use zeroize::Zeroizing;
 
@@ -22,7 +28,7 @@ mod key;
 #[path = "webcrypto/subtle.rs"]
 mod key;
 
-pub use key::ChunkKey;
+pub use key::{ChunkKey, Opening, sha256};
 
 /// WebCrypto could not import a key or seal a chunk. Not an attack: the page runs without
 /// `crypto.subtle` (an insecure context) or the browser refused the operation.
@@ -97,27 +103,60 @@ impl WebStreamSealer {
 /// middle chunk carrying the last flag, a last chunk without it, anything after the last chunk,
 /// and (in `finish`) a stream that ends before its last chunk. After the first failure every
 /// call fails.
+///
+/// Chunks may open several at once: [`WebStreamOpener::start_chunk`] checks a chunk's place and
+/// starts it, its [`StartedChunk`] gives the plaintext later. The stream only counts as whole
+/// once every started chunk has given its plaintext.
 #[derive(Debug)]
 pub struct WebStreamOpener {
     key: ChunkKey,
+    /// The stream's place, counting every started chunk as opened.
     position: OpenPosition,
+    /// What the started chunks came to, shared with their [`StartedChunk`]s.
+    outcomes: Rc<Outcomes>,
+}
+
+/// Started chunks not yet opened, and whether one failed to open.
+#[derive(Debug, Default)]
+struct Outcomes {
+    pending: Cell<u64>,
+    failed: Cell<bool>,
+}
+
+/// A chunk [`WebStreamOpener::start_chunk`] started opening.
+#[derive(Debug)]
+pub struct StartedChunk {
+    opening: Opening,
+    outcomes: Rc<Outcomes>,
+}
+
+impl StartedChunk {
+    /// The chunk's plaintext; every refusal is the same [`OpenError`], and fails the stream.
+    pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let result = self.opening.plaintext().await;
+        match result {
+            Ok(_) => self.outcomes.pending.set(self.outcomes.pending.get() - 1),
+            Err(_) => self.outcomes.failed.set(true),
+        }
+        result
+    }
 }
 
 impl WebStreamOpener {
     /// Starts reading a stream; the key holds the `chunk_size` from the file's metadata.
     pub fn new(key: ChunkKey) -> Self {
         let position = OpenPosition::new(key.chunk_size());
-        Self { key, position }
+        Self { key, position, outcomes: Rc::default() }
     }
 
-    /// The index of the chunk [`WebStreamOpener::open_chunk`] expects next.
+    /// The index of the chunk [`WebStreamOpener::start_chunk`] expects next.
     pub fn next_index(&self) -> u64 {
         self.position.next_index()
     }
 
-    /// Whether the last chunk has been opened.
+    /// Whether the last chunk has been opened, and every chunk before it.
     pub fn is_finished(&self) -> bool {
-        self.position.is_finished()
+        self.position.is_finished() && self.outcomes.pending.get() == 0 && !self.outcomes.failed.get()
     }
 
     /// Opens the next chunk. `is_last` says whether the reader expects it to be the final one
@@ -128,16 +167,29 @@ impl WebStreamOpener {
         ciphertext: &[u8],
         is_last: bool,
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let result = match self.position.check(ciphertext.len(), is_last) {
-            Ok(index) => self.key.open(index, is_last, ciphertext).await,
-            Err(error) => Err(error),
+        self.start_chunk(ciphertext, is_last)?.plaintext().await
+    }
+
+    /// Checks that the next chunk fits its place in the stream (as [`WebStreamOpener::open_chunk`]
+    /// does) and starts opening it; returns at once. Its plaintext comes from
+    /// [`StartedChunk::plaintext`].
+    pub fn start_chunk(&mut self, ciphertext: &[u8], is_last: bool) -> Result<StartedChunk, OpenError> {
+        let started = match self.outcomes.failed.get() {
+            true => Err(OpenError),
+            false => self
+                .position
+                .check(ciphertext.len(), is_last)
+                .and_then(|index| self.key.start_open(index, is_last, ciphertext)),
         };
-        self.position.record(result, is_last)
+        let opening = self.position.record(started, is_last)?;
+        self.outcomes.pending.set(self.outcomes.pending.get() + 1);
+        Ok(StartedChunk { opening, outcomes: Rc::clone(&self.outcomes) })
     }
 
     /// Ends the stream: fails unless the last chunk was opened (a missing last chunk is a
     /// truncation) and nothing failed.
     pub fn finish(self) -> Result<(), OpenError> {
-        self.position.finish()
+        self.position.finish()?;
+        if self.is_finished() { Ok(()) } else { Err(OpenError) }
     }
 }

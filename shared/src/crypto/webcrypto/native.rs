@@ -59,10 +59,34 @@ impl ChunkKey {
         last: bool,
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        self.start_open(index, last, ciphertext)?.plaintext().await
+    }
+
+    /// Opens a chunk now (the browser's version starts it and returns at once).
+    pub fn start_open(&self, index: u32, last: bool, ciphertext: &[u8]) -> Result<Opening, OpenError> {
         let nonce = chunk_nonce(index, last);
-        self.cipher
+        let opened = self
+            .cipher
             .decrypt(Nonce::from_slice(&nonce), Payload { msg: ciphertext, aad: &self.aad })
             .map(Zeroizing::new)
-            .map_err(|_| OpenError)
+            .map_err(|_| OpenError);
+        Ok(Opening(opened))
     }
+}
+
+/// A chunk being opened ([`ChunkKey::start_open`]).
+#[derive(Debug)]
+pub struct Opening(Result<Zeroizing<Vec<u8>>, OpenError>);
+
+impl Opening {
+    /// The plaintext; every refusal is the same [`OpenError`].
+    pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        self.0
+    }
+}
+
+/// SHA-256 of `bytes` (the `sha2` crate): the browser's `crypto.subtle.digest` natively.
+pub async fn sha256(bytes: &[u8]) -> Result<[u8; 32], WebCryptoError> {
+    use sha2::Digest;
+    Ok(sha2::Sha256::digest(bytes).into())
 }

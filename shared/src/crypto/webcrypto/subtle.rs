@@ -100,14 +100,18 @@ impl ChunkKey {
         last: bool,
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        self.start_open(index, last, ciphertext)?.plaintext().await
+    }
+
+    /// Starts opening a chunk and returns at once: WebCrypto has copied `ciphertext` and opens
+    /// it off the page's thread, so several chunks can open together. Checks nothing about the
+    /// position.
+    pub fn start_open(&self, index: u32, last: bool, ciphertext: &[u8]) -> Result<Opening, OpenError> {
+        // decrypt() copies its input before it returns its promise (WebCrypto's "get a copy of
+        // the bytes held by data"), so `ciphertext` may change or go once this returns.
         let opening =
             self.subtle.decrypt_with_object_and_u8_array(&self.params(index, last), &self.key, ciphertext);
-        let opened = JsFuture::from(opening.map_err(|_| OpenError)?).await.map_err(|_| OpenError)?;
-        let view = Uint8Array::new(&opened);
-        let plaintext = Zeroizing::new(view.to_vec());
-        // The JS copy of the plaintext would wait for the garbage collector: empty it now.
-        view.fill(0, 0, view.length());
-        Ok(plaintext)
+        Ok(Opening(JsFuture::from(opening.map_err(|_| OpenError)?)))
     }
 
     fn params(&self, index: u32, last: bool) -> AesGcmParams {
@@ -117,4 +121,39 @@ impl ChunkKey {
         params.set_tag_length(TAG_BITS);
         params
     }
+}
+
+/// A chunk WebCrypto is opening ([`ChunkKey::start_open`]).
+pub struct Opening(JsFuture);
+
+impl fmt::Debug for Opening {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Opening")
+    }
+}
+
+impl Opening {
+    /// The plaintext, once opened; every refusal is the same [`OpenError`].
+    pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let opened = self.0.await.map_err(|_| OpenError)?;
+        let view = Uint8Array::new(&opened);
+        let plaintext = Zeroizing::new(view.to_vec());
+        // The JS copy of the plaintext would wait for the garbage collector: empty it now.
+        view.fill(0, 0, view.length());
+        Ok(plaintext)
+    }
+}
+
+/// SHA-256 of `bytes` with `crypto.subtle.digest`: computed off the page's thread, and natively
+/// (several times the speed of the `sha2` crate compiled to WASM).
+pub async fn sha256(bytes: &[u8]) -> Result<[u8; 32], WebCryptoError> {
+    let digesting = subtle()?.digest_with_str_and_u8_array("SHA-256", bytes).map_err(rejected)?;
+    let digest = JsFuture::from(digesting).await.map_err(rejected)?;
+    let view = Uint8Array::new(&digest);
+    let mut out = [0u8; 32];
+    if view.length() != 32 {
+        return Err(WebCryptoError::Rejected("SHA-256 did not give 32 bytes".into()));
+    }
+    view.copy_to(&mut out);
+    Ok(out)
 }

@@ -1,0 +1,49 @@
+//! The file-hash worker: the SHA-256 of a file's plaintext ([`FileDigest`]), computed off the
+//! page's thread while the page seals, sends, opens and saves the file's chunks (WASM SHA-256
+//! runs at about 200 MB/s, as long as everything else a chunk needs on the page's thread).
+//!
+//! Trunk builds this binary as a WASM module (`data-type="worker"` in `index.html`);
+//! `frontend/hash-worker-loader.js` loads it, started by `new Worker(...)` in
+//! `src/files/digest.rs`. The protocol, in message order:
+//!
+//! 1. once its handler is installed, the worker posts the string `"ready"`;
+//! 2. the page posts each piece of plaintext, in order, as a `Uint8Array` (its buffer
+//!    transferred); the worker adds it and answers with the number of bytes hashed so far;
+//! 3. the page posts the string `"finish"`; the worker answers with the lower-case hex SHA-256
+//!    of everything it was given, and forgets it.
+//!
+//! Each received buffer is overwritten once hashed: the plaintext waits for no garbage collector.
+
+use std::cell::RefCell;
+
+use coffer_shared::crypto::file_meta::FileDigest;
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_scope = scope.clone();
+    let digest = RefCell::new(FileDigest::new());
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        // The page is gone if posting fails; there is nobody left to tell.
+        let _ = if let Some(piece) = data.dyn_ref::<Uint8Array>() {
+            let mut digest = digest.borrow_mut();
+            let mut bytes = piece.to_vec();
+            digest.update(&bytes);
+            bytes.fill(0);
+            piece.fill(0, 0, piece.length());
+            reply_scope.post_message(&JsValue::from_f64(digest.size() as f64))
+        } else if data.as_string().as_deref() == Some("finish") {
+            let hex = digest.replace(FileDigest::new()).finish_hex();
+            reply_scope.post_message(&JsValue::from_str(&hex))
+        } else {
+            reply_scope.post_message(&JsValue::from_str("invalid request"))
+        };
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let _ = scope.post_message(&JsValue::from_str("ready"));
+}

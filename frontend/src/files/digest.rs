@@ -1,0 +1,151 @@
+//! The SHA-256 of a file's plaintext as its chunks are sealed or opened (`FileDigest`, the
+//! `sha256` of the file's metadata), computed in the file-hash worker (`src/bin/hash-worker.rs`,
+//! started by `/hash-worker-loader.js`) so that the page's thread is free for everything else a
+//! chunk needs. Small files, and browsers where the worker does not start, hash on the page.
+//!
+//! The worker answers every piece; at most [`UNANSWERED`] pieces wait for it, so a slow worker
+//! slows the transfer instead of piling plaintext up in memory.
+
+use coffer_shared::crypto::file_meta::FileDigest;
+use futures::StreamExt;
+use futures::channel::mpsc;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use web_sys::{Event, MessageEvent, Worker};
+
+/// `frontend/hash-worker-loader.js`, which starts the `hash-worker` binary.
+const WORKER_URL: &str = "/hash-worker-loader.js";
+/// Files up to this size hash on the page: starting the worker costs more than it saves.
+const WORKER_FROM: u64 = 8 << 20;
+/// Pieces the worker may hold before [`PlainDigest::update`] waits for it.
+const UNANSWERED: usize = 4;
+/// How long the worker may take to load before the page hashes by itself.
+const READY_TIMEOUT_MS: u32 = 10_000;
+
+/// The worker stopped or answered nonsense: the digest is lost (should not happen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestError;
+
+/// A file's plaintext digest in progress.
+pub struct PlainDigest {
+    size: u64,
+    place: Place,
+}
+
+enum Place {
+    Here(FileDigest),
+    Worker(HashWorker),
+}
+
+impl PlainDigest {
+    /// Starts a digest for a file of `size` bytes: in a worker when the file is large and one
+    /// starts, else on the page.
+    pub async fn start(size: u64) -> Self {
+        let place = match size > WORKER_FROM {
+            true => HashWorker::start().await.map_or_else(|| Place::Here(FileDigest::new()), Place::Worker),
+            false => Place::Here(FileDigest::new()),
+        };
+        Self { size: 0, place }
+    }
+
+    /// Adds the next plaintext bytes; waits while the worker is [`UNANSWERED`] pieces behind.
+    pub async fn update(&mut self, plaintext: &[u8]) -> Result<(), DigestError> {
+        self.size += plaintext.len() as u64;
+        match &mut self.place {
+            Place::Here(digest) => {
+                digest.update(plaintext);
+                Ok(())
+            }
+            Place::Worker(worker) => worker.update(plaintext).await,
+        }
+    }
+
+    /// The byte count and the lower-case hex SHA-256 of everything added.
+    pub async fn finish(self) -> Result<(u64, String), DigestError> {
+        let hex = match self.place {
+            Place::Here(digest) => digest.finish_hex(),
+            Place::Worker(mut worker) => worker.finish().await?,
+        };
+        Ok((self.size, hex))
+    }
+}
+
+/// A running file-hash worker and its answers, in order. Terminated when dropped.
+struct HashWorker {
+    worker: Worker,
+    answers: mpsc::UnboundedReceiver<Option<JsValue>>,
+    unanswered: usize,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for HashWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+impl HashWorker {
+    /// Starts the worker and waits for its `"ready"`; `None` if it does not come in time.
+    async fn start() -> Option<Self> {
+        let worker = Worker::new(WORKER_URL).ok()?;
+        let (send, answers) = mpsc::unbounded();
+        let on_error_send = send.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let _ = send.unbounded_send(Some(event.data()));
+        });
+        // A worker error or an answer that could not be read ends the digest.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            event.prevent_default();
+            let _ = on_error_send.unbounded_send(None);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut started =
+            Self { worker, answers, unanswered: 0, _on_message: on_message, _on_error: on_error };
+        let ready = std::pin::pin!(started.answers.next());
+        let timeout = std::pin::pin!(super::sleep_ms(READY_TIMEOUT_MS));
+        match futures::future::select(ready, timeout).await {
+            futures::future::Either::Left((Some(Some(answer)), _))
+                if answer.as_string().as_deref() == Some("ready") =>
+            {
+                Some(started)
+            }
+            _ => None,
+        }
+    }
+
+    async fn update(&mut self, plaintext: &[u8]) -> Result<(), DigestError> {
+        while self.unanswered >= UNANSWERED {
+            self.count_answer().await?;
+        }
+        // A JS copy whose buffer the transfer hands to the worker: none stays on the page.
+        let piece = Uint8Array::from(plaintext);
+        self.worker
+            .post_message_with_transfer(&piece, &Array::of1(&piece.buffer()))
+            .map_err(|_| DigestError)?;
+        self.unanswered += 1;
+        Ok(())
+    }
+
+    async fn finish(&mut self) -> Result<String, DigestError> {
+        while self.unanswered > 0 {
+            self.count_answer().await?;
+        }
+        self.worker.post_message(&JsValue::from_str("finish")).map_err(|_| DigestError)?;
+        let hex =
+            self.answers.next().await.flatten().and_then(|answer| answer.as_string()).ok_or(DigestError)?;
+        let valid =
+            hex.len() == 64 && hex.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+        if valid { Ok(hex) } else { Err(DigestError) }
+    }
+
+    /// Takes the answer to one piece (the count of bytes hashed so far).
+    async fn count_answer(&mut self) -> Result<(), DigestError> {
+        let answer = self.answers.next().await.flatten().ok_or(DigestError)?;
+        answer.as_f64().ok_or(DigestError)?;
+        self.unanswered -= 1;
+        Ok(())
+    }
+}
