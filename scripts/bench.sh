@@ -3,7 +3,7 @@
 #   bash scripts/bench.sh
 # 1. Argon2id with the default parameters, natively and as WASM inside Chromium.
 # 2. AES-256-GCM throughput of file chunks per chunk size, natively, and in Chromium the aes-gcm
-#    crate as WASM and WebCrypto side by side.
+#    crate as WASM and WebCrypto side by side; SHA-256 in WASM (a file's digest) and WebCrypto.
 # 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
 # 4. The security event log: events written per second through its one writer (group commit) at
 #    1, 16 and 256 concurrent writers, bytes per event on disk, and `coffer-server audit verify`
@@ -12,7 +12,8 @@
 #    the default --vault-max-bytes (64 MiB) and at its ceiling (10,000 records of 64 KiB, about
 #    660 MB in TMPDIR); prints the server's peak RSS (VmHWM) and the time.
 # 6. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
-# 7. Upload and download of one large file in Chromium.
+# 7. Upload and download of one large file: the disk and the server without a browser
+#    (examples/chunk_bench.rs), then in Chromium with the app's per-stage profile.
 # 8. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
 #    file system (a tmpfs where mounting is permitted, and the server's simulated capacity):
 #    bytes refused, and the requests that still succeeded afterwards.
@@ -85,10 +86,10 @@ echo "== First load of the create page in Chromium at 1.6 Mbit/s, 150 ms (issue 
 
 echo "== Files: upload and download of one large file in Chromium, release server on 127.0.0.1"
 # COFFER_BENCH_FILE_MB MiB of random bytes (default 1024). The server's copy, the original and the
-# download need 3 x that on one file system: TMPDIR's, or /dev/shm's (RAM) if TMPDIR's is too small.
+# download need 3 x that on one file system (4 x with chunk_bench's copy): TMPDIR's, or /dev/shm's (RAM) if TMPDIR's is too small.
 file_mb="${COFFER_BENCH_FILE_MB:-1024}"
 files_base="${TMPDIR:-/tmp}"
-need_kb=$(( (3 * file_mb + 1536) * 1024 ))
+need_kb=$(( (4 * file_mb + 1536) * 1024 ))
 if [ "$(df -Pk "$files_base" | awk 'NR == 2 { print $4 }')" -lt "$need_kb" ] && [ -d /dev/shm ] &&
     [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge "$need_kb" ]; then
     files_base=/dev/shm
@@ -101,6 +102,8 @@ files_server=$!
 trap 'kill $server $vault_server $files_server 2>/dev/null; rm -rf "$data" "$vault_data" "$files_data" "$files_tmp"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18557/healthz >/dev/null && break; sleep 0.1; done
 echo "(temporary files in $files_base)"
+cargo build --quiet --release -p coffer-backend --example chunk_bench
+target/release/examples/chunk_bench http://127.0.0.1:18557 "$files_data" "$file_mb" 4
 (cd e2e && COFFER_URL=http://127.0.0.1:18557 COFFER_SERVER_PID=$files_server COFFER_BENCH_TMP="$files_tmp" \
     COFFER_BENCH_FILE_MB="$file_mb" npx playwright test --config bench.config.ts bench/files.bench.ts 2>&1 \
     | grep -E '^(files|==)|passed|failed')

@@ -5,6 +5,17 @@
 //   upload   = click Create -> share link shown (File.slice, seal, PUT chunks, finish)
 //   download = click Download -> the browser has finished saving the file
 // The saved file's SHA-256 is then checked against the original's (streamed, not timed).
+// Then the app's own per-stage profile of each transfer (frontend/src/perf.rs, Stages): the
+// milliseconds each stage took, summed over the chunks, their share of the wall time and the file's
+// MB/s through that stage alone. Stages that run several chunks at once (read, seal, checksum, put
+// with 4 in flight; open) can pass 100 %; `network` (upload: the page waiting for a sending slot)
+// and `ready` (waiting for the next sealed chunk) show which side keeps the other waiting.
+//   upload:   read (File.slice), seal (WebCrypto), checksum (WebCrypto SHA-256 of the ciphertext),
+//             digest (the file's SHA-256, in the file-hash worker), record (the resume chain in
+//             localStorage), put (each chunk's PUT, request to answer), network, finish
+//   download: fetch (waiting for the response body), copy (reassembling chunks), open (waiting for
+//             WebCrypto), hash (the file-hash worker), write (waiting for the service worker to
+//             take the next piece: the browser saving to disk)
 //
 // COFFER_BENCH_DRIVER picks what drives Chromium:
 //   cdp (default): this file launches Chromium itself and speaks the DevTools protocol over

@@ -1,16 +1,17 @@
 //! Throughput of the streamed-file chunks inside Chromium: AES-256-GCM of the `aes-gcm` crate
 //! compiled to WASM and of WebCrypto (`crypto::webcrypto`) side by side in one run, for the
 //! chunk sizes `examples/stream_bench.rs` measures natively. WebCrypto chunks are awaited one by
-//! one, as an upload seals them. A benchmark, not a check: ignored by default, run with
+//! one, as an upload seals them; then SHA-256 in WASM and in WebCrypto. A benchmark, not a check: ignored by default, run with
 //! `--release --include-ignored` (see scripts/bench.sh).
 
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
 use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::file_meta::FileDigest;
 use coffer_shared::crypto::file_meta::FileId;
 use coffer_shared::crypto::stream::{ChunkSize, StreamOpener, StreamSealer};
-use coffer_shared::crypto::webcrypto::{ChunkKey, WebStreamOpener, WebStreamSealer};
+use coffer_shared::crypto::webcrypto::{self, ChunkKey, WebStreamOpener, WebStreamSealer};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
@@ -89,4 +90,34 @@ async fn stream_chunk_throughput_in_the_browser() {
             rate(web_open)
         );
     }
+}
+
+/// The file's SHA-256 (`FileDigest`, the `sha2` crate in WASM, as the file-hash worker runs it)
+/// against WebCrypto's one-shot digest of each 1 MiB chunk (as the chunk checksums are made,
+/// awaited one by one): the plaintext digest cannot use WebCrypto (it has no incremental
+/// SHA-256), so its speed bounds a file's transfer in the browser.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --release --include-ignored"]
+async fn sha256_throughput_in_the_browser() {
+    let chunk = vec![0x5au8; 1 << 20];
+    let count = TOTAL >> 20;
+    let mb = TOTAL as f64 / 1e6;
+    let started = now_ms();
+    let mut digest = FileDigest::new();
+    for _ in 0..count {
+        digest.update(&chunk);
+    }
+    std::hint::black_box(digest.finish_hex());
+    let wasm = now_ms() - started;
+    let started = now_ms();
+    for _ in 0..count {
+        std::hint::black_box(webcrypto::sha256(&chunk).await.unwrap());
+    }
+    let web = now_ms() - started;
+    console_log!(
+        "SHA-256, 64 MiB in 1 MiB pieces in Chromium: sha2 WASM (FileDigest) {:>6.1} MB/s \
+         | WebCrypto digest {:>6.1} MB/s",
+        mb / (wasm / 1e3),
+        mb / (web / 1e3)
+    );
 }

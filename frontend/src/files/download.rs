@@ -17,6 +17,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
+use zeroize::Zeroizing;
 
 use super::digest::PlainDigest;
 use super::sink::Sink;
@@ -119,7 +120,7 @@ async fn fetch_and_open(
     sink: &mut Sink,
     progress: impl Fn(u64),
     cancel: &Cancel,
-) -> Result<Vec<u8>, DownloadError> {
+) -> Result<Zeroizing<Vec<u8>>, DownloadError> {
     let chunk_size = ChunkSize::new(meta.chunk_size).map_err(|_| DownloadError::Corrupt)?;
     let count = chunk_size.chunk_count(meta.size).ok_or(DownloadError::Corrupt)?;
     let chunk = u64::from(chunk_size.get());
@@ -154,8 +155,9 @@ async fn fetch_and_open(
             while index < count && buffer.len() as u64 >= sealed_len(index) {
                 let rest = stages.time("copy", || buffer.split_off(sealed_len(index) as usize));
                 let sealed = std::mem::replace(&mut buffer, rest);
-                let started =
-                    opener.start_chunk(&sealed, index + 1 == count).map_err(|_| DownloadError::Corrupt)?;
+                let started = stages
+                    .time("start", || opener.start_chunk(&sealed, index + 1 == count))
+                    .map_err(|_| DownloadError::Corrupt)?;
                 opening.push_back(started);
                 index += 1;
                 offset += sealed.len() as u64;
@@ -193,7 +195,7 @@ async fn fetch_and_open(
 struct Output {
     digest: PlainDigest,
     /// The latest piece, held back: the final one is released only after the check.
-    held: Option<Vec<u8>>,
+    held: Option<Zeroizing<Vec<u8>>>,
     written: u64,
 }
 
@@ -209,10 +211,10 @@ impl Output {
         let Some(started) = started else { return Ok(()) };
         let plaintext = stages.wait("open", started.plaintext()).await.map_err(|_| DownloadError::Corrupt)?;
         stages.wait("hash", self.digest.update(&plaintext)).await.map_err(|_| DownloadError::Unchecked)?;
-        if let Some(previous) = self.held.replace(plaintext.to_vec()) {
+        if let Some(previous) = self.held.replace(plaintext) {
             stages.wait("write", sink.write(&previous)).await.map_err(|_| DownloadError::Sink)?;
             self.written += previous.len() as u64;
-            progress(self.written);
+            stages.time("progress", || progress(self.written));
         }
         Ok(())
     }
