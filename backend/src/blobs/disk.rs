@@ -20,7 +20,8 @@ use super::{BlobFuture, BlobStore, ByteStream, ChunkBody};
 const SUFFIX: &str = ".blob";
 /// Bytes read from disk at a time when streaming a blob. Each read is a trip to tokio's
 /// blocking pool: at `ReaderStream`'s default of 4 KiB a download was capped near 170 MB/s.
-const READ_PIECE: usize = 256 << 10;
+/// Each download holds about two of these (the stream's buffer and tokio's).
+const READ_PIECE: usize = 64 << 10;
 
 /// Blob files in one folder.
 pub struct DiskBlobs {

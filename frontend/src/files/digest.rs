@@ -6,6 +6,8 @@
 //! The worker answers every piece; at most [`UNANSWERED`] pieces wait for it, so a slow worker
 //! slows the transfer instead of piling plaintext up in memory.
 
+use std::collections::VecDeque;
+
 use coffer_shared::crypto::file_meta::FileDigest;
 use futures::StreamExt;
 use futures::channel::mpsc;
@@ -74,13 +76,21 @@ impl PlainDigest {
 struct HashWorker {
     worker: Worker,
     answers: mpsc::UnboundedReceiver<Option<JsValue>>,
-    unanswered: usize,
+    /// The byte total the worker must answer each posted piece with, oldest first: a piece lost
+    /// or hashed twice shows as a wrong total.
+    unanswered: VecDeque<u64>,
+    /// Bytes posted so far.
+    posted: u64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Drop for HashWorker {
     fn drop(&mut self) {
+        // The handlers' closures are freed with this struct: nothing may call them after.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.set_onmessageerror(None);
         self.worker.terminate();
     }
 }
@@ -102,8 +112,14 @@ impl HashWorker {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut started =
-            Self { worker, answers, unanswered: 0, _on_message: on_message, _on_error: on_error };
+        let mut started = Self {
+            worker,
+            answers,
+            unanswered: VecDeque::new(),
+            posted: 0,
+            _on_message: on_message,
+            _on_error: on_error,
+        };
         let ready = std::pin::pin!(started.answers.next());
         let timeout = std::pin::pin!(super::sleep_ms(READY_TIMEOUT_MS));
         match futures::future::select(ready, timeout).await {
@@ -117,20 +133,22 @@ impl HashWorker {
     }
 
     async fn update(&mut self, plaintext: &[u8]) -> Result<(), DigestError> {
-        while self.unanswered >= UNANSWERED {
+        while self.unanswered.len() >= UNANSWERED {
             self.count_answer().await?;
         }
         // A JS copy whose buffer the transfer hands to the worker: none stays on the page.
         let piece = Uint8Array::from(plaintext);
-        self.worker
-            .post_message_with_transfer(&piece, &Array::of1(&piece.buffer()))
-            .map_err(|_| DigestError)?;
-        self.unanswered += 1;
+        if self.worker.post_message_with_transfer(&piece, &Array::of1(&piece.buffer())).is_err() {
+            piece.fill(0, 0, piece.length());
+            return Err(DigestError);
+        }
+        self.posted += plaintext.len() as u64;
+        self.unanswered.push_back(self.posted);
         Ok(())
     }
 
     async fn finish(&mut self) -> Result<String, DigestError> {
-        while self.unanswered > 0 {
+        while !self.unanswered.is_empty() {
             self.count_answer().await?;
         }
         self.worker.post_message(&JsValue::from_str("finish")).map_err(|_| DigestError)?;
@@ -141,11 +159,11 @@ impl HashWorker {
         if valid { Ok(hex) } else { Err(DigestError) }
     }
 
-    /// Takes the answer to one piece (the count of bytes hashed so far).
+    /// Takes the answer to the oldest piece: the worker's count of bytes hashed so far, which
+    /// must be the total posted up to that piece.
     async fn count_answer(&mut self) -> Result<(), DigestError> {
         let answer = self.answers.next().await.flatten().ok_or(DigestError)?;
-        answer.as_f64().ok_or(DigestError)?;
-        self.unanswered -= 1;
-        Ok(())
+        let expected = self.unanswered.pop_front().ok_or(DigestError)?;
+        if answer.as_f64() == Some(expected as f64) { Ok(()) } else { Err(DigestError) }
     }
 }

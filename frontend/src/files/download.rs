@@ -166,6 +166,9 @@ async fn fetch_and_open(
                     out.take(opening.pop_front(), &stages, sink, &progress).await?;
                 }
             }
+            if index == count && !buffer.is_empty() {
+                return Err(DownloadError::Corrupt); // bytes after the last chunk: an extension
+            }
         }
         if index < count {
             // The connection broke (or ended early): continue from the last whole chunk.

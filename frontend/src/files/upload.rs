@@ -185,7 +185,12 @@ pub async fn upload(
         }
         Err(error) => return Err(error.into()),
     };
-    let has = |index: u64| received.iter().any(|[first, last]| (*first..=*last).contains(&index));
+    // Only chunks this browser recorded can be on the server (each is recorded before it leaves):
+    // a claim past them is not believed, so the chain below never skips an index.
+    let recorded = job.recorded.count();
+    let has = |index: u64| {
+        index < recorded && received.iter().any(|[first, last]| (*first..=*last).contains(&index))
+    };
 
     // 1. Re-seal what an earlier attempt sealed and check the chain before sending anything.
     let stages = perf::Stages::start("upload");
@@ -200,7 +205,10 @@ pub async fn upload(
     };
     let mut chain = SealedChain::new();
     let mut digest = PlainDigest::start(size).await;
-    let mut ready = Pipeline::new(0..job.recorded.count(), AHEAD, &prepare);
+    // The checksums the chain was checked with: a chunk sent again must seal to the same bytes,
+    // or a file changed since would put a second plaintext under that chunk's nonce.
+    let mut checked: Vec<[u8; 32]> = Vec::new();
+    let mut ready = Pipeline::new(0..recorded, AHEAD, &prepare);
     while let Some(next) = stages.wait("ready", ready.next()).await {
         stop_if(cancel)?;
         let sealed = next?;
@@ -209,6 +217,7 @@ pub async fn upload(
             .await
             .map_err(|_| UploadError::Crypto)?;
         chain.push(&sealed.checksum);
+        checked.push(sealed.checksum);
         progress(Stage::Checking, (sealed.index + 1) * chunk);
     }
     drop(ready);
@@ -226,7 +235,12 @@ pub async fn upload(
     while let Some(next) = stages.wait("ready", ready.next()).await {
         stop_if(cancel)?;
         let Sealed { index, plaintext, sealed, checksum } = next?;
-        if index >= chain.count() {
+        if let Some(expected) = checked.get(index as usize) {
+            if *expected != checksum {
+                return Err(UploadError::NotTheSameFile);
+            }
+        } else {
+            debug_assert_eq!(index, chain.count(), "chunks extend the chain in order");
             stages
                 .wait("digest", ready.meanwhile(digest.update(&plaintext)))
                 .await

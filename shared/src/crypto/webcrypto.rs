@@ -123,8 +123,10 @@ struct Outcomes {
     failed: Cell<bool>,
 }
 
-/// A chunk [`WebStreamOpener::start_chunk`] started opening.
+/// A chunk [`WebStreamOpener::start_chunk`] started opening. Until its plaintext is taken the
+/// stream is not whole.
 #[derive(Debug)]
+#[must_use = "the stream is not whole until every started chunk's plaintext is taken"]
 pub struct StartedChunk {
     opening: Opening,
     outcomes: Rc<Outcomes>,
@@ -133,12 +135,18 @@ pub struct StartedChunk {
 impl StartedChunk {
     /// The chunk's plaintext; every refusal is the same [`OpenError`], and fails the stream.
     pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let result = self.opening.plaintext().await;
-        match result {
-            Ok(_) => self.outcomes.pending.set(self.outcomes.pending.get() - 1),
-            Err(_) => self.outcomes.failed.set(true),
+        let outcomes = &self.outcomes;
+        // A chunk taken after another failed (out of order) is refused all the same.
+        match (self.opening.plaintext().await, outcomes.failed.get(), outcomes.pending.get().checked_sub(1)) {
+            (Ok(plaintext), false, Some(pending)) => {
+                outcomes.pending.set(pending);
+                Ok(plaintext)
+            }
+            _ => {
+                outcomes.failed.set(true);
+                Err(OpenError)
+            }
         }
-        result
     }
 }
 
@@ -191,5 +199,70 @@ impl WebStreamOpener {
     pub fn finish(self) -> Result<(), OpenError> {
         self.position.finish()?;
         if self.is_finished() { Ok(()) } else { Err(OpenError) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use super::*;
+    use crate::crypto::Key32;
+    use crate::crypto::file_meta::FileId;
+    use crate::crypto::stream::StreamSealer;
+
+    /// Natively every future here is ready at once.
+    fn now<F: Future>(future: F) -> F::Output {
+        match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("a native WebCrypto future was pending"),
+        }
+    }
+
+    const C: usize = 64;
+
+    fn sealed(key: &Key32, id: &FileId, chunks: usize) -> Vec<Vec<u8>> {
+        let size = ChunkSize::new(C as u32).unwrap();
+        let mut sealer = StreamSealer::new(key, id, size);
+        let mut out: Vec<Vec<u8>> = (1..chunks).map(|i| sealer.seal_chunk(&[i as u8; C]).unwrap()).collect();
+        out.push(sealer.finish(&[0xff; C]).unwrap());
+        out
+    }
+
+    fn opener(key: &Key32, id: &FileId) -> WebStreamOpener {
+        WebStreamOpener::new(now(ChunkKey::import(key, id, ChunkSize::new(C as u32).unwrap())).unwrap())
+    }
+
+    #[test]
+    fn started_chunks_open_in_order_and_a_chunk_never_taken_or_failed_leaves_the_stream_unfinished() {
+        let (key, id) = (Key32::from_bytes([3; 32]), FileId::from_bytes([4; 16]));
+        let chunks = sealed(&key, &id, 3);
+        let mut whole = opener(&key, &id);
+        let started: Vec<StartedChunk> =
+            chunks.iter().enumerate().map(|(i, c)| whole.start_chunk(c, i == 2).unwrap()).collect();
+        let opened: Vec<_> = started.into_iter().map(|chunk| now(chunk.plaintext()).unwrap()).collect();
+        assert_eq!(opened[1].as_slice(), &[2; C]);
+        assert!(whole.is_finished());
+        assert_eq!(whole.finish(), Ok(()));
+
+        let mut missing = opener(&key, &id);
+        let _first = missing.start_chunk(&chunks[0], false).unwrap();
+        now(missing.start_chunk(&chunks[1], false).unwrap().plaintext()).unwrap();
+        now(missing.start_chunk(&chunks[2], true).unwrap().plaintext()).unwrap();
+        assert_eq!(missing.finish(), Err(OpenError));
+
+        let mut tampered = opener(&key, &id);
+        let mut bad = chunks[0].clone();
+        bad[5] ^= 1;
+        let first = tampered.start_chunk(&bad, false);
+        let second = tampered.start_chunk(&chunks[1], false);
+        assert!(first.is_err() || now(first.unwrap().plaintext()).is_err());
+        // The chunk after the failed one is refused when started, or when taken.
+        assert!(second.is_err() || now(second.unwrap().plaintext()).is_err());
+        assert_eq!(tampered.start_chunk(&chunks[2], true).err(), Some(OpenError));
+        assert_eq!(tampered.finish(), Err(OpenError));
     }
 }
