@@ -8,7 +8,9 @@
 //!
 //! 1. once its handler is installed, the worker posts the string `"ready"`;
 //! 2. the page posts each piece of plaintext, in order, as a `Uint8Array` (its buffer
-//!    transferred); the worker adds it and answers with the number of bytes hashed so far;
+//!    transferred); the worker adds it and answers with `[bytes hashed so far, the piece]`, the
+//!    piece zeroed and its buffer transferred back for the page to fill again (so a transfer
+//!    allocates nothing new, and no plaintext buffer waits here for a garbage collection);
 //! 3. the page posts the string `"finish"`; the worker answers with the lower-case hex SHA-256
 //!    of everything it was given, and forgets it.
 //!
@@ -17,7 +19,7 @@
 use std::cell::RefCell;
 
 use coffer_shared::crypto::file_meta::FileDigest;
-use js_sys::Uint8Array;
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use zeroize::Zeroizing;
@@ -34,7 +36,8 @@ fn main() {
             let bytes = Zeroizing::new(piece.to_vec());
             digest.update(&bytes);
             piece.fill(0, 0, piece.length());
-            reply_scope.post_message(&JsValue::from_f64(digest.size() as f64))
+            let answer = Array::of2(&JsValue::from_f64(digest.size() as f64), piece);
+            reply_scope.post_message_with_transfer(&answer, &Array::of1(&piece.buffer()))
         } else if data.as_string().as_deref() == Some("finish") {
             let hex = digest.replace(FileDigest::new()).finish_hex();
             reply_scope.post_message(&JsValue::from_str(&hex))

@@ -81,6 +81,8 @@ struct HashWorker {
     unanswered: VecDeque<u64>,
     /// Bytes posted so far.
     posted: u64,
+    /// Buffers the worker gave back, zeroed, to be filled again.
+    spare: Vec<Uint8Array>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
 }
@@ -117,6 +119,7 @@ impl HashWorker {
             answers,
             unanswered: VecDeque::new(),
             posted: 0,
+            spare: Vec::new(),
             _on_message: on_message,
             _on_error: on_error,
         };
@@ -137,7 +140,13 @@ impl HashWorker {
             self.count_answer().await?;
         }
         // A JS copy whose buffer the transfer hands to the worker: none stays on the page.
-        let piece = Uint8Array::from(plaintext);
+        let piece = match self.spare.pop() {
+            Some(spare) if spare.length() as usize == plaintext.len() => {
+                spare.copy_from(plaintext);
+                spare
+            }
+            _ => Uint8Array::from(plaintext),
+        };
         if self.worker.post_message_with_transfer(&piece, &Array::of1(&piece.buffer())).is_err() {
             piece.fill(0, 0, piece.length());
             return Err(DigestError);
@@ -160,10 +169,17 @@ impl HashWorker {
     }
 
     /// Takes the answer to the oldest piece: the worker's count of bytes hashed so far, which
-    /// must be the total posted up to that piece.
+    /// must be the total posted up to that piece, and the piece's buffer back.
     async fn count_answer(&mut self) -> Result<(), DigestError> {
         let answer = self.answers.next().await.flatten().ok_or(DigestError)?;
         let expected = self.unanswered.pop_front().ok_or(DigestError)?;
-        if answer.as_f64() == Some(expected as f64) { Ok(()) } else { Err(DigestError) }
+        let answer: &Array = answer.dyn_ref().ok_or(DigestError)?;
+        if answer.get(0).as_f64() != Some(expected as f64) {
+            return Err(DigestError);
+        }
+        if let Ok(buffer) = answer.get(1).dyn_into::<Uint8Array>() {
+            self.spare.push(buffer);
+        }
+        Ok(())
     }
 }
