@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
@@ -111,7 +112,7 @@ impl ChunkKey {
         // the bytes held by data"), so `ciphertext` may change or go once this returns.
         let opening =
             self.subtle.decrypt_with_object_and_u8_array(&self.params(index, last), &self.key, ciphertext);
-        Ok(Opening(JsFuture::from(opening.map_err(|_| OpenError)?)))
+        Ok(Opening { promise: Some(opening.map_err(|_| OpenError)?) })
     }
 
     fn params(&self, index: u32, last: bool) -> AesGcmParams {
@@ -123,8 +124,27 @@ impl ChunkKey {
     }
 }
 
-/// A chunk WebCrypto is opening ([`ChunkKey::start_open`]).
-pub struct Opening(JsFuture);
+/// A chunk WebCrypto is opening ([`ChunkKey::start_open`]). Dropped before its plaintext is
+/// taken (a download that fails or is cancelled), it still empties the plaintext once opened.
+pub struct Opening {
+    promise: Option<Promise>,
+}
+
+impl Drop for Opening {
+    fn drop(&mut self) {
+        let Some(promise) = self.promise.take() else { return };
+        let empty = Closure::once_into_js(|opened: JsValue| {
+            let view = Uint8Array::new(&opened);
+            view.fill(0, 0, view.length());
+        });
+        let ignore = Closure::once_into_js(|_: JsValue| {});
+        // promise.then(empty, ignore), through JS values: each callback frees itself when called
+        // (the one never called stays, a few bytes, on this failure path only).
+        if let Ok(then) = Reflect::get(&promise, &JsValue::from_str("then")) {
+            let _ = then.unchecked_into::<js_sys::Function>().call2(&promise, &empty, &ignore);
+        }
+    }
+}
 
 impl fmt::Debug for Opening {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -134,8 +154,9 @@ impl fmt::Debug for Opening {
 
 impl Opening {
     /// The plaintext, once opened; every refusal is the same [`OpenError`].
-    pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let opened = self.0.await.map_err(|_| OpenError)?;
+    pub async fn plaintext(mut self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let promise = self.promise.take().ok_or(OpenError)?;
+        let opened = JsFuture::from(promise).await.map_err(|_| OpenError)?;
         let view = Uint8Array::new(&opened);
         let plaintext = Zeroizing::new(view.to_vec());
         // The JS copy of the plaintext would wait for the garbage collector: empty it now.
