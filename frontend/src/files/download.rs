@@ -162,8 +162,10 @@ async fn fetch_and_open(
                 index += 1;
                 offset += sealed.len() as u64;
                 failures = 0;
-                while opening.len() >= AHEAD {
-                    out.take(opening.pop_front(), &stages, sink, &progress).await?;
+                if opening.len() >= AHEAD
+                    && let Some(oldest) = opening.pop_front()
+                {
+                    out.take(oldest, &stages, sink, &progress).await?;
                 }
             }
             if index == count && !buffer.is_empty() {
@@ -177,12 +179,10 @@ async fn fetch_and_open(
                 return Err(DownloadError::Api(ApiError::Network));
             }
             super::sleep_ms(1_000 << failures).await;
-        } else if !buffer.is_empty() {
-            return Err(DownloadError::Corrupt); // bytes after the last chunk: an extension
         }
     }
-    while !opening.is_empty() {
-        out.take(opening.pop_front(), &stages, sink, &progress).await?;
+    while let Some(oldest) = opening.pop_front() {
+        out.take(oldest, &stages, sink, &progress).await?;
     }
     opener.finish().map_err(|_| DownloadError::Corrupt)?;
     let (size, sha256) =
@@ -203,15 +203,14 @@ struct Output {
 }
 
 impl Output {
-    /// Waits for the oldest chunk still opening, hashes it and saves the one before it.
+    /// Waits for a chunk still opening (the oldest), hashes it and saves the one before it.
     async fn take(
         &mut self,
-        started: Option<StartedChunk>,
+        started: StartedChunk,
         stages: &perf::Stages,
         sink: &mut Sink,
         progress: &impl Fn(u64),
     ) -> Result<(), DownloadError> {
-        let Some(started) = started else { return Ok(()) };
         let plaintext = stages.wait("open", started.plaintext()).await.map_err(|_| DownloadError::Corrupt)?;
         stages.wait("hash", self.digest.update(&plaintext)).await.map_err(|_| DownloadError::Unchecked)?;
         if let Some(previous) = self.held.replace(plaintext) {

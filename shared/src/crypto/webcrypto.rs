@@ -197,7 +197,6 @@ impl WebStreamOpener {
     /// Ends the stream: fails unless the last chunk was opened (a missing last chunk is a
     /// truncation) and nothing failed.
     pub fn finish(self) -> Result<(), OpenError> {
-        self.position.finish()?;
         if self.is_finished() { Ok(()) } else { Err(OpenError) }
     }
 }
