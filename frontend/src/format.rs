@@ -25,6 +25,20 @@ pub fn duration(seconds: u64) -> String {
     plural(seconds / size, unit)
 }
 
+/// `value / divisor` rounded half up to `places` decimals: `decimal(1_234, 1_000, 1)` is "1.2".
+/// Whole-number arithmetic, so that the app does not carry the float formatting code.
+pub fn decimal(value: u64, divisor: u64, places: u32) -> String {
+    let scale = 10_u128.pow(places);
+    let divisor = u128::from(divisor.max(1));
+    let scaled = (u128::from(value) * scale + divisor / 2) / divisor;
+    let (whole, fraction) = (scaled / scale, scaled % scale);
+    if places == 0 {
+        format!("{whole}")
+    } else {
+        format!("{whole}.{fraction:0width$}", width = places as usize)
+    }
+}
+
 /// `count` and `noun`, with an "s" unless `count` is 1.
 pub fn plural(count: u64, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
@@ -101,6 +115,17 @@ pub fn country_name(code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_round_half_up_with_whole_numbers() {
+        assert_eq!(decimal(1_234, 1_000, 1), "1.2");
+        assert_eq!(decimal(1_250, 1_000, 1), "1.3");
+        assert_eq!(decimal(999_960, 1_000, 1), "1000.0");
+        assert_eq!(decimal(4_294_967_296, 1_000_000_000, 2), "4.29");
+        assert_eq!(decimal(1_005, 1_000, 2), "1.01");
+        assert_eq!(decimal(820_400, 1_000, 0), "820");
+        assert_eq!(decimal(u64::MAX, 1, 2), format!("{}.00", u64::MAX));
+    }
 
     #[test]
     fn a_user_agent_reads_as_a_browser_and_a_system() {

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::format::decimal;
+
 /// Milliseconds since the page loaded.
 fn now_ms() -> f64 {
     web_sys::window()
@@ -16,9 +18,10 @@ fn now_ms() -> f64 {
 #[component]
 pub fn KdfProgress() -> impl IntoView {
     let started = now_ms();
-    let elapsed = RwSignal::new(0.0_f64);
+    // Whole milliseconds.
+    let elapsed = RwSignal::new(0_u64);
     let ticker = set_interval_with_handle(
-        move || elapsed.set((now_ms() - started) / 1000.0),
+        move || elapsed.set((now_ms() - started) as u64),
         Duration::from_millis(100),
     );
     on_cleanup(move || {
@@ -30,7 +33,7 @@ pub fn KdfProgress() -> impl IntoView {
         <div class="kdf" data-testid="kdf-progress" role="status">
             <progress aria-label="Strengthening the password"></progress>
             <span class="muted">
-                {move || format!("Strengthening the password… {:.1} s", elapsed.get())}
+                {move || format!("Strengthening the password… {} s", decimal(elapsed.get(), 1_000, 1))}
             </span>
         </div>
     }

@@ -2,6 +2,8 @@
 
 use std::collections::VecDeque;
 
+use crate::format::decimal;
+
 /// The window the speed is averaged over, in milliseconds: long enough to smooth out single
 /// chunks, short enough to follow a changing connection.
 const WINDOW_MS: f64 = 5_000.0;
@@ -54,10 +56,11 @@ impl Progress {
 
 /// `1.5 MB/s`, `820 kB/s` (decimal units, as network speeds are given).
 pub fn rate_text(bytes_per_second: f64) -> String {
-    if bytes_per_second >= 1e6 {
-        format!("{:.1} MB/s", bytes_per_second / 1e6)
+    let rate = bytes_per_second as u64;
+    if rate >= 1_000_000 {
+        format!("{} MB/s", decimal(rate, 1_000_000, 1))
     } else {
-        format!("{:.0} kB/s", bytes_per_second / 1e3)
+        format!("{} kB/s", decimal(rate, 1_000, 0))
     }
 }
 
@@ -77,14 +80,13 @@ pub fn size_text(bytes: u64) -> String {
     if bytes < 1000 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64;
+    let mut divisor = 1_000;
     let mut unit = 0;
-    value /= 1000.0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
+    while bytes / divisor >= 1_000 && unit + 1 < UNITS.len() {
+        divisor *= 1_000;
         unit += 1;
     }
-    if unit >= 2 { format!("{value:.2} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+    format!("{} {}", decimal(bytes, divisor, if unit >= 2 { 2 } else { 1 }), UNITS[unit])
 }
 
 #[cfg(test)]
