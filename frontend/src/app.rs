@@ -1,4 +1,4 @@
-//! The app's frame and its routes.
+//! The whole app's root: its routes and the header's account links.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -7,10 +7,11 @@ use leptos_router::path;
 
 use crate::components::lock_button::LockButton;
 use crate::components::notice_bar::NoticeBar;
-use crate::components::toast::{ToastHost, Toasts};
+use crate::components::toast::Toasts;
+use crate::frame::{Frame, SignedOutLinks};
 use crate::pages::account::AccountPage;
 use crate::pages::activity::ActivityPage;
-use crate::pages::create::CreatePage;
+use crate::pages::create::AccountCreatePage;
 use crate::pages::manage::ManagePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::record::{NewRecordPage, RecordPage};
@@ -23,7 +24,7 @@ use crate::pages::vault::VaultPage;
 use crate::session::auto_lock::AutoLock;
 use crate::session::{AuthState, Session};
 
-/// The root component: header, routes, footer.
+/// The root component of the whole app: the session, the frame and every route.
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
@@ -31,19 +32,11 @@ pub fn App() -> impl IntoView {
     AutoLock::provide(session, Toasts::get());
     view! {
         <Router>
-            <div class="app" data-testid="app-ready">
-                <header class="site-header">
-                    <a class="brand" href="/">
-                        <span class="brand-mark" aria-hidden="true">"◆"</span>
-                        "Coffer"
-                    </a>
-                    <span class="tagline">"End-to-end encrypted secret sharing"</span>
-                    <Nav />
-                </header>
+            <Frame nav=|| view! { <Nav /> }>
                 <NoticeBar />
                 <main>
                     <Routes fallback=|| view! { <NotFoundPage /> }>
-                        <Route path=path!("/") view=CreatePage />
+                        <Route path=path!("/") view=AccountCreatePage />
                         <Route path=path!("/s/:id") view=RevealPage />
                         <Route path=path!("/m/:id") view=ManagePage />
                         <Route path=path!("/signup") view=SignupPage />
@@ -57,12 +50,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/session/end") view=SessionEndPage />
                     </Routes>
                 </main>
-                <ToastHost />
-                <footer>
-                    "Encrypted and decrypted in your browser. "
-                    "The server never sees your secrets, your passphrase or your keys."
-                </footer>
-            </div>
+            </Frame>
         </Router>
     }
 }
@@ -95,11 +83,7 @@ fn Nav() -> impl IntoView {
                     </button>
                 }
                 .into_any(),
-                AuthState::SignedOut => view! {
-                    <a href="/signin" data-testid="nav-signin">"Sign in"</a>
-                    <a href="/signup" data-testid="nav-signup">"Sign up"</a>
-                }
-                .into_any(),
+                AuthState::SignedOut => view! { <SignedOutLinks /> }.into_any(),
             }}
         </nav>
     }

@@ -2,12 +2,10 @@
 //! `/m/<id>#<b64u(m)>` (the management secret; requests carry only its hash, `manage_token`).
 //!
 //! The key travels only in the fragment, which browsers never send to a server. This module is
-//! the only place that reads `location.hash`, and the one that reads the id from the route.
+//! the only place that reads `location.hash`, and the one that reads the id from the address.
 
 use coffer_shared::crypto::Key32;
 use coffer_shared::id::ShareId;
-use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// The page's origin, e.g. `https://coffer.example`.
 fn origin() -> String {
@@ -30,7 +28,9 @@ pub fn key_from_fragment() -> Option<Key32> {
     Key32::from_b64(hash.strip_prefix('#').unwrap_or(&hash)).ok()
 }
 
-/// The id in the current route's path (`/s/:id`, `/m/:id`), if well-formed.
+/// The id in the current page's path (`/s/:id`, `/m/:id`: its last segment), if well-formed. Read
+/// from the address itself, not the router's, so that the visitor's app needs no router.
 pub fn id_from_path() -> Option<ShareId> {
-    use_params_map().with_untracked(|params| params.get("id").and_then(|id| id.parse().ok()))
+    let path = web_sys::window()?.location().pathname().ok()?;
+    path.rsplit('/').next()?.parse().ok()
 }

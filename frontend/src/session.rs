@@ -167,17 +167,8 @@ pub struct Session {
 impl Session {
     /// Makes the session, provides it as context and asks the server whether one exists.
     pub fn provide() -> Self {
-        let auth = RwSignal::new(Auth::Checking);
-        let state = Memo::new(move |_| {
-            auth.with(|auth| match auth {
-                Auth::Checking => AuthState::Checking,
-                Auth::SignedOut => AuthState::SignedOut,
-                Auth::Locked(_) => AuthState::Locked,
-                Auth::Unlocked(_) => AuthState::Unlocked,
-            })
-        });
-        let session = Self { auth, records: RwSignal::new(None), notice: RwSignal::new(None), state };
-        provide_context(session);
+        let session = Self::provide_as(Auth::Checking);
+        let auth = session.auth;
         // Any call answering 401 `unauthenticated` while a session is known means it ended
         // elsewhere. While still checking (the first `GET /session`) a 401 is the normal
         // "nobody signed in" answer, handled below.
@@ -205,6 +196,28 @@ impl Session {
                 }
             });
         });
+        session
+    }
+
+    /// Provides a session that stays signed out, asking the server nothing: the visitor's app
+    /// ([`crate::public_app`]), which is started only when this browser has no session hint.
+    pub fn provide_signed_out() -> Self {
+        Self::provide_as(Auth::SignedOut)
+    }
+
+    /// Makes the session in state `auth` and provides it as context.
+    fn provide_as(auth: Auth) -> Self {
+        let auth = RwSignal::new(auth);
+        let state = Memo::new(move |_| {
+            auth.with(|auth| match auth {
+                Auth::Checking => AuthState::Checking,
+                Auth::SignedOut => AuthState::SignedOut,
+                Auth::Locked(_) => AuthState::Locked,
+                Auth::Unlocked(_) => AuthState::Unlocked,
+            })
+        });
+        let session = Self { auth, records: RwSignal::new(None), notice: RwSignal::new(None), state };
+        provide_context(session);
         session
     }
 

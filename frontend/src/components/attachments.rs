@@ -23,7 +23,10 @@ use crate::session::Session;
 
 /// The attachments of record `id`, read from the session's list.
 #[component]
-pub fn Attachments(id: RecordId) -> impl IntoView {
+pub fn Attachments(
+    /// The record whose attachments are shown.
+    id: RecordId,
+) -> impl IntoView {
     let session = Session::get();
     let toasts = Toasts::get();
     let stored = LocalResource::new(api::files::vault_files);

@@ -13,7 +13,12 @@ use crate::files::upload::Cancel;
 
 /// The files of a revealed share. Downloads need `download_token`, which the claim returned.
 #[component]
-pub fn SharedFiles(files: Vec<SharedFile>, download_token: Option<String>) -> impl IntoView {
+pub fn SharedFiles(
+    /// The share's files, their metadata opened.
+    files: Vec<SharedFile>,
+    /// The token the claim returned, sent with each chunk's download.
+    download_token: Option<String>,
+) -> impl IntoView {
     let token = download_token.unwrap_or_default();
     view! {
         <section class="shared-files" data-testid="shared-files">

@@ -15,7 +15,13 @@ pub struct Unopened(pub ReadSignal<usize>);
 /// Shows `children` once the decrypted record list is in the session; with `refresh`, loads it
 /// again in the background even when it is there already.
 #[component]
-pub fn VaultLoader(#[prop(optional)] refresh: bool, children: ChildrenFn) -> impl IntoView {
+pub fn VaultLoader(
+    /// Load the list again even when it is there already.
+    #[prop(optional)]
+    refresh: bool,
+    /// What needs the list.
+    children: ChildrenFn,
+) -> impl IntoView {
     let session = Session::get();
     let error = RwSignal::new(None::<String>);
     let failed = RwSignal::new(0usize);

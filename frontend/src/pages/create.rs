@@ -51,9 +51,20 @@ fn default_expiry(options: &[u64]) -> u64 {
         .unwrap_or(PREFERRED_EXPIRY)
 }
 
+/// The whole app's create page: a locked session is asked for its passphrase before the form.
+#[component]
+pub fn AccountCreatePage() -> impl IntoView {
+    view! { <CreatePage when_locked=ViewFn::from(|| view! { <UnlockPage purpose=LOCKED /> }) /> }
+}
+
 /// The create page: the form, then the links once the share exists.
 #[component]
-pub fn CreatePage() -> impl IntoView {
+pub fn CreatePage(
+    /// Shown instead of the form while a signed-in session is locked; without it (the
+    /// visitor's app, which has no sessions) the form is shown.
+    #[prop(optional)]
+    when_locked: Option<ViewFn>,
+) -> impl IntoView {
     let session = Session::get();
     let signed_in = Memo::new(move |_| matches!(session.state(), AuthState::Locked | AuthState::Unlocked));
     let read_receipt = RwSignal::new(false);
@@ -326,9 +337,9 @@ pub fn CreatePage() -> impl IntoView {
     move || {
         if created.with(Option::is_some) {
             view! { <CreatedView created=created /> }.into_any()
-        } else if session.state() == AuthState::Locked {
+        } else if let (AuthState::Locked, Some(locked)) = (session.state(), &when_locked) {
             // A signed-in account's share is signed with its key, which the passphrase opens.
-            view! { <UnlockPage purpose=LOCKED /> }.into_any()
+            locked.run().into_any()
         } else {
             form().into_any()
         }
