@@ -4,21 +4,35 @@
 //   hint (frontend/src/session.rs): a small first load for people who are not signed in;
 // - the whole app everywhere else. The visitor's app reloads the page to reach any other
 //   address, and this file then starts the whole app.
-// Trunk.toml's pattern_script puts the visitor's app's hashed file names in
-// <meta name="coffer-app" data-js=... data-wasm=...>; the whole app has fixed names.
+// <meta name="coffer-app"> names both apps' files, each named after its content: data-js and
+// data-wasm (the visitor's, from Trunk.toml's pattern_script), data-whole-js and
+// data-whole-wasm (the whole app's, from scripts/hash-app.sh).
 const meta = document.querySelector('meta[name="coffer-app"]');
-if (!meta) {
+if (!meta || !meta.dataset.wholeJs) {
     throw new Error('coffer: loader metadata missing');
 }
-const visitorPage = location.pathname === '/' || /^\/s\/[^/]+$/.test(location.pathname);
-let signedIn = false;
-try {
-    signedIn = localStorage.getItem('coffer-session-hint') !== null;
-} catch {
-    // Storage refused (a privacy setting): no hint can be kept, so no session is remembered.
+const sessionHint = () => {
+    try {
+        return localStorage.getItem('coffer-session-hint') !== null;
+    } catch {
+        // Storage refused (a privacy setting): no hint can be kept, so no session is remembered.
+        return false;
+    }
+};
+const visitorPage = location.pathname === '/' || /^\/s\/[^/]+\/?$/.test(location.pathname);
+const visitor = visitorPage && !sessionHint();
+if (visitor) {
+    // The visitor's app knows no sessions. Once this browser has one (signed in in another tab,
+    // or this page brought back by the Back button after signing in), the page starts again
+    // with the whole app.
+    const restartIfSignedIn = () => {
+        if (sessionHint()) location.reload();
+    };
+    addEventListener('pageshow', (event) => event.persisted && restartIfSignedIn());
+    addEventListener('storage', restartIfSignedIn);
 }
-const [js, wasm] = visitorPage && !signedIn
+const [js, wasm] = visitor
     ? [meta.dataset.js, meta.dataset.wasm]
-    : ['/coffer-frontend.js', '/coffer-frontend_bg.wasm'];
+    : [meta.dataset.wholeJs, meta.dataset.wholeWasm];
 const { default: init } = await import(js);
 await init({ module_or_path: wasm });

@@ -5,6 +5,8 @@
 //   upload   = click Create -> share link shown (File.slice, seal, PUT chunks, finish)
 //   download = click Download -> the browser has finished saving the file
 // The saved file's SHA-256 is then checked against the original's (streamed, not timed).
+// Between the two, the browser's own ceiling: the same number of 1 MiB chunks PUT with fetch alone
+// from a page (no file read, sealing or checksum), 4 and then 8 in flight, with the memory peaks.
 // Then the app's own per-stage profile of each transfer (frontend/src/perf.rs, Stages): the
 // milliseconds each stage took, summed over the chunks, their share of the wall time and the file's
 // MB/s through that stage alone. Stages that run several chunks at once (read, seal, checksum, put
@@ -266,6 +268,8 @@ interface Tab {
   jsHeap(): Promise<number>;
   /** The app's per-stage profile of the last `transfer` (`upload` or `download`). */
   stages(transfer: string): Promise<Stage[]>;
+  /** Evaluates `expression` in the page and waits for the promise it gives. */
+  run(expression: string, timeout: number): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -290,6 +294,45 @@ function describeStages(transfer: string, stages: Stage[]): string {
   });
   return lines.join('\n');
 }
+
+/**
+ * The browser's own ceiling for an upload, the same in every way the page controls: `chunks`
+ * chunks of 1 MiB + 16 bytes (the app's chunk) PUT with fetch to a real upload on the server,
+ * `inFlight` at once, and nothing else (no file read, no sealing, no checksum, no worker). Resolves
+ * with the milliseconds from the first PUT to the last answer; the upload is cancelled after.
+ */
+const fetchOnlyUpload = (chunks: number, inFlight: number) => `(async () => {
+  const random = (n) => {
+    const bytes = new Uint8Array(n);
+    for (let at = 0; at < n; at += 65536) crypto.getRandomValues(bytes.subarray(at, Math.min(n, at + 65536)));
+    return bytes;
+  };
+  const b64u = (bytes) =>
+    btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const fileId = b64u(random(16));
+  const token = b64u(random(32));
+  const body = random(${MIB} + 16);
+  const checksum = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', body)));
+  const started = await fetch('/api/v1/uploads',
+    json({ file_id: fileId, size: ${chunks} * ${MIB}, chunk_size: ${MIB}, upload_token: token }));
+  if (!started.ok) throw new Error('start: ' + started.status + ' ' + (await started.text()));
+  const headers = { 'x-coffer-upload-token': token, 'x-coffer-chunk-sha256': checksum };
+  let next = 0;
+  const sender = async () => {
+    while (next < ${chunks}) {
+      const index = next++;
+      const answer = await fetch('/api/v1/uploads/' + fileId + '/chunks/' + index, { method: 'PUT', headers, body });
+      if (!answer.ok) throw new Error('chunk ' + index + ': ' + answer.status);
+      await answer.arrayBuffer();
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: ${inFlight} }, sender));
+  const ms = performance.now() - began;
+  await fetch('/api/v1/uploads/' + fileId + '/cancel', json({ upload_token: token }));
+  return ms;
+})()`;
 
 interface Driver {
   browserPid: number;
@@ -332,6 +375,7 @@ async function playwrightDriver(settings: LaunchSettings): Promise<Driver> {
         click: (testId) => page.getByTestId(testId).click(),
         inputValue: (testId) => page.getByTestId(testId).inputValue(),
         stages: (transfer) => page.evaluate(stagesExpression(transfer)),
+        run: (expression, timeout) => within(page.evaluate(expression), timeout, 'evaluate'),
         async clickToDownload(testId, timeout) {
           const [download] = await Promise.all([
             page.waitForEvent('download', { timeout }),
@@ -490,6 +534,15 @@ async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
         },
         inputValue: async (testId) => String(await evaluate(`${element(testId)}.value`)),
         stages: (transfer) => evaluate(stagesExpression(transfer)),
+        async run(expression, timeout) {
+          const { result, exceptionDetails } = await within(
+            send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }),
+            timeout,
+            'evaluate',
+          );
+          if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+          return result.value;
+        },
         async clickToDownload(testId, timeout) {
           let guid: string | undefined;
           let unsubscribe = () => {};
@@ -570,6 +623,20 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
     console.log(`files ${label} (${driverName}): upload ${Math.round(uploadMs)} ms; peaks: ${describe(uploadPeaks)}`);
     console.log(describeStages('upload', await creator.stages('upload')));
     await creator.close();
+
+    // The same chunks with fetch alone: what this browser can send at all (the app's ceiling).
+    const baseline = await driver.newTab();
+    await baseline.goto('/');
+    const chunks = Math.ceil(size / MIB);
+    for (const inFlight of [4, 8]) {
+      memory = sampler(browserPid, () => baseline.jsHeap());
+      const ms = await baseline.run(fetchOnlyUpload(chunks, inFlight), phaseTimeout);
+      console.log(
+        `files ${label} (${driverName}): fetch alone, ${chunks} PUTs of 1 MiB, ${inFlight} in flight: ` +
+          `${(size / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${(ms / 1000).toFixed(1)} s); peaks: ${describe(await memory.stop())}`,
+      );
+    }
+    await baseline.close();
 
     // Download, in a fresh context.
     const reader = await driver.newTab();

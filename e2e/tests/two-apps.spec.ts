@@ -10,7 +10,7 @@ function wasmFetched(page: Page): string[] {
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
     if (/^\/coffer-public-[0-9a-f]{16}_bg\.wasm$/.test(path)) seen.push('visitor');
-    if (path === '/coffer-frontend_bg.wasm') seen.push('whole');
+    if (/^\/coffer-frontend-[0-9a-f]{16}_bg\.wasm$/.test(path)) seen.push('whole');
   });
   return seen;
 }
@@ -54,4 +54,30 @@ test('a browser that signed in gets the whole app on / and /s/<id>', async ({ pa
   await expect(page.getByTestId('app-ready')).toBeVisible();
   await expect(page.getByTestId('nav-signin')).toHaveCount(0);
   expect(seen).toEqual(['whole', 'whole']);
+});
+
+test('a link with a trailing slash opens like the link itself', async ({ page, browser }) => {
+  const share = await new CreatePage(page).create({ text: 'slash', views: 1, expiry: '1 hour' });
+  const url = new URL(share.link);
+  const reader = await browser.newPage();
+  const reveal = new RevealPage(reader);
+  await reveal.goto(`${url.origin}${url.pathname}/${url.hash}`);
+  await reveal.reveal();
+  expect(await reveal.secret()).toBe('slash');
+  await reader.close();
+});
+
+test('a visitor page starts the whole app once this browser signs in in another tab', async ({ context }) => {
+  const visitor = await context.newPage();
+  const seen = wasmFetched(visitor);
+  await visitor.goto('/');
+  await expect(visitor.getByTestId('nav-signin')).toBeVisible();
+  expect(seen).toEqual(['visitor']);
+
+  const other = await context.newPage();
+  await signUp(other, freshEmail('two-apps-tab'), 'correct horse battery staple orbit');
+  // The storage event reloads the visitor's page, which now starts the whole app.
+  await expect.poll(() => seen).toEqual(['visitor', 'whole']);
+  await expect(visitor.getByTestId('unlock-form')).toBeVisible();
+  await expect(visitor.getByTestId('nav-signin')).toHaveCount(0);
 });

@@ -28,9 +28,29 @@ pub fn key_from_fragment() -> Option<Key32> {
     Key32::from_b64(hash.strip_prefix('#').unwrap_or(&hash)).ok()
 }
 
-/// The id in the current page's path (`/s/:id`, `/m/:id`: its last segment), if well-formed. Read
-/// from the address itself, not the router's, so that the visitor's app needs no router.
+/// The id in the current page's path (`/s/:id`, `/m/:id`, with or without a trailing `/`: its
+/// last segment), if well-formed. Read from the address itself, not the router's, so that the
+/// visitor's app needs no router.
 pub fn id_from_path() -> Option<ShareId> {
     let path = web_sys::window()?.location().pathname().ok()?;
-    path.rsplit('/').next()?.parse().ok()
+    last_segment(&path).parse().ok()
+}
+
+/// The last segment of `path`, ignoring one trailing `/`.
+fn last_segment(path: &str) -> &str {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_segment;
+
+    #[test]
+    fn the_id_is_the_last_segment_with_or_without_a_trailing_slash() {
+        assert_eq!(last_segment("/s/AAAAAAAAAAAAAAAAAAAAAA"), "AAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(last_segment("/m/AAAAAAAAAAAAAAAAAAAAAA/"), "AAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(last_segment("/s/"), "s");
+        assert_eq!(last_segment("/s/a//"), "");
+    }
 }

@@ -23,7 +23,7 @@ pub fn PublicApp() -> impl IntoView {
     let page = if path.starts_with("/s/") {
         view! { <RevealPage /> }.into_any()
     } else {
-        view! { <CreatePage /> }.into_any()
+        view! { <CreatePage when_locked=None /> }.into_any()
     };
     view! {
         <Frame nav=|| view! {

@@ -54,15 +54,14 @@ fn default_expiry(options: &[u64]) -> u64 {
 /// The whole app's create page: a locked session is asked for its passphrase before the form.
 #[component]
 pub fn AccountCreatePage() -> impl IntoView {
-    view! { <CreatePage when_locked=ViewFn::from(|| view! { <UnlockPage purpose=LOCKED /> }) /> }
+    view! { <CreatePage when_locked=Some(ViewFn::from(|| view! { <UnlockPage purpose=LOCKED /> })) /> }
 }
 
 /// The create page: the form, then the links once the share exists.
 #[component]
 pub fn CreatePage(
-    /// Shown instead of the form while a signed-in session is locked; without it (the
-    /// visitor's app, which has no sessions) the form is shown.
-    #[prop(optional)]
+    /// Shown instead of the form while a signed-in session is locked. Only the visitor's app,
+    /// which has no sessions, passes `None` (a locked session would then get the form).
     when_locked: Option<ViewFn>,
 ) -> impl IntoView {
     let session = Session::get();
