@@ -6,7 +6,8 @@
 //   download = click Download -> the browser has finished saving the file
 // The saved file's SHA-256 is then checked against the original's (streamed, not timed).
 // Between the two, the browser's own ceiling: the same number of 1 MiB chunks PUT with fetch alone
-// from a page (no file read, sealing or checksum), 4 and then 8 in flight, with the memory peaks.
+// from a page (no file read, sealing or checksum), 4 and then 8 in flight, and (after the first)
+// the file fetched back in one GET read to its end, with the memory peaks.
 // Then the app's own per-stage profile of each transfer (frontend/src/perf.rs, Stages): the
 // milliseconds each stage took, summed over the chunks, their share of the wall time and the file's
 // MB/s through that stage alone. Stages that run several chunks at once (read, seal, checksum, put
@@ -295,13 +296,25 @@ function describeStages(transfer: string, stages: Stage[]): string {
   return lines.join('\n');
 }
 
+// The "no password" share envelope of shared/tests/vectors/envelope-v1.json (docs/api.md), and the
+// same bytes as a file-metadata envelope (kind 6): the server checks their headers, never their
+// ciphertext, so fetch alone can finish an upload and share it.
+const SHARE_ENVELOPE =
+  'Q09GUgEBAP7-_v7-_v7-_v7-_qlBT5wDsQWEDC4cPPJvV9OMSu8pmymjouBSkNFyoU4mKbliSSlcYj1rEpXLg31ignCgiM2q' +
+  'Gk1Ams8bA4MbN-D_uBWbK2gSrDDbK66VdMDJLbFIg54edkY_JIfCgS_baekSskoD1e10nMEPlAMEkBCHsVAXeRyCHUuCITH4' +
+  'BSZdlJ6RxqET3Gn69A3nC7NcyQUAAxDbhVaB86i4EVXE_dI7biH5ZXFTH_UTen-NSK4Cnv7mvxy5jgSxRT2SAFJIURdk8Mz7' +
+  'J1R7484Ux_Jay9yz9Nt-SRGUyCCmWAP61XWuGa6bgef6KM2sYrNAGnPy16e4X3qdLCk80E_jCnGLlLOQIip6P5c6B0ZIDpeo' +
+  'AAPo';
+
 /**
- * The browser's own ceiling for an upload, the same in every way the page controls: `chunks`
- * chunks of 1 MiB + 16 bytes (the app's chunk) PUT with fetch to a real upload on the server,
- * `inFlight` at once, and nothing else (no file read, no sealing, no checksum, no worker). Resolves
- * with the milliseconds from the first PUT to the last answer; the upload is cancelled after.
+ * The browser's own ceiling, the same in every way the page controls: `chunks` chunks of 1 MiB + 16
+ * bytes (the app's chunk) PUT with fetch to a real upload on the server, `inFlight` at once, and
+ * nothing else (no file read, no sealing, no checksum, no worker). With `download`, the file is
+ * then finished, shared, claimed and fetched back in one response read to its end (no opening,
+ * hashing or saving). Resolves with the milliseconds of each: from the first PUT to the last
+ * answer, and from the GET to the body's last byte.
  */
-const fetchOnlyUpload = (chunks: number, inFlight: number) => `(async () => {
+const fetchOnly = (chunks: number, inFlight: number, download: boolean) => `(async () => {
   const random = (n) => {
     const bytes = new Uint8Array(n);
     for (let at = 0; at < n; at += 65536) crypto.getRandomValues(bytes.subarray(at, Math.min(n, at + 65536)));
@@ -309,14 +322,18 @@ const fetchOnlyUpload = (chunks: number, inFlight: number) => `(async () => {
   };
   const b64u = (bytes) =>
     btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-  const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = async (path, body) => {
+    const answer = await fetch('/api/v1' + path,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await answer.text();
+    if (!answer.ok) throw new Error(path + ': ' + answer.status + ' ' + text);
+    return text ? JSON.parse(text) : null;
+  };
   const fileId = b64u(random(16));
   const token = b64u(random(32));
   const body = random(${MIB} + 16);
   const checksum = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', body)));
-  const started = await fetch('/api/v1/uploads',
-    json({ file_id: fileId, size: ${chunks} * ${MIB}, chunk_size: ${MIB}, upload_token: token }));
-  if (!started.ok) throw new Error('start: ' + started.status + ' ' + (await started.text()));
+  await post('/uploads', { file_id: fileId, size: ${chunks} * ${MIB}, chunk_size: ${MIB}, upload_token: token });
   const headers = { 'x-coffer-upload-token': token, 'x-coffer-chunk-sha256': checksum };
   let next = 0;
   const sender = async () => {
@@ -327,11 +344,33 @@ const fetchOnlyUpload = (chunks: number, inFlight: number) => `(async () => {
       await answer.arrayBuffer();
     }
   };
-  const began = performance.now();
+  let began = performance.now();
   await Promise.all(Array.from({ length: ${inFlight} }, sender));
-  const ms = performance.now() - began;
-  await fetch('/api/v1/uploads/' + fileId + '/cancel', json({ upload_token: token }));
-  return ms;
+  const upMs = performance.now() - began;
+  if (!${download}) {
+    await post('/uploads/' + fileId + '/cancel', { upload_token: token });
+    return { upMs };
+  }
+  // Byte 5, the kind, is the low 6 bits of the eighth character: 1 (share-text) is B, 6 is G.
+  const metadata = '${SHARE_ENVELOPE.slice(0, 7)}' + 'G' + '${SHARE_ENVELOPE.slice(8)}';
+  await post('/uploads/' + fileId + '/finish', { upload_token: token, metadata });
+  const [id, access, status] = [b64u(random(16)), b64u(random(32)), b64u(random(32))];
+  await post('/shares', { id, envelope: '${SHARE_ENVELOPE}', access_token: access, status_token: status,
+    manage_token: b64u(random(32)), expires_in: 86400, max_views: 1, files: [{ id: fileId, upload_token: token }] });
+  const claimed = await post('/shares/' + id + '/claim', { status_token: status, access_token: access });
+  began = performance.now();
+  const answer = await fetch('/api/v1/files/' + fileId, { headers: { 'x-coffer-download-token': claimed.download_token } });
+  if (!answer.ok) throw new Error('download: ' + answer.status);
+  const reader = answer.body.getReader();
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+  }
+  const downMs = performance.now() - began;
+  if (received !== ${chunks} * (${MIB} + 16)) throw new Error('download: ' + received + ' bytes');
+  return { upMs, downMs };
 })()`;
 
 interface Driver {
@@ -630,11 +669,12 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
     const chunks = Math.ceil(size / MIB);
     for (const inFlight of [4, 8]) {
       memory = sampler(browserPid, () => baseline.jsHeap());
-      const ms = await baseline.run(fetchOnlyUpload(chunks, inFlight), phaseTimeout);
-      console.log(
-        `files ${label} (${driverName}): fetch alone, ${chunks} PUTs of 1 MiB, ${inFlight} in flight: ` +
-          `${(size / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${(ms / 1000).toFixed(1)} s); peaks: ${describe(await memory.stop())}`,
-      );
+      const { upMs, downMs } = await baseline.run(fetchOnly(chunks, inFlight, inFlight === 4), 2 * phaseTimeout);
+      const peaks = describe(await memory.stop());
+      const rate = (ms: number) => `${(size / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${(ms / 1000).toFixed(1)} s)`;
+      console.log(`files ${label} (${driverName}): fetch alone, ${chunks} PUTs of 1 MiB, ${inFlight} in flight: ${rate(upMs)}`);
+      if (downMs) console.log(`files ${label} (${driverName}): fetch alone, the file back in one GET: ${rate(downMs)}`);
+      console.log(`files ${label} (${driverName}): fetch alone, ${inFlight} in flight: peaks: ${peaks}`);
     }
     await baseline.close();
 
