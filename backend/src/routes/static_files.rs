@@ -56,13 +56,16 @@ async fn cache_headers(request: Request, next: Next) -> Response {
 }
 
 /// Whether the last segment of `path` carries a build hash as Trunk writes it:
-/// `<name>-<16 hex digits>.<extension>` (`coffer-frontend-ec0259a3a319beea_bg.wasm` too).
+/// `<name>-<hash>.<extension>` (`coffer-frontend-ec0259a3a319beea_bg.wasm` too), the hash a
+/// 64-bit number in lowercase hex without leading zeros (`{:x}`): 16 digits, or fewer one build
+/// in 16. Fewer than 8 digits (one build in 4 billion) is not taken for a hash.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+        (8..=16).contains(&hash.len())
+            && hash.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
     })
 }
 
@@ -77,6 +80,8 @@ mod tests {
             "/coffer-frontend-ec0259a3a319beea.js",
             "/style-93d4232f706f0913.css",
             "/boot-bac0c579fe8064e8.js",
+            // A hash that begins with a zero digit loses it.
+            "/boot-d85e77a146443d5.js",
         ] {
             assert!(is_hashed(hashed), "{hashed}");
         }
@@ -87,8 +92,10 @@ mod tests {
             "/kdf-worker_bg.wasm",
             "/dl/download-sw.js",
             "/s/abcdefabcdefabcd",
+            "/kdf-worker-loader.js",
             "/style-93D4232F706F0913.css",
-            "/style-93d4232f706f091.css",
+            "/style-93d4232.css",
+            "/style-93d4232f706f09130.css",
         ] {
             assert!(!is_hashed(not), "{not}");
         }
