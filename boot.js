@@ -22,14 +22,12 @@ const sessionHint = () => {
 const visitorPage = location.pathname === '/' || /^\/s\/[^/]+\/?$/.test(location.pathname);
 const visitor = visitorPage && !sessionHint();
 if (visitor) {
-    // The visitor's app knows no sessions. Once this browser has one (signed in in another tab,
-    // or this page brought back by the Back button after signing in), the page starts again
-    // with the whole app.
-    const restartIfSignedIn = () => {
-        if (sessionHint()) location.reload();
-    };
-    addEventListener('pageshow', (event) => event.persisted && restartIfSignedIn());
-    addEventListener('storage', restartIfSignedIn);
+    // The visitor's app knows no sessions. A page brought back by the Back button after signing
+    // in starts again with the whole app. A page left open while another tab signs in is not
+    // reloaded: it may show a secret whose last view is spent.
+    addEventListener('pageshow', (event) => {
+        if (event.persisted && sessionHint()) location.reload();
+    });
 }
 const [js, wasm] = visitor
     ? [meta.dataset.js, meta.dataset.wasm]
