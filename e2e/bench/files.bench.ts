@@ -299,12 +299,9 @@ function describeStages(transfer: string, stages: Stage[]): string {
 // The "no password" share envelope of shared/tests/vectors/envelope-v1.json (docs/api.md), and the
 // same bytes as a file-metadata envelope (kind 6): the server checks their headers, never their
 // ciphertext, so fetch alone can finish an upload and share it.
-const SHARE_ENVELOPE =
-  'Q09GUgEBAP7-_v7-_v7-_v7-_qlBT5wDsQWEDC4cPPJvV9OMSu8pmymjouBSkNFyoU4mKbliSSlcYj1rEpXLg31ignCgiM2q' +
-  'Gk1Ams8bA4MbN-D_uBWbK2gSrDDbK66VdMDJLbFIg54edkY_JIfCgS_baekSskoD1e10nMEPlAMEkBCHsVAXeRyCHUuCITH4' +
-  'BSZdlJ6RxqET3Gn69A3nC7NcyQUAAxDbhVaB86i4EVXE_dI7biH5ZXFTH_UTen-NSK4Cnv7mvxy5jgSxRT2SAFJIURdk8Mz7' +
-  'J1R7484Ux_Jay9yz9Nt-SRGUyCCmWAP61XWuGa6bgef6KM2sYrNAGnPy16e4X3qdLCk80E_jCnGLlLOQIip6P5c6B0ZIDpeo' +
-  'AAPo';
+const SHARE_ENVELOPE: string = JSON.parse(
+  readFileSync(join(__dirname, '../../shared/tests/vectors/envelope-v1.json'), 'utf8'),
+).vectors.find((vector: { name: string }) => vector.name === 'no password').envelope;
 
 /**
  * The browser's own ceiling, the same in every way the page controls: `chunks` chunks of 1 MiB + 16

@@ -68,23 +68,19 @@ fn Nav() -> impl IntoView {
             navigate("/signin", Default::default());
         });
     };
-    view! {
-        <nav class="site-nav" aria-label="Account">
-            {move || match session.state() {
-                AuthState::Checking => ().into_any(),
-                state @ (AuthState::Locked | AuthState::Unlocked) => view! {
-                    <a href="/vault" data-testid="nav-vault">"Vault"</a>
-                    <a href="/shares" data-testid="nav-shares">"Shares"</a>
-                    <a href="/activity" data-testid="nav-activity">"Activity"</a>
-                    <a href="/account" data-testid="nav-account">"Account"</a>
-                    {(state == AuthState::Unlocked).then(|| view! { <LockButton /> })}
-                    <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
-                        "Sign out"
-                    </button>
-                }
-                .into_any(),
-                AuthState::SignedOut => view! { <SignedOutLinks /> }.into_any(),
-            }}
-        </nav>
+    move || match session.state() {
+        AuthState::Checking => ().into_any(),
+        state @ (AuthState::Locked | AuthState::Unlocked) => view! {
+            <a href="/vault" data-testid="nav-vault">"Vault"</a>
+            <a href="/shares" data-testid="nav-shares">"Shares"</a>
+            <a href="/activity" data-testid="nav-activity">"Activity"</a>
+            <a href="/account" data-testid="nav-account">"Account"</a>
+            {(state == AuthState::Unlocked).then(|| view! { <LockButton /> })}
+            <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
+                "Sign out"
+            </button>
+        }
+        .into_any(),
+        AuthState::SignedOut => view! { <SignedOutLinks /> }.into_any(),
     }
 }

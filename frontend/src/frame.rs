@@ -7,7 +7,7 @@ use crate::components::toast::ToastHost;
 /// The page around the routes: the header with `nav`, then `children`, the toasts and the footer.
 #[component]
 pub fn Frame(
-    /// The header's links.
+    /// The header's links, in its account `<nav>`.
     #[prop(into)]
     nav: ViewFn,
     /// What comes under the header: the routes in their `<main>`.
@@ -21,7 +21,7 @@ pub fn Frame(
                     "Coffer"
                 </a>
                 <span class="tagline">"End-to-end encrypted secret sharing"</span>
-                {nav.run()}
+                <nav class="site-nav" aria-label="Account">{nav.run()}</nav>
             </header>
             {children()}
             <ToastHost />

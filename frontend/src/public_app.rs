@@ -26,11 +26,7 @@ pub fn PublicApp() -> impl IntoView {
         view! { <CreatePage when_locked=None /> }.into_any()
     };
     view! {
-        <Frame nav=|| view! {
-            <nav class="site-nav" aria-label="Account">
-                <SignedOutLinks />
-            </nav>
-        }>
+        <Frame nav=|| view! { <SignedOutLinks /> }>
             <main>{page}</main>
         </Frame>
     }

@@ -23,6 +23,7 @@ use crate::vault::Entry;
 /// The `localStorage` key that remembers "this browser may have a session" (no secret: the
 /// cookie itself is HttpOnly). Without it the app does not ask the server, so visitors who never
 /// signed in (share recipients) make no session request and see no 401 in the console.
+/// `boot.js` reads it too, by this name, to pick which app to start.
 const HINT_KEY: &str = "coffer-session-hint";
 
 /// Sets or clears the session hint; storage failures only cost a sign-in.
