@@ -47,7 +47,8 @@ self.addEventListener('message', (event) => {
         } else if (data === 'abort') {
             controller.error(new Error('the file failed its check'));
         } else {
-            controller.enqueue(new Uint8Array(data));
+            // The page transfers each piece's buffer: enqueue it as it came, without a copy.
+            controller.enqueue(data instanceof Uint8Array ? data : new Uint8Array(data));
         }
         if (delivered) {
             delivered();

@@ -7,7 +7,9 @@
 // The saved file's SHA-256 is then checked against the original's (streamed, not timed).
 // Between the two, the browser's own ceiling: the same number of 1 MiB chunks PUT with fetch alone
 // from a page (no file read, sealing or checksum), 4 and then 8 in flight, and (after the first)
-// the file fetched back in one GET read to its end, with the memory peaks.
+// the file fetched back in one GET read to its end, with the memory peaks; then the download's other
+// stages alone: the file-hash worker hashing the file's size in 1 MiB pieces, and the download
+// service worker saving that many pieces to disk (one random MiB made on the page, again and again).
 // Then the app's own per-stage profile of each transfer (frontend/src/perf.rs, Stages): the
 // milliseconds each stage took, summed over the chunks, their share of the wall time and the file's
 // MB/s through that stage alone. Stages that run several chunks at once (read, seal, checksum, put
@@ -32,7 +34,10 @@
 // the browser process (PSS, which does not count shared pages twice, every 2 s: reading
 // smaps_rollup costs ~30 ms), the page's main-thread JS heap (Performance.getMetrics,
 // JSHeapUsedSize; workers, the service worker and WASM memory are not in it), the server's VmRSS
-// (COFFER_SERVER_PID) and at the end its VmHWM.
+// (COFFER_SERVER_PID) and at the end its VmHWM. CPU: the seconds of user and system time the
+// browser's processes (every thread: page, workers, service worker, network, downloads) and the
+// server used during the phase, from /proc/<pid>/stat; with 2 cores, 200 % of one core is all
+// there is.
 // MB and MB/s are 10^6 bytes. Run by scripts/bench.sh against a release server it starts itself
 // (COFFER_URL, COFFER_SERVER_PID); temporary files (the original, the download and the browser
 // profile: 2 x the size and a little) go to COFFER_BENCH_TMP (default: the OS temp dir) and are
@@ -155,6 +160,17 @@ function processTree(root: number): number[] {
   return tree;
 }
 
+/** CPU seconds (user + system, every thread) that `pid` has used so far; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, in USER_HZ (100) ticks
+  } catch {
+    return 0;
+  }
+}
+
 /** The oldest process whose command line holds `arg` (the browser, not a child it passed it to). */
 function findProcess(arg: string): number | undefined {
   const found = processIds().filter((pid) => {
@@ -183,6 +199,10 @@ interface Peaks {
   /** Samples taken and the time they took in this process (the bench's own overhead). */
   samples: number;
   sampleMs: number;
+  /** CPU seconds the browser's processes and the server used during the phase, and its length. */
+  browserCpu: number;
+  serverCpu: number;
+  wallMs: number;
 }
 
 /** Samples memory every 250 ms until stopped; returns the peaks. */
@@ -198,7 +218,13 @@ function sampler(browserPid: number, jsHeap: () => Promise<number>): { stop: () 
     serverRss: 0,
     samples: 0,
     sampleMs: 0,
+    browserCpu: 0,
+    serverCpu: 0,
+    wallMs: 0,
   };
+  const began = performance.now();
+  const cpuAtStart = new Map(processTree(browserPid).map((pid) => [pid, cpuSeconds(pid)]));
+  const serverCpuAtStart = serverPid ? cpuSeconds(serverPid) : 0;
   let heapPending = false;
   let tree: number[] = [];
   let tick = 0;
@@ -229,6 +255,9 @@ function sampler(browserPid: number, jsHeap: () => Promise<number>): { stop: () 
       clearInterval(timer);
       tick = 0; // a full last sample
       sample();
+      peaks.wallMs = performance.now() - began;
+      peaks.browserCpu = tree.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuAtStart.get(pid) ?? 0), 0);
+      peaks.serverCpu = serverPid ? cpuSeconds(serverPid) - serverCpuAtStart : 0;
       return peaks;
     },
   };
@@ -245,13 +274,18 @@ const maxPeaks = (a: Peaks, b: Peaks): Peaks => ({
   serverRss: Math.max(a.serverRss, b.serverRss),
   samples: a.samples + b.samples,
   sampleMs: a.sampleMs + b.sampleMs,
+  browserCpu: a.browserCpu + b.browserCpu,
+  serverCpu: a.serverCpu + b.serverCpu,
+  wallMs: a.wallMs + b.wallMs,
 });
 
 const describe = (peaks: Peaks) =>
   `browser RSS ${mb(peaks.browserRss)} MB (PSS ${mb(peaks.browserPss)} MB, ${peaks.browserProcesses} processes; ` +
   `${mb(peaks.startRss)} / ${mb(peaks.startPss)} MB at the start), page JS heap ${mb(peaks.jsHeap)} MB, ` +
   `server RSS ${mb(peaks.serverRss)} MB (${mb(peaks.startServerRss)} MB at the start); ` +
-  `${peaks.samples} samples, ${(peaks.sampleMs / Math.max(1, peaks.samples)).toFixed(1)} ms each`;
+  `${peaks.samples} samples, ${(peaks.sampleMs / Math.max(1, peaks.samples)).toFixed(1)} ms each; ` +
+  `CPU: browser ${peaks.browserCpu.toFixed(1)} s, server ${peaks.serverCpu.toFixed(1)} s in ` +
+  `${(peaks.wallMs / 1000).toFixed(1)} s (${((100 * (peaks.browserCpu + peaks.serverCpu)) / Math.max(1, peaks.wallMs / 1000)).toFixed(0)} % of one core)`;
 
 // ---- Drivers -----------------------------------------------------------------------------------
 
@@ -266,6 +300,8 @@ interface Tab {
   inputValue(testId: string): Promise<string>;
   /** Clicks and resolves with the saved file's path once the browser has finished saving it. */
   clickToDownload(testId: string, timeout: number): Promise<string>;
+  /** Runs `expression` (which starts a download) and resolves as `clickToDownload` does. */
+  runToDownload(expression: string, timeout: number): Promise<string>;
   jsHeap(): Promise<number>;
   /** The app's per-stage profile of the last `transfer` (`upload` or `download`). */
   stages(transfer: string): Promise<Stage[]>;
@@ -306,12 +342,11 @@ const SHARE_ENVELOPE: string = JSON.parse(
 /**
  * The browser's own ceiling, the same in every way the page controls: `chunks` chunks of 1 MiB + 16
  * bytes (the app's chunk) PUT with fetch to a real upload on the server, `inFlight` at once, and
- * nothing else (no file read, no sealing, no checksum, no worker). With `download`, the file is
- * then finished, shared, claimed and fetched back in one response read to its end (no opening,
- * hashing or saving). Resolves with the milliseconds of each: from the first PUT to the last
- * answer, and from the GET to the body's last byte.
+ * nothing else (no file read, no sealing, no checksum, no worker). Resolves with the milliseconds
+ * from the first PUT to the last answer, and the upload's id and token: with `keep` the upload is
+ * left for `fetchBack`, else it is cancelled.
  */
-const fetchOnly = (chunks: number, inFlight: number, download: boolean) => `(async () => {
+const fetchOnly = (chunks: number, inFlight: number, keep: boolean) => `(async () => {
   const random = (n) => {
     const bytes = new Uint8Array(n);
     for (let at = 0; at < n; at += 65536) crypto.getRandomValues(bytes.subarray(at, Math.min(n, at + 65536)));
@@ -341,13 +376,30 @@ const fetchOnly = (chunks: number, inFlight: number, download: boolean) => `(asy
       await answer.arrayBuffer();
     }
   };
-  let began = performance.now();
+  const began = performance.now();
   await Promise.all(Array.from({ length: ${inFlight} }, sender));
   const upMs = performance.now() - began;
-  if (!${download}) {
-    await post('/uploads/' + fileId + '/cancel', { upload_token: token });
-    return { upMs };
-  }
+  if (!${keep}) await post('/uploads/' + fileId + '/cancel', { upload_token: token });
+  return { upMs, fileId, token };
+})()`;
+
+/**
+ * The file `fetchOnly` kept, finished, shared, claimed and fetched back in one response read to its
+ * end (no opening, hashing or saving). Resolves with the milliseconds from the GET to the body's
+ * last byte.
+ */
+const fetchBack = (chunks: number, fileId: string, token: string) => `(async () => {
+  const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+  const b64u = (bytes) =>
+    btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  const post = async (path, body) => {
+    const answer = await fetch('/api/v1' + path,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await answer.text();
+    if (!answer.ok) throw new Error(path + ': ' + answer.status + ' ' + text);
+    return text ? JSON.parse(text) : null;
+  };
+  const [fileId, token] = ['${fileId}', '${token}'];
   // Byte 5, the kind, is the low 6 bits of the eighth character: 1 (share-text) is B, 6 is G.
   const metadata = '${SHARE_ENVELOPE.slice(0, 7)}' + 'G' + '${SHARE_ENVELOPE.slice(8)}';
   await post('/uploads/' + fileId + '/finish', { upload_token: token, metadata });
@@ -355,7 +407,7 @@ const fetchOnly = (chunks: number, inFlight: number, download: boolean) => `(asy
   await post('/shares', { id, envelope: '${SHARE_ENVELOPE}', access_token: access, status_token: status,
     manage_token: b64u(random(32)), expires_in: 86400, max_views: 1, files: [{ id: fileId, upload_token: token }] });
   const claimed = await post('/shares/' + id + '/claim', { status_token: status, access_token: access });
-  began = performance.now();
+  const began = performance.now();
   const answer = await fetch('/api/v1/files/' + fileId, { headers: { 'x-coffer-download-token': claimed.download_token } });
   if (!answer.ok) throw new Error('download: ' + answer.status);
   const reader = answer.body.getReader();
@@ -367,7 +419,91 @@ const fetchOnly = (chunks: number, inFlight: number, download: boolean) => `(asy
   }
   const downMs = performance.now() - began;
   if (received !== ${chunks} * (${MIB} + 16)) throw new Error('download: ' + received + ' bytes');
-  return { upMs, downMs };
+  return { downMs };
+})()`;
+
+/**
+ * WebCrypto alone: `chunks` chunks of 1 MiB + 16 bytes opened with AES-256-GCM, 4 at once as the
+ * app does. Resolves with the milliseconds.
+ */
+const decryptOnly = (chunks: number) => `(async () => {
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const params = { name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)), additionalData: new Uint8Array(32) };
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, key, new Uint8Array(${MIB})));
+  const opening = [];
+  const began = performance.now();
+  for (let i = 0; i < ${chunks}; i++) {
+    opening.push(crypto.subtle.decrypt(params, key, sealed));
+    if (opening.length >= 4) await opening.shift();
+  }
+  await Promise.all(opening);
+  return { decryptMs: performance.now() - began };
+})()`;
+
+/**
+ * The download's other ceilings, with the app's own workers and nothing else: `chunks` pieces of
+ * 1 MiB through the file-hash worker (`/hash-worker-loader.js`: the whole file's SHA-256 in WASM,
+ * the page posting a copy of each piece, at most 4 unanswered, as the app does), resolving with its
+ * milliseconds; and (`saveOnly`) the same pieces streamed to disk through the download service
+ * worker (`/dl/download-sw.js`, the app's protocol: a piece per "pull", its buffer transferred), for
+ * the driver to time until the browser has saved the file. Neither fetches or opens anything.
+ */
+const hashOnly = (chunks: number) => `(async () => {
+  const worker = new Worker('/hash-worker-loader.js');
+  const answers = [];
+  let wake = null;
+  worker.onmessage = (event) => { answers.push(event.data); if (wake) { wake(); wake = null; } };
+  const next = async () => { while (!answers.length) await new Promise((resolve) => (wake = resolve)); return answers.shift(); };
+  if ((await next()) !== 'ready') throw new Error('the hash worker did not start');
+  const piece = new Uint8Array(${MIB});
+  for (let at = 0; at < piece.length; at += 65536) crypto.getRandomValues(piece.subarray(at, at + 65536));
+  const spare = [];
+  let unanswered = 0;
+  const began = performance.now();
+  for (let i = 0; i < ${chunks}; i++) {
+    while (unanswered >= 4) { spare.push((await next())[1]); unanswered--; }
+    const copy = spare.pop() ?? new Uint8Array(${MIB});
+    copy.set(piece);
+    worker.postMessage(copy, [copy.buffer]);
+    unanswered++;
+  }
+  while (unanswered > 0) { await next(); unanswered--; }
+  worker.postMessage('finish');
+  const hex = await next();
+  const hashMs = performance.now() - began;
+  worker.terminate();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('hash worker: ' + hex);
+  return { hashMs };
+})()`;
+
+const saveOnly = (chunks: number) => `(async () => {
+  const registration = await navigator.serviceWorker.register('/dl/download-sw.js', { scope: '/dl/' });
+  while (!registration.active) await new Promise((resolve) => setTimeout(resolve, 20));
+  const channel = new MessageChannel();
+  const messages = [];
+  let wake = null;
+  channel.port1.onmessage = (event) => { messages.push(event.data); if (wake) { wake(); wake = null; } };
+  const next = async () => { while (!messages.length) await new Promise((resolve) => (wake = resolve)); return messages.shift(); };
+  const id = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  registration.active.postMessage({ id, name: 'save-alone.bin', size: ${chunks} * ${MIB} }, [channel.port2]);
+  if ((await next()) !== 'ready') throw new Error('the download worker did not answer');
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.src = '/dl/' + id;
+  document.body.append(frame);
+  const piece = new Uint8Array(${MIB});
+  for (let at = 0; at < piece.length; at += 65536) crypto.getRandomValues(piece.subarray(at, at + 65536));
+  for (let i = 0; i < ${chunks}; i++) {
+    for (;;) {
+      const message = await next();
+      if (message === 'pull') break;
+      if (message !== 'ready') throw new Error('the download stopped: ' + message);
+    }
+    const copy = piece.slice(); // a buffer of its own, as each opened chunk is
+    channel.port1.postMessage(copy, [copy.buffer]);
+  }
+  channel.port1.postMessage('end');
 })()`;
 
 interface Driver {
@@ -403,6 +539,13 @@ async function playwrightDriver(settings: LaunchSettings): Promise<Driver> {
       const page: Page = await context.newPage();
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
+      const saved = async (start: () => Promise<unknown>, timeout: number) => {
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout }), start()]);
+        const path = await within(download.path(), timeout, 'download');
+        const failure = await download.failure();
+        if (failure) throw new Error(`download failed: ${failure}`);
+        return path;
+      };
       return {
         goto: async (url) => void (await page.goto(url)),
         waitVisible: (testId, timeout) => page.getByTestId(testId).waitFor({ state: 'visible', timeout }),
@@ -412,16 +555,8 @@ async function playwrightDriver(settings: LaunchSettings): Promise<Driver> {
         inputValue: (testId) => page.getByTestId(testId).inputValue(),
         stages: (transfer) => page.evaluate(stagesExpression(transfer)),
         run: (expression, timeout) => within(page.evaluate(expression), timeout, 'evaluate'),
-        async clickToDownload(testId, timeout) {
-          const [download] = await Promise.all([
-            page.waitForEvent('download', { timeout }),
-            page.getByTestId(testId).click(),
-          ]);
-          const path = await within(download.path(), timeout, 'download');
-          const failure = await download.failure();
-          if (failure) throw new Error(`download failed: ${failure}`);
-          return path;
-        },
+        clickToDownload: (testId, timeout) => saved(() => page.getByTestId(testId).click(), timeout),
+        runToDownload: (expression, timeout) => saved(() => page.evaluate(expression), timeout),
         async jsHeap() {
           const { metrics } = await cdp.send('Performance.getMetrics');
           return metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
@@ -543,6 +678,26 @@ async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
       const visible = (testId: string) =>
         `(() => { const e = ${element(testId)}; return !!e && e.getClientRects().length > 0 && ` +
         `getComputedStyle(e).visibility !== 'hidden'; })()`;
+      /** Runs `start` and resolves with the saved file's path once its download completed. */
+      const saved = async (start: () => Promise<unknown>, timeout: number) => {
+        let guid: string | undefined;
+        let unsubscribe = () => {};
+        const done = new Promise<string>((resolve, reject) => {
+          unsubscribe = pipe.on((method, params) => {
+            if (method === 'Browser.downloadWillBegin' && guid === undefined) guid = params.guid;
+            if (method === 'Browser.downloadProgress' && params.guid === guid) {
+              if (params.state === 'completed') resolve(join(settings.downloads, guid as string));
+              if (params.state === 'canceled') reject(new Error('download canceled'));
+            }
+          });
+        });
+        try {
+          await start();
+          return await within(done, timeout, 'download');
+        } finally {
+          unsubscribe();
+        }
+      };
       const tab: Tab = {
         async goto(url) {
           const href = new URL(url, baseURL).href;
@@ -579,25 +734,8 @@ async function cdpDriver(settings: LaunchSettings): Promise<Driver> {
           if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
           return result.value;
         },
-        async clickToDownload(testId, timeout) {
-          let guid: string | undefined;
-          let unsubscribe = () => {};
-          const done = new Promise<string>((resolve, reject) => {
-            unsubscribe = pipe.on((method, params) => {
-              if (method === 'Browser.downloadWillBegin' && guid === undefined) guid = params.guid;
-              if (method === 'Browser.downloadProgress' && params.guid === guid) {
-                if (params.state === 'completed') resolve(join(settings.downloads, guid as string));
-                if (params.state === 'canceled') reject(new Error('download canceled'));
-              }
-            });
-          });
-          try {
-            await tab.click(testId);
-            return await within(done, timeout, 'download');
-          } finally {
-            unsubscribe();
-          }
-        },
+        clickToDownload: (testId, timeout) => saved(() => tab.click(testId), timeout),
+        runToDownload: (expression, timeout) => saved(() => tab.run(expression, timeout), timeout),
         async jsHeap() {
           const { metrics } = await send('Performance.getMetrics');
           return metrics.find((metric: { name: string }) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
@@ -664,15 +802,52 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
     const baseline = await driver.newTab();
     await baseline.goto('/');
     const chunks = Math.ceil(size / MIB);
+    const rate = (ms: number) => `${(size / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${(ms / 1000).toFixed(1)} s)`;
+    let kept = { fileId: '', token: '' };
     for (const inFlight of [4, 8]) {
       memory = sampler(browserPid, () => baseline.jsHeap());
-      const { upMs, downMs } = await baseline.run(fetchOnly(chunks, inFlight, inFlight === 4), 2 * phaseTimeout);
-      const peaks = describe(await memory.stop());
-      const rate = (ms: number) => `${(size / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${(ms / 1000).toFixed(1)} s)`;
-      console.log(`files ${label} (${driverName}): fetch alone, ${chunks} PUTs of 1 MiB, ${inFlight} in flight: ${rate(upMs)}`);
-      if (downMs) console.log(`files ${label} (${driverName}): fetch alone, the file back in one GET: ${rate(downMs)}`);
-      console.log(`files ${label} (${driverName}): fetch alone, ${inFlight} in flight: peaks: ${peaks}`);
+      const { upMs, fileId, token } = await baseline.run(fetchOnly(chunks, inFlight, inFlight === 4), 2 * phaseTimeout);
+      console.log(
+        `files ${label} (${driverName}): fetch alone, ${chunks} PUTs of 1 MiB, ${inFlight} in flight: ${rate(upMs)}; ` +
+          `peaks: ${describe(await memory.stop())}`,
+      );
+      if (inFlight === 4) kept = { fileId, token };
     }
+
+    // The download's stages, each alone: what none of it can do without. Their CPU seconds added up
+    // bound any download on this machine, however it is arranged.
+    const stageCpu: [string, Peaks][] = [];
+    const alone = async (name: string, what: string, run: () => Promise<number>) => {
+      memory = sampler(browserPid, () => baseline.jsHeap());
+      const ms = await run();
+      const peaks = await memory.stop();
+      stageCpu.push([name, peaks]);
+      console.log(`files ${label} (${driverName}): ${what}: ${rate(ms)}; peaks: ${describe(peaks)}`);
+    };
+    await alone('GET', 'fetch alone, the file back in one GET', async () =>
+      (await baseline.run(fetchBack(chunks, kept.fileId, kept.token), 2 * phaseTimeout)).downMs);
+    await alone('decrypt', `WebCrypto alone, ${chunks} chunks of 1 MiB opened, 4 at once`, async () =>
+      (await baseline.run(decryptOnly(chunks), 2 * phaseTimeout)).decryptMs);
+    await alone('hash', `file-hash worker alone, ${chunks} pieces of 1 MiB`, async () =>
+      (await baseline.run(hashOnly(chunks), 2 * phaseTimeout)).hashMs);
+    await alone('save', `download service worker alone, ${chunks} pieces of 1 MiB saved`, async () => {
+      const began = performance.now();
+      const savedAlone = await baseline.runToDownload(saveOnly(chunks), 2 * phaseTimeout);
+      const ms = performance.now() - began;
+      expect(statSync(savedAlone).size, 'size of the file saved alone').toBe(chunks * MIB);
+      rmSync(savedAlone);
+      return ms;
+    });
+    const cores = cpus().length;
+    const cpuOf = (peaks: Peaks, server: boolean) => peaks.browserCpu + (server ? peaks.serverCpu : 0);
+    const total = (server: boolean) => stageCpu.reduce((sum, [, peaks]) => sum + cpuOf(peaks, server), 0);
+    const bound = (server: boolean) => ((size / 1e6) * cores) / total(server);
+    console.log(
+      `files ${label} (${driverName}): the download's stages alone used ` +
+        `${stageCpu.map(([name, peaks]) => `${name} ${cpuOf(peaks, true).toFixed(1)}`).join(' + ')} = ` +
+        `${total(true).toFixed(1)} CPU seconds (${total(false).toFixed(1)} in the browser): with ${cores} cores no ` +
+        `download can pass ${bound(true).toFixed(0)} MB/s here (${bound(false).toFixed(0)} MB/s with the server elsewhere)`,
+    );
     await baseline.close();
 
     // Download, in a fresh context.
@@ -694,10 +869,8 @@ test(`upload and download a ${label} file (${driverName})`, async ({}, testInfo)
 
     const serverHwm = statusBytes(serverPid, 'VmHWM');
     const peaks = maxPeaks(uploadPeaks, downloadPeaks);
-    const rate = (ms: number) => (size / 1e6 / (ms / 1000)).toFixed(1);
     console.log(
-      `files ${label} (${driverName}): upload ${rate(uploadMs)} MB/s (${(uploadMs / 1000).toFixed(1)} s), ` +
-        `download ${rate(downloadMs)} MB/s (${(downloadMs / 1000).toFixed(1)} s), SHA-256 matches; ` +
+      `files ${label} (${driverName}): upload ${rate(uploadMs)}, download ${rate(downloadMs)}, SHA-256 matches; ` +
         `browser peak RSS ${mb(peaks.browserRss)} MB (PSS ${mb(peaks.browserPss)} MB, ` +
         `page JS heap peak ${mb(peaks.jsHeap)} MB); server peak RSS ${mb(serverHwm)} MB ` +
         `(VmHWM; sampled ${mb(peaks.serverRss)} MB)`,

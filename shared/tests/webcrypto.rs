@@ -326,3 +326,39 @@ async fn a_stream_whose_started_chunk_was_never_opened_or_failed_is_not_whole() 
     assert_eq!(opener.start_chunk(&chunks[1], false).err(), Some(OpenError));
     assert_eq!(opener.finish(), Err(OpenError));
 }
+
+/// Opens `chunks` from JavaScript memory, each a view into one larger buffer (as a chunk cut
+/// from a fetched body is), and takes each plaintext as JavaScript bytes.
+async fn web_open_js(key: &Key32, id: &FileId, chunks: &[Vec<u8>]) -> Result<Vec<u8>, OpenError> {
+    let body = js_sys::Uint8Array::from(chunks.concat().as_slice());
+    let mut opener = WebStreamOpener::new(chunk_key(key, id, size()).await);
+    let (mut at, mut started) = (0u32, Vec::new());
+    for (index, chunk) in chunks.iter().enumerate() {
+        let view = body.subarray(at, at + chunk.len() as u32);
+        started.push(opener.start_chunk_js(&view, index + 1 == chunks.len())?);
+        at += chunk.len() as u32;
+    }
+    // WebCrypto copied each chunk when it started: changing the body now changes nothing.
+    body.fill(0, 0, body.length());
+    let mut out = Vec::new();
+    for chunk in started {
+        out.extend_from_slice(&chunk.plaintext_js().await?.to_vec());
+    }
+    opener.finish()?;
+    Ok(out)
+}
+
+#[wasm_bindgen_test]
+async fn chunks_opened_from_and_into_javascript_memory_give_the_file_and_refuse_the_same_tampering() {
+    let (key, id, plain) = (key(), id(), plaintext(4 * C + 5));
+    let chunks = web_seal(&key, &id, size(), &plain).await;
+    assert_eq!(web_open_js(&key, &id, &chunks).await.unwrap(), plain);
+    let mut tampered = chunks.clone();
+    tampered[2][7] ^= 0x10;
+    assert_eq!(web_open_js(&key, &id, &tampered).await, Err(OpenError));
+    // A short last chunk, a missing one, and two swapped are refused too.
+    assert_eq!(web_open_js(&key, &id, &chunks[..4]).await, Err(OpenError));
+    let mut swapped = chunks.clone();
+    swapped.swap(0, 1);
+    assert_eq!(web_open_js(&key, &id, &swapped).await, Err(OpenError));
+}

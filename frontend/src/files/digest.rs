@@ -14,6 +14,7 @@ use futures::channel::mpsc;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, MessageEvent, Worker};
+use zeroize::Zeroizing;
 
 /// `frontend/hash-worker-loader.js`, which starts the `hash-worker` binary.
 const WORKER_URL: &str = "/hash-worker-loader.js";
@@ -59,6 +60,22 @@ impl PlainDigest {
                 Ok(())
             }
             Place::Worker(worker) => worker.update(plaintext).await,
+        }
+    }
+
+    /// [`PlainDigest::update`] for plaintext in JavaScript memory (an opened chunk): it goes to
+    /// the worker from there, without passing through WASM memory. The caller keeps `plaintext`.
+    pub async fn update_js(&mut self, plaintext: &Uint8Array) -> Result<(), DigestError> {
+        self.size += u64::from(plaintext.length());
+        match &mut self.place {
+            Place::Here(digest) => {
+                digest.update(&Zeroizing::new(plaintext.to_vec()));
+                Ok(())
+            }
+            Place::Worker(worker) => {
+                let len = plaintext.length() as usize;
+                worker.post(len, |spare| spare.set(plaintext, 0), || Uint8Array::new(plaintext)).await
+            }
         }
     }
 
@@ -136,22 +153,32 @@ impl HashWorker {
     }
 
     async fn update(&mut self, plaintext: &[u8]) -> Result<(), DigestError> {
+        self.post(plaintext.len(), |spare| spare.copy_from(plaintext), || Uint8Array::from(plaintext)).await
+    }
+
+    /// Posts a JS copy of a piece of `len` bytes, whose buffer the transfer hands to the worker
+    /// (none stays on the page): a spare buffer of that length filled by `fill`, or else `copy`.
+    async fn post(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&Uint8Array),
+        copy: impl FnOnce() -> Uint8Array,
+    ) -> Result<(), DigestError> {
         while self.unanswered.len() >= UNANSWERED {
             self.count_answer().await?;
         }
-        // A JS copy whose buffer the transfer hands to the worker: none stays on the page.
         let piece = match self.spare.pop() {
-            Some(spare) if spare.length() as usize == plaintext.len() => {
-                spare.copy_from(plaintext);
+            Some(spare) if spare.length() as usize == len => {
+                fill(&spare);
                 spare
             }
-            _ => Uint8Array::from(plaintext),
+            _ => copy(),
         };
         if self.worker.post_message_with_transfer(&piece, &Array::of1(&piece.buffer())).is_err() {
             piece.fill(0, 0, piece.length());
             return Err(DigestError);
         }
-        self.posted += plaintext.len() as u64;
+        self.posted += len as u64;
         self.unanswered.push_back(self.posted);
         Ok(())
     }

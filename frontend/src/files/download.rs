@@ -2,6 +2,11 @@
 //! (docs/envelope.md, "Chunk stream" and "Integrity"). Nothing is handed to the user before the
 //! last chunk has opened and the whole plaintext hashed to the value sealed at upload: the last
 //! piece is held back until then, and a stream that fails is aborted.
+//!
+//! The bytes stay in JavaScript memory all the way: the fetched pieces are cut into chunks there,
+//! WebCrypto opens them from there, and each plaintext goes from there to the file-hash worker
+//! (a copy) and to the sink (its buffer handed over). Copying them into WASM memory and back out
+//! cost about as much as everything else the page does per chunk.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -17,9 +22,9 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
-use zeroize::Zeroizing;
 
 use super::digest::PlainDigest;
+use super::pieces::Pieces;
 use super::sink::Sink;
 use super::upload::Cancel;
 use crate::api::{self, ApiError};
@@ -99,7 +104,7 @@ pub async fn download(
 ) -> Result<Option<web_sys::Blob>, DownloadError> {
     match fetch_and_open(file_id, file_key, meta, source, &mut sink, progress, cancel).await {
         Ok(last) => {
-            sink.write(&last).await.map_err(|_| DownloadError::Sink)?;
+            sink.write(last).await.map_err(|_| DownloadError::Sink)?;
             sink.close().map_err(|_| DownloadError::Sink)
         }
         Err(error) => {
@@ -120,7 +125,7 @@ async fn fetch_and_open(
     sink: &mut Sink,
     progress: impl Fn(u64),
     cancel: &Cancel,
-) -> Result<Zeroizing<Vec<u8>>, DownloadError> {
+) -> Result<Uint8Array, DownloadError> {
     let chunk_size = ChunkSize::new(meta.chunk_size).map_err(|_| DownloadError::Corrupt)?;
     let count = chunk_size.chunk_count(meta.size).ok_or(DownloadError::Corrupt)?;
     let chunk = u64::from(chunk_size.get());
@@ -128,10 +133,10 @@ async fn fetch_and_open(
     let key = ChunkKey::import(file_key, file_id, chunk_size).await.map_err(|_| DownloadError::Corrupt)?;
     let stages = perf::Stages::start("download");
     let mut opener = WebStreamOpener::new(key);
-    let mut out = Output { digest: PlainDigest::start(meta.size).await, held: None, written: 0 };
+    let mut out = Output { digest: PlainDigest::start(meta.size).await, held: Held::default(), written: 0 };
     let mut opening: VecDeque<StartedChunk> = VecDeque::new();
     let (mut index, mut offset) = (0u64, 0u64);
-    let mut buffer: Vec<u8> = Vec::new();
+    let mut pieces = Pieces::default();
     let mut failures = 0;
 
     while index < count {
@@ -144,23 +149,22 @@ async fn fetch_and_open(
             }
             Err(error) => return Err(DownloadError::Api(error)),
         };
-        buffer.clear();
+        pieces.clear();
         loop {
             if cancel.get() {
                 let _ = reader.cancel();
                 return Err(DownloadError::Cancelled);
             }
             let Some(bytes) = stages.wait("fetch", read(&reader)).await else { break };
-            stages.time("copy", || buffer.extend_from_slice(&bytes));
-            while index < count && buffer.len() as u64 >= sealed_len(index) {
-                let rest = stages.time("copy", || buffer.split_off(sealed_len(index) as usize));
-                let sealed = std::mem::replace(&mut buffer, rest);
+            pieces.push(bytes);
+            while index < count && pieces.len() >= sealed_len(index) {
+                let sealed = stages.time("copy", || pieces.take(sealed_len(index) as u32));
                 let started = stages
-                    .time("start", || opener.start_chunk(&sealed, index + 1 == count))
+                    .time("start", || opener.start_chunk_js(&sealed, index + 1 == count))
                     .map_err(|_| DownloadError::Corrupt)?;
                 opening.push_back(started);
                 index += 1;
-                offset += sealed.len() as u64;
+                offset += u64::from(sealed.length());
                 failures = 0;
                 if opening.len() >= AHEAD
                     && let Some(oldest) = opening.pop_front()
@@ -168,7 +172,7 @@ async fn fetch_and_open(
                     out.take(oldest, &stages, sink, &progress).await?;
                 }
             }
-            if index == count && !buffer.is_empty() {
+            if index == count && !pieces.is_empty() {
                 return Err(DownloadError::Corrupt); // bytes after the last chunk: an extension
             }
         }
@@ -188,8 +192,8 @@ async fn fetch_and_open(
     let (size, sha256) =
         stages.wait("hash", out.digest.finish()).await.map_err(|_| DownloadError::Unchecked)?;
     verify_digest(size, &sha256, meta).map_err(|_| DownloadError::Corrupt)?;
-    let last = out.held.unwrap_or_default();
-    progress(out.written + last.len() as u64);
+    let last = out.held.0.take().unwrap_or_else(|| Uint8Array::new_with_length(0));
+    progress(out.written + u64::from(last.length()));
     stages.publish();
     Ok(last)
 }
@@ -198,8 +202,21 @@ async fn fetch_and_open(
 struct Output {
     digest: PlainDigest,
     /// The latest piece, held back: the final one is released only after the check.
-    held: Option<Zeroizing<Vec<u8>>>,
+    held: Held,
     written: u64,
+}
+
+/// A piece held back. One still held when the download fails is emptied: it never reaches
+/// the user.
+#[derive(Default)]
+struct Held(Option<Uint8Array>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(held) = self.0.take() {
+            held.fill(0, 0, held.length());
+        }
+    }
 }
 
 impl Output {
@@ -211,11 +228,16 @@ impl Output {
         sink: &mut Sink,
         progress: &impl Fn(u64),
     ) -> Result<(), DownloadError> {
-        let plaintext = stages.wait("open", started.plaintext()).await.map_err(|_| DownloadError::Corrupt)?;
-        stages.wait("hash", self.digest.update(&plaintext)).await.map_err(|_| DownloadError::Unchecked)?;
-        if let Some(previous) = self.held.replace(plaintext) {
-            stages.wait("write", sink.write(&previous)).await.map_err(|_| DownloadError::Sink)?;
-            self.written += previous.len() as u64;
+        let plaintext =
+            stages.wait("open", started.plaintext_js()).await.map_err(|_| DownloadError::Corrupt)?;
+        if stages.wait("hash", self.digest.update_js(&plaintext)).await.is_err() {
+            plaintext.fill(0, 0, plaintext.length());
+            return Err(DownloadError::Unchecked);
+        }
+        if let Some(previous) = self.held.0.replace(plaintext) {
+            let len = u64::from(previous.length());
+            stages.wait("write", sink.write(previous)).await.map_err(|_| DownloadError::Sink)?;
+            self.written += len;
             stages.time("progress", || progress(self.written));
         }
         Ok(())
@@ -236,13 +258,12 @@ async fn open_stream(
 }
 
 /// The next piece of the body, or `None` at its end or on a network failure.
-async fn read(reader: &ReadableStreamDefaultReader) -> Option<Vec<u8>> {
+async fn read(reader: &ReadableStreamDefaultReader) -> Option<Uint8Array> {
     let result = JsFuture::from(reader.read()).await.ok()?;
     if Reflect::get(&result, &"done".into()).ok()?.as_bool().unwrap_or(true) {
         return None;
     }
-    let value: Uint8Array = Reflect::get(&result, &"value".into()).ok()?.dyn_into().ok()?;
-    Some(value.to_vec())
+    Reflect::get(&result, &"value".into()).ok()?.dyn_into().ok()
 }
 
 fn is_transient(error: &ApiError) -> bool {

@@ -1,5 +1,5 @@
 //! Files of any size: sealed and uploaded chunk by chunk ([`upload`]), downloaded and opened as
-//! a stream ([`download`]) into a [`sink`], with [`progress`] for the page; a [`draft`] (file
+//! a stream ([`download`], cut into chunks by [`pieces`]) into a [`sink`], with [`progress`] for the page; a [`draft`] (file
 //! shares) or a [`pending`] entry (vault attachments) in local storage lets a broken upload
 //! continue, and a [`tab_lock`] keeps two tabs from continuing the same one.
 
@@ -7,6 +7,7 @@ pub mod digest;
 pub mod download;
 pub mod draft;
 pub mod pending;
+pub mod pieces;
 pub mod pipeline;
 pub mod progress;
 pub mod sink;

@@ -64,11 +64,12 @@ impl Sink {
         matches!(self, Sink::Stream(_))
     }
 
-    /// Appends a piece.
-    pub async fn write(&mut self, piece: &[u8]) -> Result<(), SinkError> {
+    /// Appends a piece, which the sink takes: a memory sink keeps it, a stream hands its buffer
+    /// to the service worker (so it must be a buffer of its own, not a view into a larger one).
+    pub async fn write(&mut self, piece: Uint8Array) -> Result<(), SinkError> {
         match self {
             Sink::Memory { parts, .. } => {
-                parts.push(&Uint8Array::from(piece));
+                parts.push(&piece);
                 Ok(())
             }
             Sink::Stream(stream) => stream.write(piece).await,
@@ -81,9 +82,10 @@ impl Sink {
             Sink::Memory { parts, mime_type } => {
                 let options = BlobPropertyBag::new();
                 options.set_type(&mime_type);
-                Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-                    .map(Some)
-                    .map_err(|_| SinkError)
+                // The Blob copies its parts as it is made: the pieces can be emptied at once.
+                let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options);
+                empty(&parts);
+                blob.map(Some).map_err(|_| SinkError)
             }
             Sink::Stream(stream) => {
                 stream.port.post_message(&JsValue::from_str("end")).map_err(|_| SinkError)?;
@@ -92,10 +94,14 @@ impl Sink {
         }
     }
 
-    /// Abandons the file: a stream's download fails and the browser deletes the partial file.
+    /// Abandons the file: a stream's download fails and the browser deletes the partial file;
+    /// a memory sink's pieces are emptied.
     pub fn abort(self) {
-        if let Sink::Stream(stream) = self {
-            let _ = stream.port.post_message(&JsValue::from_str("abort"));
+        match self {
+            Sink::Memory { parts, .. } => empty(&parts),
+            Sink::Stream(stream) => {
+                let _ = stream.port.post_message(&JsValue::from_str("abort"));
+            }
         }
     }
 }
@@ -147,16 +153,28 @@ impl StreamSink {
     }
 
     /// Sends one piece once the worker asks for it (back-pressure from the disk).
-    async fn write(&mut self, piece: &[u8]) -> Result<(), SinkError> {
-        loop {
+    /// A piece that cannot be sent is emptied: it stays with the page.
+    async fn write(&mut self, piece: Uint8Array) -> Result<(), SinkError> {
+        let asked = loop {
             match self.messages.next().await.as_deref() {
-                Some("pull") => break,
+                Some("pull") => break true,
                 Some("ready") => continue,
-                _ => return Err(SinkError), // "cancel" (the user stopped the download) or gone
+                _ => break false, // "cancel" (the user stopped the download) or gone
             }
+        };
+        if asked && self.port.post_message_with_transferable(&piece, &Array::of1(&piece.buffer())).is_ok() {
+            return Ok(());
         }
-        let bytes = Uint8Array::from(piece);
-        self.port.post_message_with_transferable(&bytes, &Array::of1(&bytes.buffer())).map_err(|_| SinkError)
+        piece.fill(0, 0, piece.length());
+        Err(SinkError)
+    }
+}
+
+/// Overwrites the pieces of a memory sink with zeros.
+fn empty(parts: &Array) {
+    for part in parts.iter() {
+        let part: Uint8Array = part.unchecked_into();
+        part.fill(0, 0, part.length());
     }
 }
 

@@ -16,6 +16,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use js_sys::Uint8Array;
 use zeroize::Zeroizing;
 
 use super::OpenError;
@@ -135,16 +136,40 @@ pub struct StartedChunk {
 impl StartedChunk {
     /// The chunk's plaintext; every refusal is the same [`OpenError`], and fails the stream.
     pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let outcomes = &self.outcomes;
+        let outcomes = Rc::clone(&self.outcomes);
+        // A refused plaintext is zeroed as it drops.
+        outcomes.settle(self.opening.plaintext().await).map_err(|_| OpenError)
+    }
+
+    /// The chunk's plaintext as WebCrypto gave it, in JavaScript memory: no copy into WASM
+    /// memory and back out, for a page that only passes the plaintext on (to a worker, to the
+    /// disk). The caller owns the buffer and should empty it (`fill(0)`) when it keeps it.
+    /// Refusals as [`StartedChunk::plaintext`].
+    pub async fn plaintext_js(self) -> Result<Uint8Array, OpenError> {
+        let outcomes = Rc::clone(&self.outcomes);
+        outcomes.settle(self.opening.plaintext_js().await).map_err(|refused| {
+            if let Some(plaintext) = refused {
+                plaintext.fill(0, 0, plaintext.length());
+            }
+            OpenError
+        })
+    }
+}
+
+impl Outcomes {
+    /// Counts a started chunk as taken: refused if it failed or another did before it. A
+    /// plaintext refused because of another chunk comes back in the error, for the caller to
+    /// empty.
+    fn settle<T>(&self, opened: Result<T, OpenError>) -> Result<T, Option<T>> {
         // A chunk taken after another failed (out of order) is refused all the same.
-        match (self.opening.plaintext().await, outcomes.failed.get(), outcomes.pending.get().checked_sub(1)) {
+        match (opened, self.failed.get(), self.pending.get().checked_sub(1)) {
             (Ok(plaintext), false, Some(pending)) => {
-                outcomes.pending.set(pending);
+                self.pending.set(pending);
                 Ok(plaintext)
             }
-            _ => {
-                outcomes.failed.set(true);
-                Err(OpenError)
+            (opened, _, _) => {
+                self.failed.set(true);
+                Err(opened.ok())
             }
         }
     }
@@ -182,12 +207,29 @@ impl WebStreamOpener {
     /// does) and starts opening it; returns at once. Its plaintext comes from
     /// [`StartedChunk::plaintext`].
     pub fn start_chunk(&mut self, ciphertext: &[u8], is_last: bool) -> Result<StartedChunk, OpenError> {
+        self.start(ciphertext.len(), is_last, |key, index| key.start_open(index, is_last, ciphertext))
+    }
+
+    /// [`WebStreamOpener::start_chunk`] for a chunk in JavaScript memory (a fetched body's
+    /// bytes): WebCrypto copies it from there, and it never passes through WASM memory.
+    pub fn start_chunk_js(
+        &mut self,
+        ciphertext: &Uint8Array,
+        is_last: bool,
+    ) -> Result<StartedChunk, OpenError> {
+        let len = ciphertext.length() as usize;
+        self.start(len, is_last, |key, index| key.start_open_js(index, is_last, ciphertext))
+    }
+
+    fn start(
+        &mut self,
+        len: usize,
+        is_last: bool,
+        open: impl FnOnce(&ChunkKey, u32) -> Result<Opening, OpenError>,
+    ) -> Result<StartedChunk, OpenError> {
         let started = match self.outcomes.failed.get() {
             true => Err(OpenError),
-            false => self
-                .position
-                .check(ciphertext.len(), is_last)
-                .and_then(|index| self.key.start_open(index, is_last, ciphertext)),
+            false => self.position.check(len, is_last).and_then(|index| open(&self.key, index)),
         };
         let opening = self.position.record(started, is_last)?;
         self.outcomes.pending.set(self.outcomes.pending.get() + 1);

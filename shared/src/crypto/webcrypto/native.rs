@@ -5,6 +5,7 @@ use std::fmt;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
+use js_sys::Uint8Array;
 use zeroize::Zeroizing;
 
 use super::WebCryptoError;
@@ -74,6 +75,20 @@ impl ChunkKey {
     }
 }
 
+impl ChunkKey {
+    /// The browser's [`ChunkKey::start_open`] for bytes in JavaScript memory. Native code has no
+    /// JavaScript: this exists so that the app's code compiles for its native tests, and panics
+    /// if called (as every `js_sys` call does off the browser).
+    pub fn start_open_js(
+        &self,
+        index: u32,
+        last: bool,
+        ciphertext: &Uint8Array,
+    ) -> Result<Opening, OpenError> {
+        self.start_open(index, last, &ciphertext.to_vec())
+    }
+}
+
 /// A chunk being opened ([`ChunkKey::start_open`]).
 #[derive(Debug)]
 pub struct Opening(Result<Zeroizing<Vec<u8>>, OpenError>);
@@ -82,6 +97,12 @@ impl Opening {
     /// The plaintext; every refusal is the same [`OpenError`].
     pub async fn plaintext(self) -> Result<Zeroizing<Vec<u8>>, OpenError> {
         self.0
+    }
+
+    /// The browser's plaintext in JavaScript memory; panics natively, as
+    /// [`ChunkKey::start_open_js`] does.
+    pub async fn plaintext_js(self) -> Result<Uint8Array, OpenError> {
+        self.0.map(|plaintext| Uint8Array::from(plaintext.as_slice()))
     }
 }
 

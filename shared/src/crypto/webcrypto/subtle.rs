@@ -115,6 +115,22 @@ impl ChunkKey {
         Ok(Opening { promise: Some(opening.map_err(|_| OpenError)?) })
     }
 
+    /// [`ChunkKey::start_open`] for a chunk in JavaScript memory, which WebCrypto copies as it
+    /// would a slice of WASM memory.
+    pub fn start_open_js(
+        &self,
+        index: u32,
+        last: bool,
+        ciphertext: &Uint8Array,
+    ) -> Result<Opening, OpenError> {
+        let opening = self.subtle.decrypt_with_object_and_buffer_source(
+            &self.params(index, last),
+            &self.key,
+            ciphertext,
+        );
+        Ok(Opening { promise: Some(opening.map_err(|_| OpenError)?) })
+    }
+
     fn params(&self, index: u32, last: bool) -> AesGcmParams {
         let iv = Uint8Array::from(chunk_nonce(index, last).as_slice());
         let params = AesGcmParams::new(AES_GCM, &iv);
@@ -162,6 +178,14 @@ impl Opening {
         // The JS copy of the plaintext would wait for the garbage collector: empty it now.
         view.fill(0, 0, view.length());
         Ok(plaintext)
+    }
+
+    /// The plaintext, once opened, in the buffer WebCrypto made for it (see
+    /// [`super::StartedChunk::plaintext_js`]).
+    pub async fn plaintext_js(mut self) -> Result<Uint8Array, OpenError> {
+        let promise = self.promise.take().ok_or(OpenError)?;
+        let opened = JsFuture::from(promise).await.map_err(|_| OpenError)?;
+        Ok(Uint8Array::new(&opened))
     }
 }
 
