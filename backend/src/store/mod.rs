@@ -19,7 +19,9 @@ pub mod owned_shares;
 pub mod pending;
 mod reservations;
 mod schema;
+mod schema_v1;
 pub mod sessions;
+mod share_record;
 pub mod shares;
 mod uploads;
 pub mod vault;
@@ -65,7 +67,10 @@ pub enum StoreError {
     #[error("database: {0}")]
     Database(String),
     /// The file was written by a different schema version.
-    #[error("the database has schema version {found}, this build needs {expected}")]
+    #[error(
+        "the database has schema version {found}, this build needs {expected} (the server upgrades an \
+         older file when it starts; a newer one needs a newer build)"
+    )]
     SchemaVersion {
         /// What the file holds.
         found: u64,

@@ -4,18 +4,26 @@ use redb::{Database, ReadableTable, TableDefinition};
 
 use super::StoreError;
 
-/// Bumped whenever a table's layout changes; a file of another version is refused at start-up.
+/// Bumped whenever a table's layout changes: a file of a newer version is refused at start-up,
+/// and one of an older version is upgraded in place ([`initialise`]), after which older builds
+/// refuse it.
 ///
 /// Adding a table is not such a change: [`initialise`] creates missing tables in an existing
 /// file, and older builds never open them. So the account tables, added after version 1 shipped,
 /// kept the version at 1, and so did the security event log's tables.
-pub const SCHEMA_VERSION: u64 = 1;
+///
+/// Version 2: a share's envelope lives in its record ([`SHARES`], binary) when it is small,
+/// instead of always in [`ENVELOPES`]; [`super::schema_v1`] moves a version 1 file's small
+/// envelopes there.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// `"schema_version"` -> [`SCHEMA_VERSION`].
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
-/// Share id -> the share's record (`ShareRecord`, JSON): token hashes, limits, counters.
+/// Share id -> the share's record (`share_record.rs`, binary): token hashes, limits, counters,
+/// then the envelope when it is small.
 pub const SHARES: TableDefinition<&str, &[u8]> = TableDefinition::new("shares");
-/// Share id -> envelope bytes. Kept apart so that counting a view rewrites a small record.
+/// Share id -> the envelope of a share whose envelope is too large to keep in its record
+/// (`share_record::INLINE_MAX`): counting a view rewrites the record, never this.
 pub const ENVELOPES: TableDefinition<&str, &[u8]> = TableDefinition::new("envelopes");
 /// (expires_at, share id) -> (): the sweeper's index, oldest first.
 pub const EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("share_expiry");
@@ -100,8 +108,9 @@ pub fn check_version(db: &Database) -> Result<(), StoreError> {
     }
 }
 
-/// Creates the tables and the version entry in a new file; checks the version of an old one and
-/// creates any table it lacks (tables are only ever added within a version).
+/// Creates the tables and the version entry in a new file; upgrades a file of an older version,
+/// checks the version of any other and creates any table it lacks (tables are only ever added
+/// within a version). All in one transaction: a crash leaves the file as it was.
 pub fn initialise(db: &Database) -> Result<(), StoreError> {
     let txn = db.begin_write()?;
     {
@@ -109,6 +118,10 @@ pub fn initialise(db: &Database) -> Result<(), StoreError> {
         let found = meta.get("schema_version")?.map(|value| value.value());
         match found {
             None => {
+                meta.insert("schema_version", SCHEMA_VERSION)?;
+            }
+            Some(1) => {
+                super::schema_v1::upgrade(&txn)?;
                 meta.insert("schema_version", SCHEMA_VERSION)?;
             }
             Some(found) if found != SCHEMA_VERSION => {

@@ -5,7 +5,6 @@
 use coffer_shared::api::ShareState;
 use coffer_shared::id::{AccountId, ShareId};
 use redb::{ReadableTable, WriteTransaction};
-use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use super::accounts::read_account;
@@ -13,6 +12,7 @@ use super::file_shares::{self, FileClaim, read_share_files};
 use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
 use super::schema::{ACCOUNTS, ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
+use super::share_record::{Envelope, ShareRecord};
 use super::{Db, Store, StoreError};
 use crate::audit::record::NewEvent;
 use crate::audit::writer::Sink;
@@ -146,65 +146,8 @@ pub enum ClaimOutcome {
     NotFound,
 }
 
-/// The stored form of a share, minus its envelope.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct ShareRecord {
-    header: Vec<u8>,
-    access_hash: [u8; 32],
-    status_hash: [u8; 32],
-    manage_hash: [u8; 32],
-    created_at: u64,
-    expires_at: u64,
-    max_views: u32,
-    views_used: u32,
-    max_wrong_claims: u32,
-    wrong_claims: u32,
-    #[serde(default)]
-    owner: Option<AccountId>,
-    #[serde(default)]
-    read_receipt: bool,
-}
-
-impl ShareRecord {
-    /// Why a share that is no longer live ended.
-    fn end_state(&self, now: u64) -> ShareState {
-        if self.views_used >= self.max_views {
-            ShareState::UsedUp
-        } else if self.wrong_claims >= self.max_wrong_claims {
-            ShareState::Destroyed
-        } else if now >= self.expires_at {
-            ShareState::Expired
-        } else {
-            ShareState::Active
-        }
-    }
-
-    fn is_live(&self, now: u64) -> bool {
-        now < self.expires_at && self.views_used < self.max_views && self.wrong_claims < self.max_wrong_claims
-    }
-
-    fn status(&self) -> StoredStatus {
-        StoredStatus {
-            header: self.header.clone(),
-            expires_at: self.expires_at,
-            views_left: self.max_views - self.views_used,
-            max_views: self.max_views,
-            wrong_claims_left: self.max_wrong_claims - self.wrong_claims,
-            file_count: 0,
-            file_bytes: 0,
-            owner: self.owner.clone(),
-            signer: None,
-            by_manager: false,
-        }
-    }
-}
-
 fn hashes_match(stored: &[u8; 32], presented: &[u8; 32]) -> bool {
     stored.ct_eq(presented).into()
-}
-
-fn encode(record: &ShareRecord) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(record).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 fn read_record(txn: &WriteTransaction, id: &str) -> Result<Option<ShareRecord>, StoreError> {
@@ -212,25 +155,32 @@ fn read_record(txn: &WriteTransaction, id: &str) -> Result<Option<ShareRecord>, 
     let Some(bytes) = shares.get(id)? else {
         return Ok(None);
     };
-    serde_json::from_slice(bytes.value()).map(Some).map_err(|error| StoreError::Corrupt(error.to_string()))
+    ShareRecord::decode(bytes.value()).map(Some)
 }
 
 fn write_record(txn: &WriteTransaction, id: &str, record: &ShareRecord) -> Result<(), StoreError> {
-    txn.open_table(SHARES)?.insert(id, encode(record)?.as_slice())?;
+    txn.open_table(SHARES)?.insert(id, record.encode()?.as_slice())?;
     Ok(())
 }
 
-fn delete(txn: &WriteTransaction, id: &str, expires_at: u64) -> Result<(), StoreError> {
+/// Removes the share's rows: its record, its expiry entry and, when `apart`, its envelope.
+fn delete(txn: &WriteTransaction, id: &str, expires_at: u64, apart: bool) -> Result<(), StoreError> {
     txn.open_table(SHARES)?.remove(id)?;
-    txn.open_table(ENVELOPES)?.remove(id)?;
     txn.open_table(EXPIRY)?.remove((expires_at, id))?;
+    if apart {
+        txn.open_table(ENVELOPES)?.remove(id)?;
+    }
     Ok(())
+}
+
+fn is_apart(record: &ShareRecord) -> bool {
+    record.envelope == Envelope::Apart
 }
 
 /// Deletes a share that ended as `state`, and tells its owner's summary. Its files go too,
 /// except after the last view: they wait for the download tokens given out.
 fn end(txn: &WriteTransaction, id: &str, record: &ShareRecord, state: ShareState) -> Result<(), StoreError> {
-    delete(txn, id, record.expires_at)?;
+    delete(txn, id, record.expires_at, is_apart(record))?;
     file_shares::on_end(txn, id, state == ShareState::UsedUp)?;
     if let Some(owner) = &record.owner {
         let views_used = record.views_used;
@@ -245,7 +195,7 @@ fn end(txn: &WriteTransaction, id: &str, record: &ShareRecord, state: ShareState
 /// Deletes the share `id` if it is stored (an account's deletion takes its shares along).
 pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), StoreError> {
     if let Some(record) = read_record(txn, id)? {
-        delete(txn, id, record.expires_at)?;
+        delete(txn, id, record.expires_at, is_apart(&record))?;
     }
     file_shares::on_end(txn, id, false)
 }
@@ -279,8 +229,7 @@ impl Store {
             let Some(bytes) = shares.get(id.as_str())? else {
                 return Ok(None);
             };
-            let record: ShareRecord = serde_json::from_slice(bytes.value())
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            let record = ShareRecord::decode(bytes.value())?;
             // Check both tokens, always, so timing does not tell which one matched.
             let status_ok = hashes_match(&record.status_hash, &token_hash);
             let manage_ok = hashes_match(&record.manage_hash, &token_hash);
@@ -392,11 +341,21 @@ impl Store {
                         let id = id.parse().map_err(|_| StoreError::Corrupt(format!("share id {id}")))?;
                         ended.push(EndedShare { id, owner: record.owner });
                     }
-                    None => delete(&txn, id, *expires_at)?,
+                    // An expiry entry whose record is gone: remove whatever else is left.
+                    None => delete(&txn, id, *expires_at, true)?,
                 }
             }
             txn.commit()?;
             Ok(ended)
+        })
+        .await
+    }
+
+    /// How many envelopes are kept apart from their share's record (too large for it): for tests.
+    pub async fn envelopes_apart(&self) -> Result<u64, StoreError> {
+        self.blocking(|db: &Db| {
+            use redb::ReadableTableMetadata;
+            Ok(db.begin_read()?.open_table(ENVELOPES)?.len()?)
         })
         .await
     }
@@ -406,12 +365,7 @@ impl Store {
         self.blocking(|db: &Db| {
             use redb::ReadableTableMetadata;
             let txn = db.begin_read()?;
-            let shares = txn.open_table(SHARES)?.len()?;
-            let envelopes = txn.open_table(ENVELOPES)?.len()?;
-            if shares != envelopes {
-                return Err(StoreError::Corrupt(format!("{shares} shares but {envelopes} envelopes")));
-            }
-            Ok(shares)
+            Ok(txn.open_table(SHARES)?.len()?)
         })
         .await
     }
@@ -440,8 +394,7 @@ fn insert(
     if !signature_ok(&SignatureContext { owner_public_key, files }) {
         return Ok(InsertOutcome::BadSignature);
     }
-    // Nothing was written above: a refusal leaves the batch's transaction as it found it.
-    file_shares::attach_all(txn, id, checked)?;
+    let (envelope, apart) = Envelope::place(&share.envelope);
     let record = ShareRecord {
         header: share.header.clone(),
         access_hash: share.access_hash,
@@ -455,8 +408,15 @@ fn insert(
         wrong_claims: 0,
         owner: share.owner.clone(),
         read_receipt: share.read_receipt && share.owner.is_some(),
+        envelope,
     };
-    write_record(txn, id, &record)?;
+    let bytes = record.encode()?;
+    // Nothing was written above: a refusal leaves the batch's transaction as it found it.
+    file_shares::attach_all(txn, id, checked)?;
+    txn.open_table(SHARES)?.insert(id, bytes.as_slice())?;
+    if let Some(apart) = apart {
+        txn.open_table(ENVELOPES)?.insert(id, apart)?;
+    }
     if let Some(owner) = &share.owner {
         let summary = OwnedShare {
             id: share.id.clone(),
@@ -469,7 +429,6 @@ fn insert(
         };
         owned_shares::put(txn, owner, &summary)?;
     }
-    txn.open_table(ENVELOPES)?.insert(id, share.envelope.as_slice())?;
     txn.open_table(EXPIRY)?.insert((share.expires_at, id), ())?;
     Ok(InsertOutcome::Inserted)
 }
@@ -499,11 +458,14 @@ fn claim(
         return Ok(ClaimOutcome::NotFound);
     }
     let outcome = if hashes_match(&record.access_hash, access_hash) {
-        let envelope = txn
-            .open_table(ENVELOPES)?
-            .get(id)?
-            .map(|bytes| bytes.value().to_vec())
-            .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?;
+        let envelope = match &record.envelope {
+            Envelope::Inline(bytes) => bytes.clone(),
+            Envelope::Apart => txn
+                .open_table(ENVELOPES)?
+                .get(id)?
+                .map(|bytes| bytes.value().to_vec())
+                .ok_or_else(|| StoreError::Corrupt(format!("share {id} has no envelope")))?,
+        };
         record.views_used += 1;
         let receipt_to = record.owner.clone().filter(|_| record.read_receipt);
         let files = file_shares::on_claim(txn, id, download_hash, download_until)?;

@@ -228,6 +228,11 @@ impl TestApp {
     pub async fn share_count(&self) -> u64 {
         self.state.store.share_count().await.unwrap()
     }
+
+    /// How many envelopes the database keeps apart from their share's record.
+    pub async fn envelopes_apart(&self) -> u64 {
+        self.state.store.envelopes_apart().await.unwrap()
+    }
 }
 
 /// Reads a JSON body.
