@@ -5,8 +5,8 @@
 //!
 //! The bytes stay in JavaScript memory all the way: the fetched pieces are cut into chunks there,
 //! WebCrypto opens them from there, and each plaintext goes from there to the file-hash worker
-//! (a copy) and to the sink (its buffer handed over). Copying them into WASM memory and back out
-//! cost about as much as everything else the page does per chunk.
+//! (a copy) and to the sink (its buffer handed over). A download is CPU-bound on a small machine,
+//! and the copies into WASM memory and back out cost about a sixth of it (docs/storage.md).
 
 use std::collections::VecDeque;
 use std::fmt;
