@@ -339,15 +339,9 @@ const SHARE_ENVELOPE: string = JSON.parse(
   readFileSync(join(__dirname, '../../shared/tests/vectors/envelope-v1.json'), 'utf8'),
 ).vectors.find((vector: { name: string }) => vector.name === 'no password').envelope;
 
-/**
- * The browser's own ceiling, the same in every way the page controls: `chunks` chunks of 1 MiB + 16
- * bytes (the app's chunk) PUT with fetch to a real upload on the server, `inFlight` at once, and
- * nothing else (no file read, no sealing, no checksum, no worker). Resolves with the milliseconds
- * from the first PUT to the last answer, and the upload's id and token: with `keep` the upload is
- * left for `fetchBack`, else it is cancelled.
- */
-const fetchOnly = (chunks: number, inFlight: number, keep: boolean) => `(async () => {
-  const random = (n) => {
+/** Helpers for the scripts below, which run in the page: `n` random bytes (in the 64 KiB pieces
+ * getRandomValues takes), base64url without padding, and a JSON POST to the API. */
+const PAGE_HELPERS = `  const random = (n) => {
     const bytes = new Uint8Array(n);
     for (let at = 0; at < n; at += 65536) crypto.getRandomValues(bytes.subarray(at, Math.min(n, at + 65536)));
     return bytes;
@@ -360,7 +354,17 @@ const fetchOnly = (chunks: number, inFlight: number, keep: boolean) => `(async (
     const text = await answer.text();
     if (!answer.ok) throw new Error(path + ': ' + answer.status + ' ' + text);
     return text ? JSON.parse(text) : null;
-  };
+  };`;
+
+/**
+ * The browser's own ceiling, the same in every way the page controls: `chunks` chunks of 1 MiB + 16
+ * bytes (the app's chunk) PUT with fetch to a real upload on the server, `inFlight` at once, and
+ * nothing else (no file read, no sealing, no checksum, no worker). Resolves with the milliseconds
+ * from the first PUT to the last answer, and the upload's id and token: with `keep` the upload is
+ * left for `fetchBack`, else it is cancelled.
+ */
+const fetchOnly = (chunks: number, inFlight: number, keep: boolean) => `(async () => {
+${PAGE_HELPERS}
   const fileId = b64u(random(16));
   const token = b64u(random(32));
   const body = random(${MIB} + 16);
@@ -389,16 +393,7 @@ const fetchOnly = (chunks: number, inFlight: number, keep: boolean) => `(async (
  * last byte.
  */
 const fetchBack = (chunks: number, fileId: string, token: string) => `(async () => {
-  const random = (n) => crypto.getRandomValues(new Uint8Array(n));
-  const b64u = (bytes) =>
-    btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-  const post = async (path, body) => {
-    const answer = await fetch('/api/v1' + path,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const text = await answer.text();
-    if (!answer.ok) throw new Error(path + ': ' + answer.status + ' ' + text);
-    return text ? JSON.parse(text) : null;
-  };
+${PAGE_HELPERS}
   const [fileId, token] = ['${fileId}', '${token}'];
   // Byte 5, the kind, is the low 6 bits of the eighth character: 1 (share-text) is B, 6 is G.
   const metadata = '${SHARE_ENVELOPE.slice(0, 7)}' + 'G' + '${SHARE_ENVELOPE.slice(8)}';
@@ -449,14 +444,14 @@ const decryptOnly = (chunks: number) => `(async () => {
  * the driver to time until the browser has saved the file. Neither fetches or opens anything.
  */
 const hashOnly = (chunks: number) => `(async () => {
+${PAGE_HELPERS}
   const worker = new Worker('/hash-worker-loader.js');
   const answers = [];
   let wake = null;
   worker.onmessage = (event) => { answers.push(event.data); if (wake) { wake(); wake = null; } };
   const next = async () => { while (!answers.length) await new Promise((resolve) => (wake = resolve)); return answers.shift(); };
   if ((await next()) !== 'ready') throw new Error('the hash worker did not start');
-  const piece = new Uint8Array(${MIB});
-  for (let at = 0; at < piece.length; at += 65536) crypto.getRandomValues(piece.subarray(at, at + 65536));
+  const piece = random(${MIB});
   const spare = [];
   let unanswered = 0;
   const began = performance.now();
@@ -477,6 +472,7 @@ const hashOnly = (chunks: number) => `(async () => {
 })()`;
 
 const saveOnly = (chunks: number) => `(async () => {
+${PAGE_HELPERS}
   const registration = await navigator.serviceWorker.register('/dl/download-sw.js', { scope: '/dl/' });
   while (!registration.active) await new Promise((resolve) => setTimeout(resolve, 20));
   const channel = new MessageChannel();
@@ -484,16 +480,14 @@ const saveOnly = (chunks: number) => `(async () => {
   let wake = null;
   channel.port1.onmessage = (event) => { messages.push(event.data); if (wake) { wake(); wake = null; } };
   const next = async () => { while (!messages.length) await new Promise((resolve) => (wake = resolve)); return messages.shift(); };
-  const id = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
-    .replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  const id = b64u(random(16));
   registration.active.postMessage({ id, name: 'save-alone.bin', size: ${chunks} * ${MIB} }, [channel.port2]);
   if ((await next()) !== 'ready') throw new Error('the download worker did not answer');
   const frame = document.createElement('iframe');
   frame.hidden = true;
   frame.src = '/dl/' + id;
   document.body.append(frame);
-  const piece = new Uint8Array(${MIB});
-  for (let at = 0; at < piece.length; at += 65536) crypto.getRandomValues(piece.subarray(at, at + 65536));
+  const piece = random(${MIB});
   for (let i = 0; i < ${chunks}; i++) {
     for (;;) {
       const message = await next();
