@@ -1,63 +1,38 @@
-//! Everything that touches redb. Handlers call typed methods, which answer once what they
-//! changed is durable (`docs/storage.md`): creates and claims of shares and the security log
-//! run in the batch writer's shared transactions ([`batch`]); every other method opens its own
-//! transaction on a blocking thread and shares the `fsync` ([`group_commit`]).
+//! Where Coffer keeps its metadata: shares, accounts, sessions, the vault, uploads, attempts and
+//! the security log. Handlers call [`Store`]'s typed methods, which answer once what they
+//! changed is durable (`docs/storage.md`). Two backends answer them: [`redb`], one embedded file
+//! (the default), and PostgreSQL, shared by several servers (`docs/scaling.md`).
 
-pub mod accounts;
-pub mod attempts;
-pub mod audit;
-mod batch;
-pub mod downloads;
-#[cfg(test)]
-mod durability_tests;
-mod file_shares;
-mod file_sweep;
-pub mod files;
-mod group_commit;
-pub mod notices;
-pub mod owned_shares;
-pub mod pending;
-mod reservations;
-mod schema;
-mod schema_v1;
-pub mod sessions;
-mod share_record;
-pub mod shares;
-mod uploads;
-pub mod vault;
-pub mod vault_usage;
+mod dispatch;
+mod redb;
 
-use std::path::Path;
-use std::sync::Arc;
-
-use redb::Database;
-
-use batch::Batcher;
-use group_commit::Db;
-
-pub use accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
-pub use audit::append_audit_in;
-pub use file_shares::FileClaim;
-pub use files::{
+pub use redb::accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
+pub use redb::audit;
+pub use redb::audit::append_audit_in;
+pub use redb::file_shares::FileClaim;
+pub use redb::files::{
     CHUNK_OVERHEAD, ChunkOutcome, ChunkSlot, Expiry, FILE_OVERHEAD, FileRow, FinishOutcome, NewUpload,
     StartOutcome, UploadState,
 };
-pub use notices::{Novelty, SeenSignins};
-pub use owned_shares::OwnedShare;
-pub use pending::Pending;
-pub use schema::NETWORK_HOLDER;
-pub use sessions::{NewSession, SessionLookup, SessionRecord};
-pub use shares::{
+pub use redb::notices::{Novelty, SeenSignins};
+pub use redb::owned_shares::OwnedShare;
+pub use redb::pending::Pending;
+pub use redb::schema::NETWORK_HOLDER;
+pub use redb::sessions::{NewSession, SessionLookup, SessionRecord};
+pub use redb::shares::{
     ClaimOutcome, EndedShare, InsertOutcome, NewShare, ShareOwner, SignatureContext, StoredStatus,
 };
-pub use vault::{PageSize, RecordRow, RecordWrite, RecordsPage};
-pub use vault_usage::{Usage, VaultLimit, VaultLimits};
+pub use redb::vault::{PageSize, RecordRow, RecordWrite, RecordsPage};
+pub use redb::vault_usage::{Usage, VaultLimit, VaultLimits};
+pub use redb::{DEFAULT_CACHE_BYTES, RedbStore};
 
-/// The database handle, shared by all requests.
+use std::path::Path;
+
+/// The metadata store, shared by all requests: one of the backends.
 #[derive(Clone)]
-pub struct Store {
-    db: Arc<Db>,
-    batch: Arc<Batcher>,
+pub enum Store {
+    /// One redb file in the data directory.
+    Redb(RedbStore),
 }
 
 /// A storage failure. Always a 500: the detail goes to the log, not to the client.
@@ -82,69 +57,21 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-impl<E: Into<redb::Error>> From<E> for StoreError {
-    fn from(error: E) -> Self {
-        Self::Database(error.into().to_string())
-    }
-}
-
-/// The bytes of database pages kept in memory unless the administrator sets another size
-/// (`--db-cache-bytes`): 64 MiB. redb's own default, 1 GiB, let the server's memory grow with
-/// whatever was last read (a large vault listed once stayed resident).
-pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
-
 impl Store {
     /// Opens (or creates) `coffer.redb` in `data_dir` with the default page cache and checks its
     /// schema version.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        Self::open_with_cache(data_dir, DEFAULT_CACHE_BYTES)
+        RedbStore::open(data_dir).map(Self::Redb)
     }
 
     /// [`Store::open`] with a page cache of `cache_bytes`.
     pub fn open_with_cache(data_dir: &Path, cache_bytes: usize) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
-        let db = redb::Builder::new().set_cache_size(cache_bytes).create(data_dir.join("coffer.redb"))?;
-        schema::initialise(&db)?;
-        Self::serve(db)
+        RedbStore::open_with_cache(data_dir, cache_bytes).map(Self::Redb)
     }
 
     /// Opens the existing `coffer.redb` in `data_dir` for the operator's commands: creates
     /// nothing, writes nothing, and refuses a file of another schema version.
     pub fn open_existing(data_dir: &Path) -> Result<Self, StoreError> {
-        let path = data_dir.join("coffer.redb");
-        if !path.is_file() {
-            return Err(StoreError::Database(format!("{} does not exist", path.display())));
-        }
-        let db = Database::open(path)?;
-        schema::check_version(&db)?;
-        Self::serve(db)
+        RedbStore::open_existing(data_dir).map(Self::Redb)
     }
-
-    fn serve(db: Database) -> Result<Self, StoreError> {
-        let db = Arc::new(Db::new(db));
-        let batch = Arc::new(Batcher::start(Arc::clone(&db))?);
-        Ok(Self { db, batch })
-    }
-
-    /// Runs `work` against the database on a blocking thread.
-    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, StoreError> + Send + 'static,
-    {
-        let db = Arc::clone(&self.db);
-        tokio::task::spawn_blocking(move || work(&db))
-            .await
-            .map_err(|error| StoreError::Database(format!("blocking task failed: {error}")))?
-    }
-}
-
-/// Encodes a stored record as JSON.
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|error| StoreError::Corrupt(error.to_string()))
-}
-
-/// Decodes a stored JSON record.
-fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(error.to_string()))
 }

@@ -88,7 +88,7 @@ mod tests {
     use redb::Database;
 
     use super::*;
-    use crate::store::schema::{EXPIRY, META, SCHEMA_VERSION, initialise};
+    use crate::store::redb::schema::{EXPIRY, META, SCHEMA_VERSION, initialise};
 
     const IDS: [&str; 3] = ["AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBA", "CCCCCCCCCCCCCCCCCCCCCA"];
 

@@ -6,7 +6,7 @@ use redb::WriteTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::schema::PENDING;
-use super::{Db, Store, StoreError, from_json, to_json};
+use super::{Db, RedbStore, StoreError, from_json, to_json};
 
 /// What a token stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,9 +45,8 @@ pub(super) fn remove(txn: &WriteTransaction, hash: &[u8; 32]) -> Result<(), Stor
     Ok(())
 }
 
-impl Store {
-    /// Stores `pending` under the hash of its token.
-    pub async fn insert_pending(&self, hash: [u8; 32], pending: Pending) -> Result<(), StoreError> {
+impl RedbStore {
+    pub(crate) async fn insert_pending(&self, hash: [u8; 32], pending: Pending) -> Result<(), StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             txn.open_table(PENDING)?.insert(hash.as_slice(), to_json(&pending)?.as_slice())?;
@@ -57,8 +56,7 @@ impl Store {
         .await
     }
 
-    /// The live entry under `hash`; an expired one is answered as missing.
-    pub async fn pending(&self, hash: [u8; 32], now: u64) -> Result<Option<Pending>, StoreError> {
+    pub(crate) async fn pending(&self, hash: [u8; 32], now: u64) -> Result<Option<Pending>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let Some(bytes) = txn.open_table(PENDING)?.get(hash.as_slice())? else { return Ok(None) };
@@ -68,8 +66,7 @@ impl Store {
         .await
     }
 
-    /// Deletes the entry under `hash` (used, or given up).
-    pub async fn remove_pending(&self, hash: [u8; 32]) -> Result<(), StoreError> {
+    pub(crate) async fn remove_pending(&self, hash: [u8; 32]) -> Result<(), StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             remove(&txn, &hash)?;
@@ -79,8 +76,7 @@ impl Store {
         .await
     }
 
-    /// Deletes expired entries; returns how many.
-    pub async fn sweep_pending(&self, now: u64) -> Result<usize, StoreError> {
+    pub(crate) async fn sweep_pending(&self, now: u64) -> Result<usize, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let mut removed = 0;

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use coffer_shared::crypto::file_meta::FileId;
 
-use super::{Expiry, FinishOutcome, NewUpload, Store};
+use super::RedbStore;
+use crate::store::{Expiry, FinishOutcome, NewUpload};
 
 fn upload(id: &FileId, token_hash: [u8; 32], owner: Option<coffer_shared::id::AccountId>) -> NewUpload {
     NewUpload {
@@ -32,14 +33,14 @@ fn upload(id: &FileId, token_hash: [u8; 32], owner: Option<coffer_shared::id::Ac
 }
 
 /// The database as a kill -9 right now would leave it, opened in a fresh folder.
-fn crash_image(data: &std::path::Path) -> (tempfile::TempDir, Store) {
+fn crash_image(data: &std::path::Path) -> (tempfile::TempDir, RedbStore) {
     let copy = tempfile::tempdir().unwrap();
     std::fs::copy(data.join("coffer.redb"), copy.path().join("coffer.redb")).unwrap();
-    let store = Store::open_existing(copy.path()).unwrap();
+    let store = RedbStore::open_existing(copy.path()).unwrap();
     (copy, store)
 }
 
-async fn ready_upload(store: &Store) -> (FileId, [u8; 32]) {
+async fn ready_upload(store: &RedbStore) -> (FileId, [u8; 32]) {
     let id = FileId::random();
     let token = [7u8; 32];
     store.start_upload(upload(&id, token, None), || Ok(u64::MAX)).await.unwrap();
@@ -54,7 +55,7 @@ async fn ready_upload(store: &Store) -> (FileId, [u8; 32]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blob_trash_names_a_file_that_a_crash_brings_back() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = RedbStore::open(dir.path()).unwrap();
     let (id, token) = ready_upload(&store).await;
 
     let db = Arc::clone(&store.db);
@@ -93,7 +94,7 @@ async fn blob_trash_names_a_file_that_a_crash_brings_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_finish_is_answered_before_the_finish_is_durable() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = RedbStore::open(dir.path()).unwrap();
     let (id, token) = ready_upload(&store).await;
 
     let db = Arc::clone(&store.db);

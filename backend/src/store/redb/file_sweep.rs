@@ -8,13 +8,10 @@ use redb::ReadableTable;
 use super::file_shares::{ShareFiles, delete_share_files};
 use super::files::remove_file;
 use super::schema::{BLOB_TRASH, DOWNLOAD_TOKENS, FILE_EXPIRY, FILES, SHARE_FILES};
-use super::{Db, Store, StoreError, from_json};
+use super::{Db, RedbStore, StoreError, from_json};
 
-impl Store {
-    /// Deletes uploads past their expiry that were never attached, the files of ended shares
-    /// whose download tokens have all expired, and expired download tokens. Returns how many
-    /// files were deleted; their blobs are then in the trash.
-    pub async fn sweep_files(&self, now: u64) -> Result<usize, StoreError> {
+impl RedbStore {
+    pub(crate) async fn sweep_files(&self, now: u64) -> Result<usize, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let abandoned: Vec<String> = {
@@ -49,8 +46,7 @@ impl Store {
         .await
     }
 
-    /// Ids of deleted files whose blobs may still exist.
-    pub async fn blob_trash(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn blob_trash(&self) -> Result<Vec<String>, StoreError> {
         self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             let trash = txn.open_table(BLOB_TRASH)?;
@@ -62,8 +58,7 @@ impl Store {
         .await
     }
 
-    /// Forgets trash entries whose blobs are gone.
-    pub async fn forget_trash(&self, ids: Vec<String>) -> Result<(), StoreError> {
+    pub(crate) async fn forget_trash(&self, ids: Vec<String>) -> Result<(), StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             {
@@ -78,8 +73,7 @@ impl Store {
         .await
     }
 
-    /// Ids of every file the database knows.
-    pub async fn file_ids(&self) -> Result<HashSet<String>, StoreError> {
+    pub(crate) async fn file_ids(&self) -> Result<HashSet<String>, StoreError> {
         self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             let files = txn.open_table(FILES)?;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::notices::SeenSignins;
 use super::schema::{ACCOUNT_EMAILS, ACCOUNT_SHARES, ACCOUNTS, ATTEMPTS};
 use super::sessions::{NewSession, end_sessions_where, insert_session};
-use super::{Db, Store, StoreError, from_json, to_json};
+use super::{Db, RedbStore, StoreError, from_json, to_json};
 
 /// What pre-login tells about a known account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,9 +135,8 @@ pub(super) fn write_account(txn: &WriteTransaction, account: &Account) -> Result
     Ok(())
 }
 
-impl Store {
-    /// The account with this id.
-    pub async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+impl RedbStore {
+    pub(crate) async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             read_account(&txn.open_table(ACCOUNTS)?, id.as_str())
@@ -145,8 +144,7 @@ impl Store {
         .await
     }
 
-    /// The account at `email_normalized`.
-    pub async fn account_by_email(&self, email_normalized: String) -> Result<Option<Account>, StoreError> {
+    pub(crate) async fn account_by_email(&self, email_normalized: String) -> Result<Option<Account>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let Some(id) =
@@ -159,14 +157,11 @@ impl Store {
         .await
     }
 
-    /// The KDF inputs of the account at `email_normalized`, if there is one.
-    pub async fn account_kdf(&self, email_normalized: String) -> Result<Option<KdfRecord>, StoreError> {
+    pub(crate) async fn account_kdf(&self, email_normalized: String) -> Result<Option<KdfRecord>, StoreError> {
         self.account_by_email(email_normalized).await?.map(|account| account.kdf()).transpose()
     }
 
-    /// Creates `account` and its first session in one transaction, consuming the sign-up token
-    /// `signup_hash` (which must still be live and be for the same address).
-    pub async fn create_account(
+    pub(crate) async fn create_account(
         &self,
         signup_hash: [u8; 32],
         account: Account,
@@ -194,8 +189,7 @@ impl Store {
         .await
     }
 
-    /// Stores an account as it is now (authenticator changes).
-    pub async fn save_account(&self, account: Account) -> Result<(), StoreError> {
+    pub(crate) async fn save_account(&self, account: Account) -> Result<(), StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             write_account(&txn, &account)?;
@@ -205,11 +199,7 @@ impl Store {
         .await
     }
 
-    /// Replaces an account's credentials, if its verifier is still `proven` (the one the caller
-    /// checked the old passphrase against), and ends every session but `keep_session`, in one
-    /// transaction. Returns the ids of the sessions ended, or `None` (nothing changed) if the
-    /// credentials changed since the check or the account is gone.
-    pub async fn change_credentials(
+    pub(crate) async fn change_credentials(
         &self,
         id: AccountId,
         proven: [u8; 32],
@@ -232,8 +222,7 @@ impl Store {
         .await
     }
 
-    /// Deletes an account with its records, sessions, shares and attempt counters.
-    pub async fn delete_account(&self, id: AccountId) -> Result<(), StoreError> {
+    pub(crate) async fn delete_account(&self, id: AccountId) -> Result<(), StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let account = read_account(&txn.open_table(ACCOUNTS)?, id.as_str())?;
@@ -266,11 +255,8 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Runs `change` on the account `id` and stores it if `change` says so (`true` in the
-    /// second place), all in one write transaction: authenticator steps and recovery codes are
-    /// used up exactly once however many requests race. `None` if there is no such account.
-    pub async fn with_account<R, F>(&self, id: AccountId, change: F) -> Result<Option<R>, StoreError>
+impl RedbStore {
+    pub(crate) async fn with_account<R, F>(&self, id: AccountId, change: F) -> Result<Option<R>, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Account) -> (R, bool) + Send + 'static,

@@ -6,7 +6,7 @@ use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::accounts::{Account, read_account, write_account};
 use super::schema::{ACCOUNTS, ATTEMPTS};
-use super::{Db, Store, StoreError, from_json, to_json};
+use super::{Db, RedbStore, StoreError, from_json, to_json};
 use crate::auth::attempts::Attempts;
 
 fn load(txn: &WriteTransaction, purpose: &str) -> Result<Attempts, StoreError> {
@@ -27,10 +27,8 @@ fn save(txn: &WriteTransaction, purpose: &str, attempts: &Attempts, now: u64) ->
     Ok(())
 }
 
-impl Store {
-    /// Deletes every idle state (no live code, no count, no throttle, no recent send); returns
-    /// how many. States become idle on their own, so the table holds only recent tries.
-    pub async fn sweep_attempts(&self, now: u64) -> Result<usize, StoreError> {
+impl RedbStore {
+    pub(crate) async fn sweep_attempts(&self, now: u64) -> Result<usize, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let mut removed = 0;
@@ -49,14 +47,11 @@ impl Store {
         .await
     }
 
-    /// How many states are stored (idle ones included until the next sweep).
-    pub async fn attempts_stored(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn attempts_stored(&self) -> Result<u64, StoreError> {
         self.blocking(move |db: &Db| Ok(db.begin_read()?.open_table(ATTEMPTS)?.len()?)).await
     }
 
-    /// Runs `change` on the attempts stored under `purpose` (a fresh state if none) and stores
-    /// the result, all in one write transaction. Idle states are deleted rather than stored.
-    pub async fn with_attempts<R, F>(&self, purpose: String, now: u64, change: F) -> Result<R, StoreError>
+    pub(crate) async fn with_attempts<R, F>(&self, purpose: String, now: u64, change: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Attempts) -> R + Send + 'static,
@@ -68,12 +63,7 @@ impl Store {
         .await
     }
 
-    /// Runs `change` on the attempts stored under each of `purposes` (in that order) and, with
-    /// `account`, on that account (`None` if it does not exist), then stores every state and,
-    /// when `change` says so (`true` in the second place), the account: one write transaction,
-    /// so a code or a passphrase is checked, used up and counted together however many
-    /// requests race.
-    pub async fn with_throttles<R, F>(
+    pub(crate) async fn with_throttles<R, F>(
         &self,
         purposes: Vec<String>,
         account: Option<AccountId>,

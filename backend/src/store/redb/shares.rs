@@ -13,7 +13,7 @@ use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
 use super::schema::{ACCOUNTS, ENVELOPES, EXPIRY, SHARE_FILES, SHARES};
 use super::share_record::{Envelope, ShareRecord};
-use super::{Db, Store, StoreError};
+use super::{Db, RedbStore, StoreError};
 use crate::audit::record::NewEvent;
 use crate::audit::writer::Sink;
 
@@ -200,12 +200,8 @@ pub(super) fn delete_share(txn: &WriteTransaction, id: &str) -> Result<(), Store
     file_shares::on_end(txn, id, false)
 }
 
-impl Store {
-    /// Stores a new share with its files attached, or nothing. `signature_ok` sees the owner's
-    /// key and the files' metadata in the same transaction, so what it accepts is what is stored.
-    /// The events `record` makes of the outcome are appended in the same transaction, which
-    /// is committed with the other writes waiting ([`super::batch`]).
-    pub async fn insert_share(
+impl RedbStore {
+    pub(crate) async fn insert_share(
         &self,
         share: NewShare,
         signature_ok: impl Fn(&SignatureContext) -> bool + Send + 'static,
@@ -215,9 +211,7 @@ impl Store {
         self.write_recorded(move |txn| insert(txn, &share, &signature_ok), record, sink).await
     }
 
-    /// The status of a live share, for a request holding its status or management token.
-    /// `None` for a missing or dead share and for a wrong token alike.
-    pub async fn share_status(
+    pub(crate) async fn share_status(
         &self,
         id: ShareId,
         token_hash: [u8; 32],
@@ -251,14 +245,8 @@ impl Store {
         .await
     }
 
-    /// Claims one view: the envelope for the right tokens, a counted failure for a right status
-    /// token with a wrong access token (a wrong password), and `NotFound`, uncounted, for a wrong
-    /// status token, so only a holder of the link can spend the wrong-claim budget. The last
-    /// view and the last allowed wrong claim delete the share in the same transaction.
-    /// A counted view of a share with files stores `download_hash` until `download_until`.
-    /// The events `record` makes of the outcome are appended in the same transaction.
     #[allow(clippy::too_many_arguments)]
-    pub async fn claim_share(
+    pub(crate) async fn claim_share(
         &self,
         id: ShareId,
         status_hash: [u8; 32],
@@ -273,8 +261,7 @@ impl Store {
         self.write_recorded(work, record, sink).await
     }
 
-    /// Destroys a live share for a request holding its management token. `None` otherwise.
-    pub async fn destroy_share(
+    pub(crate) async fn destroy_share(
         &self,
         id: ShareId,
         token_hash: [u8; 32],
@@ -295,9 +282,7 @@ impl Store {
         .await
     }
 
-    /// Destroys a live share for its owner, who needs no management token. `false` if the
-    /// share is gone or is not `owner`'s.
-    pub async fn destroy_owned_share(
+    pub(crate) async fn destroy_owned_share(
         &self,
         owner: AccountId,
         id: ShareId,
@@ -319,8 +304,7 @@ impl Store {
         .await
     }
 
-    /// Deletes every share whose expiry is at or before `now`; returns those that were stored.
-    pub async fn sweep_expired(&self, now: u64) -> Result<Vec<EndedShare>, StoreError> {
+    pub(crate) async fn sweep_expired(&self, now: u64) -> Result<Vec<EndedShare>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let expired: Vec<(u64, String)> = {
@@ -351,8 +335,7 @@ impl Store {
         .await
     }
 
-    /// How many envelopes are kept apart from their share's record (too large for it): for tests.
-    pub async fn envelopes_apart(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn envelopes_apart(&self) -> Result<u64, StoreError> {
         self.blocking(|db: &Db| {
             use redb::ReadableTableMetadata;
             Ok(db.begin_read()?.open_table(ENVELOPES)?.len()?)
@@ -360,8 +343,7 @@ impl Store {
         .await
     }
 
-    /// How many shares are stored, live or not yet swept: for tests and metrics.
-    pub async fn share_count(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn share_count(&self) -> Result<u64, StoreError> {
         self.blocking(|db: &Db| {
             use redb::ReadableTableMetadata;
             let txn = db.begin_read()?;
@@ -371,7 +353,7 @@ impl Store {
     }
 }
 
-/// [`Store::insert_share`] in `txn`: checks, then writes only what is accepted.
+/// [`RedbStore::insert_share`] in `txn`: checks, then writes only what is accepted.
 fn insert(
     txn: &WriteTransaction,
     share: &NewShare,
@@ -433,7 +415,7 @@ fn insert(
     Ok(InsertOutcome::Inserted)
 }
 
-/// [`Store::claim_share`] in `txn`. Every answer but `NotFound` is a change to commit (a view,
+/// [`RedbStore::claim_share`] in `txn`. Every answer but `NotFound` is a change to commit (a view,
 /// a wrong claim or an ended share); `NotFound` writes nothing.
 fn claim(
     txn: &WriteTransaction,

@@ -8,7 +8,7 @@ use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::schema::ACCOUNT_SHARES;
-use super::{Db, Store, StoreError, from_json, to_json};
+use super::{Db, RedbStore, StoreError, from_json, to_json};
 
 /// The summary of one owned share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,9 +64,8 @@ pub(super) fn update(
     Ok(())
 }
 
-impl Store {
-    /// The account's shares, newest first.
-    pub async fn owned_shares(&self, owner: AccountId) -> Result<Vec<OwnedShare>, StoreError> {
+impl RedbStore {
+    pub(crate) async fn owned_shares(&self, owner: AccountId) -> Result<Vec<OwnedShare>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let table = txn.open_table(ACCOUNT_SHARES)?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::Account;
 use super::schema::ACCOUNTS;
-use super::{Db, Store, StoreError, from_json};
+use super::{Db, RedbStore, StoreError, from_json};
 
 /// Most devices, and most countries, remembered per account; the oldest go first.
 pub const SEEN_MAX: usize = 20;
@@ -61,10 +61,8 @@ fn remember(list: &mut Vec<String>, item: &str) -> bool {
     !known
 }
 
-impl Store {
-    /// Notes a sign-in of `id` from `device` in `country` and tells what was new. An account
-    /// without a list yet (stored before lists were kept) starts one and is told nothing new.
-    pub async fn note_signin(
+impl RedbStore {
+    pub(crate) async fn note_signin(
         &self,
         id: AccountId,
         device: String,
@@ -82,8 +80,7 @@ impl Store {
         Ok(novelty.unwrap_or_default())
     }
 
-    /// Stores the account's mail preferences; `None` if there is no such account.
-    pub async fn set_notifications(
+    pub(crate) async fn set_notifications(
         &self,
         id: AccountId,
         notifications: Notifications,
@@ -95,9 +92,7 @@ impl Store {
         .await
     }
 
-    /// The ids of accounts whose weekly digest is due at `now`: the last one (or the account's
-    /// creation) at least `period` seconds ago. Reads every account record.
-    pub async fn digests_due(&self, now: u64, period: u64) -> Result<Vec<AccountId>, StoreError> {
+    pub(crate) async fn digests_due(&self, now: u64, period: u64) -> Result<Vec<AccountId>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let table = txn.open_table(ACCOUNTS)?;
@@ -114,10 +109,7 @@ impl Store {
         .await
     }
 
-    /// Marks the digest of `id` handled at `now`, if it is still due, and returns the account
-    /// as it is then; `None` when it is not due (or gone). One transaction: two sweeps can never
-    /// both take the same week.
-    pub async fn take_digest(
+    pub(crate) async fn take_digest(
         &self,
         id: AccountId,
         now: u64,

@@ -11,7 +11,7 @@ use super::files::{
 };
 use super::reservations::{add_anonymous, add_held, add_meta, anonymous_held, held};
 use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
-use super::{Db, Store, StoreError};
+use super::{Db, RedbStore, StoreError};
 
 /// Reads the upload `id` if `token_hash` is its token's.
 fn owned_upload(
@@ -34,12 +34,8 @@ fn ranges(indexes: impl Iterator<Item = u64>) -> Vec<[u64; 2]> {
     ranges
 }
 
-impl Store {
-    /// Stores a new upload and reserves its whole ciphertext size against the quota, its
-    /// holder's cap and the disk. `free_bytes` reads the file system's free space; it is called
-    /// inside the write transaction, so concurrent starts see each other's reservations and
-    /// every chunk recorded before (its bytes synced) is already counted in it.
-    pub async fn start_upload(
+impl RedbStore {
+    pub(crate) async fn start_upload(
         &self,
         upload: NewUpload,
         free_bytes: impl FnOnce() -> std::io::Result<u64> + Send + 'static,
@@ -104,9 +100,7 @@ impl Store {
         .await
     }
 
-    /// Where chunk `index` of upload `id` goes and whether it is held. `None` for an unknown
-    /// upload or a wrong token; `Some` with `length` 0 for an index past the end.
-    pub async fn chunk_slot(
+    pub(crate) async fn chunk_slot(
         &self,
         id: FileId,
         token_hash: [u8; 32],
@@ -134,10 +128,7 @@ impl Store {
         .await
     }
 
-    /// Counts chunk `index` (written and synced) with checksum `sum`, takes its bytes off the
-    /// disk reservation and, if the chunk is new (not one held already sent again), moves the
-    /// upload's expiry on as `expiry` says.
-    pub async fn record_chunk(
+    pub(crate) async fn record_chunk(
         &self,
         id: FileId,
         token_hash: [u8; 32],
@@ -183,8 +174,7 @@ impl Store {
         .await
     }
 
-    /// What the server holds of upload `id`. `None` for an unknown upload or a wrong token.
-    pub async fn upload_status(
+    pub(crate) async fn upload_status(
         &self,
         id: FileId,
         token_hash: [u8; 32],
@@ -212,9 +202,7 @@ impl Store {
         .await
     }
 
-    /// Finishes upload `id` with its metadata envelope once every chunk is held. A vault
-    /// upload becomes an attachment of its account.
-    pub async fn finish_upload(
+    pub(crate) async fn finish_upload(
         &self,
         id: FileId,
         token_hash: [u8; 32],
@@ -255,9 +243,7 @@ impl Store {
         .await
     }
 
-    /// Deletes upload `id` unless it is attached. `false` for an unknown upload, a wrong token
-    /// or an attached file.
-    pub async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+    pub(crate) async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();

@@ -15,7 +15,7 @@ use redb::{ReadableTable, WriteTransaction};
 
 use super::batch::AfterCommit;
 use super::schema::{AUDIT_ACCOUNT_EVENTS, AUDIT_EVENTS, AUDIT_HEADS};
-use super::{Db, Store, StoreError};
+use super::{Db, RedbStore, StoreError};
 use crate::audit::record::{Appended, GENESIS, Link, NewEvent, StoredEvent, decode, seal};
 use crate::audit::writer::{Committed, Sink};
 
@@ -125,11 +125,8 @@ fn read_head(
     Ok(table.get(key)?.map(|value| Head::from_tuple(value.value())).unwrap_or_default())
 }
 
-impl Store {
-    /// Appends `events` to the server's chain and their accounts' chains in the transaction of
-    /// the next batch of writes ([`super::batch`]); returns them once durably committed, after
-    /// `sink` has announced them.
-    pub async fn append_audit(
+impl RedbStore {
+    pub(crate) async fn append_audit(
         &self,
         events: Vec<NewEvent>,
         sink: Sink,
@@ -161,8 +158,7 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `work` over a consistent read-only view of the whole log. Blocking.
-    pub fn audit_snapshot<R>(
+    pub(crate) fn audit_snapshot<R>(
         &self,
         work: impl FnOnce(&AuditSnapshot<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
@@ -170,9 +166,7 @@ impl Store {
         work(&AuditSnapshot { txn: &txn })
     }
 
-    /// A page of `account`'s events below `before` (all, without it), newest first: at most
-    /// `limit` that pass `keep`, examining at most `budget` events.
-    pub async fn audit_page<F>(
+    pub(crate) async fn audit_page<F>(
         &self,
         account: AccountId,
         before: Option<u64>,
@@ -212,10 +206,7 @@ impl Store {
         .await
     }
 
-    /// `account`'s newest events, newest first, up to (not including) the first for which
-    /// `within` is false, reading at most `budget`; `true` in the second place when the budget
-    /// ended the read before `within` did (the result is then only the newest `budget`).
-    pub async fn audit_recent<F>(
+    pub(crate) async fn audit_recent<F>(
         &self,
         account: AccountId,
         budget: usize,

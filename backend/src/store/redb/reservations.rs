@@ -160,9 +160,8 @@ fn recount(txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl super::Store {
-    /// The ciphertext bytes unfinished uploads announced and have not written yet.
-    pub async fn reserved_bytes(&self) -> Result<u64, StoreError> {
+impl super::RedbStore {
+    pub(crate) async fn reserved_bytes(&self) -> Result<u64, StoreError> {
         self.blocking(|db: &Db| {
             let txn = db.begin_read()?;
             Ok(txn.open_table(META)?.get(RESERVED_BYTES)?.map_or(0, |value| value.value()))

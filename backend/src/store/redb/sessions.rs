@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::accounts::read_account;
 use super::pending::Pending;
 use super::schema::{ACCOUNT_SESSIONS, ACCOUNTS, END_LINKS, PENDING, SESSIONS};
-use super::{Db, Store, StoreError, from_json, to_json};
+use super::{Db, RedbStore, StoreError, from_json, to_json};
 
 /// A stored session. The token itself is never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,11 +108,8 @@ pub enum SessionLookup {
     Missing,
 }
 
-impl Store {
-    /// Consumes the sign-in token `pending_hash` and stores `session`, in one transaction.
-    /// Returns `false`, storing no session, if the token was already used or the account's
-    /// passphrase changed since the sign-in checked it.
-    pub async fn complete_signin(
+impl RedbStore {
+    pub(crate) async fn complete_signin(
         &self,
         pending_hash: [u8; 32],
         session: NewSession,
@@ -137,9 +134,7 @@ impl Store {
         .await
     }
 
-    /// The live session with this token hash, its last-seen time refreshed. A session past its
-    /// idle or absolute timeout is deleted and answered as expired.
-    pub async fn session(
+    pub(crate) async fn session(
         &self,
         token_hash: [u8; 32],
         now: u64,
@@ -182,8 +177,7 @@ impl Store {
         .await
     }
 
-    /// The account's live sessions, newest first.
-    pub async fn account_sessions(
+    pub(crate) async fn account_sessions(
         &self,
         account_id: AccountId,
         now: u64,
@@ -213,8 +207,7 @@ impl Store {
         .await
     }
 
-    /// Ends the session with token hash `token_hash` (sign-out).
-    pub async fn end_session(&self, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+    pub(crate) async fn end_session(&self, token_hash: [u8; 32]) -> Result<bool, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let ended = remove_session(&txn, &token_hash)?.is_some();
@@ -224,8 +217,7 @@ impl Store {
         .await
     }
 
-    /// Ends the session `session_id` of `account_id`, and only if it is that account's.
-    pub async fn end_session_by_id(
+    pub(crate) async fn end_session_by_id(
         &self,
         account_id: AccountId,
         session_id: String,
@@ -239,8 +231,7 @@ impl Store {
         .await
     }
 
-    /// Ends every session of `account_id` but `keep`; returns the ids of those ended.
-    pub async fn end_other_sessions(
+    pub(crate) async fn end_other_sessions(
         &self,
         account_id: AccountId,
         keep: String,
@@ -254,9 +245,7 @@ impl Store {
         .await
     }
 
-    /// Ends the session whose "end this session" link token hashes to `link_hash`. The link
-    /// dies with it, so it works once.
-    pub async fn end_session_by_link(
+    pub(crate) async fn end_session_by_link(
         &self,
         link_hash: [u8; 32],
     ) -> Result<Option<SessionRecord>, StoreError> {
@@ -274,8 +263,7 @@ impl Store {
         .await
     }
 
-    /// Deletes sessions past their timeouts; returns them.
-    pub async fn sweep_sessions(
+    pub(crate) async fn sweep_sessions(
         &self,
         now: u64,
         idle: u64,

@@ -7,7 +7,7 @@ use redb::{ReadableTable, WriteTransaction};
 
 use super::files::{FileRow, get_file, remove_file};
 use super::schema::{ACCOUNT_FILES, DOWNLOAD_TOKENS, FILES};
-use super::{Db, Store, StoreError, from_json};
+use super::{Db, RedbStore, StoreError, from_json};
 
 /// Deletes every file of `account`, attached or still uploading (account deletion).
 pub(super) fn remove_account_files(txn: &WriteTransaction, account: &str) -> Result<(), StoreError> {
@@ -39,9 +39,8 @@ fn vault_row(
     }
 }
 
-impl Store {
-    /// File `id` if `token_hash` is a live download token of the share holding it.
-    pub async fn share_file(
+impl RedbStore {
+    pub(crate) async fn share_file(
         &self,
         token_hash: [u8; 32],
         id: FileId,
@@ -66,8 +65,7 @@ impl Store {
         .await
     }
 
-    /// The finished attachments of `account`, oldest first.
-    pub async fn vault_files(&self, account: AccountId) -> Result<Vec<FileRow>, StoreError> {
+    pub(crate) async fn vault_files(&self, account: AccountId) -> Result<Vec<FileRow>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let index = txn.open_table(ACCOUNT_FILES)?;
@@ -89,16 +87,14 @@ impl Store {
         .await
     }
 
-    /// The finished attachment `id` of `account`.
-    pub async fn vault_file(&self, account: AccountId, id: FileId) -> Result<Option<FileRow>, StoreError> {
+    pub(crate) async fn vault_file(&self, account: AccountId, id: FileId) -> Result<Option<FileRow>, StoreError> {
         self.blocking(move |db: &Db| {
             vault_row(&db.begin_read()?.open_table(FILES)?, account.as_str(), id.as_str())
         })
         .await
     }
 
-    /// Deletes the attachment `id` of `account`. `false` if there is none.
-    pub async fn delete_vault_file(&self, account: AccountId, id: FileId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_vault_file(&self, account: AccountId, id: FileId) -> Result<bool, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             if vault_row(&txn.open_table(FILES)?, account.as_str(), id.as_str())?.is_none() {

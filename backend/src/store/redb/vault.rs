@@ -10,7 +10,7 @@ use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::schema::{VAULT, VAULT_USAGE};
 use super::vault_usage::{Usage, VaultLimit, VaultLimits};
-use super::{Db, Store, StoreError};
+use super::{Db, RedbStore, StoreError};
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,10 +68,8 @@ fn row(id: &str, value: (u64, u64, u64, &[u8])) -> Result<RecordRow, StoreError>
     Ok(RecordRow { id, revision, created_at, updated_at, envelope: envelope.to_vec() })
 }
 
-impl Store {
-    /// The records of the account's vault whose id sorts after `after` (from the first without
-    /// it), in id order, within `size`; only the page's rows are held in memory.
-    pub async fn records_page(
+impl RedbStore {
+    pub(crate) async fn records_page(
         &self,
         account: AccountId,
         after: Option<RecordId>,
@@ -104,9 +102,7 @@ impl Store {
         .await
     }
 
-    /// Stores a new record with revision 1, unless the id is taken or the vault would break
-    /// one of `limits`.
-    pub async fn create_record(
+    pub(crate) async fn create_record(
         &self,
         account: AccountId,
         id: RecordId,
@@ -138,9 +134,7 @@ impl Store {
         .await
     }
 
-    /// Replaces a record's envelope if its stored revision is `revision` and the vault keeps
-    /// within `limits`.
-    pub async fn update_record(
+    pub(crate) async fn update_record(
         &self,
         account: AccountId,
         id: RecordId,
@@ -186,8 +180,7 @@ impl Store {
         .await
     }
 
-    /// Deletes a record and frees its bytes; `false` if the vault has no such record.
-    pub async fn delete_record(&self, account: AccountId, id: RecordId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_record(&self, account: AccountId, id: RecordId) -> Result<bool, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let removed = {
@@ -210,16 +203,14 @@ impl Store {
         .await
     }
 
-    /// The records and envelope bytes the account's vault holds, and its version.
-    pub async fn vault_usage(&self, account: AccountId) -> Result<Usage, StoreError> {
+    pub(crate) async fn vault_usage(&self, account: AccountId) -> Result<Usage, StoreError> {
         self.blocking(move |db: &Db| {
             Usage::read(&db.begin_read()?.open_table(VAULT_USAGE)?, account.as_str())
         })
         .await
     }
 
-    /// How many records all vaults hold together (for tests and the health of the store).
-    pub async fn record_count(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn record_count(&self) -> Result<u64, StoreError> {
         self.blocking(|db: &Db| Ok(db.begin_read()?.open_table(VAULT)?.len()?)).await
     }
 }
