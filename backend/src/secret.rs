@@ -79,6 +79,16 @@ impl ServerSecret {
     pub fn key(&self) -> &Key32 {
         &self.0
     }
+
+    /// A hash that tells secrets apart and reveals nothing of them: servers sharing a database
+    /// compare it there, so one given another secret refuses to start.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(b"coffer/v1/server-secret/fingerprint");
+        hash.update(self.0.expose());
+        hash.finalize().into()
+    }
 }
 
 impl fmt::Debug for ServerSecret {

@@ -45,6 +45,23 @@ pub struct Settings {
     #[arg(long, env = "COFFER_DB_CACHE_BYTES", default_value_t = crate::store::DEFAULT_CACHE_BYTES,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1 << 20..=1 << 34))]
     pub db_cache_bytes: usize,
+    /// The PostgreSQL database the servers of a cluster share, as
+    /// `postgres://user:password@host:port/database` (`docs/scaling.md`). Unset: everything is
+    /// kept in one redb file in the data folder.
+    #[arg(long, env = "COFFER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<crate::store::DatabaseUrl>,
+    /// Most connections to PostgreSQL this server keeps open (1 to 1,000).
+    #[arg(long, env = "COFFER_DATABASE_POOL", default_value_t = crate::store::DEFAULT_POOL_SIZE,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub database_pool: usize,
+    /// This server's name among the servers sharing a database: its own chain in the security
+    /// log (1 to 64 letters, digits, `.`, `_` or `-`). Unset: the host's name.
+    #[arg(long, env = "COFFER_SERVER_ID", value_parser = server_id)]
+    pub server_id: Option<String>,
+    /// The file holding the server secret (32 bytes), for servers sharing a database: every one
+    /// must be given the same file. Unset: `<data-dir>/server-secret`, created on the first start.
+    #[arg(long, env = "COFFER_SERVER_SECRET_FILE")]
+    pub server_secret_file: Option<PathBuf>,
     /// Shares one client IP may create per minute (0 turns the limit off).
     #[arg(long, env = "COFFER_RATE_LIMIT_CREATE", default_value_t = 30)]
     pub rate_limit_create: u32,
@@ -152,6 +169,14 @@ impl Settings {
         settings
     }
 
+    /// This server's name in a cluster: `--server-id`, or the host's name.
+    pub fn server_name(&self) -> String {
+        self.server_id.clone().unwrap_or_else(|| {
+            let host = rustix::system::uname().nodename().to_string_lossy().into_owned();
+            server_id(&host).unwrap_or_else(|_| "server".into())
+        })
+    }
+
     /// Where file blobs live.
     pub fn blob_dir(&self) -> PathBuf {
         self.data_dir.join("blobs")
@@ -171,6 +196,15 @@ impl Settings {
     pub fn max_body_bytes(&self) -> usize {
         self.max_envelope_bytes.div_ceil(3) * 4 + 4096
     }
+}
+
+/// Parses `--server-id`: a name that reads plainly in logs and `audit verify`'s report.
+fn server_id(text: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if text.is_empty() || text.len() > 64 || !text.chars().all(allowed) {
+        return Err("1 to 64 letters, digits, '.', '_' or '-'".into());
+    }
+    Ok(text.to_owned())
 }
 
 /// Parses `--max-envelope-bytes`, keeping it where the body-size arithmetic cannot overflow.

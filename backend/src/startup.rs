@@ -19,13 +19,26 @@ use crate::routes;
 use crate::secret::ServerSecret;
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{PgStore, Store, StoreError};
 
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+}
+
+/// The redb file in the data folder, or the PostgreSQL database of `--database-url`, which
+/// must agree with this server on the server secret.
+async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store, StoreError> {
+    let Some(url) = &settings.database_url else {
+        return Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes);
+    };
+    let server = settings.server_name();
+    let store = PgStore::connect(url.expose(), settings.database_pool, &server).await?;
+    store.agree_on_secret(secret.fingerprint()).await?;
+    tracing::info!(event = "database_connected", database = %url, server = %server);
+    Ok(Store::Postgres(store))
 }
 
 impl Application {
@@ -36,14 +49,16 @@ impl Application {
 
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
-        let store = Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes)
-            .map_err(std::io::Error::other)?;
+        let server_secret = match &settings.server_secret_file {
+            Some(path) => ServerSecret::load_existing(path),
+            None => ServerSecret::load_or_create(&settings.data_dir),
+        }
+        .map_err(std::io::Error::other)?;
+        let store = open_store(&settings, &server_secret).await.map_err(std::io::Error::other)?;
         let blobs = Arc::new(
             DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?
                 .with_capacity(settings.disk_capacity),
         );
-        let server_secret =
-            ServerSecret::load_or_create(&settings.data_dir).map_err(std::io::Error::other)?;
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
         }
@@ -56,12 +71,15 @@ impl Application {
         tracing::info!(event = "places_configured", database = settings.geoip_db.is_some());
         let listener = TcpListener::bind(settings.listen).await?;
         // Before any event: where the keyed part of the chain begins, kept outside the database.
-        let keyed = store.clone();
-        let data_dir = settings.data_dir.clone();
-        tokio::task::spawn_blocking(move || audit::keyed::ensure(&data_dir, &keyed))
-            .await
-            .map_err(std::io::Error::other)?
-            .map_err(std::io::Error::other)?;
+        // (A PostgreSQL database only ever held keyed events.)
+        if let Store::Redb(_) = &store {
+            let keyed = store.clone();
+            let data_dir = settings.data_dir.clone();
+            tokio::task::spawn_blocking(move || audit::keyed::ensure(&data_dir, &keyed))
+                .await
+                .map_err(std::io::Error::other)?
+                .map_err(std::io::Error::other)?;
+        }
         let audit = AuditLog::start(store.clone(), ChainKey::derive(server_secret.key()))?;
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);

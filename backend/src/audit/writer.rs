@@ -76,7 +76,17 @@ impl Sink {
         events: Vec<NewEvent>,
     ) -> Result<Vec<Arc<Committed>>, StoreError> {
         let appended = crate::store::append_audit_in(txn, &events, &self.key)?;
-        Ok(events.into_iter().zip(appended).map(|(event, at)| Arc::new(Committed { at, event })).collect())
+        Ok(Self::committed(events, appended))
+    }
+
+    /// The key the events are hashed with, for a backend that links them itself.
+    pub(crate) fn key(&self) -> &ChainKey {
+        &self.key
+    }
+
+    /// `events` as they were appended, at `appended` (in the same order).
+    pub fn committed(events: Vec<NewEvent>, appended: Vec<Appended>) -> Vec<Arc<Committed>> {
+        events.into_iter().zip(appended).map(|(event, at)| Arc::new(Committed { at, event })).collect()
     }
 
     /// After the commit, on the writing thread (so in commit order): each event to the

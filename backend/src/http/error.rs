@@ -8,6 +8,9 @@ use coffer_shared::api::{ConflictBody, ErrorBody, StoredRecord, WrongTokenBody};
 
 use crate::audit::refusal::{Refusal, field_of};
 
+/// The seconds a 503 asks a client to wait before trying again.
+const UNAVAILABLE_RETRY_AFTER: u64 = 2;
+
 /// A failed request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -80,6 +83,11 @@ pub enum ApiError {
     /// 500 `internal`: the body stays generic; the detail goes to the log.
     #[error("internal error: {0}")]
     Internal(String),
+    /// 503 `unavailable` with `Retry-After`: the shared database is out of reach for now
+    /// (restarting, failing over, out of connections). Nothing was changed; the detail goes to
+    /// the log.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl ApiError {
@@ -161,13 +169,22 @@ impl ApiError {
             Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.".into())
             }
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The server cannot reach its storage right now. Nothing was changed; try again in a moment."
+                    .into(),
+            ),
         }
     }
 }
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
-        Self::Internal(error.to_string())
+        match error {
+            crate::store::StoreError::Unavailable(_) => Self::Unavailable(error.to_string()),
+            error => Self::Internal(error.to_string()),
+        }
     }
 }
 
@@ -176,6 +193,7 @@ impl IntoResponse for ApiError {
         let (status, code, message) = self.parts();
         let (retry_after, limit) = match self {
             Self::RateLimited { retry_after, limit } => (Some(retry_after), Some(limit)),
+            Self::Unavailable(_) => (Some(UNAVAILABLE_RETRY_AFTER), None),
             Self::TooManyUploads { .. } => (None, Some("upload_reserve")),
             _ => (None, None),
         };
@@ -183,6 +201,9 @@ impl IntoResponse for ApiError {
         let refusal = Refusal { status, code, field: field_of(&message), limit, retry_after };
         if let Self::Internal(detail) = &self {
             tracing::error!(event = "internal_error", %detail);
+        }
+        if let Self::Unavailable(detail) = &self {
+            tracing::warn!(event = "storage_unavailable", %detail);
         }
         let mut response = match self {
             Self::WrongToken { wrong_claims_left } => {

@@ -6,6 +6,7 @@ use coffer_backend::clock::ManualClock;
 use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
 use coffer_backend::state::AppState;
+use coffer_backend::store::DatabaseUrl;
 use coffer_shared::api::CreateShareRequest;
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
@@ -57,6 +58,7 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     settings.rate_limit_auth = 0;
     settings.rate_limit_upload = 0;
     settings.rate_limit_chunk = 0;
+    settings.database_url = test_database().await;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
@@ -69,6 +71,23 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     }));
     let client = reqwest::Client::builder().user_agent(AGENT).build().unwrap();
     TestApp { address, client, clock, state, data_root: data_dir, stop, server }
+}
+
+/// With `COFFER_TEST_DATABASE_URL` set (`scripts/services.sh`), the tests run on PostgreSQL: each
+/// app gets a schema of its own in that database, created here and named in its connections'
+/// `search_path`. Unset: `None`, and the app keeps a redb file in its data folder.
+pub async fn test_database() -> Option<DatabaseUrl> {
+    let admin = std::env::var("COFFER_TEST_DATABASE_URL").ok()?;
+    let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let schema = format!("t_{}", hex(&Key32::random().expose()[..8]));
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    let separator = if admin.contains('?') { '&' } else { '?' };
+    Some(format!("{admin}{separator}options=-c%20search_path%3D{schema}").parse().unwrap())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.

@@ -59,6 +59,9 @@ impl Store {
     ) -> Result<R, StoreError> {
         match self {
             Self::Redb(backend) => backend.audit_snapshot(work),
+            Self::Postgres(_) => {
+                Err(StoreError::Database("audit_snapshot is not yet implemented on PostgreSQL".into()))
+            }
         }
     }
 }

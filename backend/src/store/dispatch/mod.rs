@@ -6,6 +6,7 @@ macro_rules! dispatch {
     ($store:ident . $method:ident ( $($arg:expr),* )) => {
         match $store {
             crate::store::Store::Redb(backend) => backend.$method($($arg),*).await,
+            crate::store::Store::Postgres(backend) => backend.$method($($arg),*).await,
         }
     };
 }

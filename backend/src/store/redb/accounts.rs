@@ -144,7 +144,10 @@ impl RedbStore {
         .await
     }
 
-    pub(crate) async fn account_by_email(&self, email_normalized: String) -> Result<Option<Account>, StoreError> {
+    pub(crate) async fn account_by_email(
+        &self,
+        email_normalized: String,
+    ) -> Result<Option<Account>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
             let Some(id) =
@@ -157,7 +160,10 @@ impl RedbStore {
         .await
     }
 
-    pub(crate) async fn account_kdf(&self, email_normalized: String) -> Result<Option<KdfRecord>, StoreError> {
+    pub(crate) async fn account_kdf(
+        &self,
+        email_normalized: String,
+    ) -> Result<Option<KdfRecord>, StoreError> {
         self.account_by_email(email_normalized).await?.map(|account| account.kdf()).transpose()
     }
 

@@ -51,7 +51,12 @@ impl RedbStore {
         self.blocking(move |db: &Db| Ok(db.begin_read()?.open_table(ATTEMPTS)?.len()?)).await
     }
 
-    pub(crate) async fn with_attempts<R, F>(&self, purpose: String, now: u64, change: F) -> Result<R, StoreError>
+    pub(crate) async fn with_attempts<R, F>(
+        &self,
+        purpose: String,
+        now: u64,
+        change: F,
+    ) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Attempts) -> R + Send + 'static,

@@ -6,7 +6,6 @@
 //! wait on it.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use coffer_shared::crypto::audit_chain::ChainKey;
@@ -16,28 +15,13 @@ use redb::{ReadableTable, WriteTransaction};
 use super::batch::AfterCommit;
 use super::schema::{AUDIT_ACCOUNT_EVENTS, AUDIT_EVENTS, AUDIT_HEADS};
 use super::{Db, RedbStore, StoreError};
-use crate::audit::record::{Appended, GENESIS, Link, NewEvent, StoredEvent, decode, seal};
+use crate::audit::record::{Appended, NewEvent, StoredEvent, decode};
 use crate::audit::writer::{Committed, Sink};
+pub use crate::store::chain::Head;
+use crate::store::chain::{accounts_of, link};
 
 /// The key of the server chain's head in `audit_heads`.
 pub const SERVER_CHAIN: &str = "";
-
-/// The head of a chain: how many events it holds, the `seq` of its last, and that event's hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Head {
-    /// Events in the chain.
-    pub count: u64,
-    /// `seq` of the last one (0 for an empty chain).
-    pub last_seq: u64,
-    /// Its hash ([`GENESIS`] for an empty chain).
-    pub hash: [u8; 32],
-}
-
-impl Default for Head {
-    fn default() -> Self {
-        Self { count: 0, last_seq: 0, hash: GENESIS }
-    }
-}
 
 impl Head {
     fn from_tuple((count, last_seq, hash): (u64, u64, [u8; 32])) -> Self {
@@ -250,35 +234,24 @@ pub fn append_audit_in(
     key: &ChainKey,
 ) -> Result<Vec<Appended>, StoreError> {
     let mut heads = txn.open_table(AUDIT_HEADS)?;
-    let mut log = txn.open_table(AUDIT_EVENTS)?;
-    let mut index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
     let mut server = read_head(&heads, SERVER_CHAIN)?;
-    let mut accounts: HashMap<String, Head> = HashMap::new();
-    let mut appended = Vec::with_capacity(events.len());
-    for event in events {
-        let seq = server.last_seq + 1;
-        let account_head = match &event.account {
-            Some(account) => Some(match accounts.entry(account.as_str().to_owned()) {
-                Entry::Occupied(entry) => entry.into_mut(),
-                Entry::Vacant(entry) => entry.insert(read_head(&heads, account.as_str())?),
-            }),
-            None => None,
-        };
-        let account_link = account_head.as_ref().map(|head| (head.count + 1, head.hash));
-        let (_, bytes, hash) = seal(event, Link { seq, prev: server.hash, account: account_link }, key);
-        log.insert(seq, bytes.as_slice())?;
-        server = Head { count: server.count + 1, last_seq: seq, hash };
-        let mut account_seq = None;
-        if let (Some(head), Some(account)) = (account_head, &event.account) {
-            *head = Head { count: head.count + 1, last_seq: seq, hash };
-            index.insert((account.as_str(), head.count), seq)?;
-            account_seq = Some(head.count);
-        }
-        appended.push(Appended { seq, account_seq, hash });
+    let mut accounts = HashMap::new();
+    for account in accounts_of(events) {
+        let head = read_head(&heads, &account)?;
+        accounts.insert(account, head);
+    }
+    let linked = link(events, &mut server, &mut accounts, key);
+    let mut log = txn.open_table(AUDIT_EVENTS)?;
+    for (seq, bytes) in &linked.records {
+        log.insert(*seq, bytes.as_slice())?;
+    }
+    let mut index = txn.open_table(AUDIT_ACCOUNT_EVENTS)?;
+    for (account, account_seq, seq) in &linked.index {
+        index.insert((account.as_str(), *account_seq), *seq)?;
     }
     heads.insert(SERVER_CHAIN, server.tuple())?;
     for (account, head) in &accounts {
         heads.insert(account.as_str(), head.tuple())?;
     }
-    Ok(appended)
+    Ok(linked.appended)
 }

@@ -87,7 +87,11 @@ impl RedbStore {
         .await
     }
 
-    pub(crate) async fn vault_file(&self, account: AccountId, id: FileId) -> Result<Option<FileRow>, StoreError> {
+    pub(crate) async fn vault_file(
+        &self,
+        account: AccountId,
+        id: FileId,
+    ) -> Result<Option<FileRow>, StoreError> {
         self.blocking(move |db: &Db| {
             vault_row(&db.begin_read()?.open_table(FILES)?, account.as_str(), id.as_str())
         })

@@ -15,7 +15,7 @@ use super::{StoreError, from_json, to_json};
 
 /// A share's files, in the creator's order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(super) struct ShareFiles {
+pub(crate) struct ShareFiles {
     pub files: Vec<String>,
     /// The plaintext total.
     pub bytes: u64,

@@ -24,7 +24,7 @@ pub const CHUNK_OVERHEAD: u64 = 256;
 
 /// The stored form of a file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct FileRecord {
+pub(crate) struct FileRecord {
     pub size: u64,
     pub chunk_size: u32,
     pub chunk_count: u64,
@@ -72,15 +72,15 @@ impl FileRecord {
     }
 
     /// Attached files live as long as their share or account, not their upload expiry.
-    pub(super) fn attached(&self) -> bool {
+    pub(crate) fn attached(&self) -> bool {
         self.share.is_some() || (self.finished && self.owner.is_some())
     }
 
-    pub(super) fn token_matches(&self, hash: &[u8; 32]) -> bool {
+    pub(crate) fn token_matches(&self, hash: &[u8; 32]) -> bool {
         self.token_hash.ct_eq(hash).into()
     }
 
-    pub(super) fn row(&self, id: &str) -> Result<FileRow, StoreError> {
+    pub(crate) fn row(&self, id: &str) -> Result<FileRow, StoreError> {
         Ok(FileRow {
             id: id.parse().map_err(|_| StoreError::Corrupt(format!("file id {id}")))?,
             size: self.size,

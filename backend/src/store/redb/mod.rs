@@ -21,13 +21,14 @@ mod reservations;
 pub(crate) mod schema;
 mod schema_v1;
 pub mod sessions;
-mod share_record;
+pub(crate) mod share_record;
 pub mod shares;
 mod uploads;
 pub mod vault;
 pub mod vault_usage;
 
 use super::StoreError;
+use super::{from_json, to_json};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -98,14 +99,4 @@ impl RedbStore {
             .await
             .map_err(|error| StoreError::Database(format!("blocking task failed: {error}")))?
     }
-}
-
-/// Encodes a stored record as JSON.
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|error| StoreError::Corrupt(error.to_string()))
-}
-
-/// Decodes a stored JSON record.
-fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(error.to_string()))
 }

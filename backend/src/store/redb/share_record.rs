@@ -24,7 +24,7 @@ const FIXED_LEN: usize = 1 + 3 * 32 + 2 * 8 + 4 * 4 + 1 + 1;
 
 /// A stored share.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct ShareRecord {
+pub(crate) struct ShareRecord {
     pub header: Vec<u8>,
     pub access_hash: [u8; 32],
     pub status_hash: [u8; 32],
@@ -42,7 +42,7 @@ pub(super) struct ShareRecord {
 
 /// Where a share's envelope is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Envelope {
+pub(crate) enum Envelope {
     /// In the record: at most [`INLINE_MAX`] bytes.
     Inline(Vec<u8>),
     /// In [`super::schema::ENVELOPES`], under the share's id.

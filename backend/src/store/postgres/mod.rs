@@ -1,0 +1,181 @@
+//! The shared metadata store: PostgreSQL, for several servers at once (`docs/scaling.md`).
+//!
+//! Every method is one transaction at PostgreSQL's default isolation (read committed). What a
+//! method decides from rows it read, it decides on rows it has locked (`SELECT ... FOR UPDATE`),
+//! so two servers changing the same share, account or counter take turns, exactly as redb's
+//! single writer makes them. A transaction that deadlocks or fails to serialize is run again
+//! ([`PgStore::transaction`]). A lost connection or a database that does not answer is
+//! [`StoreError::Unavailable`]: the request gets a 503 and the pool connects again.
+
+/// Runs `$body` (an expression of type `Result<T, StoreError>` that uses the transaction
+/// `$txn`) in a transaction of `$store` and commits it; runs it again, from the start, when it
+/// conflicted with another transaction (a deadlock, a serialization failure), backing off a
+/// little more each time. `$body` must not act outside the database. A macro rather than a
+/// function taking a closure: a closure over a borrowed transaction would make every handler's
+/// future lose `Send`.
+macro_rules! transaction {
+    ($store:expr, $txn:ident => $body:expr) => {{
+        let mut client = $store.client().await?;
+        let mut attempt = 0_u64;
+        loop {
+            attempt += 1;
+            let $txn = client.transaction().await.map_err($crate::store::postgres::pg)?;
+            let result = async { $body }.await;
+            let result = match result {
+                Ok(value) => $txn.commit().await.map(|()| value).map_err($crate::store::postgres::pg),
+                Err(error) => Err(error),
+            };
+            match result {
+                Err($crate::store::StoreError::Conflict(_))
+                    if attempt < $crate::store::postgres::ATTEMPTS =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_micros(200 * attempt)).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+mod migrations;
+mod rows;
+mod url;
+
+mod accounts;
+mod attempts;
+mod audit;
+mod downloads;
+mod file_shares;
+mod file_sweep;
+mod files;
+mod notices;
+mod owned_shares;
+mod pending;
+mod reservations;
+mod sessions;
+mod shares;
+mod uploads;
+mod vault;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime};
+use tokio_postgres::NoTls;
+use tokio_postgres::error::SqlState;
+
+pub use migrations::{MIGRATIONS, migrate};
+pub use url::DatabaseUrl;
+
+use super::StoreError;
+
+/// Connections one server keeps open unless told otherwise (`--database-pool`).
+pub const DEFAULT_POOL_SIZE: usize = 32;
+/// How long a request waits for a free connection, and a new connection for the database,
+/// before it is answered 503.
+const WAIT: Duration = Duration::from_secs(5);
+/// Runs of one transaction that conflicted with another (deadlock, serialization failure).
+pub(super) const ATTEMPTS: u64 = 20;
+
+/// A pool of connections to one PostgreSQL database, and the name of this server's chain in
+/// the security event log.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+    server: Arc<str>,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`), brings the schema up
+    /// to date ([`migrate`]) and keeps up to `pool_size` connections. `server` names this
+    /// server's security log chain.
+    pub async fn connect(url: &str, pool_size: usize, server: &str) -> Result<Self, StoreError> {
+        let store = Self::connect_only(url, pool_size, server)?;
+        let mut client = store.client().await?;
+        migrate(&mut client).await?;
+        drop(client);
+        Ok(store)
+    }
+
+    /// Connects to `url` without touching the schema (the operator's `migrate` runs it).
+    pub fn connect_only(url: &str, pool_size: usize, server: &str) -> Result<Self, StoreError> {
+        let mut config = tokio_postgres::Config::from_str(url)
+            .map_err(|error| StoreError::Database(format!("--database-url: {error}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(WAIT);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("coffer-server");
+        }
+        let manager =
+            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(WAIT))
+            .create_timeout(Some(WAIT))
+            .build()
+            .map_err(|error| StoreError::Database(error.to_string()))?;
+        Ok(Self { pool, server: Arc::from(server) })
+    }
+
+    /// A connection from the pool.
+    pub(super) async fn client(&self) -> Result<Object, StoreError> {
+        self.pool.get().await.map_err(|error| match error {
+            PoolError::Backend(error) => pg(error),
+            other => StoreError::Unavailable(other.to_string()),
+        })
+    }
+
+    /// Stores `fingerprint` (of the server secret) if no server has yet, and otherwise checks
+    /// that it is the one stored: every server of a cluster must hold the same secret, or the
+    /// verifiers, code hashes and CSRF tokens one server makes fail on the others.
+    pub async fn agree_on_secret(&self, fingerprint: [u8; 32]) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "INSERT INTO cluster (name, value) VALUES ('server_secret_fingerprint', $1)
+                 ON CONFLICT (name) DO UPDATE SET value = cluster.value RETURNING value",
+                &[&fingerprint.as_slice()],
+            )
+            .await
+            .map_err(pg)?;
+        match row.get::<_, &[u8]>(0) == fingerprint.as_slice() {
+            true => Ok(()),
+            false => Err(StoreError::Database(
+                "this server's secret differs from the one the other servers of this database use: \
+                 give every server the same --server-secret-file"
+                    .into(),
+            )),
+        }
+    }
+
+    /// The name of this server's chain in the security event log.
+    pub(super) fn server(&self) -> &str {
+        &self.server
+    }
+}
+
+/// What a PostgreSQL error means for the request: a conflict to run again, the database out
+/// of reach (503), or a failure (500).
+pub(super) fn pg(error: tokio_postgres::Error) -> StoreError {
+    match error.code() {
+        Some(code)
+            if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED =>
+        {
+            StoreError::Conflict(error.to_string())
+        }
+        Some(code) if is_unavailable(code) => StoreError::Unavailable(error.to_string()),
+        Some(_) => StoreError::Database(error.to_string()),
+        // No SQLSTATE: the connection itself failed (refused, reset, closed, timed out).
+        None => StoreError::Unavailable(error.to_string()),
+    }
+}
+
+/// Classes 08 (connection exception), 53 (insufficient resources) and 57P (operator
+/// intervention: shutdown, crash recovery, not yet accepting connections).
+fn is_unavailable(code: &SqlState) -> bool {
+    let code = code.code();
+    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+}
