@@ -1,5 +1,6 @@
 //! `coffer-server`: parse the command line; without a subcommand, start logging and serve;
 //! `coffer-server audit ...` runs an operator's command over the security event log;
+//! `coffer-server migrate` brings a PostgreSQL database's schema up to date;
 //! `coffer-server precompress DIR` writes the compressed copies of the built web app.
 
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use clap::{Parser, Subcommand};
 use coffer_backend::audit::cli::{self, AuditArgs};
 use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
+use coffer_backend::store::migrate_cli::{self, MigrateArgs};
 use tracing_subscriber::EnvFilter;
 
 /// The command line: the server's settings, or a subcommand.
@@ -29,6 +31,9 @@ struct Cli {
 enum Command {
     /// Verify or export the security event log (stop the server first).
     Audit(AuditArgs),
+    /// Bring a PostgreSQL database's schema up to this build's version (servers do it too
+    /// when they start).
+    Migrate(MigrateArgs),
     /// Write brotli and gzip copies beside the files of a built web app (run at build time).
     Precompress {
         /// The built app's folder (`dist/`).
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Audit(args)) => cli::run(args),
+        Some(Command::Migrate(args)) => migrate_cli::run(args),
         Some(Command::Precompress { dir }) => match coffer_backend::precompress::precompress(&dir) {
             Ok(files) => {
                 for file in files {

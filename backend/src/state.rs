@@ -64,6 +64,12 @@ impl AppState {
         settings: Settings,
         audit: AuditLog,
     ) -> Self {
+        // Servers sharing a database share the per-client buckets too.
+        let shared = match &store {
+            Store::Postgres(store) => Some(store.clone()),
+            Store::Redb(_) => None,
+        };
+        let limiter = |name, per_minute| Arc::new(RateLimiter::new(name, per_minute).shared(shared.clone()));
         Self {
             audit: Arc::new(audit),
             audit_refusals: Arc::new(RateLimiter::new("audit_refusals", AUDIT_REFUSALS_PER_MINUTE)),
@@ -75,11 +81,11 @@ impl AppState {
             mailer: Arc::new(mailer),
             places: Arc::new(UnknownPlaces),
             trusted_proxies: Arc::new(TrustedProxies(settings.trusted_proxy.clone())),
-            create_limiter: Arc::new(RateLimiter::new("create", settings.rate_limit_create)),
-            claim_limiter: Arc::new(RateLimiter::new("claim", settings.rate_limit_claim)),
-            auth_limiter: Arc::new(RateLimiter::new("auth", settings.rate_limit_auth)),
-            upload_limiter: Arc::new(RateLimiter::new("upload", settings.rate_limit_upload)),
-            chunk_limiter: Arc::new(RateLimiter::new("chunk", settings.rate_limit_chunk)),
+            create_limiter: limiter("create", settings.rate_limit_create),
+            claim_limiter: limiter("claim", settings.rate_limit_claim),
+            auth_limiter: limiter("auth", settings.rate_limit_auth),
+            upload_limiter: limiter("upload", settings.rate_limit_upload),
+            chunk_limiter: limiter("chunk", settings.rate_limit_chunk),
             settings: Arc::new(settings),
         }
     }

@@ -24,12 +24,18 @@ pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) 
             _ = &mut stop => return,
         }
         sweep_once(&state).await;
-        state.create_limiter.prune();
-        state.auth_limiter.prune();
-        state.claim_limiter.prune();
-        state.upload_limiter.prune();
-        state.chunk_limiter.prune();
-        state.audit_refusals.prune();
+        for limiter in [
+            &state.create_limiter,
+            &state.auth_limiter,
+            &state.claim_limiter,
+            &state.upload_limiter,
+            &state.chunk_limiter,
+            &state.audit_refusals,
+        ] {
+            if let Err(error) = limiter.prune().await {
+                tracing::warn!(event = "prune_failed", %error);
+            }
+        }
     }
 }
 

@@ -116,7 +116,7 @@ async fn handle(state: AppState, ip: IpAddr, mut request: Request, next: Next) -
     let response = next.run(request).await;
     let event = response.extensions().get::<Refusal>().and_then(Refusal::event);
     let Some(event) = event.filter(|_| !scope.recorded()) else { return response };
-    if state.audit_refusals.check(ip).is_err() {
+    if state.audit_refusals.check(ip).await.is_err() {
         tracing::debug!(event = "audit_refusals_suppressed");
         return response;
     }

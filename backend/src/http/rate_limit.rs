@@ -1,5 +1,7 @@
 //! Per-client rate limits: a token bucket per client network (an IPv4 address, or an IPv6 /64,
 //! since one host usually owns a whole /64). Refused requests get 429 with `Retry-After`.
+//! The buckets live in this server's memory, or, for servers sharing a PostgreSQL database, in
+//! it (`rate_buckets`): a client that spreads its requests over the servers gets one allowance.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -7,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use super::error::ApiError;
+use crate::store::PgStore;
 
 /// A token-bucket limiter allowing `per_minute` requests a minute per client, in bursts of at
 /// most `per_minute`. A limit of 0 turns it off.
@@ -15,6 +18,7 @@ pub struct RateLimiter {
     name: &'static str,
     per_minute: u32,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    shared: Option<PgStore>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -27,12 +31,27 @@ impl RateLimiter {
     /// A limiter called `name` (the security event log's `limit`) for `per_minute` requests a
     /// minute per client (0: unlimited).
     pub fn new(name: &'static str, per_minute: u32) -> Self {
-        Self { name, per_minute, buckets: Mutex::new(HashMap::new()) }
+        Self { name, per_minute, buckets: Mutex::new(HashMap::new()), shared: None }
+    }
+
+    /// The same limiter with its buckets in `store`, shared with the other servers.
+    pub fn shared(mut self, store: Option<PgStore>) -> Self {
+        self.shared = store;
+        self
     }
 
     /// Takes one token for `ip`, or says how long to wait.
-    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
-        self.check_at(ip, Instant::now())
+    pub async fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
+        let Some(store) = &self.shared else { return self.check_at(ip, Instant::now()) };
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(self.per_minute);
+        let network = network_of(ip).to_string();
+        match store.take_token(self.name, &network, capacity, capacity / 60.0).await? {
+            None => Ok(()),
+            Some(retry_after) => Err(ApiError::RateLimited { retry_after, limit: self.name }),
+        }
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), ApiError> {
@@ -55,8 +74,18 @@ impl RateLimiter {
         }
     }
 
-    /// Forgets clients whose buckets are full again, so memory stays bounded by recent clients.
-    pub fn prune(&self) {
+    /// Forgets clients whose buckets are full again, so memory (or the shared table) stays
+    /// bounded by recent clients.
+    pub async fn prune(&self) -> Result<(), ApiError> {
+        if let (Some(store), true) = (&self.shared, self.per_minute > 0) {
+            let capacity = f64::from(self.per_minute);
+            store.prune_buckets(self.name, capacity, capacity / 60.0).await?;
+        }
+        self.prune_local();
+        Ok(())
+    }
+
+    fn prune_local(&self) {
         let now = Instant::now();
         let per_second = f64::from(self.per_minute) / 60.0;
         let capacity = f64::from(self.per_minute);
@@ -115,6 +144,6 @@ mod tests {
     fn zero_means_unlimited() {
         let limiter = RateLimiter::new("test", 0);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        assert!((0..1000).all(|_| limiter.check(ip).is_ok()));
+        assert!((0..1000).all(|_| limiter.check_at(ip, Instant::now()).is_ok()));
     }
 }

@@ -28,7 +28,7 @@ async fn prelogin(
     ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<PreloginRequest>,
 ) -> Result<Json<PreloginResponse>, ApiError> {
-    state.claim_limiter.check(ip)?;
+    state.claim_limiter.check(ip).await?;
     let email = normalize_email(&request.email);
     email::validate(&email)?;
     // Computed for every address, known or not, so both answers cost the same HMAC.

@@ -136,7 +136,7 @@ async fn end_by_link(
     audit: Audit,
     ApiJson(request): ApiJson<EndByLinkRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let token = keys::proof("token", &request.token)?;
     let Some(ended) = state.store.end_session_by_link(token_hash(token.expose())).await? else {
         return Err(not_found());

@@ -54,7 +54,7 @@ async fn create(
     audit: Audit,
     ApiJson(request): ApiJson<CreateShareRequest>,
 ) -> Result<(StatusCode, Json<CreateShareResponse>), ApiError> {
-    state.create_limiter.check(ip)?;
+    state.create_limiter.check(ip).await?;
     let now = state.clock.now();
     let (mut share, envelope) = validate(&state, request, now)?;
     share.owner = signed_in.map(|signed_in| signed_in.account_id);
@@ -169,7 +169,7 @@ async fn status(
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<ShareStatus>, ApiError> {
-    state.claim_limiter.check(ip)?;
+    state.claim_limiter.check(ip).await?;
     let hash = hash_token("token", &request.token)?;
     let status = state.store.share_status(id.clone(), hash, state.clock.now()).await?;
     let status = status.ok_or(ApiError::NotFound)?;
@@ -198,7 +198,7 @@ async fn claim(
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
-    state.claim_limiter.check(ip)?;
+    state.claim_limiter.check(ip).await?;
     let status_hash = hash_token("status_token", &request.status_token)?;
     let access_hash = hash_token("access_token", &request.access_token)?;
     let now = state.clock.now();
@@ -244,7 +244,7 @@ async fn destroy(
     IdPath(id): SharePath,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.claim_limiter.check(ip)?;
+    state.claim_limiter.check(ip).await?;
     let hash = hash_token("token", &request.token)?;
     let ended = state.store.destroy_share(id, hash, state.clock.now()).await?.ok_or(ApiError::NotFound)?;
     let destroyed = Event::ShareDestroyed { share: ended.id, by: DestroyedBy::ManageLink };

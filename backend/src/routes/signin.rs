@@ -64,7 +64,7 @@ async fn signin(
     audit: Audit,
     ApiJson(request): ApiJson<SigninRequest>,
 ) -> Result<Json<SigninChallenge>, ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let email = normalize_email(&request.email);
     email::validate(&email)?;
     let proof = keys::proof("auth_proof", &request.auth_proof)?;
@@ -163,7 +163,7 @@ async fn verify(
     audit: Audit,
     ApiJson(request): ApiJson<SigninVerifyRequest>,
 ) -> Result<Response, ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let now = state.clock.now();
     let (hash, account) = attempt(&state, &request.signin_token, now).await?;
     let id = account.account_id.clone();
@@ -232,7 +232,7 @@ async fn resend(
     audit: Audit,
     ApiJson(request): ApiJson<SigninResendRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let now = state.clock.now();
     let (_, account) = attempt(&state, &request.signin_token, now).await?;
     audit.identify(&account.account_id);

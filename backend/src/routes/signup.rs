@@ -48,7 +48,7 @@ async fn send_code(
     audit: Audit,
     ApiJson(request): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let email = normalize_email(&request.email);
     email::validate(&email)?;
     let to = mailbox(&email)?;
@@ -79,7 +79,7 @@ async fn verify(
     audit: Audit,
     ApiJson(request): ApiJson<SignupVerifyRequest>,
 ) -> Result<Json<SignupVerified>, ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let email = normalize_email(&request.email);
     email::validate(&email)?;
     let code = codes::tidy(&request.code);
@@ -106,7 +106,7 @@ async fn signup(
     audit: Audit,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
-    state.auth_limiter.check(ip)?;
+    state.auth_limiter.check(ip).await?;
     let signup_token = keys::proof("signup_token", &request.signup_token)?;
     let versions = if state.settings.test_accept_v1_kdf { Versions::AlsoV1 } else { Versions::Current };
     let credentials = keys::credentials_of(state.server_secret.key(), &request.keys, versions)?;

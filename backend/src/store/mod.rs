@@ -10,6 +10,7 @@ mod dispatch;
 mod postgres;
 mod redb;
 
+pub use postgres::cli as migrate_cli;
 pub use postgres::{DEFAULT_POOL_SIZE, DatabaseUrl, MIGRATIONS, PgStore};
 pub use redb::accounts::{Account, CreateRefused, Credentials, KdfRecord, Totp};
 pub use redb::audit;

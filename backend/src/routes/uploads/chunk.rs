@@ -102,7 +102,7 @@ pub async fn put_chunk(
     let token_hash = upload_token_hash(token)?;
     let sum = header_bytes(&headers, CHUNK_SHA256_HEADER)
         .ok_or_else(|| invalid_chunk("X-Coffer-Chunk-Sha256: must be base64url of 32 bytes"))?;
-    state.chunk_limiter.check(ip)?;
+    state.chunk_limiter.check(ip).await?;
     let _lock = state.chunk_locks.lock(id.as_str(), index).await;
     let slot = state.store.chunk_slot(id.clone(), token_hash, index).await?.ok_or(ApiError::NotFound)?;
     if slot.finished {

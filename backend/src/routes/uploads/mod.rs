@@ -65,7 +65,7 @@ async fn start(
     signed_in: Option<SignedIn>,
     ApiJson(request): ApiJson<StartUploadRequest>,
 ) -> Result<(StatusCode, Json<StartUploadResponse>), ApiError> {
-    state.upload_limiter.check(ip)?;
+    state.upload_limiter.check(ip).await?;
     let settings = &state.settings;
     // A signed-in client's reservations count against its account, which took a verified
     // address to make; anyone else's against its network.

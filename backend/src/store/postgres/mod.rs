@@ -37,6 +37,7 @@ macro_rules! transaction {
     }};
 }
 
+pub mod cli;
 mod migrations;
 mod rows;
 mod url;
@@ -51,6 +52,7 @@ mod files;
 mod notices;
 mod owned_shares;
 mod pending;
+mod rate_buckets;
 mod reservations;
 mod sessions;
 mod shares;
@@ -84,6 +86,12 @@ pub(super) const ATTEMPTS: u64 = 20;
 pub struct PgStore {
     pool: Pool,
     server: Arc<str>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("server", &self.server).field("pool", &self.pool.status()).finish()
+    }
 }
 
 impl PgStore {
