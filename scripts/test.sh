@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Coffer: the whole test suite, as CI runs it (`bash .ci/run`).
 #   bash scripts/test.sh
-# Lint, native tests, in-browser WASM tests of coffer-shared (Chromium via
-# chromedriver), release builds, then Playwright end-to-end tests against the
-# real server. Stops at the first failure with a non-zero exit status.
+# Lint, native tests (the API suite twice: on redb, then on PostgreSQL), in-browser
+# WASM tests of coffer-shared (Chromium via chromedriver), release builds, then
+# Playwright end-to-end tests against the real server. PostgreSQL and SeaweedFS run
+# on loopback for the length of the run (scripts/services.sh). Stops at the first
+# failure with a non-zero exit status.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SECONDS=0
@@ -12,6 +14,11 @@ section() { echo; echo "==== $* [${SECONDS}s]"; }
 section "setup"
 bash scripts/setup.sh
 source scripts/env.sh
+
+section "services: PostgreSQL and SeaweedFS on loopback"
+bash scripts/services.sh start
+trap 'bash scripts/services.sh stop' EXIT
+SERVICES_ENV="${COFFER_SERVICES_DIR:-/tmp/coffer-services-${COFFER_SERVICES_BASE:-55400}}/env"
 
 section "cargo fmt --check"
 cargo fmt --all --check
@@ -23,6 +30,10 @@ cargo clippy -p coffer-shared -p coffer-frontend --all-targets --target wasm32-u
 
 section "cargo test (native)"
 cargo test --workspace
+
+section "cargo test: the API suite on PostgreSQL"
+# Every API test again, each app on a schema of its own in the throwaway cluster.
+(source "$SERVICES_ENV" && cargo test -p coffer-backend --test api)
 
 section "cargo test -p coffer-shared (wasm32, headless Chromium)"
 # wasm-bindgen-test-runner drives Chromium through chromedriver; scripts/webdriver.json

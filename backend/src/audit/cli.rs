@@ -1,9 +1,11 @@
 //! `coffer-server audit verify | export`: the operator's commands over the security event log
 //! (`docs/audit.md`). They open the database file directly, so the server must be stopped; they
-//! read `server-secret` from the same folder for the keyed hashes, and never create it.
+//! read `server-secret` from the same folder for the keyed hashes, and never create it. With
+//! `--database-url` they read a PostgreSQL database instead, while the servers run (in one
+//! repeatable-read snapshot), and the secret from `--server-secret-file`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -16,7 +18,7 @@ use super::verify::{Checks, Expect, Failure, Report, Source, head_line, verify};
 use super::when::parse_since;
 use crate::clock::{Clock, SystemClock};
 use crate::secret::{self, ServerSecret};
-use crate::store::Store;
+use crate::store::{DatabaseUrl, PgStore, Store};
 
 /// `coffer-server audit ...`.
 #[derive(Debug, Clone, Args)]
@@ -25,6 +27,13 @@ pub struct AuditArgs {
     /// `audit-keyed-from`.
     #[arg(long, env = "COFFER_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+    /// The PostgreSQL database of a cluster, instead of the data folder's file.
+    #[arg(long, env = "COFFER_DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<DatabaseUrl>,
+    /// The server secret file the cluster's servers are given (default:
+    /// `<data-dir>/server-secret`).
+    #[arg(long, env = "COFFER_SERVER_SECRET_FILE", global = true)]
+    pub server_secret_file: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub action: AuditAction,
@@ -57,26 +66,58 @@ const TROUBLE: u8 = 2;
 
 /// Runs an audit command; prints its answer and returns the exit status.
 pub fn run(args: AuditArgs) -> ExitCode {
-    let store = match Store::open_existing(&args.data_dir) {
-        Ok(store) => store,
-        Err(error) => {
-            eprintln!("cannot open the database in {}: {error}", args.data_dir.display());
-            if args.data_dir.join("coffer.redb").is_file() {
-                eprintln!("(the server must be stopped: it locks the database file while it runs)");
-            }
-            return ExitCode::from(TROUBLE);
-        }
-    };
-    let key = match ServerSecret::load_existing(&args.data_dir.join(secret::FILE_NAME)) {
+    let secret_path =
+        args.server_secret_file.clone().unwrap_or_else(|| args.data_dir.join(secret::FILE_NAME));
+    let key = match ServerSecret::load_existing(&secret_path) {
         Ok(secret) => ChainKey::derive(secret.key()),
         Err(error) => {
             eprintln!("cannot read the server secret (the chain's hashes are keyed with it): {error}");
             return ExitCode::from(TROUBLE);
         }
     };
-    match args.action {
-        AuditAction::Verify { expect, logs } => run_verify(&store, &key, &args.data_dir, expect, &logs),
-        AuditAction::Export { since } => run_export(&store, &key, since.as_deref()),
+    let Some(url) = args.database_url.clone() else {
+        let store = match Store::open_existing(&args.data_dir) {
+            Ok(store) => store,
+            Err(error) => {
+                eprintln!("cannot open the database in {}: {error}", args.data_dir.display());
+                if args.data_dir.join("coffer.redb").is_file() {
+                    eprintln!("(the server must be stopped: it locks the database file while it runs)");
+                }
+                return ExitCode::from(TROUBLE);
+            }
+        };
+        return act(&store, &key, &args);
+    };
+    // The PostgreSQL view blocks on a runtime: the command runs on a blocking thread of one.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start: {error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let store = match PgStore::connect_only(url.expose(), 1, "audit") {
+        Ok(store) => Store::Postgres(store),
+        Err(error) => {
+            eprintln!("cannot open the database {url}: {error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let job = runtime.spawn_blocking(move || act(&store, &key, &args));
+    runtime.block_on(job).unwrap_or(ExitCode::from(TROUBLE))
+}
+
+fn act(store: &Store, key: &ChainKey, args: &AuditArgs) -> ExitCode {
+    match &args.action {
+        AuditAction::Verify { expect, logs } => {
+            // A PostgreSQL database only ever held keyed events.
+            let keyed_from = match args.database_url {
+                Some(_) => Ok(Some(1)),
+                None => keyed::read(&args.data_dir.join(keyed::FILE_NAME)),
+            };
+            run_verify(store, key, keyed_from, *expect, logs)
+        }
+        AuditAction::Export { since } => run_export(store, key, since.as_deref()),
     }
 }
 
@@ -99,7 +140,7 @@ fn anchors(expect: Option<Expect>, logs: &[PathBuf]) -> Result<Vec<Expect>, Stri
 fn run_verify(
     store: &Store,
     key: &ChainKey,
-    data_dir: &Path,
+    keyed_from: Result<Option<u64>, keyed::KeyedFromError>,
     expect: Option<Expect>,
     logs: &[PathBuf],
 ) -> ExitCode {
@@ -110,7 +151,7 @@ fn run_verify(
             return ExitCode::from(TROUBLE);
         }
     };
-    let keyed_from = match keyed::read(&data_dir.join(keyed::FILE_NAME)) {
+    let keyed_from = match keyed_from {
         Ok(keyed_from) => keyed_from,
         Err(error) => {
             eprintln!("cannot read where the chain was keyed: {error}");
@@ -148,7 +189,14 @@ fn print_report(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     let recorded =
         if report.switch_recorded { "" } else { " (the switch is not on record: no audit-keyed-from)" };
     writeln!(out, "{keyed}{recorded}")?;
-    writeln!(out, "{}", head_line(&report.head))?;
+    match report.chains.as_slice() {
+        [(name, head)] if name.is_empty() => writeln!(out, "{}", head_line(head))?,
+        chains => {
+            for (name, head) in chains {
+                writeln!(out, "server {name}: {}", head_line(head))?;
+            }
+        }
+    }
     writeln!(
         out,
         "Record this head where the server cannot write; `audit verify --expect SEQ:HASH` checks it later."

@@ -13,6 +13,9 @@ use crate::store::{Store, StoreError};
 /// One exported line.
 #[derive(Serialize)]
 struct Line<'a> {
+    /// The server chain, on a database several servers share (absent for a redb file's one).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    server: &'a str,
     v: u32,
     seq: u64,
     time: u64,
@@ -52,8 +55,9 @@ pub enum ExportError {
 }
 
 /// The NDJSON line of a record with its hash (no newline).
-pub fn line(record: &StoredEvent, digest: &[u8; 32]) -> Vec<u8> {
+pub fn line(server: &str, record: &StoredEvent, digest: &[u8; 32]) -> Vec<u8> {
     let line = Line {
+        server,
         v: record.v,
         seq: record.seq,
         time: record.time,
@@ -84,22 +88,27 @@ pub fn export(
     out: &mut impl Write,
 ) -> Result<u64, ExportError> {
     let since = since.unwrap_or(0);
-    store.audit_snapshot(|snapshot| {
+    store.audit_snapshot(|view| {
         let mut written = 0;
         let mut failure = None;
-        snapshot.events(1, |seq, bytes| {
-            let result = match decode(bytes) {
-                Ok(record) if record.time < since => Ok(()),
-                Ok(record) => {
-                    written += 1;
-                    let mut text = line(&record, &hash(&record, bytes, key));
-                    text.push(b'\n');
-                    out.write_all(&text).map_err(ExportError::from)
-                }
-                Err(error) => Err(ExportError::Undecodable { seq, reason: error.0 }),
-            };
-            result.map_err(|error| failure = Some(error)).is_ok()
-        })?;
+        for (server, _) in view.server_heads()? {
+            view.events(&server, 1, &mut |seq, bytes| {
+                let result = match decode(bytes) {
+                    Ok(record) if record.time < since => Ok(()),
+                    Ok(record) => {
+                        written += 1;
+                        let mut text = line(&server, &record, &hash(&record, bytes, key));
+                        text.push(b'\n');
+                        out.write_all(&text).map_err(ExportError::from)
+                    }
+                    Err(error) => Err(ExportError::Undecodable { seq, reason: error.0 }),
+                };
+                result.map_err(|error| failure = Some(error)).is_ok()
+            })?;
+            if failure.is_some() {
+                break;
+            }
+        }
         Ok(match failure {
             Some(failure) => Err(failure),
             None => Ok(written),

@@ -75,13 +75,13 @@ pub fn ensure(data_dir: &Path, store: &Store) -> Result<u64, KeyedFromError> {
 fn first_keyed(store: &Store) -> Result<u64, StoreError> {
     store.audit_snapshot(|snapshot| {
         let last = snapshot
-            .heads()?
+            .server_heads()?
             .into_iter()
             .find(|(chain, _)| chain == SERVER_CHAIN)
             .map_or(0, |(_, head)| head.last_seq);
         let keyed = |seq: u64| -> Result<bool, StoreError> {
             let bytes = snapshot
-                .event(seq)?
+                .event(SERVER_CHAIN, seq)?
                 .ok_or_else(|| StoreError::Corrupt(format!("audit event {seq} is missing")))?;
             let record = decode(&bytes).map_err(|error| StoreError::Corrupt(error.0))?;
             Ok(record.v != UNKEYED_VERSION)

@@ -1,7 +1,11 @@
-//! `audit verify`: walks the server's chain from `seq` 1 and reports the first break
+//! `audit verify`: walks each server's chain from `seq` 1 and reports the first break
 //! (`docs/audit.md`, "`coffer-server audit verify`"): gaps, undecodable records, versions the
 //! switch to keyed hashes does not allow, broken links, heads that do not match, and heads from
 //! outside the database (`--expect`, the server's log) that the chain does not reach.
+//!
+//! A redb file holds one server chain (`""`), walked as it is read. A PostgreSQL database holds
+//! one per server; an account's chain crosses them, so they are read whole and walked in an
+//! order that keeps each account's events in the account's order.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -10,7 +14,8 @@ use std::str::FromStr;
 use coffer_shared::crypto::audit_chain::ChainKey;
 
 use super::record::{GENESIS, UNKEYED_VERSION, decode, hash, hex, unhex};
-use crate::store::audit::{AuditSnapshot, Head, SERVER_CHAIN};
+use crate::store::audit_view::AuditView;
+use crate::store::chain::Head;
 use crate::store::{Store, StoreError};
 
 /// Where a head from outside the database came from.
@@ -71,6 +76,8 @@ pub struct Checks<'a> {
 /// The first break found: the event it names and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {
+    /// The server chain of the event named (`""` for a redb file's one chain).
+    pub chain: String,
     /// The `seq` of the event named.
     pub at: u64,
     /// What was found.
@@ -79,19 +86,24 @@ pub struct Break {
 
 impl fmt::Display for Break {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BROKEN at event {}: {}", self.at, self.what)
+        match self.chain.is_empty() {
+            true => write!(f, "BROKEN at event {}: {}", self.at, self.what),
+            false => write!(f, "BROKEN at event {} of server {}: {}", self.at, self.chain, self.what),
+        }
     }
 }
 
 /// What a verification that found no break saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// Events in the server's chain.
+    /// Events in the server chains together.
     pub events: u64,
     /// Accounts with a chain.
     pub accounts: usize,
-    /// The server chain's head.
+    /// The head of the one server chain (of the last, by name, when there are several).
     pub head: Head,
+    /// Every server chain's name and head, by name.
+    pub chains: Vec<(String, Head)>,
     /// The `seq` of the first keyed event, if any.
     pub first_keyed: Option<u64>,
     /// Whether the switch to keyed hashes is on record (`audit-keyed-from`).
@@ -111,45 +123,67 @@ pub enum Failure {
     Store(#[from] StoreError),
 }
 
-fn broken(at: u64, what: impl Into<String>) -> Failure {
-    Failure::Broken(Break { at, what: what.into() })
+fn broken_in(chain: &str, at: u64, what: impl Into<String>) -> Failure {
+    Failure::Broken(Break { chain: chain.to_owned(), at, what: what.into() })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Chain {
     count: u64,
     last_seq: u64,
     hash: [u8; 32],
+    /// The server chain of the last event (an account chain's may be any).
+    last_server: String,
 }
 
 impl Default for Chain {
     fn default() -> Self {
-        Self { count: 0, last_seq: 0, hash: GENESIS }
+        Self { count: 0, last_seq: 0, hash: GENESIS, last_server: String::new() }
     }
 }
 
-/// The walk's state: the server chain so far, each account's, the `seq` of each account's
-/// events in order (checked against the account index at the end, in one sequential read), and
-/// where the keyed events began.
+/// A server chain's walk so far.
+#[derive(Debug, Clone, Default)]
+struct ServerWalk {
+    chain: Chain,
+    keyed: bool,
+    first_keyed: Option<u64>,
+}
+
+/// The walk's state: the server chain being walked (`current`), the others walked so far, each
+/// account's chain, the `(server, seq)` of each account's events in order (checked against the
+/// account index at the end, in one sequential read), and where the keyed events began.
 struct Walk<'a> {
     checks: &'a Checks<'a>,
-    server: Chain,
-    server_keyed: bool,
-    first_keyed: Option<u64>,
+    current: String,
+    server: ServerWalk,
+    servers: BTreeMap<String, ServerWalk>,
     accounts: HashMap<String, Chain>,
-    seqs: HashMap<String, Vec<u64>>,
+    seqs: HashMap<String, Vec<(String, u64)>>,
 }
 
 impl<'a> Walk<'a> {
     fn new(checks: &'a Checks<'a>) -> Self {
         Self {
             checks,
-            server: Chain::default(),
-            server_keyed: false,
-            first_keyed: None,
+            current: String::new(),
+            server: ServerWalk::default(),
+            servers: BTreeMap::new(),
             accounts: HashMap::new(),
             seqs: HashMap::new(),
         }
+    }
+
+    /// Goes on walking server chain `name` where it was left.
+    fn switch(&mut self, name: &str) {
+        if name != self.current {
+            let left = std::mem::replace(&mut self.server, self.servers.remove(name).unwrap_or_default());
+            self.servers.insert(std::mem::replace(&mut self.current, name.to_owned()), left);
+        }
+    }
+
+    fn broken(&self, at: u64, what: impl Into<String>) -> Failure {
+        broken_in(&self.current, at, what)
     }
 
     /// A keyed event before the recorded switch, or an unkeyed one after it (or, without a
@@ -157,21 +191,21 @@ impl<'a> Walk<'a> {
     fn check_version(&self, key: u64, version: u32) -> Result<(), Failure> {
         let unkeyed = version == UNKEYED_VERSION;
         match self.checks.keyed_from {
-            Some(from) if unkeyed && key >= from => Err(broken(
+            Some(from) if unkeyed && key >= from => Err(self.broken(
                 key,
                 format!(
                     "it is unkeyed (version 1), but every event from {from} on is keyed (audit-keyed-from)"
                 ),
             )),
-            Some(from) if !unkeyed && key < from => Err(broken(
+            Some(from) if !unkeyed && key < from => Err(self.broken(
                 key,
                 format!("it is keyed, but the chain was keyed from event {from} on (audit-keyed-from)"),
             )),
-            None if unkeyed && self.first_keyed.is_some() => Err(broken(
+            None if unkeyed && self.server.first_keyed.is_some() => Err(self.broken(
                 key,
                 format!(
                     "it is unkeyed (version 1) but follows keyed event {}",
-                    self.first_keyed.unwrap_or_default()
+                    self.server.first_keyed.unwrap_or_default()
                 ),
             )),
             _ => Ok(()),
@@ -180,22 +214,22 @@ impl<'a> Walk<'a> {
 
     /// Checks one stored event against everything before it.
     fn visit(&mut self, key: u64, bytes: &[u8]) -> Result<(), Failure> {
-        let expected = self.server.last_seq + 1;
+        let expected = self.server.chain.last_seq + 1;
         if key != expected {
-            return Err(broken(expected, format!("missing (the next event stored is {key})")));
+            return Err(self.broken(expected, format!("missing (the next event stored is {key})")));
         }
-        let record = decode(bytes).map_err(|error| broken(key, format!("does not decode: {error}")))?;
+        let record = decode(bytes).map_err(|error| self.broken(key, format!("does not decode: {error}")))?;
         if record.seq != key {
-            return Err(broken(key, format!("it is stored as event {key} but holds seq {}", record.seq)));
+            return Err(self.broken(key, format!("it is stored as event {key} but holds seq {}", record.seq)));
         }
         self.check_version(key, record.v)?;
-        if unhex(&record.prev) != Some(self.server.hash) {
+        if unhex(&record.prev) != Some(self.server.chain.hash) {
             let forged =
-                if self.server_keyed { ", or it was written without this server's secret" } else { "" };
+                if self.server.keyed { ", or it was written without this server's secret" } else { "" };
             return Err(if key == 1 {
-                broken(1, "its prev is not the genesis hash")
+                self.broken(1, "its prev is not the genesis hash")
             } else {
-                broken(
+                self.broken(
                     key - 1,
                     format!(
                         "its hash does not match the prev stored in event {key} (event {} or event {key}'s \
@@ -206,15 +240,15 @@ impl<'a> Walk<'a> {
             });
         }
         let keyed = record.v != UNKEYED_VERSION;
-        if keyed && self.first_keyed.is_none() {
-            self.first_keyed = Some(key);
+        if keyed && self.server.first_keyed.is_none() {
+            self.server.first_keyed = Some(key);
         }
         let digest = hash(&record, bytes, self.checks.key);
         match (&record.account, record.account_seq, &record.account_prev) {
             (Some(account), Some(account_seq), Some(account_prev)) => {
-                let chain = self.accounts.entry(account.clone()).or_default();
+                let chain = self.accounts.get(account).cloned().unwrap_or_default();
                 if account_seq != chain.count + 1 {
-                    return Err(broken(
+                    return Err(self.broken(
                         key,
                         format!(
                             "it is event #{account_seq} of account {account}, whose previous event was #{}",
@@ -223,7 +257,7 @@ impl<'a> Walk<'a> {
                     ));
                 }
                 if unhex(account_prev) != Some(chain.hash) {
-                    return Err(broken(
+                    return Err(self.broken(
                         key,
                         format!(
                             "its account_prev is not the hash of account {account}'s previous event ({})",
@@ -231,29 +265,33 @@ impl<'a> Walk<'a> {
                         ),
                     ));
                 }
-                *chain = Chain { count: account_seq, last_seq: key, hash: digest };
-                self.seqs.entry(account.clone()).or_default().push(key);
+                let last_server = self.current.clone();
+                self.accounts.insert(
+                    account.clone(),
+                    Chain { count: account_seq, last_seq: key, hash: digest, last_server },
+                );
+                self.seqs.entry(account.clone()).or_default().push((self.current.clone(), key));
             }
             (None, None, None) => {}
-            _ => return Err(broken(key, "its account, account_seq and account_prev do not go together")),
+            _ => return Err(self.broken(key, "its account, account_seq and account_prev do not go together")),
         }
         for anchor in self.checks.anchors.iter().filter(|anchor| anchor.seq == key) {
             if anchor.hash != digest {
-                return Err(broken(key, format!("its hash is not {}", anchor.source.name())));
+                return Err(self.broken(key, format!("its hash is not {}", anchor.source.name())));
             }
         }
-        self.server = Chain { count: key, last_seq: key, hash: digest };
-        self.server_keyed = keyed;
+        self.server.chain =
+            Chain { count: key, last_seq: key, hash: digest, last_server: self.current.clone() };
+        self.server.keyed = keyed;
         Ok(())
     }
 
-    /// Checks the end of every chain against its head, and the account index's size.
-    fn finish(self, snapshot: &AuditSnapshot<'_>) -> Result<Report, Failure> {
-        let heads: BTreeMap<String, Head> = snapshot.heads()?.into_iter().collect();
-        let head = heads.get(SERVER_CHAIN).copied().unwrap_or_default();
-        let last = self.server.last_seq;
+    /// Checks the end of the current server chain against its head and the heads from outside.
+    fn end_chain(&self, head: &Head) -> Result<(), Failure> {
+        let walked = &self.server.chain;
+        let last = walked.last_seq;
         if head.last_seq > last {
-            return Err(broken(
+            return Err(self.broken(
                 last + 1,
                 format!(
                     "missing (the log ends at event {last}, its head at event {}: the tail was cut)",
@@ -262,13 +300,13 @@ impl<'a> Walk<'a> {
             ));
         }
         if head.last_seq < last {
-            return Err(broken(
+            return Err(self.broken(
                 head.last_seq + 1,
                 format!("not covered by the head, which ends at event {}", head.last_seq),
             ));
         }
-        if head.hash != self.server.hash || head.count != self.server.count {
-            return Err(broken(
+        if head.hash != walked.hash || head.count != walked.count {
+            return Err(self.broken(
                 last,
                 "its hash does not match the head's (the last event or the head was changed)",
             ));
@@ -281,12 +319,19 @@ impl<'a> Walk<'a> {
                 Source::Expect => "--expect names it".to_owned(),
                 Source::Log => "the server's log (--log) names it: the tail was cut".to_owned(),
             };
-            return Err(broken(anchor.seq, format!("missing (the log ends at event {last}; {named})")));
+            return Err(self.broken(anchor.seq, format!("missing (the log ends at event {last}; {named})")));
         }
-        for (account, head) in heads.iter().filter(|(key, _)| key.as_str() != SERVER_CHAIN) {
-            let chain = self.accounts.get(account).copied().unwrap_or_default();
+        Ok(())
+    }
+
+    /// Checks every account chain against its head, and the account index.
+    fn finish(mut self, view: &dyn AuditView, chains: Vec<(String, Head)>) -> Result<Report, Failure> {
+        let heads: BTreeMap<String, Head> = view.account_heads()?.into_iter().collect();
+        for (account, head) in &heads {
+            let chain = self.accounts.get(account).cloned().unwrap_or_default();
             if (chain.count, chain.last_seq, chain.hash) != (head.count, head.last_seq, head.hash) {
-                return Err(broken(
+                return Err(broken_in(
+                    &chain.last_server,
                     head.last_seq.max(chain.last_seq),
                     format!(
                         "account {account}'s head names event {} (#{}), its chain ends at event {} (#{}): \
@@ -300,14 +345,23 @@ impl<'a> Walk<'a> {
             self.accounts.iter().filter(|(account, _)| !heads.contains_key(*account)).collect();
         without_head.sort_by_key(|(_, chain)| chain.last_seq);
         if let Some((account, chain)) = without_head.first() {
-            return Err(broken(chain.last_seq, format!("account {account} has events but no head")));
+            let what = format!("account {account} has events but no head");
+            return Err(broken_in(&chain.last_server, chain.last_seq, what));
         }
-        self.check_index(snapshot)?;
+        self.check_index(view)?;
+        let current = std::mem::take(&mut self.current);
+        let server = std::mem::take(&mut self.server);
+        self.servers.insert(current, server);
+        let first_keyed = match self.servers.len() {
+            1 => self.servers.values().next().and_then(|server| server.first_keyed),
+            _ => self.servers.values().filter_map(|server| server.first_keyed).min(),
+        };
         Ok(Report {
-            events: self.server.count,
+            events: self.servers.values().map(|server| server.chain.count).sum(),
             accounts: self.accounts.len(),
-            head,
-            first_keyed: self.first_keyed,
+            head: chains.last().map(|(_, head)| *head).unwrap_or_default(),
+            chains,
+            first_keyed,
             switch_recorded: self.checks.keyed_from.is_some(),
             anchors: self.checks.anchors.clone(),
         })
@@ -317,22 +371,24 @@ impl<'a> Walk<'a> {
 impl Walk<'_> {
     /// Every index entry must name the account's event of that number, and every event must
     /// have its entry.
-    fn check_index(&self, snapshot: &AuditSnapshot<'_>) -> Result<(), Failure> {
+    fn check_index(&self, view: &dyn AuditView) -> Result<(), Failure> {
         let mut found = None;
         let mut entries: HashMap<&str, u64> = HashMap::new();
-        snapshot.account_index(|account, account_seq, seq| {
+        view.account_index(&mut |account, account_seq, server, seq| {
             let walked = self.seqs.get_key_value(account);
             let expected = walked.and_then(|(_, seqs)| seqs.get((account_seq as usize).wrapping_sub(1)));
             match (walked, expected) {
-                (Some((key, _)), Some(&expected)) if expected == seq => {
+                (Some((key, _)), Some((expected_server, expected)))
+                    if *expected == seq && expected_server == server =>
+                {
                     *entries.entry(key.as_str()).or_default() += 1;
                     true
                 }
                 _ => {
-                    let at = expected.copied().unwrap_or(seq);
+                    let (chain, at) = expected.cloned().unwrap_or_else(|| (server.to_owned(), seq));
                     let what =
                         format!("account {account}'s index maps its event #{account_seq} to event {seq}");
-                    found = Some(broken(at, what));
+                    found = Some(broken_in(&chain, at, what));
                     false
                 }
             }
@@ -340,41 +396,116 @@ impl Walk<'_> {
         if let Some(found) = found {
             return Err(found);
         }
-        let mut short: Vec<(&String, &Vec<u64>)> = self
+        let mut short: Vec<(&String, &Vec<(String, u64)>)> = self
             .seqs
             .iter()
             .filter(|(account, seqs)| {
                 entries.get(account.as_str()).copied().unwrap_or(0) != seqs.len() as u64
             })
             .collect();
-        short.sort_by_key(|(_, seqs)| seqs.first().copied());
+        short.sort_by_key(|(_, seqs)| seqs.first().map(|(_, seq)| *seq));
         match short.first() {
-            Some((account, seqs)) => Err(broken(
-                seqs.last().copied().unwrap_or(0),
-                format!("account {account}'s index lacks entries of its {} events", seqs.len()),
-            )),
+            Some((account, seqs)) => {
+                let (chain, at) = seqs.last().cloned().unwrap_or_default();
+                let what = format!("account {account}'s index lacks entries of its {} events", seqs.len());
+                Err(broken_in(&chain, at, what))
+            }
             None => Ok(()),
         }
     }
 }
 
-/// Verifies the whole log in one read transaction. Blocking.
+/// Verifies the whole log in one consistent view. Blocking.
 pub fn verify(store: &Store, checks: &Checks<'_>) -> Result<Report, Failure> {
-    store.audit_snapshot(|snapshot| {
-        let mut walk = Walk::new(checks);
-        let mut failure = None;
-        snapshot.events(1, |key, bytes| match walk.visit(key, bytes) {
-            Ok(()) => true,
-            Err(error) => {
-                failure = Some(error);
-                false
+    store.audit_snapshot(|view| Ok(verify_view(view, checks)))?
+}
+
+fn verify_view(view: &dyn AuditView, checks: &Checks<'_>) -> Result<Report, Failure> {
+    let chains = view.server_heads()?;
+    let mut walk = Walk::new(checks);
+    if checks.anchors.is_empty() || chains.len() <= 1 {
+        match chains.as_slice() {
+            [] => {}
+            [(name, head)] => {
+                walk.switch(name);
+                let mut failure = None;
+                view.events(name, 1, &mut |key, bytes| match walk.visit(key, bytes) {
+                    Ok(()) => true,
+                    Err(error) => {
+                        failure = Some(error);
+                        false
+                    }
+                })?;
+                if let Some(failure) = failure {
+                    return Err(failure);
+                }
+                walk.end_chain(head)?;
             }
-        })?;
-        if let Some(failure) = failure {
-            return Ok(Err(failure));
+            _ => walk_interleaved(view, &chains, &mut walk)?,
         }
-        Ok(walk.finish(snapshot))
-    })?
+    } else {
+        return Err(broken_in("", 0, "--expect and --log name one chain, and this log has one per server"));
+    }
+    walk.finish(view, chains)
+}
+
+/// Walks several server chains, read whole, in an order that visits each account's events in
+/// the account's order: each chain as far as its next event's account predecessors have been
+/// visited, round and round. An event no round can reach is visited anyway, and named broken.
+fn walk_interleaved(
+    view: &dyn AuditView,
+    chains: &[(String, Head)],
+    walk: &mut Walk<'_>,
+) -> Result<(), Failure> {
+    let mut loaded: Vec<(&str, Vec<(u64, Vec<u8>)>, usize)> = Vec::with_capacity(chains.len());
+    for (name, _) in chains {
+        let mut events = Vec::new();
+        view.events(name, 1, &mut |seq, bytes| {
+            events.push((seq, bytes.to_vec()));
+            true
+        })?;
+        loaded.push((name.as_str(), events, 0));
+    }
+    loop {
+        let mut progressed = false;
+        for (name, events, next) in loaded.iter_mut() {
+            walk.switch(name);
+            while let Some((seq, bytes)) = events.get(*next) {
+                if !ready(walk, bytes) {
+                    break;
+                }
+                walk.visit(*seq, bytes)?;
+                *next += 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    if let Some((name, events, next)) = loaded.iter().find(|(_, events, next)| *next < events.len()) {
+        walk.switch(name);
+        let (seq, bytes) = &events[*next];
+        walk.visit(*seq, bytes)?;
+        return Err(walk.broken(*seq, "it cannot be placed in its account's chain"));
+    }
+    for (name, head) in chains {
+        walk.switch(name);
+        walk.end_chain(head)?;
+    }
+    Ok(())
+}
+
+/// Whether an event can be visited now: it is no account's, or its account's events before it
+/// have been visited (one that does not decode is visited, to be named broken).
+fn ready(walk: &Walk<'_>, bytes: &[u8]) -> bool {
+    let Ok(record) = decode(bytes) else { return true };
+    match (&record.account, record.account_seq) {
+        (Some(account), Some(account_seq)) => {
+            account_seq <= walk.accounts.get(account).map_or(0, |chain| chain.count) + 1
+        }
+        _ => true,
+    }
 }
 
 /// The head as `verify` prints it, for recording out of band.

@@ -3,6 +3,7 @@
 //! changed is durable (`docs/storage.md`). Two backends answer them: [`redb`], one embedded file
 //! (the default), and PostgreSQL, shared by several servers (`docs/scaling.md`).
 
+pub mod audit_view;
 pub mod chain;
 mod dispatch;
 // Built group by group (issue 13): parts are not called until the backend is complete.

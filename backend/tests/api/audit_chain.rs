@@ -2,7 +2,8 @@
 //! keyed hashes", "The server's log"): every event's line in the real binary's log carries its
 //! chain head, and `verify --log` catches a tail cut from the database with it; a chain rewritten
 //! without the server secret, or downgraded to unkeyed hashes, is named; a log written before
-//! the keying still verifies and is continued keyed.
+//! the keying still verifies and is continued keyed. On redb in every run (the file's tables are
+//! edited directly; PostgreSQL never held unkeyed events).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -16,7 +17,7 @@ use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
 use crate::audit_verify::{audit, copy_of, key_of, reseal, stopped_log, tamper};
-use crate::helpers::{TestShare, spawn_app, spawn_app_in};
+use crate::helpers::{TestShare, on_redb, spawn_app_in, spawn_app_with};
 
 const HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 
@@ -244,7 +245,7 @@ async fn a_chain_rewritten_or_extended_without_the_server_secret_is_detected() {
 
 #[tokio::test]
 async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded_after_it() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_redb).await;
     for n in 0..3 {
         app.create(&TestShare::new(&n.to_string(), 1)).await;
     }
@@ -263,7 +264,7 @@ async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded
         run.stdout
     );
 
-    let app = spawn_app_in(root, |_| {}).await;
+    let app = spawn_app_in(root, on_redb).await;
     assert_eq!(std::fs::read_to_string(app.data_dir().join("audit-keyed-from")).unwrap(), "4\n");
     for n in 0..2 {
         app.create(&TestShare::new(&n.to_string(), 1)).await;
@@ -290,7 +291,7 @@ async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded
 
     // The record lost: the server finds the switch in the database again.
     std::fs::remove_file(data.join("audit-keyed-from")).unwrap();
-    let app = spawn_app_in(root, |_| {}).await;
+    let app = spawn_app_in(root, on_redb).await;
     assert_eq!(std::fs::read_to_string(app.data_dir().join("audit-keyed-from")).unwrap(), "4\n");
     let _root = app.stop().await;
     assert_eq!(audit(&data, &["verify"]).await.code, 0);

@@ -2,7 +2,8 @@
 //! stopped server: a good log verifies and prints its head; an edited, deleted or cut event, or
 //! an account link forged in a log otherwise rewritten whole, is named; a head recorded out of
 //! band catches a rewritten log. And the chain stays whole under concurrent writers. The keyed
-//! chain and the server's log are in `audit_chain.rs`.
+//! chain and the server's log are in `audit_chain.rs`. The file's tables are edited directly, so
+//! these run on redb in every run; the same checks on PostgreSQL's chains are in `cluster.rs`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use coffer_shared::crypto::audit_chain::ChainKey;
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
-use crate::helpers::{START, TestApp, TestShare, spawn_app};
+use crate::helpers::{START, TestApp, TestShare, on_redb, spawn_app, spawn_app_with};
 use crate::vault::{create, note};
 
 /// The events table, as someone with the file would open it.
@@ -51,7 +52,7 @@ pub async fn audit(data_dir: &Path, args: &[&str]) -> Run {
 /// A server with a few dozen events of several kinds, stopped; its data folder, kept alive by
 /// the returned directory, and the export taken before it stopped.
 pub async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_redb).await;
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("one")).await;
     app.sign_in(&user).await;
@@ -349,7 +350,7 @@ async fn export_writes_the_same_lines_and_since_keeps_the_later_ones() {
 
 #[tokio::test]
 async fn the_commands_refuse_a_database_the_server_holds_open() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_redb).await;
     app.sign_up("alice@example.com").await;
     let run = audit(&app.data_dir(), &["verify"]).await;
     assert_eq!(run.code, 2, "{}", run.stdout);

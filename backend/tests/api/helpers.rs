@@ -47,6 +47,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 /// Starts the real application with its data in `data_root/data` (which may already hold files
 /// of an earlier start).
 pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_on(data_root, test_database().await, configure).await
+}
+
+/// Starts the real application with its data in `data_root/data` and its metadata in `database`
+/// (PostgreSQL) or, with `None`, in a redb file there.
+async fn spawn_on(
+    data_root: tempfile::TempDir,
+    database: Option<DatabaseUrl>,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let data_dir = data_root;
     let static_dir = data_dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
@@ -58,7 +68,7 @@ pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&
     settings.rate_limit_auth = 0;
     settings.rate_limit_upload = 0;
     settings.rate_limit_chunk = 0;
-    settings.database_url = test_database().await;
+    settings.database_url = database;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
@@ -84,6 +94,37 @@ pub async fn test_database() -> Option<DatabaseUrl> {
     client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
     let separator = if admin.contains('?') { '&' } else { '?' };
     Some(format!("{admin}{separator}options=-c%20search_path%3D{schema}").parse().unwrap())
+}
+
+/// Keeps an app on redb whatever database the run uses: for the tests of the redb file itself
+/// (its tables opened directly, the operator's commands over the file, a process killed on it).
+pub fn on_redb(settings: &mut Settings) {
+    settings.database_url = None;
+}
+
+/// `count` servers of one cluster, each `configure`d: on PostgreSQL all on the first one's
+/// database, each with an id of its own (`server-1`, ...) and the first one's server secret; on
+/// redb the one server a file has. Each keeps its blobs and its mail in its own data folder.
+pub async fn cluster(count: usize, configure: impl Fn(&mut Settings)) -> Vec<TestApp> {
+    let first = spawn_app_with(|settings| {
+        configure(settings);
+        settings.server_id = Some("server-1".into());
+    })
+    .await;
+    let Some(url) = first.state.settings.database_url.clone() else { return vec![first] };
+    let secret = first.data_dir().join("server-secret");
+    let mut servers = vec![first];
+    for n in 2..=count {
+        let server = spawn_app_with(|settings| {
+            configure(settings);
+            settings.database_url = Some(url.clone());
+            settings.server_id = Some(format!("server-{n}"));
+            settings.server_secret_file = Some(secret.clone());
+        })
+        .await;
+        servers.push(server);
+    }
+    servers
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -188,7 +229,8 @@ impl TestApp {
     /// Stops the server, waits until its database is closed, and starts it again on the same
     /// data folder with `configure`d settings, as after a crash or a redeploy.
     pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        spawn_app_in(self.stop().await, configure).await
+        let database = self.state.settings.database_url.clone();
+        spawn_on(self.stop().await, database, configure).await
     }
 
     /// Stops the server and waits until its database is closed; returns its data root

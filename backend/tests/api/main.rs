@@ -19,6 +19,7 @@ mod audit_verify;
 mod authorization;
 mod bad_input;
 mod claims;
+mod cluster;
 mod crash;
 mod crash_load;
 mod disk_full;

@@ -52,16 +52,15 @@ impl Store {
 }
 
 impl Store {
-    /// Runs `work` over a consistent read-only view of the whole log. Blocking.
+    /// Runs `work` over a consistent read-only view of the whole log. Blocking; on PostgreSQL it
+    /// must run on a thread that may block on the runtime (a blocking task).
     pub fn audit_snapshot<R>(
         &self,
-        work: impl FnOnce(&crate::store::audit::AuditSnapshot<'_>) -> Result<R, StoreError>,
+        work: impl FnOnce(&dyn crate::store::audit_view::AuditView) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         match self {
-            Self::Redb(backend) => backend.audit_snapshot(work),
-            Self::Postgres(_) => {
-                Err(StoreError::Database("audit_snapshot is not yet implemented on PostgreSQL".into()))
-            }
+            Self::Redb(backend) => backend.audit_snapshot(|snapshot| work(snapshot)),
+            Self::Postgres(backend) => work(&backend.audit_view()?),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! method decides from rows it read, it decides on rows it has locked (`SELECT ... FOR UPDATE`),
 //! so two servers changing the same share, account or counter take turns, exactly as redb's
 //! single writer makes them. A transaction that deadlocks or fails to serialize is run again
-//! ([`PgStore::transaction`]). A lost connection or a database that does not answer is
+//! (`transaction!`). A lost connection or a database that does not answer is
 //! [`StoreError::Unavailable`]: the request gets a 503 and the pool connects again.
 
 /// Runs `$body` (an expression of type `Result<T, StoreError>` that uses the transaction
@@ -45,6 +45,7 @@ mod url;
 mod accounts;
 mod attempts;
 mod audit;
+mod audit_view;
 mod downloads;
 mod file_shares;
 mod file_sweep;
@@ -86,6 +87,7 @@ pub(super) const ATTEMPTS: u64 = 20;
 pub struct PgStore {
     pool: Pool,
     server: Arc<str>,
+    config: Arc<tokio_postgres::Config>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -116,8 +118,11 @@ impl PgStore {
         if config.get_application_name().is_none() {
             config.application_name("coffer-server");
         }
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         let pool = Pool::builder(manager)
             .max_size(pool_size.max(1))
             .runtime(Runtime::Tokio1)
@@ -125,7 +130,7 @@ impl PgStore {
             .create_timeout(Some(WAIT))
             .build()
             .map_err(|error| StoreError::Database(error.to_string()))?;
-        Ok(Self { pool, server: Arc::from(server) })
+        Ok(Self { pool, server: Arc::from(server), config: Arc::new(config) })
     }
 
     /// A connection from the pool.
@@ -176,9 +181,23 @@ pub(super) fn pg(error: tokio_postgres::Error) -> StoreError {
         }
         Some(code) if is_unavailable(code) => StoreError::Unavailable(error.to_string()),
         Some(_) => StoreError::Database(error.to_string()),
-        // No SQLSTATE: the connection itself failed (refused, reset, closed, timed out).
-        None => StoreError::Unavailable(error.to_string()),
+        // No SQLSTATE: the connection failed (refused, reset, closed, timed out), or the
+        // driver refused something of ours (a value of the wrong type), which is a bug.
+        None if error.is_closed() || connection_failed(&error) => StoreError::Unavailable(error.to_string()),
+        None => StoreError::Database(error.to_string()),
     }
+}
+
+/// Whether an I/O error is behind `error`: the network or the server went away.
+fn connection_failed(error: &tokio_postgres::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<std::io::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Classes 08 (connection exception), 53 (insufficient resources) and 57P (operator

@@ -21,9 +21,9 @@ impl PgStore {
         let statement = client
             .prepare_cached(
                 "INSERT INTO rate_buckets AS b (name, network, tokens, updated, allowed)
-                 VALUES ($1, $2, $3 - 1, extract(epoch FROM statement_timestamp()), true)
+                 VALUES ($1, $2, $3::float8 - 1, extract(epoch FROM statement_timestamp()), true)
                  ON CONFLICT (name, network) DO UPDATE SET
-                     tokens = coffer_refill(b.tokens, b.updated, $3, $4)
+                     tokens = coffer_refill(b.tokens, b.updated, $3::float8, $4::float8)
                               - CASE WHEN coffer_refill(b.tokens, b.updated, $3, $4) >= 1 THEN 1 ELSE 0 END,
                      updated = greatest(b.updated, extract(epoch FROM statement_timestamp())),
                      allowed = coffer_refill(b.tokens, b.updated, $3, $4) >= 1
@@ -31,7 +31,8 @@ impl PgStore {
             )
             .await
             .map_err(pg)?;
-        let row = client.query_one(&statement, &[&name, &network, &capacity, &per_second]).await.map_err(pg)?;
+        let row =
+            client.query_one(&statement, &[&name, &network, &capacity, &per_second]).await.map_err(pg)?;
         let (allowed, tokens): (bool, f64) = (row.get(0), row.get(1));
         Ok(match allowed {
             true => None,

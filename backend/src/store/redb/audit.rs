@@ -17,6 +17,7 @@ use super::schema::{AUDIT_ACCOUNT_EVENTS, AUDIT_EVENTS, AUDIT_HEADS};
 use super::{Db, RedbStore, StoreError};
 use crate::audit::record::{Appended, NewEvent, StoredEvent, decode};
 use crate::audit::writer::{Committed, Sink};
+use crate::store::audit_view::AuditView;
 pub use crate::store::chain::Head;
 use crate::store::chain::{accounts_of, link};
 
@@ -90,6 +91,41 @@ impl AuditSnapshot<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl AuditView for AuditSnapshot<'_> {
+    fn server_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
+        Ok(self.heads()?.into_iter().filter(|(chain, _)| chain == SERVER_CHAIN).collect())
+    }
+
+    fn account_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
+        Ok(self.heads()?.into_iter().filter(|(chain, _)| chain != SERVER_CHAIN).collect())
+    }
+
+    fn events(
+        &self,
+        server: &str,
+        from_seq: u64,
+        visit: &mut dyn FnMut(u64, &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        match server == SERVER_CHAIN {
+            true => AuditSnapshot::events(self, from_seq, visit),
+            false => Ok(()),
+        }
+    }
+
+    fn event(&self, server: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        match server == SERVER_CHAIN {
+            true => AuditSnapshot::event(self, seq),
+            false => Ok(None),
+        }
+    }
+
+    fn account_index(&self, visit: &mut dyn FnMut(&str, u64, &str, u64) -> bool) -> Result<(), StoreError> {
+        AuditSnapshot::account_index(self, |account, account_seq, seq| {
+            visit(account, account_seq, SERVER_CHAIN, seq)
+        })
     }
 }
 

@@ -1,0 +1,132 @@
+//! The security log on PostgreSQL as one consistent view ([`AuditView`]): a connection of its
+//! own in a read-only, repeatable-read transaction, so that what `audit verify` and
+//! `audit export` read is one moment of the log however long they take. The view's methods
+//! are blocking; it must be used from a thread that may block on the runtime (a blocking task).
+
+use tokio::runtime::Handle;
+use tokio_postgres::{Client, NoTls};
+
+use super::rows::{hash, unsigned};
+use super::{PgStore, pg};
+use crate::store::StoreError;
+use crate::store::audit_view::AuditView;
+use crate::store::chain::Head;
+
+/// Rows read at a time.
+const PAGE: i64 = 5000;
+
+/// A snapshot of the log on PostgreSQL.
+pub struct PgAuditView {
+    client: Client,
+    handle: Handle,
+}
+
+impl PgStore {
+    /// Opens a view of the log as of now. Blocking.
+    pub fn audit_view(&self) -> Result<PgAuditView, StoreError> {
+        let handle = Handle::try_current()
+            .map_err(|_| StoreError::Database("the audit view needs a runtime to block on".into()))?;
+        let config = self.config.clone();
+        let client = handle.block_on(async move {
+            let (client, connection) = config.connect(NoTls).await.map_err(pg)?;
+            tokio::spawn(connection);
+            client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await.map_err(pg)?;
+            Ok::<_, StoreError>(client)
+        })?;
+        Ok(PgAuditView { client, handle })
+    }
+}
+
+impl PgAuditView {
+    fn heads(&self, kind: &str) -> Result<Vec<(String, Head)>, StoreError> {
+        self.handle.block_on(async {
+            let rows = self
+                .client
+                .query(
+                    "SELECT chain, count, last_seq, hash FROM audit_heads WHERE kind = $1 ORDER BY chain COLLATE \"C\"",
+                    &[&kind],
+                )
+                .await
+                .map_err(pg)?;
+            rows.iter()
+                .map(|row| {
+                    let head = Head {
+                        count: unsigned(row.get(1))?,
+                        last_seq: unsigned(row.get(2))?,
+                        hash: hash(row.get(3))?,
+                    };
+                    Ok((row.get(0), head))
+                })
+                .collect()
+        })
+    }
+}
+
+impl AuditView for PgAuditView {
+    fn server_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
+        self.heads("s")
+    }
+
+    fn account_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
+        self.heads("a")
+    }
+
+    fn events(
+        &self,
+        server: &str,
+        from_seq: u64,
+        visit: &mut dyn FnMut(u64, &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        let mut from = i64::try_from(from_seq).unwrap_or(i64::MAX);
+        loop {
+            let rows = self.handle.block_on(self.client.query(
+                "SELECT seq, record FROM audit_events WHERE server = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+                &[&server, &from, &PAGE],
+            ));
+            let rows = rows.map_err(pg)?;
+            for row in &rows {
+                let seq: i64 = row.get(0);
+                if !visit(unsigned(seq)?, row.get(1)) {
+                    return Ok(());
+                }
+                from = seq + 1;
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    fn event(&self, server: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let row =
+            self.handle.block_on(self.client.query_opt(
+                "SELECT record FROM audit_events WHERE server = $1 AND seq = $2",
+                &[&server, &seq],
+            ));
+        Ok(row.map_err(pg)?.map(|row| row.get(0)))
+    }
+
+    fn account_index(&self, visit: &mut dyn FnMut(&str, u64, &str, u64) -> bool) -> Result<(), StoreError> {
+        let (mut after_account, mut after_seq) = (String::new(), 0_i64);
+        loop {
+            let rows = self.handle.block_on(self.client.query(
+                "SELECT account, account_seq, server, seq FROM audit_account_events
+                 WHERE (account COLLATE \"C\", account_seq) > ($1 COLLATE \"C\", $2)
+                 ORDER BY account COLLATE \"C\", account_seq LIMIT $3",
+                &[&after_account, &after_seq, &PAGE],
+            ));
+            let rows = rows.map_err(pg)?;
+            for row in &rows {
+                let (account, account_seq): (&str, i64) = (row.get(0), row.get(1));
+                if !visit(account, unsigned(account_seq)?, row.get(2), unsigned(row.get(3))?) {
+                    return Ok(());
+                }
+                (after_account, after_seq) = (account.to_owned(), account_seq);
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Several servers on one PostgreSQL database (`docs/scaling.md`): what one server counts, every
+//! server counts. On redb the cluster is the one server a file has, and the same limits hold.
+
+use futures_util::future::join_all;
+use reqwest::Method;
+
+use coffer_backend::audit::verify::{Checks, Failure, Report};
+
+use crate::helpers::{TestShare, cluster};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn claims_racing_over_three_servers_open_each_share_exactly_its_views() {
+    let servers = cluster(3, |_| {}).await;
+    let shares: Vec<TestShare> = (0..25).map(|i| TestShare::new("contended", 1 + i % 8)).collect();
+    for (i, share) in shares.iter().enumerate() {
+        servers[i % servers.len()].create(share).await;
+    }
+    // 2,000 claims at once, each share's spread over every server.
+    let claims = shares.iter().enumerate().flat_map(|(i, share)| {
+        let servers = &servers;
+        (0..80).map(move |n| async move {
+            (i, servers[n % servers.len()].claim(share, &share.request.access_token).await.status().as_u16())
+        })
+    });
+    let answers = join_all(claims).await;
+    assert_eq!(answers.len(), 2_000);
+    for (i, share) in shares.iter().enumerate() {
+        let statuses: Vec<u16> =
+            answers.iter().filter(|(of, _)| *of == i).map(|(_, status)| *status).collect();
+        let opened = statuses.iter().filter(|&&status| status == 200).count();
+        assert_eq!(opened, share.request.max_views as usize, "share {i}: {statuses:?}");
+        assert!(statuses.iter().all(|&status| status == 200 || status == 404), "share {i}: {statuses:?}");
+    }
+    assert_eq!(servers[1 % servers.len()].share_count().await, 0, "each last view deleted its share");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_session_made_on_one_server_works_on_every_server_and_ends_on_all() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("cluster@example.com").await;
+    let browser = servers[0].sign_in(&user).await;
+    for server in &servers {
+        let answer = server.send_as(Some(&browser), Method::GET, "/api/v1/session", None).await;
+        assert_eq!(answer.status(), 200, "{}", server.address);
+    }
+    let last = &servers[servers.len() - 1];
+    let ended = last.send_as(Some(&browser), Method::POST, "/api/v1/session/signout", None).await;
+    assert!(ended.status().is_success(), "{}", ended.status());
+    for server in &servers {
+        let answer = server.send_as(Some(&browser), Method::GET, "/api/v1/session", None).await;
+        assert_eq!(answer.status(), 401, "{}", server.address);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_spreading_its_creates_over_three_servers_gets_one_allowance() {
+    let per_minute = 12;
+    let servers = cluster(3, |settings| settings.rate_limit_create = per_minute).await;
+    let started = std::time::Instant::now();
+    let shares: Vec<TestShare> = (0..36).map(|_| TestShare::new("limited", 1)).collect();
+    let creates = shares.iter().enumerate().map(|(i, share)| {
+        let body = serde_json::to_value(&share.request).unwrap();
+        let server = &servers[i % servers.len()];
+        async move { server.post("/api/v1/shares", &body).await.status().as_u16() }
+    });
+    let statuses = join_all(creates).await;
+    let created = statuses.iter().filter(|&&status| status == 201).count() as u64;
+    // The bucket starts full and refills at per_minute / 60 a second while the requests run.
+    let refill = (started.elapsed().as_secs_f64() * f64::from(per_minute) / 60.0) as u64;
+    assert!((u64::from(per_minute)..=u64::from(per_minute) + refill).contains(&created), "{statuses:?}");
+    assert!(statuses.iter().all(|&status| status == 201 || status == 429), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verify_checks_every_servers_chain_and_names_the_one_broken() {
+    let servers = cluster(3, |_| {}).await;
+    // One account whose events go through every server, and shares opened on each.
+    let user = servers[0].sign_up("chains@example.com").await;
+    for (i, server) in servers.iter().enumerate() {
+        let browser = server.sign_in(&user).await;
+        let share = TestShare::new("logged", 1);
+        server.create(&share).await;
+        servers[(i + 1) % servers.len()].claim(&share, &share.request.access_token).await;
+        server.send_as(Some(&browser), Method::POST, "/api/v1/session/signout", None).await;
+    }
+    let events = servers[0].export().await.len() as u64;
+    let report = verified(&servers[2]).await.unwrap();
+    assert_eq!(report.events, events);
+    assert_eq!(report.chains.len(), servers.len(), "a chain per server");
+    assert_eq!(report.accounts, 1);
+    let Some(url) = servers[0].state.settings.database_url.clone() else { return };
+    // Flip a byte in the middle of server-2's chain, as someone with the database could.
+    let (client, connection) = tokio_postgres::connect(url.expose(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let changed = client
+        .execute(
+            "UPDATE audit_events SET record = overlay(record PLACING '\\x7e'::bytea FROM 30 FOR 1)
+             WHERE server = 'server-2' AND seq = 2",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let Err(Failure::Broken(found)) = verified(&servers[1]).await else { panic!("the change went unseen") };
+    assert_eq!(found.chain, "server-2", "{found}");
+    assert!(found.at <= 2, "{found}");
+}
+
+/// `audit verify` of the cluster's log, in process.
+async fn verified(app: &crate::helpers::TestApp) -> Result<Report, Failure> {
+    let store = app.state.store.clone();
+    let key = app.chain_key();
+    tokio::task::spawn_blocking(move || {
+        let checks = Checks { key: &key, keyed_from: Some(1), anchors: Vec::new() };
+        coffer_backend::audit::verify::verify(&store, &checks)
+    })
+    .await
+    .unwrap()
+}
