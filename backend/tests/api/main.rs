@@ -31,6 +31,7 @@ mod kdf_versions;
 mod limits;
 mod mail;
 mod mmdb;
+mod outage;
 mod my_shares;
 mod notice_helpers;
 mod notices_alerts;
