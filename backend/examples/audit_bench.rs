@@ -121,7 +121,7 @@ async fn main() {
     let mut written: u64 = store
         .audit_snapshot(|snapshot| {
             let mut count = 0;
-            snapshot.events(1, |_, _| {
+            snapshot.events("", 1, &mut |_, _| {
                 count += 1;
                 true
             })?;

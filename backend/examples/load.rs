@@ -1,11 +1,12 @@
 //! Load benchmark: creates and claims per second against a running server on loopback.
 //!
 //! ```text
-//! cargo run --release -p coffer-backend --example load -- http://127.0.0.1:8080 [seconds] [concurrency]
+//! cargo run --release -p coffer-backend --example load -- http://127.0.0.1:8080[,http://...] [seconds] [concurrency]
 //! ```
 //!
 //! Start the server with the rate limits off (`--rate-limit-create 0 --rate-limit-claim 0`).
-//! Only loopback addresses are accepted, and each phase stops after `seconds`.
+//! Several servers of one cluster, comma-separated, take the requests in turn. Only loopback
+//! addresses are accepted, and each phase stops after `seconds`.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark prints its numbers
 
@@ -107,22 +108,31 @@ where
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let host = base.trim_start_matches("http://").split([':', '/']).next().unwrap_or_default();
-    assert!(host == "127.0.0.1" || host == "localhost" || host == "[::1]", "load tests only target loopback");
+    let bases: Vec<String> =
+        args.get(1).map_or("http://127.0.0.1:8080", String::as_str).split(',').map(Into::into).collect();
+    for base in &bases {
+        let host = base.trim_start_matches("http://").split([':', '/']).next().unwrap_or_default();
+        assert!(
+            host == "127.0.0.1" || host == "localhost" || host == "[::1]",
+            "load tests only target loopback"
+        );
+    }
+    let bases = Arc::new(bases);
     let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
     let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
     let client = reqwest::Client::new();
 
     let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> =
         Arc::new((0..50_000).map(|_| share(100)).collect());
-    let (url, c, p) = (format!("{base}/api/v1/shares"), client.clone(), Arc::clone(&pool));
+    let (b, c, p) = (Arc::clone(&bases), client.clone(), Arc::clone(&pool));
     let next = Arc::new(AtomicUsize::new(0));
     let n = Arc::clone(&next);
     run_phase("create", seconds, concurrency, move |_| {
-        let (url, c, p, n) = (url.clone(), c.clone(), Arc::clone(&p), Arc::clone(&n));
+        let (b, c, p, n) = (Arc::clone(&b), c.clone(), Arc::clone(&p), Arc::clone(&n));
         async move {
-            let (request, _) = p.get(n.fetch_add(1, Ordering::Relaxed))?;
+            let index = n.fetch_add(1, Ordering::Relaxed);
+            let (request, _) = p.get(index)?;
+            let url = format!("{}/api/v1/shares", b[index % b.len()]);
             Some(c.post(&url).json(request).send().await.is_ok_and(|r| r.status() == 201))
         }
     })
@@ -133,12 +143,12 @@ async fn main() {
     let next_claim = Arc::new(AtomicUsize::new(0));
     let (c, p) = (client.clone(), Arc::clone(&pool));
     run_phase("claim", seconds, concurrency, move |_| {
-        let (c, p, next_claim, base) = (c.clone(), Arc::clone(&p), Arc::clone(&next_claim), base.clone());
+        let (c, p, next_claim, b) = (c.clone(), Arc::clone(&p), Arc::clone(&next_claim), Arc::clone(&bases));
         async move {
-            // Round-robin over the created shares, 100 views each.
-            let index = next_claim.fetch_add(1, Ordering::Relaxed) % created;
-            let (request, claim) = &p[index];
-            let url = format!("{base}/api/v1/shares/{}/claim", request.id);
+            // Round-robin over the created shares, 100 views each, and over the servers.
+            let turn = next_claim.fetch_add(1, Ordering::Relaxed);
+            let (request, claim) = &p[turn % created];
+            let url = format!("{}/api/v1/shares/{}/claim", b[turn % b.len()], request.id);
             Some(c.post(&url).json(claim).send().await.is_ok_and(|r| r.status() == 200))
         }
     })

@@ -38,14 +38,21 @@ CREATE TABLE owned_shares (
 CREATE TABLE accounts (
     id text PRIMARY KEY,
     email text NOT NULL UNIQUE,
-    record bytea NOT NULL
+    record bytea NOT NULL,
+    -- The record's `last_digest_at`, or its `created_at` before the first digest: a digest is
+    -- due a period after it.
+    digest_from bigint NOT NULL
 );
+CREATE INDEX accounts_digest ON accounts (digest_from);
 
 -- Codes, wrong tries and throttles by purpose (`signup:<email>`, `signin:<account>`, ...).
 CREATE TABLE attempts (
     purpose text PRIMARY KEY,
-    state bytea NOT NULL
+    state bytea NOT NULL,
+    -- From when the state holds nothing worth keeping (the sweeper deletes it then).
+    idle_at bigint NOT NULL
 );
+CREATE INDEX attempts_idle ON attempts (idle_at);
 
 -- Sign-ups and sign-ins waiting for their code, by the hash of their token.
 CREATE TABLE pending (
@@ -61,18 +68,27 @@ CREATE TABLE sessions (
     account text NOT NULL,
     session_id text NOT NULL,
     record bytea NOT NULL,
+    -- The record's times, for the sweeper: a session dies `max` after the one, `idle` after
+    -- the other.
+    created_at bigint NOT NULL,
+    last_seen_at bigint NOT NULL,
     UNIQUE (account, session_id)
 );
--- "End this session" links: link hash -> session token hash.
+CREATE INDEX sessions_created ON sessions (created_at);
+CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
+-- "End this session" links: link hash -> session token hash. A link goes with its session,
+-- however the session ends.
 CREATE TABLE end_links (
     link_hash bytea PRIMARY KEY,
-    token_hash bytea NOT NULL
+    token_hash bytea NOT NULL REFERENCES sessions (token_hash) ON DELETE CASCADE
 );
+CREATE INDEX end_links_session ON end_links (token_hash);
 
 -- The vault: sealed records and each account's running totals.
 CREATE TABLE vault_records (
     account text NOT NULL,
-    id text NOT NULL,
+    -- Pages follow the ids in byte order, as redb's keys, whatever the database's collation.
+    id text COLLATE "C" NOT NULL,
     revision bigint NOT NULL,
     created_at bigint NOT NULL,
     updated_at bigint NOT NULL,
@@ -105,8 +121,11 @@ CREATE TABLE file_chunks (
 );
 CREATE TABLE share_files (
     share text PRIMARY KEY,
-    record bytea NOT NULL
+    record bytea NOT NULL,
+    -- Set once the share has ended: when its files go (its last download token's expiry).
+    keep_until bigint
 );
+CREATE INDEX share_files_release ON share_files (keep_until) WHERE keep_until IS NOT NULL;
 CREATE TABLE download_tokens (
     hash bytea PRIMARY KEY,
     share text NOT NULL,
@@ -159,3 +178,23 @@ CREATE TABLE cluster (
     name text PRIMARY KEY,
     value bytea NOT NULL
 );
+
+-- Per-client rate limits shared by the servers: a token bucket per (limit, client network).
+-- Unlogged: no WAL for a row rewritten at every request; a crash of PostgreSQL refills them.
+CREATE UNLOGGED TABLE rate_buckets (
+    name text NOT NULL,
+    network text NOT NULL,
+    tokens double precision NOT NULL,
+    -- Seconds since the epoch, on the database's clock (one clock for every server).
+    updated double precision NOT NULL,
+    allowed boolean NOT NULL,
+    PRIMARY KEY (name, network)
+);
+-- A bucket's tokens now: what it held plus the refill since `updated`, at most `capacity`.
+-- statement_timestamp() is one instant for the whole statement; a statement that waited for the
+-- row behind a later one counts no time backwards.
+CREATE FUNCTION coffer_refill(tokens double precision, updated double precision,
+                              capacity double precision, per_second double precision)
+RETURNS double precision LANGUAGE sql STABLE AS $$
+    SELECT least(capacity, tokens + greatest(0, extract(epoch FROM statement_timestamp()) - updated) * per_second)
+$$;

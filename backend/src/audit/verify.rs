@@ -457,25 +457,31 @@ fn walk_interleaved(
     chains: &[(String, Head)],
     walk: &mut Walk<'_>,
 ) -> Result<(), Failure> {
-    let mut loaded: Vec<(&str, Vec<(u64, Vec<u8>)>, usize)> = Vec::with_capacity(chains.len());
+    /// A chain read whole: its name, its `(seq, record)`s, and the next to visit.
+    struct Loaded<'a> {
+        name: &'a str,
+        events: Vec<(u64, Vec<u8>)>,
+        next: usize,
+    }
+    let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(chains.len());
     for (name, _) in chains {
         let mut events = Vec::new();
         view.events(name, 1, &mut |seq, bytes| {
             events.push((seq, bytes.to_vec()));
             true
         })?;
-        loaded.push((name.as_str(), events, 0));
+        loaded.push(Loaded { name: name.as_str(), events, next: 0 });
     }
     loop {
         let mut progressed = false;
-        for (name, events, next) in loaded.iter_mut() {
-            walk.switch(name);
-            while let Some((seq, bytes)) = events.get(*next) {
+        for chain in loaded.iter_mut() {
+            walk.switch(chain.name);
+            while let Some((seq, bytes)) = chain.events.get(chain.next) {
                 if !ready(walk, bytes) {
                     break;
                 }
                 walk.visit(*seq, bytes)?;
-                *next += 1;
+                chain.next += 1;
                 progressed = true;
             }
         }
@@ -483,9 +489,9 @@ fn walk_interleaved(
             break;
         }
     }
-    if let Some((name, events, next)) = loaded.iter().find(|(_, events, next)| *next < events.len()) {
-        walk.switch(name);
-        let (seq, bytes) = &events[*next];
+    if let Some(chain) = loaded.iter().find(|chain| chain.next < chain.events.len()) {
+        walk.switch(chain.name);
+        let (seq, bytes) = &chain.events[chain.next];
         walk.visit(*seq, bytes)?;
         return Err(walk.broken(*seq, "it cannot be placed in its account's chain"));
     }

@@ -47,7 +47,10 @@ struct Answered {
 /// Seeds [`SEEDED`] shares through the first of `addresses`, then runs [`CLIENTS`] clients, each
 /// alternating a create and a claim against the servers in turn, until about 3,000 writes were
 /// answered (or 20 s); then calls `kill` under that load and returns what was answered.
-async fn load_until_killed(addresses: &[String], kill: impl FnOnce() + Send + 'static) -> (Arc<Vec<TestShare>>, Answered) {
+async fn load_until_killed(
+    addresses: &[String],
+    kill: impl FnOnce() + Send + 'static,
+) -> (Arc<Vec<TestShare>>, Answered) {
     let client = reqwest::Client::new();
     let seeded: Arc<Vec<TestShare>> =
         Arc::new((0..SEEDED).map(|_| TestShare::new("seed", SEEDED_VIEWS)).collect());
@@ -112,7 +115,7 @@ async fn load_until_killed(addresses: &[String], kill: impl FnOnce() + Send + 's
         unanswered += lost;
     }
     let claimed: Vec<u32> = claims.iter().map(|count| count.load(Ordering::SeqCst)).collect();
-    println!(
+    eprintln!(
         "killed after {} answered creates and {} answered claims ({} requests cut off)",
         created.len(),
         claimed.iter().sum::<u32>(),
@@ -162,8 +165,18 @@ async fn one_of_three_servers_killed_under_load_loses_no_answered_write() {
         .enumerate()
         .map(|(n, root)| {
             let id = format!("server-{n}");
-            let args = ["--rate-limit-create", "0", "--rate-limit-claim", "0", "--database-url", url.expose(),
-                "--server-id", &id, "--server-secret-file", secret.to_str().unwrap()];
+            let args = [
+                "--rate-limit-create",
+                "0",
+                "--rate-limit-claim",
+                "0",
+                "--database-url",
+                url.expose(),
+                "--server-id",
+                &id,
+                "--server-secret-file",
+                secret.to_str().unwrap(),
+            ];
             Process::start_with(root.path(), &args)
         })
         .collect();

@@ -1,22 +1,23 @@
 //! Per-client limits on uploads, under many concurrent requests from one client and from many
 //! addresses: the start and chunk rate limits, and the cap on what unfinished uploads reserve
-//! (per client network when not signed in, per account when signed in).
+//! (per client network when not signed in, per account when signed in). On PostgreSQL, the
+//! races also run across two servers of one database.
 
 use std::time::Instant;
 
-use coffer_backend::store::{CHUNK_OVERHEAD, FILE_OVERHEAD};
+use coffer_backend::store::{CHUNK_OVERHEAD, FILE_OVERHEAD, Store};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::file_helpers::{Announced, TestFile};
 use crate::file_shares::create_with;
-use crate::helpers::{TestApp, TestShare, json, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, TestShare, cluster, json, spawn_app, spawn_app_with};
 
 /// 200 bytes in 64-byte chunks: 4 chunks, 264 bytes of ciphertext.
-const SIZE: u64 = 200;
-const CIPHERTEXT: u64 = 264;
+pub const SIZE: u64 = 200;
+pub const CIPHERTEXT: u64 = 264;
 /// What such a file is charged against the caps: its ciphertext and its cost beside it.
-const CHARGED: u64 = CIPHERTEXT + FILE_OVERHEAD + 4 * CHUNK_OVERHEAD;
+pub const CHARGED: u64 = CIPHERTEXT + FILE_OVERHEAD + 4 * CHUNK_OVERHEAD;
 
 /// `POST /api/v1/uploads` as the client `from`, behind the trusted proxy on 127.0.0.1.
 async fn start_from(app: &TestApp, from: &str, body: Value) -> reqwest::Response {
@@ -38,7 +39,7 @@ fn bucket_allows(per_minute: u64, since: Instant) -> u64 {
 }
 
 /// Status and code of each answer.
-async fn outcomes(answers: Vec<reqwest::Response>) -> Vec<(u16, Value)> {
+pub async fn outcomes(answers: Vec<reqwest::Response>) -> Vec<(u16, Value)> {
     join_all(answers.into_iter().map(|answer| async move {
         let status = answer.status().as_u16();
         let code =
@@ -296,10 +297,12 @@ async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_giv
     let refused = app.start_upload(&files[3], None, false).await;
     assert_eq!(refused.status(), 507, "files in a share still take the room");
     assert_eq!(json(refused).await["code"], "storage_full");
-    // A database counted otherwise (an older version: here, with no count at all) is counted
+    // A redb file counted otherwise (an older version: here, with no count at all) is counted
     // again from its files when the server opens it.
+    let on_redb = matches!(app.state.store, Store::Redb(_));
+    let database = app.state.settings.database_url.clone();
     let root = app.stop().await;
-    {
+    if on_redb {
         let meta: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
         let db = redb::Database::open(root.path().join("data/coffer.redb")).unwrap();
         let txn = db.begin_write().unwrap();
@@ -308,7 +311,11 @@ async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_giv
         }
         txn.commit().unwrap();
     }
-    let app = crate::helpers::spawn_app_in(root, settings).await;
+    let app = crate::helpers::spawn_app_in(root, |config| {
+        settings(config);
+        config.database_url = database;
+    })
+    .await;
     assert_eq!(app.start_upload(&files[3], None, false).await.status(), 507);
     // The shares expire and their files are deleted: the room is theirs again.
     app.clock.advance(3_601);
@@ -334,4 +341,94 @@ async fn tiny_files_are_charged_what_they_cost_beside_their_bytes_so_they_cannot
     println!("{accepted} of 800 one-byte uploads accepted, charged {charged} bytes each");
     assert!(accepted * charged <= 16 * MIB, "{accepted} accepted");
     assert!(accepted * charged > 13 * MIB, "{accepted} accepted");
+}
+
+/// Starts `uploads` at once, the `i`th on server `i % servers` from `from(i)`.
+async fn start_all(
+    servers: &[TestApp],
+    uploads: &[Announced],
+    from: impl Fn(usize) -> String,
+) -> Vec<(u16, Value)> {
+    let answers = join_all(uploads.iter().enumerate().map(|(i, upload)| {
+        let (server, from) = (&servers[i % servers.len()], from(i));
+        async move { start_from(server, &from, upload.start_body()).await }
+    }))
+    .await;
+    outcomes(answers).await
+}
+
+/// The uploads of `uploads` that `outcomes` says were started.
+fn started<'a>(uploads: &'a [Announced], outcomes: &[(u16, Value)]) -> Vec<&'a Announced> {
+    uploads.iter().zip(outcomes).filter(|(_, outcome)| outcome.0 == 201).map(|(upload, _)| upload).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn starts_racing_on_every_server_stop_at_the_cap_and_the_quota_and_cancels_give_every_byte_back() {
+    let servers = &cluster(2, |settings| {
+        settings.upload_reserve_anonymous = 3 * CHARGED;
+        settings.storage_quota = 5 * CIPHERTEXT;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let store = &servers[0].state.store;
+    for round in 0..3 {
+        // 24 starts from one client at once: its cap takes 3.
+        let mine: Vec<Announced> = (0..24).map(|_| Announced::new(SIZE, 64)).collect();
+        let outcomes = start_all(servers, &mine, |_| "198.51.100.7".into()).await;
+        assert!(
+            outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (429, json!("too_many_uploads")))
+        );
+        let mut held = started(&mine, &outcomes);
+        assert_eq!(held.len(), 3, "round {round}: the client's cap");
+        // 24 from as many networks at once: the quota takes 2 more.
+        let theirs: Vec<Announced> = (0..24).map(|_| Announced::new(SIZE, 64)).collect();
+        let outcomes = start_all(servers, &theirs, |i| format!("2001:db8:{round}:{i:x}::1")).await;
+        assert!(outcomes.iter().all(|outcome| outcome.0 == 201 || *outcome == (507, json!("storage_full"))));
+        held.extend(started(&theirs, &outcomes));
+        assert_eq!(held.len(), 5, "round {round}: the quota");
+        assert_eq!(store.reserved_bytes().await.unwrap(), 5 * CIPHERTEXT);
+        // Each cancelled on one server while a chunk of it (the last, shorter, one for some)
+        // arrives on another: whichever comes first, every byte is given back.
+        let cancels = join_all(held.iter().enumerate().map(|(i, upload)| async move {
+            let (here, there) = (&servers[i % servers.len()], &servers[(i + 1) % servers.len()]);
+            let body = json!({ "upload_token": upload.token });
+            let path = format!("/api/v1/uploads/{}/cancel", upload.id);
+            let (cancelled, chunk) =
+                tokio::join!(here.post(&path, &body), there.put_announced(upload, (i % 2 * 3) as u64));
+            assert!([200, 404].contains(&chunk.status().as_u16()), "{}", chunk.status());
+            cancelled.status().as_u16()
+        }))
+        .await;
+        assert!(cancels.iter().all(|status| *status == 204));
+        assert_eq!(store.reserved_bytes().await.unwrap(), 0, "round {round}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_sweeping_at_once_delete_each_abandoned_upload_once_and_give_its_bytes_back() {
+    let servers = &cluster(2, |settings| {
+        settings.upload_reserve_anonymous = 40 * CHARGED;
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let uploads: Vec<Announced> = (0..40).map(|_| Announced::new(SIZE, 64)).collect();
+    let outcomes = start_all(servers, &uploads, |_| "198.51.100.9".into()).await;
+    assert!(outcomes.iter().all(|outcome| outcome.0 == 201));
+    join_all(uploads.iter().enumerate().map(|(i, upload)| servers[0].put_announced(upload, i as u64 % 4)))
+        .await;
+    for server in servers {
+        server.clock.advance(86_401);
+    }
+    let now = servers[0].clock_now();
+    let sweeps = join_all(
+        servers.iter().flat_map(|server| [server, server]).map(|server| server.state.store.sweep_files(now)),
+    )
+    .await;
+    let swept: usize = sweeps.into_iter().map(|swept| swept.unwrap()).sum();
+    assert_eq!(swept, 40, "each upload deleted once");
+    assert_eq!(servers[0].state.store.reserved_bytes().await.unwrap(), 0);
+    // The client's cap is whole again.
+    let again: Vec<Announced> = (0..40).map(|_| Announced::new(SIZE, 64)).collect();
+    let outcomes = start_all(servers, &again, |_| "198.51.100.9".into()).await;
+    assert!(outcomes.iter().all(|outcome| outcome.0 == 201));
 }

@@ -2,10 +2,12 @@
 //! server restart), limited by size and quota, and swept when abandoned.
 
 use coffer_backend::sweeper::sweep_once;
+use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::file_helpers::{TestFile, sha256_b64};
-use crate::helpers::{json, spawn_app, spawn_app_with};
+use crate::helpers::{cluster, json, spawn_app, spawn_app_with};
+use crate::upload_limits::{CHARGED, CIPHERTEXT, outcomes};
 
 const SMALL: u32 = 64;
 
@@ -259,4 +261,66 @@ async fn a_streamed_chunk_is_cut_off_at_its_length_and_not_counted() {
     let exact = put_chunk_streamed(&app, &file, 0, &file.chunks[0]).await;
     assert!(exact.starts_with("HTTP/1.1 200"), "{exact}");
     assert_eq!(json(app.upload_call(&file, "status").await).await["received"], json!([[0, 0]]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_chunks_and_finishes_on_every_server_count_each_chunk_once_and_finish_once() {
+    let servers = &cluster(2, |settings| settings.upload_reserve_anonymous = 2 * CHARGED).await;
+    let (first, second) = (&servers[0], &servers[servers.len() - 1]);
+    let store = &first.state.store;
+    let (other, file) = (TestFile::vault(200, SMALL), TestFile::vault(200, SMALL));
+    assert_eq!(first.start_upload(&other, None, false).await.status(), 201);
+    assert_eq!(second.start_upload(&file, None, false).await.status(), 201);
+    // Each chunk sent to both servers at once: counted once, written off the reservation once.
+    let sent = join_all((0..4).flat_map(|index| {
+        let chunk = file.chunks[index as usize].clone();
+        [first.put_chunk(&file, index, chunk.clone()), second.put_chunk(&file, index, chunk)]
+    }))
+    .await;
+    assert!(sent.iter().all(|answer| answer.status() == 200));
+    assert_eq!(json(first.upload_call(&file, "status").await).await["received"], json!([[0, 3]]));
+    assert_eq!(store.reserved_bytes().await.unwrap(), CIPHERTEXT, "only `other` is left to write");
+
+    // Sixteen finishes at once, half with another metadata envelope: one of them wins, every
+    // finish with its metadata is 200, every other 409.
+    let finishes = join_all((0..16).map(|i| {
+        let metadata = if i % 2 == 0 { &file.metadata } else { &other.metadata };
+        let body = json!({ "upload_token": file.token, "metadata": coffer_shared::b64::encode(metadata) });
+        let path = format!("/api/v1/uploads/{}/finish", file.id);
+        async move { servers[i % servers.len()].post(&path, &body).await }
+    }))
+    .await;
+    let finished = outcomes(finishes).await;
+    let won: Vec<bool> = finished.iter().map(|outcome| outcome.0 == 200).collect();
+    assert!(
+        won == (0..16).map(|i| i % 2 == 0).collect::<Vec<_>>()
+            || won == (0..16).map(|i| i % 2 == 1).collect::<Vec<_>>(),
+        "{finished:?}"
+    );
+    assert!(finished.iter().all(|outcome| outcome.0 == 200 || *outcome == (409, json!("upload_finished"))));
+    // The file left its network's cap once: room for exactly one more of six starts at once.
+    let more: Vec<TestFile> = (0..6).map(|_| TestFile::vault(200, SMALL)).collect();
+    let starts = join_all(
+        more.iter().enumerate().map(|(i, file)| servers[i % servers.len()].start_upload(file, None, false)),
+    )
+    .await;
+    assert_eq!(starts.iter().filter(|answer| answer.status() == 201).count(), 1);
+    assert_eq!(store.reserved_bytes().await.unwrap(), 2 * CIPHERTEXT);
+
+    // The last chunk and finishes at once: a finish is 200 only once the chunk is counted.
+    for index in 0..3 {
+        assert_eq!(first.put_chunk(&other, index, other.chunks[index as usize].clone()).await.status(), 200);
+    }
+    let (chunk, finishes) = tokio::join!(
+        second.put_chunk(&other, 3, other.chunks[3].clone()),
+        join_all((0..4).map(|i| servers[i % servers.len()].finish_upload(&other)))
+    );
+    assert_eq!(chunk.status(), 200);
+    let finishes = outcomes(finishes).await;
+    assert!(
+        finishes.iter().all(|outcome| outcome.0 == 200 || outcome.1 == json!("upload_incomplete")),
+        "{finishes:?}"
+    );
+    assert_eq!(first.finish_upload(&other).await.status(), 200);
+    assert_eq!(store.reserved_bytes().await.unwrap(), CIPHERTEXT, "only the last start is left to write");
 }

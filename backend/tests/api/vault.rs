@@ -8,7 +8,7 @@ use coffer_shared::id::RecordId;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, spawn_app};
+use crate::helpers::{TestApp, cluster, json, spawn_app};
 use crate::users::TestUser;
 
 /// A secure note named `name`.
@@ -149,6 +149,39 @@ async fn a_reused_record_id_is_refused() {
     let again = app.send_as(Some(&user.browser), Method::POST, "/api/v1/vault/records", Some(&body)).await;
     assert_eq!(again.status(), 409);
     assert_eq!(open(&user, &list(&app, &user).await[0]).name, "one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_edits_racing_from_one_revision_over_three_servers_exactly_one_is_stored() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("alice@example.com").await;
+    let (id, _) = create(&servers[0], &user, &note("v1")).await;
+    let path = format!("/api/v1/vault/records/{id}");
+    for revision in 1..=3_u64 {
+        let (servers, user, path, id) = (&servers, &user, &path, &id);
+        let edits = (0..24).map(|i| async move {
+            let name = format!("r{revision}-e{i}");
+            let body = json!({ "revision": revision, "envelope": b64::encode(seal_record(user.vault_key(), id, &note(&name))) });
+            let server = &servers[i % servers.len()];
+            let answer = server.send_as(Some(&user.browser), Method::PUT, path, Some(&body)).await;
+            (name, answer.status().as_u16(), json(answer).await)
+        });
+        let answers = futures_util::future::join_all(edits).await;
+        let won: Vec<_> = answers.iter().filter(|(_, status, _)| *status == 200).collect();
+        assert_eq!(won.len(), 1, "{:?}", answers.iter().map(|(_, status, _)| status).collect::<Vec<_>>());
+        let (winner, _, stored) = won[0];
+        assert_eq!(stored["revision"], revision + 1);
+        for (_, status, body) in answers.iter().filter(|(_, status, _)| *status != 200) {
+            assert_eq!((*status, body["code"].as_str()), (409, Some("conflict")));
+            assert_eq!(body["current"]["revision"], revision + 1);
+            assert_eq!(&open(user, &body["current"]).name, winner, "every loser sees the one stored edit");
+        }
+        let listed = list(&servers[revision as usize % servers.len()], user).await;
+        assert_eq!((listed.len(), &listed[0]["revision"]), (1, &json!(revision + 1)));
+        assert_eq!(&open(user, &listed[0]).name, winner);
+    }
+    let usage = servers[0].state.store.vault_usage(user.account_id.clone()).await.unwrap();
+    assert_eq!((usage.records, usage.version), (1, 4), "one create and three edits");
 }
 
 /// The name of the first record of a `GET /vault/records` answer, opened with `user`'s key.

@@ -120,6 +120,27 @@ async fn pages_carry_a_version_that_changes_when_the_vault_changes_between_them(
 }
 
 #[tokio::test]
+async fn the_version_never_goes_back_not_even_when_the_vault_empties() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let version = |page: Value| page["version"].as_u64().unwrap();
+    assert_eq!(version(page(&app, &user, "").await), 0, "a vault never written to");
+    let mut seen = vec![0];
+    for round in 0..3 {
+        let (id, _) = create(&app, &user, &note(&format!("n{round}"))).await;
+        seen.push(version(page(&app, &user, "").await));
+        let path = format!("/api/v1/vault/records/{id}");
+        assert_eq!(app.send_as(Some(&user.browser), Method::DELETE, &path, None).await.status(), 204);
+        let empty = page(&app, &user, "").await;
+        assert!(ids(&empty).is_empty() && empty["next"].is_null());
+        seen.push(version(empty));
+    }
+    assert_eq!(seen, [0, 1, 2, 3, 4, 5, 6]);
+    let usage = app.state.store.vault_usage(user.account_id.clone()).await.unwrap();
+    assert_eq!((usage.records, usage.bytes, usage.version), (0, 0, 6));
+}
+
+#[tokio::test]
 async fn a_bad_cursor_or_page_size_is_refused_with_422_invalid_field() {
     let app = spawn_app().await;
     let user = app.sign_up("alice@example.com").await;

@@ -1,11 +1,15 @@
 //! The files of shares on PostgreSQL, as in redb (`ShareFiles`, JSON): attached when the share
 //! is stored, a download token stored at each view, kept past the share's end until the last
-//! download token expires.
+//! download token expires (`keep_until`, a column once the share has ended, for the sweeper).
+//! The share's transaction locks its `share_files` row before its files' rows.
+
+use std::collections::HashMap;
 
 use tokio_postgres::Transaction;
 
-use super::files::{attach, read_file, remove_file};
+use super::files::{attach, records, remove_files};
 use super::pg;
+use super::rows::big;
 use crate::store::redb::file_shares::ShareFiles;
 use crate::store::redb::files::FileRecord;
 use crate::store::{FileClaim, FileRow, StoreError, from_json, to_json};
@@ -23,13 +27,24 @@ pub(super) async fn read_share_files(
 }
 
 async fn write_share_files(txn: &Transaction<'_>, share: &str, files: &ShareFiles) -> Result<(), StoreError> {
+    let keep_until = files.ended.then(|| big(files.keep_until)).transpose()?;
     txn.execute(
-        "INSERT INTO share_files (share, record) VALUES ($1, $2) ON CONFLICT (share) DO UPDATE SET record = $2",
-        &[&share, &to_json(files)?],
+        "INSERT INTO share_files (share, record, keep_until) VALUES ($1, $2, $3)
+         ON CONFLICT (share) DO UPDATE SET record = $2, keep_until = $3",
+        &[&share, &to_json(files)?, &keep_until],
     )
     .await
     .map_err(pg)?;
     Ok(())
+}
+
+/// Files `ids`, their rows locked in the order of their ids; a missing one is left out.
+async fn lock_files(txn: &Transaction<'_>, ids: &[&str]) -> Result<HashMap<String, FileRecord>, StoreError> {
+    let rows = txn
+        .query("SELECT id, record FROM files WHERE id = ANY($1) ORDER BY id FOR UPDATE", &[&ids])
+        .await
+        .map_err(pg)?;
+    Ok(records(&rows)?.into_iter().collect())
 }
 
 /// Files checked for attaching, in the request's order.
@@ -48,13 +63,15 @@ pub(super) async fn check_all(
     txn: &Transaction<'_>,
     files: &[FileClaim],
 ) -> Result<Result<CheckedFiles, usize>, StoreError> {
+    let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
+    let mut found = lock_files(txn, &ids).await?;
     let mut checked: Vec<(String, FileRecord)> = Vec::with_capacity(files.len());
     for (position, (id, token_hash)) in files.iter().enumerate() {
         let id = id.as_str();
         if checked.iter().any(|(seen, _)| seen == id) {
             return Ok(Err(position));
         }
-        let record = read_file(txn, id).await?.filter(|record| {
+        let record = found.remove(id).filter(|record| {
             record.finished
                 && record.owner.is_none()
                 && record.share.is_none()
@@ -97,14 +114,14 @@ pub(super) async fn on_claim(
     let Some(mut files) = read_share_files(txn, share).await? else {
         return Ok(Vec::new());
     };
+    let ids: Vec<&str> = files.files.iter().map(String::as_str).collect();
+    let found = lock_files(txn, &ids).await?;
     let mut rows = Vec::with_capacity(files.files.len());
     for id in &files.files {
-        let record = read_file(txn, id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("share file {id} missing")))?;
+        let record = found.get(id).ok_or_else(|| StoreError::Corrupt(format!("share file {id} missing")))?;
         rows.push(record.row(id)?);
     }
-    let until = super::rows::big(expires_at)?;
+    let until = big(expires_at)?;
     txn.execute(
         "INSERT INTO download_tokens (hash, share, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (hash) DO UPDATE SET share = $2, expires_at = $3",
@@ -137,9 +154,7 @@ pub(super) async fn delete_share_files(
     share: &str,
     files: &ShareFiles,
 ) -> Result<(), StoreError> {
-    for id in &files.files {
-        remove_file(txn, id).await?;
-    }
+    remove_files(txn, &files.files).await?;
     txn.execute("DELETE FROM share_files WHERE share = $1", &[&share]).await.map_err(pg)?;
     Ok(())
 }
