@@ -60,11 +60,13 @@ impl Proxy {
 async fn a_lost_database_is_503_with_retry_after_and_the_server_recovers_by_itself() {
     let Some(direct) = test_database().await else { return };
     let url = url::Url::parse(direct.expose()).unwrap();
-    let upstream: SocketAddr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap()).parse().unwrap();
+    let upstream: SocketAddr =
+        format!("{}:{}", url.host_str().unwrap(), url.port().unwrap()).parse().unwrap();
     let proxy = Proxy::to(upstream).await;
     let mut through = url.clone();
     through.set_port(Some(proxy.address.port())).unwrap();
-    let app = spawn_app_with(|settings| settings.database_url = Some(through.as_str().parse().unwrap())).await;
+    let app =
+        spawn_app_with(|settings| settings.database_url = Some(through.as_str().parse().unwrap())).await;
     let before = TestShare::new("stored before", 2);
     app.create(&before).await;
 
