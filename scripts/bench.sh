@@ -4,7 +4,9 @@
 # 1. Argon2id with the default parameters, natively and as WASM inside Chromium.
 # 2. AES-256-GCM throughput of file chunks per chunk size, natively, and in Chromium the aes-gcm
 #    crate as WASM and WebCrypto side by side; SHA-256 in WASM (a file's digest) and WebCrypto.
-# 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase).
+# 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase):
+#    on redb, then on a throwaway PostgreSQL cluster (durable settings) with one server and with
+#    three servers taking the requests in turn.
 # 4. The security event log: events written per second through its one writer (group commit) at
 #    1, 16 and 256 concurrent writers, bytes per event on disk, and `coffer-server audit verify`
 #    over 1,000,000 events (needs about 2 GB free in TMPDIR).
@@ -53,6 +55,33 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18555/healthz >/dev/null && break; sleep 0.1; done
 target/release/examples/load http://127.0.0.1:18555 10 32
+kill $server 2>/dev/null
+
+echo "== API load on PostgreSQL (fsync and synchronous_commit on): one server, then three"
+export COFFER_SERVICES_BASE=26400 COFFER_SERVICES_DURABLE=1 COFFER_SERVICES_ONLY=postgres
+bash scripts/services.sh start >/dev/null
+source /tmp/coffer-services-26400/env
+psql -q "$COFFER_TEST_DATABASE_URL" -c "CREATE DATABASE bench"
+head -c 32 /dev/urandom >"$data/cluster-secret"
+cluster=()
+trap 'kill $server "${cluster[@]}" 2>/dev/null; bash scripts/services.sh stop; rm -rf "$data"' EXIT
+for n in 1 2 3; do
+    mkdir -p "$data/s$n"
+    target/release/coffer-server --listen "127.0.0.1:1856$n" --data-dir "$data/s$n" \
+        --database-url "${COFFER_TEST_DATABASE_URL%/postgres}/bench" --server-id "s$n" \
+        --server-secret-file "$data/cluster-secret" --rate-limit-create 0 --rate-limit-claim 0 >/dev/null 2>&1 &
+    cluster+=($!)
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:1856$n/healthz" >/dev/null && break; sleep 0.1; done
+    if [[ $n == 1 ]]; then
+        echo "-- one server"
+        target/release/examples/load http://127.0.0.1:18561 10 32
+    fi
+done
+echo "-- three servers"
+target/release/examples/load http://127.0.0.1:18561,http://127.0.0.1:18562,http://127.0.0.1:18563 10 48
+kill "${cluster[@]}" 2>/dev/null
+bash scripts/services.sh stop
+unset COFFER_SERVICES_BASE COFFER_SERVICES_DURABLE COFFER_SERVICES_ONLY
 
 echo "== Security event log (docs/audit.md): writes, size, verify of 1,000,000 events, release"
 cargo build --quiet --release -p coffer-backend --bin coffer-server --example audit_bench

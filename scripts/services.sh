@@ -4,11 +4,13 @@
 #   bash scripts/services.sh stop
 # `start` writes $COFFER_SERVICES_DIR/env (default /tmp/coffer-services-$COFFER_SERVICES_BASE);
 # `source` it to get COFFER_TEST_DATABASE_URL and COFFER_TEST_S3_URL. Ports count up from
-# COFFER_SERVICES_BASE (default 55400), so two checkouts can run their suites side by side.
+# COFFER_SERVICES_BASE (default 25400, below the ephemeral range that outgoing connections take
+# their ports from), so two checkouts can run their suites side by side.
 # PostgreSQL runs as the `postgres` user (initdb refuses root) with fsync off: the cluster
-# lives for one test run, and durability across kill -9 is tested on the redb file.
+# lives for one test run. COFFER_SERVICES_DURABLE=1 keeps PostgreSQL's durable defaults (fsync,
+# synchronous_commit), for benchmarks; COFFER_SERVICES_ONLY=postgres starts no SeaweedFS.
 set -euo pipefail
-BASE="${COFFER_SERVICES_BASE:-55400}"
+BASE="${COFFER_SERVICES_BASE:-25400}"
 DIR="${COFFER_SERVICES_DIR:-/tmp/coffer-services-$BASE}"
 PGBIN="${COFFER_PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 PG_PORT=$((BASE + 32))
@@ -31,8 +33,11 @@ start_postgres() {
         as_postgres "$PGBIN/initdb" -D "$data" -U coffer --pwfile="$DIR/pg/pw" --auth-local=trust \
             --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync >"$DIR/pg/initdb.log"
     fi
-    as_postgres "$PGBIN/pg_ctl" -D "$data" -l "$DIR/pg/server.log" -w start -o \
-        "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $DIR/pg -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    local options="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $DIR/pg -c max_connections=400"
+    if [[ "${COFFER_SERVICES_DURABLE:-0}" != 1 ]]; then
+        options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
+    as_postgres "$PGBIN/pg_ctl" -D "$data" -l "$DIR/pg/server.log" -w start -o "$options" >/dev/null
     say "postgresql on 127.0.0.1:$PG_PORT ($("$PGBIN/postgres" --version))"
 }
 
@@ -88,7 +93,7 @@ case "${1:-}" in
         mkdir -p "$DIR"
         chmod 755 "$DIR"
         start_postgres
-        start_seaweedfs
+        [[ "${COFFER_SERVICES_ONLY:-}" == postgres ]] || start_seaweedfs
         cat >"$DIR/env" <<EOF
 export COFFER_TEST_DATABASE_URL='postgres://coffer:coffer@127.0.0.1:$PG_PORT/postgres'
 export COFFER_TEST_S3_URL='s3://$BUCKET?endpoint=http://127.0.0.1:$S3_PORT&region=us-east-1&access_key_id=$S3_KEY&secret_access_key=$S3_SECRET'

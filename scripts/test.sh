@@ -18,7 +18,7 @@ source scripts/env.sh
 section "services: PostgreSQL and SeaweedFS on loopback"
 bash scripts/services.sh start
 trap 'bash scripts/services.sh stop' EXIT
-SERVICES_ENV="${COFFER_SERVICES_DIR:-/tmp/coffer-services-${COFFER_SERVICES_BASE:-55400}}/env"
+SERVICES_ENV="${COFFER_SERVICES_DIR:-/tmp/coffer-services-${COFFER_SERVICES_BASE:-25400}}/env"
 
 section "cargo fmt --check"
 cargo fmt --all --check

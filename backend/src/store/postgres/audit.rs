@@ -1,7 +1,9 @@
-//! The security event log on PostgreSQL (`docs/scaling.md`, "The security log"): each server
-//! appends to its own chain (`--server-id`), so servers do not wait on each other's events;
-//! an account's chain is shared, and appends to it take turns on its head's row lock. Heads are
-//! locked in one order (the server's, then accounts by id), so appends never deadlock.
+//! The security event log on PostgreSQL (`docs/audit.md`, "On PostgreSQL"): each server
+//! appends to chains of its own (`<server-id>/<n>`, [`CHAINS_PER_SERVER`] of them, in turn), so
+//! servers do not wait on each other's events and one server's appends do not all wait on one
+//! head held through its commit; an account's chain is shared, and appends to it take turns on
+//! its head's row lock. Heads are locked in one order (the server chain's, then accounts by id),
+//! so appends never deadlock.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +20,11 @@ use crate::store::StoreError;
 use crate::store::audit::AuditPage;
 use crate::store::chain::{Head, accounts_of, link};
 
+/// The chains each server appends to, in turn. An append holds its chain's head from the
+/// append to the commit (a WAL flush): with one chain a server's audited writes (every create
+/// and claim) would commit one at a time.
+pub const CHAINS_PER_SERVER: usize = 16;
+
 /// `kind` of a server's chain in `audit_heads`.
 const SERVER: &str = "s";
 /// `kind` of an account's chain.
@@ -29,6 +36,9 @@ async fn lock_heads(
     kind: &str,
     chains: &[String],
 ) -> Result<HashMap<String, Head>, StoreError> {
+    if chains.is_empty() {
+        return Ok(HashMap::new());
+    }
     // An upsert that changes nothing locks the row and returns it, in one round trip.
     let rows = txn
         .query(
@@ -59,6 +69,9 @@ async fn write_heads(
     server: &str,
     heads: &HashMap<String, Head>,
 ) -> Result<(), StoreError> {
+    if heads.is_empty() {
+        return Ok(());
+    }
     let mut chains = Vec::with_capacity(heads.len());
     let (mut counts, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for (chain, head) in heads {
@@ -90,8 +103,9 @@ impl PgStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let server = self.server();
-        let mut servers = lock_heads(txn, SERVER, &[server.to_owned()]).await?;
+        let chain = self.next_chain();
+        let server = chain.as_str();
+        let mut servers = lock_heads(txn, SERVER, &[chain.clone()]).await?;
         let mut accounts = lock_heads(txn, ACCOUNT, &accounts_of(events)).await?;
         let head = servers.get_mut(server).ok_or_else(|| StoreError::Database("no server head".into()))?;
         let linked = link(events, head, &mut accounts, key);

@@ -81,13 +81,15 @@ const WAIT: Duration = Duration::from_secs(5);
 /// Runs of one transaction that conflicted with another (deadlock, serialization failure).
 pub(super) const ATTEMPTS: u64 = 20;
 
-/// A pool of connections to one PostgreSQL database, and the name of this server's chain in
+/// A pool of connections to one PostgreSQL database, and the name of this server's chains in
 /// the security event log.
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
     server: Arc<str>,
     config: Arc<tokio_postgres::Config>,
+    /// Turns through this server's audit chains ([`audit::CHAINS_PER_SERVER`]).
+    next_chain: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -130,7 +132,12 @@ impl PgStore {
             .create_timeout(Some(WAIT))
             .build()
             .map_err(|error| StoreError::Database(error.to_string()))?;
-        Ok(Self { pool, server: Arc::from(server), config: Arc::new(config) })
+        Ok(Self {
+            pool,
+            server: Arc::from(server),
+            config: Arc::new(config),
+            next_chain: Arc::default(),
+        })
     }
 
     /// A connection from the pool.
@@ -164,9 +171,12 @@ impl PgStore {
         }
     }
 
-    /// The name of this server's chain in the security event log.
-    pub(super) fn server(&self) -> &str {
-        &self.server
+    /// The next of this server's chains in the security log to append to, in turn:
+    /// `<server-id>/<n>`.
+    pub(super) fn next_chain(&self) -> String {
+        use std::sync::atomic::Ordering;
+        let n = self.next_chain.fetch_add(1, Ordering::Relaxed) % audit::CHAINS_PER_SERVER;
+        format!("{}/{n}", self.server)
     }
 }
 
