@@ -1,10 +1,12 @@
 //! Sessions: the cookie's attributes, idle and absolute timeouts on the injectable clock, CSRF,
-//! the sessions list, ending one or all others, and signing out.
+//! the sessions list, ending one or all others, and signing out; on PostgreSQL, each seen alike
+//! by every server of one database.
 
+use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{json, spawn_app};
+use crate::helpers::{cluster, json, spawn_app};
 use crate::users::Browser;
 
 #[tokio::test]
@@ -104,4 +106,45 @@ async fn signing_out_ends_the_session() {
     assert_eq!(session_status(&app, &user.browser).await, 401);
     let again = app.send_as(Some(&user.browser), Method::POST, "/api/v1/session/signout", None).await;
     assert_eq!(json(again).await["code"], "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_ended_by_id_or_as_the_others_on_one_server_are_refused_by_every_server() {
+    let servers = cluster(3, |_| {}).await;
+    let server = |n: usize| &servers[n % servers.len()];
+    let user = server(0).sign_up("alice@example.com").await;
+    let (second, third) = (server(1).sign_in(&user).await, server(2).sign_in(&user).await);
+    let path = format!("/api/v1/sessions/{}", second.session_id);
+    let ended = server(2).send_as(Some(&user.browser), Method::DELETE, &path, None).await;
+    assert_eq!(ended.status(), 204);
+    let others = server(1).send_as(Some(&user.browser), Method::POST, "/api/v1/sessions/end-others", None);
+    assert_eq!(json(others.await).await["ended"], 1);
+    for server in &servers {
+        assert_eq!(session_status(server, &second).await, 401);
+        assert_eq!(session_status(server, &third).await, 401);
+        assert_eq!(session_status(server, &user.browser).await, 200);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_sweeping_at_once_end_each_dead_session_once() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("alice@example.com").await;
+    for n in 1..8 {
+        servers[n % servers.len()].sign_in(&user).await;
+    }
+    let settings = &servers[0].state.settings;
+    let later = servers[0].clock_now() + settings.session_idle;
+    let sweeps = servers.iter().flat_map(|server| {
+        [0, 1].map(|_| server.state.store.sweep_sessions(later, settings.session_idle, settings.session_max))
+    });
+    let mut ended: Vec<String> =
+        join_all(sweeps).await.into_iter().flat_map(Result::unwrap).map(|s| s.session_id).collect();
+    ended.sort();
+    let returned = ended.len();
+    ended.dedup();
+    assert_eq!((returned, ended.len()), (8, 8), "each dead session returned by one sweep: {ended:?}");
+    for server in &servers {
+        assert_eq!(session_status(server, &user.browser).await, 401);
+    }
 }

@@ -1,11 +1,12 @@
 //! Sign-in: the passphrase proof, then the mailed code; the same refusal for a wrong passphrase
 //! and an unknown address; throttling; the "new sign-in" mail and its single-use end link.
 
+use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{json, spawn_app};
-use crate::users::{Browser, PASSPHRASE, last_code, last_mail_to};
+use crate::helpers::{cluster, json, spawn_app};
+use crate::users::{Browser, PASSPHRASE, last_code, last_mail_to, proof};
 
 #[tokio::test]
 async fn signing_in_needs_the_passphrase_and_the_mailed_code_and_makes_a_new_session() {
@@ -46,6 +47,24 @@ async fn wrong_passphrases_slow_the_account_down_but_do_not_lock_it_out_for_good
     assert_eq!(app.sign_in_start("alice@example.com", user.salt, PASSPHRASE).await.status(), 429);
     app.clock.advance(900);
     assert_eq!(app.sign_in_start("alice@example.com", user.salt, PASSPHRASE).await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_racing_wrong_passphrases_over_three_servers_get_exactly_five_tries() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("alice@example.com").await;
+    let wrong = json!({ "email": user.email, "auth_proof": proof("a guess", user.salt) });
+    let tries = (0..60).map(|n| {
+        let (server, wrong) = (&servers[n % servers.len()], &wrong);
+        async move { server.post("/api/v1/signin", wrong).await.status().as_u16() }
+    });
+    let statuses = join_all(tries).await;
+    let count = |status| statuses.iter().filter(|&&s| s == status).count();
+    assert_eq!((count(401), count(429)), (5, 55), "{statuses:?}");
+    for server in &servers {
+        let right = server.sign_in_start(&user.email, user.salt, PASSPHRASE).await;
+        assert_eq!(right.status(), 429, "even the right passphrase");
+    }
 }
 
 #[tokio::test]
@@ -119,4 +138,26 @@ async fn the_link_in_the_new_signin_mail_ends_exactly_that_session_once() {
     assert_eq!(kept.status(), 200);
     let again = app.post("/api/v1/sessions/end-by-link", &json!({ "token": token })).await;
     assert_eq!(again.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_twenty_racing_uses_of_one_code_and_one_end_link_over_three_servers_one_wins() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("alice@example.com").await;
+    let started = json(servers[0].sign_in_start(&user.email, user.salt, PASSPHRASE).await).await;
+    let body =
+        json!({ "signin_token": started["signin_token"], "code": last_code(&servers[0], &user.email) });
+    let verifies = (0..20).map(|n| servers[n % servers.len()].post("/api/v1/signin/verify", &body));
+    let statuses: Vec<u16> = join_all(verifies).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|&s| s == 200 || s == 401), "{statuses:?}");
+    // The winner's server mailed the link.
+    let mails: Vec<String> = servers.iter().flat_map(crate::users::outbox).collect();
+    let mail = mails.iter().find(|mail| crate::users::mail_body(mail).contains("/session/end#"));
+    let mail = mail.expect("the new sign-in mail");
+    let body = json!({ "token": end_link_token(mail) });
+    let ends = (0..20).map(|n| servers[n % servers.len()].post("/api/v1/sessions/end-by-link", &body));
+    let statuses: Vec<u16> = join_all(ends).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|&&s| s == 204).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|&s| s == 204 || s == 404), "{statuses:?}");
 }

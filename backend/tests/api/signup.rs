@@ -1,12 +1,14 @@
 //! Sign-up: the mailed code (10 minutes, single use, 5 wrong tries across codes, throttles that
-//! end), and an account made only from well-formed keys, with nothing stored otherwise.
+//! end), and an account made only from well-formed keys, with nothing stored otherwise; one
+//! account however many creations race over several servers.
 
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountSecrets, WrappedKeys};
 use coffer_shared::id::AccountId;
+use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, spawn_app};
+use crate::helpers::{TestApp, cluster, json, spawn_app};
 use crate::users::{PASSPHRASE, Salt, last_code, last_mail_to, outbox, upload};
 
 async fn ask_code(app: &TestApp, email: &str) -> reqwest::Response {
@@ -209,4 +211,36 @@ async fn bad_keys_are_refused_and_nothing_is_stored() {
         status_and_code(app.post("/api/v1/signup", &unknown).await).await,
         (401, "signup_expired".into())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_twelve_racing_creations_of_one_address_over_three_servers_one_makes_the_account() {
+    let servers = cluster(3, |_| {}).await;
+    ask_code(&servers[0], "alice@example.com").await;
+    let code = last_code(&servers[0], "alice@example.com");
+    let token = json(verify(&servers[0], "alice@example.com", &code).await).await["signup_token"].clone();
+    let salt = Salt::v2("alice@example.com", [5; 16]);
+    let bodies: Vec<(AccountId, Value)> = (0..12)
+        .map(|_| {
+            let (id, secrets) = (AccountId::random(), AccountSecrets::generate());
+            let keys = upload(PASSPHRASE, salt, &id, &secrets);
+            let public_key = b64::encode(secrets.identity.public_key());
+            let body =
+                json!({ "signup_token": token, "account_id": id, "keys": keys, "public_key": public_key });
+            (id, body)
+        })
+        .collect();
+    let creates = bodies
+        .iter()
+        .enumerate()
+        .map(|(n, (_, body))| servers[n % servers.len()].post("/api/v1/signup", body));
+    let statuses: Vec<u16> = join_all(creates).await.iter().map(|r| r.status().as_u16()).collect();
+    let won: Vec<&AccountId> =
+        statuses.iter().zip(&bodies).filter(|(status, _)| **status == 201).map(|(_, (id, _))| id).collect();
+    assert_eq!(won.len(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|&s| s == 201 || s == 401 || s == 409), "{statuses:?}");
+    for server in &servers {
+        let account = server.state.store.account_by_email("alice@example.com".into()).await.unwrap();
+        assert_eq!(account.map(|account| account.account_id).as_ref(), Some(won[0]));
+    }
 }

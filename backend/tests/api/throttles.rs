@@ -1,13 +1,15 @@
 //! Who a wrong try counts against: an unknown address exactly like a known one, the owner's
 //! browser (with its device cookie) apart from strangers, a used authenticator code not at all,
-//! and a passphrase change voids sign-ins still waiting for their second factor.
+//! and a passphrase change voids sign-ins still waiting for their second factor. Racing tries,
+//! spread over three servers of one database on PostgreSQL, get no more than a lone one.
 
 use coffer_shared::crypto::totp;
+use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::account::enrol;
-use crate::helpers::{TestApp, json, spawn_app};
+use crate::helpers::{TestApp, cluster, json, spawn_app};
 use crate::users::{PASSPHRASE, Salt, TestUser, last_code, proof, upload};
 
 /// The device cookie a response sets, as `name=value`.
@@ -79,6 +81,23 @@ async fn counters_of_made_up_addresses_are_forgotten_once_their_tries_are_old() 
     app.clock.advance(1);
     coffer_backend::sweeper::sweep_once(&app.state).await;
     assert_eq!(app.state.store.attempts_stored().await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_sweeping_at_once_forget_each_idle_counter_once() {
+    let servers = cluster(3, |_| {}).await;
+    let user = servers[0].sign_up("alice@example.com").await;
+    for i in 0..30 {
+        let server = &servers[i % servers.len()];
+        wrong_signins(server, &format!("made-up-{i}@example.com"), user.salt, 1).await;
+    }
+    let stored = servers[0].state.store.attempts_stored().await.unwrap();
+    assert!(stored >= 30, "{stored}");
+    let later = servers[0].clock_now() + 900;
+    let sweeps = servers.iter().flat_map(|server| [0, 1].map(|_| server.state.store.sweep_attempts(later)));
+    let removed: usize = join_all(sweeps).await.into_iter().map(Result::unwrap).sum();
+    assert_eq!(removed as u64, stored, "each counted by the one sweep that deleted it");
+    assert_eq!(servers[0].state.store.attempts_stored().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -237,4 +256,39 @@ async fn changing_the_passphrase_retires_every_device_cookie_but_the_changing_br
     let body = json!({ "email": user.email, "auth_proof": proof("a brand new passphrase", new_salt) });
     assert_eq!(post_with(&app, &old, "/api/v1/signin", &body).await.status(), 429, "retired");
     assert_eq!(post_with(&app, &renewed, "/api/v1/signin", &body).await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_racing_wrong_codes_over_three_servers_get_exactly_five_tries() {
+    let servers = cluster(3, |_| {}).await;
+    let app = &servers[0];
+    let user = app.sign_up("alice@example.com").await;
+    let started = json(app.sign_in_start(&user.email, user.salt, PASSPHRASE).await).await;
+    let code = last_code(app, &user.email);
+    let right: u32 = code.parse().unwrap();
+    let tries = (1..=60).map(|n| {
+        let server = &servers[n as usize % servers.len()];
+        let wrong = format!("{:08}", (right + n) % 100_000_000);
+        let body = json!({ "signin_token": started["signin_token"], "code": wrong });
+        async move {
+            let answer = server.post("/api/v1/signin/verify", &body).await;
+            (answer.status().as_u16(), json(answer).await)
+        }
+    });
+    let answers = join_all(tries).await;
+    let mut counted: Vec<String> = answers
+        .iter()
+        .filter(|(status, body)| *status == 401 && body["code"] == "wrong_code")
+        .map(|(_, body)| body["message"].as_str().unwrap().to_owned())
+        .collect();
+    counted.sort();
+    let last = "Wrong code. That was the last try: ask for a new code in 15 minutes.";
+    let expected = [1, 2, 3, 4].map(|left| format!("Wrong code. {left} tries left."));
+    assert_eq!(counted, [&expected[..], &[last.to_owned()]].concat(), "each count given out once");
+    let throttled = answers.iter().filter(|(status, _)| *status == 429).count();
+    assert_eq!(throttled, 55, "every other try refused: {answers:?}");
+    for server in &servers {
+        let body = json!({ "signin_token": started["signin_token"], "code": code });
+        assert_eq!(server.post("/api/v1/signin/verify", &body).await.status(), 429, "even the right code");
+    }
 }

@@ -1,11 +1,11 @@
-//! The notices methods on PostgreSQL.
+//! What the account's mail needs from the store, on PostgreSQL (docs/mail.md): all of it lives
+//! in the account's record, changed under its row lock ([`PgStore::with_account`]). The digest
+//! sweep finds due accounts by the `digest_from` column; taking a digest checks again under the
+//! lock, so of several servers sweeping at once one sends it.
 
-// Filled in group by group (issue 13); until then these answer an error.
-#![allow(unused_variables)]
-
-use super::PgStore;
-use super::rows::not_yet;
-use crate::store::{Account, Novelty, StoreError};
+use super::rows::big;
+use super::{PgStore, pg};
+use crate::store::{Account, Novelty, SeenSignins, StoreError};
 use coffer_shared::api::Notifications;
 use coffer_shared::id::AccountId;
 
@@ -16,7 +16,16 @@ impl PgStore {
         device: String,
         country: Option<String>,
     ) -> Result<Novelty, StoreError> {
-        Err(not_yet("note_signin"))
+        let novelty = self
+            .with_account(id, move |account| match &mut account.seen {
+                Some(seen) => (seen.note(&device, country.as_deref()), true),
+                None => {
+                    account.seen = Some(SeenSignins::first(&device, country.as_deref()));
+                    (Novelty::default(), true)
+                }
+            })
+            .await?;
+        Ok(novelty.unwrap_or_default())
     }
 
     pub(crate) async fn set_notifications(
@@ -24,11 +33,26 @@ impl PgStore {
         id: AccountId,
         notifications: Notifications,
     ) -> Result<Option<Notifications>, StoreError> {
-        Err(not_yet("set_notifications"))
+        self.with_account(id, move |account| {
+            account.notifications = notifications;
+            (notifications, true)
+        })
+        .await
     }
 
     pub(crate) async fn digests_due(&self, now: u64, period: u64) -> Result<Vec<AccountId>, StoreError> {
-        Err(not_yet("digests_due"))
+        let Some(since) = now.checked_sub(period) else { return Ok(Vec::new()) };
+        let client = self.client().await?;
+        let rows = client
+            .query("SELECT id FROM accounts WHERE digest_from <= $1 ORDER BY id", &[&big(since)?])
+            .await
+            .map_err(pg)?;
+        rows.iter()
+            .map(|row| {
+                let id: &str = row.get(0);
+                id.parse().map_err(|_| StoreError::Corrupt(format!("account id {id}")))
+            })
+            .collect()
     }
 
     pub(crate) async fn take_digest(
@@ -37,6 +61,19 @@ impl PgStore {
         now: u64,
         period: u64,
     ) -> Result<Option<Account>, StoreError> {
-        Err(not_yet("take_digest"))
+        let taken = self
+            .with_account(id, move |account| {
+                if !is_due(account, now, period) {
+                    return (None, false);
+                }
+                account.last_digest_at = Some(now);
+                (Some(account.clone()), true)
+            })
+            .await?;
+        Ok(taken.flatten())
     }
+}
+
+fn is_due(account: &Account, now: u64, period: u64) -> bool {
+    now >= account.last_digest_at.unwrap_or(account.created_at).saturating_add(period)
 }
