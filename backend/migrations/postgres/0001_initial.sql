@@ -153,6 +153,8 @@ CREATE TABLE audit_events (
     server text NOT NULL,
     seq bigint NOT NULL,
     record bytea NOT NULL,
+    -- The order events were written in, over every chain: what `audit export` follows.
+    position bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     PRIMARY KEY (server, seq)
 );
 CREATE TABLE audit_account_events (

@@ -80,7 +80,8 @@ pub fn line(server: &str, record: &StoredEvent, digest: &[u8; 32]) -> Vec<u8> {
 }
 
 /// Writes every event whose `time` is at or after `since` (all, without it) to `out`, one line
-/// each, in `seq` order, with its hash under `key`; returns how many. Blocking.
+/// each, in the order they were written (`seq` order on one chain), with its hash under `key`;
+/// returns how many. Blocking.
 pub fn export(
     store: &Store,
     key: &ChainKey,
@@ -91,24 +92,19 @@ pub fn export(
     store.audit_snapshot(|view| {
         let mut written = 0;
         let mut failure = None;
-        for (server, _) in view.server_heads()? {
-            view.events(&server, 1, &mut |seq, bytes| {
-                let result = match decode(bytes) {
-                    Ok(record) if record.time < since => Ok(()),
-                    Ok(record) => {
-                        written += 1;
-                        let mut text = line(&server, &record, &hash(&record, bytes, key));
-                        text.push(b'\n');
-                        out.write_all(&text).map_err(ExportError::from)
-                    }
-                    Err(error) => Err(ExportError::Undecodable { seq, reason: error.0 }),
-                };
-                result.map_err(|error| failure = Some(error)).is_ok()
-            })?;
-            if failure.is_some() {
-                break;
-            }
-        }
+        view.written(&mut |server, seq, bytes| {
+            let result = match decode(bytes) {
+                Ok(record) if record.time < since => Ok(()),
+                Ok(record) => {
+                    written += 1;
+                    let mut text = line(server, &record, &hash(&record, bytes, key));
+                    text.push(b'\n');
+                    out.write_all(&text).map_err(ExportError::from)
+                }
+                Err(error) => Err(ExportError::Undecodable { seq, reason: error.0 }),
+            };
+            result.map_err(|error| failure = Some(error)).is_ok()
+        })?;
         Ok(match failure {
             Some(failure) => Err(failure),
             None => Ok(written),

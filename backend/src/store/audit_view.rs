@@ -22,6 +22,10 @@ pub trait AuditView {
         visit: &mut dyn FnMut(u64, &[u8]) -> bool,
     ) -> Result<(), StoreError>;
 
+    /// Calls `visit(server, seq, stored record)` for every event of every chain, in the order
+    /// they were written, until it answers `false`.
+    fn written(&self, visit: &mut dyn FnMut(&str, u64, &[u8]) -> bool) -> Result<(), StoreError>;
+
     /// The stored record of event `seq` of `server`'s chain, if it is stored.
     fn event(&self, server: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError>;
 

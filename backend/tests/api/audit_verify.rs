@@ -20,7 +20,7 @@ use coffer_shared::crypto::audit_chain::ChainKey;
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
-use crate::helpers::{START, TestApp, TestShare, on_redb, spawn_app, spawn_app_with};
+use crate::helpers::{START, TestApp, TestShare, on_redb, spawn_app_with};
 use crate::vault::{create, note};
 
 /// The events table, as someone with the file would open it.
@@ -359,7 +359,7 @@ async fn the_commands_refuse_a_database_the_server_holds_open() {
 
 #[tokio::test]
 async fn concurrent_requests_share_commits_and_keep_one_unbroken_chain() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_redb).await;
     let shares: Vec<TestShare> = (0..200).map(|i| TestShare::new(&i.to_string(), 1)).collect();
     let bodies: Vec<Value> =
         shares.iter().map(|share| serde_json::to_value(&share.request).unwrap()).collect();

@@ -105,7 +105,7 @@ impl PgStore {
         }
         let chain = self.next_chain();
         let server = chain.as_str();
-        let mut servers = lock_heads(txn, SERVER, &[chain.clone()]).await?;
+        let mut servers = lock_heads(txn, SERVER, std::slice::from_ref(&chain)).await?;
         let mut accounts = lock_heads(txn, ACCOUNT, &accounts_of(events)).await?;
         let head = servers.get_mut(server).ok_or_else(|| StoreError::Database("no server head".into()))?;
         let linked = link(events, head, &mut accounts, key);

@@ -97,6 +97,26 @@ impl AuditView for PgAuditView {
         }
     }
 
+    fn written(&self, visit: &mut dyn FnMut(&str, u64, &[u8]) -> bool) -> Result<(), StoreError> {
+        let mut after = 0_i64;
+        loop {
+            let rows = self.handle.block_on(self.client.query(
+                "SELECT position, server, seq, record FROM audit_events WHERE position > $1 ORDER BY position LIMIT $2",
+                &[&after, &PAGE],
+            ));
+            let rows = rows.map_err(pg)?;
+            for row in &rows {
+                if !visit(row.get(1), unsigned(row.get(2))?, row.get(3)) {
+                    return Ok(());
+                }
+                after = row.get(0);
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
     fn event(&self, server: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
         let seq = i64::try_from(seq).unwrap_or(i64::MAX);
         let row =

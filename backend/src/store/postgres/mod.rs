@@ -132,12 +132,7 @@ impl PgStore {
             .create_timeout(Some(WAIT))
             .build()
             .map_err(|error| StoreError::Database(error.to_string()))?;
-        Ok(Self {
-            pool,
-            server: Arc::from(server),
-            config: Arc::new(config),
-            next_chain: Arc::default(),
-        })
+        Ok(Self { pool, server: Arc::from(server), config: Arc::new(config), next_chain: Arc::default() })
     }
 
     /// A connection from the pool.

@@ -115,6 +115,10 @@ impl AuditView for AuditSnapshot<'_> {
         }
     }
 
+    fn written(&self, visit: &mut dyn FnMut(&str, u64, &[u8]) -> bool) -> Result<(), StoreError> {
+        AuditSnapshot::events(self, 1, |seq, bytes| visit(SERVER_CHAIN, seq, bytes))
+    }
+
     fn event(&self, server: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
         match server == SERVER_CHAIN {
             true => AuditSnapshot::event(self, seq),
