@@ -27,6 +27,8 @@ as_postgres() {
 start_postgres() {
     local data="$DIR/pg/data"
     mkdir -p "$DIR/pg"
+    # The socket takes local connections without a password: only its owner may reach it.
+    chmod 700 "$DIR/pg"
     [[ "$(id -u)" -ne 0 ]] || chown postgres: "$DIR/pg"
     if [[ ! -f "$data/PG_VERSION" ]]; then
         as_postgres bash -c "umask 077 && echo coffer > '$DIR/pg/pw'"

@@ -37,6 +37,7 @@ async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store,
     let server = settings.server_name();
     let store = PgStore::connect(url.expose(), settings.database_pool, &server).await?;
     store.agree_on_secret(secret.fingerprint()).await?;
+    store.check_clock().await?;
     tracing::info!(event = "database_connected", database = %url, server = %server);
     Ok(Store::Postgres(store))
 }

@@ -150,16 +150,16 @@ CREATE TABLE upload_holders (
 -- The security event log (docs/audit.md): one chain per server (its `--server-id`), one per
 -- account. An event is stored once, under its server chain's (server, seq).
 CREATE TABLE audit_events (
-    server text NOT NULL,
-    seq bigint NOT NULL,
+    server text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL CHECK (seq > 0),
     record bytea NOT NULL,
     -- The order events were written in, over every chain: what `audit export` follows.
     position bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     PRIMARY KEY (server, seq)
 );
 CREATE TABLE audit_account_events (
-    account text NOT NULL,
-    account_seq bigint NOT NULL,
+    account text COLLATE "C" NOT NULL,
+    account_seq bigint NOT NULL CHECK (account_seq > 0),
     server text NOT NULL,
     seq bigint NOT NULL,
     PRIMARY KEY (account, account_seq)
@@ -167,7 +167,7 @@ CREATE TABLE audit_account_events (
 -- The head of every chain: kind 's' (a server's) or 'a' (an account's).
 CREATE TABLE audit_heads (
     kind text NOT NULL,
-    chain text NOT NULL,
+    chain text COLLATE "C" NOT NULL,
     count bigint NOT NULL,
     last_server text NOT NULL,
     last_seq bigint NOT NULL,

@@ -19,6 +19,9 @@ pub struct RateLimiter {
     per_minute: u32,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
     shared: Option<PgStore>,
+    /// Networks the shared bucket refused, until the token it was short of is there: their
+    /// requests are refused here, without a write to the database each.
+    refused: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +34,13 @@ impl RateLimiter {
     /// A limiter called `name` (the security event log's `limit`) for `per_minute` requests a
     /// minute per client (0: unlimited).
     pub fn new(name: &'static str, per_minute: u32) -> Self {
-        Self { name, per_minute, buckets: Mutex::new(HashMap::new()), shared: None }
+        Self {
+            name,
+            per_minute,
+            buckets: Mutex::new(HashMap::new()),
+            shared: None,
+            refused: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The same limiter with its buckets in `store`, shared with the other servers.
@@ -46,12 +55,27 @@ impl RateLimiter {
         if self.per_minute == 0 {
             return Ok(());
         }
-        let capacity = f64::from(self.per_minute);
-        let network = network_of(ip).to_string();
-        match store.take_token(self.name, &network, capacity, capacity / 60.0).await? {
-            None => Ok(()),
-            Some(retry_after) => Err(ApiError::RateLimited { retry_after, limit: self.name }),
+        let network = network_of(ip);
+        let now = Instant::now();
+        if let Some(until) = self.refused_until(network, now) {
+            let retry_after = until.saturating_duration_since(now).as_secs().max(1);
+            return Err(ApiError::RateLimited { retry_after, limit: self.name });
         }
+        let capacity = f64::from(self.per_minute);
+        match store.take_token(self.name, &network.to_string(), capacity, capacity / 60.0).await? {
+            None => Ok(()),
+            Some(retry_after) => {
+                let mut refused = self.refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                refused.insert(network, now + std::time::Duration::from_secs(retry_after));
+                Err(ApiError::RateLimited { retry_after, limit: self.name })
+            }
+        }
+    }
+
+    /// When a network the shared bucket refused may ask it again, if not yet.
+    fn refused_until(&self, network: IpAddr, now: Instant) -> Option<Instant> {
+        let refused = self.refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        refused.get(&network).copied().filter(|until| *until > now)
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), ApiError> {
@@ -82,6 +106,8 @@ impl RateLimiter {
             store.prune_buckets(self.name, capacity, capacity / 60.0).await?;
         }
         self.prune_local();
+        let now = Instant::now();
+        self.refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|_, until| *until > now);
         Ok(())
     }
 

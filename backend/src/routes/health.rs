@@ -14,6 +14,6 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store.share_count().await?;
+    state.store.ping().await?;
     Ok(Json(json!({ "status": "ok" })))
 }

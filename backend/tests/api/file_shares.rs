@@ -165,6 +165,30 @@ async fn files_outlive_the_last_view_until_its_download_window_ends() {
 }
 
 #[tokio::test]
+async fn the_id_of_a_share_whose_files_wait_for_their_window_is_not_given_again() {
+    // A reader of a used-up share could otherwise make a share of its id and be handed its
+    // files again at each view, and keep them from ever being deleted.
+    let app = spawn_app().await;
+    let share = TestShare::new("last", 1);
+    let file = TestFile::for_share(&share, 100, 64);
+    app.upload(&file, None, false).await;
+    create_with(&app, &share, &[&file]).await;
+    claim_json(&app, &share).await;
+    let again = TestShare::with_id("mine now", 5, share.id.clone());
+    let body = serde_json::to_value(&again.request).unwrap();
+    let refused = app.post("/api/v1/shares", &body).await;
+    assert_eq!(refused.status(), 409);
+    assert_eq!(app.claim(&again, &again.request.access_token).await.status(), 404);
+    // Once the window is over and the files are gone, the id is free.
+    app.clock.advance(21_600 + 600);
+    sweep_once(&app.state).await;
+    assert!(app.blob_files().is_empty());
+    assert_eq!(app.post("/api/v1/shares", &body).await.status(), 201);
+    let opened = json(app.claim(&again, &again.request.access_token).await).await;
+    assert!(opened["files"].as_array().is_none_or(Vec::is_empty), "{opened}");
+}
+
+#[tokio::test]
 async fn destroying_or_exhausting_a_share_deletes_its_files_at_once() {
     let app = spawn_app().await;
     let destroyed = TestShare::new("destroy me", 2);

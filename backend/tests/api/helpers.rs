@@ -151,8 +151,16 @@ impl TestShare {
         Self::build(text, Some(password), 1)
     }
 
+    /// A share of `text` with `id` (another's, as someone who saw its link would make it).
+    pub fn with_id(text: &str, max_views: u32, id: ShareId) -> Self {
+        Self::build_as(id, text, None, max_views)
+    }
+
     fn build(text: &str, password: Option<&str>, max_views: u32) -> Self {
-        let id = ShareId::random();
+        Self::build_as(ShareId::random(), text, password, max_views)
+    }
+
+    fn build_as(id: ShareId, text: &str, password: Option<&str>, max_views: u32) -> Self {
         let share_key = Key32::random();
         let params = password.map(|_| PasswordParams { kdf: KdfParams::FLOOR, salt: [3; 16] });
         let password_key =

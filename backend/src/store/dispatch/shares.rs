@@ -88,4 +88,10 @@ impl Store {
     pub async fn share_count(&self) -> Result<u64, StoreError> {
         dispatch!(self.share_count())
     }
+
+    /// Whether the database answers, as cheaply as it can be asked (`GET /healthz`, which anyone
+    /// may call as often as they like).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self.ping())
+    }
 }

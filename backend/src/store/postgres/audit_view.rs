@@ -64,7 +64,18 @@ impl PgAuditView {
 
 impl AuditView for PgAuditView {
     fn server_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {
-        self.heads("s")
+        // A chain with events and no head is listed with an empty head, so that its events are
+        // walked and named (not covered by their head) rather than left unseen.
+        let mut heads = self.heads("s")?;
+        let stored = self.handle.block_on(self.client.query("SELECT DISTINCT server FROM audit_events", &[]));
+        for row in stored.map_err(pg)? {
+            let chain: String = row.get(0);
+            if !heads.iter().any(|(name, _)| *name == chain) {
+                heads.push((chain, Head::default()));
+            }
+        }
+        heads.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        Ok(heads)
     }
 
     fn account_heads(&self) -> Result<Vec<(String, Head)>, StoreError> {

@@ -22,7 +22,9 @@ macro_rules! transaction {
             let $txn = client.transaction().await.map_err($crate::store::postgres::pg)?;
             let result = async { $body }.await;
             let result = match result {
-                Ok(value) => $txn.commit().await.map(|()| value).map_err($crate::store::postgres::pg),
+                Ok(value) => {
+                    $txn.commit().await.map(|()| value).map_err($crate::store::postgres::commit_failed)
+                }
                 Err(error) => Err(error),
             };
             match result {
@@ -78,6 +80,10 @@ pub const DEFAULT_POOL_SIZE: usize = 32;
 /// How long a request waits for a free connection, and a new connection for the database,
 /// before it is answered 503.
 const WAIT: Duration = Duration::from_secs(5);
+/// Each connection's limits: a lock waited for, a statement, a transaction left idle (the
+/// server's own statements take milliseconds; a lock held longer is a server in trouble).
+const SESSION_LIMITS: &str =
+    "-c lock_timeout=5s -c statement_timeout=30s -c idle_in_transaction_session_timeout=60s";
 /// Runs of one transaction that conflicted with another (deadlock, serialization failure).
 pub(super) const ATTEMPTS: u64 = 20;
 
@@ -112,6 +118,10 @@ impl PgStore {
 
     /// Connects to `url` without touching the schema (the operator's `migrate` runs it).
     pub fn connect_only(url: &str, pool_size: usize, server: &str) -> Result<Self, StoreError> {
+        DatabaseUrl::from_str(url)
+            .unwrap_or_else(|never| match never {})
+            .check()
+            .map_err(StoreError::Database)?;
         let mut config = tokio_postgres::Config::from_str(url)
             .map_err(|error| StoreError::Database(format!("--database-url: {error}")))?;
         if config.get_connect_timeout().is_none() {
@@ -119,6 +129,13 @@ impl PgStore {
         }
         if config.get_application_name().is_none() {
             config.application_name("coffer-server");
+        }
+        // A server that stalls mid-transaction (paused, cut off) must not hold rows every other
+        // server needs for long, nor may one slow statement hold a connection.
+        let options = format!("{} {SESSION_LIMITS}", config.get_options().unwrap_or_default());
+        config.options(options.trim());
+        if config.get_keepalives_idle() == Duration::from_secs(2 * 60 * 60) {
+            config.keepalives_idle(Duration::from_secs(30));
         }
         let manager = Manager::from_config(
             config.clone(),
@@ -166,6 +183,30 @@ impl PgStore {
         }
     }
 
+    /// Warns when this server's clock and the database's differ by more than 2 seconds: code
+    /// expiries, throttles and session lifetimes use each server's clock, so servers whose
+    /// clocks disagree would let a client that picks the fastest one wait less.
+    pub async fn check_clock(&self) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT extract(epoch FROM clock_timestamp())::float8", &[])
+            .await
+            .map_err(pg)?;
+        let database: f64 = row.get(0);
+        let here = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |since| since.as_secs_f64());
+        let skew = here - database;
+        if skew.abs() > 2.0 {
+            tracing::warn!(
+                event = "clock_skew",
+                seconds = skew,
+                "this server's clock and the database's differ: keep them in step (NTP)"
+            );
+        }
+        Ok(())
+    }
+
     /// The next of this server's chains in the security log to append to, in turn:
     /// `<server-id>/<n>`.
     pub(super) fn next_chain(&self) -> String {
@@ -193,6 +234,15 @@ pub(super) fn pg(error: tokio_postgres::Error) -> StoreError {
     }
 }
 
+/// A failed `COMMIT`: if the connection went, whether the transaction was committed is not
+/// known, so it is not answered as "nothing changed" (503) but as a failure (500).
+pub(super) fn commit_failed(error: tokio_postgres::Error) -> StoreError {
+    match pg(error) {
+        StoreError::Unavailable(detail) => StoreError::Database(format!("commit outcome unknown: {detail}")),
+        other => other,
+    }
+}
+
 /// Whether an I/O error is behind `error`: the network or the server went away.
 fn connection_failed(error: &tokio_postgres::Error) -> bool {
     let mut source = std::error::Error::source(error);
@@ -205,9 +255,14 @@ fn connection_failed(error: &tokio_postgres::Error) -> bool {
     false
 }
 
-/// Classes 08 (connection exception), 53 (insufficient resources) and 57P (operator
-/// intervention: shutdown, crash recovery, not yet accepting connections).
+/// Classes 08 (connection exception), 53 (insufficient resources), 57P (operator
+/// intervention: shutdown, crash recovery, not yet accepting connections), a lock not had
+/// within `lock_timeout` (55P03) and a statement cancelled by `statement_timeout` (57014).
 fn is_unavailable(code: &SqlState) -> bool {
     let code = code.code();
-    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || code == "55P03"
+        || code == "57014"
 }

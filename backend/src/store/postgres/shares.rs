@@ -254,6 +254,12 @@ impl PgStore {
         unsigned(row.get(0))
     }
 
+    pub(crate) async fn ping(&self) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client.query_one("SELECT 1", &[]).await.map_err(pg)?;
+        Ok(())
+    }
+
     pub(crate) async fn share_count(&self) -> Result<u64, StoreError> {
         let client = self.client().await?;
         let row = client.query_one("SELECT count(*) FROM shares", &[]).await.map_err(pg)?;
@@ -271,7 +277,16 @@ async fn insert(
     signature_ok: &impl Fn(&SignatureContext) -> bool,
 ) -> Result<InsertOutcome, StoreError> {
     let id = share.id.as_str();
-    if txn.query_opt("SELECT 1 FROM shares WHERE id = $1", &[&id]).await.map_err(pg)?.is_some() {
+    // The files of an ended share wait under its id for their download window: the id is
+    // still taken, or a new share of that id would hand them out again.
+    let taken = txn
+        .query_opt(
+            "SELECT 1 FROM shares WHERE id = $1 UNION ALL SELECT 1 FROM share_files WHERE share = $1",
+            &[&id],
+        )
+        .await
+        .map_err(pg)?;
+    if taken.is_some() {
         return Ok(InsertOutcome::IdTaken);
     }
     let checked = match check_all(txn, &share.files).await? {

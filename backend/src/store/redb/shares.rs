@@ -343,6 +343,10 @@ impl RedbStore {
         .await
     }
 
+    pub(crate) async fn ping(&self) -> Result<(), StoreError> {
+        self.share_count().await.map(|_| ())
+    }
+
     pub(crate) async fn share_count(&self) -> Result<u64, StoreError> {
         self.blocking(|db: &Db| {
             use redb::ReadableTableMetadata;
@@ -360,7 +364,9 @@ fn insert(
     signature_ok: &impl Fn(&SignatureContext) -> bool,
 ) -> Result<InsertOutcome, StoreError> {
     let id = share.id.as_str();
-    if read_record(txn, id)?.is_some() {
+    // The files of an ended share wait under its id for their download window: the id is
+    // still taken, or a new share of that id would hand them out again.
+    if read_record(txn, id)?.is_some() || read_share_files(&txn.open_table(SHARE_FILES)?, id)?.is_some() {
         return Ok(InsertOutcome::IdTaken);
     }
     let checked = match file_shares::check_all(txn, &share.files)? {
