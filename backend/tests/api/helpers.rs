@@ -90,7 +90,7 @@ pub async fn test_database() -> Option<DatabaseUrl> {
     let admin = std::env::var("COFFER_TEST_DATABASE_URL").ok()?;
     let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
-    let schema = format!("t_{}", hex(&Key32::random().expose()[..8]));
+    let schema = format!("t_{}", coffer_backend::audit::record::hex(&Key32::random().expose()[..8]));
     client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
     let separator = if admin.contains('?') { '&' } else { '?' };
     Some(format!("{admin}{separator}options=-c%20search_path%3D{schema}").parse().unwrap())
@@ -125,10 +125,6 @@ pub async fn cluster(count: usize, configure: impl Fn(&mut Settings)) -> Vec<Tes
         servers.push(server);
     }
     servers
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A share as its creator's browser would make it, with every secret kept for the test.

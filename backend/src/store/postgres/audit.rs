@@ -50,16 +50,14 @@ async fn lock_heads(
         )
         .await
         .map_err(pg)?;
-    rows.iter()
-        .map(|row| {
-            let head = Head {
-                count: unsigned(row.get(1))?,
-                last_seq: unsigned(row.get(2))?,
-                hash: hash(row.get(3))?,
-            };
-            Ok((row.get::<_, String>(0), head))
-        })
-        .collect()
+    rows.iter().map(chain_head).collect()
+}
+
+/// A row of `(chain, count, last_seq, hash)` as the chain's name and [`Head`].
+pub(super) fn chain_head(row: &tokio_postgres::Row) -> Result<(String, Head), StoreError> {
+    let head =
+        Head { count: unsigned(row.get(1))?, last_seq: unsigned(row.get(2))?, hash: hash(row.get(3))? };
+    Ok((row.get(0), head))
 }
 
 /// Writes the new heads of `kind`'s chains.

@@ -6,7 +6,8 @@
 use tokio::runtime::Handle;
 use tokio_postgres::{Client, NoTls};
 
-use super::rows::{hash, unsigned};
+use super::audit::chain_head;
+use super::rows::unsigned;
 use super::{PgStore, pg};
 use crate::store::StoreError;
 use crate::store::audit_view::AuditView;
@@ -48,16 +49,7 @@ impl PgAuditView {
                 )
                 .await
                 .map_err(pg)?;
-            rows.iter()
-                .map(|row| {
-                    let head = Head {
-                        count: unsigned(row.get(1))?,
-                        last_seq: unsigned(row.get(2))?,
-                        hash: hash(row.get(3))?,
-                    };
-                    Ok((row.get(0), head))
-                })
-                .collect()
+            rows.iter().map(chain_head).collect()
         })
     }
 }
