@@ -10,7 +10,7 @@ use coffer_shared::crypto::audit_chain::ChainKey;
 use tokio::net::TcpListener;
 
 use crate::audit::{self, AuditLog};
-use crate::blobs::DiskBlobs;
+use crate::blobs::{BlobStore, DiskBlobs, S3Blobs};
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
@@ -42,6 +42,24 @@ async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store,
     Ok(Store::Postgres(store))
 }
 
+/// The bucket of `--blob-store`, which must answer, or the data folder's `blobs/`.
+async fn open_blobs(settings: &Settings) -> std::io::Result<Arc<dyn BlobStore>> {
+    let Some(url) = &settings.blob_store else {
+        if settings.database_url.is_some() {
+            tracing::warn!(
+                event = "blobs_on_disk",
+                "files are kept in this server's data folder: with several servers, give each the same --blob-store"
+            );
+        }
+        let blobs = DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?;
+        return Ok(Arc::new(blobs.with_capacity(settings.disk_capacity)));
+    };
+    let blobs = S3Blobs::open(url, settings.blob_buffer_bytes).map_err(std::io::Error::other)?;
+    blobs.check().await.map_err(|error| std::io::Error::other(format!("--blob-store {url}: {error}")))?;
+    tracing::info!(event = "blob_store_connected", blob_store = %url);
+    Ok(Arc::new(blobs))
+}
+
 impl Application {
     /// Opens the database and binds the listener, with the system clock.
     pub async fn build(settings: Settings) -> std::io::Result<Self> {
@@ -56,10 +74,7 @@ impl Application {
         }
         .map_err(std::io::Error::other)?;
         let store = open_store(&settings, &server_secret).await.map_err(std::io::Error::other)?;
-        let blobs = Arc::new(
-            DiskBlobs::open(&settings.blob_dir(), settings.min_free_disk)?
-                .with_capacity(settings.disk_capacity),
-        );
+        let blobs = open_blobs(&settings).await?;
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
         }

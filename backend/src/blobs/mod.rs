@@ -1,9 +1,13 @@
 //! Where file ciphertext lives: outside the database, one blob per file id
-//! (docs/api.md, "Limits and storage"). redb says what a blob holds and whether it may be read;
-//! a blob store only writes bytes at offsets, streams them back and deletes them.
+//! (docs/api.md, "Limits and storage"). The database says what a blob holds and whether it may
+//! be read; a blob store only writes bytes at offsets, streams them back and deletes them. The
+//! blobs are in the data folder ([`DiskBlobs`]) or in an S3-compatible bucket ([`S3Blobs`],
+//! `--blob-store`), which every server of a cluster shares.
 
 pub mod disk;
 pub mod locks;
+pub mod s3;
+pub mod url;
 
 use std::future::Future;
 use std::io;
@@ -14,6 +18,8 @@ use futures_util::Stream;
 
 pub use disk::DiskBlobs;
 pub use locks::ChunkLocks;
+pub use s3::S3Blobs;
+pub use url::BlobStoreUrl;
 
 /// A boxed future of a blob operation.
 pub type BlobFuture<'a, T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send + 'a>>;
@@ -22,14 +28,15 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 /// A chunk body borrowed from its request, so the caller keeps its hasher afterwards.
 pub type ChunkBody<'a> = &'a mut (dyn Stream<Item = io::Result<Bytes>> + Send + Unpin);
 
-/// Storage for file ciphertext. Implemented on a local folder ([`DiskBlobs`]); an object store
-/// can implement it later.
+/// Storage for file ciphertext.
 pub trait BlobStore: Send + Sync + 'static {
-    /// Writes `body` (at most `len` bytes) into blob `id` from `offset` on, creating the blob
-    /// if needed, and returns only once the bytes are durable (synced). Fails with
-    /// `StorageFull` before writing anything if `len` more bytes would leave the file system
-    /// below the free-space floor. The caller counts a chunk only after this returns `Ok`;
-    /// after a failure the range holds nothing the caller may read.
+    /// Writes `body` (`len` bytes) into blob `id` from `offset` on, creating the blob if
+    /// needed, and returns only once the bytes are durable. Fails with `StorageFull` before
+    /// writing anything if `len` more bytes would leave the file system below the free-space
+    /// floor, and with `ResourceBusy` if the store has no room to take the chunk now. A body
+    /// that ends in an error (too long, too short, a failed checksum) fails the write. The
+    /// caller counts a chunk only after this returns `Ok`; after a failure the range holds
+    /// nothing the caller may read.
     fn write_at<'a>(&'a self, id: &'a str, offset: u64, len: u64, body: ChunkBody<'a>) -> BlobFuture<'a, ()>;
 
     /// Streams `len` bytes of blob `id` from `from`.

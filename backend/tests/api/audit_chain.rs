@@ -17,7 +17,7 @@ use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
 use crate::audit_verify::{audit, copy_of, key_of, reseal, stopped_log, tamper};
-use crate::helpers::{TestShare, on_redb, spawn_app_in, spawn_app_with};
+use crate::helpers::{TestShare, embedded, spawn_app_in, spawn_app_with};
 
 const HEADS: TableDefinition<&str, (u64, u64, [u8; 32])> = TableDefinition::new("audit_heads");
 
@@ -245,7 +245,7 @@ async fn a_chain_rewritten_or_extended_without_the_server_secret_is_detected() {
 
 #[tokio::test]
 async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded_after_it() {
-    let app = spawn_app_with(on_redb).await;
+    let app = spawn_app_with(embedded).await;
     for n in 0..3 {
         app.create(&TestShare::new(&n.to_string(), 1)).await;
     }
@@ -264,7 +264,7 @@ async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded
         run.stdout
     );
 
-    let app = spawn_app_in(root, on_redb).await;
+    let app = spawn_app_in(root, embedded).await;
     assert_eq!(std::fs::read_to_string(app.data_dir().join("audit-keyed-from")).unwrap(), "4\n");
     for n in 0..2 {
         app.create(&TestShare::new(&n.to_string(), 1)).await;
@@ -291,7 +291,7 @@ async fn a_log_written_before_the_keying_still_verifies_and_cannot_be_downgraded
 
     // The record lost: the server finds the switch in the database again.
     std::fs::remove_file(data.join("audit-keyed-from")).unwrap();
-    let app = spawn_app_in(root, on_redb).await;
+    let app = spawn_app_in(root, embedded).await;
     assert_eq!(std::fs::read_to_string(app.data_dir().join("audit-keyed-from")).unwrap(), "4\n");
     let _root = app.stop().await;
     assert_eq!(audit(&data, &["verify"]).await.code, 0);

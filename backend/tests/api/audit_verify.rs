@@ -20,7 +20,7 @@ use coffer_shared::crypto::audit_chain::ChainKey;
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
 
-use crate::helpers::{START, TestApp, TestShare, on_redb, spawn_app_with};
+use crate::helpers::{START, TestApp, TestShare, embedded, spawn_app_with};
 use crate::vault::{create, note};
 
 /// The events table, as someone with the file would open it.
@@ -52,7 +52,7 @@ pub async fn audit(data_dir: &Path, args: &[&str]) -> Run {
 /// A server with a few dozen events of several kinds, stopped; its data folder, kept alive by
 /// the returned directory, and the export taken before it stopped.
 pub async fn stopped_log() -> (tempfile::TempDir, PathBuf, Vec<Value>) {
-    let app = spawn_app_with(on_redb).await;
+    let app = spawn_app_with(embedded).await;
     let user = app.sign_up("alice@example.com").await;
     create(&app, &user, &note("one")).await;
     app.sign_in(&user).await;
@@ -350,7 +350,7 @@ async fn export_writes_the_same_lines_and_since_keeps_the_later_ones() {
 
 #[tokio::test]
 async fn the_commands_refuse_a_database_the_server_holds_open() {
-    let app = spawn_app_with(on_redb).await;
+    let app = spawn_app_with(embedded).await;
     app.sign_up("alice@example.com").await;
     let run = audit(&app.data_dir(), &["verify"]).await;
     assert_eq!(run.code, 2, "{}", run.stdout);
@@ -359,7 +359,7 @@ async fn the_commands_refuse_a_database_the_server_holds_open() {
 
 #[tokio::test]
 async fn concurrent_requests_share_commits_and_keep_one_unbroken_chain() {
-    let app = spawn_app_with(on_redb).await;
+    let app = spawn_app_with(embedded).await;
     let shares: Vec<TestShare> = (0..200).map(|i| TestShare::new(&i.to_string(), 1)).collect();
     let bodies: Vec<Value> =
         shares.iter().map(|share| serde_json::to_value(&share.request).unwrap()).collect();

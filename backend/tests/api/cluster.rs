@@ -6,6 +6,8 @@ use reqwest::Method;
 
 use coffer_backend::audit::verify::{Checks, Failure, Report};
 
+use crate::file_helpers::TestFile;
+use crate::file_shares::{claim_json, create_with};
 use crate::helpers::{TestShare, cluster};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -122,4 +124,36 @@ async fn verified(app: &crate::helpers::TestApp) -> Result<Report, Failure> {
     })
     .await
     .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_file_sent_in_chunks_to_three_servers_is_downloaded_byte_for_byte_from_another() {
+    let servers = cluster(3, |_| {}).await;
+    let at = |n: usize| &servers[n % servers.len()];
+    let share = TestShare::new("the report", 2);
+    let file = TestFile::for_share(&share, 5 * (64 << 10) + 777, 64 << 10);
+    assert_eq!(at(0).start_upload(&file, None, false).await.status(), 201);
+    // Chunk i goes to server i % 3, all at once; the second server is sent one chunk twice.
+    let sends = (0..file.chunks.len()).map(|index| {
+        let server = at(index);
+        server.put_chunk(&file, index as u64, file.chunks[index].clone())
+    });
+    let again = at(1).put_chunk(&file, 0, file.chunks[0].clone());
+    let (sent, again) = tokio::join!(join_all(sends), again);
+    assert!(sent.iter().chain([&again]).all(|response| response.status() == 200));
+    assert_eq!(at(2).finish_upload(&file).await.status(), 200);
+    assert_eq!(create_with(at(2), &share, &[&file]).await.status(), 201);
+
+    let claimed = claim_json(at(0), &share).await;
+    let token = claimed["download_token"].as_str().unwrap();
+    let whole = at(1).download(&file.id, token, None).await;
+    assert_eq!(whole.status(), 200);
+    let bytes = whole.bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), file.ciphertext().as_slice());
+    assert_eq!(file.open(&bytes, claimed["files"][0]["metadata"].as_str().unwrap()), file.plaintext);
+    // A download resumed on the third server from inside the second chunk.
+    let from = (64 << 10) + 100;
+    let rest = at(2).download(&file.id, token, Some(from)).await;
+    assert_eq!(rest.status(), 206);
+    assert_eq!(rest.bytes().await.unwrap().as_ref(), &file.ciphertext()[from as usize..]);
 }

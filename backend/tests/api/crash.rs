@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::file_helpers::{TestFile, sha256_b64};
 use crate::file_shares::{claim_json, create_with};
-use crate::helpers::{TestShare, json, on_redb, spawn_app_in};
+use crate::helpers::{TestShare, embedded, json, spawn_app_in};
 
 /// The real `coffer-server` binary, serving a data folder; its log goes to a file.
 pub struct Process {
@@ -133,7 +133,7 @@ async fn an_upload_killed_mid_chunk_continues_after_a_restart_and_arrives_byte_f
     assert!(blob_len(&blob) > two_chunks, "the torn chunk's bytes are on disk");
 
     // The same data folder, served again.
-    let app = spawn_app_in(root, on_redb).await;
+    let app = spawn_app_in(root, embedded).await;
     let status = json(app.upload_call(&file, "status").await).await;
     assert_eq!(status["received"], json!([[0, 1]]), "the torn chunk was never counted");
     assert_eq!(app.finish_upload(&file).await.status(), 409);

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::file_helpers::{Announced, TestFile};
 use crate::file_shares::{claim_json, create_with};
-use crate::helpers::{TestApp, TestShare, json, spawn_app_in, spawn_app_with};
+use crate::helpers::{TestApp, TestShare, json, on_disk_blobs, spawn_app_in, spawn_app_with};
 
 /// The free-space floor of these tests.
 const FLOOR: u64 = 32 << 20;
@@ -56,7 +56,9 @@ impl Drop for SmallDisk {
 /// Starts a server with the test floor and `configure`d settings whose data folder's file
 /// system holds `capacity` bytes; `None` (after saying why) if a tmpfs cannot be mounted here.
 async fn spawn_small(disk: Disk, capacity: u64, configure: impl FnOnce(&mut Settings)) -> Option<SmallDisk> {
+    // The floor is the data folder's: these tests are about blobs on that disk.
     let settings = move |settings: &mut Settings| {
+        on_disk_blobs(settings);
         settings.min_free_disk = FLOOR;
         configure(settings);
     };

@@ -235,13 +235,10 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
-    /// The blob files in the data folder.
-    pub fn blob_files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.data_dir().join("blobs"))
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        names
+    /// The ids of the blobs in the blob store.
+    pub async fn blob_ids(&self) -> Vec<String> {
+        let mut ids = self.state.blobs.list().await.unwrap();
+        ids.sort();
+        ids
     }
 }

@@ -157,11 +157,11 @@ async fn files_outlive_the_last_view_until_its_download_window_ends() {
     app.clock.advance(21_000);
     sweep_once(&app.state).await;
     assert_eq!(app.download(&file.id, &token, None).await.status(), 200);
-    assert_eq!(app.blob_files().len(), 1);
+    assert_eq!(app.blob_ids().await.len(), 1);
     app.clock.advance(600);
     sweep_once(&app.state).await;
     assert_eq!(app.download(&file.id, &token, None).await.status(), 404);
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
 }
 
 #[tokio::test]
@@ -182,7 +182,7 @@ async fn the_id_of_a_share_whose_files_wait_for_their_window_is_not_given_again(
     // Once the window is over and the files are gone, the id is free.
     app.clock.advance(21_600 + 600);
     sweep_once(&app.state).await;
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
     assert_eq!(app.post("/api/v1/shares", &body).await.status(), 201);
     let opened = json(app.claim(&again, &again.request.access_token).await).await;
     assert!(opened["files"].as_array().is_none_or(Vec::is_empty), "{opened}");
@@ -198,7 +198,7 @@ async fn destroying_or_exhausting_a_share_deletes_its_files_at_once() {
     let token = claim_json(&app, &destroyed).await["download_token"].as_str().unwrap().to_owned();
     assert_eq!(app.destroy(&destroyed.id, &destroyed.request.manage_token).await.status(), 204);
     assert_eq!(app.download(&file.id, &token, None).await.status(), 404);
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
 
     let guessed = TestShare::with_password("guess", "right");
     let file = TestFile::for_share(&guessed, 100, 64);
@@ -208,5 +208,5 @@ async fn destroying_or_exhausting_a_share_deletes_its_files_at_once() {
     for _ in 0..app.state.settings.max_wrong_claims {
         assert_eq!(app.claim(&guessed, &wrong).await.status(), 403);
     }
-    assert!(app.blob_files().is_empty(), "the last wrong claim deletes the files");
+    assert!(app.blob_ids().await.is_empty(), "the last wrong claim deletes the files");
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use coffer_backend::blobs::BlobStoreUrl;
 use coffer_backend::clock::ManualClock;
 use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
@@ -47,14 +48,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 /// Starts the real application with its data in `data_root/data` (which may already hold files
 /// of an earlier start).
 pub async fn spawn_app_in(data_root: tempfile::TempDir, configure: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_on(data_root, test_database().await, configure).await
+    spawn_on(data_root, test_database().await, test_blob_store(), configure).await
 }
 
-/// Starts the real application with its data in `data_root/data` and its metadata in `database`
-/// (PostgreSQL) or, with `None`, in a redb file there.
+/// Starts the real application with its data in `data_root/data`, its metadata in `database`
+/// (PostgreSQL) or, with `None`, in a redb file there, and its blobs in `blob_store` or, with
+/// `None`, in the data folder.
 async fn spawn_on(
     data_root: tempfile::TempDir,
     database: Option<DatabaseUrl>,
+    blob_store: Option<BlobStoreUrl>,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
     let data_dir = data_root;
@@ -69,6 +72,7 @@ async fn spawn_on(
     settings.rate_limit_upload = 0;
     settings.rate_limit_chunk = 0;
     settings.database_url = database;
+    settings.blob_store = blob_store;
     configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
@@ -96,10 +100,29 @@ pub async fn test_database() -> Option<DatabaseUrl> {
     Some(format!("{admin}{separator}options=-c%20search_path%3D{schema}").parse().unwrap())
 }
 
-/// Keeps an app on redb whatever database the run uses: for the tests of the redb file itself
-/// (its tables opened directly, the operator's commands over the file, a process killed on it).
-pub fn on_redb(settings: &mut Settings) {
+/// With `COFFER_TEST_S3_URL` set (`scripts/services.sh`), the tests keep their blobs in that
+/// bucket, each app in a folder of its own. Unset: `None`, and the app keeps them in its data
+/// folder.
+pub fn test_blob_store() -> Option<BlobStoreUrl> {
+    let bucket = std::env::var("COFFER_TEST_S3_URL").ok()?;
+    let folder = format!("t_{}", coffer_backend::audit::record::hex(&Key32::random().expose()[..8]));
+    let (base, query) = bucket.split_once('?').unwrap_or((&bucket, ""));
+    Some(format!("{}/{folder}?{query}", base.trim_end_matches('/')).parse().unwrap())
+}
+
+/// Keeps an app's blobs in its data folder whatever blob store the run uses: for the tests of
+/// the blob files themselves (torn, or on a disk that is full) and of the room their file
+/// system has (the free-space floor and what clients not signed in may take of it).
+pub fn on_disk_blobs(settings: &mut Settings) {
+    settings.blob_store = None;
+}
+
+/// Keeps an app on the embedded defaults (redb, blobs in the data folder) whatever stores the
+/// run uses: for the tests of the redb file itself (its tables opened directly, the operator's
+/// commands over the file, a process killed on it).
+pub fn embedded(settings: &mut Settings) {
     settings.database_url = None;
+    settings.blob_store = None;
 }
 
 /// `count` servers of one cluster, each `configure`d: on PostgreSQL all on the first one's
@@ -113,11 +136,13 @@ pub async fn cluster(count: usize, configure: impl Fn(&mut Settings)) -> Vec<Tes
     .await;
     let Some(url) = first.state.settings.database_url.clone() else { return vec![first] };
     let secret = first.data_dir().join("server-secret");
+    let blob_store = first.state.settings.blob_store.clone();
     let mut servers = vec![first];
     for n in 2..=count {
         let server = spawn_app_with(|settings| {
             configure(settings);
             settings.database_url = Some(url.clone());
+            settings.blob_store = blob_store.clone();
             settings.server_id = Some(format!("server-{n}"));
             settings.server_secret_file = Some(secret.clone());
         })
@@ -234,7 +259,8 @@ impl TestApp {
     /// data folder with `configure`d settings, as after a crash or a redeploy.
     pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let database = self.state.settings.database_url.clone();
-        spawn_on(self.stop().await, database, configure).await
+        let blob_store = self.state.settings.blob_store.clone();
+        spawn_on(self.stop().await, database, blob_store, configure).await
     }
 
     /// Stops the server and waits until its database is closed; returns its data root

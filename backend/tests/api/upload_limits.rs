@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::file_helpers::{Announced, TestFile};
 use crate::file_shares::create_with;
-use crate::helpers::{TestApp, TestShare, cluster, json, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, TestShare, cluster, json, on_disk_blobs, spawn_app, spawn_app_with};
 
 /// 200 bytes in 64-byte chunks: 4 chunks, 264 bytes of ciphertext.
 pub const SIZE: u64 = 200;
@@ -249,6 +249,7 @@ async fn clients_of_a_thousand_networks_take_at_most_half_the_room_and_an_accoun
     const FLOOR: u64 = 16 << 20;
     const MIB: u64 = 1 << 20;
     let app = spawn_app_with(|settings| {
+        on_disk_blobs(settings);
         settings.disk_capacity = Some(160 * MIB);
         settings.min_free_disk = FLOOR;
         settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
@@ -283,6 +284,7 @@ async fn a_finished_file_leaves_its_networks_cap_so_two_files_larger_than_half_o
 async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_give_it_back_when_deleted() {
     const MIB: u64 = 1 << 20;
     let settings = |settings: &mut coffer_backend::settings::Settings| {
+        on_disk_blobs(settings);
         settings.disk_capacity = Some(48 * MIB);
         settings.min_free_disk = 16 * MIB;
         settings.upload_reserve_anonymous = 0;
@@ -327,6 +329,7 @@ async fn files_of_clients_not_signed_in_keep_their_room_while_in_a_share_and_giv
 async fn tiny_files_are_charged_what_they_cost_beside_their_bytes_so_they_cannot_pass_the_room() {
     const MIB: u64 = 1 << 20;
     let app = spawn_app_with(|settings| {
+        on_disk_blobs(settings);
         settings.disk_capacity = Some(48 * MIB);
         settings.min_free_disk = 16 * MIB;
         settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];

@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::file_helpers::{TestFile, sha256_b64};
-use crate::helpers::{cluster, json, spawn_app, spawn_app_with};
+use crate::helpers::{cluster, json, on_disk_blobs, spawn_app, spawn_app_with};
 use crate::upload_limits::{CHARGED, CIPHERTEXT, outcomes};
 
 const SMALL: u32 = 64;
@@ -79,7 +79,7 @@ async fn finishing_with_a_chunk_missing_is_409_and_a_finished_upload_takes_no_ch
 
 #[tokio::test]
 async fn an_upload_resumes_after_the_server_restarts() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_disk_blobs).await;
     let file = TestFile::vault(64 * 10 + 5, SMALL);
     app.start_upload(&file, None, false).await;
     for index in 0..6 {
@@ -132,14 +132,18 @@ async fn starting_past_the_storage_quota_is_507_until_room_is_freed() {
     app.put_chunk(&first, 0, first.chunks[0].clone()).await;
     assert_eq!(app.upload_call(&first, "cancel").await.status(), 204);
     assert_eq!(app.upload_call(&first, "status").await.status(), 404);
-    assert!(app.blob_files().is_empty(), "cancel deletes the bytes");
+    assert!(app.blob_ids().await.is_empty(), "cancel deletes the bytes");
     assert_eq!(app.start_upload(&second, None, false).await.status(), 201);
 }
 
 #[tokio::test]
 async fn starting_an_upload_the_disk_cannot_hold_is_507_and_stores_nothing() {
     // No file system here has an exbibyte free: the free-space floor refuses every start.
-    let app = spawn_app_with(|settings| settings.min_free_disk = 1 << 60).await;
+    let app = spawn_app_with(|settings| {
+        on_disk_blobs(settings);
+        settings.min_free_disk = 1 << 60;
+    })
+    .await;
     let file = TestFile::vault(200, SMALL);
     let refused = app.start_upload(&file, None, false).await;
     assert_eq!(
@@ -147,12 +151,12 @@ async fn starting_an_upload_the_disk_cannot_hold_is_507_and_stores_nothing() {
         (507, json!("storage_full"))
     );
     assert_eq!(app.upload_call(&file, "status").await.status(), 404, "nothing of it is stored");
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
 }
 
 #[tokio::test]
 async fn a_chunk_the_disk_runs_out_of_space_for_is_507_and_not_counted() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(on_disk_blobs).await;
     let file = TestFile::vault(200, SMALL);
     app.start_upload(&file, None, false).await;
     assert_eq!(app.put_chunk(&file, 0, file.chunks[0].clone()).await.status(), 200);
@@ -190,7 +194,7 @@ async fn abandoned_uploads_are_swept_with_their_blobs() {
     // The abandoned upload's last chunk is 90,000 s old, past the 86,400 s expiry.
     sweep_once(&app.state).await;
     assert_eq!(app.upload_call(&abandoned, "status").await.status(), 404);
-    assert_eq!(app.blob_files(), vec![format!("{}.blob", active.id)]);
+    assert_eq!(app.blob_ids().await, vec![active.id.to_string()]);
     let status = json(app.upload_call(&active, "status").await).await;
     assert_eq!(status["received"], json!([[0, 0]]));
 }
@@ -201,9 +205,11 @@ async fn a_blob_without_a_record_is_deleted_at_start_up() {
     let kept = TestFile::vault(100, SMALL);
     app.start_upload(&kept, None, false).await;
     app.put_chunk(&kept, 0, kept.chunks[0].clone()).await;
-    std::fs::write(app.data_dir().join("blobs").join("AAAAAAAAAAAAAAAAAAAAAA.blob"), b"orphan").unwrap();
+    let orphan = "AAAAAAAAAAAAAAAAAAAAAA";
+    let mut body = futures_util::stream::iter([Ok(bytes::Bytes::from_static(b"orphan"))]);
+    app.state.blobs.write_at(orphan, 0, 6, &mut body).await.unwrap();
     let app = app.restart(|_| {}).await;
-    assert_eq!(app.blob_files(), vec![format!("{}.blob", kept.id)]);
+    assert_eq!(app.blob_ids().await, vec![kept.id.to_string()]);
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ async fn vault_attachments_belong_to_their_account_only() {
 
     assert_eq!(app.send_as(Some(&owner.browser), Method::DELETE, &path, None).await.status(), 204);
     assert_eq!(app.send_as(Some(&owner.browser), Method::GET, &path, None).await.status(), 404);
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
 }
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn deleting_the_account_deletes_its_files() {
     app.upload(&attached, Some(&user.browser), true).await;
     app.start_upload(&unfinished, Some(&user.browser), true).await;
     app.put_chunk(&unfinished, 0, unfinished.chunks[0].clone()).await;
-    assert_eq!(app.blob_files().len(), 2);
+    assert_eq!(app.blob_ids().await.len(), 2);
     let proof = crate::users::proof(PASSPHRASE, user.salt);
     let deleted = app
         .send_as(
@@ -75,7 +75,7 @@ async fn deleting_the_account_deletes_its_files() {
         )
         .await;
     assert_eq!(deleted.status(), 204);
-    assert!(app.blob_files().is_empty());
+    assert!(app.blob_ids().await.is_empty());
     assert_eq!(app.upload_call(&unfinished, "status").await.status(), 404);
 }
 

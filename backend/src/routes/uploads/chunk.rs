@@ -34,13 +34,18 @@ fn invalid_chunk(message: &str) -> ApiError {
     ApiError::invalid("invalid_chunk", message)
 }
 
-/// A request body that hashes what passes through and fails once it passes `limit` bytes.
+/// A request body that hashes what passes through, fails once it passes `limit` bytes, and
+/// ends in an error instead of its end if it is shorter than `limit` or does not hash to
+/// `expected`: a blob store sees a bad chunk fail, as it sees a client that left midway.
 struct Hashing<S> {
     inner: S,
     hasher: Sha256,
+    expected: [u8; 32],
     count: u64,
     limit: u64,
     too_long: bool,
+    too_short: bool,
+    mismatch: bool,
     unreadable: bool,
 }
 
@@ -66,7 +71,17 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
                 this.unreadable = true;
                 Poll::Ready(Some(Err(io::Error::other(error))))
             }
-            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(None) if this.too_short || this.mismatch => Poll::Ready(None),
+            Poll::Ready(None) => {
+                this.too_short = this.count < this.limit;
+                this.mismatch = !this.too_short
+                    && <[u8; 32]>::from(std::mem::take(&mut this.hasher).finalize()) != this.expected;
+                if this.too_short || this.mismatch {
+                    Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::InvalidData, "bad chunk"))))
+                } else {
+                    Poll::Ready(None)
+                }
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -126,22 +141,31 @@ pub async fn put_chunk(
     let mut body = Hashing {
         inner: body.into_data_stream(),
         hasher: Sha256::new(),
+        expected: sum,
         count: 0,
         limit: slot.length,
         too_long: false,
+        too_short: false,
+        mismatch: false,
         unreadable: false,
     };
     let written = if slot.held.is_some() {
-        // Held with this checksum: read the body only to confirm it; the disk keeps its bytes.
+        // Held with this checksum: read the body only to confirm it; the store keeps its bytes.
         drain(&mut body).await
     } else {
         state.blobs.write_at(id.as_str(), slot.offset, slot.length, &mut body).await
     };
-    if body.too_long || (written.is_ok() && body.count != slot.length) {
+    if body.too_long || body.too_short {
         return Err(invalid_chunk("the body's length is not the chunk's"));
     }
     if body.unreadable {
         return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
+    }
+    if body.mismatch {
+        return Err(ApiError::invalid(
+            "checksum_mismatch",
+            "The body does not hash to X-Coffer-Chunk-Sha256.",
+        ));
     }
     match written {
         // The free-space floor, a full disk, or the data folder's filesystem quota (EDQUOT): the
@@ -150,14 +174,12 @@ pub async fn put_chunk(
             tracing::warn!(event = "disk_full");
             return Err(storage_full());
         }
+        Err(error) if error.kind() == io::ErrorKind::ResourceBusy => {
+            tracing::warn!(event = "chunk_buffers_full");
+            return Err(ApiError::Unavailable("chunk buffers are full".into()));
+        }
         Err(error) => return Err(ApiError::Internal(format!("blob write: {error}"))),
         Ok(()) => {}
-    }
-    if <[u8; 32]>::from(body.hasher.finalize()) != sum {
-        return Err(ApiError::invalid(
-            "checksum_mismatch",
-            "The body does not hash to X-Coffer-Chunk-Sha256.",
-        ));
     }
     let expiry = Expiry {
         at: state.clock.now() + state.settings.upload_expiry,
