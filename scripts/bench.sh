@@ -6,7 +6,8 @@
 #    crate as WASM and WebCrypto side by side; SHA-256 in WASM (a file's digest) and WebCrypto.
 # 3. Creates and claims per second against a release server on 127.0.0.1 (bounded: 10 s a phase):
 #    on redb, then on a throwaway PostgreSQL cluster (durable settings) with one server and with
-#    three servers taking the requests in turn.
+#    three servers taking the requests in turn; then a file's upload and download through a
+#    server keeping its blobs in SeaweedFS (S3), without a browser.
 # 4. The security event log: events written per second through its one writer (group commit) at
 #    1, 16 and 256 concurrent writers, bytes per event on disk, and `coffer-server audit verify`
 #    over 1,000,000 events (needs about 2 GB free in TMPDIR).
@@ -58,7 +59,7 @@ target/release/examples/load http://127.0.0.1:18555 10 32
 kill $server 2>/dev/null
 
 echo "== API load on PostgreSQL (fsync and synchronous_commit on): one server, then three"
-export COFFER_SERVICES_BASE=26400 COFFER_SERVICES_DURABLE=1 COFFER_SERVICES_ONLY=postgres
+export COFFER_SERVICES_BASE=26400 COFFER_SERVICES_DURABLE=1
 bash scripts/services.sh start >/dev/null
 source /tmp/coffer-services-26400/env
 psql -q "$COFFER_TEST_DATABASE_URL" -c "CREATE DATABASE bench"
@@ -80,8 +81,19 @@ done
 echo "-- three servers"
 target/release/examples/load http://127.0.0.1:18561,http://127.0.0.1:18562,http://127.0.0.1:18563 10 48
 kill "${cluster[@]}" 2>/dev/null
+echo "-- a 512 MiB file through one server on PostgreSQL with its blobs in SeaweedFS (S3)"
+cargo build --quiet --release -p coffer-backend --example chunk_bench
+mkdir -p "$data/s3"
+target/release/coffer-server --listen 127.0.0.1:18564 --data-dir "$data/s3" \
+    --database-url "${COFFER_TEST_DATABASE_URL%/postgres}/bench" --server-id s3 \
+    --server-secret-file "$data/cluster-secret" --blob-store "${COFFER_TEST_S3_URL/\?//bench?}" \
+    --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-upload 0 --rate-limit-chunk 0 >/dev/null 2>&1 &
+cluster+=($!)
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18564/healthz >/dev/null && break; sleep 0.1; done
+target/release/examples/chunk_bench http://127.0.0.1:18564 - 512 4
+kill "${cluster[@]}" 2>/dev/null
 bash scripts/services.sh stop
-unset COFFER_SERVICES_BASE COFFER_SERVICES_DURABLE COFFER_SERVICES_ONLY
+unset COFFER_SERVICES_BASE COFFER_SERVICES_DURABLE
 
 echo "== Security event log (docs/audit.md): writes, size, verify of 1,000,000 events, release"
 cargo build --quiet --release -p coffer-backend --bin coffer-server --example audit_bench

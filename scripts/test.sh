@@ -52,6 +52,7 @@ section "cargo build --release (server)"
 cargo build --release -p coffer-backend
 
 section "playwright (e2e/)"
-(cd e2e && npx playwright test)
+# With the services' env: tests/cluster.spec.ts runs two servers on one PostgreSQL schema.
+(source "$SERVICES_ENV" && cd e2e && npx playwright test)
 
 section "all tests passed"

@@ -11,7 +11,8 @@
 //!
 //! Start the server with the upload limits off (`--rate-limit-upload 0 --rate-limit-chunk 0
 //! --rate-limit-create 0 --rate-limit-claim 0`); `<data-dir>` is its data folder (the disk test
-//! writes a scratch file next to its blobs and deletes it). Only loopback addresses are accepted.
+//! writes a scratch file next to its blobs and deletes it), or `-` to skip the disk test (a
+//! server keeping its blobs in a bucket). Only loopback addresses are accepted.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark prints its numbers
 
@@ -73,7 +74,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let data_dir = std::path::PathBuf::from(args.get(2).expect("the server's data folder"));
+    let data_dir = args.get(2).expect("the server's data folder, or -");
     let mib: usize = args.get(3).map_or(1024, |v| v.parse().unwrap());
     let in_flight: usize = args.get(4).map_or(4, |v| v.parse().unwrap());
     let host = reqwest::Url::parse(&base).unwrap().host_str().unwrap_or_default().to_owned();
@@ -81,7 +82,9 @@ async fn main() {
         ["127.0.0.1", "localhost", "[::1]"].contains(&host.as_str()),
         "chunk_bench only targets loopback, not {host}"
     );
-    disk(&data_dir, mib.min(512));
+    if data_dir != "-" {
+        disk(std::path::Path::new(data_dir), mib.min(512));
+    }
 
     let client = reqwest::Client::new();
     let api = |path: &str| format!("{base}/api/v1{path}");

@@ -1,0 +1,223 @@
+// Two servers, one PostgreSQL database (docs/scaling.md): a share created through one server opens
+// through the other, and its view limit and wrong-password count hold across both.
+// Needs COFFER_TEST_DATABASE_URL, an admin URL of a throwaway cluster (scripts/services.sh; the
+// test script sources its env): each run gets a schema of its own, dropped afterwards, as the API
+// suite does (backend/tests/api/helpers.rs). COFFER_SERVER_BIN overrides the server binary.
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CreatePage, RevealPage, freshPage } from './pages';
+
+const adminUrl = process.env.COFFER_TEST_DATABASE_URL;
+const serverBin = resolve(
+  process.env.COFFER_SERVER_BIN ?? join(__dirname, '..', '..', 'target', 'release', 'coffer-server'),
+);
+const staticDir = join(__dirname, '..', '..', 'dist');
+
+/** One coffer-server process on loopback. */
+interface Server {
+  origin: string;
+  process: ChildProcess;
+  /** The tail of what it printed, for a failure's message. */
+  log: () => string;
+}
+
+/** A port nobody listens on now, from the OS. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+function psql(sql: string): void {
+  execFileSync('psql', [adminUrl!, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** Starts a server and waits until its `/healthz` answers (the database included). */
+async function startServer(id: string, dataDir: string, databaseUrl: string, secretFile: string): Promise<Server> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const child = spawn(serverBin, [
+    '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--static-dir', staticDir,
+    '--database-url', databaseUrl, '--server-id', id, '--server-secret-file', secretFile,
+    '--rate-limit-create', '0', '--rate-limit-claim', '0', '--rate-limit-auth', '0',
+    '--rate-limit-upload', '0', '--rate-limit-chunk', '0',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: string | undefined;
+  child.once('error', (err) => (exited = `could not start ${serverBin}: ${err.message}`));
+  child.once('exit', (code, signal) => (exited = `exited (${signal ?? code})`));
+  const server: Server = { origin, process: child, log: () => output };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`server ${id} ${exited}:\n${output}`);
+    try {
+      const response = await fetch(`${origin}/healthz`);
+      if (response.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stopServer(server);
+      throw new Error(`server ${id} did not answer /healthz in 20 s:\n${output}`);
+    }
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+async function stopServer(server: Server): Promise<void> {
+  const child = server.process;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+/** The same link on another server: its path and fragment on that origin. */
+function linkOn(origin: string, link: string): string {
+  const url = new URL(link);
+  return `${origin}${url.pathname}${url.hash}`;
+}
+
+/** A fresh browser (context) whose relative URLs, such as CreatePage's `/`, go to `origin`. */
+async function browserOn(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: origin });
+  return { context, page: await context.newPage() };
+}
+
+/** Records the origins a page sent share API requests (status, claim) to. */
+function apiOrigins(page: Page): Set<string> {
+  const seen = new Set<string>();
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/v1/shares/')) seen.add(url.origin);
+  });
+  return seen;
+}
+
+test.describe('two servers sharing one PostgreSQL database', () => {
+  test.skip(!adminUrl, 'COFFER_TEST_DATABASE_URL is not set: start scripts/services.sh and source its env');
+
+  const schema = `t_${randomBytes(8).toString('hex')}`;
+  const dirs: string[] = [];
+  let a: Server | undefined;
+  let b: Server | undefined;
+
+  test.beforeAll(async () => {
+    test.setTimeout(45_000);
+    psql(`CREATE SCHEMA ${schema}`);
+    const databaseUrl = `${adminUrl}${adminUrl!.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+    const dir = () => {
+      const made = mkdtempSync(join(tmpdir(), 'coffer-e2e-cluster-'));
+      dirs.push(made);
+      return made;
+    };
+    // Every server of a cluster must be given the same secret.
+    const secretFile = join(dir(), 'server-secret');
+    writeFileSync(secretFile, randomBytes(32), { mode: 0o600 });
+    // One after the other: the first creates the tables, the second finds them made.
+    a = await startServer('e2e-1', dir(), databaseUrl, secretFile);
+    b = await startServer('e2e-2', dir(), databaseUrl, secretFile);
+  });
+
+  test.afterAll(async () => {
+    await Promise.all([a, b].filter((s): s is Server => !!s).map(stopServer));
+    if (adminUrl) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a one-view secret created on one server reveals on the other, then is gone on the first', async ({ browser }) => {
+    const text = `across the cluster ${randomBytes(4).toString('hex')}\nsecond line`;
+    const creator = await browserOn(browser, a!.origin);
+    const share = await new CreatePage(creator.page).create({ text, views: 1, expiry: '1 hour' });
+    await creator.context.close();
+    expect(new URL(share.link).origin).toBe(a!.origin);
+
+    const reader = await freshPage(browser);
+    const sentTo = apiOrigins(reader.page);
+    const onB = new RevealPage(reader.page);
+    await onB.goto(linkOn(b!.origin, share.link));
+    await expect(onB.status).toContainText('Can be viewed 1 more time');
+    await onB.reveal();
+    expect(await onB.secret()).toBe(text);
+    await expect(onB.lastViewNotice).toContainText('That was the last view');
+    // The reader really asked server B, and only B.
+    expect([...sentTo]).toEqual([b!.origin]);
+    await reader.context.close();
+
+    // The view was spent in the shared database: server A no longer has the share.
+    const later = await freshPage(browser);
+    const onA = new RevealPage(later.page);
+    await onA.goto(share.link);
+    await expect(onA.gone).toContainText('does not exist, has expired, or was already viewed');
+    await expect(onA.revealButton).toHaveCount(0);
+    await later.context.close();
+  });
+
+  test('a two-view password share: wrong guesses and views count on both servers', async ({ browser }) => {
+    const text = `two views ${randomBytes(4).toString('hex')}`;
+    const password = 'correct horse battery staple';
+    const creator = await browserOn(browser, a!.origin);
+    const share = await new CreatePage(creator.page).create({ text, password, views: 2, expiry: '1 hour' });
+    await creator.context.close();
+
+    // A wrong password on B costs an attempt, which A then reports.
+    const first = await freshPage(browser);
+    const onB = new RevealPage(first.page);
+    await onB.goto(linkOn(b!.origin, share.link));
+    await expect(onB.status).toContainText('Can be viewed 2 more times');
+    await onB.reveal('wrong horse');
+    await expect(onB.error).toHaveText('Wrong password. 4 attempts left before the secret is destroyed.', {
+      timeout: 30_000,
+    });
+
+    const second = await freshPage(browser);
+    const onA = new RevealPage(second.page);
+    await onA.goto(share.link);
+    await expect(onA.attemptsLeft).toHaveText('4 password attempts left');
+    await expect(onA.status).toContainText('Can be viewed 2 more times');
+    // First view on A...
+    await onA.reveal(password);
+    expect(await onA.secret()).toBe(text);
+    await expect(onA.status).toContainText('Can be viewed 1 more time');
+    await expect(onA.lastViewNotice).toHaveCount(0);
+    await second.context.close();
+
+    // ...the second, and last, on B (a reload: the page reads the share's status again).
+    await onB.page.reload();
+    await expect(onB.status).toContainText('Can be viewed 1 more time');
+    await onB.reveal(password);
+    expect(await onB.secret()).toBe(text);
+    await expect(onB.lastViewNotice).toContainText('That was the last view');
+    await first.context.close();
+
+    // A third try, on either server, finds nothing.
+    for (const origin of [a!.origin, b!.origin]) {
+      const third = await freshPage(browser);
+      const gone = new RevealPage(third.page);
+      await gone.goto(linkOn(origin, share.link));
+      await expect(gone.gone).toContainText('does not exist, has expired, or was already viewed');
+      await third.context.close();
+    }
+  });
+});
