@@ -2,7 +2,9 @@
 // through the other, and its view limit and wrong-password count hold across both.
 // Needs COFFER_TEST_DATABASE_URL, an admin URL of a throwaway cluster (scripts/services.sh; the
 // test script sources its env): each run gets a schema of its own, dropped afterwards, as the API
-// suite does (backend/tests/api/helpers.rs). COFFER_SERVER_BIN overrides the server binary.
+// suite does (backend/tests/api/helpers.rs). With COFFER_TEST_S3_URL (a bucket, from the same env)
+// both servers keep file ciphertext in a folder of that bucket named after the schema, and a file
+// uploaded through one downloads through the other. COFFER_SERVER_BIN overrides the server binary.
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,8 +13,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreatePage, RevealPage, freshPage } from './pages';
+import { downloadShared, randomFile, sha256 } from './files';
 
 const adminUrl = process.env.COFFER_TEST_DATABASE_URL;
+/** `s3://bucket?endpoint=…&access_key_id=…&secret_access_key=…`: never print it. */
+const bucketUrl = process.env.COFFER_TEST_S3_URL;
 const serverBin = resolve(
   process.env.COFFER_SERVER_BIN ?? join(__dirname, '..', '..', 'target', 'release', 'coffer-server'),
 );
@@ -45,13 +50,28 @@ function psql(sql: string): void {
   });
 }
 
+/** The bucket URL with `folder` between the bucket and the query: `s3://bucket/folder?…`. */
+function blobStoreIn(bucket: string, folder: string): string {
+  const query = bucket.indexOf('?');
+  const [base, settings] = query < 0 ? [bucket, ''] : [bucket.slice(0, query), bucket.slice(query)];
+  return `${base.replace(/\/+$/, '')}/${folder}${settings}`;
+}
+
+/** What the servers of one cluster share. Without `blobStore` each keeps files in its data dir. */
+interface Shared {
+  databaseUrl: string;
+  secretFile: string;
+  blobStore?: string;
+}
+
 /** Starts a server and waits until its `/healthz` answers (the database included). */
-async function startServer(id: string, dataDir: string, databaseUrl: string, secretFile: string): Promise<Server> {
+async function startServer(id: string, dataDir: string, shared: Shared): Promise<Server> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const child = spawn(serverBin, [
     '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--static-dir', staticDir,
-    '--database-url', databaseUrl, '--server-id', id, '--server-secret-file', secretFile,
+    '--database-url', shared.databaseUrl, '--server-id', id, '--server-secret-file', shared.secretFile,
+    ...(shared.blobStore ? ['--blob-store', shared.blobStore] : []),
     '--rate-limit-create', '0', '--rate-limit-claim', '0', '--rate-limit-auth', '0',
     '--rate-limit-upload', '0', '--rate-limit-chunk', '0',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -105,12 +125,12 @@ async function browserOn(browser: Browser, origin: string): Promise<{ context: B
   return { context, page: await context.newPage() };
 }
 
-/** Records the origins a page sent share API requests (status, claim) to. */
-function apiOrigins(page: Page): Set<string> {
+/** Records the origins a page sent API requests under `path` to (e.g. `/api/v1/shares/`). */
+function apiOrigins(page: Page, path: string): Set<string> {
   const seen = new Set<string>();
   page.on('request', (request) => {
     const url = new URL(request.url());
-    if (url.pathname.startsWith('/api/v1/shares/')) seen.add(url.origin);
+    if (url.pathname.startsWith(path)) seen.add(url.origin);
   });
   return seen;
 }
@@ -135,9 +155,10 @@ test.describe('two servers sharing one PostgreSQL database', () => {
     // Every server of a cluster must be given the same secret.
     const secretFile = join(dir(), 'server-secret');
     writeFileSync(secretFile, randomBytes(32), { mode: 0o600 });
+    const blobStore = bucketUrl ? blobStoreIn(bucketUrl, schema) : undefined;
     // One after the other: the first creates the tables, the second finds them made.
-    a = await startServer('e2e-1', dir(), databaseUrl, secretFile);
-    b = await startServer('e2e-2', dir(), databaseUrl, secretFile);
+    a = await startServer('e2e-1', dir(), { databaseUrl, secretFile, blobStore });
+    b = await startServer('e2e-2', dir(), { databaseUrl, secretFile, blobStore });
   });
 
   test.afterAll(async () => {
@@ -154,7 +175,7 @@ test.describe('two servers sharing one PostgreSQL database', () => {
     expect(new URL(share.link).origin).toBe(a!.origin);
 
     const reader = await freshPage(browser);
-    const sentTo = apiOrigins(reader.page);
+    const sentTo = apiOrigins(reader.page, '/api/v1/shares/');
     const onB = new RevealPage(reader.page);
     await onB.goto(linkOn(b!.origin, share.link));
     await expect(onB.status).toContainText('Can be viewed 1 more time');
@@ -219,5 +240,44 @@ test.describe('two servers sharing one PostgreSQL database', () => {
       await expect(gone.gone).toContainText('does not exist, has expired, or was already viewed');
       await third.context.close();
     }
+  });
+
+  test('a file uploaded through one server downloads byte for byte through the other', async ({ browser }) => {
+    test.skip(
+      !bucketUrl,
+      'COFFER_TEST_S3_URL is not set: each server keeps files on its own disk, so a file cannot cross servers',
+    );
+    // Several of the app's 1 MiB chunks, the last one short.
+    const file = randomFile('ledger.bin', 3 * 1024 * 1024 + 54_321);
+    const text = `the ledger ${randomBytes(4).toString('hex')}`;
+
+    const creator = await browserOn(browser, a!.origin);
+    const uploadedTo = apiOrigins(creator.page, '/api/v1/uploads');
+    const create = new CreatePage(creator.page);
+    await create.goto();
+    await create.fill({ text, views: 1, expiry: '1 hour' });
+    await creator.page.getByTestId('file-input').setInputFiles(file.path);
+    await expect(creator.page.getByTestId('chosen-files')).toContainText(file.name);
+    await create.createButton.click();
+    await expect(create.shareLink).toBeVisible({ timeout: 60_000 });
+    const link = await create.shareLink.inputValue();
+    await creator.context.close();
+    expect(new URL(link).origin).toBe(a!.origin);
+    expect([...uploadedTo]).toEqual([a!.origin]);
+
+    const reader = await freshPage(browser);
+    const downloadedFrom = apiOrigins(reader.page, '/api/v1/files/');
+    const onB = new RevealPage(reader.page);
+    await onB.goto(linkOn(b!.origin, link));
+    await onB.reveal();
+    expect(await onB.secret()).toBe(text);
+    await expect(reader.page.getByTestId('shared-file-name')).toHaveText(file.name);
+    const { download, bytes } = await downloadShared(reader.page);
+    expect(download.suggestedFilename()).toBe(file.name);
+    expect(bytes.length).toBe(file.bytes.length);
+    expect(sha256(bytes)).toBe(file.sha256);
+    // The ciphertext came from server B, which read what A had stored in the bucket.
+    expect([...downloadedFrom]).toEqual([b!.origin]);
+    await reader.context.close();
   });
 });

@@ -183,6 +183,7 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
         match error {
             crate::store::StoreError::Unavailable(_) => Self::Unavailable(error.to_string()),
+            crate::store::StoreError::AccountGone => Self::Unauthenticated,
             error => Self::Internal(error.to_string()),
         }
     }

@@ -73,6 +73,10 @@ pub enum StoreError {
     /// again, so only a conflict that kept recurring reaches a caller.
     #[error("database conflict: {0}")]
     Conflict(String),
+    /// The account a write belongs to was deleted while the request ran: nothing was stored,
+    /// and the client is answered as signed out.
+    #[error("the account is gone")]
+    AccountGone,
 }
 
 impl Store {

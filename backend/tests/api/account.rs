@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::helpers::{START, json, spawn_app};
 use crate::users::{Browser, PASSPHRASE, Salt, TestUser, proof, upload};
-use crate::vault::{create, note, open_first};
+use crate::vault::{create, note, open_first, post_record};
 
 /// Enrols an authenticator for `user`; returns its secret and the recovery codes.
 pub async fn enrol(app: &crate::helpers::TestApp, user: &TestUser) -> (TotpSecret, Vec<String>) {
@@ -162,4 +162,33 @@ async fn deleting_the_account_removes_its_records_shares_sessions_and_address() 
     assert!(app.state.store.account_by_email("alice@example.com".into()).await.unwrap().is_none());
     app.clock.advance(60);
     app.sign_up("alice@example.com").await; // the address is free again
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn records_and_shares_racing_the_accounts_deletion_go_with_it_or_are_refused() {
+    let app = spawn_app().await;
+    let user = app.sign_up("racer@example.com").await;
+    let (app, user) = (&app, &user);
+    let records = (0..30).map(|n| async move {
+        let (_, response) = post_record(app, user, &note(&format!("record {n}"))).await;
+        response.status().as_u16()
+    });
+    let shares = (0..10).map(|n| async move {
+        let share = crate::helpers::TestShare::signed(&format!("owned {n}"), 1, &user.secrets.identity);
+        let body = serde_json::to_value(&share.request).unwrap();
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/shares", Some(&body)).await.status().as_u16()
+    });
+    let delete = async {
+        tokio::task::yield_now().await;
+        let body = json!({ "auth_proof": proof(PASSPHRASE, user.salt) });
+        app.send_as(Some(&user.browser), Method::POST, "/api/v1/account/delete", Some(&body)).await.status()
+    };
+    let (records, shares, deleted) =
+        tokio::join!(futures_util::future::join_all(records), futures_util::future::join_all(shares), delete);
+    assert_eq!(deleted, 204);
+    assert!(records.iter().all(|status| [201, 401].contains(status)), "{records:?}");
+    // Once the session has ended the request is anonymous, and an anonymous share is not signed.
+    assert!(shares.iter().all(|status| [201, 401, 422].contains(status)), "{shares:?}");
+    assert_eq!(app.state.store.record_count().await.unwrap(), 0, "no record outlives its account");
+    assert_eq!(app.share_count().await, 0, "no share outlives its owner");
 }

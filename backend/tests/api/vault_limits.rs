@@ -179,7 +179,7 @@ async fn creates_edits_and_deletes_racing_over_three_servers_keep_both_limits_ex
 
     // Records: 4 stored, 3 free places, 40 creates at once.
     let limits = VaultLimits { max_records: 7, max_bytes: 1 << 20 };
-    let account = AccountId::random();
+    let account = servers[0].sign_up("records@example.com").await.account_id;
     for _ in 0..4 {
         let stored = store.create_record(account.clone(), RecordId::random(), vec![1; 10], now, limits).await;
         assert!(matches!(stored, Ok(RecordWrite::Stored(_))));
@@ -198,7 +198,7 @@ async fn creates_edits_and_deletes_racing_over_three_servers_keep_both_limits_ex
     // Bytes: 10 records of 100 bytes in 1,000; at once, the first 5 deleted, each of the other
     // 5 edited up to 150 bytes, and 30 creates of 100 bytes.
     let limits = VaultLimits { max_records: 1000, max_bytes: 1000 };
-    let account = AccountId::random();
+    let account = servers[0].sign_up("bytes@example.com").await.account_id;
     let mut ids = Vec::new();
     for _ in 0..10 {
         let id = RecordId::random();

@@ -21,6 +21,19 @@ pub(super) async fn lock_account(txn: &Transaction<'_>, id: &str) -> Result<Opti
     row.map(|row| from_json(row.get(0))).transpose()
 }
 
+/// Holds account `id` in place until the transaction ends, against its deletion, for a write
+/// that adds rows it owns; `AccountGone` if it was deleted. Taken before any other row lock, as
+/// the deletion takes the account's first: the deletion then finds those rows, or the write
+/// finds no account.
+pub(super) async fn hold_account(txn: &Transaction<'_>, id: &str) -> Result<Account, StoreError> {
+    let row = txn
+        .query_opt("SELECT record FROM accounts WHERE id = $1 FOR KEY SHARE", &[&id])
+        .await
+        .map_err(pg)?
+        .ok_or(StoreError::AccountGone)?;
+    from_json(row.get(0))
+}
+
 /// Stores a changed account (its row locked by [`lock_account`]). The address never changes.
 pub(super) async fn write_account(txn: &Transaction<'_>, account: &Account) -> Result<(), StoreError> {
     txn.execute(

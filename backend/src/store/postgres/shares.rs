@@ -9,9 +9,9 @@ use subtle::ConstantTimeEq;
 use tokio_postgres::{GenericClient, Row, Transaction};
 
 use super::file_shares::{self, attach_all, check_all};
-use super::owned_shares;
 use super::rows::{big, count, hash, int, unsigned};
 use super::{PgStore, pg};
+use super::{accounts, owned_shares};
 use crate::audit::record::NewEvent;
 use crate::audit::writer::Sink;
 use crate::store::redb::share_record::{Envelope, ShareRecord};
@@ -277,6 +277,10 @@ async fn insert(
     signature_ok: &impl Fn(&SignatureContext) -> bool,
 ) -> Result<InsertOutcome, StoreError> {
     let id = share.id.as_str();
+    let owner_public_key = match &share.owner {
+        Some(owner) => Some(accounts::hold_account(txn, owner.as_str()).await?.public_key),
+        None => None,
+    };
     // The files of an ended share wait under its id for their download window: the id is
     // still taken, or a new share of that id would hand them out again.
     let taken = txn
@@ -294,10 +298,6 @@ async fn insert(
         Err(position) => return Ok(InsertOutcome::InvalidFile(position)),
     };
     let metadata = checked.metadata();
-    let owner_public_key = match &share.owner {
-        Some(owner) => read_account(txn, owner).await?.map(|account| account.public_key),
-        None => None,
-    };
     let files = share.files.iter().map(|(file, _)| file.to_string()).zip(metadata).collect();
     if !signature_ok(&SignatureContext { owner_public_key, files }) {
         return Ok(InsertOutcome::BadSignature);

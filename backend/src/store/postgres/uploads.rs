@@ -7,6 +7,7 @@
 use coffer_shared::crypto::file_meta::FileId;
 use tokio_postgres::Transaction;
 
+use super::accounts;
 use super::files::{read_file, remove_file, write_file};
 use super::reservations::{Changes, lock_counters, take_reserved};
 use super::rows::{big, unsigned};
@@ -61,6 +62,9 @@ impl PgStore {
         let mut free_bytes = Some(free_bytes);
         let mut measured = None;
         transaction!(self, txn => {
+            if let Some(owner) = &upload.owner {
+                accounts::hold_account(&txn, owner.as_str()).await?;
+            }
             // Every start locks these two counters first, so starts take turns from here on: the
             // id and the holder's count read below change under no other start.
             let counters = lock_counters(&txn, names).await?;

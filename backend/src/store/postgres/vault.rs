@@ -10,6 +10,7 @@
 use coffer_shared::id::{AccountId, RecordId};
 use tokio_postgres::{Row, Transaction};
 
+use super::accounts;
 use super::rows::{big, unsigned};
 use super::{PgStore, pg};
 use crate::store::{PageSize, RecordRow, RecordWrite, RecordsPage, StoreError, Usage, VaultLimits};
@@ -124,6 +125,7 @@ impl PgStore {
     ) -> Result<RecordWrite, StoreError> {
         let (account, key, at) = (account.as_str(), id.as_str(), big(now)?);
         transaction!(self, txn => {
+            accounts::hold_account(&txn, account).await?;
             let before = lock_usage(&txn, account).await?;
             let after = match before.after_write(None, len(&envelope), limits) {
                 Ok(after) => after,

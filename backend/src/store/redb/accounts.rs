@@ -130,6 +130,12 @@ pub(super) fn read_account(
     }
 }
 
+/// Account `id`, for a write that adds rows it owns: `AccountGone` if it was deleted after the
+/// request's session was checked (writes take turns, so it cannot go before this one commits).
+pub(super) fn existing_account(txn: &WriteTransaction, id: &str) -> Result<Account, StoreError> {
+    read_account(&txn.open_table(ACCOUNTS)?, id)?.ok_or(StoreError::AccountGone)
+}
+
 pub(super) fn write_account(txn: &WriteTransaction, account: &Account) -> Result<(), StoreError> {
     txn.open_table(ACCOUNTS)?.insert(account.account_id.as_str(), to_json(account)?.as_slice())?;
     Ok(())

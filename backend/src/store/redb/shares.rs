@@ -7,7 +7,7 @@ use coffer_shared::id::{AccountId, ShareId};
 use redb::{ReadableTable, WriteTransaction};
 use subtle::ConstantTimeEq;
 
-use super::accounts::read_account;
+use super::accounts::{self, read_account};
 use super::file_shares::{self, FileClaim, read_share_files};
 use super::files::FileRow;
 use super::owned_shares::{self, OwnedShare};
@@ -375,7 +375,7 @@ fn insert(
     };
     let metadata = checked.metadata();
     let owner_public_key = match &share.owner {
-        Some(owner) => read_account(&txn.open_table(ACCOUNTS)?, owner.as_str())?.map(|a| a.public_key),
+        Some(owner) => Some(accounts::existing_account(txn, owner.as_str())?.public_key),
         None => None,
     };
     let files = share.files.iter().map(|(file, _)| file.to_string()).zip(metadata).collect();

@@ -42,6 +42,9 @@ impl RedbStore {
     ) -> Result<StartOutcome, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
+            if let Some(owner) = &upload.owner {
+                super::accounts::existing_account(&txn, owner.as_str())?;
+            }
             let id = upload.id.as_str();
             if read_file(&txn, id)?.is_some() {
                 return Ok(StartOutcome::IdTaken);

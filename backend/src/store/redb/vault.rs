@@ -112,6 +112,7 @@ impl RedbStore {
     ) -> Result<RecordWrite, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
+            super::accounts::existing_account(&txn, account.as_str())?;
             let outcome = {
                 let mut table = txn.open_table(VAULT)?;
                 let mut usage_table = txn.open_table(VAULT_USAGE)?;
