@@ -75,6 +75,9 @@ impl Application {
         .map_err(std::io::Error::other)?;
         let store = open_store(&settings, &server_secret).await.map_err(std::io::Error::other)?;
         let blobs = open_blobs(&settings).await?;
+        if let Store::Postgres(shared) = &store {
+            shared.agree_on_blobs(blobs.as_ref()).await.map_err(std::io::Error::other)?;
+        }
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");
         }

@@ -1,10 +1,11 @@
-// Two servers, one PostgreSQL database (docs/scaling.md): a share created through one server opens
-// through the other, and its view limit and wrong-password count hold across both.
-// Needs COFFER_TEST_DATABASE_URL, an admin URL of a throwaway cluster (scripts/services.sh; the
-// test script sources its env): each run gets a schema of its own, dropped afterwards, as the API
-// suite does (backend/tests/api/helpers.rs). With COFFER_TEST_S3_URL (a bucket, from the same env)
-// both servers keep file ciphertext in a folder of that bucket named after the schema, and a file
-// uploaded through one downloads through the other. COFFER_SERVER_BIN overrides the server binary.
+// Two servers, one PostgreSQL database and one bucket (docs/scaling.md): a share created through one
+// server opens through the other, its view limit and wrong-password count hold across both, and a
+// file uploaded through one downloads through the other.
+// Needs COFFER_TEST_DATABASE_URL, an admin URL of a throwaway cluster, and COFFER_TEST_S3_URL, a
+// bucket (scripts/services.sh; the test script sources its env): each run gets a schema of its own,
+// dropped afterwards, and a folder of the bucket named after it, as the API suite does
+// (backend/tests/api/helpers.rs). The servers of a database refuse to start on different blob
+// stores. COFFER_SERVER_BIN overrides the server binary.
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -57,11 +58,11 @@ function blobStoreIn(bucket: string, folder: string): string {
   return `${base.replace(/\/+$/, '')}/${folder}${settings}`;
 }
 
-/** What the servers of one cluster share. Without `blobStore` each keeps files in its data dir. */
+/** What the servers of one cluster share. */
 interface Shared {
   databaseUrl: string;
   secretFile: string;
-  blobStore?: string;
+  blobStore: string;
 }
 
 /** Starts a server and waits until its `/healthz` answers (the database included). */
@@ -71,7 +72,7 @@ async function startServer(id: string, dataDir: string, shared: Shared): Promise
   const child = spawn(serverBin, [
     '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--static-dir', staticDir,
     '--database-url', shared.databaseUrl, '--server-id', id, '--server-secret-file', shared.secretFile,
-    ...(shared.blobStore ? ['--blob-store', shared.blobStore] : []),
+    '--blob-store', shared.blobStore,
     '--rate-limit-create', '0', '--rate-limit-claim', '0', '--rate-limit-auth', '0',
     '--rate-limit-upload', '0', '--rate-limit-chunk', '0',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,7 +137,10 @@ function apiOrigins(page: Page, path: string): Set<string> {
 }
 
 test.describe('two servers sharing one PostgreSQL database', () => {
-  test.skip(!adminUrl, 'COFFER_TEST_DATABASE_URL is not set: start scripts/services.sh and source its env');
+  test.skip(
+    !adminUrl || !bucketUrl,
+    'COFFER_TEST_DATABASE_URL or COFFER_TEST_S3_URL is not set: start scripts/services.sh and source its env',
+  );
 
   const schema = `t_${randomBytes(8).toString('hex')}`;
   const dirs: string[] = [];
@@ -155,7 +159,7 @@ test.describe('two servers sharing one PostgreSQL database', () => {
     // Every server of a cluster must be given the same secret.
     const secretFile = join(dir(), 'server-secret');
     writeFileSync(secretFile, randomBytes(32), { mode: 0o600 });
-    const blobStore = bucketUrl ? blobStoreIn(bucketUrl, schema) : undefined;
+    const blobStore = blobStoreIn(bucketUrl!, schema);
     // One after the other: the first creates the tables, the second finds them made.
     a = await startServer('e2e-1', dir(), { databaseUrl, secretFile, blobStore });
     b = await startServer('e2e-2', dir(), { databaseUrl, secretFile, blobStore });
@@ -243,10 +247,6 @@ test.describe('two servers sharing one PostgreSQL database', () => {
   });
 
   test('a file uploaded through one server downloads byte for byte through the other', async ({ browser }) => {
-    test.skip(
-      !bucketUrl,
-      'COFFER_TEST_S3_URL is not set: each server keeps files on its own disk, so a file cannot cross servers',
-    );
     // Several of the app's 1 MiB chunks, the last one short.
     const file = randomFile('ledger.bin', 3 * 1024 * 1024 + 54_321);
     const text = `the ledger ${randomBytes(4).toString('hex')}`;

@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use super::{BlobFuture, BlobStore, ByteStream, ChunkBody};
+use super::{BlobFuture, BlobStore, ByteStream, ChunkBody, MARK};
 
 const SUFFIX: &str = ".blob";
 /// Bytes read from disk at a time when streaming a blob. Each read is a trip to tokio's
@@ -180,6 +180,25 @@ impl BlobStore for DiskBlobs {
                 }
             }
             Ok(ids)
+        })
+    }
+
+    fn mark(&self) -> BlobFuture<'_, Option<String>> {
+        Box::pin(async move {
+            match tokio::fs::read_to_string(self.dir.join(MARK)).await {
+                Ok(mark) => Ok(Some(mark)),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(error),
+            }
+        })
+    }
+
+    fn set_mark<'a>(&'a self, mark: &'a str) -> BlobFuture<'a, ()> {
+        Box::pin(async move {
+            let mut file = tokio::fs::File::create(self.dir.join(MARK)).await?;
+            file.write_all(mark.as_bytes()).await?;
+            file.sync_all().await?;
+            tokio::fs::File::open(&self.dir).await?.sync_all().await
         })
     }
 

@@ -50,4 +50,14 @@ pub trait BlobStore: Send + Sync + 'static {
 
     /// Bytes still free for new blobs (and the database) on the file system.
     fn free_bytes(&self) -> io::Result<u64>;
+
+    /// The mark that names this store among others (`None` for a store never marked): the
+    /// servers of one database check that they all keep blobs in the same store.
+    fn mark(&self) -> BlobFuture<'_, Option<String>>;
+
+    /// Marks the store with `mark`, durably.
+    fn set_mark<'a>(&'a self, mark: &'a str) -> BlobFuture<'a, ()>;
 }
+
+/// The name of the mark in a store: not a blob id (those are 22 characters of base64url).
+const MARK: &str = "store-mark";

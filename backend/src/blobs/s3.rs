@@ -23,7 +23,7 @@ use object_store::{ObjectStore, PutPayload};
 use tokio::sync::Semaphore;
 
 use super::url::BlobStoreUrl;
-use super::{BlobFuture, BlobStore, ByteStream, ChunkBody};
+use super::{BlobFuture, BlobStore, ByteStream, ChunkBody, MARK};
 
 /// Digits of an object's offset in its name: names sort in offset order.
 const OFFSET_DIGITS: usize = 20;
@@ -159,14 +159,19 @@ impl S3Blobs {
     }
 
     /// Every object is listed, not the folders: a store with real folders (SeaweedFS) may keep
-    /// one after its last object is deleted.
+    /// one after its last object is deleted. Only objects in a blob's folder count (not the
+    /// store's mark).
     async fn ids(&self) -> io::Result<Vec<String>> {
         let depth = self.root.parts().count();
         let mut ids: Vec<String> = self
             .objects
             .list(Some(&self.root))
             .try_filter_map(|meta| async move {
-                Ok(meta.location.parts().nth(depth).map(|id| id.as_ref().to_owned()))
+                let mut parts = meta.location.parts().skip(depth);
+                Ok(match (parts.next(), parts.next()) {
+                    (Some(id), Some(_)) => Some(id.as_ref().to_owned()),
+                    _ => None,
+                })
             })
             .try_collect()
             .await
@@ -192,6 +197,26 @@ impl BlobStore for S3Blobs {
 
     fn list(&self) -> BlobFuture<'_, Vec<String>> {
         Box::pin(self.ids())
+    }
+
+    fn mark(&self) -> BlobFuture<'_, Option<String>> {
+        Box::pin(async move {
+            match self.objects.get(&self.root.child(MARK)).await {
+                Ok(got) => {
+                    let bytes = got.bytes().await.map_err(other)?;
+                    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+                }
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(error) => Err(other(error)),
+            }
+        })
+    }
+
+    fn set_mark<'a>(&'a self, mark: &'a str) -> BlobFuture<'a, ()> {
+        let payload = PutPayload::from(mark.to_owned());
+        Box::pin(
+            async move { self.objects.put(&self.root.child(MARK), payload).await.map(drop).map_err(other) },
+        )
     }
 
     /// A bucket has no free-space floor of this server's to keep: its room is the operator's

@@ -21,6 +21,11 @@ pub struct S3Location {
 }
 
 impl BlobStoreUrl {
+    /// The URL as given, secret key included: for a command line a test builds, never a log.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The bucket, folder and settings of the URL. The error never quotes the URL (a secret
     /// key in it must not reach a log).
     pub fn location(&self) -> Result<S3Location, String> {

@@ -8,7 +8,11 @@ use coffer_backend::audit::verify::{Checks, Failure, Report};
 
 use crate::file_helpers::TestFile;
 use crate::file_shares::{claim_json, create_with};
-use crate::helpers::{TestShare, cluster};
+use coffer_backend::settings::Settings;
+use coffer_backend::startup::Application;
+use coffer_shared::crypto::Key32;
+
+use crate::helpers::{TestApp, TestShare, cluster, test_blob_store, test_database};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn claims_racing_over_three_servers_open_each_share_exactly_its_views() {
@@ -156,4 +160,68 @@ async fn a_file_sent_in_chunks_to_three_servers_is_downloaded_byte_for_byte_from
     let rest = at(2).download(&file.id, token, Some(from)).await;
     assert_eq!(rest.status(), 206);
     assert_eq!(rest.bytes().await.unwrap().as_ref(), &file.ciphertext()[from as usize..]);
+}
+
+/// The settings of one more server of `first`'s cluster, with a data folder of its own.
+fn another_server(first: &TestApp, folder: &tempfile::TempDir, name: &str) -> Settings {
+    let mut settings = Settings::for_tests(folder.path().join("data"));
+    settings.database_url = first.state.settings.database_url.clone();
+    settings.blob_store = first.state.settings.blob_store.clone();
+    settings.server_secret_file = Some(first.data_dir().join("server-secret"));
+    settings.server_id = Some(name.into());
+    settings
+}
+
+#[tokio::test]
+async fn a_server_keeping_its_blobs_elsewhere_than_the_cluster_is_refused_at_start() {
+    let servers = cluster(1, |_| {}).await;
+    let first = &servers[0];
+    if first.state.settings.database_url.is_none() {
+        return println!("skipped: one server has one store on redb");
+    }
+    let folder = tempfile::tempdir().unwrap();
+    // Its own data folder's blobs, and (with a bucket) another folder of the bucket.
+    let mut elsewhere = vec![another_server(first, &folder, "own-disk")];
+    elsewhere[0].blob_store = None;
+    if let Some(bucket) = test_blob_store() {
+        let mut settings = another_server(first, &folder, "own-folder");
+        settings.blob_store = Some(bucket);
+        elsewhere.push(settings);
+    }
+    for settings in elsewhere {
+        let refused = Application::build(settings).await.err().expect("the server must not start");
+        assert!(refused.to_string().contains("--blob-store"), "{refused}");
+    }
+    let same = Application::build(another_server(first, &folder, "same")).await;
+    assert!(same.is_ok(), "the cluster's own store is accepted: {:?}", same.err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_starting_at_once_on_a_new_database_agree_on_one_blob_store() {
+    let Some(database) = test_database().await else {
+        return println!("skipped: needs PostgreSQL");
+    };
+    let blob_store = test_blob_store();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret"), Key32::random().expose()).unwrap();
+    let folders: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let starts = folders.iter().enumerate().map(|(n, folder)| {
+        let mut settings = Settings::for_tests(folder.path().join("data"));
+        settings.database_url = Some(database.clone());
+        settings.blob_store = blob_store.clone();
+        settings.server_secret_file = Some(secret.path().join("secret"));
+        settings.server_id = Some(format!("racer-{n}"));
+        Application::build(settings)
+    });
+    let started = join_all(starts).await;
+    match blob_store {
+        // One bucket: every server is accepted.
+        Some(_) => assert!(
+            started.iter().all(Result::is_ok),
+            "{:?}",
+            started.iter().map(|s| s.as_ref().err()).collect::<Vec<_>>()
+        ),
+        // Three data folders: exactly one server keeps the files.
+        None => assert_eq!(started.iter().filter(|started| started.is_ok()).count(), 1),
+    }
 }

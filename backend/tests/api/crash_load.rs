@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::crash::Process;
-use crate::helpers::{TestShare, test_database};
+use crate::helpers::{TestShare, test_blob_store, test_database};
 
 /// Shares the load claims, and the views each one has.
 const SEEDED: usize = 64;
@@ -157,6 +157,7 @@ async fn creates_and_claims_answered_before_a_kill_9_under_load_are_all_there_af
 async fn one_of_three_servers_killed_under_load_loses_no_answered_write() {
     // Three processes on one PostgreSQL database; on redb there is one server, tested above.
     let Some(url) = test_database().await else { return };
+    let bucket = test_blob_store().expect("servers of one database share a bucket: COFFER_TEST_S3_URL");
     let roots: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let secret = roots[0].path().join("server-secret");
     std::fs::write(&secret, coffer_shared::crypto::Key32::random().expose()).unwrap();
@@ -176,6 +177,8 @@ async fn one_of_three_servers_killed_under_load_loses_no_answered_write() {
                 &id,
                 "--server-secret-file",
                 secret.to_str().unwrap(),
+                "--blob-store",
+                bucket.expose(),
             ];
             Process::start_with(root.path(), &args)
         })

@@ -135,6 +135,10 @@ pub async fn cluster(count: usize, configure: impl Fn(&mut Settings)) -> Vec<Tes
     })
     .await;
     let Some(url) = first.state.settings.database_url.clone() else { return vec![first] };
+    assert!(
+        first.state.settings.blob_store.is_some(),
+        "the servers of one database share a bucket: set COFFER_TEST_S3_URL too (scripts/services.sh)"
+    );
     let secret = first.data_dir().join("server-secret");
     let blob_store = first.state.settings.blob_store.clone();
     let mut servers = vec![first];

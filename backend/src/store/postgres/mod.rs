@@ -48,6 +48,7 @@ mod accounts;
 mod attempts;
 mod audit;
 mod audit_view;
+mod blob_store;
 mod downloads;
 mod file_shares;
 mod file_sweep;
