@@ -37,8 +37,10 @@ const LOCK: i64 = 0x636f_6666_6572_2d6d;
 pub async fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     let txn = client.transaction().await.map_err(pg)?;
     txn.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).await.map_err(pg)?;
+    // Quiet: PostgreSQL's notice that the table already exists would be logged at every start.
     txn.batch_execute(
-        "CREATE TABLE IF NOT EXISTS coffer_migrations (
+        "SET LOCAL client_min_messages = warning;
+         CREATE TABLE IF NOT EXISTS coffer_migrations (
              version bigint PRIMARY KEY,
              name text NOT NULL,
              sha256 bytea NOT NULL,
