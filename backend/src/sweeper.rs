@@ -14,16 +14,29 @@ use crate::audit::record::Origin;
 use crate::audit::system;
 use crate::state::AppState;
 
+/// Seconds between two scans of the whole blob store for blobs no record names. Such a blob is
+/// rare (a crash between a commit and its blob's deletion, a chunk landing as its upload was
+/// deleted), and a scan lists every blob and every file id: hourly, not every sweep.
+const ORPHAN_SCAN_EVERY: u64 = 3600;
+
 /// Runs until `stop` fires (or its sender is dropped); spawn it. A pass under way is finished
 /// first, so that when this returns no sweep holds the database any more.
 pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) {
-    let mut ticker = tokio::time::interval(Duration::from_secs(state.settings.sweep_interval.max(1)));
+    let interval = state.settings.sweep_interval.max(1);
+    let mut ticker = tokio::time::interval(Duration::from_secs(interval));
+    // The start-up scan was the first one.
+    let mut since_scan = 0;
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
             _ = &mut stop => return,
         }
         sweep_once(&state).await;
+        since_scan += interval;
+        if since_scan >= ORPHAN_SCAN_EVERY {
+            since_scan = 0;
+            clean_blobs(&state).await;
+        }
         for limiter in [
             &state.create_limiter,
             &state.auth_limiter,
@@ -79,7 +92,7 @@ pub async fn sweep_once(state: &AppState) {
         Ok(count) => tracing::info!(event = "files_swept", count),
         Err(error) => tracing::error!(event = "sweep_failed", %error),
     }
-    clean_blobs(state).await;
+    purge_blobs(state).await;
     crate::notify::digest::send_due(state).await;
 }
 
@@ -104,7 +117,7 @@ pub async fn purge_blobs(state: &AppState) {
 
 /// Empties the trash, then deletes blobs that no record names (a crash before the trash was
 /// emptied, or a chunk written while its upload was deleted, leaves one). Run at start-up and
-/// by every sweep.
+/// then every [`ORPHAN_SCAN_EVERY`] seconds.
 pub async fn clean_blobs(state: &AppState) {
     purge_blobs(state).await;
     // Blobs first, records second: a record is made before its blob, so a blob listed here
