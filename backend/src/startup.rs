@@ -102,7 +102,6 @@ impl Application {
         let audit = AuditLog::start(store.clone(), ChainKey::derive(server_secret.key()))?;
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
-        crate::sweeper::clean_blobs(&state).await;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }

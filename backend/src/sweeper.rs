@@ -24,8 +24,8 @@ const ORPHAN_SCAN_EVERY: u64 = 3600;
 pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let interval = state.settings.sweep_interval.max(1);
     let mut ticker = tokio::time::interval(Duration::from_secs(interval));
-    // The start-up scan was the first one.
-    let mut since_scan = 0;
+    // The first scan comes with the first sweep, right after the start, without holding it up.
+    let mut since_scan = ORPHAN_SCAN_EVERY;
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
@@ -116,8 +116,8 @@ pub async fn purge_blobs(state: &AppState) {
 }
 
 /// Empties the trash, then deletes blobs that no record names (a crash before the trash was
-/// emptied, or a chunk written while its upload was deleted, leaves one). Run at start-up and
-/// then every [`ORPHAN_SCAN_EVERY`] seconds.
+/// emptied, or a chunk written while its upload was deleted, leaves one). Run by the first
+/// sweep after the start and then every [`ORPHAN_SCAN_EVERY`] seconds.
 pub async fn clean_blobs(state: &AppState) {
     purge_blobs(state).await;
     // Blobs first, records second: a record is made before its blob, so a blob listed here
