@@ -216,6 +216,11 @@ fn server_id(text: &str) -> Result<String, String> {
     if text.is_empty() || text.len() > 64 || !text.chars().all(allowed) {
         return Err("1 to 64 letters, digits, '.', '_' or '-'".into());
     }
+    // The chain a single-machine installation's log was copied into (`migrate --from`) ends
+    // where that log ended: no server appends to it.
+    if crate::store::copy::IMPORTED_CHAIN.split('/').next() == Some(text) {
+        return Err("`imported` names the security log copied from a single-machine installation".into());
+    }
     Ok(text.to_owned())
 }
 
