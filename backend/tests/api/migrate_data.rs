@@ -3,7 +3,8 @@
 //! PostgreSQL and the bucket, given the old server secret, serves the same shares, accounts,
 //! vault, files and uploads, and its security log verifies with every event and hash kept. A
 //! second copy into the same database is refused, and a changed byte in a blob stops the copy
-//! with nothing committed. Only with `COFFER_TEST_DATABASE_URL` and `COFFER_TEST_S3_URL` set
+//! with nothing committed, as does a record that does not decode midway (the rows already sent
+//! are rolled back, the blobs already copied removed). Only with `COFFER_TEST_DATABASE_URL` and `COFFER_TEST_S3_URL` set
 //! (`scripts/services.sh`).
 
 #![allow(clippy::print_stdout)] // a skipped run says why, and a copy's report is shown
@@ -11,8 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coffer_backend::blobs::BlobStoreUrl;
+use coffer_backend::blobs::{BlobStore, BlobStoreUrl, S3Blobs};
 use coffer_backend::store::DatabaseUrl;
+use redb::{ReadableTable, TableDefinition};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -275,5 +277,32 @@ async fn a_changed_byte_in_a_blob_stops_the_copy_with_nothing_committed() {
     assert!(run.stderr.contains(&format!("chunk 1 of file {}", old.file.id)), "{}", run.stderr);
     assert!(run.stderr.contains("SHA-256"), "{}", run.stderr);
     assert_eq!(rows_in(&database).await, 0);
+    drop(old.data_root);
+}
+
+#[tokio::test]
+async fn a_record_that_fails_midway_leaves_the_database_without_a_row_and_the_bucket_without_a_blob() {
+    let Some((database, bucket)) = targets().await else { return };
+    let old = installation().await;
+    // Sessions are copied after shares and accounts: their rows are in the transaction when the
+    // broken record stops it.
+    const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+    let db = redb::Database::open(old.data.join("coffer.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut sessions = txn.open_table(SESSIONS).unwrap();
+        let hash = sessions.iter().unwrap().next().unwrap().unwrap().0.value().to_vec();
+        sessions.insert(hash.as_slice(), b"not a session".as_slice()).unwrap();
+    }
+    txn.commit().unwrap();
+    drop(db);
+
+    let run = migrate(&old.data, &database, &bucket).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("corrupt record"), "{}", run.stderr);
+    assert!(run.stderr.contains("The 2 blobs copied to"), "{}", run.stderr);
+    assert_eq!(rows_in(&database).await, 0);
+    let blobs = S3Blobs::open(&bucket, 1 << 20).unwrap();
+    assert_eq!(blobs.list().await.unwrap(), Vec::<String>::new());
     drop(old.data_root);
 }
