@@ -2,9 +2,11 @@
 //! binary on a stopped installation of the embedded defaults: after the copy a server on
 //! PostgreSQL and the bucket, given the old server secret, serves the same shares, accounts,
 //! vault, files and uploads, and its security log verifies with every event and hash kept. A
-//! second copy into the same database is refused, and a changed byte in a blob stops the copy
-//! with nothing committed, as does a record that does not decode midway (the rows already sent
-//! are rolled back, the blobs already copied removed). Only with `COFFER_TEST_DATABASE_URL` and `COFFER_TEST_S3_URL` set
+//! second copy into the same database is refused. A changed byte in a blob, a missing blob, a
+//! record that does not decode midway (the rows already sent are rolled back, the blobs already
+//! copied removed) and a log that begins unkeyed each stop the copy with nothing committed.
+//! Without a bucket the blobs stay in the data folder, and one server on the database serves
+//! them there. Only with `COFFER_TEST_DATABASE_URL` (and `COFFER_TEST_S3_URL`) set
 //! (`scripts/services.sh`).
 
 #![allow(clippy::print_stdout)] // a skipped run says why, and a copy's report is shown
@@ -14,11 +16,12 @@ use std::process::Command;
 
 use coffer_backend::blobs::{BlobStore, BlobStoreUrl, S3Blobs};
 use coffer_backend::store::DatabaseUrl;
+use coffer_shared::crypto::audit_chain::unkeyed_hash;
 use redb::{ReadableTable, TableDefinition};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::audit_verify::Run;
+use crate::audit_verify::{Run, reseal};
 use crate::file_helpers::TestFile;
 use crate::file_shares::{claim_json, create_with};
 use crate::helpers::{TestApp, TestShare, embedded, json, spawn_app_with, test_blob_store, test_database};
@@ -54,9 +57,16 @@ async fn server(args: Vec<String>) -> Run {
 
 /// `coffer-server migrate --from data --to database --blobs bucket`.
 async fn migrate(data: &Path, database: &DatabaseUrl, bucket: &BlobStoreUrl) -> Run {
-    let args = ["migrate", "--from", &data.display().to_string(), "--to", database.expose(), "--blobs"];
+    migrate_into(data, database, Some(bucket)).await
+}
+
+/// `coffer-server migrate --from data --to database [--blobs bucket]`.
+async fn migrate_into(data: &Path, database: &DatabaseUrl, bucket: Option<&BlobStoreUrl>) -> Run {
+    let args = ["migrate", "--from", &data.display().to_string(), "--to", database.expose()];
     let mut args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    args.push(bucket_text(bucket));
+    if let Some(bucket) = bucket {
+        args.extend(["--blobs".to_owned(), bucket_text(bucket)]);
+    }
     server(args).await
 }
 
@@ -81,6 +91,15 @@ async fn rows_in(database: &DatabaseUrl) -> u64 {
         total += row.get::<_, i64>(0) as u64;
     }
     total
+}
+
+/// How many tables `database`'s schema holds.
+async fn tables_in(database: &DatabaseUrl) -> i64 {
+    let (client, connection) =
+        tokio_postgres::connect(database.expose(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+    client.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 /// Every exported event without the member that names its server chain (absent on redb).
@@ -281,6 +300,19 @@ async fn a_changed_byte_in_a_blob_stops_the_copy_with_nothing_committed() {
 }
 
 #[tokio::test]
+async fn a_blob_missing_from_the_data_folder_stops_the_copy_with_nothing_committed() {
+    let Some((database, bucket)) = targets().await else { return };
+    let old = installation().await;
+    std::fs::remove_file(old.data.join("blobs").join(format!("{}.blob", old.file.id))).unwrap();
+
+    let run = migrate(&old.data, &database, &bucket).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains(&format!("the blob of file {} is missing", old.file.id)), "{}", run.stderr);
+    assert_eq!(rows_in(&database).await, 0);
+    drop(old.data_root);
+}
+
+#[tokio::test]
 async fn a_record_that_fails_midway_leaves_the_database_without_a_row_and_the_bucket_without_a_blob() {
     let Some((database, bucket)) = targets().await else { return };
     let old = installation().await;
@@ -304,5 +336,53 @@ async fn a_record_that_fails_midway_leaves_the_database_without_a_row_and_the_bu
     assert_eq!(rows_in(&database).await, 0);
     let blobs = S3Blobs::open(&bucket, 1 << 20).unwrap();
     assert_eq!(blobs.list().await.unwrap(), Vec::<String>::new());
+    drop(old.data_root);
+}
+
+#[tokio::test]
+async fn without_a_bucket_the_blobs_stay_in_the_data_folder_and_one_server_serves_them_there() {
+    let Some(database) = test_database().await else {
+        println!("skipped: COFFER_TEST_DATABASE_URL is not set (scripts/services.sh)");
+        return;
+    };
+    let old = installation().await;
+    let run = migrate_into(&old.data, &database, None).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let blob_line = run.stdout.lines().find(|line| line.starts_with("blobs: ")).unwrap();
+    let expected = old.file.ciphertext().len() + old.unfinished.chunks[0].len();
+    assert!(
+        blob_line.starts_with(&format!("blobs: {expected} bytes of 2 files (4 chunks) checked in")),
+        "{blob_line}"
+    );
+    assert!(blob_line.contains("left there"), "{blob_line}");
+
+    let app = spawn_app_with(|settings| {
+        settings.database_url = Some(database.clone());
+        settings.blob_store = None;
+        settings.data_dir = old.data.clone();
+    })
+    .await;
+    let bytes = app.download(&old.file.id, &old.download, None).await.bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), old.file.ciphertext().as_slice());
+    let records = list(&app, &old.user).await;
+    assert_eq!(open(&old.user, &records[0]).name, "kept across");
+    let _ = app.stop().await;
+    drop(old.data_root);
+}
+
+#[tokio::test]
+async fn a_log_that_begins_unkeyed_is_refused_and_nothing_is_copied() {
+    let Some((database, bucket)) = targets().await else { return };
+    let old = installation().await;
+    // As a build from before the keying left it: every event unkeyed, no record of a switch.
+    reseal(&old.data, |_, bytes| unkeyed_hash(bytes), |record| record.v = 1);
+    std::fs::remove_file(old.data.join("audit-keyed-from")).unwrap();
+
+    let run = migrate(&old.data, &database, &bucket).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let unkeyed = format!("begins with {} unkeyed events", old.exported.len());
+    assert!(run.stderr.contains(&unkeyed), "{}", run.stderr);
+    // Refused before the database was touched.
+    assert_eq!(tables_in(&database).await, 0);
     drop(old.data_root);
 }

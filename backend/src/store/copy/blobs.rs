@@ -59,45 +59,28 @@ pub async fn copy(
         let (id, bytes) = row.map_err(redb_error)?;
         let id = id.value().to_owned();
         let record: FileRecord = from_json(bytes.value())?;
-        let held: Vec<(u64, [u8; 32])> = chunks
-            .range((id.as_str(), 0)..=(id.as_str(), u64::MAX))
-            .map_err(redb_error)?
-            .map(|row| {
-                let (key, sum) = row.map_err(redb_error)?;
-                let sum: [u8; 32] =
-                    sum.value().try_into().map_err(|_| corrupt(&id, "a checksum of the wrong length"))?;
-                Ok((key.value().1, sum))
-            })
-            .collect::<Result<_, CopyError>>()?;
-        if record.finished && held.len() as u64 != record.chunk_count {
-            return Err(corrupt(
-                &id,
-                &format!("finished, with {} of its {} chunks recorded", held.len(), record.chunk_count),
-            ));
-        }
-        if held.is_empty() {
-            continue;
-        }
         let path = dir.join(format!("{id}.blob"));
-        let mut blob = File::open(&path).map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => CopyError::Blob(format!(
-                "the blob of file {id} is missing ({} does not exist), yet {} of its chunks are recorded",
-                path.display(),
-                held.len()
-            )),
-            _ => CopyError::Blob(format!("{}: {error}", path.display())),
-        })?;
-        if bucket.is_some() {
-            written.push(id.clone());
-        }
-        totals.files += 1;
-        for (index, sum) in held {
+        let mut blob = None;
+        let mut held = 0;
+        for chunk in chunks.range((id.as_str(), 0)..=(id.as_str(), u64::MAX)).map_err(redb_error)? {
+            let (key, sum) = chunk.map_err(redb_error)?;
+            let index = key.value().1;
+            let sum: [u8; 32] =
+                sum.value().try_into().map_err(|_| corrupt(&id, "a checksum of the wrong length"))?;
             let len = record.chunk_len(index);
             if len == 0 {
                 return Err(corrupt(&id, &format!("chunk {index} is recorded, past its last chunk")));
             }
+            if blob.is_none() {
+                blob = Some(open_blob(&path, &id)?);
+                totals.files += 1;
+                if bucket.is_some() {
+                    written.push(id.clone());
+                }
+            }
+            let Some(file) = blob.as_mut() else { continue };
             let offset = record.stride() * index;
-            let body = read_chunk(&mut blob, offset, len).map_err(|error| {
+            let body = read_chunk(file, offset, len).map_err(|error| {
                 CopyError::Blob(format!("chunk {index} of file {id} ({}): {error}", path.display()))
             })?;
             if Sha256::digest(&body)[..] != sum[..] {
@@ -106,6 +89,7 @@ pub async fn copy(
                     path.display()
                 )));
             }
+            held += 1;
             totals.chunks += 1;
             totals.bytes += len;
             if let Some(bucket) = bucket {
@@ -115,6 +99,10 @@ pub async fn copy(
                 writes.push(write_chunk(bucket, id.clone(), index, offset, body));
             }
         }
+        if record.finished && held != record.chunk_count {
+            let what = format!("finished, with {held} of its {} chunks recorded", record.chunk_count);
+            return Err(corrupt(&id, &what));
+        }
     }
     while let Some(done) = writes.next().await {
         done?;
@@ -123,6 +111,17 @@ pub async fn copy(
         check_bucket(read, bucket).await?;
     }
     Ok(totals)
+}
+
+/// The blob file of file `id`, which must exist once a chunk of it is recorded.
+fn open_blob(path: &Path, id: &str) -> Result<File, CopyError> {
+    File::open(path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => CopyError::Blob(format!(
+            "the blob of file {id} is missing ({} does not exist), yet chunks of it are recorded",
+            path.display()
+        )),
+        _ => CopyError::Blob(format!("{}: {error}", path.display())),
+    })
 }
 
 fn corrupt(id: &str, what: &str) -> CopyError {

@@ -90,7 +90,7 @@ fn copy(
     let bucket = blobs
         .map(|url| S3Blobs::open(url, blobs::BUFFER_BYTES).map(|store| (url, store)))
         .transpose()
-        .map_err(CopyError::Refused)?;
+        .map_err(|error| CopyError::Refused(error.replacen("--blob-store", "--blobs", 1)))?;
     let source = Source::open(from)?;
     // The audit view blocks on the runtime from a blocking task; the rest runs in `block_on`.
     let runtime = tokio::runtime::Builder::new_multi_thread()
