@@ -257,3 +257,17 @@ fn public_url(text: &str) -> Result<String, String> {
         Err("must be an http:// or https:// address such as https://coffer.example".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_id_is_a_plain_name_and_never_the_imported_chains() {
+        assert_eq!(server_id("web-1.eu_2"), Ok("web-1.eu_2".to_owned()));
+        for bad in ["", "web/1", "web 1", "imported", &"a".repeat(65)] {
+            assert!(server_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(server_id("imported-2").is_ok());
+    }
+}
