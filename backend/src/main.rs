@@ -1,6 +1,7 @@
 //! `coffer-server`: parse the command line; without a subcommand, start logging and serve;
 //! `coffer-server audit ...` runs an operator's command over the security event log;
-//! `coffer-server migrate` brings a PostgreSQL database's schema up to date;
+//! `coffer-server migrate` brings a PostgreSQL database's schema up to date, or copies a
+//! single-machine installation into it (`--from`);
 //! `coffer-server precompress DIR` writes the compressed copies of the built web app.
 
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ enum Command {
     /// Verify or export the security event log (stop the server first).
     Audit(AuditArgs),
     /// Bring a PostgreSQL database's schema up to this build's version (servers do it too
-    /// when they start).
+    /// when they start), or copy a stopped single-machine installation into it (--from).
     Migrate(MigrateArgs),
     /// Write brotli and gzip copies beside the files of a built web app (run at build time).
     Precompress {

@@ -216,6 +216,11 @@ fn server_id(text: &str) -> Result<String, String> {
     if text.is_empty() || text.len() > 64 || !text.chars().all(allowed) {
         return Err("1 to 64 letters, digits, '.', '_' or '-'".into());
     }
+    // The chain a single-machine installation's log was copied into (`migrate --from`) ends
+    // where that log ended: no server appends to it.
+    if crate::store::copy::IMPORTED_CHAIN.split('/').next() == Some(text) {
+        return Err("`imported` names the security log copied from a single-machine installation".into());
+    }
     Ok(text.to_owned())
 }
 
@@ -250,5 +255,19 @@ fn public_url(text: &str) -> Result<String, String> {
         Ok(trimmed.to_owned())
     } else {
         Err("must be an http:// or https:// address such as https://coffer.example".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_id_is_a_plain_name_and_never_the_imported_chains() {
+        assert_eq!(server_id("web-1.eu_2"), Ok("web-1.eu_2".to_owned()));
+        for bad in ["", "web/1", "web 1", "imported", &"a".repeat(65)] {
+            assert!(server_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(server_id("imported-2").is_ok());
     }
 }

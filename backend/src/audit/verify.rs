@@ -420,7 +420,9 @@ pub fn verify(store: &Store, checks: &Checks<'_>) -> Result<Report, Failure> {
     store.audit_snapshot(|view| Ok(verify_view(view, checks)))?
 }
 
-fn verify_view(view: &dyn AuditView, checks: &Checks<'_>) -> Result<Report, Failure> {
+/// [`verify`] over any view of a log (`coffer-server migrate --from` checks its copy inside
+/// its transaction with it). Blocking.
+pub fn verify_view(view: &dyn AuditView, checks: &Checks<'_>) -> Result<Report, Failure> {
     let chains = view.server_heads()?;
     let mut walk = Walk::new(checks);
     if checks.anchors.is_empty() || chains.len() <= 1 {

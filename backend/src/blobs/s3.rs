@@ -76,6 +76,12 @@ impl S3Blobs {
         self.objects.list_with_delimiter(Some(&self.root)).await.map(drop).map_err(other)
     }
 
+    /// The bytes the chunk objects of blob `id` hold together (`coffer-server migrate --from`
+    /// checks a copied blob with it).
+    pub async fn stored_bytes(&self, id: &str) -> io::Result<u64> {
+        Ok(self.pieces(id).await?.iter().map(|piece| piece.size).sum())
+    }
+
     fn folder(&self, id: &str) -> Path {
         self.root.child(id)
     }

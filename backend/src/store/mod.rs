@@ -5,6 +5,7 @@
 
 pub mod audit_view;
 pub mod chain;
+pub mod copy;
 mod dispatch;
 // Built group by group (issue 13): parts are not called until the backend is complete.
 #[allow(dead_code)]

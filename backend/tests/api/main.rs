@@ -30,6 +30,7 @@ mod http;
 mod kdf_versions;
 mod limits;
 mod mail;
+mod migrate_data;
 mod mmdb;
 mod my_shares;
 mod notice_helpers;

@@ -46,7 +46,7 @@ pub(super) async fn write_account(txn: &Transaction<'_>, account: &Account) -> R
 }
 
 /// When the account's last digest was handled (its creation before the first).
-pub(super) fn digest_from(account: &Account) -> Result<i64, StoreError> {
+pub(in crate::store) fn digest_from(account: &Account) -> Result<i64, StoreError> {
     big(account.last_digest_at.unwrap_or(account.created_at))
 }
 

@@ -25,7 +25,7 @@ const SWEEP_BATCH: i64 = 1000;
 /// The first time at which `state` is idle (`u64::MAX >> 1` if never). A state only becomes idle
 /// by time passing (its code expires, its count lapses, its throttle and sends age out), so
 /// `is_idle` is false up to this time and true from it on, and a binary search finds it.
-fn idle_at(state: &Attempts) -> u64 {
+pub(in crate::store) fn idle_at(state: &Attempts) -> u64 {
     let (mut low, mut high) = (0, u64::MAX >> 1);
     if !state.is_idle(high) {
         return high;

@@ -26,9 +26,9 @@ use crate::store::chain::{Head, accounts_of, link};
 pub const CHAINS_PER_SERVER: usize = 16;
 
 /// `kind` of a server's chain in `audit_heads`.
-const SERVER: &str = "s";
+pub(in crate::store) const SERVER: &str = "s";
 /// `kind` of an account's chain.
-const ACCOUNT: &str = "a";
+pub(in crate::store) const ACCOUNT: &str = "a";
 
 /// Locks the heads of the chains `kind`/`chains` (creating empty ones), in the order given.
 async fn lock_heads(

@@ -39,6 +39,18 @@ impl PgStore {
 }
 
 impl PgAuditView {
+    /// A view through `client`, inside the transaction it has open: what that transaction
+    /// wrote is seen before it commits (`coffer-server migrate --from` verifies its copy so).
+    /// Blocking, as [`PgStore::audit_view`]'s.
+    pub(in crate::store) fn within(client: Client, handle: Handle) -> Self {
+        Self { client, handle }
+    }
+
+    /// The connection back, its transaction still open.
+    pub(in crate::store) fn into_client(self) -> Client {
+        self.client
+    }
+
     fn heads(&self, kind: &str) -> Result<Vec<(String, Head)>, StoreError> {
         self.handle.block_on(async {
             let rows = self

@@ -41,13 +41,13 @@ macro_rules! transaction {
 
 pub mod cli;
 mod migrations;
-mod rows;
+pub(super) mod rows;
 mod url;
 
-mod accounts;
-mod attempts;
-mod audit;
-mod audit_view;
+pub(super) mod accounts;
+pub(super) mod attempts;
+pub(super) mod audit;
+pub(super) mod audit_view;
 mod blob_store;
 mod downloads;
 mod file_shares;
@@ -55,7 +55,7 @@ mod file_sweep;
 mod files;
 mod notices;
 mod owned_shares;
-mod pending;
+pub(super) mod pending;
 mod rate_buckets;
 mod reservations;
 mod sessions;

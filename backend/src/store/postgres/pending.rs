@@ -9,7 +9,7 @@ use crate::store::{Pending, StoreError, from_json, to_json};
 const SWEEP_BATCH: i64 = 1000;
 
 /// When `pending` stops counting.
-fn expires_at(pending: &Pending) -> u64 {
+pub(in crate::store) fn expires_at(pending: &Pending) -> u64 {
     match pending {
         Pending::Signup { expires_at, .. } | Pending::Signin { expires_at, .. } => *expires_at,
     }

@@ -4,7 +4,7 @@
 use crate::store::StoreError;
 
 /// A `u64` as a `bigint`. Every stored time, size and counter is far below 2^63.
-pub(super) fn big(value: u64) -> Result<i64, StoreError> {
+pub(in crate::store) fn big(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} does not fit a bigint")))
 }
 
@@ -14,7 +14,7 @@ pub(super) fn unsigned(value: i64) -> Result<u64, StoreError> {
 }
 
 /// A `u32` limit or counter as an `integer`.
-pub(super) fn int(value: u32) -> Result<i32, StoreError> {
+pub(in crate::store) fn int(value: u32) -> Result<i32, StoreError> {
     i32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} does not fit an integer")))
 }
 

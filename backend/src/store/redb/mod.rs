@@ -88,6 +88,12 @@ impl RedbStore {
         Ok(Self { db, batch })
     }
 
+    /// A read transaction over the whole file, for `coffer-server migrate --from`, which copies
+    /// it table by table. Blocking.
+    pub(crate) fn read(&self) -> Result<redb::ReadTransaction, StoreError> {
+        self.db.begin_read()
+    }
+
     /// Runs `work` against the database on a blocking thread.
     async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
