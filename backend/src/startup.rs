@@ -10,7 +10,7 @@ use coffer_shared::crypto::audit_chain::ChainKey;
 use tokio::net::TcpListener;
 
 use crate::audit::{self, AuditLog};
-use crate::blobs::{BlobStore, DiskBlobs, S3Blobs};
+use crate::blobs::{BlobStore, DiskBlobs, S3Blobs, agreement};
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
@@ -75,8 +75,16 @@ impl Application {
         .map_err(std::io::Error::other)?;
         let store = open_store(&settings, &server_secret).await.map_err(std::io::Error::other)?;
         let blobs = open_blobs(&settings).await?;
-        if let Store::Postgres(shared) = &store {
-            shared.agree_on_blobs(blobs.as_ref()).await.map_err(std::io::Error::other)?;
+        match &store {
+            Store::Postgres(shared) => {
+                shared.agree_on_blobs(blobs.as_ref()).await.map_err(std::io::Error::other)?
+            }
+            Store::Redb(_) if settings.blob_store.is_some() => {
+                agreement::agree_in_folder(&settings.data_dir, blobs.as_ref())
+                    .await
+                    .map_err(std::io::Error::other)?
+            }
+            Store::Redb(_) => {}
         }
         if !settings.static_dir.join("index.html").exists() {
             tracing::warn!(event = "no_frontend", dir = %settings.static_dir.display(), "no built app found; the API works, the pages will not");

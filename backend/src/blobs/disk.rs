@@ -195,9 +195,12 @@ impl BlobStore for DiskBlobs {
 
     fn set_mark<'a>(&'a self, mark: &'a str) -> BlobFuture<'a, ()> {
         Box::pin(async move {
-            let mut file = tokio::fs::File::create(self.dir.join(MARK)).await?;
+            // Whole or not at all: a crash leaves the old mark or none, never half of one.
+            let fresh = self.dir.join(format!("{MARK}.new"));
+            let mut file = tokio::fs::File::create(&fresh).await?;
             file.write_all(mark.as_bytes()).await?;
             file.sync_all().await?;
+            tokio::fs::rename(&fresh, self.dir.join(MARK)).await?;
             tokio::fs::File::open(&self.dir).await?.sync_all().await
         })
     }

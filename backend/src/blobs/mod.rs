@@ -4,6 +4,7 @@
 //! blobs are in the data folder ([`DiskBlobs`]) or in an S3-compatible bucket ([`S3Blobs`],
 //! `--blob-store`), which every server of a cluster shares.
 
+pub mod agreement;
 pub mod disk;
 pub mod locks;
 pub mod s3;

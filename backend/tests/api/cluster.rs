@@ -12,7 +12,7 @@ use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
 use coffer_shared::crypto::Key32;
 
-use crate::helpers::{TestApp, TestShare, cluster, test_blob_store, test_database};
+use crate::helpers::{TestApp, TestShare, cluster, json, spawn_app_with, test_blob_store, test_database};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn claims_racing_over_three_servers_open_each_share_exactly_its_views() {
@@ -224,4 +224,32 @@ async fn servers_starting_at_once_on_a_new_database_agree_on_one_blob_store() {
         // Three data folders: exactly one server keeps the files.
         None => assert_eq!(started.iter().filter(|started| started.is_ok()).count(), 1),
     }
+}
+
+#[tokio::test]
+async fn a_second_installation_given_the_same_bucket_folder_is_refused_and_deletes_nothing() {
+    let Some(bucket) = test_blob_store() else {
+        return println!("skipped: needs a bucket (COFFER_TEST_S3_URL)");
+    };
+    // The first installation, on the run's metadata store, has part of a file in the bucket.
+    let first = spawn_app_with(|settings| settings.blob_store = Some(bucket.clone())).await;
+    let file = TestFile::vault(3 * (64 << 10), 64 << 10);
+    assert_eq!(first.start_upload(&file, None, false).await.status(), 201);
+    assert_eq!(first.put_chunk(&file, 0, file.chunks[0].clone()).await.status(), 200);
+
+    // Another installation (a new database, or a redb file of its own) on the same folder.
+    let folder = tempfile::tempdir().unwrap();
+    let mut others = vec![Settings::for_tests(folder.path().join("redb"))];
+    if let Some(database) = test_database().await {
+        let mut settings = Settings::for_tests(folder.path().join("postgres"));
+        settings.database_url = Some(database);
+        others.push(settings);
+    }
+    for mut settings in others {
+        settings.blob_store = Some(bucket.clone());
+        let refused = Application::build(settings).await.err().expect("the server must not start");
+        assert!(refused.to_string().contains("another installation"), "{refused}");
+    }
+    assert_eq!(first.blob_ids().await, vec![file.id.to_string()], "the first one's chunk is still there");
+    assert_eq!(json(first.upload_call(&file, "status").await).await["received"], serde_json::json!([[0, 0]]));
 }
