@@ -119,10 +119,10 @@ pub struct Settings {
     #[arg(long, env = "COFFER_BLOB_STORE", hide_env_values = true)]
     pub blob_store: Option<crate::blobs::BlobStoreUrl>,
     /// With `--blob-store`: most bytes of chunk bodies held in memory at once while they are
-    /// checked before being stored (1 MiB to 16 GiB); past it a chunk is refused as busy (503)
+    /// checked before being stored (32 MiB to 16 GiB); past it a chunk is refused as busy (503)
     /// and the client sends it again.
     #[arg(long, env = "COFFER_BLOB_BUFFER_BYTES", default_value_t = 256 << 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1 << 20..=1 << 34))]
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1 << 25..=1 << 34))]
     pub blob_buffer_bytes: usize,
     /// Bytes the data folder's file system must keep free beside every upload's reservation
     /// and after every chunk written: the room the database and logs need to grow.

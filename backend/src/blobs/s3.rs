@@ -4,8 +4,9 @@
 //!
 //! An object appears whole or not at all (an S3 PUT is atomic), and only once its chunk's body
 //! has arrived complete and passed its checksum: the body is held in memory first, so a chunk
-//! never stands half-written. Memory for bodies in flight is capped ([`S3Blobs::open`]); past
-//! the cap a chunk is refused as busy (503) and the client tries again.
+//! never stands half-written. Memory for bodies in flight is capped ([`S3Blobs::open`]), counted
+//! as bytes arrive; past the cap a chunk is refused as busy (503) and the client tries again
+//! after `Retry-After`.
 //!
 //! Two servers can both be writing one chunk only if one client sends it twice at once (its
 //! lock is per server). An honest client's chunk is the same bytes every time (the chunk nonces
@@ -107,12 +108,19 @@ impl S3Blobs {
 
     async fn write(&self, id: &str, offset: u64, len: u64, body: ChunkBody<'_>) -> io::Result<()> {
         let busy = || io::Error::new(io::ErrorKind::ResourceBusy, "chunk buffers are full");
-        let permits = u32::try_from(len).map_err(|_| busy())?;
-        let _room = Arc::clone(&self.buffer).try_acquire_many_owned(permits).map_err(|_| busy())?;
-        let mut held = BytesMut::with_capacity(usize::try_from(len).map_err(|_| busy())?);
-        // The body ends in an error if it is too long, too short or fails its checksum.
+        // Room is taken as bytes arrive, not for the length announced: a client that sends a
+        // byte and stalls holds a byte (until the route drops its body), not a chunk's room.
+        let mut room = Arc::clone(&self.buffer).try_acquire_many_owned(0).map_err(|_| busy())?;
+        let mut held = BytesMut::new();
+        // The body ends in an error if it is too long, too short, stalls or fails its checksum.
         while let Some(bytes) = body.next().await {
-            held.extend_from_slice(&bytes?);
+            let bytes = bytes?;
+            let more = u32::try_from(bytes.len()).map_err(|_| busy())?;
+            room.merge(Arc::clone(&self.buffer).try_acquire_many_owned(more).map_err(|_| busy())?);
+            if held.is_empty() {
+                held.reserve(usize::try_from(len).map_err(|_| busy())?);
+            }
+            held.extend_from_slice(&bytes);
         }
         let payload = PutPayload::from(held.freeze());
         self.objects.put(&self.object(id, offset), payload).await.map(drop).map_err(other)

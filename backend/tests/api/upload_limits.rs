@@ -26,7 +26,7 @@ async fn start_from(app: &TestApp, from: &str, body: Value) -> reqwest::Response
 }
 
 /// `POST /api/v1/uploads/{id}/status` of an announced upload, as JSON (`null` for a 404).
-async fn status_of(app: &TestApp, upload: &Announced) -> (u16, Value) {
+pub async fn status_of(app: &TestApp, upload: &Announced) -> (u16, Value) {
     let body = json!({ "upload_token": upload.token });
     let answer = app.post(&format!("/api/v1/uploads/{}/status", upload.id), &body).await;
     let status = answer.status().as_u16();

@@ -5,7 +5,7 @@ use coffer_backend::sweeper::sweep_once;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::file_helpers::{TestFile, sha256_b64};
+use crate::file_helpers::{Announced, TestFile, sha256_b64};
 use crate::helpers::{cluster, json, on_disk_blobs, spawn_app, spawn_app_with};
 use crate::upload_limits::{CHARGED, CIPHERTEXT, outcomes};
 
@@ -336,4 +336,49 @@ async fn racing_chunks_and_finishes_on_every_server_count_each_chunk_once_and_fi
     );
     assert_eq!(first.finish_upload(&other).await.status(), 200);
     assert_eq!(store.reserved_bytes().await.unwrap(), CIPHERTEXT, "only the last start is left to write");
+}
+
+/// Opens `PUT` chunk `index` of `upload`, announcing its whole length, and sends one byte.
+async fn stall_chunk(app: &crate::helpers::TestApp, upload: &Announced, index: u64) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let body = upload.chunk(index);
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/uploads/{}/chunks/{index} HTTP/1.1\r\nHost: localhost\r\nX-Coffer-Upload-Token: {}\r\n\
+         X-Coffer-Chunk-Sha256: {}\r\nContent-Length: {}\r\n\r\n",
+        upload.id,
+        upload.token,
+        sha256_b64(&body),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..1]).await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn chunks_whose_bodies_stall_hold_no_room_from_others_and_are_dropped_after_30_seconds() {
+    use tokio::io::AsyncReadExt;
+    // The least room for chunks in flight a bucket-backed server takes: 32 MiB.
+    let app = spawn_app_with(|settings| settings.blob_buffer_bytes = 32 << 20).await;
+    let stalled = Announced::new(40 << 20, 1 << 20);
+    assert_eq!(app.announce(&stalled).await.status(), 201);
+    // 40 chunks of 1 MiB announced, one byte of each sent: more than the room, were it taken
+    // for the length announced.
+    let mut streams = Vec::new();
+    for index in 0..40 {
+        streams.push(stall_chunk(&app, &stalled, index).await);
+    }
+    let honest = Announced::new(3 << 20, 1 << 20);
+    assert_eq!(app.announce(&honest).await.status(), 201);
+    for index in 0..honest.chunk_count() {
+        assert_eq!(app.put_announced(&honest, index).await.status(), 200, "chunk {index}");
+    }
+    // The stalled requests are answered 408 once 30 s pass without a byte, and count nothing.
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(40), streams[0].read(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer[..read.unwrap().unwrap()]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let (answered, status) = crate::upload_limits::status_of(&app, &stalled).await;
+    assert_eq!((answered, status["received"].clone()), (200, json!([])));
 }

@@ -34,7 +34,8 @@ const IN_FLIGHT: usize = 4;
 const AHEAD: usize = 4;
 /// Tries per chunk before the upload stops (it can be resumed later).
 const TRIES: u32 = 5;
-/// Waits per chunk that the server's chunk rate limit may ask for before the upload stops.
+/// Waits per chunk that the server may ask for (its chunk rate limit, or busy) before the upload
+/// stops.
 const RATE_WAITS: u32 = 30;
 
 /// What the upload is doing, for the progress bar.
@@ -344,7 +345,8 @@ async fn seal(key: &ChunkKey, index: u64, count: u64, plaintext: &[u8]) -> Resul
 }
 
 /// Sends one chunk, trying again after a network failure or a server fault (0.5, 1, 2, 4 s), and
-/// after the server's `Retry-After` when its chunk rate limit is reached.
+/// after the server's `Retry-After` when its chunk rate limit is reached or it is busy (503: its
+/// room for chunks in flight is taken, or its database is restarting).
 async fn send_chunk(
     file_id: &FileId,
     index: u64,
@@ -357,7 +359,7 @@ async fn send_chunk(
     loop {
         match api::files::put_chunk(file_id, index, sealed, token, &checksum).await {
             Ok(_) => return Ok(()),
-            Err(ApiError::Server { status: 429, retry_after, .. }) if rate_waits < RATE_WAITS => {
+            Err(ApiError::Server { status: 429 | 503, retry_after, .. }) if rate_waits < RATE_WAITS => {
                 let seconds = retry_after.unwrap_or(1).clamp(1, 60) as u32;
                 crate::files::sleep_ms(seconds * 1000).await;
                 rate_waits += 1;
@@ -372,10 +374,12 @@ async fn send_chunk(
     }
 }
 
-/// Worth trying again: no answer, or a server fault other than a full disk.
+/// Worth trying again: no answer, a body the server stopped waiting for (408), or a server
+/// fault other than a full disk.
 fn is_transient(error: &ApiError) -> bool {
     match error {
         ApiError::Network => true,
+        ApiError::Server { status: 408, .. } => true,
         ApiError::Server { status, code, .. } => *status >= 500 && code != "storage_full",
         _ => false,
     }

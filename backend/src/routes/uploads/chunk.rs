@@ -9,6 +9,7 @@
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -19,6 +20,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::FileId;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
+use tokio::time::{Instant, Sleep};
 
 use super::{storage_full, upload_finished, upload_token_hash};
 use crate::http::client_ip::ClientIp;
@@ -34,18 +36,25 @@ fn invalid_chunk(message: &str) -> ApiError {
     ApiError::invalid("invalid_chunk", message)
 }
 
-/// A request body that hashes what passes through, fails once it passes `limit` bytes, and
-/// ends in an error instead of its end if it is shorter than `limit` or does not hash to
-/// `expected`: a blob store sees a bad chunk fail, as it sees a client that left midway.
+/// Seconds a chunk's body may go without a byte before the request is dropped: a client that
+/// stops sending must not hold what a chunk in flight holds (a file, buffer room) for ever.
+const BODY_IDLE: Duration = Duration::from_secs(30);
+
+/// A request body that hashes what passes through, fails once it passes `limit` bytes or
+/// stalls for [`BODY_IDLE`], and ends in an error instead of its end if it is shorter than
+/// `limit` or does not hash to `expected`: a blob store sees a bad chunk fail, as it sees a
+/// client that left midway.
 struct Hashing<S> {
     inner: S,
     hasher: Sha256,
     expected: [u8; 32],
     count: u64,
     limit: u64,
+    idle: Pin<Box<Sleep>>,
     too_long: bool,
     too_short: bool,
     mismatch: bool,
+    stalled: bool,
     unreadable: bool,
 }
 
@@ -56,6 +65,7 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
         let this = &mut *self;
         match this.inner.poll_next_unpin(cx) {
             Poll::Ready(Some(Ok(bytes))) => {
+                this.idle.as_mut().reset(Instant::now() + BODY_IDLE);
                 this.count += bytes.len() as u64;
                 if this.count > this.limit {
                     this.too_long = true;
@@ -82,7 +92,14 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
                     Poll::Ready(None)
                 }
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending if this.stalled => Poll::Pending,
+            Poll::Pending => match this.idle.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    this.stalled = true;
+                    Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::TimedOut, "the body stalled"))))
+                }
+                Poll::Pending => Poll::Pending,
+            },
         }
     }
 }
@@ -144,9 +161,11 @@ pub async fn put_chunk(
         expected: sum,
         count: 0,
         limit: slot.length,
+        idle: Box::pin(tokio::time::sleep(BODY_IDLE)),
         too_long: false,
         too_short: false,
         mismatch: false,
+        stalled: false,
         unreadable: false,
     };
     let written = if slot.held.is_some() {
@@ -157,6 +176,13 @@ pub async fn put_chunk(
     };
     if body.too_long || body.too_short {
         return Err(invalid_chunk("the body's length is not the chunk's"));
+    }
+    if body.stalled {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_stalled",
+            "The chunk's body stopped arriving; send it again.",
+        ));
     }
     if body.unreadable {
         return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
