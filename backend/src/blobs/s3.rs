@@ -45,10 +45,17 @@ struct Piece {
     size: u64,
 }
 
+/// The store's error without the response body it may quote: an AWS signature error's body
+/// names the access key and the request signed (a session token with it).
 fn other(error: object_store::Error) -> io::Error {
+    let mut message = error.to_string();
+    if let Some(body) = message.find('<') {
+        message.truncate(body);
+        message.push_str("[response body not shown]");
+    }
     match error {
-        object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, error.to_string()),
-        error => io::Error::other(error.to_string()),
+        object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, message),
+        _ => io::Error::other(message),
     }
 }
 

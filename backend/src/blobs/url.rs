@@ -39,7 +39,18 @@ impl BlobStoreUrl {
             return Err("--blob-store: give credentials as access_key_id=…&secret_access_key=…".into());
         }
         let prefix = url.path().trim_matches('/').to_owned();
-        let settings = url.query_pairs().map(|(key, value)| (key.into_owned(), value.into_owned())).collect();
+        // Percent-decoding only: `+` stays `+` (AWS secret keys hold them), unlike form decoding.
+        let decode = |text: &str| percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned();
+        let settings = url
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(key), decode(value))
+            })
+            .collect();
         Ok(S3Location { bucket, prefix, settings })
     }
 }
@@ -64,6 +75,7 @@ impl fmt::Display for BlobStoreUrl {
                 if url.query().is_some() {
                     url.set_query(Some("..."));
                 }
+                url.set_fragment(None);
                 write!(f, "{url}")
             }
             Err(_) => f.write_str("[unparseable]"),
@@ -92,6 +104,13 @@ mod tests {
         let location = url.location().unwrap();
         assert_eq!((location.bucket.as_str(), location.prefix.as_str()), ("files", "coffer"));
         assert_eq!(location.settings[1], ("secret_access_key".into(), "hunter2".into()));
+    }
+
+    #[test]
+    fn a_plus_in_a_secret_key_stays_a_plus() {
+        let url: BlobStoreUrl = "s3://files?secret_access_key=ab+c%2Fd&region=x".parse().unwrap();
+        let location = url.location().unwrap();
+        assert_eq!(location.settings[0], ("secret_access_key".into(), "ab+c/d".into()));
     }
 
     #[test]

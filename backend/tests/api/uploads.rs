@@ -382,3 +382,22 @@ async fn chunks_whose_bodies_stall_hold_no_room_from_others_and_are_dropped_afte
     let (answered, status) = crate::upload_limits::status_of(&app, &stalled).await;
     assert_eq!((answered, status["received"].clone()), (200, json!([])));
 }
+
+#[tokio::test]
+async fn an_id_whose_earlier_bytes_are_still_to_be_deleted_cannot_start_again_until_they_are() {
+    let app = spawn_app_with(on_disk_blobs).await;
+    let file = TestFile::vault(200, SMALL);
+    assert_eq!(app.start_upload(&file, None, false).await.status(), 201);
+    assert_eq!(app.put_chunk(&file, 0, file.chunks[0].clone()).await.status(), 200);
+    // The blob cannot be deleted (a folder stands in its place), so its id stays in the trash.
+    let blob = app.data_dir().join("blobs").join(format!("{}.blob", file.id));
+    std::fs::remove_file(&blob).unwrap();
+    std::fs::create_dir(&blob).unwrap();
+    std::fs::write(blob.join("pinned"), b"x").unwrap();
+    assert_eq!(app.upload_call(&file, "cancel").await.status(), 204);
+    let refused = app.start_upload(&file, None, false).await;
+    assert_eq!(refused.status(), 503, "new chunks would be deleted with the old bytes");
+    std::fs::remove_dir_all(&blob).unwrap();
+    sweep_once(&app.state).await;
+    assert_eq!(app.start_upload(&file, None, false).await.status(), 201);
+}

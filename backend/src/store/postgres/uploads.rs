@@ -30,6 +30,12 @@ async fn owned_upload(
     Ok(read_file(txn, id).await?.filter(|record| record.token_matches(token_hash)))
 }
 
+/// A start whose id's earlier blob is still to be deleted (its deletion failed and waits for
+/// the next sweep): its chunks would be deleted with it. Answered 503: try again shortly.
+fn still_deleting() -> StoreError {
+    StoreError::Unavailable("the id's earlier bytes are still being deleted".into())
+}
+
 impl PgStore {
     pub(crate) async fn start_upload(
         &self,
@@ -71,6 +77,9 @@ impl PgStore {
             let (stored, reserved) = (counters[names.len() - 1], counters[names.len() - 2]);
             if txn.query_opt("SELECT 1 FROM files WHERE id = $1", &[&id]).await.map_err(pg)?.is_some() {
                 return Ok(StartOutcome::IdTaken);
+            }
+            if txn.query_opt("SELECT 1 FROM blob_trash WHERE id = $1", &[&id]).await.map_err(pg)?.is_some() {
+                return Err(still_deleting());
             }
             let held = txn
                 .query_opt("SELECT bytes FROM upload_holders WHERE holder = $1 FOR UPDATE", &[&upload.holder])

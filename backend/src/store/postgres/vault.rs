@@ -174,6 +174,7 @@ impl PgStore {
     ) -> Result<RecordWrite, StoreError> {
         let (account, key, at) = (account.as_str(), id.as_str(), big(now)?);
         transaction!(self, txn => {
+            accounts::hold_account(&txn, account).await?;
             let before = lock_usage(&txn, account).await?;
             let sql = format!("SELECT {COLUMNS} FROM vault_records WHERE account = $1 AND id = $2 FOR UPDATE");
             let Some(row) = txn.query_opt(&sql, &[&account, &key]).await.map_err(pg)? else {
@@ -209,6 +210,7 @@ impl PgStore {
     pub(crate) async fn delete_record(&self, account: AccountId, id: RecordId) -> Result<bool, StoreError> {
         let (account, key) = (account.as_str(), id.as_str());
         transaction!(self, txn => {
+            accounts::hold_account(&txn, account).await?;
             let before = lock_usage(&txn, account).await?;
             let deleted = txn
                 .query_opt(

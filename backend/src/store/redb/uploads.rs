@@ -10,7 +10,7 @@ use super::files::{
     add_stored, attach, get_file, read_file, remove_file, write_file,
 };
 use super::reservations::{add_anonymous, add_held, add_meta, anonymous_held, held};
-use super::schema::{ACCOUNT_FILES, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
+use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, RESERVED_BYTES};
 use super::{Db, RedbStore, StoreError};
 
 /// Reads the upload `id` if `token_hash` is its token's.
@@ -48,6 +48,11 @@ impl RedbStore {
             let id = upload.id.as_str();
             if read_file(&txn, id)?.is_some() {
                 return Ok(StartOutcome::IdTaken);
+            }
+            // Its earlier blob still to be deleted (the deletion failed and waits for the next
+            // sweep): the new chunks would go with it. Answered 503: try again shortly.
+            if txn.open_table(BLOB_TRASH)?.get(id)?.is_some() {
+                return Err(StoreError::Unavailable("the id's earlier bytes are still being deleted".into()));
             }
             let record = FileRecord {
                 size: upload.size,
