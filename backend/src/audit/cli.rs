@@ -110,12 +110,21 @@ pub fn run(args: AuditArgs) -> ExitCode {
 fn act(store: &Store, key: &ChainKey, args: &AuditArgs) -> ExitCode {
     match &args.action {
         AuditAction::Verify { expect, logs } => {
-            // A PostgreSQL database only ever held keyed events.
-            let keyed_from = match args.database_url {
-                Some(_) => Ok(Some(1)),
-                None => keyed::read(&args.data_dir.join(keyed::FILE_NAME)),
+            // A PostgreSQL database holds keyed events only, but for a chain moved from a redb
+            // file whose log began unkeyed.
+            let (keyed_from, keyed_from_chains) = match store {
+                Store::Postgres(shared) => {
+                    match tokio::runtime::Handle::current().block_on(shared.keyed_from_chains()) {
+                        Ok(chains) => (Ok(Some(1)), chains),
+                        Err(error) => {
+                            eprintln!("cannot read where the chains were keyed: {error}");
+                            return ExitCode::from(TROUBLE);
+                        }
+                    }
+                }
+                Store::Redb(_) => (keyed::read(&args.data_dir.join(keyed::FILE_NAME)), Vec::new()),
             };
-            run_verify(store, key, keyed_from, *expect, logs)
+            run_verify(store, key, keyed_from, keyed_from_chains, *expect, logs)
         }
         AuditAction::Export { since } => run_export(store, key, since.as_deref()),
     }
@@ -141,6 +150,7 @@ fn run_verify(
     store: &Store,
     key: &ChainKey,
     keyed_from: Result<Option<u64>, keyed::KeyedFromError>,
+    keyed_from_chains: Vec<crate::audit::verify::KeyedFrom>,
     expect: Option<Expect>,
     logs: &[PathBuf],
 ) -> ExitCode {
@@ -159,7 +169,7 @@ fn run_verify(
         }
     };
     let mut out = std::io::stdout().lock();
-    let printed = match verify(store, &Checks { key, keyed_from, anchors }) {
+    let printed = match verify(store, &Checks { key, keyed_from, keyed_from_chains, anchors }) {
         Ok(report) => print_report(&mut out, &report).map(|()| ExitCode::SUCCESS),
         Err(Failure::Broken(found)) => writeln!(out, "{found}").map(|()| ExitCode::FAILURE),
         Err(Failure::Store(error)) => {

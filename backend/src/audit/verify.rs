@@ -12,6 +12,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use coffer_shared::crypto::audit_chain::ChainKey;
+use subtle::ConstantTimeEq;
 
 use super::record::{GENESIS, UNKEYED_VERSION, decode, hash, hex, unhex};
 use crate::store::audit_view::AuditView;
@@ -67,10 +68,50 @@ impl Source {
 pub struct Checks<'a> {
     /// The key of the keyed hashes.
     pub key: &'a ChainKey,
-    /// The `seq` of the first keyed event, as `<data-dir>/audit-keyed-from` records it.
+    /// The `seq` of the first keyed event, as `<data-dir>/audit-keyed-from` records it (on
+    /// PostgreSQL: 1, every event keyed).
     pub keyed_from: Option<u64>,
+    /// Server chains whose first keyed event is another one than `keyed_from` says: a chain
+    /// moved from a redb file whose log began unkeyed (`coffer-server migrate --from`). Each
+    /// record must carry the server's tag, or verification stops at it.
+    pub keyed_from_chains: Vec<KeyedFrom>,
     /// Heads from outside the database.
     pub anchors: Vec<Expect>,
+}
+
+/// The record that a server chain was keyed from event `seq` on, with the server's tag of it
+/// (`ChainKey::keyed_from_tag`), as the database keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedFrom {
+    /// The server chain.
+    pub chain: String,
+    /// Its first keyed event.
+    pub seq: u64,
+    /// The server's tag of `chain` and `seq`.
+    pub tag: [u8; 32],
+}
+
+impl Checks<'_> {
+    /// The `seq` of the first keyed event of server chain `chain`.
+    fn keyed_from_of(&self, chain: &str) -> Option<u64> {
+        match self.keyed_from_chains.iter().find(|record| record.chain == chain) {
+            Some(record) => Some(record.seq),
+            None => self.keyed_from,
+        }
+    }
+
+    /// A keyed-from record whose tag is not the server's: someone without the server secret
+    /// moved a chain's switch to pass unkeyed events off as the server's.
+    fn forged_keyed_from(&self) -> Option<Failure> {
+        let forged = self.keyed_from_chains.iter().find(|record| {
+            !bool::from(self.key.keyed_from_tag(&record.chain, record.seq).ct_eq(&record.tag))
+        })?;
+        Some(broken_in(
+            &forged.chain,
+            forged.seq,
+            "the record that this chain was keyed from here on does not carry the server's tag",
+        ))
+    }
 }
 
 /// The first break found: the event it names and what is wrong there.
@@ -190,7 +231,7 @@ impl<'a> Walk<'a> {
     /// record, after a keyed one), is a break: a downgrade or a forgery.
     fn check_version(&self, key: u64, version: u32) -> Result<(), Failure> {
         let unkeyed = version == UNKEYED_VERSION;
-        match self.checks.keyed_from {
+        match self.checks.keyed_from_of(&self.current) {
             Some(from) if unkeyed && key >= from => Err(self.broken(
                 key,
                 format!(
@@ -423,6 +464,9 @@ pub fn verify(store: &Store, checks: &Checks<'_>) -> Result<Report, Failure> {
 /// [`verify`] over any view of a log (`coffer-server migrate --from` checks its copy inside
 /// its transaction with it). Blocking.
 pub fn verify_view(view: &dyn AuditView, checks: &Checks<'_>) -> Result<Report, Failure> {
+    if let Some(forged) = checks.forged_keyed_from() {
+        return Err(forged);
+    }
     let chains = view.server_heads()?;
     let mut walk = Walk::new(checks);
     if checks.anchors.is_empty() || chains.len() <= 1 {

@@ -379,7 +379,8 @@ async fn verified(app: &TestApp, events: u64) {
     let store = app.state.store.clone();
     let key = app.chain_key();
     let report = tokio::task::spawn_blocking(move || {
-        let checks = Checks { key: &key, keyed_from: Some(1), anchors: Vec::new() };
+        let checks =
+            Checks { key: &key, keyed_from: Some(1), keyed_from_chains: Vec::new(), anchors: Vec::new() };
         coffer_backend::audit::verify::verify(&store, &checks)
     })
     .await

@@ -123,7 +123,8 @@ async fn verified(app: &crate::helpers::TestApp) -> Result<Report, Failure> {
     let store = app.state.store.clone();
     let key = app.chain_key();
     tokio::task::spawn_blocking(move || {
-        let checks = Checks { key: &key, keyed_from: Some(1), anchors: Vec::new() };
+        let checks =
+            Checks { key: &key, keyed_from: Some(1), keyed_from_chains: Vec::new(), anchors: Vec::new() };
         coffer_backend::audit::verify::verify(&store, &checks)
     })
     .await

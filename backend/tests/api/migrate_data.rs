@@ -4,7 +4,8 @@
 //! vault, files and uploads, and its security log verifies with every event and hash kept. A
 //! second copy into the same database is refused. A changed byte in a blob, a missing blob, a
 //! record that does not decode midway (the rows already sent are rolled back, the blobs already
-//! copied removed) and a log that begins unkeyed each stop the copy with nothing committed.
+//! copied removed) each stop the copy with nothing committed. A log that begins unkeyed moves,
+//! its unkeyed start on record.
 //! Without a bucket the blobs stay in the data folder, and one server on the database serves
 //! them there. Only with `COFFER_TEST_DATABASE_URL` (and `COFFER_TEST_S3_URL`) set
 //! (`scripts/services.sh`).
@@ -91,15 +92,6 @@ async fn rows_in(database: &DatabaseUrl) -> u64 {
         total += row.get::<_, i64>(0) as u64;
     }
     total
-}
-
-/// How many tables `database`'s schema holds.
-async fn tables_in(database: &DatabaseUrl) -> i64 {
-    let (client, connection) =
-        tokio_postgres::connect(database.expose(), tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
-    let sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
-    client.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 /// Every exported event without the member that names its server chain (absent on redb).
@@ -371,7 +363,7 @@ async fn without_a_bucket_the_blobs_stay_in_the_data_folder_and_one_server_serve
 }
 
 #[tokio::test]
-async fn a_log_that_begins_unkeyed_is_refused_and_nothing_is_copied() {
+async fn a_log_that_begins_unkeyed_moves_and_verifies_with_its_unkeyed_start_on_record() {
     let Some((database, bucket)) = targets().await else { return };
     let old = installation().await;
     // As a build from before the keying left it: every event unkeyed, no record of a switch.
@@ -379,10 +371,59 @@ async fn a_log_that_begins_unkeyed_is_refused_and_nothing_is_copied() {
     std::fs::remove_file(old.data.join("audit-keyed-from")).unwrap();
 
     let run = migrate(&old.data, &database, &bucket).await;
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    let unkeyed = format!("begins with {} unkeyed events", old.exported.len());
-    assert!(run.stderr.contains(&unkeyed), "{}", run.stderr);
-    // Refused before the database was touched.
-    assert_eq!(tables_in(&database).await, 0);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let secret = old.data.join("server-secret");
+    let verify = || {
+        server(vec![
+            "audit".into(),
+            "verify".into(),
+            "--database-url".into(),
+            database.expose().into(),
+            "--server-secret-file".into(),
+            secret.display().to_string(),
+        ])
+    };
+    let checked = verify().await;
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+
+    // Whoever holds only the database cannot move the switch (to pass unkeyed events off as
+    // the server's) nor drop its record.
+    let (client, connection) =
+        tokio_postgres::connect(database.expose(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let row = "starts_with(name, 'audit_keyed_from:')";
+    let value: Vec<u8> =
+        client.query_one(&format!("SELECT value FROM cluster WHERE {row}"), &[]).await.unwrap().get(0);
+    let kept = String::from_utf8(value.clone()).unwrap();
+    let moved = format!("999999:{}", kept.split_once(':').unwrap().1);
+    client
+        .execute(&format!("UPDATE cluster SET value = $1 WHERE {row}"), &[&moved.as_bytes()])
+        .await
+        .unwrap();
+    let forged = verify().await;
+    assert_eq!(forged.code, 1, "{}{}", forged.stdout, forged.stderr);
+    assert!(forged.stdout.contains("does not carry the server's tag"), "{}", forged.stdout);
+    client.execute(&format!("DELETE FROM cluster WHERE {row}"), &[]).await.unwrap();
+    let dropped = verify().await;
+    assert_eq!(dropped.code, 1, "{}{}", dropped.stdout, dropped.stderr);
+    assert!(dropped.stdout.contains("unkeyed"), "{}", dropped.stdout);
+    client
+        .execute("INSERT INTO cluster (name, value) VALUES ('audit_keyed_from:imported/0', $1)", &[&value])
+        .await
+        .unwrap();
+
+    // The servers go on with keyed events in chains of their own.
+    let app = spawn_app_with(|settings| {
+        settings.database_url = Some(database.clone());
+        settings.blob_store = Some(bucket.clone());
+        settings.server_secret_file = Some(secret.clone());
+        settings.server_id = Some("after-1".into());
+    })
+    .await;
+    app.create(&TestShare::new("after the move", 1)).await;
+    drop(app);
+    let checked = verify().await;
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+    assert!(checked.stdout.contains("server after-1/"), "{}", checked.stdout);
     drop(old.data_root);
 }

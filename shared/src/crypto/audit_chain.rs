@@ -21,6 +21,8 @@ use super::secret::Key32;
 pub const EVENT_LABEL: &[u8] = b"coffer/v1/audit/event";
 /// The HKDF `info` of the chain key.
 pub const CHAIN_INFO: &[u8] = b"coffer/v1/audit/chain";
+/// The domain label of a keyed-from record's tag.
+pub const KEYED_FROM_LABEL: &[u8] = b"coffer/v1/audit/keyed-from";
 
 /// `chain_key`: the key of the keyed chain hashes; zeroized on drop, printed as `[redacted]`.
 #[derive(Debug)]
@@ -38,6 +40,20 @@ impl ChainKey {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC takes keys of any length");
         mac.update(EVENT_LABEL);
         mac.update(bytes);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// `HMAC-SHA256(chain_key, "coffer/v1/audit/keyed-from" || chain || 0x00 || u64be(seq))`:
+    /// the tag of the record that server chain `chain` was keyed from event `seq` on (a chain
+    /// moved from a log begun unkeyed), so that whoever holds only the database cannot move the
+    /// switch and pass unkeyed events off as the server's.
+    pub fn keyed_from_tag(&self, chain: &str, seq: u64) -> [u8; 32] {
+        #[allow(clippy::expect_used)]
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC takes keys of any length");
+        mac.update(KEYED_FROM_LABEL);
+        mac.update(chain.as_bytes());
+        mac.update(&[0]);
+        mac.update(&seq.to_be_bytes());
         mac.finalize().into_bytes().into()
     }
 }
@@ -69,6 +85,16 @@ mod tests {
             hex(&unkeyed_hash(b"{}")),
             "311e95dcdfcf1722237d57807efd80a169c43e49e5b7de34f9db3cf2b0fd8fee"
         );
+    }
+
+    /// Known answer computed apart from this code (Python's `hmac`).
+    #[test]
+    fn the_keyed_from_tag_matches_a_known_answer_and_binds_chain_and_seq() {
+        let key = ChainKey::derive(&Key32::from_bytes([7; 32]));
+        let tag = key.keyed_from_tag("imported/0", 17);
+        assert_eq!(hex(&tag), "49d707e0a69e2d19d26437d6615a05d0a8726074fb565231714b66c40b7551e9");
+        assert_ne!(tag, key.keyed_from_tag("imported/0", 18));
+        assert_ne!(tag, key.keyed_from_tag("imported/1", 17));
     }
 
     #[test]

@@ -151,7 +151,9 @@ async fn rows(
 ) -> Result<(Vec<verify::Counted>, verify::Log), CopyError> {
     target::begin(&client, to).await?;
     let copied = async {
-        let mut counts = tables::copy(read, &client, source.secret.fingerprint()).await?;
+        let keyed_from = source.keyed_from();
+        let fingerprint = source.secret.fingerprint();
+        let mut counts = tables::copy(read, &client, fingerprint, keyed_from.as_ref()).await?;
         counts.extend(audit::copy(read, &client).await?);
         verify::counts(&client, &counts).await
     }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use coffer_shared::crypto::audit_chain::ChainKey;
 
 use super::CopyError;
+use super::IMPORTED_CHAIN;
 use crate::audit::keyed;
-use crate::audit::verify::{Checks, Failure, Report, verify};
+use crate::audit::verify::{Checks, Failure, KeyedFrom, Report, verify};
 use crate::secret::{self, ServerSecret};
 use crate::store::{RedbStore, Store};
 
@@ -24,9 +25,21 @@ pub struct Source {
 }
 
 impl Source {
+    /// For a log begun before its hashes were keyed: the record that the imported chain is
+    /// keyed from its first keyed event on (no keyed event at all: one past the last), tagged
+    /// with the server's key.
+    pub fn keyed_from(&self) -> Option<KeyedFrom> {
+        let first = self.log.first_keyed.unwrap_or(self.log.events + 1);
+        (self.log.events > 0 && first != 1).then(|| {
+            let tag = ChainKey::derive(self.secret.key()).keyed_from_tag(IMPORTED_CHAIN, first);
+            KeyedFrom { chain: IMPORTED_CHAIN.to_owned(), seq: first, tag }
+        })
+    }
+}
+
+impl Source {
     /// Opens `dir` and verifies its log. Refuses a folder without a database or a secret, a
-    /// database a running server holds, a broken log, and a log that begins with unkeyed
-    /// events (written before the chain was keyed), which PostgreSQL's log cannot hold.
+    /// database a running server holds, and a broken log.
     pub fn open(dir: &Path) -> Result<Self, CopyError> {
         let secret_path = dir.join(secret::FILE_NAME);
         let secret = ServerSecret::load_existing(&secret_path)
@@ -41,7 +54,7 @@ impl Source {
         let key = ChainKey::derive(secret.key());
         let keyed_from = keyed::read(&dir.join(keyed::FILE_NAME))
             .map_err(|error| CopyError::Refused(format!("cannot read where the chain was keyed: {error}")))?;
-        let checks = Checks { key: &key, keyed_from, anchors: Vec::new() };
+        let checks = Checks { key: &key, keyed_from, keyed_from_chains: Vec::new(), anchors: Vec::new() };
         let log = match verify(&Store::Redb(store.clone()), &checks) {
             Ok(report) => report,
             Err(Failure::Broken(found)) => {
@@ -54,16 +67,6 @@ impl Source {
             }
             Err(Failure::Store(error)) => return Err(error.into()),
         };
-        if log.events > 0 && log.first_keyed != Some(1) {
-            let unkeyed = log.first_keyed.map_or(log.events, |first| first - 1);
-            return Err(CopyError::Refused(format!(
-                "the security log in {} begins with {unkeyed} unkeyed events (written before its hashes \
-                 were keyed with the server secret); a log on PostgreSQL holds keyed events only, and \
-                 re-hashing them would forge the evidence the chain is kept for, so this installation \
-                 cannot be copied (docs/scaling.md, \"Moving a single-machine installation\")",
-                dir.display()
-            )));
-        }
         Ok(Self { dir: dir.to_owned(), store, secret, log })
     }
 }

@@ -12,7 +12,10 @@ use tokio_postgres::types::Type;
 use super::rows::Rows;
 use super::verify::Counted;
 use super::{CopyError, file_tables, redb_error};
+use crate::audit::record::hex;
+use crate::audit::verify::KeyedFrom;
 use crate::auth::attempts::Attempts;
+use crate::store::postgres::KEYED_FROM_PREFIX;
 use crate::store::postgres::accounts::digest_from;
 use crate::store::postgres::attempts::idle_at;
 use crate::store::postgres::pending::expires_at;
@@ -23,12 +26,14 @@ use crate::store::redb::schema::{
 use crate::store::redb::share_record::{Envelope, ShareRecord};
 use crate::store::{Account, Pending, SessionRecord, StoreError, from_json};
 
-/// Copies every table but the security log's, and records `fingerprint` (the server secret's)
-/// as the one the servers must agree on.
+/// Copies every table but the security log's, records `fingerprint` (the server secret's) as
+/// the one the servers must agree on, and, for a log begun unkeyed, the record of the imported
+/// chain's first keyed event with the server's tag (`keyed_from`).
 pub async fn copy(
     read: &ReadTransaction,
     client: &Client,
     fingerprint: [u8; 32],
+    keyed_from: Option<&KeyedFrom>,
 ) -> Result<Vec<Counted>, CopyError> {
     let mut counts = vec![
         shares(read, client).await?,
@@ -49,7 +54,15 @@ pub async fn copy(
         )
         .await
         .map_err(super::pg_error)?;
-    counts.push(Counted { table: "cluster", source: 1, target: 0 });
+    if let Some(record) = keyed_from {
+        let name = format!("{KEYED_FROM_PREFIX}{}", record.chain);
+        let value = format!("{}:{}", record.seq, hex(&record.tag));
+        client
+            .execute("INSERT INTO cluster (name, value) VALUES ($1, $2)", &[&name, &value.as_bytes()])
+            .await
+            .map_err(super::pg_error)?;
+    }
+    counts.push(Counted { table: "cluster", source: 1 + u64::from(keyed_from.is_some()), target: 0 });
     Ok(counts)
 }
 

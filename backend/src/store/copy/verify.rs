@@ -62,10 +62,13 @@ pub async fn counts(client: &Client, copied: &[Counted]) -> Result<Vec<Counted>,
 pub async fn log(client: Client, source: &Source) -> Result<(Client, Result<Log, CopyError>), CopyError> {
     let handle = Handle::current();
     let key = ChainKey::derive(source.secret.key());
+    let keyed_from = source.keyed_from();
     let job = tokio::task::spawn_blocking(move || {
         let view = PgAuditView::within(client, handle);
-        // Only keyed events are ever on PostgreSQL (the source was refused otherwise).
-        let checks = Checks { key: &key, keyed_from: Some(1), anchors: Vec::new() };
+        // As `audit verify` will check it: keyed events only, but for an unkeyed start of the
+        // imported chain.
+        let keyed_from_chains = keyed_from.into_iter().collect();
+        let checks = Checks { key: &key, keyed_from: Some(1), keyed_from_chains, anchors: Vec::new() };
         let found = verify_view(&view, &checks);
         (view.into_client(), found)
     });

@@ -9,6 +9,8 @@ use tokio_postgres::{Client, NoTls};
 use super::audit::chain_head;
 use super::rows::unsigned;
 use super::{PgStore, pg};
+use crate::audit::record::unhex;
+use crate::audit::verify::KeyedFrom;
 use crate::store::StoreError;
 use crate::store::audit_view::AuditView;
 use crate::store::chain::Head;
@@ -22,7 +24,36 @@ pub struct PgAuditView {
     handle: Handle,
 }
 
+/// The `cluster` rows naming a server chain whose first keyed event is not its first
+/// (`<prefix><chain>`, valued `<seq>:<hex of the server's tag>`): a chain moved from a redb file
+/// whose log began before its hashes were keyed. No server appends to such a chain.
+pub const KEYED_FROM_PREFIX: &str = "audit_keyed_from:";
+
 impl PgStore {
+    /// The chains whose first keyed event is not their first ([`KEYED_FROM_PREFIX`]).
+    pub async fn keyed_from_chains(&self) -> Result<Vec<KeyedFrom>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT name, value FROM cluster WHERE starts_with(name, $1) ORDER BY name",
+                &[&KEYED_FROM_PREFIX],
+            )
+            .await
+            .map_err(pg)?;
+        rows.iter()
+            .map(|row| {
+                let chain = row.get::<_, &str>(0).trim_start_matches(KEYED_FROM_PREFIX).to_owned();
+                let value = std::str::from_utf8(row.get::<_, &[u8]>(1)).unwrap_or_default();
+                let parsed =
+                    value.split_once(':').and_then(|(seq, tag)| Some((seq.parse().ok()?, unhex(tag)?)));
+                let (seq, tag) = parsed.ok_or_else(|| {
+                    StoreError::Corrupt(format!("{KEYED_FROM_PREFIX}{chain}: not <seq>:<tag>"))
+                })?;
+                Ok(KeyedFrom { chain, seq, tag })
+            })
+            .collect()
+    }
+
     /// Opens a view of the log as of now. Blocking.
     pub fn audit_view(&self) -> Result<PgAuditView, StoreError> {
         let handle = Handle::try_current()

@@ -71,6 +71,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, Recycli
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
+pub use audit_view::KEYED_FROM_PREFIX;
 pub use migrations::{MIGRATIONS, migrate};
 pub use url::DatabaseUrl;
 
