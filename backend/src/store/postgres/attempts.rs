@@ -19,9 +19,6 @@ use crate::auth::attempts::Attempts;
 use crate::store::{Account, StoreError, from_json, to_json};
 use coffer_shared::id::AccountId;
 
-/// Most idle states one sweep statement deletes.
-const SWEEP_BATCH: i64 = 1000;
-
 /// The first time at which `state` is idle (`u64::MAX >> 1` if never). A state only becomes idle
 /// by time passing (its code expires, its count lapses, its throttle and sends age out), so
 /// `is_idle` is false up to this time and true from it on, and a binary search finds it.
@@ -102,25 +99,10 @@ async fn save_states(
 
 impl PgStore {
     pub(crate) async fn sweep_attempts(&self, now: u64) -> Result<usize, StoreError> {
-        let client = self.client().await?;
-        let now = big(now)?;
-        let mut removed = 0;
-        loop {
-            // Rows a transaction holds are skipped (it decides about them itself), so servers
-            // sweeping at once neither wait on each other nor count a row twice.
-            let deleted = client
-                .execute(
-                    "DELETE FROM attempts WHERE purpose IN (
-                         SELECT purpose FROM attempts WHERE idle_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
-                    &[&now, &SWEEP_BATCH],
-                )
-                .await
-                .map_err(pg)?;
-            removed += usize::try_from(deleted).unwrap_or(usize::MAX);
-            if deleted < SWEEP_BATCH as u64 {
-                return Ok(removed);
-            }
-        }
+        // Rows a transaction holds are skipped: it decides about them itself.
+        let delete = "DELETE FROM attempts WHERE purpose IN (
+                          SELECT purpose FROM attempts WHERE idle_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+        self.delete_in_batches(delete, now).await
     }
 
     pub(crate) async fn attempts_stored(&self) -> Result<u64, StoreError> {

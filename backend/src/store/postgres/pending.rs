@@ -5,9 +5,6 @@ use super::rows::big;
 use super::{PgStore, pg};
 use crate::store::{Pending, StoreError, from_json, to_json};
 
-/// Most entries one sweep statement deletes.
-const SWEEP_BATCH: i64 = 1000;
-
 /// When `pending` stops counting.
 pub(in crate::store) fn expires_at(pending: &Pending) -> u64 {
     match pending {
@@ -48,24 +45,9 @@ impl PgStore {
     }
 
     pub(crate) async fn sweep_pending(&self, now: u64) -> Result<usize, StoreError> {
-        let client = self.client().await?;
-        let now = big(now)?;
-        let mut removed = 0;
-        loop {
-            // Rows a transaction holds (a sign-in completing) are left to it; servers sweeping
-            // at once skip each other's rows.
-            let deleted = client
-                .execute(
-                    "DELETE FROM pending WHERE hash IN (
-                         SELECT hash FROM pending WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
-                    &[&now, &SWEEP_BATCH],
-                )
-                .await
-                .map_err(pg)?;
-            removed += usize::try_from(deleted).unwrap_or(usize::MAX);
-            if deleted < SWEEP_BATCH as u64 {
-                return Ok(removed);
-            }
-        }
+        // Rows a transaction holds (a sign-in completing) are left to it.
+        let delete = "DELETE FROM pending WHERE hash IN (
+                          SELECT hash FROM pending WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+        self.delete_in_batches(delete, now).await
     }
 }

@@ -7,7 +7,7 @@
 use tokio_postgres::Transaction;
 
 use super::rows::big;
-use super::{PgStore, pg};
+use super::{PgStore, SWEEP_BATCH, pg};
 use crate::store::{
     Account, NewSession, Pending, SessionLookup, SessionRecord, StoreError, from_json, to_json,
 };
@@ -15,8 +15,6 @@ use coffer_shared::id::AccountId;
 
 /// How often `last_seen_at` is rewritten, in seconds (as in redb).
 const TOUCH_EVERY: u64 = 60;
-/// Most sessions one sweep statement deletes.
-const SWEEP_BATCH: i64 = 1000;
 
 /// Stores a new session and its end link.
 pub(super) async fn insert_session(txn: &Transaction<'_>, session: &NewSession) -> Result<(), StoreError> {

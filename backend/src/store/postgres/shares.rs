@@ -10,7 +10,7 @@ use tokio_postgres::{GenericClient, Row, Transaction};
 
 use super::file_shares::{self, attach_all, check_all};
 use super::rows::{big, count, hash, int, unsigned};
-use super::{PgStore, pg};
+use super::{PgStore, SWEEP_BATCH, pg};
 use super::{accounts, owned_shares};
 use crate::audit::record::NewEvent;
 use crate::audit::writer::Sink;
@@ -266,9 +266,6 @@ impl PgStore {
         unsigned(row.get(0))
     }
 }
-
-/// Most expired shares one sweep transaction ends; the sweeper runs again for the rest.
-const SWEEP_BATCH: i64 = 1000;
 
 /// [`PgStore::insert_share`] in `txn`: checks, then writes only what is accepted.
 async fn insert(
