@@ -29,7 +29,10 @@ fn sample(i: usize) -> VaultRecord {
         0 => RecordFields::Login {
             username: format!("user{i}@example.com"),
             password: b64::encode(random_array::<15>()),
-            url: format!("https://site{i}.example"),
+            urls: vec![format!("https://site{i}.example")],
+            url: String::new(),
+            totp: String::new(),
+            password_history: Vec::new(),
         },
         1 => RecordFields::Card {
             holder: "A. Tester".into(),
@@ -39,6 +42,8 @@ fn sample(i: usize) -> VaultRecord {
         },
         2 => RecordFields::Identity {
             full_name: format!("Person {i}"),
+            email: format!("person{i}@example.com"),
+            company: String::new(),
             birth_date: "1990-01-01".into(),
             phone: "+44 20 7946 0000".into(),
             address: "1 Example Street\nLondon".into(),
@@ -46,13 +51,10 @@ fn sample(i: usize) -> VaultRecord {
         },
         _ => RecordFields::Note,
     };
-    VaultRecord {
-        fields,
-        name: format!("Record {i}"),
-        notes: format!("Notes for record {i}."),
-        sensitive: false,
-        attachments: Vec::new(),
-    }
+    let mut record = VaultRecord::new(fields);
+    record.name = format!("Record {i}");
+    record.notes = format!("Notes for record {i}.");
+    record
 }
 
 #[tokio::main]

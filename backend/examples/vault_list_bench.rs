@@ -34,13 +34,10 @@ const WRITERS: usize = 8;
 
 /// A note with `len` bytes of notes.
 fn note(len: usize) -> VaultRecord {
-    VaultRecord {
-        fields: RecordFields::Note,
-        name: "Filler".into(),
-        notes: "x".repeat(len),
-        sensitive: false,
-        attachments: Vec::new(),
-    }
+    let mut record = VaultRecord::new(RecordFields::Note);
+    record.name = "Filler".into();
+    record.notes = "x".repeat(len);
+    record
 }
 
 /// The longest notes whose sealed record is at most `bytes` (sizes grow in padding blocks).

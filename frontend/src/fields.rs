@@ -116,7 +116,7 @@ impl FieldKey {
             (FieldKey::Notes, _) => &record.notes,
             (FieldKey::Username, RecordFields::Login { username, .. }) => username,
             (FieldKey::Password, RecordFields::Login { password, .. }) => password,
-            (FieldKey::Url, RecordFields::Login { url, .. }) => url,
+            (FieldKey::Url, RecordFields::Login { urls, .. }) => urls.first().map_or("", String::as_str),
             (FieldKey::Holder, RecordFields::Card { holder, .. }) => holder,
             (FieldKey::Number, RecordFields::Card { number, .. }) => number,
             (FieldKey::Expiry, RecordFields::Card { expiry, .. }) => expiry,
@@ -136,7 +136,12 @@ impl FieldKey {
             (FieldKey::Notes, _) => &mut record.notes,
             (FieldKey::Username, RecordFields::Login { username, .. }) => username,
             (FieldKey::Password, RecordFields::Login { password, .. }) => password,
-            (FieldKey::Url, RecordFields::Login { url, .. }) => url,
+            (FieldKey::Url, RecordFields::Login { urls, .. }) => {
+                if urls.is_empty() {
+                    urls.push(String::new());
+                }
+                &mut urls[0]
+            }
             (FieldKey::Holder, RecordFields::Card { holder, .. }) => holder,
             (FieldKey::Number, RecordFields::Card { number, .. }) => number,
             (FieldKey::Expiry, RecordFields::Card { expiry, .. }) => expiry,

@@ -99,9 +99,14 @@ impl RecordType {
     /// Empty fields of this type.
     pub fn empty_fields(self) -> RecordFields {
         match self {
-            RecordType::Login => {
-                RecordFields::Login { username: String::new(), password: String::new(), url: String::new() }
-            }
+            RecordType::Login => RecordFields::Login {
+                username: String::new(),
+                password: String::new(),
+                urls: Vec::new(),
+                url: String::new(),
+                totp: String::new(),
+                password_history: Vec::new(),
+            },
             RecordType::Card => RecordFields::Card {
                 holder: String::new(),
                 number: String::new(),
@@ -110,6 +115,8 @@ impl RecordType {
             },
             RecordType::Identity => RecordFields::Identity {
                 full_name: String::new(),
+                email: String::new(),
+                company: String::new(),
                 birth_date: String::new(),
                 phone: String::new(),
                 address: String::new(),
@@ -124,16 +131,15 @@ impl RecordType {
 /// start of a note. Never a password, full number or CVV.
 pub fn subtitle(record: &VaultRecord) -> String {
     match &record.fields {
-        RecordFields::Login { username, url, .. } => {
+        RecordFields::Login { username, urls, .. } => {
             if username.is_empty() {
-                url.clone()
+                urls.first().cloned().unwrap_or_default()
             } else {
                 username.clone()
             }
         }
         RecordFields::Card { holder, number, .. } => {
-            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-            let ending = digits.get(digits.len().saturating_sub(4)..).unwrap_or_default();
+            let ending = card_ending(number);
             match (holder.is_empty(), ending.is_empty()) {
                 (_, true) => holder.clone(),
                 (true, false) => format!("•••• {ending}"),
@@ -146,18 +152,32 @@ pub fn subtitle(record: &VaultRecord) -> String {
     }
 }
 
+/// The last four digits of a card number (fewer if it has fewer).
+pub fn card_ending(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    digits.get(digits.len().saturating_sub(4)..).unwrap_or_default().to_string()
+}
+
 /// Whether `record` matches every word of `query` (case-insensitive) in its name, user name,
-/// URL, notes, holder, full name, phone, address or document labels. Secrets (passwords,
-/// numbers, CVVs) are not searched, so typing one does not find it.
+/// URLs, notes, folder, holder, a card's last four digits, full name, e-mail, phone, company,
+/// address, document labels or the names of its custom fields. Secrets (passwords, whole card
+/// numbers, CVVs, field values) are not searched, so typing one does not find it.
 pub fn matches(record: &VaultRecord, query: &str) -> bool {
-    let mut haystack = format!("{}\n{}", record.name, record.notes);
+    let mut haystack = format!("{}\n{}\n{}", record.name, record.notes, record.folder);
+    for field in &record.custom_fields {
+        haystack.push('\n');
+        haystack.push_str(&field.name);
+    }
     match &record.fields {
-        RecordFields::Login { username, url, .. } => {
-            haystack.push_str(&format!("\n{username}\n{url}"));
+        RecordFields::Login { username, urls, .. } => {
+            haystack.push_str(&format!("\n{username}\n{}", urls.join("\n")));
         }
-        RecordFields::Card { holder, expiry, .. } => haystack.push_str(&format!("\n{holder}\n{expiry}")),
-        RecordFields::Identity { full_name, birth_date, phone, address, documents } => {
-            haystack.push_str(&format!("\n{full_name}\n{birth_date}\n{phone}\n{address}"));
+        RecordFields::Card { holder, expiry, number, .. } => {
+            haystack.push_str(&format!("\n{holder}\n{expiry}\n{}", card_ending(number)))
+        }
+        RecordFields::Identity { full_name, email, phone, birth_date, company, address, documents } => {
+            haystack
+                .push_str(&format!("\n{full_name}\n{email}\n{birth_date}\n{phone}\n{company}\n{address}"));
             for document in documents {
                 haystack.push('\n');
                 haystack.push_str(&document.label);
@@ -337,17 +357,16 @@ mod tests {
     use super::*;
 
     fn login() -> VaultRecord {
-        VaultRecord {
-            fields: RecordFields::Login {
-                username: "alice".into(),
-                password: "hunter2".into(),
-                url: "https://bank.example".into(),
-            },
-            name: "Bank".into(),
-            notes: String::new(),
-            sensitive: false,
-            attachments: Vec::new(),
-        }
+        let mut record = VaultRecord::new(RecordFields::Login {
+            username: "alice".into(),
+            password: "hunter2".into(),
+            urls: vec!["https://bank.example".into()],
+            url: String::new(),
+            totp: String::new(),
+            password_history: Vec::new(),
+        });
+        record.name = "Bank".into();
+        record
     }
 
     fn stored(byte: u8, revision: u64) -> StoredRecord {
@@ -402,18 +421,14 @@ mod tests {
 
     #[test]
     fn a_card_subtitle_shows_only_the_last_four_digits() {
-        let card = VaultRecord {
-            fields: RecordFields::Card {
-                holder: "A B".into(),
-                number: "4111 1111 1111 1234".into(),
-                expiry: "04/29".into(),
-                cvv: "123".into(),
-            },
-            name: String::new(),
-            notes: String::new(),
-            sensitive: false,
-            attachments: Vec::new(),
-        };
+        let card = VaultRecord::new(RecordFields::Card {
+            holder: "A B".into(),
+            number: "4111 1111 1111 1234".into(),
+            expiry: "04/29".into(),
+            cvv: "123".into(),
+        });
         assert_eq!(subtitle(&card), "A B · •••• 1234");
+        assert!(matches(&card, "1234"), "found by its last four digits");
+        assert!(!matches(&card, "4111"), "but not by the rest of its number");
     }
 }

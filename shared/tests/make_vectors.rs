@@ -9,7 +9,9 @@ mod common;
 
 use coffer_shared::b64;
 use coffer_shared::crypto::account_kdf::KdfVersion;
-use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord};
+use coffer_shared::crypto::vault::{
+    CustomField, Document, FieldKind, PasswordChange, RecordFields, VaultRecord,
+};
 use common::account_kdf::{KdfVector, KdfVectorFile};
 use common::accounts::{AccountVector, AccountVectorFile, BackupVector, RecordVector, ServerVector};
 use common::signatures::{SignatureVector, SignatureVectorFile, SignedFileVector};
@@ -119,61 +121,77 @@ fn account(
 }
 
 fn login() -> VaultRecord {
-    VaultRecord {
-        fields: RecordFields::Login {
-            username: "alice@example.org".into(),
+    let mut record = VaultRecord::new(RecordFields::Login {
+        username: "alice@example.org".into(),
+        password: "correct horse battery staple".into(),
+        urls: vec!["https://bank.example".into()],
+        url: String::new(),
+        totp: String::new(),
+        password_history: Vec::new(),
+    });
+    record.name = "Bank".into();
+    record
+}
+
+/// A login that uses every member added since the first records: several URLs, an
+/// authenticator, password history, a folder, a favourite and custom fields.
+fn full_login() -> VaultRecord {
+    let mut record = VaultRecord::new(RecordFields::Login {
+        username: "alice@example.org".into(),
+        password: "new horse battery staple".into(),
+        urls: vec!["https://mail.example/login".into(), "https://mail.example/app".into()],
+        url: String::new(),
+        totp: "otpauth://totp/Mail:alice?secret=JBSWY3DPEHPK3PXP&issuer=Mail&digits=8&period=60".into(),
+        password_history: vec![PasswordChange {
             password: "correct horse battery staple".into(),
-            url: "https://bank.example".into(),
-        },
-        name: "Bank".into(),
-        notes: String::new(),
-        sensitive: false,
-        attachments: Vec::new(),
-    }
+            changed_at: 1_767_225_600,
+        }],
+    });
+    record.name = "Mail".into();
+    record.folder = "Work".into();
+    record.favorite = true;
+    record.custom_fields = vec![
+        CustomField { name: "Recovery e-mail".into(), value: "a@example.net".into(), kind: FieldKind::Text },
+        CustomField { name: "PIN".into(), value: "4821".into(), kind: FieldKind::Hidden },
+        CustomField { name: "Admin".into(), value: "true".into(), kind: FieldKind::Boolean },
+    ];
+    record
 }
 
 fn fixed_records() -> Vec<(&'static str, VaultRecord)> {
-    let card = VaultRecord {
-        fields: RecordFields::Card {
-            holder: "Alice Example".into(),
-            number: "4111 1111 1111 1111".into(),
-            expiry: "04/29".into(),
-            cvv: "123".into(),
-        },
-        name: "Visa".into(),
-        notes: String::new(),
-        sensitive: true,
-        attachments: Vec::new(),
-    };
+    let mut card = VaultRecord::new(RecordFields::Card {
+        holder: "Alice Example".into(),
+        number: "4111 1111 1111 1111".into(),
+        expiry: "04/29".into(),
+        cvv: "123".into(),
+    });
+    card.name = "Visa".into();
+    card.sensitive = true;
     let documents = vec![
         Document { label: "Passport".into(), number: "X1234567".into() },
         Document { label: "Führerschein".into(), number: "B072RRE2I55".into() },
     ];
-    let identity = VaultRecord {
-        fields: RecordFields::Identity {
-            full_name: "Zoë Ñandú".into(),
-            birth_date: "1990-02-28".into(),
-            phone: "+41 44 123 45 67".into(),
-            address: "Bahnhofstrasse 1\n8001 Zürich".into(),
-            documents,
-        },
-        name: "Me".into(),
-        notes: "🔑".into(),
-        sensitive: false,
-        attachments: Vec::new(),
-    };
-    let note = VaultRecord {
-        fields: RecordFields::Note,
-        name: "Long note".into(),
-        notes: "A note longer than one padding block. ".repeat(8),
-        sensitive: true,
-        attachments: Vec::new(),
-    };
+    let mut identity = VaultRecord::new(RecordFields::Identity {
+        full_name: "Zoë Ñandú".into(),
+        email: "zoe@example.ch".into(),
+        phone: "+41 44 123 45 67".into(),
+        birth_date: "1990-02-28".into(),
+        company: "Beispiel AG".into(),
+        address: "Bahnhofstrasse 1\n8001 Zürich".into(),
+        documents,
+    });
+    identity.name = "Me".into();
+    identity.notes = "🔑".into();
+    let mut note = VaultRecord::new(RecordFields::Note);
+    note.name = "Long note".into();
+    note.notes = "A note longer than one padding block. ".repeat(8);
+    note.sensitive = true;
     vec![
         ("login", login()),
         ("card, sensitive", card),
         ("identity, unicode", identity),
         ("note, two blocks", note),
+        ("login with every later member", full_login()),
     ]
 }
 

@@ -13,13 +13,10 @@ use crate::users::TestUser;
 
 /// A secure note named `name`.
 pub fn note(name: &str) -> VaultRecord {
-    VaultRecord {
-        fields: RecordFields::Note,
-        name: name.into(),
-        notes: format!("{name} body"),
-        sensitive: false,
-        attachments: Vec::new(),
-    }
+    let mut record = VaultRecord::new(RecordFields::Note);
+    record.name = name.into();
+    record.notes = format!("{name} body");
+    record
 }
 
 /// `POST /api/v1/vault/records` of `record` sealed under a fresh id; the id and the response.

@@ -49,13 +49,7 @@ fn NewRecord() -> impl IntoView {
     let kind = use_params_map()
         .with_untracked(|params| params.get("kind").and_then(|slug| RecordType::from_slug(&slug)))
         .unwrap_or(RecordType::Login);
-    let draft = RwSignal::new(VaultRecord {
-        fields: kind.empty_fields(),
-        name: String::new(),
-        notes: String::new(),
-        sensitive: false,
-        attachments: Vec::new(),
-    });
+    let draft = RwSignal::new(VaultRecord::new(kind.empty_fields()));
     on_cleanup(move || {
         draft.try_update(Zeroize::zeroize);
     });

@@ -28,7 +28,7 @@ pub const ATTACHMENT_LABEL: &[u8] = b"coffer/v1/vault/file";
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct VaultRecord {
     /// The `type` and the members that belong to it.
-    #[serde(flatten)]
+    #[serde(flatten, deserialize_with = "RecordFields::decode")]
     pub fields: RecordFields,
     /// The title shown in the list.
     #[serde(default)]
@@ -39,6 +39,15 @@ pub struct VaultRecord {
     /// Re-prompt for the passphrase before showing the record.
     #[serde(default)]
     pub sensitive: bool,
+    /// The folder's name; empty for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub folder: String,
+    /// Shown first and under "Favourites".
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub favorite: bool,
+    /// The user's own fields, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomField>,
     /// Files attached to the record. Left out of the JSON when empty, so a record without files
     /// seals as it always did.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -69,6 +78,65 @@ impl fmt::Debug for Attachment {
     }
 }
 
+/// `skip_serializing_if` for members left out while `false`.
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// A field the user added to a record.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct CustomField {
+    /// Its label.
+    #[serde(default)]
+    pub name: String,
+    /// Its value; `"true"` or `"false"` for a [`FieldKind::Boolean`].
+    #[serde(default)]
+    pub value: String,
+    /// How it is shown.
+    #[serde(default)]
+    pub kind: FieldKind,
+}
+
+impl fmt::Debug for CustomField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomField").field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+/// How a custom field is shown. An unknown kind decodes as [`FieldKind::Hidden`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Shown as typed.
+    Text,
+    /// A yes/no switch.
+    Boolean,
+    /// Masked until revealed.
+    #[default]
+    #[serde(other)]
+    Hidden,
+}
+
+/// A password a login had before, and when it was replaced.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct PasswordChange {
+    /// The earlier password.
+    #[serde(default)]
+    pub password: String,
+    /// Unix seconds of the edit that replaced it.
+    #[serde(default)]
+    pub changed_at: u64,
+}
+
+impl fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordChange").field("changed_at", &self.changed_at).finish_non_exhaustive()
+    }
+}
+
+/// Encoders keep at most this many [`PasswordChange`]s.
+pub const PASSWORD_HISTORY_LEN: usize = 10;
+
 /// The members of each record type, tagged by `type`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -81,9 +149,19 @@ pub enum RecordFields {
         /// The password.
         #[serde(default)]
         password: String,
-        /// Where to sign in.
+        /// Where the login is used; the first is shown in the list.
         #[serde(default)]
+        urls: Vec<String>,
+        /// Read only: the one URL of records sealed before `urls`. Decoding moves it into
+        /// `urls`, and it is never written.
+        #[serde(default, skip_serializing)]
         url: String,
+        /// The authenticator secret: an `otpauth://totp/` URI or a base32 secret; empty for none.
+        #[serde(default)]
+        totp: String,
+        /// Earlier passwords, newest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        password_history: Vec<PasswordChange>,
     },
     /// A payment card.
     Card {
@@ -105,12 +183,18 @@ pub enum RecordFields {
         /// The person's full name.
         #[serde(default)]
         full_name: String,
-        /// The date of birth, `YYYY-MM-DD`.
+        /// An e-mail address.
         #[serde(default)]
-        birth_date: String,
+        email: String,
         /// A phone number.
         #[serde(default)]
         phone: String,
+        /// The date of birth, `YYYY-MM-DD`.
+        #[serde(default)]
+        birth_date: String,
+        /// The company or organisation.
+        #[serde(default)]
+        company: String,
         /// A postal address, possibly several lines.
         #[serde(default)]
         address: String,
@@ -135,6 +219,19 @@ pub struct Document {
 }
 
 impl RecordFields {
+    /// Decodes the members of a type, moving a legacy `url` into `urls`
+    /// (docs/accounts.md, "Vault records").
+    fn decode<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = RecordFields::deserialize(deserializer)?;
+        if let RecordFields::Login { urls, url, .. } = &mut fields
+            && urls.is_empty()
+            && !url.is_empty()
+        {
+            urls.push(std::mem::take(url));
+        }
+        Ok(fields)
+    }
+
     /// The `type` member: `login`, `card`, `identity` or `note`.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -143,6 +240,15 @@ impl RecordFields {
             RecordFields::Identity { .. } => "identity",
             RecordFields::Note => "note",
         }
+    }
+}
+
+impl VaultRecord {
+    /// A record of `fields`'s type with every other member empty.
+    pub fn new(fields: RecordFields) -> Self {
+        let mut record = VaultRecord::default();
+        record.fields = fields;
+        record
     }
 }
 
@@ -207,30 +313,59 @@ mod tests {
     use super::*;
 
     fn login() -> VaultRecord {
-        VaultRecord {
-            fields: RecordFields::Login {
-                username: "alice".into(),
-                password: "hunter2".into(),
-                url: "https://bank.example".into(),
-            },
-            name: "Bank".into(),
-            notes: String::new(),
-            sensitive: false,
-            attachments: Vec::new(),
-        }
+        let mut record = VaultRecord::default();
+        record.fields = RecordFields::Login {
+            username: "alice".into(),
+            password: "hunter2".into(),
+            urls: vec!["https://bank.example".into()],
+            url: String::new(),
+            totp: String::new(),
+            password_history: Vec::new(),
+        };
+        record.name = "Bank".into();
+        record
     }
 
     #[test]
     fn the_json_is_flat_and_tagged_by_type() {
         assert_eq!(
             serde_json::to_string(&login()).unwrap(),
-            r#"{"type":"login","username":"alice","password":"hunter2","url":"https://bank.example","name":"Bank","notes":"","sensitive":false}"#
+            r#"{"type":"login","username":"alice","password":"hunter2","urls":["https://bank.example"],"totp":"","name":"Bank","notes":"","sensitive":false}"#
         );
         let note: VaultRecord = serde_json::from_str(r#"{"type":"note","notes":"hi","extra":[1]}"#).unwrap();
         assert_eq!(note.fields, RecordFields::Note);
         assert_eq!(note.notes, "hi");
         assert!(serde_json::from_str::<VaultRecord>(r#"{"type":"ssh-key"}"#).is_err());
         assert!(serde_json::from_str::<VaultRecord>(r#"{"name":"no type"}"#).is_err());
+    }
+
+    #[test]
+    fn a_record_sealed_before_urls_reads_its_url_as_the_first() {
+        let old: VaultRecord = serde_json::from_str(
+            r#"{"type":"login","username":"alice","password":"hunter2","url":"https://bank.example","name":"Bank","notes":"","sensitive":false}"#,
+        )
+        .unwrap();
+        assert_eq!(old, login());
+        let both: VaultRecord = serde_json::from_str(
+            r#"{"type":"login","url":"https://old.example","urls":["https://new.example"]}"#,
+        )
+        .unwrap();
+        let RecordFields::Login { urls, .. } = &both.fields else { panic!("a login") };
+        assert_eq!(urls, &["https://new.example".to_string()]);
+    }
+
+    #[test]
+    fn new_members_are_written_only_when_used_and_an_unknown_field_kind_is_hidden() {
+        let mut record = login();
+        record.folder = "Banking".into();
+        record.favorite = true;
+        record.custom_fields =
+            vec![CustomField { name: "PIN".into(), value: "1234".into(), kind: FieldKind::Boolean }];
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(json.contains(r#""folder":"Banking","favorite":true,"custom_fields":[{"name":"PIN","value":"1234","kind":"boolean"}]"#), "{json}");
+        assert_eq!(serde_json::from_str::<VaultRecord>(&json).unwrap(), record);
+        let odd: CustomField = serde_json::from_str(r#"{"name":"x","value":"y","kind":"linked"}"#).unwrap();
+        assert_eq!(odd.kind, FieldKind::Hidden);
     }
 
     #[test]
