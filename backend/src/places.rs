@@ -1,12 +1,14 @@
 //! [`Places`]: an approximate place for a client IP, for sessions and security events.
-//! [`MmdbPlaces`] reads it from an MMDB file the admin points to with `--geoip-db`; lookups happen
-//! in this process and never leave the server. Without a database, [`UnknownPlaces`] answers
-//! unknown for every address.
+//! [`MmdbPlaces`] reads it from an MMDB file the admin points to with `--geoip-db`, or, without
+//! one, from the country database built into the server ([`BUILTIN`], see `build.rs`); lookups
+//! happen in this process and never leave the server. With neither (or `--geoip-db off`),
+//! [`UnknownPlaces`] answers unknown for every address.
 //!
 //! Two common layouts are understood: MaxMind's GeoIP2 / GeoLite2 and DB-IP's
 //! (`country.iso_code`, `city.names.en`), and the flat one of the ip-location-db packages
 //! (`country_code`, `city`).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -17,6 +19,11 @@ pub trait Places: Send + Sync + 'static {
     /// The place of `ip` as text, `"Berlin, DE"` (city, ISO 3166-1 alpha-2 country code), `"DE"`
     /// or `"Berlin"`, or `None` when unknown. Must be fast: it runs inside requests.
     fn place(&self, ip: IpAddr) -> Option<String>;
+
+    /// Where the places come from, for the About page's attribution; `None` without a database.
+    fn source(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The lookup without a database: every place is unknown.
@@ -50,9 +57,34 @@ impl Place {
     }
 }
 
-/// An IP-to-place database read from an MMDB file into memory.
+/// The country database built into this server, if `scripts/setup.sh` had installed it when
+/// the server was built: its source and licence (shown on the app's About page) and its bytes.
+pub struct BuiltinPlaces {
+    /// Where the data comes from and under which licence, in words.
+    pub source: &'static str,
+    /// The MMDB file.
+    pub bytes: &'static [u8],
+}
+
+/// The built-in country database (`build.rs`).
+#[cfg(builtin_places)]
+pub const BUILTIN: Option<BuiltinPlaces> = Some(BuiltinPlaces {
+    source: concat!(
+        "ip-location-db geo-whois-asn-country ",
+        env!("COFFER_BUILTIN_PLACES_VERSION"),
+        ": country data by the Number Resource Organization (NRO), CC BY 4.0"
+    ),
+    bytes: include_bytes!(env!("COFFER_BUILTIN_PLACES")),
+});
+
+/// The built-in country database: none in this build (`build.rs` found no file).
+#[cfg(not(builtin_places))]
+pub const BUILTIN: Option<BuiltinPlaces> = None;
+
+/// An IP-to-place database in memory: read from a file, or the built-in one.
 pub struct MmdbPlaces {
-    reader: maxminddb::Reader<Vec<u8>>,
+    reader: maxminddb::Reader<Cow<'static, [u8]>>,
+    source: String,
 }
 
 impl std::fmt::Debug for MmdbPlaces {
@@ -64,6 +96,10 @@ impl std::fmt::Debug for MmdbPlaces {
 impl Places for MmdbPlaces {
     fn place(&self, ip: IpAddr) -> Option<String> {
         self.lookup(ip).map(|place| place.text())
+    }
+
+    fn source(&self) -> Option<String> {
+        Some(self.source.clone())
     }
 }
 
@@ -79,9 +115,21 @@ impl MmdbPlaces {
     /// Reads the MMDB file at `path` into memory. A missing or malformed file is an error, so a
     /// typo in the setting stops the server at start-up instead of silently losing places.
     pub fn open(path: &Path) -> Result<Self, PlacesError> {
-        let reader = maxminddb::Reader::open_readfile(path)
-            .map_err(|error| PlacesError { path: path.display().to_string(), reason: error.to_string() })?;
-        Ok(Self { reader })
+        let error = |reason: String| PlacesError { path: path.display().to_string(), reason };
+        let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+        let reader = maxminddb::Reader::from_source(Cow::Owned(bytes)).map_err(|e| error(e.to_string()))?;
+        let source = format!(
+            "an IP database chosen by this server's administrator ({})",
+            reader.metadata().database_type
+        );
+        Ok(Self { reader, source })
+    }
+
+    /// The built-in database, read in place (no copy).
+    pub fn builtin(builtin: &BuiltinPlaces) -> Result<Self, PlacesError> {
+        let reader = maxminddb::Reader::from_source(Cow::Borrowed(builtin.bytes))
+            .map_err(|e| PlacesError { path: "(built in)".to_owned(), reason: e.to_string() })?;
+        Ok(Self { reader, source: builtin.source.to_owned() })
     }
 
     /// The place of `ip`, or `None` when the address is not in the database or its entry names

@@ -13,6 +13,9 @@ use crate::mail::Mailbox;
 use crate::mail::smtp_url::SmtpUrl;
 pub use coffer_shared::api::{EXPIRY_OPTIONS, MAX_VIEWS};
 
+/// The `--geoip-db` value that turns places off, built-in database included.
+pub const GEOIP_OFF: &str = "off";
+
 /// How the server is configured.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "coffer-server", version, about = "Coffer: a zero-knowledge secret-sharing server")]
@@ -72,7 +75,8 @@ pub struct Settings {
     #[arg(long, env = "COFFER_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<IpNet>,
     /// An MMDB file (GeoLite2-City, DB-IP, ip-location-db, ...) that turns client IPs into
-    /// approximate places for the security log. Unset: places show as unknown.
+    /// approximate places for the security log. Unset: the country database built into the
+    /// server, if it was built with one (`build.rs`); `off`: no places at all.
     #[arg(long, env = "COFFER_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
     /// Send Strict-Transport-Security (turn on when users reach Coffer over HTTPS).

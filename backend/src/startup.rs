@@ -14,9 +14,10 @@ use crate::blobs::{BlobStore, DiskBlobs, S3Blobs, agreement};
 use crate::clock::{Clock, SystemClock};
 use crate::http::{security_headers, trace};
 use crate::mail::Mailer;
-use crate::places::{MmdbPlaces, Places, UnknownPlaces};
+use crate::places::{self, MmdbPlaces, Places, UnknownPlaces};
 use crate::routes;
 use crate::secret::ServerSecret;
+use crate::settings::GEOIP_OFF;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::{PgStore, Store, StoreError};
@@ -91,11 +92,13 @@ impl Application {
         }
         let mailer = Mailer::from_settings(&settings).map_err(std::io::Error::other)?;
         tracing::info!(event = "mail_configured", transport = %mailer.describe());
-        let places: Arc<dyn Places> = match &settings.geoip_db {
-            Some(path) => Arc::new(MmdbPlaces::open(path).map_err(std::io::Error::other)?),
-            None => Arc::new(UnknownPlaces),
+        let places: Arc<dyn Places> = match (&settings.geoip_db, &places::BUILTIN) {
+            (Some(path), _) if path.as_os_str() == GEOIP_OFF => Arc::new(UnknownPlaces),
+            (Some(path), _) => Arc::new(MmdbPlaces::open(path).map_err(std::io::Error::other)?),
+            (None, Some(builtin)) => Arc::new(MmdbPlaces::builtin(builtin).map_err(std::io::Error::other)?),
+            (None, None) => Arc::new(UnknownPlaces),
         };
-        tracing::info!(event = "places_configured", database = settings.geoip_db.is_some());
+        tracing::info!(event = "places_configured", source = places.source().as_deref().unwrap_or("none"));
         let listener = TcpListener::bind(settings.listen).await?;
         // Before any event: where the keyed part of the chain begins, kept outside the database.
         // (A PostgreSQL database only ever held keyed events.)

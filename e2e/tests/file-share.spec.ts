@@ -31,7 +31,7 @@ test('a dropped multi-megabyte file arrives byte for byte in a fresh browser', a
   const reader = await freshPage(browser);
   const reveal = new RevealPage(reader.page);
   await reveal.goto(link);
-  await expect(reader.page.getByTestId('share-files-summary')).toHaveText('It holds 1 file, 5.3 MB in all.');
+  await expect(reader.page.getByTestId('share-files-summary')).toHaveText('It holds 1 file, 5 MiB in all.');
   await reveal.reveal();
   expect(await reveal.secret()).toBe('the quarterly report');
   await expect(reader.page.getByTestId('shared-file-name')).toHaveText('report.pdf');

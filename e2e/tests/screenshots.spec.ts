@@ -5,8 +5,8 @@ import { CreatePage, ManagePage, RevealPage, freshPage } from './pages';
 
 const DIR = process.env.COFFER_SHOTS ?? '/tmp/coffer-shots';
 const SIZES = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 375, height: 740 },
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
 ];
 
 for (const size of SIZES) {

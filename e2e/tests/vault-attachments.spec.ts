@@ -148,7 +148,7 @@ test('a file left behind by a removal that never reached the server is offered f
   await page.getByTestId('vault-item').click();
   await expect(page.getByTestId('attachment')).toHaveCount(0);
   await vaultWithFiles();
-  await expect(page.getByTestId('unattached-files')).toContainText('1 file (200.0 KB) on the server belongs to no item');
+  await expect(page.getByTestId('unattached-files')).toContainText('1 file (195.3 KiB) on the server belongs to no item');
   await page.screenshot({ path: 'test-results/vault-unattached.png', fullPage: true });
   await page.getByTestId('unattached-delete').click();
   await expect(page.getByTestId('unattached-files')).toHaveCount(0);

@@ -5,8 +5,8 @@ import { codeOf, mailCount, waitForMail } from './mail';
 
 const DIR = process.env.COFFER_SHOTS ?? '/tmp/coffer-shots';
 for (const size of [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 375, height: 740 },
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
 ]) {
   test(`account and vault screenshots at ${size.name} width`, async ({ browser }) => {
     const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });

@@ -1,7 +1,10 @@
 //! Words for the Activity page: what each security event means to the account holder
 //! (`docs/audit.md`, "Event types"), the type groups the page filters by, and places.
 
+use std::collections::HashMap;
+
 use coffer_shared::api::{ActivityEvent, EventType, is_country_code};
+use coffer_shared::words::refusal;
 use serde_json::Value;
 
 use crate::format;
@@ -150,9 +153,39 @@ fn purpose(event: &ActivityEvent) -> &'static str {
     if text(event, "purpose") == "signup" { "sign-up" } else { "sign-in" }
 }
 
-/// One line saying what happened.
-pub fn title(event: &ActivityEvent) -> String {
+/// What the browser knows that the log does not: the names of the vault's items and attached
+/// files, by id, from the decrypted records. An id not here is one this vault no longer has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    /// Item names by record id.
+    pub items: HashMap<String, String>,
+    /// Attachment file names by file id.
+    pub files: HashMap<String, String>,
+}
+
+impl Names {
+    fn quoted(map: &HashMap<String, String>, id: &str) -> Option<String> {
+        map.get(id).filter(|name| !name.is_empty()).map(|name| format!("\u{201c}{name}\u{201d}"))
+    }
+
+    fn item(&self, event: &ActivityEvent) -> Option<String> {
+        Self::quoted(&self.items, text(event, "record"))
+    }
+
+    fn file(&self, event: &ActivityEvent) -> Option<String> {
+        Self::quoted(&self.files, text(event, "file"))
+    }
+}
+
+/// "Refused: a wrong code": why a request was refused, never the raw error code.
+fn refused(event: &ActivityEvent) -> String {
+    format!("Refused: {}", refusal::reason(text(event, "code")))
+}
+
+/// One line saying what happened; items and files are named when `names` knows them.
+pub fn title(event: &ActivityEvent, names: &Names) -> String {
     use EventType::*;
+    let flag = |member| event.detail.get(member) == Some(&Value::Bool(true));
     match event.kind {
         SignedUp => "Account created".to_owned(),
         CodeSent => format!("A {} code was e-mailed", purpose(event)),
@@ -181,12 +214,17 @@ pub fn title(event: &ActivityEvent) -> String {
             "passphrase_change" => "A session was ended by the passphrase change".to_owned(),
             _ => "A session was ended from the sessions page".to_owned(),
         },
-        AccessDenied => "A request was refused (not signed in or not allowed)".to_owned(),
-        InputRejected => "A request was rejected as invalid".to_owned(),
+        AccessDenied | InputRejected => refused(event),
         RateLimited => "Too many requests: slowed down".to_owned(),
-        RecordCreated => "Vault item added".to_owned(),
-        RecordChanged => "Vault item changed".to_owned(),
-        RecordDeleted => "Vault item deleted".to_owned(),
+        RecordCreated => {
+            names.item(event).map_or("Vault item added".to_owned(), |name| format!("{name} added"))
+        }
+        RecordChanged => {
+            names.item(event).map_or("Vault item changed".to_owned(), |name| format!("{name} changed"))
+        }
+        RecordDeleted => {
+            names.item(event).map_or("Vault item deleted".to_owned(), |name| format!("{name} deleted"))
+        }
         ShareCreated => format!("Share {} created", short(event, "share")),
         ShareOpened => format!("Share {} opened", short(event, "share")),
         ShareClaimed => format!("Share {} read", short(event, "share")),
@@ -194,9 +232,22 @@ pub fn title(event: &ActivityEvent) -> String {
         ShareUsedUp => format!("Share {} used up", short(event, "share")),
         ShareExpired => format!("Share {} expired", short(event, "share")),
         ShareDestroyed => format!("Share {} destroyed", short(event, "share")),
-        FileUploaded => "File uploaded".to_owned(),
-        FileDownloaded => "File downloaded".to_owned(),
-        FileDeleted => "Attachment deleted".to_owned(),
+        FileUploaded if flag("vault") => names
+            .file(event)
+            .map_or("File attached to the vault".to_owned(), |name| format!("{name} attached")),
+        FileUploaded => "File uploaded for a share".to_owned(),
+        FileDownloaded if flag("preview") => {
+            names.file(event).map_or("Attachment previewed".to_owned(), |name| format!("{name} previewed"))
+        }
+        FileDownloaded if event.detail.contains_key("share") => {
+            format!("A file of share {} downloaded", short(event, "share"))
+        }
+        FileDownloaded => {
+            names.file(event).map_or("Attachment downloaded".to_owned(), |name| format!("{name} downloaded"))
+        }
+        FileDeleted => {
+            names.file(event).map_or("Attachment deleted".to_owned(), |name| format!("{name} deleted"))
+        }
         PassphraseChanged => "Passphrase changed".to_owned(),
         TotpEnrolled if event.detail.get("replaced") == Some(&Value::Bool(true)) => {
             "Authenticator app replaced".to_owned()
@@ -252,14 +303,6 @@ pub fn particulars(event: &ActivityEvent) -> String {
             .map(|ended| format!("{} ended", format::plural(ended, "other session")))
             .into_iter()
             .collect(),
-        AccessDenied | InputRejected => {
-            let mut parts = vec![format!("{} {}", number(event, "status").unwrap_or(0), text(event, "code"))];
-            let field = text(event, "field");
-            if !field.is_empty() {
-                parts.push(format!("field {field}"));
-            }
-            parts
-        }
         NotificationsChanged => {
             let on_off =
                 |member| if event.detail.get(member) == Some(&Value::Bool(true)) { "on" } else { "off" };
@@ -296,6 +339,22 @@ pub fn place_text(place: &str, country_name: impl Fn(&str) -> Option<String>) ->
     match city {
         Some(city) => format!("{city}, {country}"),
         None => country,
+    }
+}
+
+/// What stands for the place of an address the server could not place: a loopback or private
+/// address is on this machine or its network; any other is simply unknown.
+pub fn unplaced(ip: &str) -> &'static str {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) if v4.is_loopback() || v4.is_private() || v4.is_link_local() => {
+            "local network"
+        }
+        Ok(std::net::IpAddr::V6(v6))
+            if v6.is_loopback() || v6.is_unique_local() || v6.is_unicast_link_local() =>
+        {
+            "local network"
+        }
+        _ => "place unknown",
     }
 }
 
@@ -345,7 +404,7 @@ mod tests {
     #[test]
     fn every_type_has_words_and_is_in_exactly_one_group() {
         for &kind in EventType::ALL {
-            assert!(!title(&event(kind, json!({}))).is_empty(), "{kind}");
+            assert!(!title(&event(kind, json!({})), &Names::default()).is_empty(), "{kind}");
             let groups = GROUPS.iter().filter(|group| group.types.contains(&kind)).count();
             assert_eq!(groups, 1, "{kind}");
             assert_eq!(filter_types(&format!("type:{kind}")), vec![kind]);
@@ -365,23 +424,27 @@ mod tests {
     fn details_read_as_words() {
         let wrong =
             event(EventType::CodeWrong, json!({"purpose": "signin", "factor": "email", "tries_left": 1}));
-        assert_eq!(title(&wrong), "Wrong e-mailed code for sign-in");
+        let no_names = Names::default();
+        assert_eq!(title(&wrong, &no_names), "Wrong e-mailed code for sign-in");
         assert_eq!(particulars(&wrong), "1 try left");
         let failed = event(EventType::SigninFailed, json!({"reason": "wrong_passphrase", "tries_left": 4}));
         assert_eq!(
-            (title(&failed).as_str(), particulars(&failed).as_str()),
+            (title(&failed, &no_names).as_str(), particulars(&failed).as_str()),
             ("Sign-in failed: wrong passphrase", "4 tries left")
         );
         let refused = event(
             EventType::InputRejected,
             json!({"status": 422, "code": "invalid_field", "field": "email"}),
         );
-        assert_eq!(particulars(&refused), "422 invalid_field · field email");
+        assert_eq!(title(&refused, &no_names), "Refused: an invalid request");
+        assert_eq!(particulars(&refused), "", "no status, code or field name");
+        let wrong_code = event(EventType::InputRejected, json!({"status": 422, "code": "wrong_code"}));
+        assert_eq!(title(&wrong_code, &no_names), "Refused: a wrong code");
         let share = event(
             EventType::ShareWrongToken,
             json!({"share": "AbCdEfGhIjKlMnOpQrStUv", "wrong_claims_left": 0}),
         );
-        assert_eq!(title(&share), "Wrong password for share AbCdEfGh");
+        assert_eq!(title(&share, &no_names), "Wrong password for share AbCdEfGh");
         assert_eq!(particulars(&share), "0 tries left");
         let opened = event(
             EventType::ShareOpened,
@@ -393,12 +456,38 @@ mod tests {
     }
 
     #[test]
+    fn items_and_files_are_named_when_the_vault_knows_them() {
+        let mut names = Names::default();
+        names.items.insert("R1".into(), "Bank".into());
+        names.files.insert("F1".into(), "photo.png".into());
+        let changed = event(EventType::RecordChanged, json!({"record": "R1", "revision": 2}));
+        assert_eq!(title(&changed, &names), "\u{201c}Bank\u{201d} changed");
+        let gone = event(EventType::RecordDeleted, json!({"record": "R9"}));
+        assert_eq!(title(&gone, &names), "Vault item deleted");
+        let preview = event(EventType::FileDownloaded, json!({"file": "F1", "from": 0, "preview": true}));
+        assert_eq!(title(&preview, &names), "\u{201c}photo.png\u{201d} previewed");
+        let saved = event(EventType::FileDownloaded, json!({"file": "F1", "from": 0}));
+        assert_eq!(title(&saved, &names), "\u{201c}photo.png\u{201d} downloaded");
+        let shared =
+            event(EventType::FileDownloaded, json!({"file": "F2", "from": 0, "share": "AbCdEfGhIj"}));
+        assert_eq!(title(&shared, &names), "A file of share AbCdEfGh downloaded");
+    }
+
+    #[test]
     fn a_country_code_is_spelled_out_when_the_browser_knows_it() {
         let names = |code: &str| (code == "DE").then(|| "Germany".to_owned());
         assert_eq!(place_text("Berlin, DE", names), "Berlin, Germany");
         assert_eq!(place_text("DE", names), "Germany");
         assert_eq!(place_text("XX", names), "XX");
         assert_eq!(place_text("Springfield", names), "Springfield");
+    }
+
+    #[test]
+    fn an_unplaced_address_says_local_network_or_unknown() {
+        assert_eq!(unplaced("127.0.0.1"), "local network");
+        assert_eq!(unplaced("192.168.1.4"), "local network");
+        assert_eq!(unplaced("fd00::1"), "local network");
+        assert_eq!(unplaced("203.0.113.9"), "place unknown");
     }
 
     #[test]

@@ -1,14 +1,16 @@
-//! The whole app's root: its routes and the header's account links.
+//! The whole app's root: its routes and the navigation (a sidebar on wide screens once signed
+//! in, with "New share" always one click away).
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 use crate::components::lock_button::LockButton;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::toast::Toasts;
-use crate::frame::{Frame, SignedOutLinks};
+use crate::frame::{Frame, MAIN_ID, SignedOutLinks};
+use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::activity::ActivityPage;
 use crate::pages::create::AccountCreatePage;
@@ -30,11 +32,12 @@ pub fn App() -> impl IntoView {
     let session = Session::provide();
     Toasts::provide();
     AutoLock::provide(session, Toasts::get());
+    let shell = Signal::derive(move || matches!(session.state(), AuthState::Locked | AuthState::Unlocked));
     view! {
         <Router>
-            <Frame nav=|| view! { <Nav /> }>
+            <Frame nav=|| view! { <Nav /> } shell>
                 <NoticeBar />
-                <main>
+                <main id=MAIN_ID tabindex="-1">
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=path!("/") view=AccountCreatePage />
                         <Route path=path!("/s/:id") view=RevealPage />
@@ -48,6 +51,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/shares") view=SharesPage />
                         <Route path=path!("/activity") view=ActivityPage />
                         <Route path=path!("/session/end") view=SessionEndPage />
+                        <Route path=path!("/about") view=AboutPage />
                     </Routes>
                 </main>
             </Frame>
@@ -55,8 +59,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header's links: the vault, my shares, the account, sign-out and (unlocked) Lock now when
-/// signed in; else sign-in and sign-up.
+/// The navigation: signed in, the vault, my shares, a new share, the activity, the account,
+/// (unlocked) Lock now and sign-out, the current page marked with `aria-current`; else sign-in
+/// and sign-up.
 #[component]
 fn Nav() -> impl IntoView {
     let session = Session::get();
@@ -71,14 +76,19 @@ fn Nav() -> impl IntoView {
     move || match session.state() {
         AuthState::Checking => ().into_any(),
         state @ (AuthState::Locked | AuthState::Unlocked) => view! {
-            <a href="/vault" data-testid="nav-vault">"Vault"</a>
-            <a href="/shares" data-testid="nav-shares">"Shares"</a>
-            <a href="/activity" data-testid="nav-activity">"Activity"</a>
-            <a href="/account" data-testid="nav-account">"Account"</a>
-            {(state == AuthState::Unlocked).then(|| view! { <LockButton /> })}
-            <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
-                "Sign out"
-            </button>
+            <ul class="nav-links">
+                <li><A href="/vault" attr:data-testid="nav-vault">"Vault"</A></li>
+                <li><A href="/shares" attr:data-testid="nav-shares">"Shares"</A></li>
+                <li><A href="/" exact=true attr:data-testid="nav-new-share">"New share"</A></li>
+                <li><A href="/activity" attr:data-testid="nav-activity">"Activity"</A></li>
+                <li><A href="/account" attr:data-testid="nav-account">"Account"</A></li>
+            </ul>
+            <div class="nav-session">
+                {(state == AuthState::Unlocked).then(|| view! { <LockButton /> })}
+                <button type="button" class="link" data-testid="nav-signout" on:click=sign_out.clone()>
+                    "Sign out"
+                </button>
+            </div>
         }
         .into_any(),
         AuthState::SignedOut => view! { <SignedOutLinks /> }.into_any(),

@@ -63,27 +63,10 @@ pub fn status_line(views_left: u32, expires_at: u64) -> String {
     )
 }
 
-/// A short name of a browser from its user agent, e.g. "Chrome on Linux".
+/// "Chrome on Linux": the same words the server's e-mails use
+/// ([`coffer_shared::words::device::describe`]).
 pub fn device(user_agent: &str) -> String {
-    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
-        .into_iter()
-        .find(|mark| user_agent.contains(mark))
-        .map(|mark| match mark {
-            "Edg/" => "Edge",
-            "Firefox/" => "Firefox",
-            "Chrome/" => "Chrome",
-            _ => "Safari",
-        });
-    let system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
-        .into_iter()
-        .find(|mark| user_agent.contains(mark))
-        .map(|mark| if mark == "Mac OS" { "macOS" } else { mark });
-    match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
-        (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
-        (None, None) => user_agent.chars().take(60).collect(),
-    }
+    coffer_shared::words::device::describe(user_agent)
 }
 
 thread_local! {

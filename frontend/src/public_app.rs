@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::components::toast::Toasts;
-use crate::frame::{Frame, SignedOutLinks};
+use crate::frame::{Frame, MAIN_ID, SignedOutLinks};
 use crate::pages::create::CreatePage;
 use crate::pages::reveal::RevealPage;
 use crate::session::Session;
@@ -27,7 +27,7 @@ pub fn PublicApp() -> impl IntoView {
     };
     view! {
         <Frame nav=|| view! { <SignedOutLinks /> }>
-            <main>{page}</main>
+            <main id=MAIN_ID tabindex="-1">{page}</main>
         </Frame>
     }
 }

@@ -108,9 +108,9 @@ impl fmt::Display for CreateError {
         match self {
             CreateError::TooLarge { size, limit } => write!(
                 f,
-                "The secret is too large: {} KiB once encrypted, this server accepts up to {} KiB.",
-                size.div_ceil(1024),
-                limit / 1024
+                "The secret is too large: {} once encrypted, and this server takes up to {}.",
+                crate::files::progress::size_text(*size as u64),
+                crate::files::progress::size_text(*limit as u64)
             ),
             CreateError::Sign(failure) => failure.fmt(f),
             CreateError::Api(error) => error.fmt(f),

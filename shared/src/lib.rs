@@ -1,5 +1,5 @@
-//! Coffer's shared crate: the wire types the browser and the server exchange, and all of
-//! Coffer's cryptography. It builds for the server (native) and the browser (wasm32) alike,
+//! Coffer's shared crate: the wire types the browser and the server exchange, all of Coffer's
+//! cryptography, and the words both use for log facts (`words`). It builds for the server (native) and the browser (wasm32) alike,
 //! so both sides parse envelopes with the same code.
 //!
 //! The byte formats are specified in `docs/envelope.md`; the `crypto` module implements them.
@@ -10,3 +10,4 @@ pub mod crypto;
 pub mod generator;
 pub mod id;
 pub mod passphrase;
+pub mod words;

@@ -113,7 +113,7 @@ pub enum Event {
     ShareExpired { share: ShareId },
     ShareDestroyed { share: ShareId, by: DestroyedBy },
     FileUploaded { file: FileId, size: u64, chunks: u64, vault: bool },
-    FileDownloaded { file: FileId, share: Option<ShareId>, from: u64 },
+    FileDownloaded { file: FileId, share: Option<ShareId>, from: u64, preview: bool },
     FileDeleted { file: FileId },
     PassphraseChanged { sessions_ended: u32, kdf_upgraded: bool },
     TotpEnrolled { replaced: bool },
@@ -305,10 +305,13 @@ impl Event {
                 ("chunks", number(*chunks)),
                 ("vault", Value::Flag(*vault)),
             ]),
-            Self::FileDownloaded { file, share, from } => {
+            Self::FileDownloaded { file, share, from, preview } => {
                 let mut members = detail([("file", id(file.as_str())), ("from", number(*from))]);
                 if let Some(share) = share {
                     members.insert("share".to_owned(), id(share.as_str()));
+                }
+                if *preview {
+                    members.insert("preview".to_owned(), Value::Flag(true));
                 }
                 members
             }

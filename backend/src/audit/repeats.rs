@@ -266,7 +266,7 @@ mod tests {
     fn download(time: u64, file: &FileId, at: u64, origin: Origin) -> NewEvent {
         NewEvent::new(
             time,
-            &Event::FileDownloaded { file: file.clone(), share: None, from: at },
+            &Event::FileDownloaded { file: file.clone(), share: None, from: at, preview: false },
             None,
             None,
             origin,

@@ -21,12 +21,17 @@ pub fn code_result(check: CodeCheck) -> Result<(), ApiError> {
         CodeCheck::Wrong { tries_left: 0 } => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "wrong_code",
-            "Wrong code. That was the last try: ask for a new code in 15 minutes.",
+            "That code is not right, and it was the last try. Ask for a new code in 15 minutes.",
+        )),
+        CodeCheck::Wrong { tries_left: 1 } => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong_code",
+            "That code is not right. Check it and type it again: 1 try left.",
         )),
         CodeCheck::Wrong { tries_left } => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "wrong_code",
-            format!("Wrong code. {tries_left} tries left."),
+            format!("That code is not right. Check it and type it again: {tries_left} tries left."),
         )),
         CodeCheck::Used => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -150,10 +150,11 @@ fn notable(kind: EventType, event: &StoredEvent) -> Option<String> {
             on_off(event, "weekly_digest")
         ),
         T::SessionEnded => format!("session ended ({}, by {})", id(event, "ended"), text(event, "by")),
-        T::AccessDenied | T::InputRejected | T::RateLimited => {
-            let code = event.detail.get("code").or(event.detail.get("limit")).map(|value| value.text());
-            format!("refused: {} {}", label(kind), code.unwrap_or_default())
+        T::AccessDenied | T::InputRejected => {
+            let code = event.detail.get("code").map(|value| value.text()).unwrap_or_default();
+            format!("refused: {}", coffer_shared::words::refusal::reason(&code))
         }
+        T::RateLimited => "refused: too many requests".to_owned(),
         _ => return None,
     })
 }
@@ -228,7 +229,7 @@ mod tests {
         assert_eq!(summary.counts["codes mailed"], 1);
         assert_eq!(summary.lines.len(), 3);
         assert_eq!(summary.lines[0], "01:00  vault item added (AbCdEfGh)");
-        assert_eq!(summary.lines[2], "01:02  refused: requests rejected invalid_envelope");
+        assert_eq!(summary.lines[2], "01:02  refused: damaged or malformed data");
     }
 
     #[test]

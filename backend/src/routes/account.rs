@@ -128,7 +128,8 @@ async fn totp_confirm(
     let Some((replaced, account)) = enabled else {
         return Err(ApiError::invalid(
             "wrong_code",
-            "The code does not match; check the authenticator's clock.",
+            "That code does not match. Check that your phone sets its clock automatically, then type \
+             the code it shows now.",
         ));
     };
     audit.record(Event::TotpEnrolled { replaced }).await?;

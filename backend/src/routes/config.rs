@@ -1,4 +1,4 @@
-//! `GET /api/v1/config`: the limits the create form must respect.
+//! `GET /api/v1/config`: the limits the create form must respect, and where places come from.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -21,5 +21,6 @@ async fn config(State(state): State<AppState>) -> Json<ServerConfig> {
         max_envelope_bytes: settings.max_envelope_bytes,
         max_wrong_claims: settings.max_wrong_claims,
         max_file_size: settings.max_file_size,
+        places_source: state.places.source(),
     })
 }

@@ -47,7 +47,7 @@ async fn download(
         .and_then(|value| b64::decode_array::<32>(value).ok())
         .ok_or(ApiError::NotFound)?;
     let row = state.store.share_file(token_hash(&token), id, state.clock.now()).await?;
-    serve(&state, &audit, &row.ok_or(ApiError::NotFound)?, &headers).await
+    serve(&state, &audit, &row.ok_or(ApiError::NotFound)?, &headers, false).await
 }
 
 /// The first byte asked for by `Range: bytes=<from>-`; `None` without a range of that form
@@ -58,12 +58,14 @@ fn range_start(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Streams a finished file's ciphertext from the blob store: 200 whole, or 206 from a range.
-/// The download is recorded as the bytes start to go out.
+/// The download is recorded as the bytes start to go out; `preview` when the owner's browser
+/// fetches it to show it in the page rather than to save it.
 pub async fn serve(
     state: &AppState,
     audit: &Audit,
     row: &FileRow,
     headers: &HeaderMap,
+    preview: bool,
 ) -> Result<Response, ApiError> {
     let total = row.ciphertext_size;
     let range = range_start(headers);
@@ -85,7 +87,9 @@ pub async fn serve(
         .read(row.id.as_str(), from, total - from)
         .await
         .map_err(|error| ApiError::Internal(format!("blob read: {error}")))?;
-    audit.record(Event::FileDownloaded { file: row.id.clone(), share: row.share.clone(), from }).await?;
+    audit
+        .record(Event::FileDownloaded { file: row.id.clone(), share: row.share.clone(), from, preview })
+        .await?;
     let status = if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK };
     let mut response = (status, Body::from_stream(stream)).into_response();
     let response_headers = response.headers_mut();

@@ -7,12 +7,14 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use coffer_shared::api::{VaultFile, VaultFileList};
+use serde::Deserialize;
 
 use super::files::{serve, stored_file};
 use crate::audit::{Audit, Event};
 use crate::auth::session::SignedIn;
 use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
+use crate::http::query::ApiQuery;
 use crate::state::AppState;
 use crate::sweeper::purge_blobs;
 
@@ -38,16 +40,24 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
     Ok(Json(VaultFileList { files }))
 }
 
+/// `?preview=true`: the page shows the file rather than saving it (the log says "previewed").
+#[derive(Debug, Default, Deserialize)]
+struct DownloadQuery {
+    #[serde(default)]
+    preview: bool,
+}
+
 #[tracing::instrument(name = "download_vault_file", skip_all, fields(id = %id))]
 async fn download(
     State(state): State<AppState>,
     signed_in: SignedIn,
     audit: Audit,
     IdPath(id): FilePath,
+    ApiQuery(query): ApiQuery<DownloadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let row = state.store.vault_file(signed_in.account_id, id).await?.ok_or_else(not_found)?;
-    serve(&state, &audit, &row, &headers).await
+    serve(&state, &audit, &row, &headers, query.preview).await
 }
 
 #[tracing::instrument(name = "delete_vault_file", skip_all, fields(id = %id))]

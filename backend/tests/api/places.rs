@@ -37,3 +37,32 @@ fn without_a_database_every_place_is_unknown_and_a_bad_file_is_an_error() {
     let error = MmdbPlaces::open(&junk).unwrap_err().to_string();
     assert!(error.contains("junk.mmdb"), "{error}");
 }
+
+/// The config route's credit for the app's About page, and the place an event of a client at
+/// `ip` (behind a trusted proxy on loopback) records, with `geoip_db` as the setting.
+#[cfg(builtin_places)]
+async fn credit_and_place(geoip_db: Option<&str>, ip: &str) -> (serde_json::Value, serde_json::Value) {
+    use crate::helpers::{json, spawn_app_in};
+    use crate::notice_helpers::CHROME;
+    let app = spawn_app_in(tempfile::tempdir().unwrap(), |settings| {
+        settings.geoip_db = geoip_db.map(Into::into);
+        settings.trusted_proxy = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let config = json(app.client.get(format!("{}/api/v1/config", app.address)).send().await.unwrap()).await;
+    let mut user = app.sign_up("alice@example.com").await;
+    user.browser = app.sign_in_from(&user, ip, CHROME).await;
+    let logged = app.logged(&user, "signin_succeeded").await;
+    (config["places_source"].clone(), logged.api["place"].clone())
+}
+
+#[cfg(builtin_places)]
+#[tokio::test]
+async fn without_a_setting_the_built_in_country_database_places_a_public_address() {
+    let (credit, place) = credit_and_place(None, "8.8.8.8").await;
+    let credit = credit.as_str().unwrap_or_default().to_owned();
+    assert!(credit.contains("NRO") && credit.contains("CC BY 4.0"), "{credit}");
+    assert_eq!(place, "US", "a country code, no city: the built-in database knows countries only");
+    let (credit, place) = credit_and_place(Some("off"), "8.8.8.8").await;
+    assert_eq!((credit, place), (serde_json::Value::Null, serde_json::Value::Null), "off turns it off");
+}

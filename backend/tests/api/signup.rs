@@ -105,7 +105,7 @@ async fn the_fifth_wrong_try_kills_the_code_and_new_codes_do_not_reset_the_count
     ask_code(&app, email).await;
     let code = last_code(&app, email);
     let wrong = verify(&app, email, &other_than(&code)).await;
-    assert!(json(wrong).await["message"].as_str().unwrap().contains("1 tries left"));
+    assert!(json(wrong).await["message"].as_str().unwrap().contains("1 try left."));
     assert_eq!(verify(&app, email, &other_than(&code)).await.status(), 401);
     // The right code is now refused too, and so is a new code, until the throttle ends.
     let refused = verify(&app, email, &code).await;

@@ -194,7 +194,10 @@ async fn a_used_authenticator_code_gets_its_own_answer_and_costs_no_try() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let body = json!({ "signin_token": second["signin_token"], "code": wrong });
     let wrong = json(app.post("/api/v1/signin/verify", &body).await).await;
-    assert_eq!(wrong["message"], "Wrong code. 4 tries left.", "the used code cost no try");
+    assert_eq!(
+        wrong["message"], "That code is not right. Check it and type it again: 4 tries left.",
+        "the used code cost no try"
+    );
 }
 
 #[tokio::test]
@@ -282,9 +285,14 @@ async fn sixty_racing_wrong_codes_over_three_servers_get_exactly_five_tries() {
         .map(|(_, body)| body["message"].as_str().unwrap().to_owned())
         .collect();
     counted.sort();
-    let last = "Wrong code. That was the last try: ask for a new code in 15 minutes.";
-    let expected = [1, 2, 3, 4].map(|left| format!("Wrong code. {left} tries left."));
-    assert_eq!(counted, [&expected[..], &[last.to_owned()]].concat(), "each count given out once");
+    let last = "That code is not right, and it was the last try. Ask for a new code in 15 minutes.";
+    let expected = [1, 2, 3, 4].map(|left| {
+        let tries = if left == 1 { "1 try".to_owned() } else { format!("{left} tries") };
+        format!("That code is not right. Check it and type it again: {tries} left.")
+    });
+    let mut expected = [&expected[..], &[last.to_owned()]].concat();
+    expected.sort();
+    assert_eq!(counted, expected, "each count given out once");
     let throttled = answers.iter().filter(|(status, _)| *status == 429).count();
     assert_eq!(throttled, 55, "every other try refused: {answers:?}");
     for server in &servers {

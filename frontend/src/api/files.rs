@@ -76,11 +76,13 @@ pub async fn download_shared(
     send_raw("GET", &format!("{BASE}/files/{file_id}"), None, &headers, None).await
 }
 
-/// `GET /api/v1/vault/files/{file_id}` (the session cookie authorises it), from byte `from` on.
-pub async fn download_attachment(file_id: &FileId, from: u64) -> Result<Response, ApiError> {
+/// `GET /api/v1/vault/files/{file_id}` (the session cookie authorises it), from byte `from` on;
+/// `preview` adds `?preview=true` (the page shows the file rather than saving it).
+pub async fn download_attachment(file_id: &FileId, from: u64, preview: bool) -> Result<Response, ApiError> {
     let range = format!("bytes={from}-");
     let headers: Vec<(&str, &str)> = if from > 0 { vec![("range", range.as_str())] } else { Vec::new() };
-    send_raw("GET", &format!("{BASE}/vault/files/{file_id}"), None, &headers, None).await
+    let query = if preview { "?preview=true" } else { "" };
+    send_raw("GET", &format!("{BASE}/vault/files/{file_id}{query}"), None, &headers, None).await
 }
 
 /// `DELETE /api/v1/vault/files/{file_id}`: deletes a vault attachment's bytes.

@@ -274,7 +274,7 @@ fn AttachmentRow(
 
     // Decrypts the file into `sink`: a Blob for a preview or a small download, else a stream.
     // Progress shows on the row's bar while `downloading` is set.
-    let fetch = move |sink: Sink| async move {
+    let fetch = move |sink: Sink, preview: bool| async move {
         let attachment = attachment.get_value();
         let stored = stored.get_untracked().ok_or_else(|| "The file is not on the server.".to_owned())?;
         let key = Key32::from_b64(&attachment.file_key)
@@ -282,7 +282,7 @@ fn AttachmentRow(
         let meta = download::open_metadata(&stored, &key).map_err(|e| e.to_string())?;
         let report = move |done| progress.update(|p| p.record(crate::files::now_ms(), done));
         let cancel = cancel.get_value();
-        download::download(&stored.id, &key, &meta, &Source::Vault, sink, report, &cancel)
+        download::download(&stored.id, &key, &meta, &Source::Vault { preview }, sink, report, &cancel)
             .await
             .map_err(|e| e.to_string())
     };
@@ -291,7 +291,7 @@ fn AttachmentRow(
         if previewable && stored.get().is_some() && preview.get_untracked().is_none() {
             let mime_type = attachment.with_value(|a| a.mime_type.clone());
             leptos::task::spawn_local(async move {
-                match fetch(Sink::memory(&mime_type)).await {
+                match fetch(Sink::memory(&mime_type), true).await {
                     // The row is gone (the page left, or the vault locked): no URL keeps the blob.
                     Ok(Some(_)) if preview.is_disposed() => {}
                     Ok(Some(blob)) => preview.set(web_sys::Url::create_object_url_with_blob(&blob).ok()),
@@ -316,11 +316,12 @@ fn AttachmentRow(
             let (name, size, mime_type) =
                 attachment.with_value(|a| (a.name.clone(), a.size, a.mime_type.clone()));
             let result =
-                fetch(Sink::for_download(&name, size, &mime_type).await).await.and_then(|blob| match blob {
-                    Some(blob) => {
-                        sink::save_blob(&blob, &name).map_err(|_| "The browser refused the file.".to_owned())
+                fetch(Sink::for_download(&name, size, &mime_type).await, false).await.and_then(|blob| {
+                    match blob {
+                        Some(blob) => sink::save_blob(&blob, &name)
+                            .map_err(|_| "The browser refused the file.".to_owned()),
+                        None => Ok(()),
                     }
-                    None => Ok(()),
                 });
             if downloading.is_disposed() {
                 // The row is gone (the page left, or the vault locked): no toast names the file.

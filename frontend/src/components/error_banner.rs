@@ -14,7 +14,7 @@ pub fn ErrorBanner(
     move || {
         message.get().map(|text| {
             view! {
-                <p class="error" role="alert" data-testid=testid>
+                <p class="error" role="alert" id=testid data-testid=testid>
                     {text}
                 </p>
             }

@@ -84,12 +84,14 @@ pub fn FilePicker(
                 }}
             </p>
         </div>
-        <ul class="file-list" data-testid="chosen-files">
+        // While the files upload, their transfer bars name them; the list would repeat the names.
+        <ul class="file-list" data-testid="chosen-files" hidden=move || disabled.get()>
             <For
                 each=move || files.get().into_iter().enumerate()
                 key=|(i, file)| (*i, file.name(), file.size() as u64)
                 children=move |(position, file)| {
                     let size = file.size();
+                    let remove_label = format!("Remove {}", file.name());
                     view! {
                         <li class:error=move || too_large(size)>
                             <span class="file-name">{file.name()}</span>
@@ -98,7 +100,7 @@ pub fn FilePicker(
                             <button
                                 type="button"
                                 class="link"
-                                aria-label="Remove"
+                                aria-label=remove_label
                                 prop:disabled=disabled
                                 on:click=move |_| files.update(|files| {
                                     if position < files.len() {

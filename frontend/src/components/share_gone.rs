@@ -11,7 +11,7 @@ pub fn ShareGone(
 ) -> impl IntoView {
     view! {
         <div class="gone" data-testid="share-gone">
-            <h2>"This secret is not available"</h2>
+            <h1>"This secret is not available"</h1>
             <p>
                 "This secret does not exist, has expired, or was already viewed. "
                 "Secrets are deleted for good after their last view."

@@ -1,5 +1,7 @@
 //! Who signed a revealed share: "Signed by <address>" with the key's fingerprint, the same for an
-//! account the server no longer names, or "Not signed". Shown only after the signature verified.
+//! account the server no longer names. Shown only after the signature verified. An unsigned
+//! share shows nothing: most shares are anonymous, and a line saying so alarmed their readers
+//! without telling them anything they could act on.
 
 use leptos::prelude::*;
 
@@ -38,14 +40,6 @@ pub fn SignerLine(
             </div>
         }
         .into_any(),
-        Signed::Not => view! {
-            <div class="signer unsigned" data-testid="signer-line" data-signed="none">
-                <span>"Not signed"</span>
-                <span class="muted signer-hint">
-                    "Anyone could have made this share: trust it as far as the channel the link came by."
-                </span>
-            </div>
-        }
-        .into_any(),
+        Signed::Not => ().into_any(),
     }
 }

@@ -40,8 +40,12 @@ const AHEAD: usize = 4;
 pub enum Source {
     /// A share's file, with the claim's download token.
     Share(String),
-    /// A vault attachment (the session cookie authorises it).
-    Vault,
+    /// A vault attachment (the session cookie authorises it); `preview` when the page shows it
+    /// rather than saving it (the security log then says "previewed").
+    Vault {
+        /// Fetched to be shown in the page.
+        preview: bool,
+    },
 }
 
 /// Why a download stopped.
@@ -251,7 +255,7 @@ async fn open_stream(
 ) -> Result<ReadableStreamDefaultReader, ApiError> {
     let response: Response = match source {
         Source::Share(token) => api::files::download_shared(file_id, token, from).await?,
-        Source::Vault => api::files::download_attachment(file_id, from).await?,
+        Source::Vault { preview } => api::files::download_attachment(file_id, from, *preview).await?,
     };
     let body = response.body().ok_or(ApiError::BadResponse)?;
     body.get_reader().dyn_into().map_err(|_| ApiError::BadResponse)

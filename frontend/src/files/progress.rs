@@ -54,14 +54,9 @@ impl Progress {
     }
 }
 
-/// `1.5 MB/s`, `820 kB/s` (decimal units, as network speeds are given).
+/// `1.5 MiB/s`, `820 KiB/s`: the binary units [`size_text`] uses, so a speed and a size compare.
 pub fn rate_text(bytes_per_second: f64) -> String {
-    let rate = bytes_per_second as u64;
-    if rate >= 1_000_000 {
-        format!("{} MB/s", decimal(rate, 1_000_000, 1))
-    } else {
-        format!("{} kB/s", decimal(rate, 1_000, 0))
-    }
+    format!("{}/s", size_text(bytes_per_second as u64))
 }
 
 /// `2 min 5 s left`, `12 s left`, `1 h 3 min left`.
@@ -74,19 +69,22 @@ pub fn time_left_text(seconds: f64) -> String {
     }
 }
 
-/// A file size: `0 B`, `999 B`, `1.2 KB`, `20.0 MB`, `4.29 GB` (decimal, as file managers show).
+/// A size in binary units, the one convention of the whole app (server limits are set in them):
+/// `0 B`, `1023 B`, `1.2 KiB`, `20 MiB`, `10 GiB`, `1.5 GiB`. One decimal, left out when it is 0.
 pub fn size_text(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
         return format!("{bytes} B");
     }
-    let mut divisor = 1_000;
+    let mut divisor: u64 = 1024;
     let mut unit = 0;
-    while bytes / divisor >= 1_000 && unit + 1 < UNITS.len() {
-        divisor *= 1_000;
+    while bytes / divisor >= 1024 && unit + 1 < UNITS.len() {
+        divisor *= 1024;
         unit += 1;
     }
-    format!("{} {}", decimal(bytes, divisor, if unit >= 2 { 2 } else { 1 }), UNITS[unit])
+    let text = decimal(bytes, divisor, 1);
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
 }
 
 #[cfg(test)]
@@ -111,11 +109,14 @@ mod tests {
     #[test]
     fn texts_read_well() {
         assert_eq!(size_text(0), "0 B");
-        assert_eq!(size_text(1_234), "1.2 KB");
-        assert_eq!(size_text(20_000_000), "20.0 MB");
-        assert_eq!(size_text(4_294_967_296), "4.29 GB");
-        assert_eq!(rate_text(1_500_000.0), "1.5 MB/s");
-        assert_eq!(rate_text(820_000.0), "820 kB/s");
+        assert_eq!(size_text(1_023), "1023 B");
+        assert_eq!(size_text(1_234), "1.2 KiB");
+        assert_eq!(size_text(20 << 20), "20 MiB");
+        assert_eq!(size_text(10 << 30), "10 GiB");
+        assert_eq!(size_text(1_100_800), "1 MiB", "1.05 rounds to 1.0, shown as 1");
+        assert_eq!(size_text(3 << 29), "1.5 GiB");
+        assert_eq!(rate_text(1_572_864.0), "1.5 MiB/s");
+        assert_eq!(rate_text(839_680.0), "820 KiB/s");
         assert_eq!(time_left_text(12.2), "13 s left");
         assert_eq!(time_left_text(125.0), "2 min 5 s left");
         assert_eq!(time_left_text(3_780.0), "1 h 3 min left");

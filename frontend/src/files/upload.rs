@@ -170,21 +170,38 @@ pub async fn upload(
         .map_err(|_| UploadError::Crypto)?;
     let plaintext_len = |index: u64| if index + 1 == count { size - index * chunk } else { chunk };
 
-    let received = match api::files::status(&job.file_id, &token).await {
-        Ok(status) if status.finished => return Ok(()),
-        Ok(status) => status.received,
-        Err(error) if error.is_not_found() => {
-            let request = StartUploadRequest {
-                file_id: job.file_id.clone(),
-                size,
-                chunk_size: job.chunk_size.get(),
-                upload_token: token.clone(),
-                vault: job.vault,
-            };
-            api::files::start(&request, job.csrf.as_deref()).await?;
-            Vec::new()
+    let request = StartUploadRequest {
+        file_id: job.file_id.clone(),
+        size,
+        chunk_size: job.chunk_size.get(),
+        upload_token: token.clone(),
+        vault: job.vault,
+    };
+    // A browser that recorded no chunk starts the upload at once; one that did (or whose start
+    // finds the id taken: an earlier start reached the server) asks how far it got. So a new
+    // upload makes no request that is expected to fail.
+    let fresh = job.recorded.count() == 0;
+    let started = if fresh {
+        match api::files::start(&request, job.csrf.as_deref()).await {
+            Ok(_) => true,
+            Err(error) if error.is_id_taken() => false,
+            Err(error) => return Err(error.into()),
         }
-        Err(error) => return Err(error.into()),
+    } else {
+        false
+    };
+    let received = if started {
+        Vec::new()
+    } else {
+        match api::files::status(&job.file_id, &token).await {
+            Ok(status) if status.finished => return Ok(()),
+            Ok(status) => status.received,
+            Err(error) if error.is_not_found() => {
+                api::files::start(&request, job.csrf.as_deref()).await?;
+                Vec::new()
+            }
+            Err(error) => return Err(error.into()),
+        }
     };
     // Only chunks this browser recorded can be on the server (each is recorded before it leaves):
     // a claim past them is not believed, so the chain below never skips an index.

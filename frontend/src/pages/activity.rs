@@ -8,6 +8,7 @@ use crate::activity::{self, GROUPS};
 use crate::api::activity::{ActivityQuery, activity as fetch_activity};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::require_unlocked::RequireUnlocked;
+use crate::components::vault_loader::VaultLoader;
 use crate::format;
 use crate::session::Session;
 
@@ -16,7 +17,10 @@ use crate::session::Session;
 pub fn ActivityPage() -> impl IntoView {
     view! {
         <RequireUnlocked>
-            <ActivityLog />
+            // The vault's records name the items and files the log knows only by id.
+            <VaultLoader>
+                <ActivityLog />
+            </VaultLoader>
         </RequireUnlocked>
     }
 }
@@ -80,14 +84,30 @@ fn ActivityLog() -> impl IntoView {
         load.dispatch_local(false);
     };
 
+    let names = Memo::new(move |_| {
+        session.records.with(|records| {
+            let mut names = activity::Names::default();
+            for entry in records.iter().flatten() {
+                names.items.insert(entry.id.to_string(), entry.record.name.clone());
+                for attachment in &entry.record.attachments {
+                    names.files.insert(attachment.file_id.clone(), attachment.name.clone());
+                }
+            }
+            names
+        })
+    });
     let row = move |event: ActivityEvent| {
-        let title = activity::title(&event);
+        let title = names.with_untracked(|names| activity::title(&event, names));
         let particulars = activity::particulars(&event);
         let warning = event.severity == Severity::Warning;
         let this_session = current_session
             .with_value(|current| !current.is_empty() && event.session.as_deref() == Some(current.as_str()));
         let device = event.user_agent.as_deref().map(format::device);
-        let place = event.place.as_deref().map(|place| activity::place_text(place, format::country_name));
+        let place = match (event.place.as_deref(), event.ip.as_deref()) {
+            (Some(place), _) => Some(activity::place_text(place, format::country_name)),
+            (None, Some(ip)) => Some(activity::unplaced(ip).to_owned()),
+            (None, None) => None,
+        };
         let whence: Vec<String> = [device, event.ip.clone(), place].into_iter().flatten().collect();
         view! {
             <li class="activity-row" class:warning=warning data-testid="activity-row" data-type=event.kind.as_str()>

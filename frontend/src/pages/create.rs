@@ -16,10 +16,11 @@ use crate::components::toast::{ToastKind, Toasts};
 use crate::components::transfer_bar::{Transfer, TransferList, report_stage};
 use crate::file_share;
 use crate::files::draft;
+use crate::files::progress::size_text;
 use crate::files::upload::{Cancel, Stage};
 use crate::format;
 use crate::session::{AuthState, Session};
-use crate::share::{self, Created, NewShare, Phase};
+use crate::share::{self, CreateError, Created, NewShare, Phase};
 use crate::signer::AccountSigner;
 
 /// The lifetime preselected when the server allows it: one day.
@@ -36,6 +37,7 @@ fn limits(config: Option<&Result<ServerConfig, api::ApiError>>) -> ServerConfig 
             max_envelope_bytes: usize::MAX,
             max_wrong_claims: DEFAULT_MAX_WRONG_CLAIMS,
             max_file_size: 0,
+            places_source: None,
         },
     }
 }
@@ -74,6 +76,8 @@ pub fn CreatePage(
     let views = RwSignal::new("1".to_owned());
     let blur = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // The text was over the server's limit for a text share: offer to send it as a file.
+    let text_too_large = RwSignal::new(false);
     let phase = RwSignal::new(None::<Phase>);
     let created = RwSignal::new(None::<Created>);
     let limits = Memo::new(move |_| config.with(|config| limits(config.as_ref())));
@@ -101,7 +105,19 @@ pub fn CreatePage(
             let signer = AccountSigner::current(session);
             let on_phase = |now| phase.set(Some(now));
             let result = if chosen.is_empty() {
-                share::create(&input, signer.as_ref(), max_bytes, on_phase).await.map_err(|e| e.to_string())
+                share::create(&input, signer.as_ref(), max_bytes, on_phase).await.map_err(|failure| {
+                    if let CreateError::TooLarge { size, limit } = failure {
+                        text_too_large.set(true);
+                        format!(
+                            "This secret is too long for a text share: {} once encrypted, and this \
+                             server takes up to {}. Send it as a file instead.",
+                            size_text(size as u64),
+                            size_text(limit as u64)
+                        )
+                    } else {
+                        failure.to_string()
+                    }
+                })
             } else {
                 let fresh = Cancel::default();
                 cancel.set_value(fresh.clone());
@@ -143,9 +159,22 @@ pub fn CreatePage(
         })
     });
 
+    // Moves the text into a file named `secret.txt` among the chosen files.
+    let send_as_file = move |_| {
+        let Some(file) = text.with_untracked(|text| text_file(text)) else {
+            error.set(Some("This browser could not make a file of the text.".to_owned()));
+            return;
+        };
+        files.update(|files| files.push(file));
+        text.update(|t| t.zeroize());
+        text_too_large.set(false);
+        error.set(None);
+    };
+
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
+        text_too_large.set(false);
         let limits = limits.get_untracked();
         let max_views = views.with_untracked(|v| v.trim().parse::<u32>().ok());
         let max_views = match max_views {
@@ -315,6 +344,11 @@ pub fn CreatePage(
                 }}
                 <ErrorBanner message=config_error testid="config-error" />
                 <ErrorBanner message=error testid="create-error" />
+                <Show when=move || text_too_large.get() && !busy.get()>
+                    <button type="button" class="secondary" data-testid="send-as-file" on:click=send_as_file>
+                        "Send it as a file"
+                    </button>
+                </Show>
                 <Show when=move || phase.get() == Some(Phase::Strengthening)>
                     <KdfProgress />
                 </Show>
@@ -326,7 +360,17 @@ pub fn CreatePage(
                 </Show>
                 <div class="actions">
                     <button type="submit" data-testid="create-button" prop:disabled=busy>
-                        {move || if busy.get() { "Encrypting…" } else { "Create secret link" }}
+                        {move || {
+                            if !busy.get() {
+                                "Create secret link"
+                            } else if phase.get() == Some(Phase::Strengthening) {
+                                "Strengthening the password…"
+                            } else if !transfers.with(Vec::is_empty) {
+                                "Uploading…"
+                            } else {
+                                "Encrypting…"
+                            }
+                        }}
                     </button>
                 </div>
             </form>
@@ -343,6 +387,14 @@ pub fn CreatePage(
             form().into_any()
         }
     }
+}
+
+/// A `text/plain` file named `secret.txt` holding `text`, for a secret too long to share as text.
+fn text_file(text: &str) -> Option<web_sys::File> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    web_sys::File::new_with_str_sequence_and_options(&parts, "secret.txt", &options).ok()
 }
 
 /// Why the create page asks a locked session for its passphrase.

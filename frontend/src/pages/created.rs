@@ -26,10 +26,17 @@ pub fn CreatedView(
         )
     });
     let has_password = created.with_untracked(|c| c.as_ref().is_some_and(|c| c.has_password));
+    // The form that had focus is gone: focus moves to the heading, which announces the result.
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
 
     view! {
         <section class="card created">
-            <h1>"Your secret link is ready"</h1>
+            <h1 tabindex="-1" node_ref=heading data-testid="created-heading">"Your secret link is ready"</h1>
             <p data-testid="expires-at">{summary}</p>
             <div class="field">
                 <label for="share-link">"Secret link"</label>

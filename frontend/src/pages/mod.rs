@@ -1,6 +1,8 @@
 //! One module per route: create (`/`), reveal (`/s/:id`), manage (`/m/:id`), sign-up, sign-in,
-//! unlock, the vault and its items, the account, my shares, ending a session by link, and not found.
+//! unlock, the vault and its items, the account, my shares, ending a session by link, about, and
+//! not found.
 
+pub mod about;
 pub mod account;
 pub mod activity;
 pub mod create;

@@ -143,6 +143,9 @@ pub fn SigninPage() -> impl IntoView {
             <Show when=move || first.pending().get()>
                 <KdfProgress />
             </Show>
+            // Under the fields it is about, above the button that retries.
+            <DowngradeWarning details=downgrade />
+            <ErrorBanner message=error testid="signin-error" />
             <div class="actions">
                 <button type="submit" data-testid="signin-submit" prop:disabled=busy>
                     {move || if first.pending().get() { "Signing in…" } else { "Sign in" }}
@@ -172,8 +175,11 @@ pub fn SigninPage() -> impl IntoView {
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                     prop:disabled=busy
+                    aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                    aria-describedby="signin-error"
                 />
             </div>
+            <ErrorBanner message=error testid="signin-error" />
             <div class="actions">
                 <button type="submit" data-testid="signin-verify" prop:disabled=busy>
                     {move || if second.pending().get() { "Checking…" } else { "Continue" }}
@@ -207,8 +213,6 @@ pub fn SigninPage() -> impl IntoView {
                 Some(factor) => second_step(factor).into_any(),
             }}
             {move || note.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
-            <DowngradeWarning details=downgrade />
-            <ErrorBanner message=error testid="signin-error" />
         </form>
     }
 }

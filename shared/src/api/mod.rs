@@ -211,6 +211,10 @@ pub struct ServerConfig {
     /// The largest file accepted, plaintext bytes (0: this server takes no files).
     #[serde(default)]
     pub max_file_size: u64,
+    /// Where the places in the security log come from, with its licence, for the About page's
+    /// attribution; `None` when this server has no IP database.
+    #[serde(default)]
+    pub places_source: Option<String>,
 }
 
 /// `POST /api/v1/accounts/prelogin`: asks for the KDF inputs of an address before sign-in.
