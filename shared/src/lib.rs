@@ -9,4 +9,5 @@ pub mod b64;
 pub mod crypto;
 pub mod generator;
 pub mod id;
+pub mod import;
 pub mod passphrase;
