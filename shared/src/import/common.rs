@@ -152,6 +152,18 @@ pub fn address_lines(street: &[&str], city: &str, state: &str, postcode: &str, c
     lines.join("\n")
 }
 
+/// `name`, or when it is blank the host of `url` without `www.` (or `url` itself).
+pub fn name_or_host(name: &str, url: &str) -> String {
+    if !name.trim().is_empty() {
+        return name.to_owned();
+    }
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+    let host = host.split(':').next().unwrap_or_default();
+    host.strip_prefix("www.").unwrap_or(host).to_owned()
+}
+
 /// Whether a CSV-style flag means yes: `1`, `true`, `yes`, `x`.
 pub fn truthy(value: &str) -> bool {
     matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "x" | "on")

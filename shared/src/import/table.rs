@@ -14,8 +14,9 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes)
 }
 
+/// A row's cells as text, with Windows line ends inside a quoted cell made `\n`.
 fn cells(record: &csv::ByteRecord) -> Vec<String> {
-    record.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect()
+    record.iter().map(|cell| String::from_utf8_lossy(cell).replace("\r\n", "\n")).collect()
 }
 
 /// The lower-cased, trimmed column names of the first row; `None` when there is no readable
