@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use super::common::{self, Budget};
+use super::common::{self, Budget, nullable, text};
 use super::{Format, Import, ImportError, Lost, Report, Skip, dates};
 use crate::crypto::vault::{CustomField, FieldKind, PasswordChange, RecordFields, VaultRecord};
 
@@ -24,21 +24,6 @@ pub const LICENSE_LABEL: &str = "Driver's licence";
 pub const USERNAME_FIELD: &str = "Username";
 /// The name of the custom field that carries a card's Bitwarden `brand`.
 pub const BRAND_FIELD: &str = "Brand";
-
-/// A JSON value read as text whatever its type (`null` is `""`): Bitwarden writes numbers as
-/// strings in some versions and not in others.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(deserializer)? {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(text)) => text,
-        Some(other) => other.to_string(),
-    })
-}
-
-/// `null` read as the type's default.
-fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

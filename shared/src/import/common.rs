@@ -1,8 +1,25 @@
 //! Pieces every importer uses: record builders, custom fields, card expiries, names and
 //! addresses, and the item budget ([`super::MAX_ITEMS`]).
 
+use serde::{Deserialize, Deserializer};
+
 use super::{ImportError, MAX_ITEMS};
 use crate::crypto::vault::{CustomField, Document, FieldKind, PasswordChange, RecordFields, PASSWORD_HISTORY_LEN};
+
+/// A JSON value read as text whatever its type (`null` is `""`): Bitwarden writes numbers as
+/// strings in some versions and not in others.
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(text)) => text,
+        Some(other) => other.to_string(),
+    })
+}
+
+/// `null` read as the type's default.
+pub fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
 
 /// `bytes` without a leading UTF-8 byte order mark.
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -41,19 +58,6 @@ pub fn login(username: &str, password: &str, urls: Vec<String>, totp: &str) -> R
 /// A card's members.
 pub fn card(holder: &str, number: &str, expiry: String, cvv: &str) -> RecordFields {
     RecordFields::Card { holder: holder.to_owned(), number: number.to_owned(), expiry, cvv: cvv.to_owned() }
-}
-
-/// An identity with every member empty.
-pub fn identity() -> RecordFields {
-    RecordFields::Identity {
-        full_name: String::new(),
-        email: String::new(),
-        phone: String::new(),
-        birth_date: String::new(),
-        company: String::new(),
-        address: String::new(),
-        documents: Vec::new(),
-    }
 }
 
 /// A document, unless `number` is blank.

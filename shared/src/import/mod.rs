@@ -210,3 +210,62 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Import, ImportError> {
         Format::ChromeCsv => chrome_csv::parse(bytes),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_detected_by_content() {
+        let cases: [(&str, &[u8], Option<Format>); 11] = [
+            ("x.json", include_bytes!("../../tests/import/bitwarden.json"), Some(Format::BitwardenJson)),
+            ("x.csv", include_bytes!("../../tests/import/bitwarden.csv"), Some(Format::BitwardenCsv)),
+            ("x.csv", include_bytes!("../../tests/import/lastpass.csv"), Some(Format::LastPassCsv)),
+            ("x.xml", include_bytes!("../../tests/import/keepass.xml"), Some(Format::KeePassXml)),
+            ("x.csv", b"\xEF\xBB\xBFname,url,username,password,note\n", Some(Format::ChromeCsv)),
+            ("x.csv", b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n", Some(Format::OnePasswordCsv)),
+            ("x.csv", b"Password,Username,Title\n", Some(Format::OnePasswordCsv)),
+            ("x.json", br#"{"encrypted": true, "passwordProtected": true, "data": "2.a|b|c"}"#, Some(Format::BitwardenJson)),
+            ("x.1pux", b"PK\x03\x04rest", Some(Format::OnePassword1pux)),
+            ("x.json", br#"{"hello": "world"}"#, None),
+            ("notes.txt", b"just some prose\n", None),
+        ];
+        for (name, bytes, expected) in cases {
+            assert_eq!(detect(name, bytes), expected, "{name}");
+        }
+        assert_eq!(detect("export.1pux", b""), Some(Format::OnePassword1pux));
+    }
+
+    #[test]
+    fn every_format_has_a_distinct_id() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_id(format.id()), Some(format));
+        }
+        assert_eq!(Format::from_id("nope"), None);
+    }
+
+    #[test]
+    fn files_over_the_limits_are_refused_whatever_the_format() {
+        let big = vec![b' '; MAX_BYTES + 1];
+        for format in Format::ALL {
+            assert_eq!(parse(format, &big).unwrap_err(), ImportError::TooLarge);
+        }
+        let mut csv = String::from("name,url,username,password\n");
+        for _ in 0..=MAX_ITEMS {
+            csv.push_str("n,u,x,p\n");
+        }
+        assert_eq!(parse(Format::ChromeCsv, csv.as_bytes()).unwrap_err(), ImportError::TooManyItems);
+        let items = vec![r#"{"type": 2}"#; MAX_ITEMS + 1].join(",");
+        let json = format!(r#"{{"encrypted": false, "items": [{items}]}}"#);
+        assert_eq!(parse(Format::BitwardenJson, json.as_bytes()).unwrap_err(), ImportError::TooManyItems);
+    }
+
+    #[test]
+    fn errors_never_quote_the_file() {
+        let secret = "hunter2-very-secret";
+        let json = format!(r#"{{"encrypted": false, "items": [{{"type": 1, "favorite": "{secret}"}}]}}"#);
+        let error = parse(Format::BitwardenJson, json.as_bytes()).unwrap_err();
+        assert_eq!(error, ImportError::Damaged(Format::BitwardenJson));
+        assert!(!error.to_string().contains(secret) && !format!("{error:?}").contains(secret));
+    }
+}
