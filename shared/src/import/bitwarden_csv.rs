@@ -52,7 +52,11 @@ fn custom_fields(text: &str) -> Vec<CustomField> {
             }
             (split, _) => {
                 let (name, value) = split.unwrap_or((line, ""));
-                fields.push(CustomField { name: name.to_owned(), value: value.to_owned(), kind: FieldKind::Hidden });
+                fields.push(CustomField {
+                    name: name.to_owned(),
+                    value: value.to_owned(),
+                    kind: FieldKind::Hidden,
+                });
             }
         }
     }
@@ -103,11 +107,17 @@ mod tests {
                    \"Team vault,Other\",login,Shared,,,0,https://team.example,bob,pw,\n";
         let import = parse(csv.as_bytes()).unwrap();
         assert_eq!(import.records[0].folder, "Team vault");
-        assert_eq!(import.records[0].fields, common::login("bob", "pw", vec!["https://team.example".into()], ""));
+        assert_eq!(
+            import.records[0].fields,
+            common::login("bob", "pw", vec!["https://team.example".into()], "")
+        );
     }
 
     #[test]
     fn a_file_without_bitwarden_columns_is_the_wrong_format() {
-        assert_eq!(parse(b"name,url,username,password\n").unwrap_err(), ImportError::WrongFormat(Format::BitwardenCsv));
+        assert_eq!(
+            parse(b"name,url,username,password\n").unwrap_err(),
+            ImportError::WrongFormat(Format::BitwardenCsv)
+        );
     }
 }

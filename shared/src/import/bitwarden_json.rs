@@ -265,13 +265,21 @@ fn record(item: Item, folder: &str, report: &mut Report) -> Option<VaultRecord> 
         3 => {
             let card = &item.card;
             if !card.brand.is_empty() {
-                custom_fields.insert(0, CustomField {
-                    name: BRAND_FIELD.into(),
-                    value: card.brand.clone(),
-                    kind: FieldKind::Text,
-                });
+                custom_fields.insert(
+                    0,
+                    CustomField {
+                        name: BRAND_FIELD.into(),
+                        value: card.brand.clone(),
+                        kind: FieldKind::Text,
+                    },
+                );
             }
-            common::card(&card.cardholder_name, &card.number, common::expiry(&card.exp_month, &card.exp_year), &card.code)
+            common::card(
+                &card.cardholder_name,
+                &card.number,
+                common::expiry(&card.exp_month, &card.exp_year),
+                &card.code,
+            )
         }
         4 => identity(&item.identity, &mut custom_fields),
         5 => {
@@ -314,7 +322,10 @@ fn identity(id: &Identity, fields: &mut Vec<CustomField>) -> RecordFields {
         true
     });
     if !id.username.is_empty() {
-        fields.insert(0, CustomField { name: USERNAME_FIELD.into(), value: id.username.clone(), kind: FieldKind::Text });
+        fields.insert(
+            0,
+            CustomField { name: USERNAME_FIELD.into(), value: id.username.clone(), kind: FieldKind::Text },
+        );
     }
     RecordFields::Identity {
         full_name: common::join_words([&*id.title, &id.first_name, &id.middle_name, &id.last_name]),
@@ -363,7 +374,8 @@ mod tests {
                 field("Paperless", "true", FieldKind::Boolean),
             ]
         );
-        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &login.fields else {
+        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &login.fields
+        else {
             panic!("a login")
         };
         assert_eq!(username, "alice");
@@ -432,7 +444,10 @@ mod tests {
         assert!(parse(protected).unwrap_err().to_string().contains("without a password"));
         let account = br#"{"encrypted": true, "encKeyValidation_DO_NOT_EDIT": "2.x|y|z", "items": []}"#;
         assert_eq!(parse(account).unwrap_err(), ImportError::AccountEncrypted);
-        assert_eq!(parse(br#"{"accounts": []}"#).unwrap_err(), ImportError::WrongFormat(Format::BitwardenJson));
+        assert_eq!(
+            parse(br#"{"accounts": []}"#).unwrap_err(),
+            ImportError::WrongFormat(Format::BitwardenJson)
+        );
         assert_eq!(parse(b"name,url\n").unwrap_err(), ImportError::WrongFormat(Format::BitwardenJson));
         assert_eq!(
             parse(br#"{"encrypted": false, "items": [{"type": 1, "login": 7}]}"#).unwrap_err(),

@@ -12,8 +12,12 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
     let mut import = Import::default();
     for row in table.rows() {
         let url = row.get("url");
-        let mut record =
-            VaultRecord::new(common::login(row.get("username"), row.get("password"), common::urls([url]), ""));
+        let mut record = VaultRecord::new(common::login(
+            row.get("username"),
+            row.get("password"),
+            common::urls([url]),
+            "",
+        ));
         record.name = common::name_or_host(row.get("name"), url);
         record.notes = match row.get("note") {
             "" => row.get("notes").to_owned(),
@@ -40,7 +44,10 @@ mod tests {
         let first = &import.records[0];
         assert_eq!(first.name, "example.com");
         assert_eq!(first.notes, "two\nlines");
-        assert_eq!(first.fields, common::login("alice", "pa,ss", vec!["https://example.com/login".into()], ""));
+        assert_eq!(
+            first.fields,
+            common::login("alice", "pa,ss", vec!["https://example.com/login".into()], "")
+        );
         assert_eq!(import.records[1].name, "shop.example");
         let RecordFields::Login { username, .. } = &import.records[1].fields else { panic!("a login") };
         assert_eq!(username, "bob");
@@ -51,7 +58,10 @@ mod tests {
     fn the_four_column_form_without_notes_is_read_too() {
         let import = parse(b"name,url,username,password\nsite,https://site.example,u,p\n").unwrap();
         assert_eq!(import.records[0].notes, "");
-        assert_eq!(import.records[0].fields, common::login("u", "p", vec!["https://site.example".into()], ""));
+        assert_eq!(
+            import.records[0].fields,
+            common::login("u", "p", vec!["https://site.example".into()], "")
+        );
         assert_eq!(parse(b"title,website\n").unwrap_err(), ImportError::WrongFormat(Format::ChromeCsv));
     }
 }

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Deserializer};
 
 use super::{ImportError, MAX_ITEMS};
-use crate::crypto::vault::{CustomField, Document, FieldKind, PasswordChange, RecordFields, PASSWORD_HISTORY_LEN};
+use crate::crypto::vault::{
+    CustomField, Document, FieldKind, PASSWORD_HISTORY_LEN, PasswordChange, RecordFields,
+};
 
 /// A JSON value read as text whatever its type (`null` is `""`): Bitwarden writes numbers as
 /// strings in some versions and not in others.
@@ -17,7 +19,9 @@ pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Err
 }
 
 /// `null` read as the type's default.
-pub fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
@@ -88,7 +92,7 @@ pub fn urls<'a>(urls: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 /// Earlier passwords, newest first, at most [`PASSWORD_HISTORY_LEN`], without blanks.
 pub fn history(mut changes: Vec<PasswordChange>) -> Vec<PasswordChange> {
     changes.retain(|change| !change.password.is_empty());
-    changes.sort_by(|a, b| b.changed_at.cmp(&a.changed_at));
+    changes.sort_by_key(|change| std::cmp::Reverse(change.changed_at));
     changes.truncate(PASSWORD_HISTORY_LEN);
     changes
 }
@@ -144,10 +148,16 @@ pub fn join_words<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 
 /// An address as lines: the street lines, then `city, state postcode`, then the country.
 pub fn address_lines(street: &[&str], city: &str, state: &str, postcode: &str, country: &str) -> String {
-    let mut lines: Vec<String> =
-        street.iter().flat_map(|part| part.lines()).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let mut lines: Vec<String> = street
+        .iter()
+        .flat_map(|part| part.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
     let region = join_words([state, postcode]);
-    let place = [city.trim(), region.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
+    let place =
+        [city.trim(), region.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
     for line in [place.as_str(), country.trim()] {
         if !line.is_empty() {
             lines.push(line.to_owned());

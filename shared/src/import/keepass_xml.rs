@@ -37,7 +37,8 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
         .and_then(|meta| child_text(meta, "RecycleBinUUID"))
         .filter(|uuid| !uuid.trim().trim_start_matches('A').trim_start_matches('=').is_empty())
         .map(str::to_owned);
-    let top = child(file, "Root").and_then(|root| child(root, "Group")).ok_or(ImportError::Damaged(FORMAT))?;
+    let top =
+        child(file, "Root").and_then(|root| child(root, "Group")).ok_or(ImportError::Damaged(FORMAT))?;
     let mut walk = Walk { import: Import::default(), budget: Budget::default(), recycle_bin };
     walk.group(top, &mut Vec::new())?;
     Ok(walk.import)
@@ -55,8 +56,7 @@ impl Walk {
         for node in group.children().filter(Node::is_element) {
             if node.has_tag_name("Entry") {
                 self.budget.take()?;
-                let record = entry(node, &mut self.import);
-                let mut record = record;
+                let mut record = entry(node, &mut self.import);
                 record.folder = path.join("/");
                 self.import.records.push(record);
             } else if node.has_tag_name("Group") {
@@ -107,7 +107,9 @@ fn strings<'a>(entry: Node<'a, 'a>) -> Vec<(&'a str, &'a str, bool)> {
         .filter(|node| node.has_tag_name("String"))
         .map(|string| {
             let value = child(string, "Value");
-            let protected = value.and_then(|v| v.attribute("ProtectInMemory")).is_some_and(|p| p.eq_ignore_ascii_case("true"));
+            let protected = value
+                .and_then(|v| v.attribute("ProtectInMemory"))
+                .is_some_and(|p| p.eq_ignore_ascii_case("true"));
             (
                 child_text(string, "Key").unwrap_or_default(),
                 value.and_then(|v| v.text()).unwrap_or_default(),
@@ -145,11 +147,14 @@ fn totp(strings: &[(&str, &str, bool)], title: &str) -> String {
         return otp.to_owned();
     }
     let secret = value(strings, "TimeOtp-Secret-Base32");
-    let options: Vec<String> = [("digits", "TimeOtp-Length"), ("period", "TimeOtp-Period"), ("algorithm", "TimeOtp-Algorithm")]
-        .into_iter()
-        .filter(|(_, key)| !value(strings, key).is_empty())
-        .map(|(name, key)| format!("{name}={}", value(strings, key).trim().replace("HMAC-", "").replace("SHA-", "SHA")))
-        .collect();
+    let options: Vec<String> =
+        [("digits", "TimeOtp-Length"), ("period", "TimeOtp-Period"), ("algorithm", "TimeOtp-Algorithm")]
+            .into_iter()
+            .filter(|(_, key)| !value(strings, key).is_empty())
+            .map(|(name, key)| {
+                format!("{name}={}", value(strings, key).trim().replace("HMAC-", "").replace("SHA-", "SHA"))
+            })
+            .collect();
     if secret.is_empty() || options.is_empty() {
         return secret.to_owned();
     }
@@ -168,11 +173,12 @@ fn is_member(key: &str) -> bool {
 fn entry(node: Node<'_, '_>, import: &mut Import) -> VaultRecord {
     let strings = strings(node);
     let title = value(&strings, "Title");
-    let urls = common::urls(
-        std::iter::once(value(&strings, "URL"))
-            .chain(strings.iter().filter(|(key, ..)| key.starts_with("KP2A_URL")).map(|(_, value, _)| *value)),
-    );
-    let mut fields = common::login(value(&strings, "UserName"), value(&strings, "Password"), urls, &totp(&strings, title));
+    let urls =
+        common::urls(std::iter::once(value(&strings, "URL")).chain(
+            strings.iter().filter(|(key, ..)| key.starts_with("KP2A_URL")).map(|(_, value, _)| *value),
+        ));
+    let mut fields =
+        common::login(value(&strings, "UserName"), value(&strings, "Password"), urls, &totp(&strings, title));
     if let RecordFields::Login { username, password, urls, totp, password_history, .. } = &mut fields {
         if username.is_empty() && password.is_empty() && urls.is_empty() && totp.is_empty() {
             fields = RecordFields::Note;
@@ -225,7 +231,8 @@ mod tests {
 
         let bank = &import.records[1];
         assert_eq!(bank.notes, "main account\nline two");
-        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &bank.fields else {
+        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &bank.fields
+        else {
             panic!("a login")
         };
         assert_eq!(username, "alice");
@@ -239,7 +246,11 @@ mod tests {
             bank.custom_fields,
             vec![
                 CustomField { name: "Customer no".into(), value: "12345".into(), kind: FieldKind::Text },
-                CustomField { name: "Memorable word".into(), value: "orange".into(), kind: FieldKind::Hidden },
+                CustomField {
+                    name: "Memorable word".into(),
+                    value: "orange".into(),
+                    kind: FieldKind::Hidden
+                },
             ]
         );
 
@@ -269,7 +280,9 @@ mod tests {
         let import = parse(xml.as_bytes()).unwrap();
         assert_eq!(import.records.len(), 1);
         assert_eq!(import.report.skipped.get(&Skip::Deleted), Some(&1));
-        let RecordFields::Login { password_history, .. } = &import.records[0].fields else { panic!("a login") };
+        let RecordFields::Login { password_history, .. } = &import.records[0].fields else {
+            panic!("a login")
+        };
         assert_eq!(password_history[0].password, "old");
         assert_eq!(password_history[0].changed_at, 63_871_286_400 - 62_135_596_800);
     }

@@ -50,7 +50,11 @@ fn note(extra: &str) -> VaultRecord {
     let (kind, body) = rest.split_once('\n').unwrap_or((rest, ""));
     let (mut pairs, notes) = pairs(body);
     let mut take = |key: &str| -> String {
-        pairs.iter_mut().find(|(name, _)| name == key).map(|(_, value)| std::mem::take(value)).unwrap_or_default()
+        pairs
+            .iter_mut()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| std::mem::take(value))
+            .unwrap_or_default()
     };
     let fields = match kind.trim() {
         "Credit Card" => {
@@ -60,8 +64,12 @@ fn note(extra: &str) -> VaultRecord {
             common::card(&take("Name on Card"), &take("Number"), expiry, &take("Security Code"))
         }
         "Address" => {
-            let full_name =
-                common::join_words([&*take("Title"), &take("First Name"), &take("Middle Name"), &take("Last Name")]);
+            let full_name = common::join_words([
+                &*take("Title"),
+                &take("First Name"),
+                &take("Middle Name"),
+                &take("Last Name"),
+            ]);
             let street = [take("Address 1"), take("Address 2"), take("Address 3")];
             let street: Vec<&str> = street.iter().map(String::as_str).collect();
             let (city, state, postcode, country) =
@@ -152,16 +160,24 @@ mod tests {
             card.custom_fields,
             vec![
                 CustomField { name: "Type".into(), value: "Visa".into(), kind: FieldKind::Text },
-                CustomField { name: "Start Date".into(), value: "January,2024".into(), kind: FieldKind::Text },
+                CustomField {
+                    name: "Start Date".into(),
+                    value: "January,2024".into(),
+                    kind: FieldKind::Text
+                },
             ]
         );
 
-        let RecordFields::Identity { full_name, email, phone, company, address, .. } = &import.records[3].fields
+        let RecordFields::Identity { full_name, email, phone, company, address, .. } =
+            &import.records[3].fields
         else {
             panic!("an identity")
         };
         assert_eq!(full_name, "Alice Example");
-        assert_eq!((email.as_str(), phone.as_str(), company.as_str()), ("a@example.org", "555-0100", "Example Ltd"));
+        assert_eq!(
+            (email.as_str(), phone.as_str(), company.as_str()),
+            ("a@example.org", "555-0100", "Example Ltd")
+        );
         assert_eq!(address, "1 Main St\nSpringfield, IL 62701\nUS");
         assert_eq!(import.records[3].custom_fields.len(), 0);
 

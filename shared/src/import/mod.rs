@@ -8,8 +8,8 @@
 pub mod bitwarden_csv;
 pub mod bitwarden_json;
 pub mod chrome_csv;
-mod common;
-mod dates;
+pub(crate) mod common;
+pub(crate) mod dates;
 pub mod keepass_xml;
 pub mod lastpass_csv;
 pub mod onepassword_1pux;
@@ -120,10 +120,7 @@ impl Import {
 
 impl fmt::Debug for Import {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Import")
-            .field("records", &self.records.len())
-            .field("report", &self.report)
-            .finish()
+        f.debug_struct("Import").field("records", &self.records.len()).field("report", &self.report).finish()
     }
 }
 
@@ -134,7 +131,9 @@ pub enum ImportError {
     #[error("This file is larger than 64 MiB, too large to import in a browser tab.")]
     TooLarge,
     /// Over [`MAX_ITEMS`].
-    #[error("This file holds more than 20,000 items, too many to import at once. Split it and import the parts.")]
+    #[error(
+        "This file holds more than 20,000 items, too many to import at once. Split it and import the parts."
+    )]
     TooManyItems,
     /// The file does not have the shape of this format at all.
     #[error("This file is not a {0} export. Choose the format it was exported in.")]
@@ -223,9 +222,17 @@ mod tests {
             ("x.csv", include_bytes!("../../tests/import/lastpass.csv"), Some(Format::LastPassCsv)),
             ("x.xml", include_bytes!("../../tests/import/keepass.xml"), Some(Format::KeePassXml)),
             ("x.csv", b"\xEF\xBB\xBFname,url,username,password,note\n", Some(Format::ChromeCsv)),
-            ("x.csv", b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n", Some(Format::OnePasswordCsv)),
+            (
+                "x.csv",
+                b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n",
+                Some(Format::OnePasswordCsv),
+            ),
             ("x.csv", b"Password,Username,Title\n", Some(Format::OnePasswordCsv)),
-            ("x.json", br#"{"encrypted": true, "passwordProtected": true, "data": "2.a|b|c"}"#, Some(Format::BitwardenJson)),
+            (
+                "x.json",
+                br#"{"encrypted": true, "passwordProtected": true, "data": "2.a|b|c"}"#,
+                Some(Format::BitwardenJson),
+            ),
             ("x.1pux", b"PK\x03\x04rest", Some(Format::OnePassword1pux)),
             ("x.json", br#"{"hello": "world"}"#, None),
             ("notes.txt", b"just some prose\n", None),

@@ -161,7 +161,8 @@ fn kind(category: &str) -> Result<Kind, Skip> {
 
 /// Reads a 1PUX archive.
 pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportError::WrongFormat(FORMAT))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportError::WrongFormat(FORMAT))?;
     let entry = archive.by_name("export.data").map_err(|_| ImportError::WrongFormat(FORMAT))?;
     let mut data = Vec::new();
     entry.take(MAX_BYTES as u64 + 1).read_to_end(&mut data).map_err(|_| ImportError::Damaged(FORMAT))?;
@@ -177,7 +178,9 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
         for value in vault.items {
             // Early exports wrapped each item as {"item": {...}}.
             let value = match value {
-                Value::Object(mut object) if object.contains_key("item") => object.remove("item").unwrap_or_default(),
+                Value::Object(mut object) if object.contains_key("item") => {
+                    object.remove("item").unwrap_or_default()
+                }
                 value => value,
             };
             let item: Item = serde_json::from_value(value).map_err(|_| ImportError::Damaged(FORMAT))?;
@@ -222,7 +225,13 @@ fn field_value(value: &Map<String, Value>) -> Option<(&str, String, FieldKind)> 
         }
         ("address", Value::Object(address)) => {
             let part = |name: &str| address.get(name).and_then(Value::as_str).unwrap_or_default();
-            common::address_lines(&[part("street")], part("city"), part("state"), part("zip"), part("country"))
+            common::address_lines(
+                &[part("street")],
+                part("city"),
+                part("state"),
+                part("zip"),
+                part("country"),
+            )
         }
         ("sshKey", _) => return None,
         (_, Value::String(text)) => text.clone(),
@@ -258,13 +267,16 @@ fn record(item: &Item, kind: Kind) -> VaultRecord {
             "password" if password.is_empty() => password = value,
             _ => match field.field_type.as_str() {
                 "P" => common::push_field(&mut custom, &field.name, &value, FieldKind::Hidden),
-                "C" if !value.is_empty() => common::push_field(&mut custom, &field.name, "true", FieldKind::Boolean),
+                "C" if !value.is_empty() => {
+                    common::push_field(&mut custom, &field.name, "true", FieldKind::Boolean)
+                }
                 _ => common::push_field(&mut custom, &field.name, &value, FieldKind::Text),
             },
         }
     }
 
-    let (mut holder, mut number, mut expiry, mut cvv) = (String::new(), String::new(), String::new(), String::new());
+    let (mut holder, mut number, mut expiry, mut cvv) =
+        (String::new(), String::new(), String::new(), String::new());
     let (mut names, mut email, mut phone, mut birth_date, mut company, mut address) =
         (Vec::new(), String::new(), String::new(), String::new(), String::new(), String::new());
     let mut documents: Vec<Document> = Vec::new();
@@ -328,7 +340,8 @@ fn record(item: &Item, kind: Kind) -> VaultRecord {
 
     let fields = match kind {
         Kind::Login => {
-            let mut fields = common::login(&username, &password, common::urls(urls.iter().map(String::as_str)), &totp);
+            let mut fields =
+                common::login(&username, &password, common::urls(urls.iter().map(String::as_str)), &totp);
             if let RecordFields::Login { password_history, .. } = &mut fields {
                 *password_history = common::history(
                     details
@@ -387,8 +400,10 @@ mod tests {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         zip.start_file("export.attributes", options).unwrap();
-        zip.write_all(br#"{"version": 3, "description": "1Password Unencrypted Export", "createdAt": 1709210096}"#)
-            .unwrap();
+        zip.write_all(
+            br#"{"version": 3, "description": "1Password Unencrypted Export", "createdAt": 1709210096}"#,
+        )
+        .unwrap();
         zip.start_file("export.data", options).unwrap();
         zip.write_all(data).unwrap();
         zip.start_file("files/sampledoc__scan.pdf", options).unwrap();
@@ -412,13 +427,15 @@ mod tests {
         assert!(bank.favorite);
         assert_eq!(bank.folder, "Finance");
         assert_eq!(bank.notes, "main account");
-        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &bank.fields else {
+        let RecordFields::Login { username, password, urls, totp, password_history, .. } = &bank.fields
+        else {
             panic!("a login")
         };
         assert_eq!((username.as_str(), password.as_str()), ("alice@example.org", "correct horse"));
         assert_eq!(urls, &["https://bank.example", "https://m.bank.example"]);
         assert_eq!(totp, "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP");
-        let history: Vec<(&str, u64)> = password_history.iter().map(|c| (c.password.as_str(), c.changed_at)).collect();
+        let history: Vec<(&str, u64)> =
+            password_history.iter().map(|c| (c.password.as_str(), c.changed_at)).collect();
         assert_eq!(history, [("newer", 1_709_210_096), ("oldest", 1_700_000_000)]);
         assert_eq!(
             bank.custom_fields,
@@ -454,7 +471,10 @@ mod tests {
         );
         assert_eq!(
             me.custom_fields,
-            vec![field("occupation", "Engineer", FieldKind::Text), field("username", "aliceb", FieldKind::Text)]
+            vec![
+                field("occupation", "Engineer", FieldKind::Text),
+                field("username", "aliceb", FieldKind::Text)
+            ]
         );
         assert_eq!(me.folder, "Personal");
 
@@ -482,7 +502,10 @@ mod tests {
         assert_eq!(documents, &[Document { label: "Passport".into(), number: "X1234567".into() }]);
         assert_eq!(passport.custom_fields, vec![field("issuing country", "Utopia", FieldKind::Text)]);
 
-        assert_eq!(import.records[6].fields, common::login("", "router-admin", vec!["http://192.0.2.1".into()], ""));
+        assert_eq!(
+            import.records[6].fields,
+            common::login("", "router-admin", vec!["http://192.0.2.1".into()], "")
+        );
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
         record.name = common::name_or_host(row.get("title"), url);
         record.notes = row.get("notes").to_owned();
         record.favorite = common::truthy(row.get("favorite"));
-        let tags: Vec<&str> = row.get("tags").split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
+        let tags: Vec<&str> =
+            row.get("tags").split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
         import.report.lose(Lost::ExtraTags, usize::from(tags.len() > 1));
         record.folder = if common::truthy(row.get("archived")) {
             ARCHIVE_FOLDER.to_owned()
@@ -63,7 +64,12 @@ mod tests {
         assert_eq!(bank.folder, "Finance");
         assert_eq!(
             bank.fields,
-            common::login("alice", "p,w", vec!["https://bank.example".into()], "otpauth://totp/x?secret=JBSWY3DP")
+            common::login(
+                "alice",
+                "p,w",
+                vec!["https://bank.example".into()],
+                "otpauth://totp/x?secret=JBSWY3DP"
+            )
         );
         assert_eq!(import.records[1].folder, ARCHIVE_FOLDER);
         assert!(!import.records[1].favorite);

@@ -24,7 +24,9 @@ impl Skip {
             Skip::SshKey => plural(count, "SSH key", "SSH keys"),
             Skip::FileItem => plural(count, "file item", "file items"),
             Skip::Deleted => plural(count, "deleted item", "deleted items"),
-            Skip::UnsupportedType => plural(count, "item of an unsupported type", "items of unsupported types"),
+            Skip::UnsupportedType => {
+                plural(count, "item of an unsupported type", "items of unsupported types")
+            }
         }
     }
 }
