@@ -7,7 +7,9 @@
 pub mod api;
 pub mod b64;
 pub mod crypto;
+pub mod export;
 pub mod generator;
 pub mod id;
+pub mod import;
 pub mod passphrase;
 pub mod words;

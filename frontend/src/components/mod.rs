@@ -11,6 +11,7 @@ pub mod downgrade_warning;
 pub mod error_banner;
 pub mod field_view;
 pub mod file_picker;
+pub mod import_panel;
 pub mod kdf_progress;
 pub mod lock_button;
 pub mod notice_bar;

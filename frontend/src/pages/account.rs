@@ -78,6 +78,7 @@ fn AccountSections() -> impl IntoView {
         <section class="card">
             <h2>"Backup"</h2>
             <BackupPanel />
+            <crate::components::import_panel::ImportPanel />
         </section>
         <section class="card">
             <div class="actions">
