@@ -46,7 +46,7 @@ async fn the_sign_out_report_tells_the_device_ip_place_and_what_the_session_did(
         "sign-outs: 1\n",
         &format!("vault item added ({})", &first.as_str()[..8]),
         &format!("share created ({}, 1 views, 0 files)", &share.id.as_str()[..8]),
-        "refused: requests rejected invalid_field",
+        "refused: an invalid request",
     ] {
         assert!(report.body.contains(expected), "{expected:?} missing from:\n{}", report.body);
     }

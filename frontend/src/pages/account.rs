@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::auto_lock_setting::AutoLockSetting;
 use crate::components::backup_panel::BackupPanel;
+use crate::components::import_panel::ImportPanel;
 use crate::components::delete_account::DeleteAccount;
 use crate::components::notifications_panel::NotificationsPanel;
 use crate::components::passphrase_change::PassphraseChange;
@@ -76,9 +77,9 @@ fn AccountSections() -> impl IntoView {
             <PassphraseChange />
         </section>
         <section class="card">
-            <h2>"Backup"</h2>
+            <h2>"Backup, import and export"</h2>
             <BackupPanel />
-            <crate::components::import_panel::ImportPanel />
+            <ImportPanel />
         </section>
         <section class="card">
             <div class="actions">
