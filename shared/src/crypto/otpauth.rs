@@ -141,9 +141,7 @@ impl OtpAuth {
             let value = Zeroizing::new(percent_decode(value));
             match key.to_ascii_lowercase().as_str() {
                 "secret" => secret = Some(Self::bare(&value)?),
-                "algorithm" => {
-                    auth.algorithm = Algorithm::parse(&value).ok_or(OtpAuthError::BadAlgorithm)?
-                }
+                "algorithm" => auth.algorithm = Algorithm::parse(&value).ok_or(OtpAuthError::BadAlgorithm)?,
                 "digits" => {
                     auth.digits = value
                         .parse()
