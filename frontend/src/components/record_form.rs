@@ -61,8 +61,11 @@ pub fn RecordForm(
     let busy = save.pending();
     let keep_mine = Callback::new(move |()| {
         if let Some(current) = conflict.get_untracked() {
-            // The stored version's password is not lost: it joins this edit's history.
-            if let RecordFields::Login { password, .. } = &current.record.fields {
+            // A password set by the stored version is not lost: it joins this edit's history
+            // (the one the edit started from is added when saving).
+            if let RecordFields::Login { password, .. } = &current.record.fields
+                && before.with_value(|before| FieldKey::Password.get(before) != password)
+            {
                 draft.update(|draft| history::note_replaced(draft, password, vault::now()));
             }
             base.set(Some((current.id.clone(), current.revision)));
