@@ -132,3 +132,50 @@ export function totpCode(secretBase32: string, unixSeconds: number): string {
   const binary = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(binary % 1_000_000).padStart(6, '0');
 }
+
+/** An RFC 6238 code of raw secret bytes with any hash, length and period (vault authenticators). */
+export function totpCodeOf(
+  secret: Buffer,
+  unixSeconds: number,
+  algorithm: 'sha1' | 'sha256' | 'sha512' = 'sha1',
+  digits = 6,
+  period = 30,
+): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / period)));
+  const mac = createHmac(algorithm, secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 10 ** digits).padStart(digits, '0');
+}
+
+/** The base32 (RFC 4648, no padding) of `bytes`. */
+export function base32Encode(bytes: Buffer): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** Fails if the page scrolls sideways at its viewport's width. */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
+/** Unlocks the vault after a reload (the key lives only in the page's memory). */
+export async function unlockAgain(page: Page, passphrase: string): Promise<void> {
+  await page.getByTestId('unlock-passphrase').fill(passphrase);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('nav-lock')).toBeVisible({ timeout: 30_000 });
+}

@@ -3,6 +3,16 @@
 //! one, and the search over decrypted records.
 //!
 //! Only envelopes leave the browser; record plaintext is sealed before any request is made.
+//!
+//! - [`card_brand`]: a card's network from its number's prefix.
+//! - [`edit`]: what a save does to the draft.
+//! - [`folders`]: folder counts, the folder filter and the list's order.
+//! - [`history`]: a login's password history on edit.
+
+pub mod card_brand;
+pub mod edit;
+pub mod folders;
+pub mod history;
 
 use std::collections::BTreeMap;
 
@@ -140,10 +150,15 @@ pub fn subtitle(record: &VaultRecord) -> String {
         }
         RecordFields::Card { holder, number, .. } => {
             let ending = card_ending(number);
-            match (holder.is_empty(), ending.is_empty()) {
+            let card = match (card_brand::brand(number), ending.is_empty()) {
+                (_, true) => String::new(),
+                (Some(brand), false) => format!("{brand} •••• {ending}"),
+                (None, false) => format!("•••• {ending}"),
+            };
+            match (holder.is_empty(), card.is_empty()) {
                 (_, true) => holder.clone(),
-                (true, false) => format!("•••• {ending}"),
-                (false, false) => format!("{holder} · •••• {ending}"),
+                (true, false) => card,
+                (false, false) => format!("{holder} · {card}"),
             }
         }
         RecordFields::Identity { full_name, .. } => full_name.clone(),
@@ -159,7 +174,7 @@ pub fn card_ending(number: &str) -> String {
 }
 
 /// Whether `record` matches every word of `query` (case-insensitive) in its name, user name,
-/// URLs, notes, folder, holder, a card's last four digits, full name, e-mail, phone, company,
+/// URLs, notes, folder, holder, a card's last four digits and brand, full name, e-mail, phone, company,
 /// address, document labels or the names of its custom fields. Secrets (passwords, whole card
 /// numbers, CVVs, field values) are not searched, so typing one does not find it.
 pub fn matches(record: &VaultRecord, query: &str) -> bool {
@@ -173,7 +188,8 @@ pub fn matches(record: &VaultRecord, query: &str) -> bool {
             haystack.push_str(&format!("\n{username}\n{}", urls.join("\n")));
         }
         RecordFields::Card { holder, expiry, number, .. } => {
-            haystack.push_str(&format!("\n{holder}\n{expiry}\n{}", card_ending(number)))
+            let brand = card_brand::brand(number).unwrap_or_default();
+            haystack.push_str(&format!("\n{holder}\n{expiry}\n{}\n{brand}", card_ending(number)))
         }
         RecordFields::Identity { full_name, email, phone, birth_date, company, address, documents } => {
             haystack
@@ -326,6 +342,11 @@ pub async fn save(
     }
 }
 
+/// The current Unix time in seconds, from the browser's clock.
+pub fn now() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
 /// Replaces (or adds) `entry` in the session's decrypted list.
 pub fn remember(session: Session, entry: Entry) {
     session.records.update(|records| {
@@ -427,7 +448,8 @@ mod tests {
             expiry: "04/29".into(),
             cvv: "123".into(),
         });
-        assert_eq!(subtitle(&card), "A B · •••• 1234");
+        assert_eq!(subtitle(&card), "A B · Visa •••• 1234");
+        assert!(matches(&card, "visa"), "found by its brand");
         assert!(matches(&card, "1234"), "found by its last four digits");
         assert!(!matches(&card, "4111"), "but not by the rest of its number");
     }

@@ -1,7 +1,8 @@
 //! Both versions of a record after a 409 `conflict`: the edit typed here and the one stored
-//! meanwhile, member by member, with "Keep mine" and "Take theirs".
+//! meanwhile, member by member (lists summarised, secrets masked), with "Keep mine" and "Take
+//! theirs".
 
-use coffer_shared::crypto::vault::{RecordFields, VaultRecord};
+use coffer_shared::crypto::vault::{FieldKind, RecordFields, VaultRecord};
 use leptos::prelude::*;
 
 use crate::fields::FieldKey;
@@ -27,7 +28,49 @@ fn documents(record: &VaultRecord) -> usize {
     }
 }
 
-/// The comparison and the two choices.
+/// The members that are lists or flags, as text for the comparison: `(label, testid slug,
+/// value)`. Secrets (hidden field values, earlier passwords) only show whether they differ.
+fn summaries(record: &VaultRecord) -> Vec<(&'static str, &'static str, String)> {
+    let dash = |text: String| if text.is_empty() { "—".to_owned() } else { text };
+    let mut rows = vec![
+        ("Folder", "folder", dash(record.folder.clone())),
+        ("Favourite", "favorite", if record.favorite { "yes" } else { "no" }.to_owned()),
+    ];
+    if let RecordFields::Login { urls, password_history, .. } = &record.fields {
+        rows.push(("Websites", "urls", dash(urls.join("\n"))));
+        // Only how many there are; the passwords themselves never show here.
+        rows.push(("Password history", "history", password_history.len().to_string()));
+    }
+    let fields = record
+        .custom_fields
+        .iter()
+        .map(|field| match field.kind {
+            FieldKind::Hidden if field.value.is_empty() => format!("{}: —", field.name),
+            FieldKind::Hidden => format!("{}: ••••••", field.name),
+            FieldKind::Boolean => {
+                format!("{}: {}", field.name, if field.value == "true" { "yes" } else { "no" })
+            }
+            FieldKind::Text => format!("{}: {}", field.name, field.value),
+        })
+        .collect::<Vec<_>>();
+    rows.push(("Custom fields", "custom", dash(fields.join("\n"))));
+    rows.push(("Attachments", "attachments", record.attachments.len().to_string()));
+    rows
+}
+
+/// Whether the two password histories differ.
+fn history_differs(mine: &VaultRecord, theirs: &VaultRecord) -> bool {
+    match (&mine.fields, &theirs.fields) {
+        (
+            RecordFields::Login { password_history: a, .. },
+            RecordFields::Login { password_history: b, .. },
+        ) => a != b,
+        _ => false,
+    }
+}
+
+/// The comparison and the two choices. A row that differs is tinted and its label says
+/// "changed" (vault.css), so the difference does not rest on colour alone.
 #[component]
 pub fn ConflictView(
     /// The edit made here.
@@ -50,6 +93,24 @@ pub fn ConflictView(
                     <th scope="row">{key.label(kind)}</th>
                     <td data-testid=format!("conflict-mine-{}", key.slug())>{shown(key, &mine)}</td>
                     <td data-testid=format!("conflict-theirs-{}", key.slug())>{shown(key, &theirs)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let theirs_rows = summaries(&theirs);
+    let lists = summaries(&mine)
+        .into_iter()
+        .zip(theirs_rows)
+        .map(|((label, slug, mine_text), (_, _, theirs_text))| {
+            // Hidden values compare as values, though both show masked.
+            let differs = mine_text != theirs_text
+                || (slug == "custom" && mine.custom_fields != theirs.custom_fields)
+                || (slug == "history" && history_differs(&mine, &theirs));
+            view! {
+                <tr class:differs=differs>
+                    <th scope="row">{label}</th>
+                    <td class="multiline" data-testid=format!("conflict-mine-{slug}")>{mine_text}</td>
+                    <td class="multiline" data-testid=format!("conflict-theirs-{slug}")>{theirs_text}</td>
                 </tr>
             }
         })
@@ -81,6 +142,7 @@ pub fn ConflictView(
                     </thead>
                     <tbody>
                         {rows}
+                        {lists}
                         {extra}
                         <tr class:differs=mine.sensitive != theirs.sensitive>
                             <th scope="row">"Sensitive"</th>

@@ -1,5 +1,5 @@
 //! One read-only member of an opened record: its value, masked and blurred if secret until
-//! "Show", and a copy button that clears the clipboard after 30 seconds.
+//! "Show", and (unless asked not to) a copy button that clears the clipboard after 30 seconds.
 
 use leptos::prelude::*;
 
@@ -21,6 +21,9 @@ pub fn FieldView(
     /// Keep line breaks (notes, address).
     #[prop(default = false)]
     multiline: bool,
+    /// Offer a copy button (not for a folder's name or a yes/no).
+    #[prop(default = true)]
+    copyable: bool,
 ) -> impl IntoView {
     let shown = RwSignal::new(!secret);
     let value_testid = format!("field-{slug}");
@@ -64,7 +67,7 @@ pub fn FieldView(
                                     </button>
                                 }
                             })}
-                        <ClipButton text=value testid=copy_testid.clone() what=what.clone() />
+                        {copyable.then(|| view! { <ClipButton text=value testid=copy_testid.clone() what=what.clone() /> })}
                     </span>
                 </div>
             </div>

@@ -1,161 +1,21 @@
-//! The form that creates or edits a record: the members of its type, the identity documents,
-//! the password generator for logins, "sensitive", and the conflict view when someone saved
-//! first.
+//! The form that creates or edits a record: folder and favourite, the members of its type, a
+//! login's websites and authenticator key (checked before saving), the password generator,
+//! identity documents, custom fields, "sensitive", and the conflict view when someone saved
+//! first. Saving moves a replaced password into the login's history.
 
-use coffer_shared::crypto::vault::{Document, RecordFields, VaultRecord};
+use coffer_shared::crypto::vault::{RecordFields, VaultRecord};
 use coffer_shared::id::RecordId;
 use leptos::prelude::*;
 
 use super::conflict_view::ConflictView;
+use super::custom_fields::CustomFieldsEditor;
 use super::error_banner::ErrorBanner;
 use super::password_generator::PasswordGenerator;
+use super::record_inputs::{documents_editor, field_input, folder_and_favorite, totp_problem};
+use super::url_list::UrlEditor;
 use crate::fields::FieldKey;
 use crate::session::Session;
-use crate::vault::{self, Entry, RecordType, SaveError};
-
-/// One text member bound to the draft.
-fn field_input(draft: RwSignal<VaultRecord>, kind: RecordType, key: FieldKey) -> impl IntoView {
-    let id = format!("input-{}", key.slug());
-    let value = move || draft.with(|record| key.get(record).to_owned());
-    let set = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        draft.update(|record| {
-            if let Some(member) = key.get_mut(record) {
-                *member = text;
-            }
-        });
-    };
-    let input = if key.is_multiline() {
-        view! {
-            <textarea id=id.clone() data-testid=id.clone() class:short=key != FieldKey::Notes prop:value=value on:input=set></textarea>
-        }
-        .into_any()
-    } else if key.is_secret() {
-        let shown = RwSignal::new(false);
-        let (_, autocomplete) = key.input_type();
-        view! {
-            <div class="input-with-button">
-                <input
-                    id=id.clone()
-                    type=move || if shown.get() { "text" } else { "password" }
-                    autocomplete=autocomplete
-                    spellcheck="false"
-                    data-testid=id.clone()
-                    prop:value=value
-                    on:input=set
-                />
-                <button type="button" class="secondary toggle" on:click=move |_| shown.update(|s| *s = !*s)>
-                    {move || if shown.get() { "Hide" } else { "Show" }}
-                </button>
-            </div>
-        }
-        .into_any()
-    } else {
-        let (kind_attr, autocomplete) = key.input_type();
-        view! {
-            <input
-                id=id.clone()
-                type=kind_attr
-                autocomplete=autocomplete
-                spellcheck="false"
-                data-testid=id.clone()
-                prop:value=value
-                on:input=set
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field">
-            <label for=id>{key.label(kind)}</label>
-            {input}
-        </div>
-    }
-}
-
-/// Edits the identity's documents list in the draft.
-fn documents_editor(draft: RwSignal<VaultRecord>) -> impl IntoView {
-    let with_docs = move |f: &mut dyn FnMut(&mut Vec<Document>)| {
-        draft.update(|record| {
-            if let RecordFields::Identity { documents, .. } = &mut record.fields {
-                f(documents);
-            }
-        });
-    };
-    let count = move || {
-        draft.with(|record| match &record.fields {
-            RecordFields::Identity { documents, .. } => documents.len(),
-            _ => 0,
-        })
-    };
-    let get = move |index: usize, number: bool| {
-        draft.with(|record| match &record.fields {
-            RecordFields::Identity { documents, .. } => documents
-                .get(index)
-                .map(|doc| if number { doc.number.clone() } else { doc.label.clone() })
-                .unwrap_or_default(),
-            _ => String::new(),
-        })
-    };
-    let row = move |index: usize| {
-        let set = move |number: bool| {
-            move |ev: leptos::ev::Event| {
-                let text = event_target_value(&ev);
-                with_docs(&mut |docs| {
-                    if let Some(doc) = docs.get_mut(index) {
-                        if number { doc.number = text.clone() } else { doc.label = text.clone() }
-                    }
-                });
-            }
-        };
-        view! {
-            <div class="document-row" data-testid="document-row">
-                <input
-                    placeholder="Passport, ID card…"
-                    aria-label="Document"
-                    data-testid=format!("document-label-{index}")
-                    prop:value=move || get(index, false)
-                    on:input=set(false)
-                />
-                <input
-                    type="password"
-                    autocomplete="off"
-                    placeholder="Number"
-                    aria-label="Document number"
-                    data-testid=format!("document-number-{index}")
-                    prop:value=move || get(index, true)
-                    on:input=set(true)
-                />
-                <button
-                    type="button"
-                    class="secondary small"
-                    aria-label="Remove document"
-                    on:click=move |_| with_docs(&mut |docs| {
-                        if index < docs.len() {
-                            docs.remove(index);
-                        }
-                    })
-                >
-                    "✕"
-                </button>
-            </div>
-        }
-    };
-    view! {
-        <fieldset class="documents">
-            <legend>"Documents"</legend>
-            {move || (0..count()).map(row).collect_view()}
-            <button
-                type="button"
-                class="secondary small"
-                data-testid="document-add"
-                on:click=move |_| with_docs(&mut |docs| docs.push(Document::default()))
-            >
-                "+ Add document"
-            </button>
-        </fieldset>
-    }
-}
+use crate::vault::{self, Entry, RecordType, SaveError, edit, history};
 
 /// The editor. `base` is `None` for a new record, else the id and the revision being edited.
 #[component]
@@ -171,11 +31,17 @@ pub fn RecordForm(
 ) -> impl IntoView {
     let session = Session::get();
     let kind = draft.with_untracked(|record| RecordType::of(&record.fields));
+    // The record as the edit started, for the password history; dropped (and wiped) with the form.
+    let before = StoredValue::new(draft.get_untracked());
     let error = RwSignal::new(None::<String>);
     let conflict = RwSignal::new(None::<Entry>);
     let generator = RwSignal::new(false);
+    let checked = RwSignal::new(false);
+    let problem = Memo::new(move |_| draft.with(totp_problem));
+    let shown_problem = Signal::derive(move || if checked.get() { problem.get() } else { None });
     let save = Action::new_local(move |_: &()| {
-        let record = draft.get_untracked();
+        let record = before
+            .with_value(|before| draft.with_untracked(|draft| edit::prepare(before, draft, vault::now())));
         let from = base.get_untracked();
         async move {
             match vault::save(session, from, record).await {
@@ -195,6 +61,13 @@ pub fn RecordForm(
     let busy = save.pending();
     let keep_mine = Callback::new(move |()| {
         if let Some(current) = conflict.get_untracked() {
+            // A password set by the stored version is not lost: it joins this edit's history
+            // (the one the edit started from is added when saving).
+            if let RecordFields::Login { password, .. } = &current.record.fields
+                && before.with_value(|before| FieldKey::Password.get(before) != password)
+            {
+                draft.update(|draft| history::note_replaced(draft, password, vault::now()));
+            }
             base.set(Some((current.id.clone(), current.revision)));
             conflict.set(None);
             save.dispatch_local(());
@@ -223,6 +96,7 @@ pub fn RecordForm(
                     type="button"
                     class="secondary small"
                     data-testid="generator-toggle"
+                    aria-expanded=move || if generator.get() { "true" } else { "false" }
                     on:click=move |_| generator.update(|open| *open = !*open)
                 >
                     {move || if generator.get() { "Close generator" } else { "Generate password" }}
@@ -232,11 +106,16 @@ pub fn RecordForm(
                 </Show>
             }
         });
-        let documents =
-            (key == FieldKey::Notes && kind == RecordType::Identity).then(|| documents_editor(draft));
+        let before_notes = (key == FieldKey::Notes).then(|| match kind {
+            RecordType::Identity => documents_editor(draft).into_any(),
+            RecordType::Login => view! { <UrlEditor draft /> }.into_any(),
+            _ => ().into_any(),
+        });
+        let after_name = (key == FieldKey::Name).then(|| folder_and_favorite(draft));
         view! {
-            {documents}
-            {field_input(draft, kind, key)}
+            {before_notes}
+            {field_input(draft, kind, key, shown_problem)}
+            {after_name}
             {generator_toggle}
         }
     });
@@ -245,13 +124,24 @@ pub fn RecordForm(
             class="record-form"
             data-testid="record-form"
             data-type=kind.slug()
+            novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
                 error.set(None);
+                checked.set(true);
+                if problem.with_untracked(Option::is_some) {
+                    if let Some(input) = document().get_element_by_id("input-totp")
+                        && let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input)
+                    {
+                        let _ = input.focus();
+                    }
+                    return;
+                }
                 save.dispatch_local(());
             }
         >
             {fields.collect_view()}
+            <CustomFieldsEditor draft />
             <label class="inline">
                 <input
                     type="checkbox"

@@ -1,19 +1,24 @@
-//! An opened record, read-only: each member with copy (and reveal, for secrets), the identity
-//! documents, and when it was made and changed. Values are read from the session's decrypted
-//! list by id, so nothing here keeps its own copy.
+//! An opened record, read-only: each member with copy (and reveal, for secrets), a login's live
+//! authenticator code, websites and password history, a card's brand, the identity documents,
+//! custom fields, the folder, and when it was made and changed. Values are read from the
+//! session's decrypted list by id, so nothing here keeps its own copy.
 
 use coffer_shared::crypto::vault::{RecordFields, VaultRecord};
 use coffer_shared::id::RecordId;
 use leptos::prelude::*;
 
+use super::custom_fields::CustomFieldsView;
 use super::field_view::FieldView;
+use super::password_history::PasswordHistory;
+use super::record_totp::TotpCode;
+use super::url_list::UrlLinks;
 use crate::fields::FieldKey;
 use crate::format;
 use crate::session::Session;
-use crate::vault::RecordType;
+use crate::vault::{RecordType, card_brand};
 
 /// Reads from the record with `id` in the session's list (tracked).
-fn read<R: Default>(session: Session, id: &RecordId, f: impl FnOnce(&VaultRecord) -> R) -> R {
+pub fn read<R: Default>(session: Session, id: &RecordId, f: impl FnOnce(&VaultRecord) -> R) -> R {
     session.records.with(|records| {
         records
             .iter()
@@ -22,6 +27,55 @@ fn read<R: Default>(session: Session, id: &RecordId, f: impl FnOnce(&VaultRecord
             .map(|entry| f(&entry.record))
             .unwrap_or_default()
     })
+}
+
+/// A text member as a [`FieldView`] (the folder's name without a copy button).
+fn member(session: Session, id: &RecordId, kind: RecordType, key: FieldKey) -> impl IntoView + use<> {
+    let id = id.clone();
+    let value = Signal::derive(move || read(session, &id, |record| key.get(record).to_owned()));
+    view! {
+        <FieldView
+            label=key.label(kind)
+            value
+            secret=key.is_secret()
+            slug=key.slug().to_owned()
+            multiline=key.is_multiline()
+            copyable=key != FieldKey::Folder
+        />
+    }
+}
+
+/// The identity's documents, each number masked until revealed.
+fn documents(session: Session, id: &RecordId) -> impl IntoView + use<> {
+    let counted = id.clone();
+    let id = id.clone();
+    let count = Memo::new(move |_| {
+        read(session, &counted, |record| match &record.fields {
+            RecordFields::Identity { documents, .. } => documents.len(),
+            _ => 0,
+        })
+    });
+    move || {
+        (0..count.get())
+            .map(|index| {
+                let document = |number: bool| {
+                    let id = id.clone();
+                    Signal::derive(move || {
+                        read(session, &id, |record| match &record.fields {
+                            RecordFields::Identity { documents, .. } => documents
+                                .get(index)
+                                .map(|doc| if number { doc.number.clone() } else { doc.label.clone() })
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        })
+                    })
+                };
+                let label = document(false).get_untracked();
+                let label = if label.is_empty() { "Document".to_owned() } else { label };
+                view! { <FieldView label value=document(true) secret=true slug=format!("document-{index}") /> }
+            })
+            .collect_view()
+    }
 }
 
 /// The record `id`, of type `kind`.
@@ -35,54 +89,41 @@ pub fn RecordView(
     let session = Session::get();
     let fields = FieldKey::of(kind)
         .iter()
-        .filter(|&&key| key != FieldKey::Name)
+        .filter(|&&key| !matches!(key, FieldKey::Name | FieldKey::Totp | FieldKey::Notes))
         .map(|&key| {
-            let id = id.clone();
-            let value = Signal::derive(move || read(session, &id, |record| key.get(record).to_owned()));
+            let brand = (key == FieldKey::Number).then(|| {
+                let id = id.clone();
+                let value = Signal::derive(move || {
+                    read(session, &id, |record| match &record.fields {
+                        RecordFields::Card { number, .. } => card_brand::brand(number).unwrap_or_default().to_owned(),
+                        _ => String::new(),
+                    })
+                });
+                view! { <FieldView label="Brand" value secret=false slug="brand".to_owned() copyable=false /> }
+            });
             view! {
-                <FieldView
-                    label=key.label(kind)
-                    value
-                    secret=key.is_secret()
-                    slug=key.slug().to_owned()
-                    multiline=key.is_multiline()
-                />
+                {member(session, &id, kind, key)}
+                {brand}
             }
         })
         .collect_view();
-    let documents = (kind == RecordType::Identity).then(|| {
-        let id = id.clone();
-        let counted = id.clone();
-        let count = Memo::new(move |_| {
-            read(session, &counted, |record| match &record.fields {
-                RecordFields::Identity { documents, .. } => documents.len(),
-                _ => 0,
+    let login = (kind == RecordType::Login).then(|| {
+        let (totp_id, urls_id) = (id.clone(), id.clone());
+        let totp =
+            Signal::derive(move || read(session, &totp_id, |record| FieldKey::Totp.get(record).to_owned()));
+        let urls = Signal::derive(move || {
+            read(session, &urls_id, |record| match &record.fields {
+                RecordFields::Login { urls, .. } => urls.clone(),
+                _ => Vec::new(),
             })
         });
-        move || {
-            (0..count.get())
-                .map(|index| {
-                    let document = |number: bool| {
-                        let id = id.clone();
-                        Signal::derive(move || {
-                            read(session, &id, |record| match &record.fields {
-                                RecordFields::Identity { documents, .. } => documents
-                                    .get(index)
-                                    .map(|doc| if number { doc.number.clone() } else { doc.label.clone() })
-                                    .unwrap_or_default(),
-                                _ => String::new(),
-                            })
-                        })
-                    };
-                    let label = document(false).get_untracked();
-                    let label = if label.is_empty() { "Document".to_owned() } else { label };
-                    view! {
-                        <FieldView label value=document(true) secret=true slug=format!("document-{index}") />
-                    }
-                })
-                .collect_view()
+        view! {
+            <TotpCode totp />
+            <UrlLinks urls />
         }
     });
+    let documents = (kind == RecordType::Identity).then(|| documents(session, &id));
+    let history = (kind == RecordType::Login).then(|| view! { <PasswordHistory id=id.clone() /> });
     let times = {
         let id = id.clone();
         move || {
@@ -100,7 +141,12 @@ pub fn RecordView(
     view! {
         <div class="record-view" data-testid="record-view">
             {fields}
+            {login}
             {documents}
+            {member(session, &id, kind, FieldKey::Notes)}
+            <CustomFieldsView id=id.clone() />
+            {member(session, &id, kind, FieldKey::Folder)}
+            {history}
             <p class="muted small-print">{times}</p>
         </div>
     }

@@ -1,5 +1,6 @@
 //! `/vault/:id` (an item: view, edit, delete) and `/vault/new/:kind` (a new item of a type).
-//! An item marked sensitive asks for the passphrase before it is shown or edited.
+//! An item marked sensitive asks for the passphrase before it is shown or edited. On wide
+//! screens (vault.css) the vault list stays on the left; on phones only the item shows.
 
 use coffer_shared::crypto::vault::VaultRecord;
 use coffer_shared::id::RecordId;
@@ -14,17 +15,26 @@ use crate::components::record_form::RecordForm;
 use crate::components::record_view::RecordView;
 use crate::components::reprompt::Reprompt;
 use crate::components::require_unlocked::RequireUnlocked;
+use crate::components::vault_list::VaultList;
 use crate::components::vault_loader::VaultLoader;
 use crate::session::Session;
 use crate::vault::{self, RecordType};
 
-/// `/vault/:id`.
+/// `/vault/:id`. Another item chosen in the list beside it replaces the one shown.
 #[component]
 pub fn RecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|params| params.get("id")));
     view! {
         <RequireUnlocked>
             <VaultLoader>
-                <ExistingRecord />
+                <div class="vault-split" data-pane="detail">
+                    <VaultList selected=id />
+                    {move || {
+                        let id = id.get().and_then(|id| id.parse::<RecordId>().ok());
+                        view! { <ExistingRecord id /> }
+                    }}
+                </div>
             </VaultLoader>
         </RequireUnlocked>
     }
@@ -33,22 +43,27 @@ pub fn RecordPage() -> impl IntoView {
 /// `/vault/new/:kind`.
 #[component]
 pub fn NewRecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let kind = Memo::new(move |_| params.with(|params| params.get("kind")));
     view! {
         <RequireUnlocked>
             <VaultLoader>
-                <NewRecord />
+                <div class="vault-split" data-pane="detail">
+                    <VaultList selected=Signal::stored(None::<String>) />
+                    {move || {
+                        let kind = kind.get().and_then(|slug| RecordType::from_slug(&slug)).unwrap_or(RecordType::Login);
+                        view! { <NewRecord kind /> }
+                    }}
+                </div>
             </VaultLoader>
         </RequireUnlocked>
     }
 }
 
-/// A form for a new record of the route's type.
+/// A form for a new record of type `kind`.
 #[component]
-fn NewRecord() -> impl IntoView {
+fn NewRecord(kind: RecordType) -> impl IntoView {
     let navigate = use_navigate();
-    let kind = use_params_map()
-        .with_untracked(|params| params.get("kind").and_then(|slug| RecordType::from_slug(&slug)))
-        .unwrap_or(RecordType::Login);
     let draft = RwSignal::new(VaultRecord::new(kind.empty_fields()));
     on_cleanup(move || {
         draft.try_update(Zeroize::zeroize);
@@ -80,11 +95,9 @@ enum Mode {
 
 /// An existing record: re-prompt if sensitive, then view, edit or delete.
 #[component]
-fn ExistingRecord() -> impl IntoView {
+fn ExistingRecord(id: Option<RecordId>) -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
-    let id =
-        use_params_map().with_untracked(|params| params.get("id").and_then(|id| id.parse::<RecordId>().ok()));
     let Some(id) = id else {
         return view! { <NotThere /> }.into_any();
     };
@@ -93,13 +106,14 @@ fn ExistingRecord() -> impl IntoView {
         Memo::new(move |_| {
             session.records.with(|records| {
                 records.iter().flatten().find(|entry| entry.id == id).map(|entry| {
-                    (RecordType::of(&entry.record.fields), entry.record.name.clone(), entry.record.sensitive)
+                    let record = &entry.record;
+                    (RecordType::of(&record.fields), record.name.clone(), record.sensitive, record.favorite)
                 })
             })
         })
     };
     let unlocked = RwSignal::new(
-        facts.with_untracked(|facts| facts.as_ref().is_some_and(|(_, _, sensitive)| !sensitive)),
+        facts.with_untracked(|facts| facts.as_ref().is_some_and(|(_, _, sensitive, _)| !sensitive)),
     );
     let mode = RwSignal::new(Mode::View);
     let draft = RwSignal::new(VaultRecord::default());
@@ -158,7 +172,7 @@ fn ExistingRecord() -> impl IntoView {
         mode.set(Mode::View);
     });
     let body = move || {
-        let Some((kind, _, _)) = facts.get() else {
+        let Some((kind, _, _, _)) = facts.get() else {
             return view! { <NotThere /> }.into_any();
         };
         if !unlocked.get() {
@@ -210,12 +224,18 @@ fn ExistingRecord() -> impl IntoView {
         <section class="card record" data-testid="record-page">
             <a class="back" href="/vault">"← Vault"</a>
             <h1 data-testid="record-title">
-                {move || facts.with(|facts| facts.as_ref().map(|(kind, name, _)| {
+                {move || facts.with(|facts| facts.as_ref().map(|(kind, name, _, favorite)| {
                     let name = if name.is_empty() { "(no name)".to_owned() } else { name.clone() };
                     view! {
                         <span class=format!("type-badge kind-{}", kind.slug()) aria-hidden="true">{kind.icon()}</span>
                         " "
                         <span data-testid="record-name">{name}</span>
+                        {favorite.then(|| view! {
+                            <span class="fav-star title-star" title="Favourite" data-testid="record-favorite">
+                                <span aria-hidden="true">"★"</span>
+                                <span class="visually-hidden">"Favourite"</span>
+                            </span>
+                        })}
                     }
                 }))}
             </h1>

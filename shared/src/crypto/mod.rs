@@ -11,6 +11,7 @@
 //! - [`identity`]: the Ed25519 identity key and its fingerprint.
 //! - [`signature`]: sender signatures on shares, over the envelope and the files' metadata.
 //! - [`vault`]: vault records and their per-record keys.
+//! - [`otpauth`]: a vault login's authenticator (Key Uri Format) and its codes.
 //! - [`backup`]: the passphrase-sealed backup of a vault.
 //! - [`stream`]: a file's content as a stream of AES-256-GCM chunks.
 //! - `webcrypto`: the same chunks through the browser's WebCrypto AES-GCM (the `aes-gcm` crate
@@ -28,6 +29,7 @@ pub mod file_meta;
 pub mod identity;
 pub mod kdf;
 pub mod kdf_memory;
+pub mod otpauth;
 pub mod padding;
 pub mod resume;
 pub mod secret;
