@@ -46,8 +46,11 @@ pub fn VaultLoader(
         error.set(None);
         load.dispatch_local(());
     };
+    // Only the switch between loading and loaded re-renders: a refresh that changes the records
+    // must keep the children (and their local state, such as an open "New" menu) in place.
+    let loaded = Memo::new(move |_| session.records.with(Option::is_some));
     move || {
-        if session.records.with(Option::is_some) {
+        if loaded.get() {
             view! {
                 <Show when=move || { failed.get() > 0 }>
                     <p class="notice warning" data-testid="vault-unopened">
