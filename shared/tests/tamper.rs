@@ -102,7 +102,7 @@ fn unknown_versions_kinds_flags_and_magic_are_clear_errors() {
     assert_eq!(with(0, b'X'), FormatError::BadMagic);
     assert_eq!(with(4, 2), FormatError::UnsupportedVersion(2));
     assert_eq!(with(4, 0), FormatError::UnsupportedVersion(0));
-    assert_eq!(with(5, 7), FormatError::UnknownKind(7));
+    assert_eq!(with(5, 8), FormatError::UnknownKind(8));
     assert_eq!(with(6, 0b100), FormatError::ReservedFlags);
     assert_eq!(FormatError::UnsupportedVersion(2).to_string(), "unsupported envelope version 2");
 }

@@ -36,6 +36,9 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
             max_views: share.max_views,
             views_used: share.views_used,
             read_receipt: share.read_receipt,
+            files: share.files,
+            password: share.password,
+            note: share.note,
         })
         .collect();
     Ok(Json(MyShareList { shares }))

@@ -17,6 +17,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
+use coffer_shared::crypto::share_note::MAX_NOTE_BYTES;
 use coffer_shared::id::ShareId;
 
 use crate::audit::Audit;
@@ -59,6 +60,12 @@ async fn create(
     let (mut share, envelope) = validate(&state, request, now)?;
     share.owner = signed_in.map(|signed_in| signed_in.account_id);
     signer::check_flag(&envelope, share.owner.is_some())?;
+    if share.note.is_some() && share.owner.is_none() {
+        return Err(ApiError::invalid(
+            "invalid_note",
+            "note: only a share created while signed in keeps one",
+        ));
+    }
     let response = CreateShareResponse {
         id: share.id.clone(),
         expires_at: share.expires_at,
@@ -157,8 +164,29 @@ fn validate(
         owner: None,
         read_receipt: request.read_receipt,
         files,
+        note: request.note.map(checked_note).transpose()?,
     };
     Ok((share, parsed))
+}
+
+/// A create request's `note`, if it is b64u of a well-formed `share-note` envelope of at most
+/// [`MAX_NOTE_BYTES`]. Whose vault key sealed it only its owner's browser can tell.
+fn checked_note(note: String) -> Result<String, ApiError> {
+    let refuse = || {
+        ApiError::invalid(
+            "invalid_note",
+            format!("note: must be b64u of a share-note envelope of at most {MAX_NOTE_BYTES} bytes"),
+        )
+    };
+    if note.len() > MAX_NOTE_BYTES.div_ceil(3) * 4 {
+        return Err(refuse());
+    }
+    let bytes = b64::decode(&note).map_err(|_| refuse())?;
+    let envelope = Envelope::parse(&bytes).map_err(|_| refuse())?;
+    if bytes.len() > MAX_NOTE_BYTES || envelope.header.kind != Kind::ShareNote {
+        return Err(refuse());
+    }
+    Ok(note)
 }
 
 #[tracing::instrument(name = "share_status", skip_all, fields(id = %id))]

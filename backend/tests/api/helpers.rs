@@ -208,6 +208,7 @@ impl TestShare {
             max_views,
             read_receipt: false,
             files: Vec::new(),
+            note: None,
         };
         Self { id, share_key, password: password.map(Into::into), text: text.into(), request }
     }

@@ -40,6 +40,7 @@ mod notices_reports;
 mod outage;
 mod places;
 mod sessions;
+mod share_notes;
 mod shares;
 mod signatures;
 mod signin;

@@ -60,6 +60,10 @@ pub struct CreateShareRequest {
     /// [`MAX_FILES_PER_SHARE`]). The sealed payload lists the same ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<ShareFileRef>,
+    /// b64u of a `share-note` envelope: the share's label and link, sealed for its creator with
+    /// the vault key (docs/accounts.md, "Share notes"). Only with a session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Where a share created while signed in stands, for the "My shares" page.
@@ -93,6 +97,15 @@ pub struct MyShare {
     pub state: ShareState,
     /// Whether each opening is mailed to the creator.
     pub read_receipt: bool,
+    /// How many files it holds; `None` for shares summarised before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<u32>,
+    /// Whether it asks for a password; `None` for shares summarised before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<bool>,
+    /// b64u of its `share-note` envelope, as the create request sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `GET /api/v1/my/shares`.

@@ -54,6 +54,9 @@ pub enum Kind {
     /// A streamed file's name, type, size, chunk size and SHA-256 (docs/envelope.md, "Files
     /// (streamed)").
     FileMetadata,
+    /// A share's label and link, sealed for its creator with the vault key (docs/accounts.md,
+    /// "Share notes").
+    ShareNote,
 }
 
 impl Kind {
@@ -65,6 +68,7 @@ impl Kind {
             Kind::VaultRecord => 4,
             Kind::Backup => 5,
             Kind::FileMetadata => 6,
+            Kind::ShareNote => 7,
         }
     }
 
@@ -76,6 +80,7 @@ impl Kind {
             4 => Ok(Kind::VaultRecord),
             5 => Ok(Kind::Backup),
             6 => Ok(Kind::FileMetadata),
+            7 => Ok(Kind::ShareNote),
             other => Err(FormatError::UnknownKind(other)),
         }
     }
@@ -85,7 +90,7 @@ impl Kind {
     fn flag_rules(self) -> (Option<bool>, Option<bool>) {
         match self {
             Kind::ShareText => (None, None),
-            Kind::WrappedVaultKey | Kind::WrappedIdentityKey | Kind::VaultRecord => {
+            Kind::WrappedVaultKey | Kind::WrappedIdentityKey | Kind::VaultRecord | Kind::ShareNote => {
                 (Some(false), Some(false))
             }
             Kind::Backup => (Some(true), Some(false)),

@@ -12,6 +12,7 @@
 //! - [`signature`]: sender signatures on shares, over the envelope and the files' metadata.
 //! - [`vault`]: vault records and their per-record keys.
 //! - [`otpauth`]: a vault login's authenticator (Key Uri Format) and its codes.
+//! - [`share_note`]: a share's label and link, sealed for its creator.
 //! - [`backup`]: the passphrase-sealed backup of a vault.
 //! - [`stream`]: a file's content as a stream of AES-256-GCM chunks.
 //! - `webcrypto`: the same chunks through the browser's WebCrypto AES-GCM (the `aes-gcm` crate
@@ -35,6 +36,7 @@ pub mod resume;
 pub mod secret;
 pub mod server;
 pub mod share;
+pub mod share_note;
 pub mod signature;
 pub mod stream;
 pub mod totp;

@@ -4,6 +4,7 @@
 //! [`ShareRecord`]'s, as in redb.
 
 use coffer_shared::api::ShareState;
+use coffer_shared::crypto::envelope::Header;
 use coffer_shared::id::{AccountId, ShareId};
 use subtle::ConstantTimeEq;
 use tokio_postgres::{GenericClient, Row, Transaction};
@@ -338,6 +339,9 @@ async fn insert(
             views_used: 0,
             state: ShareState::Active,
             read_receipt,
+            files: u32::try_from(share.files.len()).ok(),
+            password: Header::parse(&share.header).ok().map(|(header, _)| header.password.is_some()),
+            note: share.note.clone(),
         };
         owned_shares::put(txn, owner, &summary).await?;
     }

@@ -27,6 +27,15 @@ pub struct OwnedShare {
     pub state: ShareState,
     /// Mail the owner at each view.
     pub read_receipt: bool,
+    /// How many files it holds; `None` in summaries written before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<u32>,
+    /// Whether it asks for a password; `None` in summaries written before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<bool>,
+    /// The creator's sealed note, b64u, as the create request sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl OwnedShare {

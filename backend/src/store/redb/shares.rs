@@ -3,6 +3,7 @@
 //! views allowed, exactly N claims succeed however many arrive at once.
 
 use coffer_shared::api::ShareState;
+use coffer_shared::crypto::envelope::Header;
 use coffer_shared::id::{AccountId, ShareId};
 use redb::{ReadableTable, WriteTransaction};
 use subtle::ConstantTimeEq;
@@ -46,6 +47,8 @@ pub struct NewShare {
     pub read_receipt: bool,
     /// Finished uploads to attach, in order.
     pub files: Vec<FileClaim>,
+    /// The creator's sealed note (b64u of a `share-note` envelope), kept in the owner's summary.
+    pub note: Option<String>,
 }
 
 /// The result of storing a share.
@@ -414,6 +417,9 @@ fn insert(
             views_used: 0,
             state: ShareState::Active,
             read_receipt: record.read_receipt,
+            files: u32::try_from(share.files.len()).ok(),
+            password: Header::parse(&share.header).ok().map(|(header, _)| header.password.is_some()),
+            note: share.note.clone(),
         };
         owned_shares::put(txn, owner, &summary)?;
     }
