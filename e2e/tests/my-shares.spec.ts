@@ -36,7 +36,7 @@ test('a signed-in share is listed, its opening is mailed, and its owner can dest
   await page.getByTestId('nav-shares').click();
   const row = page.locator(`[data-testid="my-share-row"][data-id="${id}"]`);
   await expect(row).toHaveAttribute('data-state', 'active');
-  await expect(row.getByTestId('my-share-views')).toHaveText('1 / 2 views');
+  await expect(row.getByTestId('my-share-views')).toHaveText('1 of 2 views');
   await expect(row.getByTestId('my-share-receipt')).toBeVisible();
   await row.getByTestId('my-share-destroy').click();
   await row.getByTestId('my-share-destroy-confirm').click();

@@ -13,7 +13,7 @@ use crate::frame::{Frame, MAIN_ID, SignedOutLinks};
 use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::activity::ActivityPage;
-use crate::pages::create::AccountCreatePage;
+use crate::pages::create::{AccountCreatePage, FreshShareForm};
 use crate::pages::manage::ManagePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::record::{NewRecordPage, RecordPage};
@@ -31,6 +31,7 @@ use crate::session::{AuthState, Session};
 pub fn App() -> impl IntoView {
     let session = Session::provide();
     Toasts::provide();
+    FreshShareForm::provide();
     AutoLock::provide(session, Toasts::get());
     let shell = Signal::derive(move || matches!(session.state(), AuthState::Locked | AuthState::Unlocked));
     view! {
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
 fn Nav() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
+    let fresh_form = use_context::<FreshShareForm>();
     let sign_out = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -79,7 +81,11 @@ fn Nav() -> impl IntoView {
             <ul class="nav-links">
                 <li><A href="/vault" attr:data-testid="nav-vault">"Vault"</A></li>
                 <li><A href="/shares" attr:data-testid="nav-shares">"Shares"</A></li>
-                <li><A href="/" exact=true attr:data-testid="nav-new-share">"New share"</A></li>
+                <li>
+                    <A href="/" exact=true attr:data-testid="nav-new-share" on:click=move |_| fresh_form.map(FreshShareForm::ask).unwrap_or(())>
+                        "New share"
+                    </A>
+                </li>
                 <li><A href="/activity" attr:data-testid="nav-activity">"Activity"</A></li>
                 <li><A href="/account" attr:data-testid="nav-account">"Account"</A></li>
             </ul>

@@ -20,6 +20,7 @@ use coffer_shared::crypto::share::{SharePayload, manage_token, seal_to_sign, sea
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
+use zeroize::Zeroizing;
 
 use crate::api;
 use crate::files::draft::{self, Draft, DraftFile};
@@ -126,6 +127,13 @@ pub async fn create(
         Some(signer) => seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key()),
         None => seal_with_header(&share_key, &id, &payload, header, password_key),
     };
+    let note = match signer {
+        Some(signer) => {
+            let link = Zeroizing::new(link::share_link(&id, &share_key));
+            Some(signer.seal_note(&id, &input.label, &link).map_err(FileShareError::Sign)?)
+        }
+        None => None,
+    };
     let request = CreateShareRequest {
         id,
         envelope: b64::encode(&sealed.envelope),
@@ -136,6 +144,7 @@ pub async fn create(
         max_views: input.max_views,
         read_receipt: input.read_receipt && signer.is_some(),
         files: refs,
+        note,
     };
     let draft = Draft {
         request,

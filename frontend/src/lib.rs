@@ -24,6 +24,7 @@ pub mod format;
 pub mod frame;
 pub mod kdf;
 pub mod link;
+pub mod my_shares;
 pub mod pages;
 pub mod perf;
 pub mod public_app;

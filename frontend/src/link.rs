@@ -8,7 +8,7 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::id::ShareId;
 
 /// The page's origin, e.g. `https://coffer.example`.
-fn origin() -> String {
+pub fn origin() -> String {
     web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
 }
 

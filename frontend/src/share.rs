@@ -14,7 +14,7 @@ use coffer_shared::crypto::kdf::KdfParams;
 use coffer_shared::crypto::share::{SealedShare, SharePayload, manage_token, seal_to_sign, seal_with_header};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::api::{self, ApiError};
 use crate::signer::{AccountSigner, SignFailure};
@@ -43,12 +43,16 @@ pub struct NewShare {
     pub max_views: u32,
     /// Mail the signed-in creator at each opening (ignored for anonymous shares).
     pub read_receipt: bool,
+    /// The signed-in creator's name for the share, sealed in its note (ignored for anonymous
+    /// shares).
+    pub label: String,
 }
 
 impl Drop for NewShare {
     fn drop(&mut self) {
         self.text.zeroize();
         self.password.zeroize();
+        self.label.zeroize();
     }
 }
 
@@ -168,6 +172,11 @@ pub async fn create(
         if sealed.envelope.len() > max_envelope_bytes {
             return Err(CreateError::TooLarge { size: sealed.envelope.len(), limit: max_envelope_bytes });
         }
+        let link = Zeroizing::new(link::share_link(&id, &share_key));
+        let note = match signer {
+            Some(signer) => Some(signer.seal_note(&id, &input.label, &link).map_err(CreateError::Sign)?),
+            None => None,
+        };
         let request = CreateShareRequest {
             id: id.clone(),
             envelope: b64::encode(&sealed.envelope),
@@ -178,11 +187,12 @@ pub async fn create(
             max_views: input.max_views,
             read_receipt: input.read_receipt && csrf.is_some(),
             files: Vec::new(),
+            note,
         };
         match api::create_share(&request, csrf).await {
             Ok(response) => {
                 return Ok(Created {
-                    link: link::share_link(&id, &share_key),
+                    link: link.to_string(),
                     manage_link: link::manage_link(&id, &manage_secret),
                     expires_at: response.expires_at,
                     max_views: response.max_views,

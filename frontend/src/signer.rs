@@ -4,7 +4,9 @@
 
 use std::fmt;
 
+use coffer_shared::b64;
 use coffer_shared::crypto::share::sign_sealed;
+use coffer_shared::crypto::share_note::{ShareNote, seal_note};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::id::ShareId;
 
@@ -67,6 +69,19 @@ impl AccountSigner {
                 (unlocked.public_key == self.public_key)
                     .then(|| sign_sealed(&unlocked.identity, id, envelope, files).ok())
                     .flatten()
+            })
+            .flatten()
+            .ok_or(SignFailure::NotTheSigner)
+    }
+
+    /// The share's note (its `label` and reader `link`) sealed with this account's vault key,
+    /// b64u, for "My shares" (docs/accounts.md, "Share notes"); fails as [`Self::sign`] does.
+    pub fn seal_note(&self, id: &ShareId, label: &str, link: &str) -> Result<String, SignFailure> {
+        let note = ShareNote { label: label.to_owned(), link: link.to_owned() };
+        self.session
+            .with_unlocked(|unlocked| {
+                (unlocked.public_key == self.public_key)
+                    .then(|| b64::encode(seal_note(&unlocked.vault_key, id, &note)))
             })
             .flatten()
             .ok_or(SignFailure::NotTheSigner)

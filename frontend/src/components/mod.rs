@@ -33,6 +33,7 @@ pub mod resume_banner;
 pub mod secret_view;
 pub mod sessions_list;
 pub mod share_gone;
+pub mod share_row;
 pub mod share_loader;
 pub mod shared_files;
 pub mod signer_line;

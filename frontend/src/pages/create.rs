@@ -1,6 +1,7 @@
 //! `/`: write a secret, choose its password, lifetime and view limit, get a link.
 
 use coffer_shared::api::{DEFAULT_MAX_WRONG_CLAIMS, EXPIRY_OPTIONS, MAX_VIEWS, ServerConfig};
+use coffer_shared::crypto::share_note::MAX_LABEL_CHARS;
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
@@ -59,6 +60,23 @@ pub fn AccountCreatePage() -> impl IntoView {
     view! { <CreatePage when_locked=Some(ViewFn::from(|| view! { <UnlockPage purpose=LOCKED /> })) /> }
 }
 
+/// "New share" was clicked: a create page showing a created share's links goes back to an
+/// empty form (the link's path is already the page's, so the router does nothing).
+#[derive(Debug, Clone, Copy)]
+pub struct FreshShareForm(RwSignal<u32>);
+
+impl FreshShareForm {
+    /// Makes the signal and shares it with everything below (the navigation and the pages).
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(0)));
+    }
+
+    /// Asks for an empty form.
+    pub fn ask(self) {
+        self.0.update(|asked| *asked += 1);
+    }
+}
+
 /// The create page: the form, then the links once the share exists.
 #[component]
 pub fn CreatePage(
@@ -69,6 +87,7 @@ pub fn CreatePage(
     let session = Session::get();
     let signed_in = Memo::new(move |_| matches!(session.state(), AuthState::Locked | AuthState::Unlocked));
     let read_receipt = RwSignal::new(false);
+    let label = RwSignal::new(String::new());
     let config = LocalResource::new(api::config);
     let text = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -87,6 +106,16 @@ pub fn CreatePage(
     let has_draft = RwSignal::new(draft::load().is_some());
     let toasts = Toasts::get();
 
+    if let Some(FreshShareForm(asked)) = use_context::<FreshShareForm>() {
+        Effect::new(move |before: Option<u32>| {
+            let now = asked.get();
+            if before.is_some_and(|before| before != now) {
+                created.set(None);
+            }
+            now
+        });
+    }
+
     // Keep the selected lifetime among the options the server allows.
     Effect::new(move |_| {
         let options = limits.with(|limits| limits.expiry_options.clone());
@@ -96,7 +125,12 @@ pub fn CreatePage(
     });
 
     let submit = Action::new_local(move |input: &NewShare| {
-        let input = NewShare { text: input.text.clone(), password: input.password.clone(), ..*input };
+        let input = NewShare {
+            text: input.text.clone(),
+            password: input.password.clone(),
+            label: input.label.clone(),
+            ..*input
+        };
         let chosen = files.get_untracked();
         async move {
             let max_bytes = limits.get_untracked().max_envelope_bytes;
@@ -136,6 +170,7 @@ pub fn CreatePage(
                 Ok(share) => {
                     text.update(|t| t.zeroize());
                     password.update(|p| p.zeroize());
+                    label.update(|l| l.zeroize());
                     if !chosen.is_empty() {
                         toasts.show(ToastKind::Success, "Files encrypted and uploaded.");
                     }
@@ -206,12 +241,14 @@ pub fn CreatePage(
             expires_in: expiry.get_untracked(),
             max_views,
             read_receipt: signed_in.get_untracked() && read_receipt.get_untracked(),
+            label: if signed_in.get_untracked() { label.get_untracked() } else { String::new() },
         });
     };
 
     on_cleanup(move || {
         text.try_update(|t| t.zeroize());
         password.try_update(|p| p.zeroize());
+        label.try_update(|l| l.zeroize());
         created.try_set(None);
     });
 
@@ -319,6 +356,25 @@ pub fn CreatePage(
                     "Blur the secret until the reader clicks it"
                 </label>
                 <Show when=move || signed_in.get()>
+                    <div class="field">
+                        <label for="share-label">"Label, for you only"</label>
+                        <input
+                            id="share-label"
+                            type="text"
+                            data-testid="share-label"
+                            maxlength=MAX_LABEL_CHARS.to_string()
+                            autocomplete="off"
+                            placeholder="Wi-Fi for Sam"
+                            aria-describedby="share-label-hint"
+                            prop:value=move || label.get()
+                            on:input=move |ev| label.set(event_target_value(&ev))
+                            prop:disabled=busy
+                        />
+                        <p class="muted hint" id="share-label-hint">
+                            "Encrypted with your vault key and kept with the link in My shares. \
+                             The reader never sees it."
+                        </p>
+                    </div>
                     <label class="inline">
                         <input
                             type="checkbox"

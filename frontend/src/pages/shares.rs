@@ -1,15 +1,17 @@
-//! `/shares`: the shares this account created while signed in, newest first: when, until when,
-//! views, where each stands, whether it mails a read receipt; and "Destroy" for live ones.
-//! The server keeps only a summary: the links' keys were never sent to it.
+//! `/shares`: the shares this account created while signed in, newest first, with the label and
+//! link each was sealed with in this account (opened here with the vault key), what it holds,
+//! where it stands, filters by state and a search; "Copy link", its QR code and "Destroy" for
+//! live ones. The server keeps only a summary and the sealed notes.
 
-use coffer_shared::api::{MyShare, ShareState};
+use coffer_shared::api::MyShareList;
 use coffer_shared::id::ShareId;
 use leptos::prelude::*;
 
 use crate::api::account as api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::require_unlocked::RequireUnlocked;
-use crate::format;
+use crate::components::share_row::ShareRow;
+use crate::my_shares::{self, Listed, StateFilter};
 use crate::session::Session;
 
 /// The page, behind the unlock gate.
@@ -22,21 +24,6 @@ pub fn SharesPage() -> impl IntoView {
     }
 }
 
-/// A state's `data-state` value and its badge text.
-fn state_label(state: ShareState) -> (&'static str, &'static str) {
-    match state {
-        ShareState::Active => ("active", "Active"),
-        ShareState::Expired => ("expired", "Expired"),
-        ShareState::UsedUp => ("used_up", "Used up"),
-        ShareState::Destroyed => ("destroyed", "Destroyed"),
-    }
-}
-
-/// The first 8 characters of an id, as read-receipt mails name a share.
-fn short_id(id: &ShareId) -> String {
-    id.to_string().chars().take(8).collect()
-}
-
 /// The list, loaded when shown.
 #[component]
 fn SharesList() -> impl IntoView {
@@ -44,6 +31,8 @@ fn SharesList() -> impl IntoView {
     let list = LocalResource::new(api::my_shares);
     let error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(None::<ShareId>);
+    let filter = RwSignal::new(StateFilter::All);
+    let query = RwSignal::new(String::new());
     let destroy = Action::new_local(move |id: &ShareId| {
         let id = id.clone();
         async move {
@@ -57,94 +46,62 @@ fn SharesList() -> impl IntoView {
             }
         }
     });
-    let row = move |share: MyShare| {
-        let MyShare { id, created_at, expires_at, max_views, views_used, state, read_receipt } = share;
-        let (state_value, state_text) = state_label(state);
-        let short = short_id(&id);
-        let is_confirming = {
-            let id = id.clone();
-            Signal::derive(move || confirming.with(|c| c.as_ref() == Some(&id)))
-        };
-        let destroy_button = (state == ShareState::Active).then(|| {
-            let id = id.clone();
-            let id_confirm = id.clone();
-            view! {
-                <div class="share-actions">
-                    <Show
-                        when=move || is_confirming.get()
-                        fallback=move || {
-                            let id = id.clone();
-                            view! {
-                                <button
-                                    type="button"
-                                    class="secondary small"
-                                    data-testid="my-share-destroy"
-                                    on:click=move |_| {
-                                        error.set(None);
-                                        confirming.set(Some(id.clone()));
-                                    }
-                                >
-                                    "Destroy"
-                                </button>
-                            }
-                        }
-                    >
-                        {
-                            let id = id_confirm.clone();
-                            view! {
-                                <button
-                                    type="button"
-                                    class="danger small"
-                                    data-testid="my-share-destroy-confirm"
-                                    prop:disabled=move || destroy.pending().get()
-                                    on:click=move |_| {
-                                        destroy.dispatch_local(id.clone());
-                                    }
-                                >
-                                    "Destroy now"
-                                </button>
-                                <button type="button" class="secondary small" on:click=move |_| confirming.set(None)>
-                                    "Keep"
-                                </button>
-                            }
-                        }
-                    </Show>
-                </div>
-            }
-        });
+    let on_destroy = Callback::new(move |id: ShareId| {
+        error.set(None);
+        destroy.dispatch_local(id);
+    });
+    let opened = Memo::new(move |_| {
+        list.with(|list| match list {
+            Some(Ok(MyShareList { shares })) => Some(Ok(my_shares::open_all(session, shares.clone()))),
+            Some(Err(failure)) => Some(Err(failure.to_string())),
+            None => None,
+        })
+    });
+    let count = move |wanted: StateFilter| {
+        opened.with(|opened| match opened {
+            Some(Ok(all)) => all.iter().filter(|listed| wanted.keeps(listed.share.state)).count(),
+            _ => 0,
+        })
+    };
+    let chip = move |wanted: StateFilter| {
         view! {
-            <li class="share-row" data-testid="my-share-row" data-state=state_value data-id=id.to_string()>
-                <div class="share-text">
-                    <div class="share-title">
-                        <code class="mono" data-testid="my-share-id">{short}</code>
-                        <span class=format!("badge state-{state_value}") data-testid="my-share-state">{state_text}</span>
-                        {read_receipt.then(|| view! {
-                            <span class="badge receipt" title="You get an e-mail each time it is opened" data-testid="my-share-receipt">
-                                "Read receipt"
-                            </span>
-                        })}
-                    </div>
-                    <span class="muted">{format!("Created {}", format::local_date_time(created_at))}</span>
-                    <span class="muted">{format!("Expires {}", format::local_date_time(expires_at))}</span>
-                    <span data-testid="my-share-views">{format!("{views_used} / {max_views} views")}</span>
-                </div>
-                {destroy_button}
-            </li>
+            <button
+                type="button"
+                class="chip"
+                class:active=move || filter.get() == wanted
+                aria-pressed=move || if filter.get() == wanted { "true" } else { "false" }
+                data-testid=format!("my-shares-filter-{}", wanted.slug())
+                on:click=move |_| filter.set(wanted)
+            >
+                {wanted.label()}
+                <span class="count">{move || count(wanted)}</span>
+            </button>
         }
+    };
+    let shown = move |all: &[Listed]| -> Vec<Listed> {
+        let (wanted, query) = (filter.get(), query.get());
+        all.iter()
+            .filter(|listed| wanted.keeps(listed.share.state) && my_shares::matches(listed, &query))
+            .cloned()
+            .collect()
     };
     view! {
         <section class="card shares" data-testid="my-shares">
-            <h1>"My shares"</h1>
+            <div class="vault-head">
+                <h1>"My shares"</h1>
+                <a class="button" href="/" data-testid="my-shares-new">"+ New share"</a>
+            </div>
             <p class="muted">
-                "Shares you created while signed in. Their links are not kept: only you had them."
+                "Shares you created while signed in. Their labels and links are encrypted with your \
+                 vault key: only you can read them."
             </p>
-            {move || match list.get() {
+            {move || match opened.get() {
                 None => view! { <p class="muted" aria-busy="true">"Loading shares…"</p> }.into_any(),
                 Some(Err(failure)) => view! {
-                    <ErrorBanner message=Signal::stored(Some(failure.to_string())) testid="my-shares-error" />
+                    <ErrorBanner message=Signal::stored(Some(failure)) testid="my-shares-error" />
                 }
                 .into_any(),
-                Some(Ok(list)) if list.shares.is_empty() => view! {
+                Some(Ok(all)) if all.is_empty() => view! {
                     <div class="empty" data-testid="my-shares-empty">
                         <h2>"No shares yet"</h2>
                         <p class="muted">"Shares you create while signed in show up here."</p>
@@ -152,27 +109,47 @@ fn SharesList() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="share-list">{list.shares.into_iter().map(row).collect_view()}</ul>
+                Some(Ok(all)) => view! {
+                    <input
+                        type="search"
+                        class="search"
+                        placeholder="Search by label"
+                        aria-label="Search shares by label"
+                        data-testid="my-shares-search"
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))
+                    />
+                    <div class="chips" role="group" aria-label="Filter by state">
+                        {StateFilter::ALL.into_iter().map(chip).collect_view()}
+                    </div>
+                    {move || {
+                        let rows = shown(&all);
+                        if rows.is_empty() {
+                            view! { <p class="muted" data-testid="my-shares-no-match">"No share matches."</p> }
+                                .into_any()
+                        } else {
+                            view! {
+                                <ul class="share-list">
+                                    {rows
+                                        .into_iter()
+                                        .map(|listed| view! {
+                                            <ShareRow
+                                                listed
+                                                confirming
+                                                on_destroy
+                                                destroying=destroy.pending()
+                                            />
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                    }}
                 }
                 .into_any(),
             }}
             <ErrorBanner message=error testid="my-share-error" />
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_state_has_its_own_data_value() {
-        let values: Vec<_> =
-            [ShareState::Active, ShareState::Expired, ShareState::UsedUp, ShareState::Destroyed]
-                .into_iter()
-                .map(|state| state_label(state).0)
-                .collect();
-        assert_eq!(values, ["active", "expired", "used_up", "destroyed"]);
     }
 }
