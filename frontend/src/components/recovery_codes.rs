@@ -4,14 +4,29 @@
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
+use super::copy_button::CopyButton;
 use super::error_banner::ErrorBanner;
 use super::kdf_progress::KdfProgress;
 use super::password_field::PasswordField;
 use crate::account::{self, AccountError};
 use crate::api::account as api;
+use crate::backup;
 use crate::session::Session;
 
-/// Recovery codes, shown this once, and the button that hides them.
+/// The codes as a text file: what they are for, then one per line.
+fn as_text(codes: &[String], email: &str) -> String {
+    let mut text = format!(
+        "Coffer recovery codes for {email}\n\nEach code signs in once in place of the authenticator's \
+         code. Keep them somewhere safe, away from your passphrase.\n\n"
+    );
+    for (position, code) in codes.iter().enumerate() {
+        text.push_str(&format!("{}. {code}\n", position + 1));
+    }
+    text
+}
+
+/// Recovery codes, shown this once: copy, download or print them, then the button that hides
+/// them.
 #[component]
 pub fn RecoveryCodeList(
     /// The codes.
@@ -19,18 +34,45 @@ pub fn RecoveryCodeList(
     /// Called when the holder says they are saved.
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let email = Session::get().with_unlocked(|unlocked| unlocked.email.clone()).unwrap_or_default();
+    let text = as_text(&codes, &email);
+    let failed = RwSignal::new(None::<String>);
+    let download = {
+        let text = text.clone();
+        move |_| {
+            if backup::download(text.as_bytes(), "coffer-recovery-codes.txt").is_err() {
+                failed.set(Some("This browser could not start the download. Copy the codes instead.".into()));
+            }
+        }
+    };
+    let print = move |_| {
+        if web_sys::window().and_then(|window| window.print().ok()).is_none() {
+            failed.set(Some("This browser could not print. Copy or download the codes instead.".into()));
+        }
+    };
     view! {
-        <p class="notice warning">
-            "Save these recovery codes somewhere safe. Each signs in once without the app. "
-            "They are shown only now; any older codes no longer work."
-        </p>
-        <ol class="recovery-codes" data-testid="recovery-codes">
-            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
-        </ol>
-        <div class="actions">
-            <button type="button" data-testid="recovery-done" on:click=move |_| on_done.run(())>
-                "I saved them"
-            </button>
+        <div class="recovery-sheet" data-testid="recovery-sheet">
+            <p class="notice warning">
+                "Save these recovery codes somewhere safe. Each signs in once without the app. "
+                "They are shown only now; any older codes no longer work."
+            </p>
+            <p class="print-only">{format!("Coffer recovery codes for {email}")}</p>
+            <ol class="recovery-codes" data-testid="recovery-codes">
+                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+            </ol>
+            <div class="actions no-print">
+                <CopyButton text=Signal::stored(text) testid="recovery-copy" label="Copy" />
+                <button type="button" class="secondary" data-testid="recovery-download" on:click=download>
+                    "Download"
+                </button>
+                <button type="button" class="secondary" data-testid="recovery-print" on:click=print>
+                    "Print"
+                </button>
+                <button type="button" data-testid="recovery-done" on:click=move |_| on_done.run(())>
+                    "I saved them"
+                </button>
+            </div>
+            <ErrorBanner message=failed testid="recovery-error" />
         </div>
     }
 }
