@@ -85,5 +85,11 @@ test('labels and links come back in My shares, sealed from the server, and ended
   await expect(page.getByTestId('my-share-row')).toHaveCount(1);
   await page.getByTestId('my-shares-search').fill('nothing like it');
   await expect(page.getByTestId('my-shares-no-match')).toBeVisible();
+
+  // Activity names shares by their label too.
+  await page.getByTestId('nav-activity').click();
+  await expect(page.getByTestId('activity-title').filter({ hasText: 'Share \u201cWi-Fi for Sam\u201d created' })).toHaveCount(1, {
+    timeout: 30_000,
+  });
   await context.close();
 });

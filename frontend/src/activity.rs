@@ -161,6 +161,8 @@ pub struct Names {
     pub items: HashMap<String, String>,
     /// Attachment file names by file id.
     pub files: HashMap<String, String>,
+    /// Share labels by share id (from the notes "My shares" opens).
+    pub shares: HashMap<String, String>,
 }
 
 impl Names {
@@ -174,6 +176,11 @@ impl Names {
 
     fn file(&self, event: &ActivityEvent) -> Option<String> {
         Self::quoted(&self.files, text(event, "file"))
+    }
+
+    /// The share's label in quotes, else the start of its id.
+    fn share(&self, event: &ActivityEvent) -> String {
+        Self::quoted(&self.shares, text(event, "share")).unwrap_or_else(|| short(event, "share"))
     }
 }
 
@@ -225,13 +232,13 @@ pub fn title(event: &ActivityEvent, names: &Names) -> String {
         RecordDeleted => {
             names.item(event).map_or("Vault item deleted".to_owned(), |name| format!("{name} deleted"))
         }
-        ShareCreated => format!("Share {} created", short(event, "share")),
-        ShareOpened => format!("Share {} opened", short(event, "share")),
-        ShareClaimed => format!("Share {} read", short(event, "share")),
-        ShareWrongToken => format!("Wrong password for share {}", short(event, "share")),
-        ShareUsedUp => format!("Share {} used up", short(event, "share")),
-        ShareExpired => format!("Share {} expired", short(event, "share")),
-        ShareDestroyed => format!("Share {} destroyed", short(event, "share")),
+        ShareCreated => format!("Share {} created", names.share(event)),
+        ShareOpened => format!("Share {} opened", names.share(event)),
+        ShareClaimed => format!("Share {} read", names.share(event)),
+        ShareWrongToken => format!("Wrong password for share {}", names.share(event)),
+        ShareUsedUp => format!("Share {} used up", names.share(event)),
+        ShareExpired => format!("Share {} expired", names.share(event)),
+        ShareDestroyed => format!("Share {} destroyed", names.share(event)),
         FileUploaded if flag("vault") => names
             .file(event)
             .map_or("File attached to the vault".to_owned(), |name| format!("{name} attached")),
@@ -240,7 +247,7 @@ pub fn title(event: &ActivityEvent, names: &Names) -> String {
             names.file(event).map_or("Attachment previewed".to_owned(), |name| format!("{name} previewed"))
         }
         FileDownloaded if event.detail.contains_key("share") => {
-            format!("A file of share {} downloaded", short(event, "share"))
+            format!("A file of share {} downloaded", names.share(event))
         }
         FileDownloaded => {
             names.file(event).map_or("Attachment downloaded".to_owned(), |name| format!("{name} downloaded"))
@@ -471,6 +478,16 @@ mod tests {
         let shared =
             event(EventType::FileDownloaded, json!({"file": "F2", "from": 0, "share": "AbCdEfGhIj"}));
         assert_eq!(title(&shared, &names), "A file of share AbCdEfGh downloaded");
+    }
+
+    #[test]
+    fn shares_are_named_by_their_label_when_my_shares_knows_it() {
+        let mut names = Names::default();
+        names.shares.insert("AbCdEfGhIj".into(), "Door code".into());
+        let created = event(EventType::ShareCreated, json!({"share": "AbCdEfGhIj"}));
+        assert_eq!(title(&created, &names), "Share \u{201c}Door code\u{201d} created");
+        let other = event(EventType::ShareUsedUp, json!({"share": "ZyXwVuTsRq"}));
+        assert_eq!(title(&other, &names), "Share ZyXwVuTs used up");
     }
 
     #[test]

@@ -5,11 +5,13 @@ use coffer_shared::api::{ActivityEvent, Severity};
 use leptos::prelude::*;
 
 use crate::activity::{self, GROUPS};
+use crate::api::account::my_shares as my_shares_api;
 use crate::api::activity::{ActivityQuery, activity as fetch_activity};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::require_unlocked::RequireUnlocked;
 use crate::components::vault_loader::VaultLoader;
 use crate::format;
+use crate::my_shares;
 use crate::session::Session;
 
 /// The page, behind the unlock gate.
@@ -84,9 +86,17 @@ fn ActivityLog() -> impl IntoView {
         load.dispatch_local(false);
     };
 
+    let shares = LocalResource::new(my_shares_api);
     let names = Memo::new(move |_| {
+        let labels = shares.with(|shares| match shares {
+            Some(Ok(list)) => my_shares::open_all(session, list.shares.clone()),
+            _ => Vec::new(),
+        });
         session.records.with(|records| {
             let mut names = activity::Names::default();
+            for listed in labels {
+                names.shares.insert(listed.share.id.to_string(), listed.label);
+            }
             for entry in records.iter().flatten() {
                 names.items.insert(entry.id.to_string(), entry.record.name.clone());
                 for attachment in &entry.record.attachments {
@@ -97,7 +107,10 @@ fn ActivityLog() -> impl IntoView {
         })
     });
     let row = move |event: ActivityEvent| {
-        let title = names.with_untracked(|names| activity::title(&event, names));
+        let title = {
+            let event = event.clone();
+            move || names.with(|names| activity::title(&event, names))
+        };
         let particulars = activity::particulars(&event);
         let warning = event.severity == Severity::Warning;
         let this_session = current_session
