@@ -75,7 +75,8 @@ fn Nav() -> impl IntoView {
             navigate("/signin", Default::default());
         });
     };
-    move || match session.state() {
+    move || {
+        match session.state() {
         AuthState::Checking => ().into_any(),
         state @ (AuthState::Locked | AuthState::Unlocked) => view! {
             <ul class="nav-links">
@@ -98,5 +99,6 @@ fn Nav() -> impl IntoView {
         }
         .into_any(),
         AuthState::SignedOut => view! { <SignedOutLinks /> }.into_any(),
+    }
     }
 }

@@ -83,6 +83,8 @@ pub fn open_note(vault_key: &Key32, id: &ShareId, envelope: &Envelope) -> Result
 
 #[cfg(test)]
 mod tests {
+    use sha2::Digest;
+
     use super::*;
 
     fn note(id: &ShareId) -> ShareNote {
@@ -121,6 +123,22 @@ mod tests {
             ShareNote { label: String::new(), link: format!("javascript:alert(1)//{origin}/s/{id}#K") };
         assert_eq!(script.link_for(origin, &id), None);
     }
+
+    /// Pins the byte format: the same key, id, note and nonce always seal to these bytes.
+    #[test]
+    fn a_known_note_seals_to_known_bytes() {
+        let key = Key32::from_bytes([7; 32]);
+        let id: ShareId = "AAAAAAAAAAAAAAAAAAAAAA".parse().unwrap();
+        let note = ShareNote { label: "Wi-Fi".into(), link: format!("https://c.example/s/{id}#KEY") };
+        let sealed = seal_note_with_nonce(&key, &id, &note, [9; NONCE_LEN]);
+        assert_eq!(sealed[..7], [b'C', b'O', b'F', b'R', 1, 7, 0], "magic, version 1, kind 7, no flags");
+        assert_eq!(sealed.len(), 7 + NONCE_LEN + 256 + 16, "one 256-byte padding block and the tag");
+        let digest = sha2::Sha256::digest(&sealed);
+        assert_eq!(crate::b64::encode(digest), PINNED);
+        assert_eq!(open_note(&key, &id, &Envelope::parse(&sealed).unwrap()).unwrap(), note);
+    }
+
+    const PINNED: &str = "6zL84NvyWn6ceXq6TBDBLv167pro96TR1OQdnF6hMF0";
 
     #[test]
     fn debug_prints_neither_label_nor_link() {
