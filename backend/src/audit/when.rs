@@ -1,6 +1,8 @@
 //! Times for the export: `timestamp` as `YYYY-MM-DDTHH:MM:SSZ`, and the `--since` syntax
 //! (`docs/audit.md`, "`coffer-server audit export`"). UTC only; the proleptic Gregorian calendar.
 
+use coffer_shared::calendar::{civil_from_days, days_from_civil};
+
 /// `unix` as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(unix: u64) -> String {
     let days = i64::try_from(unix / 86_400).unwrap_or(i64::MAX);
@@ -71,31 +73,6 @@ fn parse_time(text: &str) -> Option<u64> {
     let (hours, minutes, seconds) = (two(hours)?, two(minutes)?, two(seconds)?);
     (parts.next().is_none() && hours < 24 && minutes < 60 && seconds < 60)
         .then_some(hours * 3600 + minutes * 60 + seconds)
-}
-
-/// H. Hinnant's `days_from_civil`.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// H. Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
