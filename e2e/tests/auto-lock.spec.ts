@@ -107,7 +107,7 @@ test('Lock now in one tab locks the other tabs of the browser; unlocking one lea
     await tab.getByTestId('unlock-submit').click();
     // A tab that had a record open shows it again after unlocking; others show the list.
     const view = tab.getByTestId('record-view');
-    await expect(view.or(tab.getByTestId('vault-item').first())).toBeVisible({ timeout: 30_000 });
+    await expect(view.or(tab.getByTestId('vault-item')).first()).toBeVisible({ timeout: 30_000 });
     if ((await view.count()) === 0) await tab.getByTestId('vault-item').click();
     await expect(view).toContainText(secret);
   };
