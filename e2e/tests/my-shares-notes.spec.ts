@@ -18,6 +18,7 @@ async function share(page: Page, label: string, text: string, password?: string,
   }
   await create.createButton.click();
   await expect(create.shareLink).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('created-kept')).toContainText('My shares');
   return create.shareLink.inputValue();
 }
 

@@ -286,6 +286,7 @@ async fn finish_draft(
         expires_at: response.expires_at,
         max_views: response.max_views,
         has_password: draft.has_password,
+        kept: draft.request.note.is_some(),
     })
 }
 

@@ -70,6 +70,8 @@ pub struct Created {
     pub max_views: u32,
     /// The share needs a password as well as the link.
     pub has_password: bool,
+    /// Its label and link were sealed into a note: My shares can give the link again.
+    pub kept: bool,
 }
 
 impl fmt::Debug for Created {
@@ -80,6 +82,7 @@ impl fmt::Debug for Created {
             .field("expires_at", &self.expires_at)
             .field("max_views", &self.max_views)
             .field("has_password", &self.has_password)
+            .field("kept", &self.kept)
             .finish()
     }
 }
@@ -197,6 +200,7 @@ pub async fn create(
                     expires_at: response.expires_at,
                     max_views: response.max_views,
                     has_password: password.is_some(),
+                    kept: signer.is_some(),
                 });
             }
             Err(error) if error.is_id_taken() && attempt < ID_ATTEMPTS => continue,
@@ -217,7 +221,8 @@ mod tests {
     #[test]
     fn debug_of_a_created_share_prints_neither_link() {
         let (link, manage_link) = ("https://c.example/s/id#KEY".to_owned(), "/m/id#TOKEN".to_owned());
-        let created = Created { link, manage_link, expires_at: 1, max_views: 1, has_password: false };
+        let created =
+            Created { link, manage_link, expires_at: 1, max_views: 1, has_password: false, kept: false };
         let printed = format!("{created:?}");
         assert!(!printed.contains("KEY") && !printed.contains("TOKEN"), "{printed}");
         assert!(printed.contains(r#"link: "[redacted]""#), "{printed}");

@@ -26,6 +26,7 @@ pub fn CreatedView(
         )
     });
     let has_password = created.with_untracked(|c| c.as_ref().is_some_and(|c| c.has_password));
+    let kept = created.with_untracked(|c| c.as_ref().is_some_and(|c| c.kept));
     // The form that had focus is gone: focus moves to the heading, which announces the result.
     let heading = NodeRef::<leptos::html::H1>::new();
     Effect::new(move |_| {
@@ -63,6 +64,12 @@ pub fn CreatedView(
                 })}
             <QrCode data=link.get_untracked() />
             <p class="muted center">"Scan to open the link on a phone."</p>
+            {kept.then(|| view! {
+                <p class="muted center" data-testid="created-kept">
+                    "The link stays in " <a href="/shares">"My shares"</a>
+                    ", encrypted with your vault key, until the share ends."
+                </p>
+            })}
             <hr />
             <div class="field">
                 <label for="manage-link">"Management link (keep it for yourself)"</label>
