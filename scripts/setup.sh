@@ -17,6 +17,8 @@ BINARYEN_VERSION=132
 # geo-whois-asn-country, CC BY 4.0 data by the NRO, the version the e2e tests use too.
 PLACES_PACKAGE=@ip-location-db/geo-whois-asn-country-mmdb
 PLACES_VERSION=2.3.2026061719
+# The database is compiled into the server: its bytes are pinned, not only its version.
+PLACES_SHA256=c5f7c0e9bd6a6ccb5a2e9634764544a0d08bd0bd8788b8aedfac87bea184c652
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 [[ -n "$WBG_VERSION" ]] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
@@ -59,7 +61,13 @@ places_json=".tools/geoip/node_modules/$PLACES_PACKAGE/package.json"
 if ! grep -q "\"version\": \"$PLACES_VERSION\"" "$places_json" 2>/dev/null; then
     say "npm install $PLACES_PACKAGE@$PLACES_VERSION into .tools/geoip/ (built into the server)"
     mkdir -p .tools/geoip
-    npm install --prefix .tools/geoip --no-audit --no-fund --no-save "$PLACES_PACKAGE@$PLACES_VERSION"
+    npm install --prefix .tools/geoip --no-audit --no-fund --no-save --ignore-scripts "$PLACES_PACKAGE@$PLACES_VERSION"
+fi
+places_db=".tools/geoip/node_modules/$PLACES_PACKAGE/geo-whois-asn-country.mmdb"
+if ! echo "$PLACES_SHA256  $places_db" | sha256sum --check --status; then
+    rm -rf .tools/geoip
+    echo "setup: $places_db does not have the pinned SHA-256; removed it, not building it in" >&2
+    exit 1
 fi
 
 missing=()

@@ -1,9 +1,15 @@
 //! Pieces every importer uses: record builders, custom fields, card expiries, names and
 //! addresses, and the item budget ([`super::MAX_ITEMS`]).
 
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::{ImportError, MAX_ITEMS};
+use super::{Format, ImportError, MAX_ITEMS};
 use crate::crypto::vault::{
     CustomField, Document, FieldKind, PASSWORD_HISTORY_LEN, PasswordChange, RecordFields,
 };
@@ -28,6 +34,69 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
 /// `bytes` without a leading UTF-8 byte order mark.
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+thread_local! {
+    /// Items [`bounded_list`] has read since [`reset_listed`].
+    static LISTED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The start of the message [`bounded_list`] stops with.
+const TOO_MANY: &str = "too many items";
+
+/// Starts counting a file's listed items afresh (before each parse that uses [`bounded_list`]).
+pub fn reset_listed() {
+    LISTED.with(|listed| listed.set(0));
+}
+
+/// A JSON list of items (`null` is empty) read one at a time, stopping at the item past
+/// [`MAX_ITEMS`] counted over every such list since [`reset_listed`]: a file of millions of
+/// tiny items is refused before it is held in memory, not after.
+pub fn bounded_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    struct Bounded<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                let listed = LISTED.with(|listed| {
+                    listed.set(listed.get() + 1);
+                    listed.get()
+                });
+                if listed > MAX_ITEMS {
+                    return Err(de::Error::custom(TOO_MANY));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    deserializer.deserialize_any(Bounded(PhantomData))
+}
+
+/// Maps a JSON error to [`ImportError::TooManyItems`] when [`bounded_list`] stopped it, and to
+/// [`ImportError::Damaged`] otherwise.
+pub fn json_error(format: Format) -> impl Fn(serde_json::Error) -> ImportError {
+    move |error| {
+        if error.to_string().starts_with(TOO_MANY) {
+            ImportError::TooManyItems
+        } else {
+            ImportError::Damaged(format)
+        }
+    }
 }
 
 /// Counts the file's items and refuses the one past [`MAX_ITEMS`].
@@ -71,22 +140,35 @@ pub fn push_document(documents: &mut Vec<Document>, label: &str, number: &str) {
     }
 }
 
-/// Appends a custom field, unless its value is empty.
+/// Appends a custom field, unless its value is empty or the record has [`MAX_FIELDS`].
 pub fn push_field(fields: &mut Vec<CustomField>, name: &str, value: &str, kind: FieldKind) {
-    if !value.is_empty() {
+    if !value.is_empty() && fields.len() < MAX_FIELDS {
         fields.push(CustomField { name: name.to_owned(), value: value.to_owned(), kind });
     }
 }
 
-/// The non-empty, trimmed, distinct entries of `urls`, in order.
+/// The most websites an import keeps for one login.
+pub const MAX_URLS: usize = 100;
+/// The most custom fields an import keeps for one record.
+pub const MAX_FIELDS: usize = 200;
+/// The longest folder name an import keeps, in characters: one name is copied into every record
+/// of its folder, so a long one would be multiplied by the number of records.
+pub const MAX_FOLDER_CHARS: usize = 256;
+
+/// The non-empty, trimmed, distinct entries of `urls`, in order, at most [`MAX_URLS`].
 pub fn urls<'a>(urls: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for url in urls.into_iter().map(str::trim).filter(|url| !url.is_empty()) {
-        if !out.iter().any(|seen| seen == url) {
-            out.push(url.to_owned());
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    urls.into_iter()
+        .map(str::trim)
+        .filter(|url| !url.is_empty() && seen.insert(*url))
+        .take(MAX_URLS)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A folder name as a record keeps it: trimmed, at most [`MAX_FOLDER_CHARS`] characters.
+pub fn folder_name(name: &str) -> String {
+    name.trim().chars().take(MAX_FOLDER_CHARS).collect()
 }
 
 /// Earlier passwords, newest first, at most [`PASSWORD_HISTORY_LEN`], without blanks.
@@ -220,5 +302,19 @@ mod tests {
         assert_eq!(budget.take(), Err(ImportError::TooManyItems));
         assert_eq!(Budget::check_len(MAX_ITEMS + 1), Err(ImportError::TooManyItems));
         assert!(Budget::check_len(MAX_ITEMS).is_ok());
+    }
+
+    #[test]
+    fn urls_are_distinct_and_capped_and_folder_names_are_cut() {
+        let many: Vec<String> = (0..50_000).map(|n| format!("https://{}.example", n % 1_000)).collect();
+        let kept = urls(many.iter().map(String::as_str));
+        assert_eq!(kept.len(), MAX_URLS);
+        assert_eq!(kept[1], "https://1.example");
+        assert_eq!(folder_name(&format!("  {}", "é".repeat(1_000))).chars().count(), MAX_FOLDER_CHARS);
+        let mut fields = Vec::new();
+        for _ in 0..MAX_FIELDS + 5 {
+            push_field(&mut fields, "n", "v", FieldKind::Text);
+        }
+        assert_eq!(fields.len(), MAX_FIELDS);
     }
 }

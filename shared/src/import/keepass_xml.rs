@@ -13,6 +13,8 @@ use crate::crypto::vault::{FieldKind, PasswordChange, RecordFields, VaultRecord}
 const FORMAT: Format = Format::KeePassXml;
 /// Seconds from 0001-01-01 (KDBX 4 timestamps) to 1970-01-01.
 const UNIX_FROM_YEAR_ONE: i64 = 62_135_596_800;
+/// The deepest group nesting read: deeper files are refused rather than overflow the stack.
+const MAX_DEPTH: usize = 64;
 /// The name KeePass gives its recycle bin, used when the file does not say which group it is.
 const RECYCLE_BIN: &str = "Recycle Bin";
 
@@ -53,11 +55,15 @@ struct Walk {
 impl Walk {
     /// Reads `group`'s entries into the folder `path`, and its subgroups below it.
     fn group<'a>(&mut self, group: Node<'a, 'a>, path: &mut Vec<&'a str>) -> Result<(), ImportError> {
+        if path.len() > MAX_DEPTH {
+            return Err(ImportError::Damaged(FORMAT));
+        }
+        let folder = common::folder_name(&path.join("/"));
         for node in group.children().filter(Node::is_element) {
             if node.has_tag_name("Entry") {
                 self.budget.take()?;
                 let mut record = entry(node, &mut self.import);
-                record.folder = path.join("/");
+                record.folder.clone_from(&folder);
                 self.import.records.push(record);
             } else if node.has_tag_name("Group") {
                 if self.is_recycle_bin(node) {
@@ -136,7 +142,8 @@ fn modified(entry: Node<'_, '_>) -> u64 {
         .decode(text.trim())
         .ok()
         .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-        .and_then(|bytes| u64::try_from(i64::from_le_bytes(bytes) - UNIX_FROM_YEAR_ONE).ok())
+        .and_then(|bytes| i64::from_le_bytes(bytes).checked_sub(UNIX_FROM_YEAR_ONE))
+        .and_then(|unix| u64::try_from(unix).ok())
         .unwrap_or(0)
 }
 
@@ -293,5 +300,29 @@ mod tests {
         let dtd = br#"<?xml version="1.0"?><!DOCTYPE KeePassFile [<!ENTITY a "aaaa">]><KeePassFile><Root><Group/></Root></KeePassFile>"#;
         assert_eq!(parse(dtd).unwrap_err(), ImportError::Damaged(FORMAT));
         assert_eq!(parse(b"<KeePassFile><Root>").unwrap_err(), ImportError::Damaged(FORMAT));
+    }
+
+    fn nested(depth: usize, times: &str) -> String {
+        let open = "<Group><Name>g</Name>".repeat(depth);
+        let close = "</Group>".repeat(depth);
+        format!(
+            "<KeePassFile><Root><Group><Name>top</Name>{open}<Entry><Times><LastModificationTime>{times}</LastModificationTime></Times>\
+             <String><Key>Title</Key><Value>deep</Value></String></Entry>{close}</Group></Root></KeePassFile>"
+        )
+    }
+
+    #[test]
+    fn groups_nested_past_the_limit_are_refused_without_overflowing_the_stack() {
+        assert_eq!(parse(nested(5_000, "").as_bytes()).unwrap_err(), ImportError::Damaged(FORMAT));
+        assert_eq!(parse(nested(MAX_DEPTH, "").as_bytes()).unwrap().records.len(), 1);
+    }
+
+    #[test]
+    fn a_timestamp_at_the_edge_of_i64_reads_as_unknown_without_a_panic() {
+        let min = base64::engine::general_purpose::STANDARD.encode(i64::MIN.to_le_bytes());
+        let xml = nested(1, &min);
+        let document = Document::parse(&xml).unwrap();
+        let entry = document.descendants().find(|node| node.has_tag_name("Entry")).unwrap();
+        assert_eq!(modified(entry), 0);
     }
 }

@@ -9,6 +9,7 @@ use std::io::{Cursor, Read};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use zeroize::Zeroizing;
 
 use super::common::{self, Budget, nullable, text};
 use super::onepassword_csv::ARCHIVE_FOLDER;
@@ -33,7 +34,7 @@ struct Account {
 struct Vault {
     #[serde(default, deserialize_with = "nullable")]
     attrs: VaultAttrs,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "common::bounded_list")]
     items: Vec<Value>,
 }
 
@@ -164,12 +165,13 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportError::WrongFormat(FORMAT))?;
     let entry = archive.by_name("export.data").map_err(|_| ImportError::WrongFormat(FORMAT))?;
-    let mut data = Vec::new();
+    let mut data = Zeroizing::new(Vec::new());
     entry.take(MAX_BYTES as u64 + 1).read_to_end(&mut data).map_err(|_| ImportError::Damaged(FORMAT))?;
     if data.len() > MAX_BYTES {
         return Err(ImportError::TooLarge);
     }
-    let export: Export = serde_json::from_slice(&data).map_err(|_| ImportError::Damaged(FORMAT))?;
+    common::reset_listed();
+    let export: Export = serde_json::from_slice(&data).map_err(common::json_error(FORMAT))?;
     let vaults: Vec<Vault> = export.accounts.into_iter().flat_map(|account| account.vaults).collect();
     Budget::check_len(vaults.iter().map(|vault| vault.items.len()).sum())?;
     let name_vaults = vaults.len() > 1;
@@ -201,9 +203,9 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
             record.folder = if item.state == "archived" {
                 ARCHIVE_FOLDER.to_owned()
             } else if let Some(tag) = tags.first() {
-                tag.trim().to_owned()
+                common::folder_name(tag)
             } else if name_vaults {
-                vault.attrs.name.clone()
+                common::folder_name(&vault.attrs.name)
             } else {
                 String::new()
             };
@@ -530,5 +532,28 @@ mod tests {
         let mut truncated = archive(EXPORT_DATA);
         truncated.truncate(truncated.len() / 2);
         assert!(parse(&truncated).is_err());
+    }
+
+    #[test]
+    fn millions_of_tiny_items_are_refused_while_reading_over_every_vault() {
+        let items = vec!["{}"; crate::import::MAX_ITEMS / 2 + 1].join(",");
+        let data =
+            format!(r#"{{"accounts": [{{"vaults": [{{"items": [{items}]}}, {{"items": [{items}]}}]}}]}}"#);
+        assert_eq!(parse(&archive(data.as_bytes())).unwrap_err(), ImportError::TooManyItems);
+        // The count starts afresh for the next file.
+        assert!(parse(&archive(EXPORT_DATA)).is_ok());
+    }
+
+    #[test]
+    fn a_long_vault_name_is_cut_before_it_is_copied_into_every_record() {
+        let long = "v".repeat(100_000);
+        let item = r#"{"categoryUuid": "003", "overview": {"title": "n"}}"#;
+        let data = format!(
+            r#"{{"accounts": [{{"vaults": [{{"attrs": {{"name": "{long}"}}, "items": [{item}, {item}]}}, {{"items": []}}]}}]}}"#
+        );
+        let import = parse(&archive(data.as_bytes())).unwrap();
+        assert!(
+            import.records.iter().all(|record| record.folder.chars().count() == common::MAX_FOLDER_CHARS)
+        );
     }
 }

@@ -1,13 +1,24 @@
 //! CSV exports as a table: a header of lower-cased column names and rows read by column name,
 //! so a file's column order, header case and extra columns do not matter.
 
+use std::collections::HashMap;
+
+use zeroize::Zeroize;
+
 use super::common::Budget;
 use super::{Format, ImportError};
 
-/// A CSV file with a header row.
+/// A CSV file with a header row. Its cells are wiped when it is dropped.
 pub struct Table {
-    columns: Vec<String>,
+    /// Each column name's first position, so reading a cell does not scan the header.
+    columns: HashMap<String, usize>,
     rows: Vec<Vec<String>>,
+}
+
+impl Drop for Table {
+    fn drop(&mut self) {
+        self.rows.zeroize();
+    }
 }
 
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
@@ -36,6 +47,10 @@ impl Table {
         if !required.iter().all(|name| columns.iter().any(|column| column == name)) {
             return Err(ImportError::WrongFormat(format));
         }
+        let mut index = HashMap::with_capacity(columns.len());
+        for (at, name) in columns.into_iter().enumerate() {
+            index.entry(name).or_insert(at);
+        }
         let mut budget = Budget::default();
         let mut rows = Vec::new();
         let mut record = csv::ByteRecord::new();
@@ -48,7 +63,7 @@ impl Table {
             budget.take()?;
             rows.push(cells(&record));
         }
-        Ok(Table { columns, rows })
+        Ok(Table { columns: index, rows })
     }
 
     /// The rows, in the file's order.
@@ -67,12 +82,7 @@ impl<'a> Row<'a> {
     /// The cell under `column` (lower case); `""` when the file has no such column or the row
     /// is short.
     pub fn get(&self, column: &str) -> &'a str {
-        self.table
-            .columns
-            .iter()
-            .position(|name| name == column)
-            .and_then(|at| self.cells.get(at))
-            .map_or("", String::as_str)
+        self.table.columns.get(column).and_then(|&at| self.cells.get(at)).map_or("", String::as_str)
     }
 }
 

@@ -33,14 +33,16 @@ pub fn describe(user_agent: &str) -> String {
 }
 
 /// A lone `name/version` token of a tool ("curl/8.0"): a short name of letters, digits, `-` and
-/// `_`, and a version of letters, digits and dots. Anything else a client sends is not repeated
-/// in a security mail, where it could pose as the server's own words.
+/// `_`, and a version of digits and dots that starts with a digit (so no host name such as
+/// `Go/evil.example`). Anything else a client sends is not repeated in a security mail, where
+/// it could pose as the server's own words.
 fn is_product_token(user_agent: &str) -> bool {
     let Some((name, version)) = user_agent.split_once('/') else { return false };
     let name_ok = (1..=24).contains(&name.len())
         && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
     let version_ok = (1..=16).contains(&version.len())
-        && version.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'.');
+        && version.starts_with(|c: char| c.is_ascii_digit())
+        && version.bytes().all(|byte| byte.is_ascii_digit() || byte == b'.');
     name_ok && version_ok
 }
 
@@ -60,5 +62,7 @@ mod tests {
         assert_eq!(describe("curl/8.0"), "curl/8.0");
         assert_eq!(describe("URGENT call +1 555 0100 now"), "Unknown device");
         assert_eq!(describe("visit.evil.example/now"), "Unknown device");
+        assert_eq!(describe("Go/evil.example"), "Unknown device");
+        assert_eq!(describe("Go-http-client/1.1"), "Go-http-client/1.1");
     }
 }
