@@ -1,5 +1,6 @@
-//! Asks for the passphrase again before a record marked sensitive is shown
-//! (docs/accounts.md, "Re-prompt"). Not a cryptographic boundary: it guards an unlocked screen.
+//! Asks for the passphrase again before a record marked sensitive is shown or the vault is
+//! exported (docs/accounts.md, "Re-prompt"). Not a cryptographic boundary: it guards an
+//! unlocked screen.
 
 use leptos::prelude::*;
 use zeroize::Zeroize;
@@ -15,6 +16,9 @@ use crate::session::Session;
 pub fn Reprompt(
     /// Called when the passphrase is right.
     on_ok: Callback<()>,
+    /// Why the passphrase is asked for; by default, that the item is marked sensitive.
+    #[prop(default = "This item is marked sensitive. Type your passphrase to show it.")]
+    reason: &'static str,
 ) -> impl IntoView {
     let session = Session::get();
     let typed = RwSignal::new(String::new());
@@ -49,7 +53,7 @@ pub fn Reprompt(
                 check.dispatch_local(());
             }
         >
-            <p class="notice">"This item is marked sensitive. Type your passphrase to show it."</p>
+            <p class="notice">{reason}</p>
             <PasswordField
                 value=typed
                 label="Passphrase"
