@@ -8,8 +8,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::auto_lock_setting::AutoLockSetting;
 use crate::components::backup_panel::BackupPanel;
-use crate::components::import_panel::ImportPanel;
 use crate::components::delete_account::DeleteAccount;
+use crate::components::import_panel::ImportPanel;
 use crate::components::notifications_panel::NotificationsPanel;
 use crate::components::passphrase_change::PassphraseChange;
 use crate::components::require_unlocked::RequireUnlocked;
