@@ -52,6 +52,7 @@ pub fn is_protected(bytes: &[u8]) -> bool {
 }
 
 /// A password-protected export's header: its salt and checked KDF, and the two EncStrings.
+#[derive(Clone)]
 pub struct Protected {
     salt: String,
     kdf: BitwardenKdf,
