@@ -1,7 +1,8 @@
 // Importing from other password managers, parsed in the browser: one export of each supported
 // format (Bitwarden JSON and CSV, 1Password 1PUX and CSV, KeePass XML, LastPass CSV, Chrome CSV)
 // lands in the vault with its items, and no request carries their plaintext. Then the vault's
-// Bitwarden JSON export, imported into a fresh account, gives the same items back.
+// Bitwarden JSON export, imported into a fresh account, gives the same items back, unencrypted
+// or encrypted with a file password (a wrong password first: refused, nothing imported).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +160,62 @@ test('the Bitwarden JSON export, imported into another account, gives the same i
   const other = await otherContext.newPage();
   await signUp(other, freshEmail('export-into'), 'lantern meadow orchid basalt ferry');
   await importFile(other, sample('bitwarden-export.json', exported));
+  expect(await vaultNames(other)).toEqual(before);
+  await otherContext.close();
+  await context.close();
+});
+
+test('the encrypted Bitwarden export opens in another account with its file password only', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const filePassword = 'quartz heron violet cinder maple';
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await signUp(page, freshEmail('export-sealed'), 'ferry basalt meadow orchid lantern');
+  await importFile(page, join(SAMPLES, 'bitwarden.json'));
+  const before = await vaultNames(page);
+  expect(before.length).toBeGreaterThan(2);
+
+  await page.getByTestId('nav-account').click();
+  await page.getByTestId('export-encrypted').click();
+  await page.getByTestId('export-password').fill(filePassword);
+  await page.getByTestId('export-password-confirm').fill(filePassword);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId('export-encrypted-confirm').click(),
+  ]);
+  await expect(page.getByTestId('export-result')).toContainText('encrypted with the file password');
+  const exported = readFileSync(await download.path());
+  const json = JSON.parse(exported.toString('utf8'));
+  expect(json).toMatchObject({ encrypted: true, passwordProtected: true, kdfType: 0, kdfIterations: 600000 });
+  expect(json.items).toBeUndefined();
+  for (const secret of ['correct horse', 'alice@example.org', 'Finance/Banks']) {
+    expect(exported.toString('utf8'), secret).not.toContain(secret);
+  }
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signUp(other, freshEmail('export-sealed-into'), 'maple cinder violet heron quartz');
+  await other.getByTestId('nav-account').click();
+  await other.getByTestId('import-file').setInputFiles(sample('bitwarden-encrypted.json', exported));
+  await expect(other.getByTestId('import-file-password')).toBeVisible();
+  await expect(other.getByTestId('import-preview')).toHaveCount(0);
+
+  await other.getByTestId('import-file-password').fill('not the file password');
+  await other.getByTestId('import-file-open').click();
+  await expect(other.getByTestId('import-error')).toContainText('file password is wrong', { timeout: 60_000 });
+  await expect(other.getByTestId('import-preview')).toHaveCount(0);
+  await expect(other.getByTestId('import-confirm')).toBeDisabled();
+  await expect(other.getByTestId('import-file-password')).toHaveValue('');
+  await other.getByTestId('nav-vault').click();
+  await expect(other.getByTestId('vault-empty')).toBeVisible();
+
+  await other.getByTestId('nav-account').click();
+  await other.getByTestId('import-file').setInputFiles(sample('bitwarden-encrypted-again.json', exported));
+  await other.getByTestId('import-file-password').fill(filePassword);
+  await other.getByTestId('import-file-open').click();
+  await expect(other.getByTestId('import-preview')).toBeVisible({ timeout: 60_000 });
+  await other.getByTestId('import-confirm').click();
+  await expect(other.getByTestId('import-result')).toContainText('Imported', { timeout: 60_000 });
   expect(await vaultNames(other)).toEqual(before);
   await otherContext.close();
   await context.close();

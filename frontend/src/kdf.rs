@@ -13,6 +13,7 @@
 //! keeps no JS copy of it; the key comes back as 32 bytes, which are wiped once copied.
 
 use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::bitwarden_kdf::{self, BitwardenKdf, ExportKey};
 use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::crypto::kdf::{self, KdfParams};
 use std::cell::RefCell;
@@ -72,6 +73,22 @@ pub async fn argon2id(password: &str, salt: &[u8], params: KdfParams) -> Key32 {
         None => {
             next_frame().await;
             kdf::argon2id(password, salt, params)
+        }
+    }
+}
+
+/// The key of a Bitwarden password-protected export (docs/interchange.md). Argon2id within
+/// Coffer's own range runs in the password worker (its salt hashed first, as Bitwarden does);
+/// PBKDF2 and smaller Argon2id run here after one painted frame, so the page shows its
+/// progress text first. `kdf` MUST be within the bounds ([`BitwardenKdf::check`]).
+pub async fn bitwarden_key(password: &str, salt: &str, kdf: BitwardenKdf) -> ExportKey {
+    match kdf.coffer_params() {
+        Some(params) => {
+            ExportKey::stretch(&argon2id(password, &bitwarden_kdf::argon2_salt(salt), params).await)
+        }
+        None => {
+            next_frame().await;
+            ExportKey::derive(password, salt, kdf)
         }
     }
 }

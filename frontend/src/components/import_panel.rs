@@ -2,21 +2,24 @@
 //!
 //! A chosen file is read and parsed here, in the page (`coffer_shared::import`): its format is
 //! detected and can be overridden, a preview counts what it holds, and on confirmation each
-//! record is sealed with this account's vault key and saved like one typed by hand. The export
-//! writes the vault as an unencrypted Bitwarden file, after a warning that it is plaintext.
+//! record is sealed with this account's vault key and saved like one typed by hand. A Bitwarden
+//! export protected by a file password asks for it first: the key is derived (with "Deriving the
+//! key…" shown) and checked before the preview. The export is [`BitwardenExport`].
 
 use coffer_shared::crypto::vault::VaultRecord;
-use coffer_shared::export::bitwarden;
-use coffer_shared::import::{self, Format, Import};
+use coffer_shared::import::bitwarden_protected::{self, Protected};
+use coffer_shared::import::{self, Format, Import, ImportError};
 use leptos::html;
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
+use super::bitwarden_export::BitwardenExport;
 use super::error_banner::ErrorBanner;
+use super::password_field::PasswordField;
 use crate::backup::{self, BackupError};
-use crate::format;
 use crate::session::Session;
 use crate::vault::{self, SaveError};
+use crate::{format, kdf};
 
 /// Seals and saves `records` one by one under fresh ids, reporting `(done, total)` after each.
 /// Answers how many were stored; on a failure, the message says how many were stored before it.
@@ -37,28 +40,25 @@ async fn save_all(
     Ok(total)
 }
 
-/// Every record of the vault, loading it first if needed.
-async fn all_records(session: Session) -> Result<Vec<VaultRecord>, String> {
-    if session.records.with_untracked(Option::is_none) {
-        let (entries, _) = vault::load(session)
-            .await
-            .map_err(|error| BackupError::Api { imported: 0, error }.to_string())?;
-        session.records.set(Some(entries));
+/// Shows a parsed file's summary, or why there is nothing to import.
+fn show(
+    outcome: Result<Import, ImportError>,
+    parsed: StoredValue<Option<Import>>,
+    preview: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+) {
+    match outcome {
+        Ok(import) if import.records.is_empty() => {
+            let _ = error.try_set(Some(format!("Nothing to import: {}.", import.summary())));
+        }
+        Ok(import) => {
+            let _ = preview.try_set(Some(import.summary()));
+            parsed.try_set_value(Some(import));
+        }
+        Err(failure) => {
+            let _ = error.try_set(Some(failure.to_string()));
+        }
     }
-    Ok(session
-        .records
-        .with_untracked(|records| records.iter().flatten().map(|entry| entry.record.clone()).collect()))
-}
-
-/// `coffer-bitwarden-export-YYYY-MM-DD.json`, in the browser's time zone.
-fn export_file_name() -> String {
-    let today = js_sys::Date::new_0();
-    format!(
-        "coffer-bitwarden-export-{:04}-{:02}-{:02}.json",
-        today.get_full_year(),
-        today.get_month() + 1,
-        today.get_date()
-    )
 }
 
 /// The import and export section of the account page.
@@ -71,33 +71,44 @@ pub fn ImportPanel() -> impl IntoView {
     let format = RwSignal::new(None::<Format>);
     let preview = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
-    let warning = RwSignal::new(false);
     let result = RwSignal::new(None::<String>);
     let exported = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // A password-protected Bitwarden export waiting for its file password.
+    let protected = RwSignal::new(None::<Protected>);
+    let file_password = RwSignal::new(String::new());
 
     let forget_file = move || {
         bytes.update_value(|bytes| bytes.zeroize());
         parsed.set_value(None);
         preview.set(None);
+        protected.set(None);
+        file_password.update(Zeroize::zeroize);
     };
-    // Parses the chosen file as the chosen format, for the preview.
+    // Parses the chosen file as the chosen format, for the preview; a password-protected
+    // Bitwarden export waits for its password instead.
     let reparse = move || {
         parsed.set_value(None);
         preview.set(None);
+        protected.set(None);
         error.set(None);
         let Some(chosen) = format.get_untracked() else { return };
-        let outcome = bytes.with_value(|bytes| bytes.as_deref().map(|bytes| import::parse(chosen, bytes)));
+        let Some(outcome) = bytes.with_value(|bytes| {
+            bytes.as_deref().map(|bytes| match chosen {
+                Format::BitwardenJson if bitwarden_protected::is_protected(bytes) => Protected::read(bytes)
+                    .map(|header| {
+                        protected.set(Some(header));
+                        None
+                    }),
+                _ => import::parse(chosen, bytes).map(Some),
+            })
+        }) else {
+            return;
+        };
         match outcome {
-            Some(Ok(import)) if import.records.is_empty() => {
-                error.set(Some(format!("Nothing to import: {}.", import.summary())));
-            }
-            Some(Ok(import)) => {
-                preview.set(Some(import.summary()));
-                parsed.set_value(Some(import));
-            }
-            Some(Err(failure)) => error.set(Some(failure.to_string())),
-            None => {}
+            Ok(Some(import)) => show(Ok(import), parsed, preview, error),
+            Ok(None) => {}
+            Err(failure) => show(Err(failure), parsed, preview, error),
         }
     };
 
@@ -139,6 +150,8 @@ pub fn ImportPanel() -> impl IntoView {
             .try_update_value(|import| import.take())
             .flatten()
             .map(|mut import| std::mem::take(&mut import.records));
+        let sealed =
+            bytes.with_value(|bytes| bytes.as_deref().is_some_and(bitwarden_protected::is_protected));
         async move {
             let Some(records) = records else { return };
             let outcome = save_all(session, records, move |done, total| {
@@ -153,8 +166,13 @@ pub fn ImportPanel() -> impl IntoView {
             }
             match outcome {
                 Ok(count) => {
+                    let advice = if sealed {
+                        "Keep the export file and its password apart, or delete the file."
+                    } else {
+                        "Delete the export file: it holds your secrets in plaintext."
+                    };
                     let _ = result.try_set(Some(format!(
-                        "Imported {}. Delete the export file: it holds your secrets in plaintext.",
+                        "Imported {}. {advice}",
                         format::plural(count as u64, "item")
                     )));
                 }
@@ -164,32 +182,28 @@ pub fn ImportPanel() -> impl IntoView {
             }
         }
     });
-    let export_action = Action::new_local(move |_: &()| async move {
-        let outcome = all_records(session).await.and_then(|records| {
-            let now = (js_sys::Date::now() / 1000.0) as u64;
-            let mut file = bitwarden::export(&records, now);
-            let name = export_file_name();
-            let downloaded = backup::download(&file, &name).map_err(|failure| failure.to_string());
-            file.zeroize();
-            downloaded.map(|()| {
-                format!(
-                    "Exported {} to {name}, unencrypted. Delete it once it is imported.",
-                    format::plural(records.len() as u64, "item")
-                )
-            })
-        });
-        match outcome {
-            Ok(message) => {
-                let _ = exported.try_set(Some(message));
-            }
-            Err(message) => {
-                let _ = error.try_set(Some(message));
+    // Derives the file's key (the page shows "Deriving the key…"), checks it and previews.
+    let open_action = Action::new_local(move |_: &()| {
+        let header = protected.get_untracked();
+        let mut typed = file_password.get_untracked();
+        file_password.update(Zeroize::zeroize);
+        async move {
+            let Some(header) = header else { return };
+            let key = kdf::bitwarden_key(&typed, header.salt(), header.kdf()).await;
+            typed.zeroize();
+            match header.open(&key) {
+                Ok(import) => {
+                    let _ = protected.try_set(None);
+                    show(Ok(import), parsed, preview, error);
+                }
+                Err(failure) => show(Err(failure), parsed, preview, error),
             }
         }
     });
-    let busy = Signal::derive(move || import_action.pending().get() || export_action.pending().get());
+    let busy = Signal::derive(move || import_action.pending().get() || open_action.pending().get());
     on_cleanup(move || {
         bytes.try_update_value(|bytes| bytes.zeroize());
+        file_password.try_update(Zeroize::zeroize);
     });
 
     let on_import = move |ev: leptos::ev::SubmitEvent| {
@@ -197,17 +211,26 @@ pub fn ImportPanel() -> impl IntoView {
         result.set(None);
         exported.set(None);
         error.set(None);
-        if parsed.with_value(Option::is_none) {
+        if protected.with_untracked(Option::is_some) {
+            // Enter in the file password field.
+            if file_password.with_untracked(String::is_empty) {
+                error.set(Some("Type the export's file password.".to_owned()));
+            } else {
+                open_action.dispatch_local(());
+            }
+        } else if parsed.with_value(Option::is_none) {
             error.set(Some("Choose an export file first.".to_owned()));
         } else {
             import_action.dispatch_local(());
         }
     };
-    let on_export_confirm = move |_| {
-        warning.set(false);
-        exported.set(None);
+    let on_open = move |_| {
         error.set(None);
-        export_action.dispatch_local(());
+        if file_password.with_untracked(String::is_empty) {
+            error.set(Some("Type the export's file password.".to_owned()));
+        } else {
+            open_action.dispatch_local(());
+        }
     };
 
     view! {
@@ -247,6 +270,30 @@ pub fn ImportPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <Show when=move || protected.with(Option::is_some)>
+                    <p class="muted">"This Bitwarden export is protected by a file password."</p>
+                    <PasswordField
+                        value=file_password
+                        label="File password"
+                        testid="import-file-password"
+                        autocomplete="off"
+                        disabled=busy
+                    />
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="secondary"
+                            data-testid="import-file-open"
+                            prop:disabled=busy
+                            on:click=on_open
+                        >
+                            "Open the file"
+                        </button>
+                    </div>
+                </Show>
+                <Show when=move || open_action.pending().get()>
+                    <p role="status" data-testid="import-deriving">"Deriving the key…"</p>
+                </Show>
                 {move || {
                     preview.get().map(|text| view! { <p role="status" data-testid="import-preview">{text}</p> })
                 }}
@@ -270,51 +317,7 @@ pub fn ImportPanel() -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <div class="inline-form">
-                <h3>"Export for Bitwarden"</h3>
-                <p class="muted">
-                    "Downloads every item as a Bitwarden JSON file, which Bitwarden and other managers import. \
-                     Attachments are not included. To keep a copy, use the encrypted backup above instead."
-                </p>
-                <Show
-                    when=move || warning.get()
-                    fallback=move || {
-                        view! {
-                            <div class="actions">
-                                <button
-                                    type="button"
-                                    class="secondary"
-                                    data-testid="export-bitwarden"
-                                    prop:disabled=busy
-                                    on:click=move |_| warning.set(true)
-                                >
-                                    "Export (Bitwarden JSON, unencrypted)"
-                                </button>
-                            </div>
-                        }
-                    }
-                >
-                    <div class="error" role="alert" data-testid="export-warning">
-                        <p>
-                            "This file is not encrypted: anyone who gets it reads every password, card and \
-                             note in it. Import it at once, then delete it (and empty the trash)."
-                        </p>
-                        <div class="actions">
-                            <button type="button" data-testid="export-confirm" on:click=on_export_confirm>
-                                "I understand, export unencrypted"
-                            </button>
-                            <button
-                                type="button"
-                                class="secondary"
-                                data-testid="export-cancel"
-                                on:click=move |_| warning.set(false)
-                            >
-                                "Cancel"
-                            </button>
-                        </div>
-                    </div>
-                </Show>
-            </div>
+            <BitwardenExport exported=exported error=error importing=busy />
             <ErrorBanner message=error testid="import-error" />
             {move || {
                 result.get().map(|text| view! { <p class="success" role="status" data-testid="import-result">{text}</p> })

@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod auto_lock_setting;
 pub mod backup_panel;
+pub mod bitwarden_export;
 pub mod clip_button;
 pub mod conflict_view;
 pub mod copy_button;

@@ -20,11 +20,15 @@
 //! - [`file_meta`]: a streamed file's id, keys, sealed metadata and integrity digest.
 //! - [`server`]: the server's verifier and pre-login answers for unknown addresses.
 //! - [`audit_chain`]: the keyed hashes of the server's security event log.
+//! - [`bitwarden_kdf`] and [`enc_string`]: the keys and the EncStrings of Bitwarden's
+//!   password-protected export (docs/interchange.md), for import and export.
 
 pub mod account;
 pub mod account_kdf;
 pub mod audit_chain;
 pub mod backup;
+pub mod bitwarden_kdf;
+pub mod enc_string;
 pub mod envelope;
 pub mod file_meta;
 pub mod identity;

@@ -1,6 +1,7 @@
 //! Bitwarden's unencrypted JSON export: `{"encrypted": false, "folders": [...], "items": [...]}`
-//! (docs/interchange.md, "Bitwarden JSON"). An export encrypted with a password or with the
-//! Bitwarden account's key is recognised and refused.
+//! (docs/interchange.md, "Bitwarden JSON"). An export protected by a file password is
+//! recognised here and opened by [`super::bitwarden_protected`]; one encrypted with the
+//! Bitwarden account's key is refused.
 
 use std::collections::HashMap;
 
@@ -441,9 +442,10 @@ mod tests {
         let protected = br#"{"encrypted": true, "passwordProtected": true, "salt": "c2FsdA==", "kdfType": 0,
             "kdfIterations": 600000, "encKeyValidation_DO_NOT_EDIT": "2.x|y|z", "data": "2.a|b|c"}"#;
         assert_eq!(parse(protected).unwrap_err(), ImportError::PasswordProtected);
-        assert!(parse(protected).unwrap_err().to_string().contains("without a password"));
+        assert!(parse(protected).unwrap_err().to_string().contains("file password"));
         let account = br#"{"encrypted": true, "encKeyValidation_DO_NOT_EDIT": "2.x|y|z", "items": []}"#;
         assert_eq!(parse(account).unwrap_err(), ImportError::AccountEncrypted);
+        assert!(parse(account).unwrap_err().to_string().contains("with a file password instead"));
         assert_eq!(
             parse(br#"{"accounts": []}"#).unwrap_err(),
             ImportError::WrongFormat(Format::BitwardenJson)

@@ -7,6 +7,7 @@
 
 pub mod bitwarden_csv;
 pub mod bitwarden_json;
+pub mod bitwarden_protected;
 pub mod chrome_csv;
 pub(crate) mod common;
 pub(crate) mod dates;
@@ -31,7 +32,8 @@ pub const MAX_ITEMS: usize = 20_000;
 /// A format the importers read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
-    /// Bitwarden's unencrypted JSON export.
+    /// Bitwarden's JSON export, unencrypted or protected by a file password
+    /// ([`bitwarden_protected`]).
     BitwardenJson,
     /// Bitwarden's CSV export.
     BitwardenCsv,
@@ -141,16 +143,27 @@ pub enum ImportError {
     /// The file has the shape of this format but could not be read through.
     #[error("This {0} export is damaged or incomplete and could not be read. Export it again.")]
     Damaged(Format),
-    /// A Bitwarden export protected by a password of its own.
-    #[error(
-        "This Bitwarden export is protected by a password, which Coffer cannot open. Export it from \
-         Bitwarden without a password, and keep it safe with Coffer's own encrypted backup instead."
-    )]
+    /// A Bitwarden export protected by a file password: open it with
+    /// [`bitwarden_protected::Protected`].
+    #[error("This Bitwarden export is protected by a file password. Type it to open the file.")]
     PasswordProtected,
+    /// The file password does not open a password-protected Bitwarden export (or the file's
+    /// validation string was altered: the two look the same).
+    #[error("This file password is wrong: the Bitwarden export did not open. Nothing was imported.")]
+    WrongFilePassword,
+    /// A password-protected Bitwarden export whose key derivation is unknown or outside the
+    /// bounds (docs/interchange.md), refused before deriving anything.
+    #[error(
+        "This Bitwarden export asks for key derivation settings outside what Bitwarden itself uses \
+         (PBKDF2 with 5,000 to 2,000,000 iterations, or Argon2id with 2 to 10 iterations, 16 to \
+         1,024 MiB and 1 to 16 threads), so it was not opened. Export it again from Bitwarden."
+    )]
+    KdfOutOfBounds,
     /// A Bitwarden export encrypted with the Bitwarden account's key, which only Bitwarden opens.
     #[error(
         "This Bitwarden export is encrypted with your Bitwarden account's key and opens only in \
-         Bitwarden. Export it again as unencrypted JSON."
+         that account. Export it again with a file password instead (\"Password protected\"), \
+         or as unencrypted JSON."
     )]
     AccountEncrypted,
     /// [`detect`] did not recognise the file.
