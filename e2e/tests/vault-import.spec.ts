@@ -149,7 +149,15 @@ test('the Bitwarden JSON export, imported into another account, gives the same i
 
   await page.getByTestId('nav-account').click();
   await page.getByTestId('export-bitwarden').click();
-  await expect(page.getByTestId('export-warning')).toContainText('not encrypted');
+  // The passphrase first: a wrong one is refused and shows no warning, the right one goes on.
+  await expect(page.getByTestId('export-warning')).toHaveCount(0);
+  await page.getByTestId('reprompt-passphrase').fill('not the passphrase');
+  await page.getByTestId('reprompt-submit').click();
+  await expect(page.getByTestId('reprompt-error')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('export-warning')).toHaveCount(0);
+  await page.getByTestId('reprompt-passphrase').fill('basalt orchid ferry lantern meadow');
+  await page.getByTestId('reprompt-submit').click();
+  await expect(page.getByTestId('export-warning')).toContainText('not encrypted', { timeout: 30_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-confirm').click()]);
   const exported = readFileSync(await download.path());
   const json = JSON.parse(exported.toString('utf8'));
@@ -177,6 +185,8 @@ test('the encrypted Bitwarden export opens in another account with its file pass
 
   await page.getByTestId('nav-account').click();
   await page.getByTestId('export-encrypted').click();
+  await page.getByTestId('reprompt-passphrase').fill('ferry basalt meadow orchid lantern');
+  await page.getByTestId('reprompt-submit').click();
   await page.getByTestId('export-password').fill(filePassword);
   await page.getByTestId('export-password-confirm').fill(filePassword);
   const [download] = await Promise.all([

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use zeroize::Zeroize;
 
 use super::password_field::PasswordField;
+use super::reprompt::Reprompt;
 use super::strength_meter::StrengthMeter;
 use crate::backup::{self, BackupError};
 use crate::session::Session;
@@ -94,6 +95,25 @@ pub fn BitwardenExport(
 ) -> impl IntoView {
     let session = Session::get();
     let step = RwSignal::new(Step::Choose);
+    // The passphrase is asked for once before the first export from this page, as Bitwarden does:
+    // an unlocked, unattended tab should not hand over the whole vault in two clicks.
+    let verified = RwSignal::new(false);
+    let after_passphrase = RwSignal::new(None::<Step>);
+    let open = move |next: Step| {
+        if verified.get_untracked() {
+            step.set(next);
+        } else {
+            step.set(Step::Choose);
+            after_passphrase.set(Some(next));
+        }
+    };
+    let passphrase_ok = Callback::new(move |()| {
+        verified.set(true);
+        if let Some(next) = after_passphrase.get_untracked() {
+            after_passphrase.set(None);
+            step.set(next);
+        }
+    });
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let deriving = RwSignal::new(false);
@@ -152,7 +172,7 @@ pub fn BitwardenExport(
                     type="button"
                     data-testid="export-encrypted"
                     prop:disabled=busy
-                    on:click=move |_| step.set(Step::Password)
+                    on:click=move |_| open(Step::Password)
                 >
                     "Export (Bitwarden JSON, encrypted with a file password)"
                 </button>
@@ -161,11 +181,18 @@ pub fn BitwardenExport(
                     class="secondary"
                     data-testid="export-bitwarden"
                     prop:disabled=busy
-                    on:click=move |_| step.set(Step::Warning)
+                    on:click=move |_| open(Step::Warning)
                 >
                     "Export (Bitwarden JSON, unencrypted)"
                 </button>
             </div>
+            <Show when=move || after_passphrase.get().is_some()>
+                <Reprompt
+                    on_ok=passphrase_ok
+                    reason="An export takes every item out of the vault. Type your passphrase first."
+                    submit="Go on"
+                />
+            </Show>
             <Show when=move || step.get() == Step::Warning>
                 <div class="error" role="alert" data-testid="export-warning">
                     <p>

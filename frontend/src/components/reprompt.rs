@@ -19,6 +19,9 @@ pub fn Reprompt(
     /// Why the passphrase is asked for; by default, that the item is marked sensitive.
     #[prop(default = "This item is marked sensitive. Type your passphrase to show it.")]
     reason: &'static str,
+    /// The submit button's text.
+    #[prop(default = "Show item")]
+    submit: &'static str,
 ) -> impl IntoView {
     let session = Session::get();
     let typed = RwSignal::new(String::new());
@@ -67,7 +70,7 @@ pub fn Reprompt(
             </Show>
             <div class="actions">
                 <button type="submit" data-testid="reprompt-submit" prop:disabled=busy>
-                    "Show item"
+                    {submit}
                 </button>
             </div>
         </form>

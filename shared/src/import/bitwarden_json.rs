@@ -33,11 +33,17 @@ struct Export {
     encrypted: bool,
     #[serde(default, deserialize_with = "nullable")]
     password_protected: bool,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "common::bounded_list")]
     folders: Vec<Folder>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "common::bounded_list")]
     collections: Vec<Folder>,
+    #[serde(default, deserialize_with = "bounded_items")]
     items: Option<Vec<Item>>,
+}
+
+/// `items`, counted while read ([`common::bounded_list`]); `null` is an empty list.
+fn bounded_items<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<Item>>, D::Error> {
+    common::bounded_list(deserializer).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -196,7 +202,8 @@ pub fn parse(bytes: &[u8]) -> Result<Import, ImportError> {
     if !looks_like(bytes) {
         return Err(ImportError::WrongFormat(FORMAT));
     }
-    let export: Export = serde_json::from_slice(bytes).map_err(|_| ImportError::Damaged(FORMAT))?;
+    common::reset_listed();
+    let export: Export = serde_json::from_slice(bytes).map_err(common::json_error(FORMAT))?;
     if export.encrypted {
         return Err(if export.password_protected {
             ImportError::PasswordProtected
@@ -297,7 +304,7 @@ fn record(item: Item, folder: &str, report: &mut Report) -> Option<VaultRecord> 
     record.name = item.name;
     record.notes = item.notes;
     record.sensitive = item.reprompt == 1;
-    record.folder = folder.to_owned();
+    record.folder = common::folder_name(folder);
     record.favorite = item.favorite;
     record.custom_fields = custom_fields;
     Some(record)
@@ -466,5 +473,29 @@ mod tests {
         let RecordFields::Card { expiry, number, .. } = &import.records[0].fields else { panic!("a card") };
         assert_eq!(expiry, "07/30");
         assert_eq!(number, "");
+    }
+
+    #[test]
+    fn a_file_of_millions_of_empty_items_or_folders_is_refused_while_it_is_read() {
+        let items = vec!["{}"; crate::import::MAX_ITEMS + 1].join(",");
+        let file = format!(r#"{{"encrypted": false, "items": [{items}]}}"#);
+        assert_eq!(parse(file.as_bytes()).unwrap_err(), ImportError::TooManyItems);
+        let folders = vec![r#"{"id": "f"}"#; crate::import::MAX_ITEMS + 1].join(",");
+        let file = format!(r#"{{"encrypted": false, "folders": [{folders}], "items": []}}"#);
+        assert_eq!(parse(file.as_bytes()).unwrap_err(), ImportError::TooManyItems);
+        assert!(parse(br#"{"encrypted": false, "items": []}"#).is_ok());
+    }
+
+    #[test]
+    fn a_long_folder_name_is_cut_before_every_item_gets_a_copy() {
+        let long = "f".repeat(50_000);
+        let file = format!(
+            r#"{{"encrypted": false, "folders": [{{"id": "1", "name": "{long}"}}],
+                "items": [{{"type": 2, "name": "a", "folderId": "1"}}, {{"type": 2, "name": "b", "folderId": "1"}}]}}"#
+        );
+        let import = parse(file.as_bytes()).unwrap();
+        assert!(
+            import.records.iter().all(|record| record.folder.chars().count() == common::MAX_FOLDER_CHARS)
+        );
     }
 }
