@@ -45,6 +45,7 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
         max_views,
         read_receipt: false,
         files: Vec::new(),
+        note: None,
     };
     (request, claim)
 }

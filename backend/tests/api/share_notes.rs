@@ -15,7 +15,7 @@ use crate::users::TestUser;
 
 fn note_for(user: &TestUser, id: &ShareId, label: &str) -> String {
     let note = ShareNote { label: label.into(), link: format!("https://coffer.example/s/{id}#KEY") };
-    b64::encode(&seal_note(&user.secrets.vault_key, id, &note))
+    b64::encode(seal_note(&user.secrets.vault_key, id, &note))
 }
 
 async fn create_with_note(
@@ -70,9 +70,9 @@ async fn a_note_without_a_session_or_not_a_small_share_note_is_refused_and_nothi
 
     let share = TestShare::signed("secret", 1, &user.secrets.identity);
     let record =
-        b64::encode(&seal_record(&user.secrets.vault_key, &RecordId::random(), &VaultRecord::default()));
+        b64::encode(seal_record(&user.secrets.vault_key, &RecordId::random(), &VaultRecord::default()));
     let huge = ShareNote { label: "x".repeat(4000), link: String::new() };
-    let too_large = b64::encode(&seal_note(&user.secrets.vault_key, &share.id, &huge));
+    let too_large = b64::encode(seal_note(&user.secrets.vault_key, &share.id, &huge));
     for bad in [record.as_str(), "not base64!", "", &too_large, "Q09GRgE"] {
         let refused = create_with_note(&app, Some(&user), &share, bad).await;
         assert_eq!(refused.status(), 422, "{bad:.40}");
