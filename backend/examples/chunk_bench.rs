@@ -164,6 +164,7 @@ async fn main() {
         read_receipt: false,
         files: vec![ShareFileRef { id: file_id.clone(), upload_token: token }],
         note: None,
+        link: None,
     };
     let created = client.post(api("/shares")).json(&create).send().await.unwrap();
     assert!(created.status().is_success(), "share: {}", created.text().await.unwrap());

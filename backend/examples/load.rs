@@ -46,6 +46,7 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
         read_receipt: false,
         files: Vec::new(),
         note: None,
+        link: None,
     };
     (request, claim)
 }

@@ -45,7 +45,10 @@ test('an encrypted backup exports to a file and imports again', async ({ page })
 
   await page.getByTestId('nav-account').click();
   await page.getByTestId('backup-export-passphrase').fill('a separate backup phrase for files');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-export').click()]);
+  await page.getByTestId('backup-export').click();
+  // The account passphrase first, as for every export.
+  await page.getByTestId('reprompt-passphrase').fill(passphrase);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reprompt-submit').click()]);
   expect(download.suggestedFilename()).toMatch(/^coffer-backup-\d{4}-\d{2}-\d{2}\.coffer$/);
   const file = await download.path();
   const bytes = readFileSync(file);

@@ -28,7 +28,7 @@ use crate::files::tab_lock::{self, HeldLock, LockError};
 use crate::files::upload::{self, Cancel, Checkpoint, Stage, UploadError, UploadJob, file_size, mime_type};
 use crate::link;
 use crate::share::{self, CreateError, Created, NewShare, Phase};
-use crate::signer::{AccountSigner, SignFailure};
+use crate::signer::{About, AccountSigner, SignFailure};
 
 /// What the page hears while files upload: the file's position, the stage and its bytes.
 pub type FileProgress<'a> = &'a dyn Fn(usize, Stage, u64);
@@ -127,10 +127,12 @@ pub async fn create(
         Some(signer) => seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key()),
         None => seal_with_header(&share_key, &id, &payload, header, password_key),
     };
-    let note = match signer {
+    let notes = match signer {
         Some(signer) => {
             let link = Zeroizing::new(link::share_link(&id, &share_key));
-            Some(signer.seal_note(&id, &input.label, &link).map_err(FileShareError::Sign)?)
+            let files = u32::try_from(files.len()).unwrap_or(u32::MAX);
+            let about = About { label: &input.label, files, password: password.is_some() };
+            Some(signer.seal_notes(&id, &about, &link).map_err(FileShareError::Sign)?)
         }
         None => None,
     };
@@ -144,7 +146,8 @@ pub async fn create(
         max_views: input.max_views,
         read_receipt: input.read_receipt && signer.is_some(),
         files: refs,
-        note,
+        note: notes.as_ref().map(|notes| notes.note.clone()),
+        link: notes.map(|notes| notes.link),
     };
     let draft = Draft {
         request,
@@ -286,7 +289,7 @@ async fn finish_draft(
         expires_at: response.expires_at,
         max_views: response.max_views,
         has_password: draft.has_password,
-        kept: draft.request.note.is_some(),
+        kept: draft.request.link.is_some(),
     })
 }
 

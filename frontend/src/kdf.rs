@@ -78,17 +78,19 @@ pub async fn argon2id(password: &str, salt: &[u8], params: KdfParams) -> Key32 {
 }
 
 /// The key of a Bitwarden password-protected export (docs/interchange.md). Argon2id within
-/// Coffer's own range runs in the password worker (its salt hashed first, as Bitwarden does);
-/// PBKDF2 and smaller Argon2id run here after one painted frame, so the page shows its
-/// progress text first. `kdf` MUST be within the bounds ([`BitwardenKdf::check`]).
-pub async fn bitwarden_key(password: &str, salt: &str, kdf: BitwardenKdf) -> ExportKey {
+/// Coffer's own range runs in the password worker only (its salt hashed first, as Bitwarden
+/// does): the file chose those costs, so when the worker cannot pay them the answer is `None`,
+/// never the same work frozen on the page. PBKDF2 and smaller Argon2id run here after one
+/// painted frame, so the page shows its progress text first. `kdf` MUST be within the bounds
+/// ([`BitwardenKdf::check`]).
+pub async fn bitwarden_key(password: &str, salt: &str, kdf: BitwardenKdf) -> Option<ExportKey> {
     match kdf.coffer_params() {
-        Some(params) => {
-            ExportKey::stretch(&argon2id(password, &bitwarden_kdf::argon2_salt(salt), params).await)
-        }
+        Some(params) => in_worker(password, &bitwarden_kdf::argon2_salt(salt), params)
+            .await
+            .map(|key| ExportKey::stretch(&key)),
         None => {
             next_frame().await;
-            ExportKey::derive(password, salt, kdf)
+            Some(ExportKey::derive(password, salt, kdf))
         }
     }
 }

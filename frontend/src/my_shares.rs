@@ -2,29 +2,54 @@
 //! opened with the vault key (docs/accounts.md, "Share notes"), and the words and filters of
 //! the page.
 
+use std::collections::HashMap;
+use std::fmt;
+
 use coffer_shared::api::{MyShare, ShareState};
 use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::Envelope;
-use coffer_shared::crypto::share_note::open_note;
+use coffer_shared::crypto::share_note::{ShareNote, open_note};
+use coffer_shared::id::ShareId;
+use zeroize::Zeroizing;
 
-use crate::format;
-use crate::link;
 use crate::session::Session;
+use crate::{format, link};
 
-/// One share as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One share as the page shows it. `Debug` leaves the link out: it holds the share's key.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Listed {
     /// The server's summary.
     pub share: MyShare,
     /// The creator's label; empty when there is none or the note did not open.
     pub label: String,
+    /// How many files it holds: as the creator's browser sealed it, else as the server says.
+    pub files: Option<u32>,
+    /// Whether it asks for a password: as sealed, else as the server says.
+    pub password: Option<bool>,
     /// The reader's link, while the share can still be opened and only if it is this origin's
-    /// link for this share.
-    pub link: Option<String>,
+    /// link for this share. Wiped on drop.
+    pub link: Option<Zeroizing<String>>,
 }
 
-/// Opens the notes of `shares` with the unlocked vault key. A note that is missing, damaged or
-/// sealed under another key leaves its share without a label and a link.
+impl fmt::Debug for Listed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Listed")
+            .field("share", &self.share.id)
+            .field("has_link", &self.link.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens the b64u `note` of share `id`; `None` when it is missing, damaged or sealed under
+/// another key.
+fn open(vault_key: &Key32, id: &ShareId, note: Option<&str>) -> Option<ShareNote> {
+    let envelope = Envelope::parse(&b64::decode(note?).ok()?).ok()?;
+    open_note(vault_key, id, &envelope).ok()
+}
+
+/// Opens the notes of `shares` with the unlocked vault key: the label note, and the link note
+/// of a live share.
 pub fn open_all(session: Session, shares: Vec<MyShare>) -> Vec<Listed> {
     let origin = link::origin();
     session
@@ -32,19 +57,35 @@ pub fn open_all(session: Session, shares: Vec<MyShare>) -> Vec<Listed> {
             shares
                 .into_iter()
                 .map(|share| {
-                    let note = share
-                        .note
-                        .as_deref()
-                        .and_then(|note| b64::decode(note).ok())
-                        .and_then(|bytes| Envelope::parse(&bytes).ok())
-                        .and_then(|envelope| open_note(&unlocked.vault_key, &share.id, &envelope).ok());
-                    let link = note
-                        .as_ref()
-                        .filter(|_| share.state == ShareState::Active)
-                        .and_then(|note| note.link_for(&origin, &share.id))
-                        .map(str::to_owned);
-                    let label = note.map(|note| note.label.clone()).unwrap_or_default();
-                    Listed { share, label, link }
+                    let about = open(&unlocked.vault_key, &share.id, share.note.as_deref());
+                    let link = (share.state == ShareState::Active)
+                        .then(|| open(&unlocked.vault_key, &share.id, share.link.as_deref()))
+                        .flatten()
+                        .and_then(|note| {
+                            note.link_for(&origin, &share.id).map(|link| Zeroizing::new(link.to_owned()))
+                        });
+                    Listed {
+                        label: about.as_ref().map(|note| note.label.clone()).unwrap_or_default(),
+                        files: about.as_ref().and_then(|note| note.files).or(share.files),
+                        password: about.as_ref().and_then(|note| note.password).or(share.password),
+                        link,
+                        share,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The labels of `shares` by share id, for naming them elsewhere (the links are not opened).
+pub fn labels(session: Session, shares: &[MyShare]) -> HashMap<String, String> {
+    session
+        .with_unlocked(|unlocked| {
+            shares
+                .iter()
+                .filter_map(|share| {
+                    let note = open(&unlocked.vault_key, &share.id, share.note.as_deref())?;
+                    Some((share.id.to_string(), note.label.clone()))
                 })
                 .collect()
         })
@@ -102,9 +143,9 @@ pub fn matches(listed: &Listed, query: &str) -> bool {
         || listed.share.id.as_str().to_lowercase().starts_with(&query)
 }
 
-/// What the share holds: "Text", "1 file", "3 files"; `None` when the server did not keep it.
-pub fn kind_text(share: &MyShare) -> Option<String> {
-    share.files.map(|files| match files {
+/// What the share holds: "Text", "1 file", "3 files"; `None` when nobody kept it.
+pub fn kind_text(files: Option<u32>) -> Option<String> {
+    files.map(|files| match files {
         0 => "Text".to_owned(),
         n => format::plural(u64::from(n), "file"),
     })
@@ -139,6 +180,7 @@ mod tests {
             files,
             password: Some(false),
             note: None,
+            link: None,
         }
     }
 
@@ -159,8 +201,8 @@ mod tests {
 
     #[test]
     fn the_kind_is_text_or_a_count_of_files_and_unknown_for_old_summaries() {
-        assert_eq!(kind_text(&share(ShareState::Active, Some(0))).as_deref(), Some("Text"));
-        assert_eq!(kind_text(&share(ShareState::Active, Some(3))).as_deref(), Some("3 files"));
-        assert_eq!(kind_text(&share(ShareState::Active, None)), None);
+        assert_eq!(kind_text(Some(0)).as_deref(), Some("Text"));
+        assert_eq!(kind_text(Some(3)).as_deref(), Some("3 files"));
+        assert_eq!(kind_text(None), None);
     }
 }

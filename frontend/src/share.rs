@@ -17,7 +17,7 @@ use coffer_shared::id::ShareId;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::api::{self, ApiError};
-use crate::signer::{AccountSigner, SignFailure};
+use crate::signer::{About, AccountSigner, SignFailure};
 use crate::{kdf, link};
 
 /// What a long operation is doing now, for the page to show.
@@ -176,8 +176,9 @@ pub async fn create(
             return Err(CreateError::TooLarge { size: sealed.envelope.len(), limit: max_envelope_bytes });
         }
         let link = Zeroizing::new(link::share_link(&id, &share_key));
-        let note = match signer {
-            Some(signer) => Some(signer.seal_note(&id, &input.label, &link).map_err(CreateError::Sign)?),
+        let about = About { label: &input.label, files: 0, password: password.is_some() };
+        let notes = match signer {
+            Some(signer) => Some(signer.seal_notes(&id, &about, &link).map_err(CreateError::Sign)?),
             None => None,
         };
         let request = CreateShareRequest {
@@ -190,7 +191,8 @@ pub async fn create(
             max_views: input.max_views,
             read_receipt: input.read_receipt && csrf.is_some(),
             files: Vec::new(),
-            note,
+            note: notes.as_ref().map(|notes| notes.note.clone()),
+            link: notes.map(|notes| notes.link),
         };
         match api::create_share(&request, csrf).await {
             Ok(response) => {

@@ -20,6 +20,26 @@ pub struct AccountSigner {
     csrf: String,
 }
 
+/// What a share's label note says: the creator's label, its files and its password.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    /// The creator's name for the share.
+    pub label: &'a str,
+    /// How many files it holds.
+    pub files: u32,
+    /// Whether it asks for a password.
+    pub password: bool,
+}
+
+/// A share's sealed notes, b64u, as the create request carries them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notes {
+    /// The label note, kept with the summary.
+    pub note: String,
+    /// The link note, deleted when the share ends.
+    pub link: String,
+}
+
 /// Why a share could not be signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignFailure {
@@ -74,14 +94,18 @@ impl AccountSigner {
             .ok_or(SignFailure::NotTheSigner)
     }
 
-    /// The share's note (its `label` and reader `link`) sealed with this account's vault key,
-    /// b64u, for "My shares" (docs/accounts.md, "Share notes"); fails as [`Self::sign`] does.
-    pub fn seal_note(&self, id: &ShareId, label: &str, link: &str) -> Result<String, SignFailure> {
-        let note = ShareNote { label: label.to_owned(), link: link.to_owned() };
+    /// The share's two notes for "My shares", sealed with this account's vault key, b64u
+    /// (docs/accounts.md, "Share notes"): its `label`, `files` and `password`, then its reader
+    /// `link`. Fails as [`Self::sign`] does.
+    pub fn seal_notes(&self, id: &ShareId, about: &About<'_>, link: &str) -> Result<Notes, SignFailure> {
+        let label = ShareNote::label(about.label, about.files, about.password);
+        let link = ShareNote::link(link);
         self.session
             .with_unlocked(|unlocked| {
-                (unlocked.public_key == self.public_key)
-                    .then(|| b64::encode(seal_note(&unlocked.vault_key, id, &note)))
+                (unlocked.public_key == self.public_key).then(|| Notes {
+                    note: b64::encode(seal_note(&unlocked.vault_key, id, &label)),
+                    link: b64::encode(seal_note(&unlocked.vault_key, id, &link)),
+                })
             })
             .flatten()
             .ok_or(SignFailure::NotTheSigner)

@@ -39,6 +39,7 @@ async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json
             files: share.files,
             password: share.password,
             note: share.note,
+            link: share.link,
         })
         .collect();
     Ok(Json(MyShareList { shares }))

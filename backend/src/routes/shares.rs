@@ -60,10 +60,10 @@ async fn create(
     let (mut share, envelope) = validate(&state, request, now)?;
     share.owner = signed_in.map(|signed_in| signed_in.account_id);
     signer::check_flag(&envelope, share.owner.is_some())?;
-    if share.note.is_some() && share.owner.is_none() {
+    if (share.note.is_some() || share.link.is_some()) && share.owner.is_none() {
         return Err(ApiError::invalid(
             "invalid_note",
-            "note: only a share created while signed in keeps one",
+            "note, link: only a share created while signed in keeps them",
         ));
     }
     let response = CreateShareResponse {
@@ -164,18 +164,20 @@ fn validate(
         owner: None,
         read_receipt: request.read_receipt,
         files,
-        note: request.note.map(checked_note).transpose()?,
+        note: request.note.map(|note| checked_note("note", note)).transpose()?,
+        link: request.link.map(|link| checked_note("link", link)).transpose()?,
     };
     Ok((share, parsed))
 }
 
-/// A create request's `note`, if it is b64u of a well-formed `share-note` envelope of at most
-/// [`MAX_NOTE_BYTES`]. Whose vault key sealed it only its owner's browser can tell.
-fn checked_note(note: String) -> Result<String, ApiError> {
+/// A create request's `note` or `link` (named `field`), if it is b64u of a well-formed
+/// `share-note` envelope of at most [`MAX_NOTE_BYTES`]. Whose vault key sealed it only its
+/// owner's browser can tell.
+fn checked_note(field: &str, note: String) -> Result<String, ApiError> {
     let refuse = || {
         ApiError::invalid(
             "invalid_note",
-            format!("note: must be b64u of a share-note envelope of at most {MAX_NOTE_BYTES} bytes"),
+            format!("{field}: must be b64u of a share-note envelope of at most {MAX_NOTE_BYTES} bytes"),
         )
     };
     if note.len() > MAX_NOTE_BYTES.div_ceil(3) * 4 {

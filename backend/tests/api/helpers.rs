@@ -209,6 +209,7 @@ impl TestShare {
             read_receipt: false,
             files: Vec::new(),
             note: None,
+            link: None,
         };
         Self { id, share_key, password: password.map(Into::into), text: text.into(), request }
     }

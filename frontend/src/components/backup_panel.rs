@@ -8,6 +8,7 @@ use zeroize::Zeroize;
 use super::error_banner::ErrorBanner;
 use super::kdf_progress::KdfProgress;
 use super::password_field::PasswordField;
+use super::reprompt::Reprompt;
 use super::strength_meter::StrengthMeter;
 use crate::backup::{self, BackupError};
 use crate::format;
@@ -81,6 +82,12 @@ pub fn BackupPanel() -> impl IntoView {
         export_passphrase.try_update(Zeroize::zeroize);
         import_passphrase.try_update(Zeroize::zeroize);
     });
+    // The account passphrase is asked for before every export, as for a Bitwarden export.
+    let confirming = RwSignal::new(false);
+    let confirmed = Callback::new(move |()| {
+        confirming.set(false);
+        export.dispatch_local(());
+    });
     let reset = move || {
         error.set(None);
         result.set(None);
@@ -90,7 +97,7 @@ pub fn BackupPanel() -> impl IntoView {
         ev.prevent_default();
         reset();
         if assessment.with_untracked(|a| a.as_ref().is_some_and(strength::Assessment::acceptable)) {
-            export.dispatch_local(());
+            confirming.set(true);
         } else {
             error.set(Some("Choose a stronger backup passphrase: it alone protects the file.".to_owned()));
         }
@@ -127,6 +134,13 @@ pub fn BackupPanel() -> impl IntoView {
                     <button type="submit" data-testid="backup-export" prop:disabled=busy>"Export backup"</button>
                 </div>
             </form>
+            <Show when=move || confirming.get()>
+                <Reprompt
+                    on_ok=confirmed
+                    reason="A backup takes every item out of the vault. Type your account passphrase first."
+                    submit="Go on"
+                />
+            </Show>
             <form class="inline-form" on:submit=on_import novalidate>
                 <h3>"Import"</h3>
                 <p class="muted">"Adds the items of a backup file to this vault."</p>

@@ -5,7 +5,7 @@ use coffer_shared::crypto::vault::VaultRecord;
 use coffer_shared::export::bitwarden;
 use coffer_shared::export::bitwarden_protected::{self, Protection};
 use leptos::prelude::*;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::password_field::PasswordField;
 use super::reprompt::Reprompt;
@@ -47,17 +47,20 @@ async fn run_export(
     password: Option<String>,
     deriving: RwSignal<bool>,
 ) -> Result<String, String> {
+    // Wiped on every way out, the early ones included.
+    let password = password.map(Zeroizing::new);
     let records = all_records(session).await?;
     let now = (js_sys::Date::now() / 1000.0) as u64;
     let encrypted = password.is_some();
     let mut file = match password {
         None => bitwarden::export(&records, now),
-        Some(mut password) => {
+        Some(password) => {
             let protection = Protection::fresh();
             let _ = deriving.try_set(true);
             let key = kdf::bitwarden_key(&password, protection.salt(), protection.kdf()).await;
-            password.zeroize();
+            drop(password);
             let _ = deriving.try_set(false);
+            let key = key.ok_or_else(|| "This browser could not derive the file's key.".to_owned())?;
             bitwarden_protected::export(&records, now, &protection, &key)
         }
     };
@@ -95,20 +98,14 @@ pub fn BitwardenExport(
 ) -> impl IntoView {
     let session = Session::get();
     let step = RwSignal::new(Step::Choose);
-    // The passphrase is asked for once before the first export from this page, as Bitwarden does:
-    // an unlocked, unattended tab should not hand over the whole vault in two clicks.
-    let verified = RwSignal::new(false);
+    // The passphrase is asked for before every export, as Bitwarden does: an unlocked,
+    // unattended tab must not hand over the whole vault in two clicks.
     let after_passphrase = RwSignal::new(None::<Step>);
     let open = move |next: Step| {
-        if verified.get_untracked() {
-            step.set(next);
-        } else {
-            step.set(Step::Choose);
-            after_passphrase.set(Some(next));
-        }
+        step.set(Step::Choose);
+        after_passphrase.set(Some(next));
     };
     let passphrase_ok = Callback::new(move |()| {
-        verified.set(true);
         if let Some(next) = after_passphrase.get_untracked() {
             after_passphrase.set(None);
             step.set(next);

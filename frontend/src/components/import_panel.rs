@@ -191,6 +191,15 @@ pub fn ImportPanel() -> impl IntoView {
             let Some(header) = header else { return };
             let key = kdf::bitwarden_key(&typed, header.salt(), header.kdf()).await;
             typed.zeroize();
+            let Some(key) = key else {
+                let _ = error.try_set(Some(
+                    "This browser could not derive the file's key with the settings it was exported \
+                     with (more memory or time than this tab can give). Export it again from \
+                     Bitwarden with its default settings."
+                        .to_owned(),
+                ));
+                return;
+            };
             match header.open(&key) {
                 Ok(import) => {
                     let _ = protected.try_set(None);

@@ -39,7 +39,8 @@ pub fn ShareRow(
     #[prop(into)]
     destroying: Signal<bool>,
 ) -> impl IntoView {
-    let Listed { share, label, link } = listed;
+    let Listed { share, label, files, password, link } = listed;
+    let link = link.map(|link| link.to_string());
     let (state_value, state_text) = state_label(share.state);
     let id = share.id.clone();
     let short = short_id(&id);
@@ -115,10 +116,10 @@ pub fn ShareRow(
                     <span class=format!("badge state-{state_value}") data-testid="my-share-state">{state_text}</span>
                 </div>
                 <div class="share-facts">
-                    {my_shares::kind_text(&share).map(|kind| view! {
+                    {my_shares::kind_text(files).map(|kind| view! {
                         <span class="badge" data-testid="my-share-kind">{kind}</span>
                     })}
-                    {(share.password == Some(true)).then(|| view! {
+                    {(password == Some(true)).then(|| view! {
                         <span class="badge" data-testid="my-share-password">"Password"</span>
                     })}
                     {share.read_receipt.then(|| view! {

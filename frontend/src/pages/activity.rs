@@ -89,14 +89,11 @@ fn ActivityLog() -> impl IntoView {
     let shares = LocalResource::new(my_shares_api);
     let names = Memo::new(move |_| {
         let labels = shares.with(|shares| match shares {
-            Some(Ok(list)) => my_shares::open_all(session, list.shares.clone()),
-            _ => Vec::new(),
+            Some(Ok(list)) => my_shares::labels(session, &list.shares),
+            _ => Default::default(),
         });
         session.records.with(|records| {
-            let mut names = activity::Names::default();
-            for listed in labels {
-                names.shares.insert(listed.share.id.to_string(), listed.label);
-            }
+            let mut names = activity::Names { shares: labels, ..Default::default() };
             for entry in records.iter().flatten() {
                 names.items.insert(entry.id.to_string(), entry.record.name.clone());
                 for attachment in &entry.record.attachments {

@@ -60,10 +60,14 @@ pub struct CreateShareRequest {
     /// [`MAX_FILES_PER_SHARE`]). The sealed payload lists the same ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<ShareFileRef>,
-    /// b64u of a `share-note` envelope: the share's label and link, sealed for its creator with
-    /// the vault key (docs/accounts.md, "Share notes"). Only with a session.
+    /// b64u of a `share-note` envelope: the share's label and what it holds, sealed for its
+    /// creator with the vault key (docs/accounts.md, "Share notes"). Only with a session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// b64u of a `share-note` envelope holding the share's link; deleted when the share ends.
+    /// Only with a session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// Where a share created while signed in stands, for the "My shares" page.
@@ -103,9 +107,12 @@ pub struct MyShare {
     /// Whether it asks for a password; `None` for shares summarised before this was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<bool>,
-    /// b64u of its `share-note` envelope, as the create request sent it.
+    /// b64u of its label's `share-note` envelope, as the create request sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// b64u of its link's `share-note` envelope, while the share lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// `GET /api/v1/my/shares`.

@@ -23,15 +23,23 @@ pub const MAX_LABEL_CHARS: usize = 200;
 /// The largest sealed note the server stores, in bytes (docs/api.md, "My shares").
 pub const MAX_NOTE_BYTES: usize = 2048;
 
-/// What the creator keeps about a share. Wiped on drop; `Debug` prints neither member.
+/// What the creator keeps about a share: its label and what it holds in one note, kept for as
+/// long as the summary; its link in another, which the server deletes when the share ends.
+/// Wiped on drop; `Debug` prints nothing of it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct ShareNote {
     /// The creator's name for the share; may be empty.
     #[serde(default)]
     pub label: String,
-    /// The reader's link, `<origin>/s/<id>#<K>`.
-    #[serde(default)]
+    /// The reader's link, `<origin>/s/<id>#<K>`; empty in the label's note.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub link: String,
+    /// How many files the share holds, as the creator's browser sealed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<u32>,
+    /// Whether the share asks for a password, as the creator's browser sealed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<bool>,
 }
 
 impl fmt::Debug for ShareNote {
@@ -41,6 +49,17 @@ impl fmt::Debug for ShareNote {
 }
 
 impl ShareNote {
+    /// The note of a share's label and contents: `label` cut to [`MAX_LABEL_CHARS`].
+    pub fn label(label: &str, files: u32, password: bool) -> Self {
+        let label = label.trim().chars().take(MAX_LABEL_CHARS).collect();
+        Self { label, link: String::new(), files: Some(files), password: Some(password) }
+    }
+
+    /// The note of a share's link.
+    pub fn link(link: &str) -> Self {
+        Self { label: String::new(), link: link.to_owned(), files: None, password: None }
+    }
+
     /// The link, if it is `origin`'s reader link for share `id` with a key after `#`: the
     /// only link a page may offer from a note.
     pub fn link_for(&self, origin: &str, id: &ShareId) -> Option<&str> {
@@ -88,7 +107,12 @@ mod tests {
     use super::*;
 
     fn note(id: &ShareId) -> ShareNote {
-        ShareNote { label: "Wi-Fi for Sam".into(), link: format!("https://c.example/s/{id}#KEY") }
+        ShareNote {
+            label: "Wi-Fi for Sam".into(),
+            link: format!("https://c.example/s/{id}#KEY"),
+            files: None,
+            password: None,
+        }
     }
 
     #[test]
@@ -103,11 +127,11 @@ mod tests {
     #[test]
     fn a_full_length_label_with_a_long_origin_stays_under_the_servers_limit() {
         let (key, id) = (Key32::random(), ShareId::random());
-        let long = ShareNote {
-            label: "€".repeat(MAX_LABEL_CHARS),
-            link: format!("https://{}.example/s/{id}#{}", "a".repeat(200), "K".repeat(43)),
-        };
-        assert!(seal_note(&key, &id, &long).len() <= MAX_NOTE_BYTES);
+        let label = ShareNote::label(&"€".repeat(MAX_LABEL_CHARS + 50), 100, true);
+        assert_eq!(label.label.chars().count(), MAX_LABEL_CHARS);
+        assert!(seal_note(&key, &id, &label).len() <= MAX_NOTE_BYTES);
+        let link = ShareNote::link(&format!("https://{}.example/s/{id}#{}", "a".repeat(200), "K".repeat(43)));
+        assert!(seal_note(&key, &id, &link).len() <= MAX_NOTE_BYTES);
     }
 
     #[test]
@@ -117,10 +141,9 @@ mod tests {
         assert!(note(&id).link_for(origin, &id).is_some());
         assert_eq!(note(&id).link_for(origin, &ShareId::random()), None);
         assert_eq!(note(&id).link_for("https://evil.example", &id), None);
-        let bare = ShareNote { label: String::new(), link: format!("{origin}/s/{id}") };
+        let bare = ShareNote::link(&format!("{origin}/s/{id}"));
         assert_eq!(bare.link_for(origin, &id), None);
-        let script =
-            ShareNote { label: String::new(), link: format!("javascript:alert(1)//{origin}/s/{id}#K") };
+        let script = ShareNote::link(&format!("javascript:alert(1)//{origin}/s/{id}#K"));
         assert_eq!(script.link_for(origin, &id), None);
     }
 
@@ -129,7 +152,12 @@ mod tests {
     fn a_known_note_seals_to_known_bytes() {
         let key = Key32::from_bytes([7; 32]);
         let id: ShareId = "AAAAAAAAAAAAAAAAAAAAAA".parse().unwrap();
-        let note = ShareNote { label: "Wi-Fi".into(), link: format!("https://c.example/s/{id}#KEY") };
+        let note = ShareNote {
+            label: "Wi-Fi".into(),
+            link: format!("https://c.example/s/{id}#KEY"),
+            files: None,
+            password: None,
+        };
         let sealed = seal_note_with_nonce(&key, &id, &note, [9; NONCE_LEN]);
         assert_eq!(sealed[..7], [b'C', b'O', b'F', b'R', 1, 7, 0], "magic, version 1, kind 7, no flags");
         assert_eq!(sealed.len(), 7 + NONCE_LEN + 256 + 16, "one 256-byte padding block and the tag");

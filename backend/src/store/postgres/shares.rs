@@ -79,6 +79,8 @@ async fn end(
         owned_shares::update(txn, owner, id, |summary| {
             summary.state = state;
             summary.views_used = views_used;
+            // The link's key goes with the ciphertext it opens.
+            summary.link = None;
         })
         .await?;
     }
@@ -342,6 +344,7 @@ async fn insert(
             files: u32::try_from(share.files.len()).ok(),
             password: Header::parse(&share.header).ok().map(|(header, _)| header.password.is_some()),
             note: share.note.clone(),
+            link: share.link.clone(),
         };
         owned_shares::put(txn, owner, &summary).await?;
     }

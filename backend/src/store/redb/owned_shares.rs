@@ -33,9 +33,12 @@ pub struct OwnedShare {
     /// Whether it asks for a password; `None` in summaries written before this was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<bool>,
-    /// The creator's sealed note, b64u, as the create request sent it.
+    /// The creator's sealed label note, b64u, as the create request sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The creator's sealed link note, b64u; dropped when the share ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl OwnedShare {

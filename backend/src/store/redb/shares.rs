@@ -47,8 +47,11 @@ pub struct NewShare {
     pub read_receipt: bool,
     /// Finished uploads to attach, in order.
     pub files: Vec<FileClaim>,
-    /// The creator's sealed note (b64u of a `share-note` envelope), kept in the owner's summary.
+    /// The creator's sealed label note (b64u of a `share-note` envelope), kept in the owner's
+    /// summary.
     pub note: Option<String>,
+    /// The creator's sealed link note, kept in the owner's summary until the share ends.
+    pub link: Option<String>,
 }
 
 /// The result of storing a share.
@@ -190,6 +193,8 @@ fn end(txn: &WriteTransaction, id: &str, record: &ShareRecord, state: ShareState
         owned_shares::update(txn, owner, id, |summary| {
             summary.state = state;
             summary.views_used = views_used;
+            // The link's key goes with the ciphertext it opens.
+            summary.link = None;
         })?;
     }
     Ok(())
@@ -420,6 +425,7 @@ fn insert(
             files: u32::try_from(share.files.len()).ok(),
             password: Header::parse(&share.header).ok().map(|(header, _)| header.password.is_some()),
             note: share.note.clone(),
+            link: share.link.clone(),
         };
         owned_shares::put(txn, owner, &summary)?;
     }
