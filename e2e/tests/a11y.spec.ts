@@ -40,7 +40,7 @@ for (const size of SIZES) {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('This secret is not available');
     await checkPage(page, at('not available'));
 
-    for (const path of ['/signin', '/signup', '/no-such-page']) {
+    for (const path of ['/signin', '/signup', '/no-such-page', '/about', '/session/end#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await checkPage(page, at(path));

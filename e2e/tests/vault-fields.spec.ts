@@ -3,6 +3,7 @@
 // an identity's e-mail and company, a card's brand and numeric inputs. They survive a reload.
 import { test, expect } from '@playwright/test';
 import { addRecord, expectNoHorizontalOverflow, freshEmail, signUp, unlockAgain } from './accounts';
+import { checkPage } from './a11y';
 
 test('websites, custom fields and password history are edited, shown and kept', async ({ browser }) => {
   const context = await browser.newContext();
@@ -81,6 +82,7 @@ test('websites, custom fields and password history are edited, shown and kept', 
   expect(await page.content()).not.toContain('first-password');
   await page.getByTestId('reveal-history-0').click();
   await expect(page.getByTestId('field-history-0')).toHaveText('first-password');
+  await checkPage(page, 'a login with custom fields and its password history open');
   await page.getByTestId('copy-history-0').click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('first-password');
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { freshEmail, signUp } from './accounts';
+import { checkPage } from './a11y';
 
 const SAMPLES = join(__dirname, '..', '..', 'shared', 'tests', 'import');
 const DIR = mkdtempSync(join(tmpdir(), 'coffer-import-'));
@@ -68,11 +69,12 @@ function storedZip(entries: Record<string, Buffer>): Buffer {
 }
 
 /** Imports the file at `path` from the Account page; returns the preview's summary. */
-async function importFile(page: Page, path: string): Promise<string> {
+async function importFile(page: Page, path: string, axe = false): Promise<string> {
   await page.getByTestId('nav-account').click();
   await page.getByTestId('import-file').setInputFiles(path);
   const preview = page.getByTestId('import-preview');
   await expect(preview).toBeVisible({ timeout: 15_000 });
+  if (axe) await checkPage(page, 'an import preview');
   const summary = (await preview.textContent()) ?? '';
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-result')).toContainText('Imported', { timeout: 60_000 });
@@ -143,7 +145,7 @@ test('the Bitwarden JSON export, imported into another account, gives the same i
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await signUp(page, freshEmail('export'), 'basalt orchid ferry lantern meadow');
-  await importFile(page, join(SAMPLES, 'bitwarden.json'));
+  await importFile(page, join(SAMPLES, 'bitwarden.json'), true);
   const before = await vaultNames(page);
   expect(before.length).toBeGreaterThan(2);
 
