@@ -1,0 +1,203 @@
+//! Downloads a file's ciphertext as a stream and opens it chunk by chunk as it arrives
+//! (docs/envelope.md, "Chunk stream" and "Integrity"), into a writer. The caller keeps nothing
+//! unless this returns `Ok`: the last chunk opened and the whole plaintext hashed to the value
+//! sealed at upload. A broken stream continues from the byte it stopped at (`Range`).
+
+use std::io::Write;
+use std::time::Duration;
+
+use coffer_shared::api::StoredFile;
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::{Envelope, TAG_LEN};
+use coffer_shared::crypto::file_meta::{FileDigest, FileMeta, open_meta};
+use coffer_shared::crypto::stream::StreamOpener;
+use futures_util::StreamExt;
+use indicatif::ProgressBar;
+use reqwest::Method;
+use tokio::sync::mpsc;
+
+use crate::exit::{Failure, Kind, Outcome};
+use crate::http::{self, Client, HttpError};
+
+/// Tries to continue a broken download before giving up.
+const TRIES: u32 = 5;
+/// Pieces of the body queued for the opening thread.
+const QUEUED: usize = 32;
+
+/// Where the ciphertext comes from.
+pub enum Source<'a> {
+    /// A share's file, with the claim's download token.
+    Share(&'a str),
+    /// A vault attachment (the session authorises it).
+    Vault,
+}
+
+/// Opens a stored file's metadata with its key; the server's size and chunk size must be the
+/// sealed ones.
+pub fn open_metadata(file: &StoredFile, file_key: &Key32) -> Outcome<FileMeta> {
+    let tampered =
+        || Failure::new(Kind::Tampered, "A file's sealed description does not open: the share was altered.");
+    let bytes = b64::decode(&file.metadata).map_err(|_| tampered())?;
+    let envelope = Envelope::parse(&bytes).map_err(|_| tampered())?;
+    let meta = open_meta(file_key, &file.id, &envelope).map_err(|_| tampered())?;
+    if meta.size != file.size || meta.chunk_size != file.chunk_size {
+        return Err(tampered());
+    }
+    Ok(meta)
+}
+
+/// A tampered file: nothing of it is kept.
+fn corrupt() -> Failure {
+    Failure::new(
+        Kind::Tampered,
+        "A file failed its integrity check: it was damaged or altered. Nothing of it was saved.",
+    )
+}
+
+/// Downloads, opens and checks the file into `out`; `bar` counts plaintext bytes written.
+pub async fn download<W: Write + Send + 'static>(
+    client: &Client,
+    file: &StoredFile,
+    file_key: &Key32,
+    meta: &FileMeta,
+    source: Source<'_>,
+    out: W,
+    bar: &ProgressBar,
+) -> Outcome<W> {
+    let chunk_size = meta.chunk_size().map_err(|_| corrupt())?;
+    let count = meta.chunk_count().map_err(|_| corrupt())?;
+    let (sender, pieces) = mpsc::channel::<bytes::Bytes>(QUEUED);
+    let opener = StreamOpener::new(file_key, &file.id, chunk_size);
+    let (expected, progress) = (meta.clone(), bar.clone());
+    let sealed_chunk = chunk_size.get() as usize + TAG_LEN;
+    let opening = tokio::task::spawn_blocking(move || {
+        open_all(opener, pieces, sealed_chunk, count, &expected, out, &progress)
+    });
+
+    let path = match source {
+        Source::Share(_) => format!("/files/{}", file.id),
+        Source::Vault => format!("/vault/files/{}", file.id),
+    };
+    let token = match source {
+        Source::Share(token) => Some(token.to_owned()),
+        Source::Vault => None,
+    };
+    let fetched = fetch(client, &path, token.as_deref(), sender).await;
+    let opened = opening.await.map_err(|_| Failure::new(Kind::Other, "Opening the file failed."))?;
+    match (fetched, opened) {
+        (_, Ok(out)) => Ok(out),
+        // The opening side stopped first: its reason is the real one.
+        (_, Err(Some(failure))) => Err(failure),
+        (Err(error), Err(None)) => Err(match error.code() {
+            "not_found" => Failure::new(
+                Kind::NotFound,
+                "The file is no longer available (the link expired or was used up).",
+            ),
+            _ => error.into(),
+        }),
+        (Ok(()), Err(None)) => Err(corrupt()),
+    }
+}
+
+/// Streams the body into `sender`, continuing a broken stream from the byte it stopped at.
+async fn fetch(
+    client: &Client,
+    path: &str,
+    token: Option<&str>,
+    sender: mpsc::Sender<bytes::Bytes>,
+) -> Result<(), HttpError> {
+    let mut from: u64 = 0;
+    let mut tries = 0;
+    loop {
+        let mut request = client.request(Method::GET, path);
+        if let Some(token) = token {
+            request = request.header(coffer_shared::api::DOWNLOAD_TOKEN_HEADER, token);
+        }
+        if from > 0 {
+            request = request.header(reqwest::header::RANGE, format!("bytes={from}-"));
+        }
+        let broken = match http::send(request).await {
+            Ok(response) => {
+                let mut body = response.bytes_stream();
+                loop {
+                    match body.next().await {
+                        None => return Ok(()),
+                        Some(Ok(piece)) => {
+                            from += piece.len() as u64;
+                            if sender.send(piece).await.is_err() {
+                                // The opening side stopped (tampered data or a full disk).
+                                return Ok(());
+                            }
+                        }
+                        Some(Err(error)) => break http::network(error),
+                    }
+                }
+            }
+            Err(error) if error.is_transient() => error,
+            Err(error) => return Err(error),
+        };
+        tries += 1;
+        if tries >= TRIES {
+            return Err(broken);
+        }
+        tokio::time::sleep(Duration::from_millis(500 << tries)).await;
+    }
+}
+
+/// Cuts the pieces into sealed chunks, opens each in order, hashes and writes the plaintext.
+/// `Err(None)` when the stream ended early (the fetch says why); `Err(Some)` for a failure here.
+fn open_all<W: Write>(
+    mut opener: StreamOpener,
+    mut pieces: mpsc::Receiver<bytes::Bytes>,
+    sealed_chunk: usize,
+    count: u64,
+    meta: &FileMeta,
+    mut out: W,
+    bar: &ProgressBar,
+) -> Result<W, Option<Failure>> {
+    let mut digest = FileDigest::new();
+    let mut pending: Vec<u8> = Vec::with_capacity(sealed_chunk);
+    let write_failed = |error: std::io::Error| {
+        Some(Failure::new(Kind::LocalFile, format!("Writing the file failed: {error}")))
+    };
+    let open = |sealed: &[u8], opener: &mut StreamOpener, digest: &mut FileDigest, out: &mut W| {
+        let last = opener.next_index() + 1 == count;
+        let plaintext = opener.open_chunk(sealed, last).map_err(|_| Some(corrupt()))?;
+        digest.update(&plaintext);
+        out.write_all(&plaintext).map_err(write_failed)?;
+        bar.inc(plaintext.len() as u64);
+        Ok::<_, Option<Failure>>(())
+    };
+    while let Some(piece) = pieces.blocking_recv() {
+        let mut piece: &[u8] = &piece;
+        while !piece.is_empty() {
+            if opener.is_finished() {
+                // Bytes past the last chunk.
+                return Err(Some(corrupt()));
+            }
+            let want = sealed_chunk - pending.len();
+            let take = want.min(piece.len());
+            pending.extend_from_slice(&piece[..take]);
+            piece = &piece[take..];
+            if pending.len() == sealed_chunk {
+                open(&pending, &mut opener, &mut digest, &mut out)?;
+                pending.clear();
+            }
+        }
+    }
+    // The last chunk is shorter than the others (or as long, and already opened).
+    if !pending.is_empty() {
+        if opener.next_index() + 1 != count {
+            return Err(None);
+        }
+        open(&pending, &mut opener, &mut digest, &mut out)?;
+    }
+    if !opener.is_finished() {
+        return Err(None);
+    }
+    opener.finish().map_err(|_| Some(corrupt()))?;
+    digest.verify(meta).map_err(|_| Some(corrupt()))?;
+    out.flush().map_err(write_failed)?;
+    Ok(out)
+}

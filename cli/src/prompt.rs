@@ -1,0 +1,69 @@
+//! Questions to the person at the terminal: passwords without echo and yes/no confirmations.
+//! They go through the terminal itself (`/dev/tty`), never stdin, which may carry the secret;
+//! without a terminal they fail with a usage error naming the flag that answers them instead.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use zeroize::Zeroizing;
+
+use crate::exit::{Failure, Kind, Outcome};
+
+/// Asks for a password without echoing it. `confirm` asks a second time and compares.
+pub fn password(question: &str, confirm: bool) -> Outcome<Zeroizing<String>> {
+    let no_terminal = || {
+        Failure::usage("A password is needed and there is no terminal to ask it on: pass --password-stdin.")
+    };
+    let first = Zeroizing::new(rpassword::prompt_password(question).map_err(|_| no_terminal())?);
+    if first.is_empty() {
+        return Err(Failure::usage("The password is empty."));
+    }
+    if confirm {
+        let again = Zeroizing::new(rpassword::prompt_password("Repeat it: ").map_err(|_| no_terminal())?);
+        if *again != *first {
+            return Err(Failure::usage("The two passwords differ."));
+        }
+    }
+    Ok(first)
+}
+
+/// Reads one line from stdin as a password (`--password-stdin`), without its line ending.
+pub fn password_from_stdin() -> Outcome<Zeroizing<String>> {
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::new(Kind::LocalFile, format!("stdin: {error}")))?;
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if trimmed.is_empty() {
+        return Err(Failure::usage("--password-stdin read an empty password."));
+    }
+    Ok(trimmed)
+}
+
+/// Asks a yes/no question on the terminal; `true` only for an answer starting with `y`.
+pub fn confirm(question: &str) -> Outcome<bool> {
+    let no_terminal =
+        || Failure::usage("This needs a confirmation and there is no terminal to ask it on: pass --yes.");
+    let tty =
+        std::fs::OpenOptions::new().read(true).write(true).open(tty_path()).map_err(|_| no_terminal())?;
+    let mut writer = tty.try_clone().map_err(|_| no_terminal())?;
+    write!(writer, "{question} [y/N] ").and_then(|()| writer.flush()).map_err(|_| no_terminal())?;
+    let mut answer = String::new();
+    std::io::BufReader::new(tty).read_line(&mut answer).map_err(|_| no_terminal())?;
+    Ok(answer.trim_start().to_ascii_lowercase().starts_with('y'))
+}
+
+/// Whether stdin is a terminal (so reading it would wait for typing).
+pub fn stdin_is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+#[cfg(unix)]
+fn tty_path() -> &'static str {
+    "/dev/tty"
+}
+
+#[cfg(windows)]
+fn tty_path() -> &'static str {
+    "CONIN$"
+}

@@ -1,0 +1,88 @@
+//! A share without files: seal, sign when signed in, store; a fresh id if the server says the
+//! id is taken (128-bit random ids: never in practice).
+
+use coffer_shared::api::{CreateShareRequest, CreateShareResponse};
+use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
+use coffer_shared::crypto::envelope::{Header, Kind as EnvelopeKind};
+use coffer_shared::crypto::share::{SealedShare, SharePayload, manage_token, seal_to_sign, seal_with_header};
+use coffer_shared::id::ShareId;
+use zeroize::Zeroizing;
+
+use super::{Created, Order};
+use crate::exit::{Failure, Kind, Outcome};
+use crate::http::Client;
+use crate::signer::Signer;
+
+/// How many fresh ids to try when the server says an id is taken.
+const ID_ATTEMPTS: usize = 3;
+
+/// Seals `order`'s text and stores the share.
+pub async fn create(
+    client: &Client,
+    order: &Order,
+    signer: Option<&Signer>,
+    max_envelope_bytes: usize,
+) -> Outcome<Created> {
+    let share_key = Key32::random();
+    let manage_secret = Key32::random();
+    let payload = SharePayload { text: order.text.to_string(), blur: false, files: Vec::new() };
+    let password_key = order.password.as_ref().map(|(_, key)| key);
+    for attempt in 1..=ID_ATTEMPTS {
+        // The id is bound into the envelope, so a new id means sealing again.
+        let id = ShareId::random();
+        let header = Header::new(EnvelopeKind::ShareText, order.password.as_ref().map(|(params, _)| *params));
+        let sealed = match signer {
+            None => seal_with_header(&share_key, &id, &payload, header, password_key),
+            Some(signer) => {
+                let sealed =
+                    seal_to_sign(&share_key, &id, &payload, header, password_key, signer.public_key());
+                SealedShare { envelope: signer.sign(&id, &sealed.envelope, &[])?, ..sealed }
+            }
+        };
+        if sealed.envelope.len() > max_envelope_bytes {
+            return Err(Failure::new(
+                Kind::Refused,
+                format!(
+                    "The secret is too large: {} bytes once encrypted, and this server takes up to {}. Send it as a file instead.",
+                    sealed.envelope.len(),
+                    max_envelope_bytes
+                ),
+            ));
+        }
+        let (link, manage_link) = Created::links(client, &id, &share_key, &manage_secret);
+        let link = Zeroizing::new(link);
+        let notes =
+            signer.map(|signer| signer.seal_notes(&id, &order.label, 0, order.password.is_some(), &link));
+        let request = CreateShareRequest {
+            id: id.clone(),
+            envelope: b64::encode(&sealed.envelope),
+            access_token: sealed.access_token.to_b64(),
+            status_token: sealed.status_token.to_b64(),
+            manage_token: manage_token(&manage_secret).to_b64(),
+            expires_in: order.expires_in,
+            max_views: order.max_views,
+            read_receipt: false,
+            files: Vec::new(),
+            note: notes.as_ref().map(|notes| notes.note.clone()),
+            link: notes.map(|notes| notes.link),
+        };
+        match client.post::<_, CreateShareResponse>("/shares", &request).await {
+            Ok(response) => {
+                return Ok(Created {
+                    id,
+                    link: link.to_string(),
+                    manage_link,
+                    expires_at: response.expires_at,
+                    max_views: response.max_views,
+                    password: order.password.is_some(),
+                    files: 0,
+                    signed: signer.is_some(),
+                });
+            }
+            Err(error) if error.code() == "id_taken" && attempt < ID_ATTEMPTS => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(Failure::new(Kind::Other, "The server refused every fresh id."))
+}

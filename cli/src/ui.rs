@@ -1,0 +1,119 @@
+//! [`Ui`]: how a command talks to its user. Results go to stdout (sentences, or one JSON
+//! object with `--json`); notes, questions and progress bars go to stderr. Colours and bars
+//! only on a terminal, and never with `NO_COLOR` set.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::exit::Failure;
+
+/// The user's choices about output.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// Print one JSON object on stdout instead of sentences.
+    pub json: bool,
+    /// No notes and no progress bars.
+    pub quiet: bool,
+    colour_out: bool,
+    colour_err: bool,
+}
+
+impl Ui {
+    /// Output as asked, coloured where the stream is a terminal.
+    pub fn new(json: bool, quiet: bool) -> Self {
+        let allowed = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            && std::env::var("TERM").map_or(true, |term| term != "dumb");
+        Self {
+            json,
+            quiet,
+            colour_out: allowed && std::io::stdout().is_terminal(),
+            colour_err: allowed && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A note for people on stderr (not with `--json` or `--quiet`).
+    pub fn note(&self, text: &str) {
+        if !self.json && !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A warning on stderr, whatever the output mode.
+    pub fn warn(&self, text: &str) {
+        eprintln!("{}", paint(self.colour_err, "33", text));
+    }
+
+    /// A line of the result on stdout (sentences mode).
+    pub fn line(&self, text: &str) {
+        #[allow(clippy::print_stdout)]
+        {
+            println!("{text}");
+        }
+    }
+
+    /// The result as one JSON object on stdout.
+    pub fn json<T: Serialize>(&self, value: &T) {
+        #[allow(clippy::print_stdout)]
+        {
+            println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+        }
+    }
+
+    /// `text` in bold on stdout's terminal.
+    pub fn bold(&self, text: &str) -> String {
+        paint(self.colour_out, "1", text)
+    }
+
+    /// `text` in green on stdout's terminal.
+    pub fn good(&self, text: &str) -> String {
+        paint(self.colour_out, "32", text)
+    }
+
+    /// Reports a failure on stderr (and as JSON on stdout with `--json`).
+    pub fn fail(&self, failure: &Failure) {
+        if self.json {
+            self.json(&serde_json::json!({
+                "error": failure.kind.name(),
+                "exit_code": failure.kind.code(),
+                "message": failure.message,
+            }));
+        }
+        eprintln!("{} {}", paint(self.colour_err, "1;31", "error:"), failure.message);
+    }
+
+    /// A bar for `total` bytes with rate and time left, drawn on stderr only when it is a
+    /// terminal (and not `--json` or `--quiet`).
+    pub fn bytes_bar(&self, total: u64, label: &str) -> ProgressBar {
+        if self.json || self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(
+            "{prefix:.bold} {msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_prefix(label.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
+    /// A spinner for a step of unknown length (Argon2id, a request).
+    pub fn spinner(&self, message: &str) -> ProgressBar {
+        if self.json || self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_message(message.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+}
+
+fn paint(colour: bool, code: &str, text: &str) -> String {
+    if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
