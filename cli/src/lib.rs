@@ -14,6 +14,7 @@ pub mod qr;
 pub mod send;
 pub mod signer;
 pub mod status;
+pub mod text;
 pub mod time;
 pub mod ui;
 
