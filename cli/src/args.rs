@@ -36,10 +36,14 @@ pub enum Command {
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
     /// What a share link holds and how long it lasts, without using a view.
-    #[command(after_help = "Example:\n  coffer status 'https://coffer.example/s/…#…'")]
+    #[command(
+        after_help = "Examples:\n  coffer status          # asks for the link\n  coffer status --json - < link.txt"
+    )]
     Status(LinkArgs),
     /// Destroy a share with its management link.
-    #[command(after_help = "Example:\n  coffer destroy 'https://coffer.example/m/…#…'")]
+    #[command(
+        after_help = "Examples:\n  coffer destroy         # asks for the management link\n  coffer destroy --yes - < manage-link.txt"
+    )]
     Destroy(DestroyArgs),
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = COMPLETION_EXAMPLES)]
@@ -84,8 +88,9 @@ pub struct SendArgs {
 /// `coffer get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The share link, https://…/s/<id>#<key>.
-    pub link: String,
+    /// The share link, https://…/s/<id>#<key>; `-` reads it from stdin; left out, it is asked
+    /// for (an argument is visible to other users in the process list).
+    pub link: Option<String>,
     /// The folder the share's files are saved in (default: the current one).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -95,7 +100,7 @@ pub struct GetArgs {
     /// Overwrite files that exist.
     #[arg(long, short)]
     pub force: bool,
-    /// Read the password from the first line of stdin.
+    /// Read the password from stdin (its first line; the second with a link read from stdin).
     #[arg(long)]
     pub password_stdin: bool,
 }
@@ -103,15 +108,17 @@ pub struct GetArgs {
 /// A command that takes a share link.
 #[derive(Debug, Args)]
 pub struct LinkArgs {
-    /// The share link, https://…/s/<id>#<key>, or its management link.
-    pub link: String,
+    /// The share link, https://…/s/<id>#<key>, or its management link; `-` reads it from stdin;
+    /// left out, it is asked for (an argument is visible to other users in the process list).
+    pub link: Option<String>,
 }
 
 /// `coffer destroy`.
 #[derive(Debug, Args)]
 pub struct DestroyArgs {
-    /// The management link, https://…/m/<id>#<key>.
-    pub link: String,
+    /// The management link, https://…/m/<id>#<key>; `-` reads it from stdin; left out, it is
+    /// asked for (an argument is visible to other users in the process list).
+    pub link: Option<String>,
     /// Destroy without asking first.
     #[arg(long, short)]
     pub yes: bool,
@@ -127,9 +134,11 @@ Examples:
 
 const GET_EXAMPLES: &str = "\
 Examples:
-  coffer get 'https://coffer.example/s/…#…'
-  coffer get -o ~/Downloads --yes 'https://coffer.example/s/…#…'
-  printf '%s\\n' \"$PASSWORD\" | coffer get --password-stdin --yes '…' > secret.txt";
+  coffer get                          # asks for the link, then whether to open it
+  coffer get -o ~/Downloads --yes -   # the link from stdin (e.g. a paste)
+  printf '%s\\n%s\\n' \"$LINK\" \"$PASSWORD\" | coffer get --password-stdin --yes - > secret.txt
+  coffer get 'https://coffer.example/s/…#…'   # simplest, but other users of this machine can
+                                              # see an argument in the process list";
 
 const COMPLETION_EXAMPLES: &str = "\
 Examples:

@@ -13,7 +13,8 @@ use crate::ui::Ui;
 
 /// Runs `coffer destroy`.
 pub async fn run(args: DestroyArgs, ui: Ui) -> Outcome {
-    let link = link::parse(LinkKind::Manage, &args.link)?;
+    let text = prompt::link(args.link.as_deref())?;
+    let link = link::parse(LinkKind::Manage, &text)?;
     let client = Client::new(&link.origin)?;
     if !args.yes && !prompt::confirm("Destroy this share now? Nobody will be able to open it.")? {
         return Err(Failure::new(Kind::Declined, "Nothing was destroyed."));

@@ -27,6 +27,8 @@ pub enum Kind {
     LocalFile,
     /// 10: the user answered no.
     Declined,
+    /// 130: stopped by Ctrl-C (SIGINT), as shells number it.
+    Interrupted,
 }
 
 impl Kind {
@@ -43,6 +45,7 @@ impl Kind {
             Kind::SignedOut => 8,
             Kind::LocalFile => 9,
             Kind::Declined => 10,
+            Kind::Interrupted => 130,
         }
     }
 
@@ -59,6 +62,7 @@ impl Kind {
             Kind::SignedOut => "signed_out",
             Kind::LocalFile => "local_file",
             Kind::Declined => "declined",
+            Kind::Interrupted => "interrupted",
         }
     }
 }
@@ -116,7 +120,8 @@ Exit codes:
   7  the server refused the request (a limit, a bad value, too many requests)
   8  not signed in, or the session ended
   9  a local file could not be read or written, or already exists
- 10  you answered no";
+ 10  you answered no
+130  interrupted (Ctrl-C)";
 
 #[cfg(test)]
 mod tests {
@@ -135,6 +140,7 @@ mod tests {
             Kind::SignedOut,
             Kind::LocalFile,
             Kind::Declined,
+            Kind::Interrupted,
         ];
         let mut codes: Vec<u8> = kinds.iter().map(|kind| kind.code()).collect();
         codes.dedup();

@@ -24,8 +24,22 @@ use args::{Cli, Command};
 use exit::Outcome;
 use ui::Ui;
 
-/// Runs the command the command line names.
+/// Runs the command the command line names, until it ends or Ctrl-C stops it. Stopping drops
+/// what the command holds: a file being received is deleted, an upload's draft stays.
 pub async fn run(cli: Cli, ui: Ui) -> Outcome {
+    let interrupted = match &cli.command {
+        Command::Send(args) if !args.files.is_empty() => {
+            "Interrupted. The upload continues with coffer send --resume and the same files."
+        }
+        _ => "Interrupted.",
+    };
+    tokio::select! {
+        outcome = command(cli, ui) => outcome,
+        _ = tokio::signal::ctrl_c() => Err(exit::Failure::new(exit::Kind::Interrupted, interrupted)),
+    }
+}
+
+async fn command(cli: Cli, ui: Ui) -> Outcome {
     match cli.command {
         Command::Send(args) => {
             let server = config::server(cli.server.as_deref())?;

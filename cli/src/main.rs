@@ -18,7 +18,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(coffer_cli::run(cli, ui)) {
+    let outcome = runtime.block_on(coffer_cli::run(cli, ui));
+    // A sealing or opening thread still running stops at its next chunk; none is waited for.
+    runtime.shutdown_background();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             ui.fail(&failure);

@@ -40,6 +40,27 @@ pub fn password_from_stdin() -> Outcome<Zeroizing<String>> {
     Ok(trimmed)
 }
 
+/// The link a command was given: the argument itself, the first line of stdin for `-`, or, with
+/// none, asked for on the terminal without echo. A link in the arguments is visible to every
+/// user of the machine (the process list) and stays in the shell's history; the other two
+/// ways are not.
+pub fn link(argument: Option<&str>) -> Outcome<Zeroizing<String>> {
+    match argument {
+        Some("-") => {
+            let mut line = Zeroizing::new(String::new());
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|error| Failure::new(Kind::LocalFile, format!("stdin: {error}")))?;
+            Ok(Zeroizing::new(line.trim().to_owned()))
+        }
+        Some(link) => Ok(Zeroizing::new(link.to_owned())),
+        None => rpassword::prompt_password("Link (hidden as you paste it): ")
+            .map(|link| Zeroizing::new(link.trim().to_owned()))
+            .map_err(|_| Failure::usage("Give the link: as an argument, or `-` to read it from stdin.")),
+    }
+}
+
 /// Asks a yes/no question on the terminal; `true` only for an answer starting with `y`.
 pub fn confirm(question: &str) -> Outcome<bool> {
     let no_terminal =

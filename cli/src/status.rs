@@ -28,13 +28,14 @@ struct Report<'a> {
 
 /// Runs `coffer status`.
 pub async fn run(args: LinkArgs, ui: Ui) -> Outcome {
-    let (link, token) = match link::parse(LinkKind::Share, &args.link) {
+    let text = crate::prompt::link(args.link.as_deref())?;
+    let (link, token) = match link::parse(LinkKind::Share, &text) {
         Ok(link) => {
             let token = coffer_shared::crypto::share::status_token(&link.key, &link.id);
             (link, token)
         }
         Err(not_a_share_link) => {
-            let Ok(link) = link::parse(LinkKind::Manage, &args.link) else { return Err(not_a_share_link) };
+            let Ok(link) = link::parse(LinkKind::Manage, &text) else { return Err(not_a_share_link) };
             let token = coffer_shared::crypto::share::manage_token(&link.key);
             (link, token)
         }

@@ -54,11 +54,15 @@ impl Ui {
         }
     }
 
-    /// The result as one JSON object on stdout.
+    /// The result as one JSON object on stdout. On a terminal, the characters JSON leaves as
+    /// they are but a terminal acts on (DEL, the C1 controls, invisible formatting) are written
+    /// as `\u` escapes, which every JSON reader reads back the same.
     pub fn json<T: Serialize>(&self, value: &T) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        let text = if std::io::stdout().is_terminal() { escape_for_terminal(&text) } else { text };
         #[allow(clippy::print_stdout)]
         {
-            println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+            println!("{text}");
         }
     }
 
@@ -119,6 +123,36 @@ impl Ui {
     }
 }
 
+/// JSON text with DEL, C1 controls and invisible formatting characters as `\u` escapes (they
+/// can only stand inside strings there).
+fn escape_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // A newline is the pretty layout's; inside strings serde writes it as `\n`.
+        if (c.is_control() && c != '\n') || crate::text::is_invisible(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn paint(colour: bool, code: &str, text: &str) -> String {
     if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_a_terminal_would_act_on_and_reads_back_the_same() {
+        let value = serde_json::json!({ "text": "a\u{9b}2J\u{7f}b\u{202e}c\nd" });
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let escaped = escape_for_terminal(&pretty);
+        assert!(!escaped.chars().any(|c| c.is_control() && c != '\n'), "{escaped}");
+        assert!(escaped.contains("\\u009b") && escaped.contains("\\u202e"), "{escaped}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&escaped).unwrap(), value);
+    }
 }

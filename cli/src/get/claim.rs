@@ -47,7 +47,8 @@ pub async fn status(client: &Client, id: &ShareId, token: &Key32) -> Outcome<Sta
             let key = b64::decode_array(&signer.public_key).map_err(|_| {
                 Failure::new(Kind::Network, "The server named the share's creator with a damaged key.")
             })?;
-            Some((crate::text::printable(&signer.address), key))
+            // An address is at most 254 characters; anything else it carries is the server's.
+            Some((crate::text::one_line(&signer.address, 254), key))
         }
         None => None,
     };

@@ -71,9 +71,8 @@ pub async fn download<W: Write + Send + 'static>(
     let opener = StreamOpener::new(file_key, &file.id, chunk_size);
     let (expected, progress) = (meta.clone(), bar.clone());
     let sealed_chunk = chunk_size.get() as usize + TAG_LEN;
-    let opening = tokio::task::spawn_blocking(move || {
-        open_all(opener, chunks, count, &expected, out, &progress)
-    });
+    let opening =
+        tokio::task::spawn_blocking(move || open_all(opener, chunks, count, &expected, out, &progress));
 
     let path = match source {
         Source::Share(_) => format!("/files/{}", file.id),
@@ -121,6 +120,11 @@ async fn fetch(
             request = request.header(reqwest::header::RANGE, format!("bytes={from}-"));
         }
         let broken = match http::send(request).await {
+            Ok(response) if from > 0 && !continues_at(&response, from) => {
+                return Err(HttpError::BadResponse(
+                    "the server did not continue the download where it broke off".into(),
+                ));
+            }
             Ok(response) => {
                 let mut body = response.bytes_stream();
                 loop {
@@ -161,6 +165,17 @@ async fn fetch(
         }
         tokio::time::sleep(Duration::from_millis(500 << tries)).await;
     }
+}
+
+/// Whether an answer to `Range: bytes=<from>-` is that range: 206 with a `Content-Range` that
+/// starts at `from` (a 200 would repeat the whole file).
+fn continues_at(response: &reqwest::Response, from: u64) -> bool {
+    response.status() == reqwest::StatusCode::PARTIAL_CONTENT
+        && response
+            .headers()
+            .get(reqwest::header::CONTENT_RANGE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|range| range.starts_with(&format!("bytes {from}-")))
 }
 
 /// Opens the sealed chunks in order, hashes and writes the plaintext. `Err(None)` when the

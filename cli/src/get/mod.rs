@@ -6,7 +6,7 @@ pub mod claim;
 pub mod download;
 pub mod save;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use coffer_shared::crypto::kdf::password_key;
 use serde::Serialize;
@@ -36,6 +36,9 @@ struct Saved {
 struct Report<'a> {
     text: &'a str,
     files: Vec<Saved>,
+    /// Files that could not be saved (the view is spent all the same).
+    #[serde(skip_serializing_if = "<[Failed]>::is_empty")]
+    failed: &'a [Failed],
     views_left: u32,
     #[serde(flatten)]
     signed: &'a Signed,
@@ -43,12 +46,15 @@ struct Report<'a> {
 
 /// Runs `coffer get`.
 pub async fn run(args: GetArgs, ui: Ui) -> Outcome {
-    let link = link::parse(LinkKind::Share, &args.link)?;
+    let text = prompt::link(args.link.as_deref())?;
+    let link = link::parse(LinkKind::Share, &text)?;
     let client = Client::new(&link.origin)?;
     let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
     if !dir.is_dir() {
         return Err(Failure::file(&dir, "not a folder"));
     }
+    // Before any view is spent: files can be written there.
+    drop(Incoming::create(&dir)?);
     let token = coffer_shared::crypto::share::status_token(&link.key, &link.id);
     let status = claim::status(&client, &link.id, &token).await?;
     ui.note(&describe(&status));
@@ -73,55 +79,97 @@ pub async fn run(args: GetArgs, ui: Ui) -> Outcome {
         None => None,
     };
     let revealed = claim::claim(&client, &link.id, &link.key, password_key.as_ref(), &status).await?;
+    // The view is spent: from here on, whatever fails, the user gets everything else.
+    if !ui.json && !revealed.payload.text.is_empty() {
+        print_text(&revealed.payload.text);
+    }
     let mut saved = Vec::new();
+    let mut failed = Vec::new();
     for file in &revealed.files {
         let token = revealed.download_token.as_deref().unwrap_or_default();
-        let incoming = Incoming::create(&dir)?;
-        let bar = ui.bytes_bar(file.meta.size, &save::safe_name(&file.meta.name));
-        let writer = incoming.writer()?;
-        let result = download::download(
-            &client,
-            &file.stored,
-            &file.key,
-            &file.meta,
-            Source::Share(token),
-            writer,
-            &bar,
-        )
-        .await;
-        bar.finish_and_clear();
-        result?;
-        let name = save::safe_name(&file.meta.name);
-        let path = incoming.keep(&dir, &name, args.force)?;
-        if path.file_name().is_some_and(|kept| kept.to_string_lossy() != name) {
-            ui.warn(&format!("{name} exists: saved as {} (pass --force to overwrite).", path.display()));
+        match receive(&client, file, token, &dir, args.force, ui).await {
+            Ok(kept) => saved.push(kept),
+            Err(failure) => {
+                ui.warn(&format!("{}: {}", save::safe_name(&file.meta.name), failure.message));
+                failed.push(Failed {
+                    name: save::safe_name(&file.meta.name),
+                    error: failure.kind.name(),
+                    message: failure.message.clone(),
+                });
+            }
         }
-        saved.push(Saved { name, path, size: file.meta.size, sha256: file.meta.sha256.clone() });
     }
     if ui.json {
         let report = Report {
             text: &revealed.payload.text,
             files: saved,
+            failed: &failed,
             views_left: revealed.views_left,
             signed: &revealed.signed,
         };
         ui.json(&report);
-        return Ok(());
+    } else {
+        for file in &saved {
+            ui.note(&format!("Saved {} ({} bytes, SHA-256 checked)", file.path.display(), file.size));
+        }
+        ui.note(&signed_line(&revealed.signed));
+        ui.note(&match revealed.views_left {
+            0 => "That was the last view: the share is gone from the server.".to_owned(),
+            1 => "1 view is left.".to_owned(),
+            left => format!("{left} views are left."),
+        });
     }
-    if !revealed.payload.text.is_empty() {
-        let text = Zeroizing::new(revealed.payload.text.clone());
-        print_text(&text);
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => {
+            let kind = kind_named(first.error);
+            Err(Failure::new(
+                kind,
+                format!("{} of {} files could not be saved.", failed.len(), revealed.files.len()),
+            ))
+        }
     }
-    for file in &saved {
-        ui.note(&format!("Saved {} ({} bytes, SHA-256 checked)", file.path.display(), file.size));
+}
+
+/// A file that could not be saved, as `--json` reports it.
+#[derive(Serialize)]
+struct Failed {
+    name: String,
+    error: &'static str,
+    message: String,
+}
+
+/// The kind a failure's name stands for.
+fn kind_named(name: &str) -> Kind {
+    [Kind::Tampered, Kind::NotFound, Kind::Network, Kind::LocalFile, Kind::Refused]
+        .into_iter()
+        .find(|kind| kind.name() == name)
+        .unwrap_or(Kind::Other)
+}
+
+/// Downloads one file into a temporary file in `dir` and keeps it once it checked out.
+async fn receive(
+    client: &Client,
+    file: &claim::SharedFile,
+    token: &str,
+    dir: &Path,
+    force: bool,
+    ui: Ui,
+) -> Outcome<Saved> {
+    let name = save::safe_name(&file.meta.name);
+    let incoming = Incoming::create(dir)?;
+    let bar = ui.bytes_bar(file.meta.size, &name);
+    let writer = incoming.writer()?;
+    let result =
+        download::download(client, &file.stored, &file.key, &file.meta, Source::Share(token), writer, &bar)
+            .await;
+    bar.finish_and_clear();
+    result?;
+    let path = incoming.keep(dir, &name, force)?;
+    if path.file_name().is_some_and(|kept| kept.to_string_lossy() != name) {
+        ui.warn(&format!("{name} exists: saved as {} (pass --force to overwrite).", path.display()));
     }
-    ui.note(&signed_line(&revealed.signed));
-    ui.note(&match revealed.views_left {
-        0 => "That was the last view: the share is gone from the server.".to_owned(),
-        1 => "1 view is left.".to_owned(),
-        left => format!("{left} views are left."),
-    });
-    Ok(())
+    Ok(Saved { name, path, size: file.meta.size, sha256: file.meta.sha256.clone() })
 }
 
 /// The text on stdout: exactly as sent into a pipe or a file; on a terminal with its control
@@ -172,9 +220,9 @@ fn opening_question(status: &Status) -> String {
 fn signed_line(signed: &Signed) -> String {
     match signed {
         Signed::No => "Not signed: anyone could have made this share.".to_owned(),
-        Signed::By { address, fingerprint } => {
-            format!("Signed by {address} (key {fingerprint}; compare it with the sender to be sure).")
-        }
+        Signed::By { address, fingerprint } => format!(
+            "Signed with key {fingerprint}, of the account the server names as {address}. Compare the key with the sender's to be sure."
+        ),
         Signed::Unknown { fingerprint } => {
             format!("Signed by key {fingerprint}, whose account the server no longer names.")
         }

@@ -15,13 +15,17 @@ use crate::exit::{Failure, Outcome};
 /// The longest name kept, in bytes.
 const MAX_NAME: usize = 200;
 
-/// `name` made safe as one file name: separators and control characters become `_`, leading
-/// dots and spaces go, and an empty name becomes `file`.
+/// `name` made safe as one file name: separators, control characters and invisible formatting
+/// characters become `_`, leading dots and spaces go, an empty name becomes `file` and a
+/// Windows device name gets a `_` in front.
 pub fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if c.is_control()
+                || crate::text::is_invisible(c)
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            {
                 '_'
             } else {
                 c
@@ -36,7 +40,19 @@ pub fn safe_name(name: &str) -> String {
         }
         trimmed.truncate(end);
     }
-    if trimmed.is_empty() { "file".to_owned() } else { trimmed }
+    if trimmed.is_empty() {
+        return "file".to_owned();
+    }
+    if is_reserved(&trimmed) { format!("_{trimmed}") } else { trimmed }
+}
+
+/// Windows' device names (`CON`, `NUL`, `COM1`, …), with or without an extension.
+fn is_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// A file being received into `dir`.
@@ -105,6 +121,10 @@ mod tests {
         assert_eq!(safe_name("a\u{0}b\nc"), "a_b_c");
         assert_eq!(safe_name("report.pdf"), "report.pdf");
         assert!(safe_name(&"é".repeat(300)).len() <= MAX_NAME);
+        assert_eq!(safe_name("invoice\u{202e}fdp.exe"), "invoice_fdp.exe");
+        assert_eq!(safe_name("nul.txt"), "_nul.txt");
+        assert_eq!(safe_name("COM1"), "_COM1");
+        assert_eq!(safe_name("console.log"), "console.log");
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub const USER_AGENT: &str = concat!("coffer-cli/", env!("CARGO_PKG_VERSION"));
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long a request may go without a byte moving before it is given up.
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a JSON call may take in all (a chunk or a download is bounded by its pace instead):
+/// a server dripping a byte a minute cannot hold a script forever.
+const JSON_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A signed-in session: the cookie's token and the CSRF token every state-changing request
 /// carries.
@@ -97,7 +100,7 @@ impl Client {
 
     /// `GET` a JSON answer.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, HttpError> {
-        json(send(self.request(Method::GET, path)).await?).await
+        json(send(self.request(Method::GET, path).timeout(JSON_TIMEOUT)).await?).await
     }
 
     /// `POST` a JSON body; a JSON answer.
@@ -106,12 +109,12 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, HttpError> {
-        json(send(self.request(Method::POST, path).json(body)).await?).await
+        json(send(self.request(Method::POST, path).timeout(JSON_TIMEOUT).json(body)).await?).await
     }
 
     /// `POST` a JSON body; the answer's body is not read.
     pub async fn post_only<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> Result<(), HttpError> {
-        send(self.request(Method::POST, path).json(body)).await.map(drop)
+        send(self.request(Method::POST, path).timeout(JSON_TIMEOUT).json(body)).await.map(drop)
     }
 
     /// `PUT` a JSON body; a JSON answer.
@@ -120,12 +123,12 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, HttpError> {
-        json(send(self.request(Method::PUT, path).json(body)).await?).await
+        json(send(self.request(Method::PUT, path).timeout(JSON_TIMEOUT).json(body)).await?).await
     }
 
     /// `DELETE`; the answer's body is not read.
     pub async fn delete(&self, path: &str) -> Result<(), HttpError> {
-        send(self.request(Method::DELETE, path)).await.map(drop)
+        send(self.request(Method::DELETE, path).timeout(JSON_TIMEOUT)).await.map(drop)
     }
 }
 
@@ -155,9 +158,10 @@ async fn error_of(response: Response) -> HttpError {
     match field("code").and_then(|code| code.as_str()) {
         Some(code) => HttpError::Server {
             status,
-            code: crate::text::printable(code),
-            message: crate::text::printable(
+            code: crate::text::one_line(code, 64),
+            message: crate::text::one_line(
                 field("message").and_then(|m| m.as_str()).unwrap_or("The server refused."),
+                500,
             ),
             retry_after,
             wrong_claims_left: field("wrong_claims_left")

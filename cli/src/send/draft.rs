@@ -62,7 +62,10 @@ impl Store {
         let text = serde_json::to_vec(saved).map_err(|error| Failure::new(Kind::Other, error.to_string()))?;
         let temporary = self.dir.join(format!(".{id}.json.tmp"));
         write_private(&temporary, &text).map_err(|error| Failure::file(&temporary, error))?;
-        fs::rename(&temporary, &target).map_err(|error| Failure::file(&target, error))
+        fs::rename(&temporary, &target).map_err(|error| Failure::file(&target, error))?;
+        // The rename itself on disk too: after a power cut the draft still covers every chunk
+        // that left.
+        sync_dir(&self.dir).map_err(|error| Failure::file(&self.dir, error))
     }
 
     /// The draft for these files (same paths in the same order) on `server`, if one is saved.
@@ -92,8 +95,7 @@ impl Store {
             .write(true)
             .open(&path)
             .map_err(|error| Failure::file(&path, error))?;
-        #[cfg(unix)]
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+        file.try_lock().map_err(|_| {
             Failure::new(
                 Kind::Other,
                 "Another coffer process is sending this upload right now: nothing was done.",
@@ -129,5 +131,17 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    file.write_all(bytes)
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    // Windows cannot open a folder for syncing; its renames are metadata the file system logs.
+    Ok(())
 }

@@ -7,14 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use coffer_shared::api::{
-    CreateShareRequest, CreateShareResponse, MAX_FILES_PER_SHARE, ShareFileRef, UploadTokenRequest,
+    CreateShareRequest, CreateShareResponse, MAX_FILES_PER_SHARE, ShareFileRef, ShareStatus, TokenRequest,
+    UploadTokenRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind as EnvelopeKind};
 use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
 use coffer_shared::crypto::resume::SealedChain;
-use coffer_shared::crypto::share::{SharePayload, manage_token, seal_to_sign, seal_with_header};
+use coffer_shared::crypto::share::{
+    SharePayload, manage_token, seal_to_sign, seal_with_header, status_token,
+};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
@@ -233,7 +236,7 @@ async fn finish(
                 discard(client, &store, &draft).await;
                 return Err(UploadError::Changed.into());
             }
-            Err(UploadError::Failed(failure)) => return Err(failure),
+            Err(UploadError::Failed(failure)) => return Err(with_resume_hint(failure, &paths)),
         }
         let mut saved = lock(&shared);
         saved.draft.files[position].finished = true;
@@ -247,7 +250,7 @@ async fn finish(
     if let Some(signer) = signer {
         request.envelope = sign(draft, signer).ok_or_else(corrupt)??;
     }
-    let response: CreateShareResponse = client.post("/shares", &request).await?;
+    let response = create_once(client, &request, &share_key).await?;
     store.remove(draft.request.id.as_str());
     let (link, manage_link) = Created::links(client, &draft.request.id, &share_key, &manage_secret);
     Ok(Created {
@@ -260,6 +263,59 @@ async fn finish(
         files: draft.files.len(),
         signed: signer.is_some(),
     })
+}
+
+/// How many times the create request is sent after a failure without an answer.
+const CREATE_TRIES: u32 = 3;
+
+/// Sends the create request, again after a failure without an answer. A share that exists with
+/// this draft's id and answers to this draft's status token was created by an earlier try (or an
+/// earlier run whose answer was lost): that is success, not a conflict.
+async fn create_once(
+    client: &Client,
+    request: &CreateShareRequest,
+    share_key: &Key32,
+) -> Outcome<CreateShareResponse> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match client.post::<_, CreateShareResponse>("/shares", request).await {
+            Ok(response) => return Ok(response),
+            Err(error) if error.code() == "id_taken" => {
+                let token = TokenRequest { token: status_token(share_key, &request.id).to_b64() };
+                let status: ShareStatus = client
+                    .post(&format!("/shares/{}/status", request.id), &token)
+                    .await
+                    .map_err(|_| Failure::from(error))?;
+                return Ok(CreateShareResponse {
+                    id: request.id.clone(),
+                    expires_at: status.expires_at,
+                    max_views: status.max_views,
+                });
+            }
+            Err(error) if error.is_transient() && tries < CREATE_TRIES => {
+                tokio::time::sleep(std::time::Duration::from_millis(500 << tries)).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// A failure that left the draft in place, with the command that continues it.
+fn with_resume_hint(failure: Failure, paths: &[PathBuf]) -> Failure {
+    let files: Vec<String> = paths.iter().map(|path| shell_word(&path.to_string_lossy())).collect();
+    let message =
+        format!("{} The upload can continue: coffer send --resume {}", failure.message, files.join(" "));
+    Failure { message, ..failure }
+}
+
+/// `word` quoted for a POSIX shell when it needs it.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c)) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Signs the draft's envelope over its files' metadata, in the share's order; `None` if the
@@ -324,4 +380,18 @@ fn file_name(path: &Path) -> String {
 
 fn lock(shared: &Mutex<Saved>) -> std::sync::MutexGuard<'_, Saved> {
     shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resume_hint_quotes_paths_for_the_shell() {
+        assert_eq!(shell_word("/tmp/a-b_c.iso"), "/tmp/a-b_c.iso");
+        assert_eq!(shell_word("/tmp/my file's.iso"), "'/tmp/my file'\\''s.iso'");
+        let hinted = with_resume_hint(Failure::new(Kind::Network, "Gone."), &[PathBuf::from("/x y")]);
+        assert_eq!(hinted.message, "Gone. The upload can continue: coffer send --resume '/x y'");
+        assert_eq!(hinted.kind, Kind::Network);
+    }
 }

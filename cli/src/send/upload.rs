@@ -37,6 +37,9 @@ use crate::http::{self, Client, HttpError};
 const IN_FLIGHT: usize = 4;
 /// Chunks sealed ahead of the ones being sent.
 const AHEAD: usize = 4;
+/// New chunks recorded with one durable write of the draft before they leave: an fsync per
+/// chunk would cost more than sealing it.
+const BATCH: usize = 4;
 /// Tries per chunk after a network failure or a server fault.
 const TRIES: u32 = 5;
 /// Waits per chunk that the server may ask for (429 or 503 with `Retry-After`).
@@ -258,34 +261,46 @@ fn seal_all(
     }
     let mut reader = ChunkReader::open(job, count)?;
     let mut sealer = Some(StreamSealer::new(&job.file_key, &job.file_id, job.chunk_size));
+    // Newly sealed chunks wait here until the chain covering them is recorded (one durable
+    // write for a batch), then leave together.
+    let mut batch: Vec<Sealed> = Vec::with_capacity(BATCH);
     for index in 0..count {
         let plaintext = reader.next(index)?;
         let plain_len = plaintext.len() as u64;
         let ciphertext = seal(&mut sealer, index, count, &plaintext)?;
         let checksum = chunk_checksum(&ciphertext);
+        let sealed = Sealed { index, ciphertext, checksum, plain_len };
         match checked.get(index as usize) {
             Some(expected) if *expected != checksum => return Err(SealStop::NotTheSameFile),
-            Some(_) if has(index) => {
-                bar.inc(plain_len);
-                continue;
-            }
-            Some(_) => {}
+            Some(_) if has(index) => bar.inc(plain_len),
+            // Sealed before, recorded, and byte for byte the same: it may leave at once.
+            Some(_) => hand_over(sender, vec![sealed])?,
             None => {
                 digest.update(&plaintext);
                 chain.push(&checksum);
-                record(Checkpoint::Chain(chain.clone())).map_err(SealStop::Failure)?;
+                batch.push(sealed);
+                if batch.len() == BATCH || index + 1 == count {
+                    record(Checkpoint::Chain(chain.clone())).map_err(SealStop::Failure)?;
+                    hand_over(sender, std::mem::take(&mut batch))?;
+                }
             }
-        }
-        let sealed = Sealed { index, ciphertext, checksum, plain_len };
-        if sender.blocking_send(sealed).is_err() {
-            // The sending side stopped (and says why).
-            return Err(SealStop::Failure(Failure::new(Kind::Network, "The upload stopped.")));
         }
     }
     if digest.size() != job.size {
         return Err(SealStop::NotTheSameFile);
     }
     Ok(digest.finish_hex())
+}
+
+/// Passes sealed chunks to the sending side.
+fn hand_over(sender: &mpsc::Sender<Sealed>, chunks: Vec<Sealed>) -> Result<(), SealStop> {
+    for chunk in chunks {
+        if sender.blocking_send(chunk).is_err() {
+            // The sending side stopped (and says why).
+            return Err(SealStop::Failure(Failure::new(Kind::Network, "The upload stopped.")));
+        }
+    }
+    Ok(())
 }
 
 /// Seals chunk `index` of `count`; the last one ends the stream (the sealer is taken).

@@ -67,12 +67,13 @@ async fn an_existing_file_is_never_overwritten_without_force() {
 async fn an_altered_chunk_keeps_nothing_and_says_tampered() {
     let server = Server::start().await;
     server.file("data.bin", CHUNK + 100, 9);
-    let (link, _) = server.send(&["data.bin"], "").await;
-    // Flip one byte of every stored blob file: what a disk or an attacker on the server could do.
+    server.file("fine.txt", 10, 3);
+    let (link, _) = server.send(&["--text", "read me first", "data.bin", "fine.txt"], "").await;
+    // Flip one byte of the large file's blobs: what a disk or an attacker on the server could do.
     let mut flipped = 0;
     for entry in walk(&server.data_dir.join("blobs")) {
         let mut bytes = std::fs::read(&entry).unwrap();
-        if bytes.len() > 100 {
+        if bytes.len() > 1000 {
             bytes[50] ^= 1;
             std::fs::write(&entry, bytes).unwrap();
             flipped += 1;
@@ -83,8 +84,12 @@ async fn an_altered_chunk_keeps_nothing_and_says_tampered() {
     std::fs::create_dir(&out).unwrap();
     let run = server.coffer(&["get", "--yes", "-o", out.to_str().unwrap(), &link], "").await;
     assert_eq!(run.code, 6, "{run:?}");
-    assert!(run.stderr.contains("failed its integrity check"), "{}", run.stderr);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing of the file is kept");
+    assert!(run.stderr.contains("data.bin: A file failed its integrity check"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 of 2 files could not be saved"), "{}", run.stderr);
+    // The view is spent: the text and the good file are still delivered; nothing of the bad one.
+    assert_eq!(run.stdout, "read me first");
+    let kept: Vec<_> = std::fs::read_dir(&out).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(kept, ["fine.txt"], "nothing of the altered file is kept");
 }
 
 /// Every file under `dir`.

@@ -87,10 +87,14 @@ impl Server {
         Server { address, state, data_dir, state_dir, work, _root: root, _stop: stop }
     }
 
-    /// `coffer` with `args`, talking to this server, ready to spawn.
+    /// `coffer` with `args`, talking to this server, ready to spawn. It runs in a session of its
+    /// own (`setsid`), without a controlling terminal, as in CI: a question it would ask on the
+    /// terminal fails instead of waiting for whoever runs the tests.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffer"));
+        let mut command = tokio::process::Command::new("setsid");
         command
+            .arg("--wait")
+            .arg(env!("CARGO_BIN_EXE_coffer"))
             .args(args)
             .current_dir(&self.work)
             .env_clear()

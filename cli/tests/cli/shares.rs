@@ -130,6 +130,23 @@ async fn an_envelope_sealed_for_another_share_is_reported_as_tampered() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_link_and_the_password_can_come_from_stdin_out_of_the_process_list() {
+    let server = Server::start().await;
+    let (link, manage) =
+        server.send(&["--views", "3", "--password-stdin", "--text", "quiet"], "pw-1234\n").await;
+    let status = server.coffer(&["status", "--json", "-"], &format!("{link}\n")).await.ok().json();
+    assert_eq!(status["views_left"], 3);
+    let got =
+        server.coffer(&["get", "--yes", "--password-stdin", "-"], &format!("{link}\npw-1234\n")).await.ok();
+    assert_eq!(got.stdout, "quiet");
+    server.coffer(&["destroy", "--yes", "-"], &format!("{manage}\n")).await.ok();
+    // Without a link and without a terminal to ask on, it says how to give one.
+    let none = server.coffer(&["get", "--yes"], "").await;
+    assert_eq!(none.code, 2, "{none:?}");
+    assert!(none.stderr.contains("`-` to read it from stdin"), "{}", none.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_link_is_refused_without_asking_the_server() {
     let server = Server::start().await;
     let (link, _) = server.send(&["--text", "x"], "").await;
