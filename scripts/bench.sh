@@ -16,7 +16,8 @@
 #    660 MB in TMPDIR); prints the server's peak RSS (VmHWM) and the time.
 # 6. Sign-in and a 1,000-record vault load in Chromium (default Argon2id).
 # 7. Upload and download of one large file: the disk and the server without a browser
-#    (examples/chunk_bench.rs), then in Chromium with the app's per-stage profile.
+#    (examples/chunk_bench.rs), with the command-line client (`coffer send` / `coffer get`), then
+#    in Chromium with the app's per-stage profile.
 # 8. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
 #    file system (a tmpfs where mounting is permitted, and the server's simulated capacity):
 #    bytes refused, and the requests that still succeeded afterwards.
@@ -138,6 +139,21 @@ for _ in $(seq 50); do curl -sf http://127.0.0.1:18557/healthz >/dev/null && bre
 echo "(temporary files in $files_base)"
 cargo build --quiet --release -p coffer-backend --example chunk_bench
 target/release/examples/chunk_bench http://127.0.0.1:18557 "$files_data" "$file_mb" 4
+# The command-line client (cli/): the same file sealed, sent, fetched, opened and checked, twice.
+cargo build --quiet --release -p coffer-cli
+head -c "${file_mb}M" /dev/urandom > "$files_tmp/cli.bin"
+for run in 1 2; do
+    rm -rf "$files_tmp/cli-out" && mkdir "$files_tmp/cli-out"
+    start=$(date +%s.%N)
+    link=$(COFFER_SERVER=http://127.0.0.1:18557 COFFER_STATE_DIR="$files_tmp/cli-state" \
+        target/release/coffer send --quiet --json "$files_tmp/cli.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["link"])')
+    sent=$(date +%s.%N)
+    target/release/coffer get --quiet --yes -o "$files_tmp/cli-out" "$link"
+    got=$(date +%s.%N)
+    cmp -s "$files_tmp/cli.bin" "$files_tmp/cli-out/cli.bin" || echo "cli: the downloaded file differs"
+    python3 -c "b=${file_mb}*1048576; print(f'cli run $run: upload {b/($sent-$start)/1e6:.1f} MB/s, download {b/($got-$sent)/1e6:.1f} MB/s ({b/1e6:.0f} MB)')"
+done
+rm -rf "$files_tmp/cli.bin" "$files_tmp/cli-out" "$files_tmp/cli-state"
 (cd e2e && COFFER_URL=http://127.0.0.1:18557 COFFER_SERVER_PID=$files_server COFFER_BENCH_TMP="$files_tmp" \
     COFFER_BENCH_FILE_MB="$file_mb" npx playwright test --config bench.config.ts bench/files.bench.ts 2>&1 \
     | grep -E '^(files|==)|passed|failed')

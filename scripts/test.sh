@@ -48,8 +48,10 @@ WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
 section "trunk build (web app -> dist/)"
 trunk build --release --offline
 
-section "cargo build --release (server)"
+section "cargo build --release (server and CLI)"
 cargo build --release -p coffer-backend
+# Apart, so that neither build's features change the other's (no rebuild of the server).
+cargo build --release -p coffer-cli
 
 section "playwright (e2e/)"
 # With the services' env: tests/cluster.spec.ts runs two servers on one PostgreSQL schema.

@@ -16,6 +16,7 @@ pub mod send;
 pub mod shares;
 pub mod signer;
 pub mod status;
+pub mod text;
 pub mod time;
 pub mod ui;
 pub mod vault;

@@ -13,8 +13,8 @@ use zeroize::Zeroize;
 
 use crate::account::{Session, current};
 use crate::exit::Outcome;
-use crate::time;
 use crate::ui::Ui;
+use crate::{text, time};
 
 /// `coffer shares`.
 #[derive(Debug, Args)]
@@ -114,8 +114,11 @@ pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
         "LABEL", "STATE", "VIEWS", "EXPIRES", "FILES", "PASSWORD"
     )));
     for share in &shares {
-        let label: String =
-            if share.label.is_empty() { "-".into() } else { share.label.chars().take(40).collect() };
+        let label: String = if share.label.is_empty() {
+            "-".into()
+        } else {
+            text::printable(&share.label).chars().take(40).collect()
+        };
         let files = share.files.map_or_else(|| "?".to_owned(), |files| files.to_string());
         let password = match share.password {
             Some(true) => "yes",

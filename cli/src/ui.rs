@@ -62,6 +62,11 @@ impl Ui {
         }
     }
 
+    /// Whether stdout is a terminal that takes colours.
+    pub fn colour(&self) -> bool {
+        self.colour_out
+    }
+
     /// `text` in bold on stdout's terminal.
     pub fn bold(&self, text: &str) -> String {
         paint(self.colour_out, "1", text)

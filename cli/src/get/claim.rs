@@ -47,7 +47,7 @@ pub async fn status(client: &Client, id: &ShareId, token: &Key32) -> Outcome<Sta
             let key = b64::decode_array(&signer.public_key).map_err(|_| {
                 Failure::new(Kind::Network, "The server named the share's creator with a damaged key.")
             })?;
-            Some((signer.address.clone(), key))
+            Some((crate::text::printable(&signer.address), key))
         }
         None => None,
     };

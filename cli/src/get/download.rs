@@ -22,8 +22,8 @@ use crate::http::{self, Client, HttpError};
 
 /// Tries to continue a broken download before giving up.
 const TRIES: u32 = 5;
-/// Pieces of the body queued for the opening thread.
-const QUEUED: usize = 32;
+/// Sealed chunks queued for the opening thread.
+const QUEUED: usize = 4;
 
 /// Where the ciphertext comes from.
 pub enum Source<'a> {
@@ -67,13 +67,12 @@ pub async fn download<W: Write + Send + 'static>(
 ) -> Outcome<W> {
     let chunk_size = meta.chunk_size().map_err(|_| corrupt())?;
     let count = meta.chunk_count().map_err(|_| corrupt())?;
-    let (sender, pieces) = mpsc::channel::<bytes::Bytes>(QUEUED);
+    let (sender, chunks) = mpsc::channel::<Vec<u8>>(QUEUED);
     let opener = StreamOpener::new(file_key, &file.id, chunk_size);
     let (expected, progress) = (meta.clone(), bar.clone());
     let sealed_chunk = chunk_size.get() as usize + TAG_LEN;
-    let opening = tokio::task::spawn_blocking(move || {
-        open_all(opener, pieces, sealed_chunk, count, &expected, out, &progress)
-    });
+    let opening =
+        tokio::task::spawn_blocking(move || open_all(opener, chunks, count, &expected, out, &progress));
 
     let path = match source {
         Source::Share(_) => format!("/files/{}", file.id),
@@ -83,7 +82,7 @@ pub async fn download<W: Write + Send + 'static>(
         Source::Share(token) => Some(token.to_owned()),
         Source::Vault => None,
     };
-    let fetched = fetch(client, &path, token.as_deref(), sender).await;
+    let fetched = fetch(client, &path, token.as_deref(), sealed_chunk, sender).await;
     let opened = opening.await.map_err(|_| Failure::new(Kind::Other, "Opening the file failed."))?;
     match (fetched, opened) {
         (_, Ok(out)) => Ok(out),
@@ -100,15 +99,18 @@ pub async fn download<W: Write + Send + 'static>(
     }
 }
 
-/// Streams the body into `sender`, continuing a broken stream from the byte it stopped at.
+/// Streams the body, cut into sealed chunks of `sealed_chunk` bytes (the last one shorter), into
+/// `sender`, continuing a broken stream from the byte it stopped at.
 async fn fetch(
     client: &Client,
     path: &str,
     token: Option<&str>,
-    sender: mpsc::Sender<bytes::Bytes>,
+    sealed_chunk: usize,
+    sender: mpsc::Sender<Vec<u8>>,
 ) -> Result<(), HttpError> {
     let mut from: u64 = 0;
     let mut tries = 0;
+    let mut pending: Vec<u8> = Vec::with_capacity(sealed_chunk);
     loop {
         let mut request = client.request(Method::GET, path);
         if let Some(token) = token {
@@ -122,12 +124,27 @@ async fn fetch(
                 let mut body = response.bytes_stream();
                 loop {
                     match body.next().await {
-                        None => return Ok(()),
+                        None => {
+                            if !pending.is_empty() {
+                                let _ = sender.send(pending).await;
+                            }
+                            return Ok(());
+                        }
                         Some(Ok(piece)) => {
                             from += piece.len() as u64;
-                            if sender.send(piece).await.is_err() {
-                                // The opening side stopped (tampered data or a full disk).
-                                return Ok(());
+                            let mut piece: &[u8] = &piece;
+                            while !piece.is_empty() {
+                                let take = (sealed_chunk - pending.len()).min(piece.len());
+                                pending.extend_from_slice(&piece[..take]);
+                                piece = &piece[take..];
+                                if pending.len() == sealed_chunk {
+                                    let full =
+                                        std::mem::replace(&mut pending, Vec::with_capacity(sealed_chunk));
+                                    if sender.send(full).await.is_err() {
+                                        // The opening side stopped (tampered data or a full disk).
+                                        return Ok(());
+                                    }
+                                }
                             }
                         }
                         Some(Err(error)) => break http::network(error),
@@ -145,53 +162,30 @@ async fn fetch(
     }
 }
 
-/// Cuts the pieces into sealed chunks, opens each in order, hashes and writes the plaintext.
-/// `Err(None)` when the stream ended early (the fetch says why); `Err(Some)` for a failure here.
+/// Opens the sealed chunks in order, hashes and writes the plaintext. `Err(None)` when the
+/// stream ended early (the fetch says why); `Err(Some)` for a failure here.
 fn open_all<W: Write>(
     mut opener: StreamOpener,
-    mut pieces: mpsc::Receiver<bytes::Bytes>,
-    sealed_chunk: usize,
+    mut chunks: mpsc::Receiver<Vec<u8>>,
     count: u64,
     meta: &FileMeta,
     mut out: W,
     bar: &ProgressBar,
 ) -> Result<W, Option<Failure>> {
     let mut digest = FileDigest::new();
-    let mut pending: Vec<u8> = Vec::with_capacity(sealed_chunk);
     let write_failed = |error: std::io::Error| {
         Some(Failure::new(Kind::LocalFile, format!("Writing the file failed: {error}")))
     };
-    let open = |sealed: &[u8], opener: &mut StreamOpener, digest: &mut FileDigest, out: &mut W| {
+    while let Some(sealed) = chunks.blocking_recv() {
+        if opener.is_finished() {
+            // Bytes past the last chunk.
+            return Err(Some(corrupt()));
+        }
         let last = opener.next_index() + 1 == count;
-        let plaintext = opener.open_chunk(sealed, last).map_err(|_| Some(corrupt()))?;
+        let plaintext = opener.open_chunk(&sealed, last).map_err(|_| Some(corrupt()))?;
         digest.update(&plaintext);
         out.write_all(&plaintext).map_err(write_failed)?;
         bar.inc(plaintext.len() as u64);
-        Ok::<_, Option<Failure>>(())
-    };
-    while let Some(piece) = pieces.blocking_recv() {
-        let mut piece: &[u8] = &piece;
-        while !piece.is_empty() {
-            if opener.is_finished() {
-                // Bytes past the last chunk.
-                return Err(Some(corrupt()));
-            }
-            let want = sealed_chunk - pending.len();
-            let take = want.min(piece.len());
-            pending.extend_from_slice(&piece[..take]);
-            piece = &piece[take..];
-            if pending.len() == sealed_chunk {
-                open(&pending, &mut opener, &mut digest, &mut out)?;
-                pending.clear();
-            }
-        }
-    }
-    // The last chunk is shorter than the others (or as long, and already opened).
-    if !pending.is_empty() {
-        if opener.next_index() + 1 != count {
-            return Err(None);
-        }
-        open(&pending, &mut opener, &mut digest, &mut out)?;
     }
     if !opener.is_finished() {
         return Err(None);

@@ -124,13 +124,19 @@ pub async fn run(args: GetArgs, ui: Ui) -> Outcome {
     Ok(())
 }
 
-/// The text on stdout as sent, with a line ending added only for a terminal.
+/// The text on stdout: exactly as sent into a pipe or a file; on a terminal with its control
+/// characters defused and a line ending added.
 fn print_text(text: &str) {
     use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    if std::io::stdout().is_terminal() && !text.ends_with('\n') {
-        let _ = out.write_all(b"\n");
+    if std::io::stdout().is_terminal() {
+        let shown = Zeroizing::new(crate::text::printable(text));
+        let _ = out.write_all(shown.as_bytes());
+        if !shown.ends_with('\n') {
+            let _ = out.write_all(b"\n");
+        }
+    } else {
+        let _ = out.write_all(text.as_bytes());
     }
     let _ = out.flush();
 }

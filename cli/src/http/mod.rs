@@ -150,13 +150,15 @@ async fn error_of(response: Response) -> HttpError {
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/json"));
-    let body: Option<serde_json::Value> = if is_json { response.json().await.ok() } else { None };
+    let body: Option<serde_json::Value> = if is_json { json(response).await.ok() } else { None };
     let field = |name: &str| body.as_ref().and_then(|body| body.get(name));
     match field("code").and_then(|code| code.as_str()) {
         Some(code) => HttpError::Server {
             status,
-            code: code.to_owned(),
-            message: field("message").and_then(|m| m.as_str()).unwrap_or("The server refused.").to_owned(),
+            code: crate::text::printable(code),
+            message: crate::text::printable(
+                field("message").and_then(|m| m.as_str()).unwrap_or("The server refused."),
+            ),
             retry_after,
             wrong_claims_left: field("wrong_claims_left")
                 .and_then(serde_json::Value::as_u64)
@@ -170,9 +172,23 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
     headers.get(RETRY_AFTER).and_then(|value: &HeaderValue| value.to_str().ok()?.parse().ok())
 }
 
-/// Reads a JSON answer.
-pub async fn json<T: DeserializeOwned>(response: Response) -> Result<T, HttpError> {
-    let bytes = response.bytes().await.map_err(network)?;
+/// The largest JSON answer read: a server's largest envelope (64 MiB) in base64url, and room
+/// around it. A server cannot make this client read more into memory.
+pub const MAX_JSON_BYTES: usize = 96 << 20;
+
+/// Reads a JSON answer of at most [`MAX_JSON_BYTES`].
+pub async fn json<T: DeserializeOwned>(mut response: Response) -> Result<T, HttpError> {
+    let too_large = || HttpError::BadResponse(format!("an answer over {MAX_JSON_BYTES} bytes"));
+    if response.content_length().is_some_and(|length| length > MAX_JSON_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(piece) = response.chunk().await.map_err(network)? {
+        if bytes.len() + piece.len() > MAX_JSON_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&piece);
+    }
     serde_json::from_slice(&bytes).map_err(|error| HttpError::BadResponse(error.to_string()))
 }
 

@@ -78,7 +78,35 @@ impl Store {
     /// Deletes the draft of share `id`.
     pub fn remove(&self, id: &str) {
         let _ = fs::remove_file(self.file(id));
+        let _ = fs::remove_file(self.dir.join(format!("{id}.lock")));
     }
+
+    /// Takes the exclusive lock of share `id`'s draft without waiting: no other process may
+    /// seal, send or rewrite it while the lock is held (docs/envelope.md, "Resuming an upload").
+    /// The system releases it when this process ends, however it ends.
+    pub fn lock(&self, id: &str) -> Outcome<DraftLock> {
+        let path = self.dir.join(format!("{id}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|error| Failure::file(&path, error))?;
+        #[cfg(unix)]
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+            Failure::new(
+                Kind::Other,
+                "Another coffer process is sending this upload right now: nothing was done.",
+            )
+        })?;
+        Ok(DraftLock { _file: file })
+    }
+}
+
+/// A held draft lock; released on drop.
+#[derive(Debug)]
+pub struct DraftLock {
+    _file: fs::File,
 }
 
 #[cfg(unix)]

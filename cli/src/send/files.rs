@@ -55,6 +55,7 @@ pub async fn create(
     let store = Store::open()?;
     let canonical: Vec<PathBuf> = picked.iter().map(|file| file.path.clone()).collect();
     if let Some(old) = store.find(&client.origin(), &canonical) {
+        let _lock = store.lock(old.draft.request.id.as_str())?;
         ui.note("Discarding the unfinished upload of these files (use --resume to continue one).");
         discard(client, &store, &old.draft).await;
     }
@@ -122,6 +123,8 @@ pub async fn create(
         files,
     };
     let saved = Saved { version: 1, server: client.origin(), paths: canonical, draft };
+    // A fresh id: the lock is free, and taken before the draft is visible to other processes.
+    let _lock = store.lock(saved.draft.request.id.as_str())?;
     store.save(&saved)?;
     finish(client, store, saved, signer, ui).await
 }
@@ -132,11 +135,18 @@ pub async fn resume(client: &Client, paths: &[PathBuf], signer: Option<&Signer>,
     let picked = pick(paths, u64::MAX)?;
     let store = Store::open()?;
     let canonical: Vec<PathBuf> = picked.iter().map(|file| file.path.clone()).collect();
-    let saved = store.find(&client.origin(), &canonical).ok_or_else(|| {
+    let none = || {
         Failure::usage(
             "There is no unfinished upload of these files (same files, same order, same server) to resume.",
         )
-    })?;
+    };
+    let found = store.find(&client.origin(), &canonical).ok_or_else(none)?;
+    let _lock = store.lock(found.draft.request.id.as_str())?;
+    // Read again under the lock: another process may have finished or discarded it meanwhile.
+    let saved = store
+        .find(&client.origin(), &canonical)
+        .filter(|saved| saved.draft.request.id == found.draft.request.id)
+        .ok_or_else(none)?;
     for (file, planned) in picked.iter().zip(&saved.draft.files) {
         if !planned.looks_like(&file.name, file.size, file.modified_ms) {
             return Err(Failure::new(

@@ -194,7 +194,7 @@ fn report(created: &Created, qr: bool, ui: Ui) {
     }
     ui.line(&facts.join(" · "));
     if qr {
-        match qr::draw(&created.link) {
+        match qr::draw(&created.link, ui.colour()) {
             Some(drawn) => ui.line(&drawn),
             None => ui.warn("The link is too long for a QR code."),
         }

@@ -4,6 +4,7 @@
 use coffer_shared::crypto::vault::{RecordFields, VaultRecord};
 use serde_json::json;
 
+use crate::text;
 use crate::ui::Ui;
 
 use super::fields;
@@ -61,9 +62,9 @@ pub fn list(entries: &[Entry], failed: usize, ui: Ui) {
             "NAME", "TYPE", "USER / DETAIL", "FOLDER"
         )));
         for entry in entries {
-            let name: String = entry.record.name.chars().take(40).collect();
-            let detail: String = subtitle(&entry.record).chars().take(30).collect();
-            let folder: String = entry.record.folder.chars().take(12).collect();
+            let name: String = text::printable(&entry.record.name).chars().take(40).collect();
+            let detail: String = text::printable(&subtitle(&entry.record)).chars().take(30).collect();
+            let folder: String = text::printable(&entry.record.folder).chars().take(12).collect();
             ui.line(&format!(
                 "{name:<width$}  {:<8}  {detail:<30}  {folder:<12}  {}",
                 entry.record.fields.type_name(),
@@ -85,7 +86,7 @@ pub fn record(entry: &Entry, ui: Ui) {
         return;
     }
     let record = &entry.record;
-    ui.line(&ui.bold(&record.name));
+    ui.line(&ui.bold(&text::printable(&record.name)));
     ui.line(&format!("  {:<10} {}", "type", record.fields.type_name()));
     for (name, value) in fields::members(record).into_iter().skip(1) {
         if value.is_empty() {
@@ -104,7 +105,8 @@ pub fn record(entry: &Entry, ui: Ui) {
         ui.line(&format!("  {:<10} (--field totp)", "totp"));
     }
     for custom in &record.custom_fields {
-        ui.line(&format!("  {:<10} (--field {:?})", custom.name, custom.name));
+        let name = text::printable(&custom.name);
+        ui.line(&format!("  {name:<10} (--field {name:?})"));
     }
     ui.line(&format!("  {:<10} {}", "id", entry.id));
 }

@@ -1,10 +1,12 @@
-//! The `coffer` binary against the real server, started in-process on 127.0.0.1:0.
-//!
-//! Provisional: the shared harness (`harness.rs`) replaces `users.rs`'s `Server` and `coffer`
-//! when it lands on main.
+//! The `coffer` binary's integration tests: each starts the real server on 127.0.0.1 port 0
+//! and runs the CLI against it as a user would.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod account;
+mod files;
+mod harness;
+mod resume;
+mod shares;
 mod users;
 mod vault;
