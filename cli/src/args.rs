@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::account::LoginArgs;
 use crate::exit;
+use crate::shares::SharesArgs;
+use crate::vault::VaultArgs;
 
 /// Send, receive and keep secrets on a Coffer server. Everything is encrypted and decrypted on
 /// this machine: the server stores only ciphertext.
@@ -45,6 +48,18 @@ pub enum Command {
         after_help = "Examples:\n  coffer destroy         # asks for the management link\n  coffer destroy --yes - < manage-link.txt"
     )]
     Destroy(DestroyArgs),
+    /// Sign in to your account: shares get signed and kept in "My shares", and the vault opens.
+    #[command(after_help = crate::account::LOGIN_HELP)]
+    Login(LoginArgs),
+    /// End the session on the server and forget it on this machine.
+    #[command(after_help = crate::account::LOGOUT_HELP)]
+    Logout,
+    /// The shares you created while signed in ("My shares").
+    #[command(after_help = crate::shares::HELP)]
+    Shares(SharesArgs),
+    /// Your vault: list, read, add, edit and remove records (signed in).
+    #[command(after_help = crate::vault::HELP)]
+    Vault(VaultArgs),
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completions {
@@ -83,6 +98,9 @@ pub struct SendArgs {
     /// Continue the unfinished upload of these files instead of starting over.
     #[arg(long)]
     pub resume: bool,
+    /// Send unsigned and keep it out of "My shares", even when signed in.
+    #[arg(long)]
+    pub anonymous: bool,
 }
 
 /// `coffer get`.

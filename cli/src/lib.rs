@@ -2,6 +2,7 @@
 //! `coffer-shared`, the same code the browser runs, and sends the server only ciphertext and
 //! tokens (docs/cli.md). The binary (`src/main.rs`) parses the command line and calls [`run`].
 
+pub mod account;
 pub mod args;
 pub mod config;
 pub mod destroy;
@@ -12,11 +13,13 @@ pub mod link;
 pub mod prompt;
 pub mod qr;
 pub mod send;
+pub mod shares;
 pub mod signer;
 pub mod status;
 pub mod text;
 pub mod time;
 pub mod ui;
+pub mod vault;
 
 use clap::CommandFactory;
 
@@ -43,12 +46,21 @@ async fn command(cli: Cli, ui: Ui) -> Outcome {
     match cli.command {
         Command::Send(args) => {
             let server = config::server(cli.server.as_deref())?;
-            let client = http::Client::new(&server)?;
-            send::run(args, client, None, ui).await
+            let mut client = http::Client::new(&server)?;
+            let session = if args.anonymous { None } else { account::current::find(cli.server.as_deref())? };
+            let signer = session.map(|(session, _)| {
+                client = client.clone().with_session(session.auth.clone());
+                signer::Signer::new(session.identity, session.vault_key)
+            });
+            send::run(args, client, signer, ui).await
         }
         Command::Get(args) => get::run(args, ui).await,
         Command::Status(args) => status::run(args, ui).await,
         Command::Destroy(args) => destroy::run(args, ui).await,
+        Command::Login(args) => account::login::run(args, cli.server.as_deref(), ui).await,
+        Command::Logout => account::logout::run(cli.server.as_deref(), ui).await,
+        Command::Shares(args) => shares::run(args, cli.server.as_deref(), ui).await,
+        Command::Vault(args) => vault::run(args, cli.server.as_deref(), ui).await,
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "coffer", &mut std::io::stdout());
             Ok(())

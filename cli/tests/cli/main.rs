@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
+mod account;
 mod files;
 mod harness;
 mod resume;
 mod shares;
+mod users;
+mod vault;

@@ -1,0 +1,96 @@
+//! `coffer vault`: the signed-in account's records, opened and sealed on this machine with the
+//! vault key exactly as the browser does (docs/accounts.md, "Vault records"), so that either
+//! one reads what the other wrote.
+
+mod args;
+mod edit;
+mod fields;
+mod find;
+mod show;
+pub mod store;
+
+pub use args::{EditArgs, GetArgs, HELP, RecordArgs, RecordType, RmArgs, VaultArgs, VaultCommand};
+
+use crate::account::{Session, current};
+use crate::exit::{Failure, Kind, Outcome};
+use crate::http::Client;
+use crate::prompt;
+use crate::ui::Ui;
+
+/// Runs `coffer vault …`.
+pub async fn run(args: VaultArgs, server: Option<&str>, ui: Ui) -> Outcome {
+    let session = current::require(server)?;
+    let client = session.client()?;
+    match args.command {
+        VaultCommand::List => {
+            let (entries, failed) = store::load(&session, &client).await?;
+            show::list(&entries, failed, ui);
+            Ok(())
+        }
+        VaultCommand::Get(args) => get(&session, &client, args, ui).await,
+        VaultCommand::Add(args) => add(&session, &client, args, ui).await,
+        VaultCommand::Edit(args) => edit_record(&session, &client, args, ui).await,
+        VaultCommand::Rm(args) => remove(&session, &client, args, ui).await,
+    }
+}
+
+async fn get(session: &Session, client: &Client, args: GetArgs, ui: Ui) -> Outcome {
+    let (entries, _) = store::load(session, client).await?;
+    let entry = &entries[find::find(&entries, &args.name)?];
+    match &args.field {
+        Some(field) => {
+            let value = fields::value(&entry.record, field, fields::now())?;
+            if ui.json {
+                ui.json(&serde_json::json!({ "field": field, "value": &*value }));
+            } else {
+                ui.line(&value);
+            }
+        }
+        None => show::record(entry, ui),
+    }
+    Ok(())
+}
+
+async fn add(session: &Session, client: &Client, args: RecordArgs, ui: Ui) -> Outcome {
+    let password = edit::password(&args)?;
+    let record = edit::new_record(&args, password)?;
+    let stored = store::create(session, client, &record).await?;
+    if ui.json {
+        ui.json(&serde_json::json!({ "id": stored.id, "revision": stored.revision, "name": record.name }));
+    } else {
+        ui.line(&format!("Added {:?} (id {}).", record.name, stored.id));
+    }
+    Ok(())
+}
+
+async fn edit_record(session: &Session, client: &Client, args: EditArgs, ui: Ui) -> Outcome {
+    let (mut entries, _) = store::load(session, client).await?;
+    let index = find::find(&entries, &args.record)?;
+    let password = edit::password(&args.changes)?;
+    let entry = &mut entries[index];
+    edit::apply(&mut entry.record, &args.changes, password, crate::time::now())?;
+    let stored = store::update(session, client, &entry.id, entry.revision, &entry.record).await?;
+    if ui.json {
+        ui.json(
+            &serde_json::json!({ "id": stored.id, "revision": stored.revision, "name": entry.record.name }),
+        );
+    } else {
+        ui.line(&format!("Saved {:?} (revision {}).", entry.record.name, stored.revision));
+    }
+    Ok(())
+}
+
+async fn remove(session: &Session, client: &Client, args: RmArgs, ui: Ui) -> Outcome {
+    let (entries, _) = store::load(session, client).await?;
+    let entry = &entries[find::find(&entries, &args.name)?];
+    if !args.yes && !prompt::confirm(&format!("Remove {:?} from the vault?", entry.record.name))? {
+        return Err(Failure::new(Kind::Declined, "Nothing was removed."));
+    }
+    store::delete(client, &entry.id).await?;
+    if ui.json {
+        ui.json(&serde_json::json!({ "removed": entry.id }));
+    } else {
+        ui.line(&format!("Removed {:?}.", entry.record.name));
+    }
+    Ok(())
+}
