@@ -2,26 +2,50 @@
 // send` (text, password, files) opens in Chromium, and one made in Chromium opens with `coffer
 // get`. Both run the same coffer-shared code, so the links, envelopes and chunk streams are one
 // format. The binary is target/release/coffer (scripts/test.sh builds it).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { CreatePage, RevealPage, freshPage } from './pages';
 import { downloadShared, randomFile, sha256 } from './files';
+import { addRecord, freshEmail, signIn, signUp } from './accounts';
+import { codeOf, mailCount, waitForMail } from './mail';
 
 const coffer = join(__dirname, '..', '..', 'target', 'release', 'coffer');
 
-/** Runs `coffer` against the test server with `args` and `input` on stdin. */
-function run(baseURL: string, args: string[], input = ''): { code: number; stdout: string; stderr: string } {
+/** The environment of a `coffer` run against the test server, with `extra` added. */
+function cliEnv(baseURL: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const state = mkdtempSync(join(tmpdir(), 'coffer-cli-'));
-  const result = spawnSync(coffer, args, {
-    input,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { PATH: process.env.PATH, COFFER_SERVER: baseURL, COFFER_STATE_DIR: state, NO_COLOR: '1' },
-  });
+  return { PATH: process.env.PATH, COFFER_SERVER: baseURL, COFFER_STATE_DIR: state, NO_COLOR: '1', ...extra };
+}
+
+/** Runs `coffer` against the test server with `args` and `input` on stdin. */
+function run(
+  baseURL: string,
+  args: string[],
+  input = '',
+  extra: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(coffer, args, { input, encoding: 'utf8', timeout: 120_000, env: cliEnv(baseURL, extra) });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `coffer login` as a script does it: the passphrase on stdin, then the mailed code once asked
+ * for. Returns the session text it prints for COFFER_SESSION. */
+async function cliLogin(baseURL: string, email: string, passphrase: string): Promise<string> {
+  const before = mailCount();
+  const child = spawn(coffer, ['login', '--json', '--email', email, '--passphrase-stdin'], { env: cliEnv(baseURL) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data) => (stdout += data));
+  child.stderr.on('data', (data) => (stderr += data));
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  child.stdin.write(`${passphrase}\n`);
+  const mail = await waitForMail(email, /sign-in code/, before);
+  child.stdin.end(`${codeOf(mail)}\n`);
+  expect(await exited, stderr).toBe(0);
+  return JSON.parse(stdout).session;
 }
 
 test.beforeAll(() => {
@@ -97,4 +121,57 @@ test('files shared from Chromium are saved by the CLI, checked byte for byte', a
   expect(report.files).toHaveLength(1);
   expect(report.files[0].sha256).toBe(file.sha256);
   expect(sha256(readFileSync(join(out, 'photo.raw')))).toBe(file.sha256);
+});
+
+test('vault records cross both ways and a CLI share is signed and kept in My shares', async ({ browser, baseURL }) => {
+  const nonce = Math.random().toString(36).slice(2, 8);
+  const email = freshEmail('cli-vault');
+  const passphrase = `lantern ${nonce} granite orchard violet`;
+  const owner = await freshPage(browser);
+  await signUp(owner.page, email, passphrase);
+  await addRecord(owner.page, 'login', {
+    name: `Browser ${nonce}`,
+    username: `bob-${nonce}`,
+    password: `pw-browser-${nonce}`,
+    url: 'https://shop.example',
+  });
+  await owner.context.close();
+
+  const session = await cliLogin(baseURL!, email, passphrase);
+  const signedIn = { COFFER_SESSION: session };
+  const password = run(baseURL!, ['vault', 'get', `Browser ${nonce}`, '--field', 'password'], '', signedIn);
+  expect(password.code, password.stderr).toBe(0);
+  expect(password.stdout.trim()).toBe(`pw-browser-${nonce}`);
+  const added = run(
+    baseURL!,
+    ['vault', 'add', '--name', `Terminal ${nonce}`, '--username', `carol-${nonce}`, '--password-stdin'],
+    `pw-cli-${nonce}\n`,
+    signedIn,
+  );
+  expect(added.code, added.stderr).toBe(0);
+  const sent = run(baseURL!, ['send', '--json', '--label', `for Dave ${nonce}`, '--text', 'signed from a terminal'], '', signedIn);
+  expect(sent.code, sent.stderr).toBe(0);
+  expect(JSON.parse(sent.stdout).signed).toBe(true);
+
+  // The browser sees the CLI's record, sealed with the same vault key.
+  const again = await freshPage(browser);
+  await signIn(again.page, email, passphrase);
+  await expect(again.page.getByTestId('vault-item')).toHaveCount(2);
+  await again.page.getByTestId('vault-item').filter({ hasText: `Terminal ${nonce}` }).click();
+  await again.page.getByTestId('reveal-password').click();
+  await expect(again.page.getByTestId('field-password')).toHaveText(`pw-cli-${nonce}`);
+  // And the CLI's share in My shares, under the label the CLI sealed.
+  await again.page.getByTestId('nav-shares').click();
+  await expect(again.page.getByTestId('my-share-label')).toHaveText(`for Dave ${nonce}`);
+  await again.context.close();
+
+  // A reader's browser checks the CLI's signature and names the account.
+  const reader = await freshPage(browser);
+  const reveal = new RevealPage(reader.page);
+  await reveal.goto(JSON.parse(sent.stdout).link);
+  await reveal.reveal();
+  expect(await reveal.secret()).toBe('signed from a terminal');
+  await expect(reader.page.getByTestId('signer-line')).toContainText(`Signed by ${email}`);
+  await expect(reader.page.getByTestId('signer-line')).toHaveAttribute('data-signed', 'account');
+  await reader.context.close();
 });
