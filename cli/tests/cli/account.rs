@@ -12,24 +12,24 @@ async fn a_session_from_login_signs_shares_that_get_names_and_shares_lists() {
     assert!(session.starts_with("coffer-session-1."), "{session}");
 
     let sent = server
-        .coffer(Some(&session), &["send", "--json", "--label", "Door code", "--text", "4711"], "")
+        .run_as(Some(&session), &["send", "--json", "--label", "Door code", "--text", "4711"], "")
         .expect(0)
         .json();
     assert_eq!(sent["signed"], true);
     let link = sent["link"].as_str().unwrap().to_owned();
 
-    let got = server.coffer(None, &["get", "--yes", "--json", &link], "").expect(0).json();
+    let got = server.run_as(None, &["get", "--yes", "--json", &link], "").expect(0).json();
     assert_eq!(got["text"], "4711");
     assert_eq!(got["signed"], "by");
     assert_eq!(got["address"], "alice@example.org");
 
-    let listed = server.coffer(Some(&session), &["shares", "--json"], "").expect(0).json();
+    let listed = server.run_as(Some(&session), &["shares", "--json"], "").expect(0).json();
     let shares = listed["shares"].as_array().unwrap();
     assert_eq!(shares.len(), 1);
     assert_eq!(shares[0]["label"], "Door code");
     assert_eq!(shares[0]["state"], "used_up");
     assert!(shares[0].get("link").is_none(), "links only with --links");
-    let table = server.coffer(Some(&session), &["shares"], "").expect(0);
+    let table = server.run_as(Some(&session), &["shares"], "").expect(0);
     assert!(table.stdout.contains("Door code") && table.stdout.contains("1/1"), "{}", table.stdout);
 }
 
@@ -39,13 +39,13 @@ async fn anonymous_sends_are_unsigned_and_links_of_live_shares_are_listed_on_req
     let user = server.sign_up("bob@example.org").await;
     let session = server.login(&user.email);
     let anonymous =
-        server.coffer(Some(&session), &["send", "--json", "--anonymous", "--text", "a"], "").expect(0).json();
+        server.run_as(Some(&session), &["send", "--json", "--anonymous", "--text", "a"], "").expect(0).json();
     assert_eq!(anonymous["signed"], false);
     let live = server
-        .coffer(Some(&session), &["send", "--json", "--label", "Live", "--views", "2", "--text", "b"], "")
+        .run_as(Some(&session), &["send", "--json", "--label", "Live", "--views", "2", "--text", "b"], "")
         .expect(0)
         .json();
-    let listed = server.coffer(Some(&session), &["shares", "--json", "--links"], "").expect(0).json();
+    let listed = server.run_as(Some(&session), &["shares", "--json", "--links"], "").expect(0).json();
     let shares = listed["shares"].as_array().unwrap();
     assert_eq!(shares.len(), 1, "the anonymous share is not in My shares");
     assert_eq!(shares[0]["link"], live["link"]);
@@ -55,7 +55,7 @@ async fn anonymous_sends_are_unsigned_and_links_of_live_shares_are_listed_on_req
 async fn a_wrong_passphrase_is_exit_code_4_and_prints_no_session() {
     let server = spawn().await;
     server.sign_up("carol@example.org").await;
-    let run = server.coffer(
+    let run = server.run_as(
         None,
         &["login", "--email", "carol@example.org", "--passphrase-stdin", "--json"],
         "not the passphrase\n",
@@ -70,21 +70,21 @@ async fn a_code_passed_with_code_finishes_a_sign_in_started_again() {
     let server = spawn().await;
     let user = server.sign_up("dave@example.org").await;
     // Without a code anywhere, the first attempt stops after the server mailed one.
-    let first = server.coffer(
+    let first = server.run_as(
         None,
         &["login", "--email", &user.email, "--passphrase-stdin"],
         &format!("{PASSPHRASE}\n"),
     );
     assert_eq!(first.code, 2, "{first:?}");
     let code = server.wait_for_code(&user.email, 2);
-    let run = server.coffer(
+    let run = server.run_as(
         None,
         &["login", "--email", &user.email, "--passphrase-stdin", "--code", &code],
         &format!("{PASSPHRASE}\n"),
     );
     let run = run.expect(0);
     assert!(run.stdout.starts_with("export COFFER_SESSION='coffer-session-1."), "{}", run.stdout);
-    let wrong = server.coffer(
+    let wrong = server.run_as(
         None,
         &["login", "--email", &user.email, "--passphrase-stdin", "--code", "00000000"],
         &format!("{PASSPHRASE}\n"),
@@ -96,10 +96,10 @@ async fn a_code_passed_with_code_finishes_a_sign_in_started_again() {
 async fn without_a_session_commands_that_need_one_exit_with_code_8() {
     let server = spawn().await;
     for args in [&["vault", "list"][..], &["shares"], &["logout"]] {
-        let run = server.coffer(None, args, "").expect(8);
+        let run = server.run_as(None, args, "").expect(8);
         assert!(run.stderr.contains("Not signed in"), "{run:?}");
     }
-    let damaged = server.coffer(Some("coffer-session-1.AAAA"), &["vault", "list"], "").expect(8);
+    let damaged = server.run_as(Some("coffer-session-1.AAAA"), &["vault", "list"], "").expect(8);
     assert!(damaged.stderr.contains("does not hold a coffer session"), "{damaged:?}");
 }
 
@@ -108,10 +108,10 @@ async fn logout_ends_the_session_on_the_server() {
     let server = spawn().await;
     let user = server.sign_up("erin@example.org").await;
     let session = server.login(&user.email);
-    server.coffer(Some(&session), &["vault", "list"], "").expect(0);
-    let out = server.coffer(Some(&session), &["logout"], "").expect(0);
+    server.run_as(Some(&session), &["vault", "list"], "").expect(0);
+    let out = server.run_as(Some(&session), &["logout"], "").expect(0);
     assert!(out.stdout.contains("unset COFFER_SESSION"), "{out:?}");
-    let after = server.coffer(Some(&session), &["vault", "list"], "").expect(8);
+    let after = server.run_as(Some(&session), &["vault", "list"], "").expect(8);
     assert!(after.stderr.contains("session has ended"), "{after:?}");
 }
 
@@ -128,8 +128,8 @@ async fn remember_keeps_the_session_in_the_keyring_until_logout() {
     let kept: Value = run.json();
     assert_eq!(kept["remembered"], true);
     assert!(!run.stdout.contains("coffer-session-1."), "a kept session is not printed");
-    server.coffer(None, &["vault", "list"], "").expect(0);
-    let out = server.coffer(None, &["logout", "--json"], "").expect(0).json();
+    server.run_as(None, &["vault", "list"], "").expect(0);
+    let out = server.run_as(None, &["logout", "--json"], "").expect(0).json();
     assert_eq!(out["keyring_entry_deleted"], true);
-    server.coffer(None, &["vault", "list"], "").expect(8);
+    server.run_as(None, &["vault", "list"], "").expect(8);
 }

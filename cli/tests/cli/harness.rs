@@ -47,7 +47,12 @@ impl Run {
 
     /// Asserts success and returns self.
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "{self:?}");
+        self.expect(0)
+    }
+
+    /// Asserts the exit code and returns self.
+    pub fn expect(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "{self:?}");
         self
     }
 }
@@ -91,7 +96,14 @@ impl Server {
     /// own (`setsid`), without a controlling terminal, as in CI: a question it would ask on the
     /// terminal fails instead of waiting for whoever runs the tests.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new("setsid");
+        let mut command = tokio::process::Command::from(self.std_command(args));
+        command.kill_on_drop(true);
+        command
+    }
+
+    /// [`Server::command`] as a `std` command, for tests that drive it step by step.
+    pub fn std_command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new("setsid");
         command
             .arg("--wait")
             .arg(env!("CARGO_BIN_EXE_coffer"))
@@ -105,9 +117,13 @@ impl Server {
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         command
+    }
+
+    /// Where the server writes its mail (no SMTP server is configured).
+    pub fn outbox(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     /// Runs `coffer` with `args` and `stdin`, for at most a minute.

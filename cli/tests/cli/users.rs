@@ -1,14 +1,12 @@
-//! A real server on 127.0.0.1:0 with its mail in an outbox folder, accounts signed up through
-//! the API as a browser does (version-2 KDF inputs at the floor costs, to keep tests fast), and
-//! the `coffer` binary run against it with its own state folder and no config file.
+//! Accounts on the test server ([`Server`]): signed up through the API as a browser does
+//! (version-2 KDF inputs at the floor costs, to keep tests fast), their mailed codes read from
+//! the server's outbox, and `coffer` run with or without their session.
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use coffer_backend::settings::Settings;
-use coffer_backend::startup::Application;
 use coffer_shared::api::{AccountKeysUpload, KdfInputs};
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets};
@@ -18,16 +16,10 @@ use coffer_shared::crypto::random_array;
 use coffer_shared::id::AccountId;
 use serde_json::{Value, json};
 
+pub use crate::harness::{Run, Server};
+
 /// Every test account's passphrase unless a test says otherwise.
 pub const PASSPHRASE: &str = "correct horse battery staple";
-
-/// A running server and a state folder for the CLI.
-pub struct Server {
-    pub address: String,
-    pub http: reqwest::Client,
-    root: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
 
 /// An account and what its browser holds.
 pub struct User {
@@ -38,59 +30,12 @@ pub struct User {
     pub csrf: String,
 }
 
-/// What a run of `coffer` did.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// stdout as JSON; panics with the run shown otherwise.
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|_| panic!("not JSON: {self:?}"))
-    }
-
-    /// Panics unless the exit code is `code`.
-    pub fn expect(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "{self:?}");
-        self
-    }
-}
-
 /// Starts the real application with rate limits off.
 pub async fn spawn() -> Server {
-    let root = tempfile::tempdir().unwrap();
-    let static_dir = root.path().join("dist");
-    std::fs::create_dir_all(&static_dir).unwrap();
-    std::fs::write(static_dir.join("index.html"), "<!doctype html><title>Coffer</title>").unwrap();
-    let mut settings = Settings::for_tests(root.path().join("data"));
-    settings.static_dir = static_dir;
-    settings.rate_limit_create = 0;
-    settings.rate_limit_claim = 0;
-    settings.rate_limit_auth = 0;
-    settings.rate_limit_upload = 0;
-    settings.rate_limit_chunk = 0;
-    let app = Application::build(settings).await.unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
-    Server { address, http: reqwest::Client::new(), root, _stop: stop }
+    Server::start().await
 }
 
 impl Server {
-    fn outbox(&self) -> PathBuf {
-        self.root.path().join("data").join("outbox")
-    }
-
-    /// The CLI's state folder.
-    pub fn state_dir(&self) -> PathBuf {
-        self.root.path().join("cli-state")
-    }
-
     /// The codes mailed to `email`, oldest first.
     pub fn codes_to(&self, email: &str) -> Vec<String> {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(self.outbox()) {
@@ -126,7 +71,7 @@ impl Server {
 
     /// `POST` a JSON body as `user`'s browser (or anonymously).
     pub async fn post(&self, user: Option<&User>, path: &str, body: &Value) -> reqwest::Response {
-        let mut request = self.http.post(format!("{}{path}", self.address)).json(body);
+        let mut request = reqwest::Client::new().post(format!("{}{path}", self.address)).json(body);
         if let Some(user) = user {
             request = request.header("cookie", &user.cookie).header("x-coffer-csrf", &user.csrf);
         }
@@ -135,8 +80,7 @@ impl Server {
 
     /// `GET` as `user`'s browser.
     pub async fn get(&self, user: &User, path: &str) -> Value {
-        let response = self
-            .http
+        let response = reqwest::Client::new()
             .get(format!("{}{path}", self.address))
             .header("cookie", &user.cookie)
             .send()
@@ -185,29 +129,18 @@ impl Server {
         }
     }
 
-    /// The `coffer` command with this server, its own state folder and no config file; no
-    /// session unless `session` is given.
-    pub fn command(&self, session: Option<&str>, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_coffer"));
-        command
-            .args(args)
-            .env("COFFER_SERVER", &self.address)
-            .env("COFFER_STATE_DIR", self.state_dir())
-            .env("COFFER_CONFIG", self.root.path().join("no-config.toml"))
-            .env("NO_COLOR", "1")
-            .env_remove("COFFER_SESSION")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+    /// `coffer` with `args`, with `session` as `COFFER_SESSION` when given.
+    pub fn command_as(&self, session: Option<&str>, args: &[&str]) -> std::process::Command {
+        let mut command = self.std_command(args);
         if let Some(session) = session {
             command.env("COFFER_SESSION", session);
         }
         command
     }
 
-    /// Runs `coffer` with `stdin` and waits for it.
-    pub fn coffer(&self, session: Option<&str>, args: &[&str], stdin: &str) -> Run {
-        let mut child = self.command(session, args).spawn().unwrap();
+    /// Runs `coffer` with `stdin` (and `session`) and waits for it.
+    pub fn run_as(&self, session: Option<&str>, args: &[&str], stdin: &str) -> Run {
+        let mut child = self.command_as(session, args).spawn().unwrap();
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         finish(child)
     }
@@ -225,7 +158,7 @@ impl Server {
         let mailed = self.codes_to(email).len();
         let mut args = vec!["login", "--email", email, "--passphrase-stdin"];
         args.extend_from_slice(extra);
-        let mut child = self.command(None, &args).spawn().unwrap();
+        let mut child = self.command_as(None, &args).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
         writeln!(stdin, "{PASSPHRASE}").unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -246,7 +179,7 @@ impl Server {
     }
 }
 
-fn finish(child: std::process::Child) -> Run {
+fn finish(child: Child) -> Run {
     let output = child.wait_with_output().unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),

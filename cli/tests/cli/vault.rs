@@ -23,7 +23,7 @@ async fn a_login_is_added_listed_read_edited_and_removed() {
     let server = spawn().await;
     let user = server.sign_up("vera@example.org").await;
     let session = server.login(&user.email);
-    let run = |args: &[&str], stdin: &str| server.coffer(Some(&session), args, stdin);
+    let run = |args: &[&str], stdin: &str| server.run_as(Some(&session), args, stdin);
 
     run(
         &[
@@ -85,7 +85,7 @@ async fn records_sealed_by_the_browser_and_by_the_cli_open_on_either_side() {
     assert_eq!(created.status(), 201);
 
     let session = server.login(&user.email);
-    let run = |args: &[&str]| server.coffer(Some(&session), args, "");
+    let run = |args: &[&str]| server.run_as(Some(&session), args, "");
     assert_eq!(run(&["vault", "get", "Shop", "--field", "password"]).expect(0).stdout, "from the browser\n");
     assert_eq!(
         run(&["vault", "get", id.as_str(), "--field", "url"]).expect(0).stdout,
@@ -96,7 +96,7 @@ async fn records_sealed_by_the_browser_and_by_the_cli_open_on_either_side() {
 
     // And a record the CLI seals, as the browser opens it.
     server
-        .coffer(
+        .run_as(
             Some(&session),
             &["vault", "add", "--name", "Shop", "--username", "other", "--password-stdin"],
             "from the cli\n",
