@@ -15,9 +15,7 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind as EnvelopeKind};
 use coffer_shared::crypto::file_meta::{FileId, share_file_key, upload_token};
 use coffer_shared::crypto::resume::SealedChain;
-use coffer_shared::crypto::share::{
-    SharePayload, manage_token, seal_to_sign, seal_with_header, status_token,
-};
+use coffer_shared::crypto::share::{SharePayload, seal_to_sign, seal_with_header, status_token};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
@@ -101,22 +99,7 @@ pub async fn create(
     };
     let (link, _) = Created::links(client, &id, &share_key, &manage_secret);
     let link = Zeroizing::new(link);
-    let count = u32::try_from(files.len()).unwrap_or(u32::MAX);
-    let notes =
-        signer.map(|signer| signer.seal_notes(&id, &order.label, count, order.password.is_some(), &link));
-    let request = CreateShareRequest {
-        id,
-        envelope: b64::encode(&sealed.envelope),
-        access_token: sealed.access_token.to_b64(),
-        status_token: sealed.status_token.to_b64(),
-        manage_token: manage_token(&manage_secret).to_b64(),
-        expires_in: order.expires_in,
-        max_views: order.max_views,
-        read_receipt: false,
-        files: refs,
-        note: notes.as_ref().map(|notes| notes.note.clone()),
-        link: notes.map(|notes| notes.link),
-    };
+    let request = order.request(&id, &sealed, &manage_secret, refs, signer, &link);
     let draft = Draft {
         request,
         share_key: share_key.to_b64(),

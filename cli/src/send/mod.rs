@@ -12,9 +12,11 @@ pub mod upload;
 
 use std::io::Read;
 
-use coffer_shared::api::ServerConfig;
+use coffer_shared::api::{CreateShareRequest, ServerConfig, ShareFileRef};
+use coffer_shared::b64;
 use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::crypto::kdf::{KdfParams, password_key};
+use coffer_shared::crypto::share::{SealedShare, manage_token};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
 use serde::Serialize;
@@ -40,6 +42,38 @@ pub struct Order {
     pub max_views: u32,
     /// The label for "My shares" (signed in only).
     pub label: String,
+}
+
+impl Order {
+    /// The create request for share `id`: its sealed envelope and tokens, this order's limits,
+    /// its `files`, and with a `signer` the two notes for "My shares" (the label, file count and
+    /// password flag; the reader's `link`).
+    pub fn request(
+        &self,
+        id: &ShareId,
+        sealed: &SealedShare,
+        manage_secret: &Key32,
+        files: Vec<ShareFileRef>,
+        signer: Option<&Signer>,
+        link: &str,
+    ) -> CreateShareRequest {
+        let count = u32::try_from(files.len()).unwrap_or(u32::MAX);
+        let notes =
+            signer.map(|signer| signer.seal_notes(id, &self.label, count, self.password.is_some(), link));
+        CreateShareRequest {
+            id: id.clone(),
+            envelope: b64::encode(&sealed.envelope),
+            access_token: sealed.access_token.to_b64(),
+            status_token: sealed.status_token.to_b64(),
+            manage_token: manage_token(manage_secret).to_b64(),
+            expires_in: self.expires_in,
+            max_views: self.max_views,
+            read_receipt: false,
+            files,
+            note: notes.as_ref().map(|notes| notes.note.clone()),
+            link: notes.map(|notes| notes.link),
+        }
+    }
 }
 
 /// A created share, as `coffer send` reports it. The links hold keys: only the user sees them.

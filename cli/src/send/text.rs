@@ -1,11 +1,10 @@
 //! A share without files: seal, sign when signed in, store; a fresh id if the server says the
 //! id is taken (128-bit random ids: never in practice).
 
-use coffer_shared::api::{CreateShareRequest, CreateShareResponse};
-use coffer_shared::b64;
+use coffer_shared::api::CreateShareResponse;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind as EnvelopeKind};
-use coffer_shared::crypto::share::{SealedShare, SharePayload, manage_token, seal_to_sign, seal_with_header};
+use coffer_shared::crypto::share::{SealedShare, SharePayload, seal_to_sign, seal_with_header};
 use coffer_shared::id::ShareId;
 use zeroize::Zeroizing;
 
@@ -52,21 +51,7 @@ pub async fn create(
         }
         let (link, manage_link) = Created::links(client, &id, &share_key, &manage_secret);
         let link = Zeroizing::new(link);
-        let notes =
-            signer.map(|signer| signer.seal_notes(&id, &order.label, 0, order.password.is_some(), &link));
-        let request = CreateShareRequest {
-            id: id.clone(),
-            envelope: b64::encode(&sealed.envelope),
-            access_token: sealed.access_token.to_b64(),
-            status_token: sealed.status_token.to_b64(),
-            manage_token: manage_token(&manage_secret).to_b64(),
-            expires_in: order.expires_in,
-            max_views: order.max_views,
-            read_receipt: false,
-            files: Vec::new(),
-            note: notes.as_ref().map(|notes| notes.note.clone()),
-            link: notes.map(|notes| notes.link),
-        };
+        let request = order.request(&id, &sealed, &manage_secret, Vec::new(), signer, &link);
         match client.post::<_, CreateShareResponse>("/shares", &request).await {
             Ok(response) => {
                 return Ok(Created {
