@@ -114,11 +114,8 @@ pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
         "LABEL", "STATE", "VIEWS", "EXPIRES", "FILES", "PASSWORD"
     )));
     for share in &shares {
-        let label: String = if share.label.is_empty() {
-            "-".into()
-        } else {
-            text::printable(&share.label).chars().take(40).collect()
-        };
+        let label: String =
+            if share.label.is_empty() { "-".into() } else { text::one_line(&share.label, 40) };
         let files = share.files.map_or_else(|| "?".to_owned(), |files| files.to_string());
         let password = match share.password {
             Some(true) => "yes",

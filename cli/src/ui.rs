@@ -41,9 +41,10 @@ impl Ui {
         }
     }
 
-    /// A warning on stderr, whatever the output mode.
+    /// A warning on stderr, whatever the output mode; its control characters defused (it may
+    /// quote a record's or a file's name).
     pub fn warn(&self, text: &str) {
-        eprintln!("{}", paint(self.colour_err, "33", text));
+        eprintln!("{}", paint(self.colour_err, "33", &crate::text::printable(text)));
     }
 
     /// A line of the result on stdout (sentences mode).
@@ -90,7 +91,11 @@ impl Ui {
                 "message": failure.message,
             }));
         }
-        eprintln!("{} {}", paint(self.colour_err, "1;31", "error:"), failure.message);
+        eprintln!(
+            "{} {}",
+            paint(self.colour_err, "1;31", "error:"),
+            crate::text::printable(&failure.message)
+        );
     }
 
     /// A bar for `total` bytes with rate and time left, drawn on stderr only when it is a

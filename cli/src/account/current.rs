@@ -29,15 +29,20 @@ pub fn find(server: Option<&str>) -> Outcome<Option<(Session, Source)>> {
     if let Some(text) = std::env::var_os(ENV).filter(|text| !text.is_empty()) {
         let text = Zeroizing::new(text.to_string_lossy().into_owned());
         let session = Session::decode(&text, ENV)?;
-        if let Some(named) = server {
-            let named = config::server(Some(named))?;
-            if origin_of(&named) != session.origin() {
-                return Err(Failure::usage(format!(
-                    "{ENV} is a session on {}, not on {}. Unset one of them.",
-                    session.origin(),
-                    origin_of(&named)
-                )));
-            }
+        // Whatever names the server (the flag, the variable or the config file), the session's
+        // cookie and keys go to that server only.
+        let named = match server {
+            Some(named) => Some(config::server(Some(named))?),
+            None => config::server(None).ok(),
+        };
+        if let Some(named) = named
+            && origin_of(&named) != session.origin()
+        {
+            return Err(Failure::usage(format!(
+                "{ENV} is a session on {}, not on {}. Unset one of them.",
+                session.origin(),
+                origin_of(&named)
+            )));
         }
         return Ok(Some((session, Source::Env)));
     }

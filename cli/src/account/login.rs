@@ -23,6 +23,17 @@ use super::{ask, kdf, keyring, logout};
 /// Runs `coffer login`.
 pub async fn run(args: LoginArgs, server: Option<&str>, ui: Ui) -> Outcome {
     let origin = config::server(server)?;
+    if origin.scheme() == "http" && !is_loopback(&origin) {
+        return Err(Failure::usage(
+            "Signing in sends a proof of your passphrase and receives a session: use the server's https address (http only on this machine).",
+        ));
+    }
+    if !args.remember && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // The session holds the vault key: on a terminal it would stay in the scrollback.
+        return Err(Failure::usage(
+            "coffer login prints a session for your shell to keep: run eval \"$(coffer login …)\", or add --remember to keep it in the system keyring.",
+        ));
+    }
     let client = Client::new(&origin)?;
     if args.remember {
         keyring::probe()?;
@@ -99,10 +110,20 @@ fn open(origin: &Url, cookie: String, info: &SessionInfo, keys: &AccountKeys) ->
     })
 }
 
+/// Whether `origin` is this machine (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(origin: &url::Url) -> bool {
+    match origin.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    }
+}
+
 /// The session for the shell on stdout (`export COFFER_SESSION=…` or `{"session": …}`), or
 /// where it was kept.
 fn report(session: &Session, remembered: bool, ui: Ui) {
-    let who = format!("Signed in as {} on {}.", session.email, session.origin());
+    let who = format!("Signed in as {} on {}.", crate::text::one_line(&session.email, 254), session.origin());
     match (remembered, ui.json) {
         (true, true) => ui.json(&serde_json::json!({ "email": session.email, "remembered": true })),
         (true, false) => ui.line(&format!("{who} The session is kept in the system keyring.")),

@@ -33,7 +33,7 @@ pub async fn run(server: Option<&str>, ui: Ui) -> Outcome {
         }));
     } else {
         ui.line(&if ended {
-            format!("Signed out of {} on {}.", session.email, session.origin())
+            format!("Signed out of {} on {}.", crate::text::one_line(&session.email, 254), session.origin())
         } else {
             "The session is no longer live on the server.".to_owned()
         });

@@ -42,6 +42,9 @@ async fn get(session: &Session, client: &Client, args: GetArgs, ui: Ui) -> Outco
             let value = fields::value(&entry.record, field, fields::now())?;
             if ui.json {
                 ui.json(&serde_json::json!({ "field": field, "value": &*value }));
+            } else if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                // Exact into a pipe; a terminal does not get a record's escape sequences.
+                ui.line(&crate::text::printable(&value));
             } else {
                 ui.line(&value);
             }

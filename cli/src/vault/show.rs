@@ -62,9 +62,9 @@ pub fn list(entries: &[Entry], failed: usize, ui: Ui) {
             "NAME", "TYPE", "USER / DETAIL", "FOLDER"
         )));
         for entry in entries {
-            let name: String = text::printable(&entry.record.name).chars().take(40).collect();
-            let detail: String = text::printable(&subtitle(&entry.record)).chars().take(30).collect();
-            let folder: String = text::printable(&entry.record.folder).chars().take(12).collect();
+            let name = text::one_line(&entry.record.name, 40);
+            let detail = text::one_line(&subtitle(&entry.record), 30);
+            let folder = text::one_line(&entry.record.folder, 12);
             ui.line(&format!(
                 "{name:<width$}  {:<8}  {detail:<30}  {folder:<12}  {}",
                 entry.record.fields.type_name(),
@@ -79,14 +79,30 @@ pub fn list(entries: &[Entry], failed: usize, ui: Ui) {
     }
 }
 
-/// Prints one record: every field with the secrets masked, or with `--json` everything.
+/// Prints one record: every field with the secrets masked (as sentences or, with `--json`, as
+/// members), the secrets only named. A secret is printed only when asked for by `--field`.
 pub fn record(entry: &Entry, ui: Ui) {
+    let record = &entry.record;
     if ui.json {
-        ui.json(&json!({ "id": entry.id, "revision": entry.revision, "record": entry.record }));
+        let mut shown = serde_json::Map::new();
+        for (name, value) in fields::members(record) {
+            if !value.is_empty() {
+                let value = if fields::is_secret(name) { json!(null) } else { json!(value) };
+                shown.insert(name.to_owned(), value);
+            }
+        }
+        let custom: Vec<&str> = record.custom_fields.iter().map(|field| field.name.as_str()).collect();
+        ui.json(&json!({
+            "id": entry.id,
+            "revision": entry.revision,
+            "type": record.fields.type_name(),
+            "fields": shown,
+            "custom_fields": custom,
+            "secrets": "masked: ask for one with --field NAME",
+        }));
         return;
     }
-    let record = &entry.record;
-    ui.line(&ui.bold(&text::printable(&record.name)));
+    ui.line(&ui.bold(&text::one_line(&record.name, 200)));
     ui.line(&format!("  {:<10} {}", "type", record.fields.type_name()));
     for (name, value) in fields::members(record).into_iter().skip(1) {
         if value.is_empty() {
@@ -97,7 +113,7 @@ pub fn record(entry: &Entry, ui: Ui) {
         } else {
             value.to_owned()
         };
-        ui.line(&format!("  {name:<10} {}", shown.replace('\n', "\n             ")));
+        ui.line(&format!("  {name:<10} {}", text::printable(&shown).replace('\n', "\n             ")));
     }
     if let RecordFields::Login { totp, .. } = &record.fields
         && !totp.is_empty()
@@ -105,7 +121,7 @@ pub fn record(entry: &Entry, ui: Ui) {
         ui.line(&format!("  {:<10} (--field totp)", "totp"));
     }
     for custom in &record.custom_fields {
-        let name = text::printable(&custom.name);
+        let name = text::one_line(&custom.name, 60);
         ui.line(&format!("  {name:<10} (--field {name:?})"));
     }
     ui.line(&format!("  {:<10} {}", "id", entry.id));

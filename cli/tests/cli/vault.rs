@@ -55,8 +55,10 @@ async fn a_login_is_added_listed_read_edited_and_removed() {
     assert_eq!(new.trim_end().chars().count(), 24);
     let full = run(&["vault", "get", "Bank", "--json"], "").expect(0).json();
     assert_eq!(full["revision"], 2);
-    assert_eq!(full["record"]["username"], "vera2");
-    assert_eq!(full["record"]["password_history"][0]["password"], "hunter2");
+    assert_eq!(full["fields"]["username"], "vera2");
+    // Secrets are only named in JSON too: neither the password nor its history is printed.
+    assert_eq!(full["fields"]["password"], serde_json::Value::Null);
+    assert!(!full.to_string().contains("hunter2") && !full.to_string().contains(new.trim_end()), "{full}");
 
     run(&["vault", "rm", "Bank"], "").expect(2); // no terminal to confirm on
     run(&["vault", "rm", "Bank", "--yes"], "").expect(0);
