@@ -14,4 +14,5 @@ pub mod generator;
 pub mod id;
 pub mod import;
 pub mod passphrase;
+pub mod token;
 pub mod words;

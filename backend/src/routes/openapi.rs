@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
+use coffer_shared::api::paths::route;
 
 use crate::state::AppState;
 
@@ -12,5 +13,5 @@ const OPENAPI: &str = include_str!("../../../docs/openapi.json");
 /// The OpenAPI route.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
+        .route(route::OPENAPI, get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::file_meta::FileId;
+use crate::token::UploadToken;
 
 /// Header carrying base64url of a file's 32-byte `upload_token` on a chunk upload.
 pub const UPLOAD_TOKEN_HEADER: &str = "x-coffer-upload-token";
@@ -29,7 +30,7 @@ pub struct StartUploadRequest {
     /// The plaintext bytes of every chunk but the last: a power of two from 64 B to 16 MiB.
     pub chunk_size: u32,
     /// base64url of the 32-byte upload token; the server keeps only its SHA-256.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
     /// `true`: the file becomes an attachment of the signed-in account when it finishes.
     #[serde(default)]
     pub vault: bool,
@@ -60,7 +61,7 @@ pub struct ChunkReceipt {
 #[serde(deny_unknown_fields)]
 pub struct UploadTokenRequest {
     /// base64url of the 32-byte upload token.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
 }
 
 /// `POST /api/v1/uploads/{file_id}/status`: what the server holds of an upload.
@@ -85,7 +86,7 @@ pub struct UploadStatus {
 #[serde(deny_unknown_fields)]
 pub struct FinishUploadRequest {
     /// base64url of the 32-byte upload token.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
     /// base64url of the file's `file-metadata` envelope (kind 6), at most [`MAX_METADATA_BYTES`].
     pub metadata: String,
 }
@@ -108,7 +109,7 @@ pub struct ShareFileRef {
     /// The file's id.
     pub id: FileId,
     /// base64url of its 32-byte upload token, proving the creator uploaded it.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
 }
 
 /// A file as a reader or the vault sees it: enough to download and open it.

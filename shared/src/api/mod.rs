@@ -5,17 +5,23 @@
 
 pub mod account;
 pub mod activity;
+pub mod error_code;
+pub mod errors;
 pub mod files;
+pub mod paths;
 pub mod vault;
 
 pub use account::*;
 pub use activity::*;
+pub use error_code::ErrorCode;
+pub use errors::*;
 pub use files::*;
 pub use vault::*;
 
 use serde::{Deserialize, Serialize};
 
 use crate::id::ShareId;
+use crate::token::{AccessToken, DownloadToken, ManageToken, ShareToken, StatusToken};
 
 /// Lifetimes a share may have, in seconds: 5 minutes, 1 hour, 1 day, 7 days, 30 days. A server
 /// offers those up to its administrator's maximum ([`ServerConfig::expiry_options`]).
@@ -24,15 +30,6 @@ pub const EXPIRY_OPTIONS: [u64; 5] = [300, 3_600, 86_400, 604_800, 2_592_000];
 pub const MAX_VIEWS: u32 = 100;
 /// Wrong claims after which a share is destroyed, unless the administrator changed it.
 pub const DEFAULT_MAX_WRONG_CLAIMS: u32 = 5;
-
-/// The body of every 4xx and 5xx response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    /// A stable machine-readable code, e.g. `not_found`, `wrong_token`, `rate_limited`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-}
 
 /// `POST /api/v1/shares`: store a sealed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,11 +40,11 @@ pub struct CreateShareRequest {
     /// The envelope, base64url.
     pub envelope: String,
     /// base64url of the 32-byte access token; the server keeps only its SHA-256.
-    pub access_token: String,
+    pub access_token: AccessToken,
     /// base64url of the 32-byte status token; the server keeps only its SHA-256.
-    pub status_token: String,
+    pub status_token: StatusToken,
     /// base64url of the 32-byte management token; the server keeps only its SHA-256.
-    pub manage_token: String,
+    pub manage_token: ManageToken,
     /// Lifetime in seconds; one of [`ServerConfig::expiry_options`].
     pub expires_in: u64,
     /// How many times the secret may be revealed, 1 to [`ServerConfig::max_views`].
@@ -138,7 +135,7 @@ pub struct CreateShareResponse {
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// base64url of a 32-byte token.
-    pub token: String,
+    pub token: ShareToken,
 }
 
 /// `POST /api/v1/shares/{id}/status` (status or management token): what anyone holding the
@@ -186,9 +183,9 @@ pub struct ShareSigner {
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// base64url of the 32-byte status token (proves the reader holds the link).
-    pub status_token: String,
+    pub status_token: StatusToken,
     /// base64url of the 32-byte access token (depends on the password, when there is one).
-    pub access_token: String,
+    pub access_token: AccessToken,
 }
 
 /// The answer to a successful claim, which consumed one view.
@@ -203,18 +200,7 @@ pub struct ClaimResponse {
     pub files: Vec<StoredFile>,
     /// base64url of the 32-byte token this claim's downloads carry; present iff there are files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_token: Option<String>,
-}
-
-/// Extra fields of the 403 `wrong_token` error on a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WrongTokenBody {
-    /// Always `wrong_token`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-    /// Wrong claims left before the share is destroyed; 0 means it was just destroyed.
-    pub wrong_claims_left: u32,
+    pub download_token: Option<DownloadToken>,
 }
 
 /// `GET /api/v1/config`: the limits this server enforces, for the create form.

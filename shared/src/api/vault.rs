@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ErrorCode;
 use crate::id::RecordId;
 
 /// The largest record envelope accepted, in bytes.
@@ -71,8 +72,8 @@ pub struct UpdateRecordRequest {
 /// `current` is what is stored now, so the page can show both versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictBody {
-    /// Always `conflict`.
-    pub code: String,
+    /// Always [`ErrorCode::Conflict`].
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// The stored record.
