@@ -13,6 +13,8 @@ pub mod export;
 pub mod generator;
 pub mod id;
 pub mod import;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod passphrase;
 pub mod token;
 pub mod words;

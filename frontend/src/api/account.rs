@@ -69,8 +69,7 @@ pub async fn signout(csrf: &str) -> Result<(), ApiError> {
 /// `PUT /api/v1/account/notifications`: stores the mail preferences; the answer is them as
 /// stored.
 pub async fn set_notifications(csrf: &str, wanted: Notifications) -> Result<Notifications, ApiError> {
-    let url = paths::NOTIFICATIONS;
-    json(send("PUT", &url, Some(body(&wanted)?), Some(csrf)).await?).await
+    json(send("PUT", paths::NOTIFICATIONS, Some(body(&wanted)?), Some(csrf)).await?).await
 }
 
 /// `GET /api/v1/sessions`: every active session of the account.
@@ -104,37 +103,32 @@ pub async fn totp_setup(csrf: &str) -> Result<TotpSetup, ApiError> {
 /// passphrase; the answer holds the recovery codes, shown once.
 pub async fn totp_confirm(csrf: &str, code: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
     let request = TotpConfirmRequest { code: code.to_owned(), auth_proof };
-    let url = paths::TOTP_CONFIRM;
-    json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
+    json(send("POST", paths::TOTP_CONFIRM, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/totp/disable`: turns the authenticator off (proves the passphrase).
 pub async fn totp_disable(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = paths::TOTP_DISABLE;
-    send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::TOTP_DISABLE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/account/totp/recovery-codes`: a new set of recovery codes in place of the old
 /// (proves the passphrase); shown once.
 pub async fn new_recovery_codes(csrf: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = paths::TOTP_RECOVERY_CODES;
-    json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
+    json(send("POST", paths::TOTP_RECOVERY_CODES, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/passphrase`: stores the re-wrapped keys under a new passphrase; every
 /// other session ends.
 pub async fn change_passphrase(csrf: &str, request: &ChangePassphraseRequest) -> Result<(), ApiError> {
-    let url = paths::PASSPHRASE;
-    send("POST", &url, Some(body(request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::PASSPHRASE, Some(body(request)?), Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/account/delete`: deletes the account, its records, shares and sessions.
 pub async fn delete_account(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = paths::ACCOUNT_DELETE;
-    send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::ACCOUNT_DELETE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }
 
 /// `GET /api/v1/my/shares`: the shares this account created, newest first.

@@ -20,8 +20,7 @@ pub async fn records_page(after: Option<&RecordId>) -> Result<RecordPage, ApiErr
 
 /// `POST /api/v1/vault/records`: a new record (revision 1).
 pub async fn create(csrf: &str, request: &CreateRecordRequest) -> Result<StoredRecord, ApiError> {
-    let url = paths::VAULT_RECORDS;
-    json(send("POST", &url, Some(body(request)?), Some(csrf)).await?).await
+    json(send("POST", paths::VAULT_RECORDS, Some(body(request)?), Some(csrf)).await?).await
 }
 
 /// `PUT /api/v1/vault/records/{id}`: an edit of `request.revision`. A 409 `conflict` carries the

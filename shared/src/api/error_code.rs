@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 /// A code this build does not know (sent by a newer server) reads as [`ErrorCode::Unknown`], so
 /// an older client can always parse an error; `Unknown` itself is never sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 404: the share, upload, file, record or session does not exist (or a token is wrong in a

@@ -8,6 +8,7 @@ use super::ErrorCode;
 
 /// The body of every 4xx and 5xx response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable machine-readable code, e.g. `not_found`, `wrong_token`, `rate_limited`.
     pub code: ErrorCode,
@@ -21,6 +22,7 @@ pub struct ErrorBody {
 
 /// The body of the 403 `wrong_token` error on a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WrongTokenBody {
     /// Always [`ErrorCode::WrongToken`].
     pub code: ErrorCode,
@@ -32,6 +34,7 @@ pub struct WrongTokenBody {
 
 /// The body of the 409 `upload_incomplete` error of `POST /api/v1/uploads/{id}/finish`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadIncompleteBody {
     /// Always [`ErrorCode::UploadIncomplete`].
     pub code: ErrorCode,

@@ -21,6 +21,7 @@ pub const MAX_METADATA_BYTES: usize = 4096;
 
 /// `POST /api/v1/uploads`: reserve room for a file's chunk stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartUploadRequest {
     /// Chosen by the browser, fresh for every sealing (docs/envelope.md, "File id and file key").
@@ -38,6 +39,7 @@ pub struct StartUploadRequest {
 
 /// The answer to a started upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartUploadResponse {
     /// The file's id.
     pub file_id: FileId,
@@ -49,6 +51,7 @@ pub struct StartUploadResponse {
 
 /// The answer to a stored chunk (`PUT /api/v1/uploads/{file_id}/chunks/{index}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChunkReceipt {
     /// How many distinct chunks the server now holds.
     pub received: u64,
@@ -58,6 +61,7 @@ pub struct ChunkReceipt {
 
 /// A body holding only a file's upload token (status and cancel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UploadTokenRequest {
     /// base64url of the 32-byte upload token.
@@ -66,6 +70,7 @@ pub struct UploadTokenRequest {
 
 /// `POST /api/v1/uploads/{file_id}/status`: what the server holds of an upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadStatus {
     /// The plaintext size given at the start.
     pub size: u64,
@@ -83,6 +88,7 @@ pub struct UploadStatus {
 
 /// `POST /api/v1/uploads/{file_id}/finish`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FinishUploadRequest {
     /// base64url of the 32-byte upload token.
@@ -93,6 +99,7 @@ pub struct FinishUploadRequest {
 
 /// The answer to a finished upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FinishUploadResponse {
     /// The file's id.
     pub file_id: FileId,
@@ -104,6 +111,7 @@ pub struct FinishUploadResponse {
 
 /// A finished upload named in a share's create request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareFileRef {
     /// The file's id.
@@ -114,6 +122,7 @@ pub struct ShareFileRef {
 
 /// A file as a reader or the vault sees it: enough to download and open it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredFile {
     /// The file's id.
     pub id: FileId,
@@ -127,6 +136,7 @@ pub struct StoredFile {
 
 /// A vault attachment in `GET /api/v1/vault/files`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultFile {
     /// The file, as a download needs it.
     #[serde(flatten)]
@@ -137,6 +147,7 @@ pub struct VaultFile {
 
 /// `GET /api/v1/vault/files`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultFileList {
     /// Oldest first.
     pub files: Vec<VaultFile>,

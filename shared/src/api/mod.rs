@@ -33,6 +33,7 @@ pub const DEFAULT_MAX_WRONG_CLAIMS: u32 = 5;
 
 /// `POST /api/v1/shares`: store a sealed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateShareRequest {
     /// Chosen by the browser; bound into the envelope's additional data.
@@ -69,6 +70,7 @@ pub struct CreateShareRequest {
 
 /// Where a share created while signed in stands, for the "My shares" page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
     /// Can still be opened.
@@ -83,6 +85,7 @@ pub enum ShareState {
 
 /// One share of the signed-in account (`GET /api/v1/my/shares`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyShare {
     /// The share's id (the link's key is not known to the server).
     pub id: ShareId,
@@ -114,6 +117,7 @@ pub struct MyShare {
 
 /// `GET /api/v1/my/shares`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyShareList {
     /// Newest first.
     pub shares: Vec<MyShare>,
@@ -121,6 +125,7 @@ pub struct MyShareList {
 
 /// The answer to a created share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateShareResponse {
     /// The share's id.
     pub id: ShareId,
@@ -132,6 +137,7 @@ pub struct CreateShareResponse {
 
 /// A request that proves knowledge of one of a share's tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// base64url of a 32-byte token.
@@ -141,6 +147,7 @@ pub struct TokenRequest {
 /// `POST /api/v1/shares/{id}/status` (status or management token): what anyone holding the
 /// link may know before revealing. Reading it never consumes a view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareStatus {
     /// The envelope's header, base64url: kind, password parameters and salt.
     pub header: String,
@@ -168,6 +175,7 @@ pub struct ShareStatus {
 /// "Signatures"). The server vouches for the address only; the key's fingerprint, compared out
 /// of band, is the anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareSigner {
     /// The owner's normalized e-mail address.
     pub address: String,
@@ -180,6 +188,7 @@ pub struct ShareSigner {
 /// A wrong status token is answered like a missing share and not counted; a right status token
 /// with a wrong access token (a wrong password) is counted against the share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// base64url of the 32-byte status token (proves the reader holds the link).
@@ -190,6 +199,7 @@ pub struct ClaimRequest {
 
 /// The answer to a successful claim, which consumed one view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimResponse {
     /// The envelope, base64url.
     pub envelope: String,
@@ -205,6 +215,7 @@ pub struct ClaimResponse {
 
 /// `GET /api/v1/config`: the limits this server enforces, for the create form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerConfig {
     /// Allowed lifetimes in seconds, shortest first.
     pub expiry_options: Vec<u64>,
@@ -225,6 +236,7 @@ pub struct ServerConfig {
 
 /// `POST /api/v1/accounts/prelogin`: asks for the KDF inputs of an address before sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PreloginRequest {
     /// The address as typed; the server trims and lower-cases it.
