@@ -28,6 +28,7 @@ use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::file_meta::{FileId, FileMeta, seal_meta, upload_token};
 use coffer_shared::crypto::share::{SharePayload, seal_with_header};
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{AccessToken, ManageToken, StatusToken, UploadToken};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
@@ -92,7 +93,7 @@ async fn main() {
     let count = mib;
     let file_id = FileId::random();
     let file_key = Key32::random();
-    let token = upload_token(&file_key, &file_id).to_b64();
+    let token = UploadToken::from_key(&upload_token(&file_key, &file_id));
     let start = StartUploadRequest {
         file_id: file_id.clone(),
         size,
@@ -111,7 +112,7 @@ async fn main() {
         .map(|index| {
             let request = client
                 .put(api(&format!("/uploads/{file_id}/chunks/{index}")))
-                .header("x-coffer-upload-token", &token)
+                .header("x-coffer-upload-token", token.as_str())
                 .header("x-coffer-chunk-sha256", &checksum)
                 .body(body.clone());
             async move {
@@ -156,9 +157,9 @@ async fn main() {
     let create = CreateShareRequest {
         id: id.clone(),
         envelope: b64::encode(&sealed.envelope),
-        access_token: sealed.access_token.to_b64(),
-        status_token: sealed.status_token.to_b64(),
-        manage_token: Key32::random().to_b64(),
+        access_token: AccessToken::from_key(&sealed.access_token),
+        status_token: StatusToken::from_key(&sealed.status_token),
+        manage_token: ManageToken::from_key(&Key32::random()),
         expires_in: 3600,
         max_views: 1,
         read_receipt: false,
@@ -169,8 +170,8 @@ async fn main() {
     let created = client.post(api("/shares")).json(&create).send().await.unwrap();
     assert!(created.status().is_success(), "share: {}", created.text().await.unwrap());
     let claim = ClaimRequest {
-        status_token: sealed.status_token.to_b64(),
-        access_token: sealed.access_token.to_b64(),
+        status_token: StatusToken::from_key(&sealed.status_token),
+        access_token: AccessToken::from_key(&sealed.access_token),
     };
     let claimed: ClaimResponse = client
         .post(api(&format!("/shares/{id}/claim")))
@@ -185,7 +186,7 @@ async fn main() {
     let began = Instant::now();
     let response = client
         .get(api(&format!("/files/{file_id}")))
-        .header("x-coffer-download-token", download_token)
+        .header("x-coffer-download-token", download_token.as_str())
         .send()
         .await
         .unwrap();

@@ -20,6 +20,7 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind};
 use coffer_shared::crypto::share::{SharePayload, seal_with_header};
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{AccessToken, ManageToken, StatusToken};
 
 /// One sealed share ready to send, with the body that claims it.
 fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
@@ -32,15 +33,15 @@ fn share(max_views: u32) -> (CreateShareRequest, ClaimRequest) {
     };
     let sealed = seal_with_header(&key, &id, &payload, Header::new(Kind::ShareText, None), None);
     let claim = ClaimRequest {
-        status_token: sealed.status_token.to_b64(),
-        access_token: sealed.access_token.to_b64(),
+        status_token: StatusToken::from_key(&sealed.status_token),
+        access_token: AccessToken::from_key(&sealed.access_token),
     };
     let request = CreateShareRequest {
         id,
         envelope: b64::encode(&sealed.envelope),
         access_token: claim.access_token.clone(),
-        status_token: sealed.status_token.to_b64(),
-        manage_token: Key32::random().to_b64(),
+        status_token: StatusToken::from_key(&sealed.status_token),
+        manage_token: ManageToken::from_key(&Key32::random()),
         expires_in: 3600,
         max_views,
         read_receipt: false,

@@ -23,6 +23,7 @@ pub mod clock;
 pub mod http;
 pub mod mail;
 pub mod notify;
+pub mod openapi;
 pub mod places;
 pub mod precompress;
 pub mod routes;

@@ -2,8 +2,10 @@
 //! `coffer-server audit ...` runs an operator's command over the security event log;
 //! `coffer-server migrate` brings a PostgreSQL database's schema up to date, or copies a
 //! single-machine installation into it (`--from`);
-//! `coffer-server precompress DIR` writes the compressed copies of the built web app.
+//! `coffer-server precompress DIR` writes the compressed copies of the built web app;
+//! `coffer-server openapi` prints the API's OpenAPI document (`docs/openapi.json`).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +42,8 @@ enum Command {
         /// The built app's folder (`dist/`).
         dir: std::path::PathBuf,
     },
+    /// Print the API's OpenAPI document, as `docs/openapi.json` holds it.
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,10 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::Openapi) => {
+            let written = std::io::stdout().lock().write_all(coffer_backend::openapi::to_json().as_bytes());
+            if written.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
         None => match serve(cli.settings) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -168,7 +168,7 @@ pub fn router(state: AppState) -> Router {
     let api =
         routes::api_router().layer(middleware::from_fn_with_state(state.clone(), audit::request::capture));
     let app = Router::new()
-        .nest("/api/v1", api)
+        .nest(coffer_shared::api::paths::PREFIX, api)
         .merge(routes::health::router())
         .merge(routes::static_files::router(&settings.static_dir))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes()));

@@ -1,8 +1,11 @@
 //! `coffer destroy <management-link>`: deletes the share and its files now. The request carries
 //! only the hash of the link's secret (docs/envelope.md, "Keys for a share").
 
+use coffer_shared::api::ErrorCode;
 use coffer_shared::api::TokenRequest;
+use coffer_shared::api::paths;
 use coffer_shared::crypto::share::manage_token;
+use coffer_shared::token::Token;
 
 use crate::args::DestroyArgs;
 use crate::exit::{Failure, Kind, Outcome};
@@ -19,9 +22,9 @@ pub async fn run(args: DestroyArgs, ui: Ui) -> Outcome {
     if !args.yes && !prompt::confirm("Destroy this share now? Nobody will be able to open it.")? {
         return Err(Failure::new(Kind::Declined, "Nothing was destroyed."));
     }
-    let request = TokenRequest { token: manage_token(&link.key).to_b64() };
-    client.post_only(&format!("/shares/{}/destroy", link.id), &request).await.map_err(|error| {
-        if error.code() == "not_found" {
+    let request = TokenRequest { token: Token::from_key(&manage_token(&link.key)) };
+    client.post_only(&paths::share_destroy(&link.id), &request).await.map_err(|error| {
+        if error.code() == ErrorCode::NotFound {
             Failure::new(
                 Kind::NotFound,
                 "This share does not exist any more (expired, used up or destroyed).",

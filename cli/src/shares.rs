@@ -2,6 +2,7 @@
 //! vault key (docs/accounts.md, "Share notes") and shown as a compact table.
 
 use clap::Args;
+use coffer_shared::api::paths;
 use coffer_shared::api::{MyShare, MyShareList, ShareState};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
@@ -97,7 +98,7 @@ fn state_word(state: ShareState) -> &'static str {
 /// Runs `coffer shares`.
 pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
     let session = current::require(server)?;
-    let list: MyShareList = session.client()?.get("/my/shares").await.map_err(current::failure)?;
+    let list: MyShareList = session.client()?.get(paths::MY_SHARES).await.map_err(current::failure)?;
     let shares: Vec<Listed> =
         list.shares.into_iter().map(|share| listed(&session, share, args.links)).collect();
     if ui.json {

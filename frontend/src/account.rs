@@ -8,6 +8,7 @@
 //! the public key. The passphrase, `master_key`, `kek`, the vault key and the identity seed
 //! stay here.
 
+use coffer_shared::api::ErrorCode;
 use std::fmt;
 
 use coffer_shared::api::{AccountKeysUpload, ChangePassphraseRequest, KdfInputs, SessionInfo, SignupRequest};
@@ -63,19 +64,19 @@ impl fmt::Display for AccountError {
             ),
             AccountError::WrongPassphrase => f.write_str("Wrong passphrase. Check it and try again."),
             AccountError::Locked => f.write_str("Your vault is locked. Unlock it and try again."),
-            AccountError::Api(error) if error.code() == "wrong_passphrase" => {
+            AccountError::Api(error) if error.code() == ErrorCode::WrongPassphrase => {
                 f.write_str("Wrong passphrase. Check it and try again.")
             }
-            AccountError::Api(error) if error.code() == "invalid_credentials" => {
+            AccountError::Api(error) if error.code() == ErrorCode::InvalidCredentials => {
                 f.write_str("Wrong e-mail address or passphrase.")
             }
-            AccountError::Api(error) if error.code() == "invalid_code" => {
+            AccountError::Api(error) if error.code() == ErrorCode::InvalidCode => {
                 f.write_str("That code is not right. Check it and try again.")
             }
-            AccountError::Api(error) if error.code() == "signin_expired" => {
+            AccountError::Api(error) if error.code() == ErrorCode::SigninExpired => {
                 f.write_str("This sign-in attempt expired. Start again.")
             }
-            AccountError::Api(error) if error.code() == "no_authenticator" => {
+            AccountError::Api(error) if error.code() == ErrorCode::NoAuthenticator => {
                 f.write_str("This account has no authenticator any more. Reload the page.")
             }
             AccountError::Api(error) => error.fmt(f),

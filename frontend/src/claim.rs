@@ -2,6 +2,8 @@
 //! which consumes one view, checks the signature and opens the envelope and its files' metadata
 //! (docs/envelope.md, "Verifying"). Nothing of a share is returned unless every check passed.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::token::{AccessToken, StatusToken};
 use std::fmt;
 
 use coffer_shared::api::{ClaimRequest, ShareSigner, StoredFile};
@@ -202,13 +204,15 @@ pub async fn claim(
     phase(Phase::Working);
     let keys = ShareKeys::derive(share_key, id, password_key.as_ref());
     let request = ClaimRequest {
-        status_token: status_token(share_key, id).to_b64(),
-        access_token: keys.access_token.to_b64(),
+        status_token: StatusToken::from_key(&status_token(share_key, id)),
+        access_token: AccessToken::from_key(&keys.access_token),
     };
     let response = api::claim_share(id, &request).await.map_err(|error| {
         match (error.code(), error.wrong_claims_left()) {
-            ("not_found", _) => ClaimError::Gone,
-            ("wrong_token", Some(left)) => ClaimError::WrongToken { left, has_password: password.is_some() },
+            (ErrorCode::NotFound, _) => ClaimError::Gone,
+            (ErrorCode::WrongToken, Some(left)) => {
+                ClaimError::WrongToken { left, has_password: password.is_some() }
+            }
             _ => ClaimError::Api(error),
         }
     })?;
@@ -245,7 +249,7 @@ pub async fn claim(
         payload: opened.payload,
         views_left,
         files,
-        download_token: response.download_token,
+        download_token: response.download_token.map(|token| token.as_str().to_owned()),
         signed,
     })
 }

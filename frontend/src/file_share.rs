@@ -20,6 +20,7 @@ use coffer_shared::crypto::share::{SharePayload, manage_token, seal_to_sign, sea
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{AccessToken, ManageToken, StatusToken, UploadToken};
 use zeroize::Zeroizing;
 
 use crate::api;
@@ -101,7 +102,7 @@ pub async fn create(
         let file_key = share_file_key(&share_key, &id, password_key, &file_id);
         refs.push(ShareFileRef {
             id: file_id.clone(),
-            upload_token: upload_token(&file_key, &file_id).to_b64(),
+            upload_token: UploadToken::from_key(&upload_token(&file_key, &file_id)),
         });
         draft_files.push(DraftFile {
             file_id: file_id.to_string(),
@@ -139,9 +140,9 @@ pub async fn create(
     let request = CreateShareRequest {
         id,
         envelope: b64::encode(&sealed.envelope),
-        access_token: sealed.access_token.to_b64(),
-        status_token: sealed.status_token.to_b64(),
-        manage_token: manage_token(&manage_secret).to_b64(),
+        access_token: AccessToken::from_key(&sealed.access_token),
+        status_token: StatusToken::from_key(&sealed.status_token),
+        manage_token: ManageToken::from_key(&manage_token(&manage_secret)),
         expires_in: input.expires_in,
         max_views: input.max_views,
         read_receipt: input.read_receipt && signer.is_some(),
@@ -273,7 +274,7 @@ async fn finish_draft(
     let mut request = draft.request.clone();
     // What the server is sent is always the secret's hash, also for a draft made before the hash
     // (whose request held the raw secret): docs/envelope.md, "Keys for a share".
-    request.manage_token = manage_token(&manage_secret).to_b64();
+    request.manage_token = ManageToken::from_key(&manage_token(&manage_secret));
     if let Some(signer) = signer {
         request.envelope = sign(&draft, signer)?;
     }
@@ -322,7 +323,7 @@ pub async fn discard(draft: &Draft) -> Result<(), FileShareError> {
 /// [`discard`], for a caller that holds the draft's lock.
 async fn discard_locked(draft: &Draft) {
     for file in &draft.request.files {
-        let _ = api::files::cancel(&file.id, &file.upload_token).await;
+        let _ = api::files::cancel(&file.id, file.upload_token.as_str()).await;
     }
     draft::clear();
 }

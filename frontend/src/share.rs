@@ -5,6 +5,7 @@
 //! What leaves the browser is only what docs/envelope.md allows: the id, the envelope and the
 //! tokens. `K`, the password, the password key and the plaintext stay here.
 
+use coffer_shared::token::{AccessToken, ManageToken, StatusToken};
 use std::fmt;
 
 use coffer_shared::api::CreateShareRequest;
@@ -184,9 +185,9 @@ pub async fn create(
         let request = CreateShareRequest {
             id: id.clone(),
             envelope: b64::encode(&sealed.envelope),
-            access_token: sealed.access_token.to_b64(),
-            status_token: sealed.status_token.to_b64(),
-            manage_token: manage_token.to_b64(),
+            access_token: AccessToken::from_key(&sealed.access_token),
+            status_token: StatusToken::from_key(&sealed.status_token),
+            manage_token: ManageToken::from_key(&manage_token),
             expires_in: input.expires_in,
             max_views: input.max_views,
             read_receipt: input.read_receipt && csrf.is_some(),

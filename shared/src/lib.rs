@@ -13,6 +13,9 @@ pub mod export;
 pub mod generator;
 pub mod id;
 pub mod import;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod passphrase;
+pub mod token;
 pub mod upload_draft;
 pub mod words;

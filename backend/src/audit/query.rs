@@ -3,7 +3,7 @@
 
 use coffer_shared::api::{
     ACTIVITY_COUNTRIES_MAX, ACTIVITY_PAGE_DEFAULT, ACTIVITY_PAGE_MAX, ACTIVITY_SEARCH_MAX, ActivityEvent,
-    EventType, Severity, is_country_code, place_country,
+    ErrorCode, EventType, Severity, is_country_code, place_country,
 };
 use serde::Deserialize;
 
@@ -44,8 +44,8 @@ pub struct Filter {
     pub limit: usize,
 }
 
-fn invalid(message: &str) -> ApiError {
-    ApiError::invalid("invalid_field", message)
+fn invalid(field: &'static str, message: &str) -> ApiError {
+    ApiError::invalid(ErrorCode::InvalidField, message).with_field(field)
 }
 
 impl Filter {
@@ -56,19 +56,21 @@ impl Filter {
                 list.split(',')
                     .map(|name| name.trim().parse::<EventType>())
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| invalid("type: not a list of event types"))?,
+                    .map_err(|_| invalid("type", "type: not a list of event types"))?,
             ),
             None => None,
         };
         let severity = match &query.severity {
-            Some(text) => Some(text.parse().map_err(|_| invalid("severity: must be info or warning"))?),
+            Some(text) => {
+                Some(text.parse().map_err(|_| invalid("severity", "severity: must be info or warning"))?)
+            }
             None => None,
         };
         let text = match &query.q {
             Some(text) if (1..=ACTIVITY_SEARCH_MAX).contains(&text.chars().count()) => {
                 Some(text.to_lowercase())
             }
-            Some(_) => return Err(invalid("q: must be 1 to 100 characters")),
+            Some(_) => return Err(invalid("q", "q: must be 1 to 100 characters")),
             None => None,
         };
         let countries = match &query.country {
@@ -78,9 +80,10 @@ impl Filter {
                     .collect::<Option<Vec<_>>>()
                     .filter(|codes| codes.len() <= ACTIVITY_COUNTRIES_MAX)
                     .ok_or_else(|| {
-                        invalid(&format!(
-                            "country: not a list of at most {ACTIVITY_COUNTRIES_MAX} country codes"
-                        ))
+                        invalid(
+                            "country",
+                            &format!("country: not a list of at most {ACTIVITY_COUNTRIES_MAX} country codes"),
+                        )
                     })?,
             ),
             None => None,
@@ -90,7 +93,7 @@ impl Filter {
                 text.parse()
                     .ok()
                     .filter(|&seq: &u64| seq > 0)
-                    .ok_or_else(|| invalid("before: not a next"))?,
+                    .ok_or_else(|| invalid("before", "before: not a next"))?,
             ),
             None => None,
         };
@@ -99,7 +102,7 @@ impl Filter {
                 .parse::<u32>()
                 .ok()
                 .filter(|limit| (1..=ACTIVITY_PAGE_MAX).contains(limit))
-                .ok_or_else(|| invalid("limit: must be from 1 to 100"))?,
+                .ok_or_else(|| invalid("limit", "limit: must be from 1 to 100"))?,
             None => ACTIVITY_PAGE_DEFAULT,
         };
         Ok(Self { types, severity, text, countries, before, limit: limit as usize })

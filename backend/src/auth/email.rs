@@ -1,6 +1,7 @@
 //! Checks that an address (already normalized) is shaped like one.
 
 use crate::http::error::ApiError;
+use coffer_shared::api::ErrorCode;
 
 /// Shortest and longest accepted address, in bytes after normalization.
 const EMAIL_BYTES: std::ops::RangeInclusive<usize> = 3..=254;
@@ -18,8 +19,9 @@ pub fn validate(email: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::invalid(
-            "invalid_email",
+            ErrorCode::InvalidEmail,
             "email: not an e-mail address (name@domain, at most 254 bytes)",
-        ))
+        )
+        .with_field("email"))
     }
 }

@@ -3,7 +3,7 @@
 //! envelopes of their kind, and a valid Ed25519 public key. The server cannot open the wrapped
 //! keys; it can refuse garbage.
 
-use coffer_shared::api::{AccountKeysUpload, KdfInputs, KdfInputsError};
+use coffer_shared::api::{AccountKeysUpload, ErrorCode, KdfInputs, KdfInputsError};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
@@ -18,9 +18,11 @@ use crate::store::Credentials;
 const WRAPPED_LEN: usize = 7 + NONCE_LEN + 32 + TAG_LEN;
 
 /// Reads a base64url `auth_proof` (`field` names it in the error).
-pub fn proof(field: &str, text: &str) -> Result<Key32, ApiError> {
-    Key32::from_b64(text)
-        .map_err(|_| ApiError::invalid("invalid_token", format!("{field}: must be base64url of 32 bytes")))
+pub fn proof(field: &'static str, text: &str) -> Result<Key32, ApiError> {
+    Key32::from_b64(text).map_err(|_| {
+        ApiError::invalid(ErrorCode::InvalidToken, format!("{field}: must be base64url of 32 bytes"))
+            .with_field(field)
+    })
 }
 
 /// Which KDF versions an upload may have.
@@ -39,7 +41,7 @@ pub enum Versions {
 pub fn kdf(inputs: &KdfInputs, versions: Versions) -> Result<AccountKdf, ApiError> {
     if inputs.version != KdfVersion::CURRENT && versions == Versions::Current {
         return Err(ApiError::invalid(
-            "invalid_kdf",
+            ErrorCode::InvalidKdf,
             format!(
                 "kdf.version: must be {}; version {} is read, never written (reload the page for the current app)",
                 KdfVersion::CURRENT.number(),
@@ -48,16 +50,22 @@ pub fn kdf(inputs: &KdfInputs, versions: Versions) -> Result<AccountKdf, ApiErro
         ));
     }
     inputs.parse().map_err(|error| match error {
-        KdfInputsError::Params(error) => ApiError::invalid("invalid_kdf", format!("kdf: {error}")),
+        KdfInputsError::Params(error) => {
+            ApiError::invalid(ErrorCode::InvalidKdf, format!("kdf: {error}")).with_field("kdf")
+        }
         KdfInputsError::Salt => {
-            ApiError::invalid("invalid_kdf", "kdf.kdf_salt: must be base64url of 16 bytes")
+            ApiError::invalid(ErrorCode::InvalidKdf, "kdf.kdf_salt: must be base64url of 16 bytes")
+                .with_field("kdf.kdf_salt")
         }
     })
 }
 
 /// Checks a wrapped key: a v1 envelope of `kind`, without flags, holding exactly 32 bytes.
-fn wrapped(field: &str, text: &str, kind: Kind) -> Result<Vec<u8>, ApiError> {
-    let refuse = || ApiError::invalid("invalid_envelope", format!("{field}: not a v1 {kind:?} envelope"));
+fn wrapped(field: &'static str, text: &str, kind: Kind) -> Result<Vec<u8>, ApiError> {
+    let refuse = || {
+        ApiError::invalid(ErrorCode::InvalidEnvelope, format!("{field}: not a v1 {kind:?} envelope"))
+            .with_field(field)
+    };
     let bytes = b64::decode(text).map_err(|_| refuse())?;
     let envelope = Envelope::parse(&bytes).map_err(|_| refuse())?;
     let plain = envelope.header.password.is_none() && !envelope.header.signed;
@@ -107,5 +115,8 @@ pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
         .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
         .filter(is_public_key)
-        .ok_or_else(|| ApiError::invalid("invalid_public_key", "public_key: not an Ed25519 public key"))
+        .ok_or_else(|| {
+            ApiError::invalid(ErrorCode::InvalidPublicKey, "public_key: not an Ed25519 public key")
+                .with_field("public_key")
+        })
 }

@@ -2,6 +2,7 @@
 //! `rate_limited`, a code check becomes 401 `wrong_code` or `code_expired`.
 
 use axum::http::StatusCode;
+use coffer_shared::api::ErrorCode;
 
 use super::attempts::{CodeCheck, Throttled};
 use crate::http::error::ApiError;
@@ -20,27 +21,27 @@ pub fn code_result(check: CodeCheck) -> Result<(), ApiError> {
         CodeCheck::Accepted => Ok(()),
         CodeCheck::Wrong { tries_left: 0 } => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "wrong_code",
+            ErrorCode::WrongCode,
             "That code is not right, and it was the last try. Ask for a new code in 15 minutes.",
         )),
         CodeCheck::Wrong { tries_left: 1 } => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "wrong_code",
+            ErrorCode::WrongCode,
             "That code is not right. Check it and type it again: 1 try left.",
         )),
         CodeCheck::Wrong { tries_left } => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "wrong_code",
+            ErrorCode::WrongCode,
             format!("That code is not right. Check it and type it again: {tries_left} tries left."),
         )),
         CodeCheck::Used => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "code_used",
+            ErrorCode::CodeUsed,
             "This code was just used; wait for the next one.",
         )),
         CodeCheck::Expired => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "code_expired",
+            ErrorCode::CodeExpired,
             "This code has expired or was already used. Ask for a new one.",
         )),
     }
@@ -48,7 +49,10 @@ pub fn code_result(check: CodeCheck) -> Result<(), ApiError> {
 
 /// A normalized address as a mail recipient.
 pub fn mailbox(email: &str) -> Result<Mailbox, ApiError> {
-    email.parse().map_err(|_| ApiError::invalid("invalid_email", "email: not an address mail can be sent to"))
+    email.parse().map_err(|_| {
+        ApiError::invalid(ErrorCode::InvalidEmail, "email: not an address mail can be sent to")
+            .with_field("email")
+    })
 }
 
 /// Sends `message`; a failure is 503 `mail_failed` (the detail goes to the log).
@@ -57,7 +61,7 @@ pub async fn send(state: &AppState, message: Message) -> Result<(), ApiError> {
         tracing::error!(event = "mail_failed", %error);
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "mail_failed",
+            ErrorCode::MailFailed,
             "The server could not send e-mail. Try again later.",
         )
     })

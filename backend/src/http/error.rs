@@ -1,12 +1,14 @@
 //! [`ApiError`]: every failure a handler can return, each with its status, rendered as
-//! `{"code": "...", "message": "..."}` (`coffer_shared::api::ErrorBody`).
+//! `{"code": "...", "message": "...", "field": "..."}` (`coffer_shared::api::ErrorBody`).
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use coffer_shared::api::{ConflictBody, ErrorBody, StoredRecord, WrongTokenBody};
+use coffer_shared::api::{
+    ConflictBody, ErrorBody, ErrorCode, StoredRecord, UploadIncompleteBody, WrongTokenBody,
+};
 
-use crate::audit::refusal::{Refusal, field_of};
+use crate::audit::refusal::{Refusal, known_field};
 
 /// The seconds a 503 asks a client to wait before trying again.
 const UNAVAILABLE_RETRY_AFTER: u64 = 2;
@@ -25,7 +27,10 @@ pub enum ApiError {
         /// 400 for syntax, 422 for a well-formed request with a bad value, 404 for no endpoint.
         status: StatusCode,
         /// Machine-readable, e.g. `invalid_envelope`.
-        code: &'static str,
+        code: ErrorCode,
+        /// The request member, header or query parameter concerned, as listed in
+        /// `audit::refusal::FIELDS` (a name outside the list is dropped when rendered).
+        field: Option<&'static str>,
         /// For people. Never logged; it may quote a mistyped value back to its sender.
         message: String,
     },
@@ -92,52 +97,72 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 for a well-formed request with a value that breaks a rule.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Rejected { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     /// Any status with a specific code.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Rejected { status, code, message: message.into() }
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Rejected { status, code, field: None, message: message.into() }
     }
 
     /// A 400 for a request that cannot be read.
-    pub fn malformed(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Rejected { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+    pub fn malformed(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// The same rejection, naming the request member it concerns (`expires_in`, `files[].id`);
+    /// the body's `field` and the security log take it from here. Other errors are unchanged.
+    #[must_use]
+    pub fn with_field(self, name: &'static str) -> Self {
+        match self {
+            Self::Rejected { status, code, message, .. } => {
+                Self::Rejected { status, code, field: Some(name), message }
+            }
+            other => other,
+        }
+    }
+
+    /// The field this error concerns, if it is one of the API's known names.
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Rejected { field, .. } => field.and_then(known_field),
+            _ => None,
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, ErrorCode, String) {
         match self {
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
-                "not_found",
+                ErrorCode::NotFound,
                 "This secret does not exist, has expired or was already viewed.".into(),
             ),
-            Self::Rejected { status, code, message } => (*status, code, message.clone()),
+            Self::Rejected { status, code, message, .. } => (*status, *code, message.clone()),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                ErrorCode::TooLarge,
                 "The request is larger than this server accepts.".into(),
             ),
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as application/json.".into(),
             ),
             Self::IdTaken => {
-                (StatusCode::CONFLICT, "id_taken", "A share with this id already exists.".into())
+                (StatusCode::CONFLICT, ErrorCode::IdTaken, "A share with this id already exists.".into())
             }
             Self::WrongToken { .. } => {
-                (StatusCode::FORBIDDEN, "wrong_token", "The password or link is wrong.".into())
+                (StatusCode::FORBIDDEN, ErrorCode::WrongToken, "The password or link is wrong.".into())
             }
             Self::RateLimited { retry_after, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 format!("Too many requests. Try again in {retry_after} seconds."),
             ),
             Self::TooManyUploads { held, cap } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "too_many_uploads",
+                ErrorCode::TooManyUploads,
                 format!(
                     "Unfinished uploads from here already reserve {held} of the {cap} bytes this server \
                      allows. Finish or cancel them, or wait until they expire."
@@ -145,33 +170,35 @@ impl ApiError {
             ),
             Self::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                ErrorCode::Unauthenticated,
                 "You are not signed in, or your session has ended. Sign in again.".into(),
             ),
             Self::Csrf => (
                 StatusCode::FORBIDDEN,
-                "csrf",
+                ErrorCode::Csrf,
                 "The request lacks this session's CSRF token. Reload the page and try again.".into(),
             ),
             Self::Conflict(_) => (
                 StatusCode::CONFLICT,
-                "conflict",
+                ErrorCode::Conflict,
                 "This record was changed elsewhere since you opened it. Nothing was saved.".into(),
             ),
             Self::UploadIncomplete { missing } => (
                 StatusCode::CONFLICT,
-                "upload_incomplete",
+                ErrorCode::UploadIncomplete,
                 format!("{missing} chunks of this upload are missing."),
             ),
             Self::MethodNotAllowed => {
-                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed.".into())
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "Method not allowed.".into())
             }
-            Self::Internal(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.".into())
-            }
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "Something went wrong on the server.".into(),
+            ),
             Self::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
+                ErrorCode::Unavailable,
                 "The server cannot reach its storage right now. Nothing was changed; try again in a moment."
                     .into(),
             ),
@@ -199,7 +226,8 @@ impl IntoResponse for ApiError {
             _ => (None, None),
         };
         // What the security event log needs to know of a refusal, never the message itself.
-        let refusal = Refusal { status, code, field: field_of(&message), limit, retry_after };
+        let field = self.field();
+        let refusal = Refusal { status, code, field, limit, retry_after };
         if let Self::Internal(detail) = &self {
             tracing::error!(event = "internal_error", %detail);
         }
@@ -208,17 +236,20 @@ impl IntoResponse for ApiError {
         }
         let mut response = match self {
             Self::WrongToken { wrong_claims_left } => {
-                let body = WrongTokenBody { code: code.into(), message, wrong_claims_left };
+                let body = WrongTokenBody { code, message, wrong_claims_left };
                 (status, Json(body)).into_response()
             }
             Self::UploadIncomplete { missing } => {
-                let body = serde_json::json!({ "code": code, "message": message, "missing": missing });
+                let body = UploadIncompleteBody { code, message, missing };
                 (status, Json(body)).into_response()
             }
             Self::Conflict(current) => {
-                (status, Json(ConflictBody { code: code.into(), message, current: *current })).into_response()
+                (status, Json(ConflictBody { code, message, current: *current })).into_response()
             }
-            _ => (status, Json(ErrorBody { code: code.into(), message })).into_response(),
+            _ => {
+                let field = field.map(str::to_owned);
+                (status, Json(ErrorBody { code, message, field })).into_response()
+            }
         };
         if let Some(retry_after) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

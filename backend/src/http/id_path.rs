@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use coffer_shared::api::ErrorCode;
 use coffer_shared::id::{Id, IdKind};
 
 use super::error::ApiError;
@@ -20,8 +21,9 @@ impl<S: Send + Sync, K: IdKind> FromRequestParts<S> for IdPath<K> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let invalid =
-            || ApiError::malformed("invalid_id", "The id in the path is not 22 characters of base64url.");
+        let invalid = || {
+            ApiError::malformed(ErrorCode::InvalidId, "The id in the path is not 22 characters of base64url.")
+        };
         let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| invalid())?;
         id.parse().map(Self).map_err(|_| invalid())
     }

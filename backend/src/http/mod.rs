@@ -7,4 +7,5 @@ pub mod json;
 pub mod query;
 pub mod rate_limit;
 pub mod security_headers;
+pub mod serde_field;
 pub mod trace;

@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
+use coffer_shared::api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
@@ -21,7 +22,7 @@ where
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(Self(value)),
             Err(_) => Err(ApiError::invalid(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "The query has a parameter this endpoint does not take, or one twice.",
             )),
         }

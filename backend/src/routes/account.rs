@@ -9,8 +9,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ChangePassphraseRequest, Notifications, ProofRequest, RecoveryCodes, TotpConfirmRequest, TotpSetup,
+    ChangePassphraseRequest, ErrorCode, Notifications, ProofRequest, RecoveryCodes, TotpConfirmRequest,
+    TotpSetup,
 };
 use coffer_shared::crypto::server::{code_mac, verify_auth_proof};
 use coffer_shared::crypto::totp::{self, TotpSecret};
@@ -31,21 +33,24 @@ use crate::store::{Account, Totp};
 /// The account routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/account/totp/setup", post(totp_setup))
-        .route("/account/totp/confirm", post(totp_confirm))
-        .route("/account/totp/disable", post(totp_disable))
-        .route("/account/totp/recovery-codes", post(new_recovery_codes))
-        .route("/account/passphrase", post(change_passphrase))
-        .route("/account/delete", post(delete_account))
-        .route("/account/notifications", put(set_notifications))
+        .route(route::TOTP_SETUP, post(totp_setup))
+        .route(route::TOTP_CONFIRM, post(totp_confirm))
+        .route(route::TOTP_DISABLE, post(totp_disable))
+        .route(route::TOTP_RECOVERY_CODES, post(new_recovery_codes))
+        .route(route::PASSPHRASE, post(change_passphrase))
+        .route(route::ACCOUNT_DELETE, post(delete_account))
+        .route(route::NOTIFICATIONS, put(set_notifications))
 }
 
 fn no_authenticator() -> ApiError {
-    ApiError::invalid("no_authenticator", "This account has no authenticator, so it has no recovery codes.")
+    ApiError::invalid(
+        ErrorCode::NoAuthenticator,
+        "This account has no authenticator, so it has no recovery codes.",
+    )
 }
 
 fn wrong_passphrase() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "wrong_passphrase", "The passphrase is wrong.")
+    ApiError::new(StatusCode::FORBIDDEN, ErrorCode::WrongPassphrase, "The passphrase is wrong.")
 }
 
 /// The signed-in account, after checking `auth_proof` against it. Wrong proofs are counted
@@ -127,7 +132,7 @@ async fn totp_confirm(
         .ok_or(ApiError::Unauthenticated)?;
     let Some((replaced, account)) = enabled else {
         return Err(ApiError::invalid(
-            "wrong_code",
+            ErrorCode::WrongCode,
             "That code does not match. Check that your phone sets its clock automatically, then type \
              the code it shows now.",
         ));

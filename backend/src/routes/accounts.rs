@@ -8,6 +8,7 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{PreloginRequest, PreloginResponse};
 use coffer_shared::crypto::server::{fake_prelogin, normalize_email};
 
@@ -19,7 +20,7 @@ use crate::state::AppState;
 
 /// The account routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/accounts/prelogin", post(prelogin))
+    Router::new().route(route::PRELOGIN, post(prelogin))
 }
 
 #[tracing::instrument(name = "prelogin", skip_all)]

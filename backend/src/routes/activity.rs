@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use coffer_shared::api::ActivityPage;
+use coffer_shared::api::paths::route;
 
 use crate::audit::query::{ActivityQuery, Filter, view};
 use crate::auth::session::SignedIn;
@@ -17,7 +18,7 @@ pub const SCAN_BUDGET: usize = 10_000;
 
 /// The activity route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/activity", get(list))
+    Router::new().route(route::ACTIVITY, get(list))
 }
 
 #[tracing::instrument(name = "activity", skip_all)]

@@ -4,13 +4,14 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use coffer_shared::api::ServerConfig;
+use coffer_shared::api::paths::route;
 
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
 
 /// The config route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/config", get(config))
+    Router::new().route(route::CONFIG, get(config))
 }
 
 async fn config(State(state): State<AppState>) -> Json<ServerConfig> {

@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use coffer_shared::api::{DOWNLOAD_TOKEN_HEADER, StoredFile};
+use coffer_shared::api::paths::route;
+use coffer_shared::api::{DOWNLOAD_TOKEN_HEADER, ErrorCode, StoredFile};
 use coffer_shared::b64;
 use coffer_shared::crypto::share::token_hash;
 
@@ -20,7 +21,7 @@ use crate::store::FileRow;
 
 /// The share file download route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/files/{id}", get(download))
+    Router::new().route(route::FILE, get(download))
 }
 
 /// A finished file as the wire shows it.
@@ -75,7 +76,7 @@ pub async fn serve(
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut response = ApiError::new(
             StatusCode::RANGE_NOT_SATISFIABLE,
-            "invalid_range",
+            ErrorCode::InvalidRange,
             "The range starts past the end.",
         )
         .into_response();

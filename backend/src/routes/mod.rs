@@ -19,6 +19,7 @@ pub mod vault_files;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
+use coffer_shared::api::ErrorCode;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::error::ApiError;
@@ -43,11 +44,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(vault_files::router())
         .merge(openapi::router())
         .fallback(|| async {
-            ApiError::Rejected {
-                status: StatusCode::NOT_FOUND,
-                code: "no_such_endpoint",
-                message: "There is no such API endpoint.".into(),
-            }
+            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NoSuchEndpoint, "There is no such API endpoint.")
         })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(SetResponseHeaderLayer::overriding(

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{MyShare, MyShareList};
 
 use crate::audit::Audit;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 
 /// The "My shares" routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/my/shares", get(list)).route("/my/shares/{id}/destroy", post(destroy))
+    Router::new().route(route::MY_SHARES, get(list)).route(route::MY_SHARE_DESTROY, post(destroy))
 }
 
 /// The account's shares, newest first.

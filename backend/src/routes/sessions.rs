@@ -6,7 +6,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use coffer_shared::api::{EndByLinkRequest, SessionInfo, SessionList, SessionSummary, SessionsEnded};
+use coffer_shared::api::paths::route;
+use coffer_shared::api::{
+    EndByLinkRequest, ErrorCode, SessionInfo, SessionList, SessionSummary, SessionsEnded,
+};
 use coffer_shared::crypto::server::token_hash;
 use coffer_shared::id::marker::Session;
 
@@ -23,16 +26,16 @@ use crate::state::AppState;
 /// The session routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/session", get(current))
-        .route("/session/signout", post(signout))
-        .route("/sessions", get(list))
-        .route("/sessions/{id}", delete(end_one))
-        .route("/sessions/end-others", post(end_others))
-        .route("/sessions/end-by-link", post(end_by_link))
+        .route(route::SESSION, get(current))
+        .route(route::SESSION_SIGNOUT, post(signout))
+        .route(route::SESSIONS, get(list))
+        .route(route::SESSION_BY_ID, delete(end_one))
+        .route(route::SESSIONS_END_OTHERS, post(end_others))
+        .route(route::SESSIONS_END_BY_LINK, post(end_by_link))
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such session.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is no such session.")
 }
 
 /// Who is signed in, with what the browser needs to unlock.

@@ -9,9 +9,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, MAX_FILES_PER_SHARE, ShareStatus,
-    TokenRequest,
+    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ErrorCode, MAX_FILES_PER_SHARE,
+    ShareStatus, TokenRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
@@ -19,6 +20,7 @@ use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
 use coffer_shared::crypto::share_note::MAX_NOTE_BYTES;
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{DownloadToken, Token, TokenHash};
 
 use crate::audit::Audit;
 use crate::audit::event::{DestroyedBy, Event};
@@ -41,10 +43,10 @@ mod signer;
 /// The share routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/shares", post(create))
-        .route("/shares/{id}/status", post(status))
-        .route("/shares/{id}/claim", post(claim))
-        .route("/shares/{id}/destroy", post(destroy))
+        .route(route::SHARES, post(create))
+        .route(route::SHARE_STATUS, post(status))
+        .route(route::SHARE_CLAIM, post(claim))
+        .route(route::SHARE_DESTROY, post(destroy))
 }
 
 #[tracing::instrument(name = "create_share", skip_all, fields(id = %request.id))]
@@ -62,7 +64,7 @@ async fn create(
     signer::check_flag(&envelope, share.owner.is_some())?;
     if (share.note.is_some() || share.link.is_some()) && share.owner.is_none() {
         return Err(ApiError::invalid(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             "note, link: only a share created while signed in keeps them",
         ));
     }
@@ -91,9 +93,10 @@ async fn create(
         InsertOutcome::IdTaken => return Err(ApiError::IdTaken),
         InsertOutcome::InvalidFile(position) => {
             return Err(ApiError::invalid(
-                "invalid_file",
+                ErrorCode::InvalidFile,
                 format!("files[{position}]: not a finished, unattached share upload with this upload_token"),
-            ));
+            )
+            .with_field("files[]"));
         }
         InsertOutcome::BadSignature => return Err(signer::bad_signature()),
     }
@@ -111,52 +114,66 @@ fn validate(
     if request.envelope.len() > settings.max_envelope_bytes.div_ceil(3) * 4 {
         return Err(ApiError::TooLarge);
     }
-    let envelope = b64::decode(&request.envelope)
-        .map_err(|_| ApiError::malformed("invalid_envelope", "envelope: not canonical base64url"))?;
+    let envelope = b64::decode(&request.envelope).map_err(|_| {
+        ApiError::malformed(ErrorCode::InvalidEnvelope, "envelope: not canonical base64url")
+            .with_field("envelope")
+    })?;
     if envelope.len() > settings.max_envelope_bytes {
         return Err(ApiError::TooLarge);
     }
-    let parsed = Envelope::parse(&envelope)
-        .map_err(|error| ApiError::invalid("invalid_envelope", format!("envelope: {error}")))?;
+    let parsed = Envelope::parse(&envelope).map_err(|error| {
+        ApiError::invalid(ErrorCode::InvalidEnvelope, format!("envelope: {error}")).with_field("envelope")
+    })?;
     if parsed.header.kind != Kind::ShareText {
         return Err(ApiError::invalid(
-            "invalid_envelope",
+            ErrorCode::InvalidEnvelope,
             "envelope: a share must hold a share-text envelope",
-        ));
+        )
+        .with_field("envelope"));
     }
     if !settings.expiry_options().contains(&request.expires_in) {
         return Err(ApiError::invalid(
-            "invalid_expiry",
+            ErrorCode::InvalidExpiry,
             format!("expires_in: must be one of {:?} seconds", settings.expiry_options()),
-        ));
+        )
+        .with_field("expires_in"));
     }
     if !(1..=MAX_VIEWS).contains(&request.max_views) {
-        return Err(ApiError::invalid("invalid_views", format!("max_views: must be from 1 to {MAX_VIEWS}")));
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidViews,
+            format!("max_views: must be from 1 to {MAX_VIEWS}"),
+        )
+        .with_field("max_views"));
     }
     if request.files.len() > MAX_FILES_PER_SHARE {
-        return Err(ApiError::invalid("invalid_file", format!("files: at most {MAX_FILES_PER_SHARE}")));
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidFile,
+            format!("files: at most {MAX_FILES_PER_SHARE}"),
+        )
+        .with_field("files"));
     }
     let files = request
         .files
         .iter()
         .enumerate()
         .map(|(position, file)| {
-            let token = b64::decode_array::<32>(&file.upload_token).map_err(|_| {
+            let hash = file.upload_token.hash().map_err(|_| {
                 ApiError::invalid(
-                    "invalid_token",
+                    ErrorCode::InvalidToken,
                     format!("files[{position}].upload_token: must be base64url of 32 bytes"),
                 )
+                .with_field("files[].upload_token")
             })?;
-            Ok((file.id.clone(), token_hash(&token)))
+            Ok((file.id.clone(), hash))
         })
         .collect::<Result<_, ApiError>>()?;
     let share = NewShare {
         id: request.id,
         header: parsed.header.to_bytes(),
         envelope,
-        access_hash: hash_token("access_token", &request.access_token)?,
-        status_hash: hash_token("status_token", &request.status_token)?,
-        manage_hash: hash_token("manage_token", &request.manage_token)?,
+        access_hash: *hash_token("access_token", &request.access_token)?.as_bytes(),
+        status_hash: *hash_token("status_token", &request.status_token)?.as_bytes(),
+        manage_hash: *hash_token("manage_token", &request.manage_token)?.as_bytes(),
         created_at: now,
         expires_at: now + request.expires_in,
         max_views: request.max_views,
@@ -173,12 +190,13 @@ fn validate(
 /// A create request's `note` or `link` (named `field`), if it is b64u of a well-formed
 /// `share-note` envelope of at most [`MAX_NOTE_BYTES`]. Whose vault key sealed it only its
 /// owner's browser can tell.
-fn checked_note(field: &str, note: String) -> Result<String, ApiError> {
+fn checked_note(field: &'static str, note: String) -> Result<String, ApiError> {
     let refuse = || {
         ApiError::invalid(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             format!("{field}: must be b64u of a share-note envelope of at most {MAX_NOTE_BYTES} bytes"),
         )
+        .with_field(field)
     };
     if note.len() > MAX_NOTE_BYTES.div_ceil(3) * 4 {
         return Err(refuse());
@@ -251,7 +269,7 @@ async fn claim(
             Ok(Json(ClaimResponse {
                 envelope: b64::encode(envelope),
                 views_left,
-                download_token: (!files.is_empty()).then(|| b64::encode(download_token)),
+                download_token: (!files.is_empty()).then(|| DownloadToken::from_bytes(&download_token)),
                 files: files.into_iter().map(stored_file).collect(),
             }))
         }
@@ -310,8 +328,10 @@ fn claim_events(recorder: &Recorder, id: &ShareId, outcome: &ClaimOutcome) -> Ve
     }
 }
 
-fn hash_token(field: &str, token: &str) -> Result<[u8; 32], ApiError> {
-    let token = b64::decode_array::<32>(token)
-        .map_err(|_| ApiError::invalid("invalid_token", format!("{field}: must be base64url of 32 bytes")))?;
-    Ok(token_hash(&token))
+/// The hash of a request's token (named `field` in the error), or 422 `invalid_token`.
+fn hash_token<K>(field: &'static str, token: &Token<K>) -> Result<TokenHash, ApiError> {
+    token.hash().map_err(|_| {
+        ApiError::invalid(ErrorCode::InvalidToken, format!("{field}: must be base64url of 32 bytes"))
+            .with_field(field)
+    })
 }

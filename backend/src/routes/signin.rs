@@ -7,8 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    CODE_LIFETIME, CodeSent, SecondFactor, SigninChallenge, SigninRequest, SigninResendRequest,
+    CODE_LIFETIME, CodeSent, ErrorCode, SecondFactor, SigninChallenge, SigninRequest, SigninResendRequest,
     SigninVerifyRequest,
 };
 use coffer_shared::crypto::Key32;
@@ -34,19 +35,23 @@ const SIGNIN_LIFETIME: u64 = CODE_LIFETIME;
 /// The sign-in routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/signin", post(signin))
-        .route("/signin/verify", post(verify))
-        .route("/signin/resend", post(resend))
+        .route(route::SIGNIN, post(signin))
+        .route(route::SIGNIN_VERIFY, post(verify))
+        .route(route::SIGNIN_RESEND, post(resend))
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "The address or the passphrase is wrong.")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+        "The address or the passphrase is wrong.",
+    )
 }
 
 fn signin_expired() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "signin_expired",
+        ErrorCode::SigninExpired,
         "This sign-in has expired or was finished. Start again.",
     )
 }
@@ -175,7 +180,11 @@ async fn verify(
         (second_factor::check_authenticator(&state, &id, device.as_ref(), &code, now).await?, factor)
     } else {
         if !codes::is_email_code(&code) {
-            return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
+            return Err(ApiError::invalid(
+                ErrorCode::InvalidCode,
+                "code: must be the 8 digits from the e-mail",
+            )
+            .with_field("code"));
         }
         (second_factor::check_email(&state, &id, device.as_ref(), &code, now).await?, Factor::Email)
     };
@@ -237,7 +246,10 @@ async fn resend(
     let (_, account) = attempt(&state, &request.signin_token, now).await?;
     audit.identify(&account.account_id);
     if account.totp.is_some() {
-        return Err(ApiError::invalid("no_email_code", "This account signs in with an authenticator code."));
+        return Err(ApiError::invalid(
+            ErrorCode::NoEmailCode,
+            "This account signs in with an authenticator code.",
+        ));
     }
     mail_code(&state, &audit, &account, now, false).await?;
     Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in: CODE_LIFETIME })))

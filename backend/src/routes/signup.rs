@@ -6,8 +6,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    CODE_LIFETIME, CodeSent, EmailRequest, Notifications, SignupRequest, SignupVerified, SignupVerifyRequest,
+    CODE_LIFETIME, CodeSent, EmailRequest, ErrorCode, Notifications, SignupRequest, SignupVerified,
+    SignupVerifyRequest,
 };
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
@@ -31,9 +33,9 @@ const SIGNUP_TOKEN_LIFETIME: u64 = 1800;
 /// The sign-up routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/signup/code", post(send_code))
-        .route("/signup/verify", post(verify))
-        .route("/signup", post(signup))
+        .route(route::SIGNUP_CODE, post(send_code))
+        .route(route::SIGNUP_VERIFY, post(verify))
+        .route(route::SIGNUP, post(signup))
 }
 
 fn purpose(email: &str) -> String {
@@ -84,7 +86,8 @@ async fn verify(
     email::validate(&email)?;
     let code = codes::tidy(&request.code);
     if !codes::is_email_code(&code) {
-        return Err(ApiError::invalid("invalid_code", "code: must be the 8 digits from the e-mail"));
+        return Err(ApiError::invalid(ErrorCode::InvalidCode, "code: must be the 8 digits from the e-mail")
+            .with_field("code"));
     }
     let now = state.clock.now();
     let mac = code_mac(state.server_secret.key(), &purpose(&email), &code);
@@ -116,7 +119,7 @@ async fn signup(
     let Some(Pending::Signup { email, .. }) = state.store.pending(signup_hash, now).await? else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "signup_expired",
+            ErrorCode::SignupExpired,
             "This sign-up has expired or was finished. Start again with a new code.",
         ));
     };
@@ -146,14 +149,14 @@ async fn signup(
         Err(CreateRefused::EmailTaken) => {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "email_taken",
+                ErrorCode::EmailTaken,
                 "This address already has an account.",
             ));
         }
         Err(CreateRefused::IdTaken) => {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "id_taken",
+                ErrorCode::IdTaken,
                 "This account id is taken; make a new one.",
             ));
         }

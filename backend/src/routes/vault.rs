@@ -7,9 +7,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    CreateRecordRequest, MAX_RECORD_BYTES, MAX_RECORDS, PAGE_MAX_BYTES, PAGE_MAX_RECORDS, RecordPage,
-    StoredRecord, UpdateRecordRequest,
+    CreateRecordRequest, ErrorCode, MAX_RECORD_BYTES, MAX_RECORDS, PAGE_MAX_BYTES, PAGE_MAX_RECORDS,
+    RecordPage, StoredRecord, UpdateRecordRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
@@ -30,12 +31,12 @@ use crate::store::{PageSize, RecordRow, RecordWrite, VaultLimit, VaultLimits};
 /// The vault routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/vault/records", get(list).post(create))
-        .route("/vault/records/{id}", put(update).delete(remove))
+        .route(route::VAULT_RECORDS, get(list).post(create))
+        .route(route::VAULT_RECORD, put(update).delete(remove))
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such record in your vault.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is no such record in your vault.")
 }
 
 /// 507 `vault_full`: the write would take the vault over `limit`; nothing was stored.
@@ -47,7 +48,7 @@ fn vault_full(limit: VaultLimit, settings: &Settings) -> ApiError {
             settings.vault_max_bytes
         ),
     };
-    ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "vault_full", message)
+    ApiError::new(StatusCode::INSUFFICIENT_STORAGE, ErrorCode::VaultFull, message)
 }
 
 fn limits(settings: &Settings) -> VaultLimits {
@@ -68,18 +69,26 @@ impl PageQuery {
         let after = match &self.after {
             None => None,
             Some(text) => Some(text.parse::<RecordId>().map_err(|_| {
-                ApiError::invalid("invalid_field", "after: must be the `next` of a page (a record id)")
+                ApiError::invalid(
+                    ErrorCode::InvalidField,
+                    "after: must be the `next` of a page (a record id)",
+                )
+                .with_field("after")
             })?),
         };
         let records = match &self.limit {
             None => PAGE_MAX_RECORDS,
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|limit| (1..=PAGE_MAX_RECORDS).contains(limit))
-                .ok_or_else(|| {
-                ApiError::invalid("invalid_field", format!("limit: must be from 1 to {PAGE_MAX_RECORDS}"))
-            })?,
+            Some(text) => {
+                text.parse::<usize>().ok().filter(|limit| (1..=PAGE_MAX_RECORDS).contains(limit)).ok_or_else(
+                    || {
+                        ApiError::invalid(
+                            ErrorCode::InvalidField,
+                            format!("limit: must be from 1 to {PAGE_MAX_RECORDS}"),
+                        )
+                        .with_field("limit")
+                    },
+                )?
+            }
         };
         Ok((after, PageSize { records, bytes: PAGE_MAX_BYTES }))
     }
@@ -100,15 +109,19 @@ fn envelope(text: &str) -> Result<Vec<u8>, ApiError> {
     if text.len() > MAX_RECORD_BYTES.div_ceil(3) * 4 {
         return Err(ApiError::TooLarge);
     }
-    let bytes = b64::decode(text)
-        .map_err(|_| ApiError::malformed("invalid_envelope", "envelope: must be canonical base64url"))?;
-    let parsed = Envelope::parse(&bytes)
-        .map_err(|error| ApiError::invalid("invalid_envelope", format!("envelope: {error}")))?;
+    let bytes = b64::decode(text).map_err(|_| {
+        ApiError::malformed(ErrorCode::InvalidEnvelope, "envelope: must be canonical base64url")
+            .with_field("envelope")
+    })?;
+    let parsed = Envelope::parse(&bytes).map_err(|error| {
+        ApiError::invalid(ErrorCode::InvalidEnvelope, format!("envelope: {error}")).with_field("envelope")
+    })?;
     if parsed.header.kind != Kind::VaultRecord || parsed.header.password.is_some() || parsed.header.signed {
         return Err(ApiError::invalid(
-            "invalid_envelope",
+            ErrorCode::InvalidEnvelope,
             "envelope: must be a vault-record envelope without flags",
-        ));
+        )
+        .with_field("envelope"));
     }
     Ok(bytes)
 }
@@ -147,7 +160,7 @@ async fn create(
         }
         RecordWrite::IdTaken => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "id_taken",
+            ErrorCode::IdTaken,
             "A record with this id exists; make a new id.",
         )),
         RecordWrite::Full(limit) => Err(vault_full(limit, &state.settings)),

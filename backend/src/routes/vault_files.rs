@@ -6,7 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use coffer_shared::api::{VaultFile, VaultFileList};
+use coffer_shared::api::paths::route;
+use coffer_shared::api::{ErrorCode, VaultFile, VaultFileList};
 use serde::Deserialize;
 
 use super::files::{serve, stored_file};
@@ -20,11 +21,11 @@ use crate::sweeper::purge_blobs;
 
 /// The vault attachment routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/vault/files", get(list)).route("/vault/files/{id}", get(download).delete(remove))
+    Router::new().route(route::VAULT_FILES, get(list)).route(route::VAULT_FILE, get(download).delete(remove))
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such file in your vault.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is no such file in your vault.")
 }
 
 #[tracing::instrument(name = "list_vault_files", skip_all)]

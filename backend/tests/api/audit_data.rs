@@ -98,10 +98,13 @@ async fn a_shares_life_reaches_its_owner_without_the_readers_address() {
     reader_hidden(&used_up);
 
     let everything = serde_json::to_string(&app.export().await).unwrap();
-    for token in
-        [&share.request.access_token, &share.request.status_token, &share.request.manage_token, &wrong]
-    {
-        assert!(!everything.contains(token.as_str()), "the log holds a token");
+    for token in [
+        share.request.access_token.as_str(),
+        share.request.status_token.as_str(),
+        share.request.manage_token.as_str(),
+        wrong.as_str(),
+    ] {
+        assert!(!everything.contains(token), "the log holds a token");
     }
     assert!(!everything.contains(&share.request.envelope));
 

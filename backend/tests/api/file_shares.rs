@@ -136,7 +136,7 @@ async fn a_download_with_a_wrong_token_or_for_another_share_is_404() {
     create_with(&app, &other, &[&other_file]).await;
     let token = claim_json(&app, &share).await["download_token"].as_str().unwrap().to_owned();
     assert_eq!(
-        app.download(&file.id, &TestShare::new("x", 1).request.access_token, None).await.status(),
+        app.download(&file.id, TestShare::new("x", 1).request.access_token.as_str(), None).await.status(),
         404
     );
     assert_eq!(app.download(&other_file.id, &token, None).await.status(), 404);

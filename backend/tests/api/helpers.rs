@@ -17,6 +17,7 @@ use coffer_shared::crypto::kdf::{KdfParams, password_key};
 use coffer_shared::crypto::share::{ShareKeys, SharePayload, seal_to_sign, seal_with_header, sign_sealed};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{AccessToken, ManageToken, StatusToken};
 use serde_json::Value;
 
 /// The time the manual clock starts at.
@@ -201,9 +202,9 @@ impl TestShare {
         let request = CreateShareRequest {
             id: id.clone(),
             envelope: b64::encode(&sealed.envelope),
-            access_token: sealed.access_token.to_b64(),
-            status_token: sealed.status_token.to_b64(),
-            manage_token: manage_token(&id),
+            access_token: AccessToken::from_key(&sealed.access_token),
+            status_token: StatusToken::from_key(&sealed.status_token),
+            manage_token: ManageToken::from_text(manage_token(&id)),
             expires_in: 3600,
             max_views,
             read_receipt: false,
@@ -296,7 +297,11 @@ impl TestApp {
     }
 
     /// `POST /api/v1/shares/{id}/claim` with the share's status token and `access_token`.
-    pub async fn claim(&self, share: &TestShare, access_token: &str) -> reqwest::Response {
+    pub async fn claim(
+        &self,
+        share: &TestShare,
+        access_token: &(impl AsRef<str> + ?Sized),
+    ) -> reqwest::Response {
         self.claim_with(&share.id, &share.request.status_token, access_token).await
     }
 
@@ -304,21 +309,23 @@ impl TestApp {
     pub async fn claim_with(
         &self,
         id: &ShareId,
-        status_token: &str,
-        access_token: &str,
+        status_token: &(impl AsRef<str> + ?Sized),
+        access_token: &(impl AsRef<str> + ?Sized),
     ) -> reqwest::Response {
-        let body = serde_json::json!({ "status_token": status_token, "access_token": access_token });
+        let body = serde_json::json!({ "status_token": status_token.as_ref(), "access_token": access_token.as_ref() });
         self.post(&format!("/api/v1/shares/{id}/claim"), &body).await
     }
 
     /// `POST /api/v1/shares/{id}/status`.
-    pub async fn status(&self, id: &ShareId, token: &str) -> reqwest::Response {
-        self.post(&format!("/api/v1/shares/{id}/status"), &serde_json::json!({ "token": token })).await
+    pub async fn status(&self, id: &ShareId, token: &(impl AsRef<str> + ?Sized)) -> reqwest::Response {
+        self.post(&format!("/api/v1/shares/{id}/status"), &serde_json::json!({ "token": token.as_ref() }))
+            .await
     }
 
     /// `POST /api/v1/shares/{id}/destroy`.
-    pub async fn destroy(&self, id: &ShareId, token: &str) -> reqwest::Response {
-        self.post(&format!("/api/v1/shares/{id}/destroy"), &serde_json::json!({ "token": token })).await
+    pub async fn destroy(&self, id: &ShareId, token: &(impl AsRef<str> + ?Sized)) -> reqwest::Response {
+        self.post(&format!("/api/v1/shares/{id}/destroy"), &serde_json::json!({ "token": token.as_ref() }))
+            .await
     }
 
     /// How many shares the database holds.

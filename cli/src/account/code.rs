@@ -2,6 +2,8 @@
 //! `--code`, the next line of stdin, or the terminal (where `r` mails a new one, as the
 //! browser's "Send a new code" does). The answer is the session: its cookie and its info.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use coffer_shared::api::{
     SecondFactor, SessionInfo, SigninChallenge, SigninResendRequest, SigninVerifyRequest,
 };
@@ -64,7 +66,7 @@ pub async fn verify(
         };
         match submit(client, challenge, &code).await {
             Ok(session) => return Ok(session),
-            Err(error) if source == CodeSource::Terminal && error.code() == "wrong_code" => {
+            Err(error) if source == CodeSource::Terminal && error.code() == ErrorCode::WrongCode => {
                 ui.warn(&error.to_string());
             }
             Err(error) => return Err(wrong(Some(error))),
@@ -79,7 +81,7 @@ async fn submit(
     code: &str,
 ) -> Result<(String, SessionInfo), HttpError> {
     let request = SigninVerifyRequest { signin_token: challenge.signin_token.clone(), code: code.to_owned() };
-    let response = http::send(client.request(Method::POST, "/signin/verify").json(&request)).await?;
+    let response = http::send(client.request(Method::POST, paths::SIGNIN_VERIFY).json(&request)).await?;
     let cookie = response
         .headers()
         .get_all(SET_COOKIE)
@@ -96,7 +98,7 @@ async fn submit(
 /// `POST /signin/resend`.
 async fn resend(client: &Client, challenge: &SigninChallenge) -> Outcome {
     let request = SigninResendRequest { signin_token: challenge.signin_token.clone() };
-    http::send(client.request(Method::POST, "/signin/resend").json(&request))
+    http::send(client.request(Method::POST, paths::SIGNIN_RESEND).json(&request))
         .await
         .map(drop)
         .map_err(Failure::from)
@@ -107,10 +109,10 @@ fn wrong(error: Option<HttpError>) -> Failure {
     match error {
         None => Failure::new(Kind::WrongPassword, "That code was not accepted."),
         Some(error) => match error.code() {
-            "wrong_code" | "invalid_code" | "code_used" | "code_expired" => {
+            ErrorCode::WrongCode | ErrorCode::InvalidCode | ErrorCode::CodeUsed | ErrorCode::CodeExpired => {
                 Failure::new(Kind::WrongPassword, error.to_string())
             }
-            "signin_expired" => Failure::new(Kind::SignedOut, error.to_string()),
+            ErrorCode::SigninExpired => Failure::new(Kind::SignedOut, error.to_string()),
             _ => error.into(),
         },
     }

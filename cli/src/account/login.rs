@@ -3,6 +3,8 @@
 //! browser opens them (docs/accounts.md, "Sign-in"). What leaves is the address, `auth_proof`
 //! and the code; the passphrase and the keys stay here.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use coffer_shared::api::{PreloginRequest, SessionInfo, SigninChallenge, SigninRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
@@ -50,13 +52,13 @@ pub async fn run(args: LoginArgs, server: Option<&str>, ui: Ui) -> Outcome {
     } else {
         ask::secret("Passphrase: ", "--passphrase-stdin")?
     };
-    let answer = client.post("/accounts/prelogin", &PreloginRequest { email: email.clone() }).await?;
+    let answer = client.post(paths::PRELOGIN, &PreloginRequest { email: email.clone() }).await?;
     let inputs = kdf::checked(&email, &answer)?;
     let spinner = ui.spinner("Deriving keys from the passphrase (Argon2id)…");
     let keys = kdf::derive(passphrase, &email, inputs).await?;
     spinner.finish_and_clear();
     let request = SigninRequest { email: email.clone(), auth_proof: keys.auth_proof().to_b64() };
-    let challenge: SigninChallenge = client.post("/signin", &request).await.map_err(first_factor)?;
+    let challenge: SigninChallenge = client.post(paths::SIGNIN, &request).await.map_err(first_factor)?;
     let source = match (&args.code, args.passphrase_stdin && !prompt::stdin_is_terminal()) {
         (Some(_), _) => CodeSource::Flag,
         (None, true) => CodeSource::Stdin,
@@ -78,7 +80,9 @@ pub async fn run(args: LoginArgs, server: Option<&str>, ui: Ui) -> Outcome {
 /// The first factor refused: a wrong passphrase (or an unknown address) is exit code 4.
 fn first_factor(error: HttpError) -> Failure {
     match error.code() {
-        "invalid_credentials" => Failure::new(Kind::WrongPassword, "Wrong e-mail address or passphrase."),
+        ErrorCode::InvalidCredentials => {
+            Failure::new(Kind::WrongPassword, "Wrong e-mail address or passphrase.")
+        }
         _ => error.into(),
     }
 }

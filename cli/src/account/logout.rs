@@ -1,6 +1,7 @@
 //! `coffer logout`: ends the session on the server, deletes the keyring's entry, and tells the
 //! user to unset `COFFER_SESSION` (a program cannot unset its shell's variables).
 
+use coffer_shared::api::paths;
 use reqwest::Method;
 
 use crate::exit::Outcome;
@@ -50,5 +51,5 @@ pub async fn run(server: Option<&str>, ui: Ui) -> Outcome {
 /// `POST /session/signout`. A session that already ended answers 401.
 pub async fn end_on_server(session: &Session) -> Result<(), HttpError> {
     let client = Client::new(&session.server)?.with_session(session.auth.clone());
-    http::send(client.request(Method::POST, "/session/signout")).await.map(drop)
+    http::send(client.request(Method::POST, paths::SESSION_SIGNOUT)).await.map(drop)
 }

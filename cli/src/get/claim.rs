@@ -3,6 +3,8 @@
 //! the envelope and its files' metadata (docs/envelope.md, "Verifying"). Nothing of a share is
 //! returned unless every check passed.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use coffer_shared::api::{ClaimRequest, ClaimResponse, ShareStatus, StoredFile, TokenRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
@@ -12,6 +14,7 @@ use coffer_shared::crypto::identity::fingerprint_text;
 use coffer_shared::crypto::share::{ShareKeys, ShareOpenError, SharePayload, status_token};
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::id::ShareId;
+use coffer_shared::token::Token;
 use serde::Serialize;
 
 use super::download::open_metadata;
@@ -30,8 +33,8 @@ pub struct Status {
 
 /// Reads the status with the status token derived from `K` (or the management token).
 pub async fn status(client: &Client, id: &ShareId, token: &Key32) -> Outcome<Status> {
-    let request = TokenRequest { token: token.to_b64() };
-    let raw: ShareStatus = client.post(&format!("/shares/{id}/status"), &request).await.map_err(gone)?;
+    let request = TokenRequest { token: Token::from_key(token) };
+    let raw: ShareStatus = client.post(&paths::share_status(id), &request).await.map_err(gone)?;
     let header = b64::decode(&raw.header)
         .ok()
         .and_then(|bytes| Header::parse(&bytes).ok())
@@ -109,12 +112,12 @@ pub async fn claim(
 ) -> Outcome<Revealed> {
     let keys = ShareKeys::derive(share_key, id, password_key);
     let request = ClaimRequest {
-        status_token: status_token(share_key, id).to_b64(),
-        access_token: keys.access_token.to_b64(),
+        status_token: Token::from_key(&status_token(share_key, id)),
+        access_token: Token::from_key(&keys.access_token),
     };
     let response: ClaimResponse =
-        client.post(&format!("/shares/{id}/claim"), &request).await.map_err(|error| match error {
-            HttpError::Server { ref code, wrong_claims_left: Some(left), .. } if code == "wrong_token" => {
+        client.post(&paths::share_claim(id), &request).await.map_err(|error| match error {
+            HttpError::Server { code: ErrorCode::WrongToken, wrong_claims_left: Some(left), .. } => {
                 wrong_password(left, status.header.password.is_some())
             }
             error => gone(error),
@@ -168,7 +171,7 @@ pub async fn claim(
         payload: opened.payload,
         views_left,
         files,
-        download_token: response.download_token,
+        download_token: response.download_token.map(|token| token.as_str().to_owned()),
         signed,
     })
 }
@@ -186,7 +189,7 @@ fn wrong_password(left: u32, has_password: bool) -> Failure {
 
 /// `not_found` in the words a reader needs; anything else as the server said it.
 fn gone(error: HttpError) -> Failure {
-    if error.code() == "not_found" {
+    if error.code() == ErrorCode::NotFound {
         Failure::new(Kind::NotFound, "This share does not exist, has expired, or was already viewed.")
     } else {
         error.into()

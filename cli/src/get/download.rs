@@ -3,6 +3,8 @@
 //! unless this returns `Ok`: the last chunk opened and the whole plaintext hashed to the value
 //! sealed at upload. A broken stream continues from the byte it stopped at (`Range`).
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use std::io::Write;
 use std::time::Duration;
 
@@ -75,8 +77,8 @@ pub async fn download<W: Write + Send + 'static>(
         tokio::task::spawn_blocking(move || open_all(opener, chunks, count, &expected, out, &progress));
 
     let path = match source {
-        Source::Share(_) => format!("/files/{}", file.id),
-        Source::Vault => format!("/vault/files/{}", file.id),
+        Source::Share(_) => paths::file(&file.id),
+        Source::Vault => paths::vault_file(&file.id),
     };
     let token = match source {
         Source::Share(token) => Some(token.to_owned()),
@@ -89,7 +91,7 @@ pub async fn download<W: Write + Send + 'static>(
         // The opening side stopped first: its reason is the real one.
         (_, Err(Some(failure))) => Err(failure),
         (Err(error), Err(None)) => Err(match error.code() {
-            "not_found" => Failure::new(
+            ErrorCode::NotFound => Failure::new(
                 Kind::NotFound,
                 "The file is no longer available (the link expired or was used up).",
             ),

@@ -1,6 +1,7 @@
 //! [`HttpError`]: a request that failed, as the server's `{code, message}` body said or as the
 //! network failed it, and how each becomes a [`Failure`] with its exit code.
 
+use coffer_shared::api::ErrorCode;
 use std::fmt;
 
 use crate::exit::{Failure, Kind};
@@ -14,8 +15,10 @@ pub enum HttpError {
     Server {
         /// The HTTP status.
         status: u16,
-        /// The body's machine-readable code, e.g. `not_found`.
-        code: String,
+        /// The body's code; [`ErrorCode::Unknown`] for one this client does not know.
+        code: ErrorCode,
+        /// The request member the error concerns, when the server names one.
+        field: Option<String>,
         /// The body's sentence for people.
         message: String,
         /// `Retry-After`, in seconds, when the server sent one.
@@ -28,11 +31,11 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    /// The server's code, or `""` for a failure without one.
-    pub fn code(&self) -> &str {
+    /// The server's code; [`ErrorCode::Unknown`] for a failure without one.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            HttpError::Server { code, .. } => code,
-            _ => "",
+            HttpError::Server { code, .. } => *code,
+            _ => ErrorCode::Unknown,
         }
     }
 
@@ -50,7 +53,7 @@ impl HttpError {
         match self {
             HttpError::Network(_) => true,
             HttpError::Server { status: 408, .. } => true,
-            HttpError::Server { status, code, .. } => *status >= 500 && code != "storage_full",
+            HttpError::Server { status, code, .. } => *status >= 500 && *code != ErrorCode::StorageFull,
             HttpError::BadResponse(_) => false,
         }
     }
@@ -89,10 +92,11 @@ impl From<HttpError> for Failure {
 mod tests {
     use super::*;
 
-    fn server(status: u16, code: &str) -> HttpError {
+    fn server(status: u16, code: ErrorCode) -> HttpError {
         HttpError::Server {
             status,
-            code: code.into(),
+            code,
+            field: None,
             message: "m".into(),
             retry_after: None,
             wrong_claims_left: None,
@@ -101,18 +105,18 @@ mod tests {
 
     #[test]
     fn statuses_map_to_their_exit_codes() {
-        assert_eq!(server(404, "not_found").kind(), Kind::NotFound);
-        assert_eq!(server(401, "unauthenticated").kind(), Kind::SignedOut);
-        assert_eq!(server(422, "invalid_views").kind(), Kind::Refused);
-        assert_eq!(server(503, "unavailable").kind(), Kind::Network);
+        assert_eq!(server(404, ErrorCode::NotFound).kind(), Kind::NotFound);
+        assert_eq!(server(401, ErrorCode::Unauthenticated).kind(), Kind::SignedOut);
+        assert_eq!(server(422, ErrorCode::InvalidViews).kind(), Kind::Refused);
+        assert_eq!(server(503, ErrorCode::Unavailable).kind(), Kind::Network);
         assert_eq!(HttpError::Network("refused".into()).kind(), Kind::Network);
     }
 
     #[test]
     fn a_full_disk_is_not_worth_retrying_but_a_fault_is() {
-        assert!(!server(507, "storage_full").is_transient());
-        assert!(server(500, "internal").is_transient());
-        assert!(server(408, "timeout").is_transient());
-        assert!(!server(422, "invalid_chunk").is_transient());
+        assert!(!server(507, ErrorCode::StorageFull).is_transient());
+        assert!(server(500, ErrorCode::Internal).is_transient());
+        assert!(server(408, ErrorCode::BodyStalled).is_transient());
+        assert!(!server(422, ErrorCode::InvalidChunk).is_transient());
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod error;
 
+use coffer_shared::api::ErrorCode;
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -16,8 +17,6 @@ use url::Url;
 
 pub use error::HttpError;
 
-/// The API's prefix.
-pub const BASE: &str = "/api/v1";
 /// The `User-Agent` of this client: the security log names it "coffer CLI" (product/version).
 pub const USER_AGENT: &str = concat!("coffer-cli/", env!("CARGO_PKG_VERSION"));
 /// How long to wait for a connection.
@@ -86,9 +85,10 @@ impl Client {
         self.origin.as_str().trim_end_matches('/').to_owned()
     }
 
-    /// A request to `BASE + path` with the session's cookie and CSRF token when signed in.
+    /// A request to `path` (one of `coffer_shared::api::paths`) with the session's cookie and
+    /// CSRF token when signed in.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = format!("{}{BASE}{path}", self.origin());
+        let url = format!("{}{path}", self.origin());
         let mut builder = self.http.request(method, url);
         if let Some(session) = &self.session {
             builder = builder
@@ -155,10 +155,11 @@ async fn error_of(response: Response) -> HttpError {
         .is_some_and(|value| value.starts_with("application/json"));
     let body: Option<serde_json::Value> = if is_json { json(response).await.ok() } else { None };
     let field = |name: &str| body.as_ref().and_then(|body| body.get(name));
-    match field("code").and_then(|code| code.as_str()) {
+    match field("code").and_then(|code| serde_json::from_value::<ErrorCode>(code.clone()).ok()) {
         Some(code) => HttpError::Server {
             status,
-            code: crate::text::one_line(code, 64),
+            code,
+            field: field("field").and_then(|name| name.as_str()).map(|name| crate::text::one_line(name, 64)),
             message: crate::text::one_line(
                 field("message").and_then(|m| m.as_str()).unwrap_or("The server refused."),
                 500,

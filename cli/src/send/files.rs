@@ -3,6 +3,8 @@
 //! hash chain recorded as it goes; then the share is signed (signed in) over the files'
 //! metadata and created. A broken upload continues with `--resume` (docs/cli.md, "Resuming").
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +21,7 @@ use coffer_shared::crypto::share::{SharePayload, seal_to_sign, seal_with_header,
 use coffer_shared::crypto::signature::SignedFile;
 use coffer_shared::crypto::stream::ChunkSize;
 use coffer_shared::id::ShareId;
+use coffer_shared::token::Token;
 use coffer_shared::upload_draft::{Draft, DraftFile};
 use zeroize::Zeroizing;
 
@@ -71,7 +74,7 @@ pub async fn create(
         let file_key = share_file_key(&share_key, &id, password_key, &file_id);
         refs.push(ShareFileRef {
             id: file_id.clone(),
-            upload_token: upload_token(&file_key, &file_id).to_b64(),
+            upload_token: Token::from_key(&upload_token(&file_key, &file_id)),
         });
         files.push(DraftFile {
             file_id: file_id.to_string(),
@@ -262,12 +265,12 @@ async fn create_once(
     let mut tries = 0;
     loop {
         tries += 1;
-        match client.post::<_, CreateShareResponse>("/shares", request).await {
+        match client.post::<_, CreateShareResponse>(paths::SHARES, request).await {
             Ok(response) => return Ok(response),
-            Err(error) if error.code() == "id_taken" => {
-                let token = TokenRequest { token: status_token(share_key, &request.id).to_b64() };
+            Err(error) if error.code() == ErrorCode::IdTaken => {
+                let token = TokenRequest { token: Token::from_key(&status_token(share_key, &request.id)) };
                 let status: ShareStatus = client
-                    .post(&format!("/shares/{}/status", request.id), &token)
+                    .post(&paths::share_status(&request.id), &token)
                     .await
                     .map_err(|_| Failure::from(error))?;
                 return Ok(CreateShareResponse {
@@ -319,7 +322,7 @@ fn sign(draft: &Draft, signer: &Signer) -> Option<Outcome<String>> {
 async fn discard(client: &Client, store: &Store, draft: &Draft) {
     for file in &draft.request.files {
         let request = UploadTokenRequest { upload_token: file.upload_token.clone() };
-        let _ = client.post_only(&format!("/uploads/{}/cancel", file.id), &request).await;
+        let _ = client.post_only(&paths::upload_cancel(&file.id), &request).await;
     }
     store.remove(draft.request.id.as_str());
 }

@@ -10,6 +10,7 @@ mod mime;
 mod text;
 pub mod upload;
 
+use coffer_shared::api::paths;
 use std::io::Read;
 
 use coffer_shared::api::{CreateShareRequest, ServerConfig, ShareFileRef};
@@ -19,6 +20,7 @@ use coffer_shared::crypto::kdf::{KdfParams, password_key};
 use coffer_shared::crypto::share::{SealedShare, manage_token};
 use coffer_shared::crypto::{Key32, random_array};
 use coffer_shared::id::ShareId;
+use coffer_shared::token::Token;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -63,9 +65,9 @@ impl Order {
         CreateShareRequest {
             id: id.clone(),
             envelope: b64::encode(&sealed.envelope),
-            access_token: sealed.access_token.to_b64(),
-            status_token: sealed.status_token.to_b64(),
-            manage_token: manage_token(manage_secret).to_b64(),
+            access_token: Token::from_key(&sealed.access_token),
+            status_token: Token::from_key(&sealed.status_token),
+            manage_token: Token::from_key(&manage_token(manage_secret)),
             expires_in: self.expires_in,
             max_views: self.max_views,
             read_receipt: false,
@@ -137,7 +139,7 @@ pub async fn run(args: SendArgs, client: Client, signer: Option<Signer>, ui: Ui)
         report(&created, args.qr, ui);
         return Ok(());
     }
-    let config: ServerConfig = client.get("/config").await?;
+    let config: ServerConfig = client.get(paths::CONFIG).await?;
     if !args.files.is_empty() && config.max_file_size == 0 {
         return Err(Failure::new(Kind::Refused, "This server takes no files."));
     }

@@ -2,6 +2,8 @@
 //! id is taken (128-bit random ids: never in practice).
 
 use coffer_shared::api::CreateShareResponse;
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::envelope::{Header, Kind as EnvelopeKind};
 use coffer_shared::crypto::share::{SealedShare, SharePayload, seal_to_sign, seal_with_header};
@@ -52,7 +54,7 @@ pub async fn create(
         let (link, manage_link) = Created::links(client, &id, &share_key, &manage_secret);
         let link = Zeroizing::new(link);
         let request = order.request(&id, &sealed, &manage_secret, Vec::new(), signer, &link);
-        match client.post::<_, CreateShareResponse>("/shares", &request).await {
+        match client.post::<_, CreateShareResponse>(paths::SHARES, &request).await {
             Ok(response) => {
                 return Ok(Created {
                     id,
@@ -65,7 +67,7 @@ pub async fn create(
                     signed: signer.is_some(),
                 });
             }
-            Err(error) if error.code() == "id_taken" && attempt < ID_ATTEMPTS => continue,
+            Err(error) if error.code() == ErrorCode::IdTaken && attempt < ID_ATTEMPTS => continue,
             Err(error) => return Err(error.into()),
         }
     }

@@ -8,6 +8,8 @@
 //! and checks the chain; only a file that seals to the same ciphertext sends anything, so no
 //! chunk index is ever sealed over two different plaintexts.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
@@ -23,6 +25,7 @@ use coffer_shared::crypto::envelope::PasswordParams;
 use coffer_shared::crypto::file_meta::{FileDigest, FileId, FileMeta, seal_meta, upload_token};
 use coffer_shared::crypto::resume::{SealedChain, chunk_checksum};
 use coffer_shared::crypto::stream::{ChunkSize, StreamSealer};
+use coffer_shared::token::Token;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use indicatif::ProgressBar;
@@ -130,7 +133,7 @@ pub async fn upload(
     mut record: Recorder,
     bar: &ProgressBar,
 ) -> Result<Vec<u8>, UploadError> {
-    let token = upload_token(&job.file_key, &job.file_id).to_b64();
+    let token = Token::from_key(&upload_token(&job.file_key, &job.file_id));
     let count = job
         .chunk_size
         .chunk_count(job.size)
@@ -142,20 +145,21 @@ pub async fn upload(
         upload_token: token.clone(),
         vault: job.vault,
     };
-    let base = format!("/uploads/{}", job.file_id);
-    let path_of = |suffix: &str| format!("{base}/{suffix}");
     // Nothing recorded: start at once. Something recorded (or the id is taken: an earlier
     // start got through): ask the server what it holds.
     let mut received: Vec<[u64; 2]> = Vec::new();
     let fresh = job.recorded.count() == 0
-        && match client.post::<_, StartUploadResponse>("/uploads", &request).await {
+        && match client.post::<_, StartUploadResponse>(paths::UPLOADS, &request).await {
             Ok(_) => true,
-            Err(error) if error.code() == "id_taken" => false,
+            Err(error) if error.code() == ErrorCode::IdTaken => false,
             Err(error) => return Err(upload_failure(error).into()),
         };
     if !fresh {
         match client
-            .post::<_, UploadStatus>(&path_of("status"), &UploadTokenRequest { upload_token: token.clone() })
+            .post::<_, UploadStatus>(
+                &paths::upload_status(&job.file_id),
+                &UploadTokenRequest { upload_token: token.clone() },
+            )
             .await
         {
             Ok(status) if status.finished => {
@@ -163,8 +167,11 @@ pub async fn upload(
                 return Ok(Vec::new());
             }
             Ok(status) => received = status.received,
-            Err(error) if error.code() == "not_found" => {
-                client.post::<_, StartUploadResponse>("/uploads", &request).await.map_err(upload_failure)?;
+            Err(error) if error.code() == ErrorCode::NotFound => {
+                client
+                    .post::<_, StartUploadResponse>(paths::UPLOADS, &request)
+                    .await
+                    .map_err(upload_failure)?;
             }
             Err(error) => return Err(upload_failure(error).into()),
         }
@@ -180,6 +187,7 @@ pub async fn upload(
     let (name, mime_type, size, chunk_size, password) =
         (job.name.clone(), job.mime_type.clone(), job.size, job.chunk_size, job.password);
     let (file_id, file_key) = (job.file_id.clone(), job.file_key.clone());
+    let file_id_of_chunks = job.file_id.clone();
     let checking = bar.clone();
     let sealer = tokio::task::spawn_blocking(move || {
         let sha256 = seal_all(&job, count, &has, &mut record, &sender, &checking)?;
@@ -196,7 +204,7 @@ pub async fn upload(
     while open || !in_flight.is_empty() {
         tokio::select! {
             next = ready.recv(), if open && in_flight.len() < IN_FLIGHT => match next {
-                Some(chunk) => in_flight.push(send_chunk(client, job_path(&path_of("chunks"), chunk.index), &token, chunk)),
+                Some(chunk) => in_flight.push(send_chunk(client, paths::upload_chunk(&file_id_of_chunks, chunk.index), token.as_str(), chunk)),
                 None => open = false,
             },
             Some(done) = in_flight.next(), if !in_flight.is_empty() => match done {
@@ -219,12 +227,11 @@ pub async fn upload(
         Err(_) => return Err(Failure::new(Kind::Other, "Sealing the file failed.").into()),
     };
     let finish = FinishUploadRequest { upload_token: token, metadata: b64::encode(&metadata) };
-    client.post::<_, FinishUploadResponse>(&path_of("finish"), &finish).await.map_err(upload_failure)?;
+    client
+        .post::<_, FinishUploadResponse>(&paths::upload_finish(&file_id_of_chunks), &finish)
+        .await
+        .map_err(upload_failure)?;
     Ok(metadata)
-}
-
-fn job_path(chunks: &str, index: u64) -> String {
-    format!("{chunks}/{index}")
 }
 
 /// Reads and seals every chunk in order on this (blocking) thread: first, on a resume, the
@@ -383,13 +390,13 @@ async fn send_chunk(client: &Client, path: String, token: &str, chunk: Sealed) -
 /// An upload's refusal, in words for the codes a user can act on.
 pub fn upload_failure(error: HttpError) -> Failure {
     let message = match error.code() {
-        "storage_full" => {
+        ErrorCode::StorageFull => {
             "The server is out of space for files. Try a smaller file or ask its administrator."
         }
-        "too_many_uploads" => {
+        ErrorCode::TooManyUploads => {
             "Your unfinished uploads already take all the room this server gives one person. Finish or cancel one, or try again later."
         }
-        "file_too_large" => "The file is larger than this server accepts.",
+        ErrorCode::FileTooLarge => "The file is larger than this server accepts.",
         _ => return error.into(),
     };
     Failure::new(Kind::Refused, message)

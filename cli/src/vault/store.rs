@@ -2,6 +2,8 @@
 //! key, and records sealed here and stored under the revision protocol (docs/accounts.md,
 //! "Vault records"). Only envelopes travel.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::api::paths;
 use coffer_shared::api::{CreateRecordRequest, RecordPage, StoredRecord, UpdateRecordRequest};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::Envelope;
@@ -28,17 +30,28 @@ pub struct Entry {
     pub record: VaultRecord,
 }
 
+/// More pages than the largest vault fills (every page holds at least one record).
+const MAX_PAGES: usize = coffer_shared::api::MAX_RECORDS + 1;
+
 /// Every page of the vault and whether they form a snapshot (one `version` on all of them).
 async fn pages(client: &Client) -> Outcome<(Vec<RecordPage>, bool)> {
     let mut pages: Vec<RecordPage> = Vec::new();
     loop {
         let path = match pages.last().and_then(|page| page.next.as_ref()) {
-            None => "/vault/records".to_owned(),
-            Some(after) => format!("/vault/records?after={after}"),
+            None => paths::VAULT_RECORDS.to_owned(),
+            // A record id: base64url, nothing to escape.
+            Some(after) => format!("{}?after={after}", paths::VAULT_RECORDS),
         };
         let page: RecordPage = client.get(&path).await.map_err(current::failure)?;
         let done = page.next.is_none();
         pages.push(page);
+        // A server cannot keep the client paging forever.
+        if pages.len() > MAX_PAGES {
+            return Err(Failure::new(
+                Kind::Network,
+                "The server keeps sending more vault pages than a vault can hold.",
+            ));
+        }
         if done {
             let snapshot = pages.iter().all(|page| page.version == pages[0].version);
             return Ok((pages, snapshot));
@@ -77,7 +90,7 @@ pub async fn create(session: &Session, client: &Client, record: &VaultRecord) ->
     let id = RecordId::random();
     let envelope = b64::encode(seal_record(&session.vault_key, &id, record));
     let request = CreateRecordRequest { id, envelope };
-    client.post("/vault/records", &request).await.map_err(current::failure)
+    client.post(paths::VAULT_RECORDS, &request).await.map_err(current::failure)
 }
 
 /// Seals `record` and stores it as the edit of `revision`. Another stored revision is refused
@@ -91,8 +104,8 @@ pub async fn update(
 ) -> Outcome<StoredRecord> {
     let envelope = b64::encode(seal_record(&session.vault_key, id, record));
     let request = UpdateRecordRequest { revision, envelope };
-    client.put(&format!("/vault/records/{id}"), &request).await.map_err(|error| match error.code() {
-        "conflict" => Failure::new(
+    client.put(&paths::vault_record(id), &request).await.map_err(|error| match error.code() {
+        ErrorCode::Conflict => Failure::new(
             Kind::Refused,
             "The record was changed elsewhere since it was read; nothing was saved. Run the command \
              again to apply your change to the new revision.",
@@ -103,5 +116,5 @@ pub async fn update(
 
 /// Deletes a record.
 pub async fn delete(client: &Client, id: &RecordId) -> Outcome {
-    client.delete(&format!("/vault/records/{id}")).await.map_err(current::failure)
+    client.delete(&paths::vault_record(id)).await.map_err(current::failure)
 }

@@ -6,6 +6,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::share::{SharePayload, manage_token, seal_share};
 use coffer_shared::id::ShareId;
+use coffer_shared::token::Token;
 
 use crate::harness::Server;
 
@@ -108,9 +109,9 @@ async fn an_envelope_sealed_for_another_share_is_reported_as_tampered() {
     let request = CreateShareRequest {
         id: id.clone(),
         envelope: b64::encode(&swapped.envelope),
-        access_token: honest.access_token.to_b64(),
-        status_token: honest.status_token.to_b64(),
-        manage_token: manage_token(&Key32::random()).to_b64(),
+        access_token: Token::from_key(&honest.access_token),
+        status_token: Token::from_key(&honest.status_token),
+        manage_token: Token::from_key(&manage_token(&Key32::random())),
         expires_in: 3_600,
         max_views: 1,
         read_receipt: false,

@@ -12,138 +12,133 @@ use coffer_shared::api::{
 
 use coffer_shared::id::ShareId;
 
-use super::{ApiError, BASE, body, json, send};
+use super::{ApiError, body, json, send};
+use coffer_shared::api::paths;
 
 /// `POST /api/v1/signup/code`: mails a sign-up code (or an "already registered" note).
 pub async fn signup_code(email: &str) -> Result<CodeSent, ApiError> {
     let request = EmailRequest { email: email.to_owned() };
-    json(send("POST", &format!("{BASE}/signup/code"), Some(body(&request)?), None).await?).await
+    json(send("POST", paths::SIGNUP_CODE, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signup/verify`: trades the mailed code for a sign-up token.
 pub async fn signup_verify(email: &str, code: &str) -> Result<SignupVerified, ApiError> {
     let request = SignupVerifyRequest { email: email.to_owned(), code: code.to_owned() };
-    json(send("POST", &format!("{BASE}/signup/verify"), Some(body(&request)?), None).await?).await
+    json(send("POST", paths::SIGNUP_VERIFY, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signup`: creates the account; the answer is the new session.
 pub async fn signup(request: &SignupRequest) -> Result<SessionInfo, ApiError> {
-    json(send("POST", &format!("{BASE}/signup"), Some(body(request)?), None).await?).await
+    json(send("POST", paths::SIGNUP, Some(body(request)?), None).await?).await
 }
 
 /// `POST /api/v1/accounts/prelogin`: the KDF inputs of an address.
 pub async fn prelogin(email: &str) -> Result<KdfInputs, ApiError> {
     let request = PreloginRequest { email: email.to_owned() };
-    json(send("POST", &format!("{BASE}/accounts/prelogin"), Some(body(&request)?), None).await?).await
+    json(send("POST", paths::PRELOGIN, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signin`: the passphrase's proof; the answer names the second factor.
 pub async fn signin(email: &str, auth_proof: String) -> Result<SigninChallenge, ApiError> {
     let request = SigninRequest { email: email.to_owned(), auth_proof };
-    json(send("POST", &format!("{BASE}/signin"), Some(body(&request)?), None).await?).await
+    json(send("POST", paths::SIGNIN, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signin/verify`: the second factor; the answer is the new session.
 pub async fn signin_verify(signin_token: &str, code: &str) -> Result<SessionInfo, ApiError> {
     let request = SigninVerifyRequest { signin_token: signin_token.to_owned(), code: code.to_owned() };
-    json(send("POST", &format!("{BASE}/signin/verify"), Some(body(&request)?), None).await?).await
+    json(send("POST", paths::SIGNIN_VERIFY, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signin/resend`: mails a new sign-in code.
 pub async fn signin_resend(signin_token: &str) -> Result<(), ApiError> {
     let request = SigninResendRequest { signin_token: signin_token.to_owned() };
-    send("POST", &format!("{BASE}/signin/resend"), Some(body(&request)?), None).await.map(drop)
+    send("POST", paths::SIGNIN_RESEND, Some(body(&request)?), None).await.map(drop)
 }
 
 /// `GET /api/v1/session`: the signed-in session, or 401 `unauthenticated`.
 pub async fn session() -> Result<SessionInfo, ApiError> {
-    json(send("GET", &format!("{BASE}/session"), None, None).await?).await
+    json(send("GET", paths::SESSION, None, None).await?).await
 }
 
 /// `POST /api/v1/session/signout`: ends this session and clears the cookie.
 pub async fn signout(csrf: &str) -> Result<(), ApiError> {
-    send("POST", &format!("{BASE}/session/signout"), None, Some(csrf)).await.map(drop)
+    send("POST", paths::SESSION_SIGNOUT, None, Some(csrf)).await.map(drop)
 }
 
 /// `PUT /api/v1/account/notifications`: stores the mail preferences; the answer is them as
 /// stored.
 pub async fn set_notifications(csrf: &str, wanted: Notifications) -> Result<Notifications, ApiError> {
-    let url = format!("{BASE}/account/notifications");
-    json(send("PUT", &url, Some(body(&wanted)?), Some(csrf)).await?).await
+    json(send("PUT", paths::NOTIFICATIONS, Some(body(&wanted)?), Some(csrf)).await?).await
 }
 
 /// `GET /api/v1/sessions`: every active session of the account.
 pub async fn sessions() -> Result<SessionList, ApiError> {
-    json(send("GET", &format!("{BASE}/sessions"), None, None).await?).await
+    json(send("GET", paths::SESSIONS, None, None).await?).await
 }
 
 /// `DELETE /api/v1/sessions/{id}`: ends one session.
 pub async fn end_session(csrf: &str, id: &str) -> Result<(), ApiError> {
-    let url = format!("{BASE}/sessions/{}", js_sys::encode_uri_component(id));
+    let url = paths::session(&String::from(js_sys::encode_uri_component(id)));
     send("DELETE", &url, None, Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/sessions/end-others`: ends every session but this one.
 pub async fn end_other_sessions(csrf: &str) -> Result<SessionsEnded, ApiError> {
-    json(send("POST", &format!("{BASE}/sessions/end-others"), None, Some(csrf)).await?).await
+    json(send("POST", paths::SESSIONS_END_OTHERS, None, Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/sessions/end-by-link`: ends the session a "new sign-in" mail names.
 pub async fn end_session_by_link(token: &str) -> Result<(), ApiError> {
     let request = EndByLinkRequest { token: token.to_owned() };
-    send("POST", &format!("{BASE}/sessions/end-by-link"), Some(body(&request)?), None).await.map(drop)
+    send("POST", paths::SESSIONS_END_BY_LINK, Some(body(&request)?), None).await.map(drop)
 }
 
 /// `POST /api/v1/account/totp/setup`: a pending authenticator secret.
 pub async fn totp_setup(csrf: &str) -> Result<TotpSetup, ApiError> {
-    json(send("POST", &format!("{BASE}/account/totp/setup"), None, Some(csrf)).await?).await
+    json(send("POST", paths::TOTP_SETUP, None, Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/totp/confirm`: enables (or replaces) the authenticator, proving the
 /// passphrase; the answer holds the recovery codes, shown once.
 pub async fn totp_confirm(csrf: &str, code: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
     let request = TotpConfirmRequest { code: code.to_owned(), auth_proof };
-    let url = format!("{BASE}/account/totp/confirm");
-    json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
+    json(send("POST", paths::TOTP_CONFIRM, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/totp/disable`: turns the authenticator off (proves the passphrase).
 pub async fn totp_disable(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = format!("{BASE}/account/totp/disable");
-    send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::TOTP_DISABLE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/account/totp/recovery-codes`: a new set of recovery codes in place of the old
 /// (proves the passphrase); shown once.
 pub async fn new_recovery_codes(csrf: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = format!("{BASE}/account/totp/recovery-codes");
-    json(send("POST", &url, Some(body(&request)?), Some(csrf)).await?).await
+    json(send("POST", paths::TOTP_RECOVERY_CODES, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/passphrase`: stores the re-wrapped keys under a new passphrase; every
 /// other session ends.
 pub async fn change_passphrase(csrf: &str, request: &ChangePassphraseRequest) -> Result<(), ApiError> {
-    let url = format!("{BASE}/account/passphrase");
-    send("POST", &url, Some(body(request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::PASSPHRASE, Some(body(request)?), Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/account/delete`: deletes the account, its records, shares and sessions.
 pub async fn delete_account(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
-    let url = format!("{BASE}/account/delete");
-    send("POST", &url, Some(body(&request)?), Some(csrf)).await.map(drop)
+    send("POST", paths::ACCOUNT_DELETE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }
 
 /// `GET /api/v1/my/shares`: the shares this account created, newest first.
 pub async fn my_shares() -> Result<MyShareList, ApiError> {
-    json(send("GET", &format!("{BASE}/my/shares"), None, None).await?).await
+    json(send("GET", paths::MY_SHARES, None, None).await?).await
 }
 
 /// `POST /api/v1/my/shares/{id}/destroy`: destroys one of this account's live shares.
 pub async fn destroy_my_share(csrf: &str, id: &ShareId) -> Result<(), ApiError> {
-    send("POST", &format!("{BASE}/my/shares/{id}/destroy"), None, Some(csrf)).await.map(drop)
+    send("POST", &paths::my_share_destroy(id), None, Some(csrf)).await.map(drop)
 }
 
 /// Which second factor a challenge asks for, as words for the code field.

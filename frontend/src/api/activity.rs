@@ -2,7 +2,8 @@
 
 use coffer_shared::api::{ActivityPage, Severity};
 
-use super::{ApiError, BASE, json, send};
+use super::{ApiError, json, send};
+use coffer_shared::api::paths;
 
 /// What to list: every member optional, as the API's query parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,5 +47,5 @@ impl ActivityQuery {
 
 /// `GET /api/v1/activity`: one page of the signed-in account's events, newest first.
 pub async fn activity(query: &ActivityQuery) -> Result<ActivityPage, ApiError> {
-    json(send("GET", &format!("{BASE}/activity{}", query.to_query()), None, None).await?).await
+    json(send("GET", &format!("{}{}", paths::ACTIVITY, query.to_query()), None, None).await?).await
 }

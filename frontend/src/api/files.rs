@@ -7,17 +7,19 @@ use coffer_shared::api::{
     VaultFileList,
 };
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::UploadToken;
 use js_sys::Uint8Array;
 use web_sys::Response;
 
-use super::{ApiError, BASE, body, json, send, send_raw};
+use super::{ApiError, body, json, send, send_raw};
+use coffer_shared::api::paths;
 
 /// `POST /api/v1/uploads`. `csrf` is the session's token when signed in.
 pub async fn start(
     request: &StartUploadRequest,
     csrf: Option<&str>,
 ) -> Result<StartUploadResponse, ApiError> {
-    let response = send("POST", &format!("{BASE}/uploads"), Some(body(request)?), csrf).await?;
+    let response = send("POST", paths::UPLOADS, Some(body(request)?), csrf).await?;
     json(response).await
 }
 
@@ -29,7 +31,7 @@ pub async fn put_chunk(
     upload_token: &str,
     checksum: &str,
 ) -> Result<ChunkReceipt, ApiError> {
-    let url = format!("{BASE}/uploads/{file_id}/chunks/{index}");
+    let url = paths::upload_chunk(file_id, index);
     let bytes = Uint8Array::from(ciphertext);
     let headers = [(UPLOAD_TOKEN_HEADER, upload_token), (CHUNK_SHA256_HEADER, checksum)];
     let response =
@@ -39,9 +41,8 @@ pub async fn put_chunk(
 
 /// `POST /api/v1/uploads/{file_id}/status`.
 pub async fn status(file_id: &FileId, upload_token: &str) -> Result<UploadStatus, ApiError> {
-    let request = UploadTokenRequest { upload_token: upload_token.to_owned() };
-    let response =
-        send("POST", &format!("{BASE}/uploads/{file_id}/status"), Some(body(&request)?), None).await?;
+    let request = UploadTokenRequest { upload_token: UploadToken::from_text(upload_token) };
+    let response = send("POST", &paths::upload_status(file_id), Some(body(&request)?), None).await?;
     json(response).await
 }
 
@@ -50,15 +51,14 @@ pub async fn finish(
     file_id: &FileId,
     request: &FinishUploadRequest,
 ) -> Result<FinishUploadResponse, ApiError> {
-    let response =
-        send("POST", &format!("{BASE}/uploads/{file_id}/finish"), Some(body(request)?), None).await?;
+    let response = send("POST", &paths::upload_finish(file_id), Some(body(request)?), None).await?;
     json(response).await
 }
 
 /// `POST /api/v1/uploads/{file_id}/cancel`: the server deletes what it received.
 pub async fn cancel(file_id: &FileId, upload_token: &str) -> Result<(), ApiError> {
-    let request = UploadTokenRequest { upload_token: upload_token.to_owned() };
-    send("POST", &format!("{BASE}/uploads/{file_id}/cancel"), Some(body(&request)?), None).await.map(drop)
+    let request = UploadTokenRequest { upload_token: UploadToken::from_text(upload_token) };
+    send("POST", &paths::upload_cancel(file_id), Some(body(&request)?), None).await.map(drop)
 }
 
 /// `GET /api/v1/files/{file_id}` with a claim's download token, from byte `from` on: the
@@ -73,7 +73,7 @@ pub async fn download_shared(
     if from > 0 {
         headers.push(("range", range.as_str()));
     }
-    send_raw("GET", &format!("{BASE}/files/{file_id}"), None, &headers, None).await
+    send_raw("GET", &paths::file(file_id), None, &headers, None).await
 }
 
 /// `GET /api/v1/vault/files/{file_id}` (the session cookie authorises it), from byte `from` on;
@@ -82,15 +82,15 @@ pub async fn download_attachment(file_id: &FileId, from: u64, preview: bool) -> 
     let range = format!("bytes={from}-");
     let headers: Vec<(&str, &str)> = if from > 0 { vec![("range", range.as_str())] } else { Vec::new() };
     let query = if preview { "?preview=true" } else { "" };
-    send_raw("GET", &format!("{BASE}/vault/files/{file_id}{query}"), None, &headers, None).await
+    send_raw("GET", &format!("{}{query}", paths::vault_file(file_id)), None, &headers, None).await
 }
 
 /// `DELETE /api/v1/vault/files/{file_id}`: deletes a vault attachment's bytes.
 pub async fn delete_attachment(csrf: &str, file_id: &FileId) -> Result<(), ApiError> {
-    send("DELETE", &format!("{BASE}/vault/files/{file_id}"), None, Some(csrf)).await.map(drop)
+    send("DELETE", &paths::vault_file(file_id), None, Some(csrf)).await.map(drop)
 }
 
 /// `GET /api/v1/vault/files`: the account's attachments, with their sealed metadata.
 pub async fn vault_files() -> Result<VaultFileList, ApiError> {
-    json(send("GET", &format!("{BASE}/vault/files"), None, None).await?).await
+    json(send("GET", paths::VAULT_FILES, None, None).await?).await
 }

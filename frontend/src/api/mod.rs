@@ -16,19 +16,18 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
+use coffer_shared::api::paths;
 use coffer_shared::api::{
     CSRF_HEADER, ClaimRequest, ClaimResponse, ConflictBody, CreateShareRequest, CreateShareResponse,
-    ErrorBody, ServerConfig, ShareStatus, StoredRecord, TokenRequest, WrongTokenBody,
+    ErrorBody, ErrorCode, ServerConfig, ShareStatus, StoredRecord, TokenRequest, WrongTokenBody,
 };
 use coffer_shared::id::ShareId;
+use coffer_shared::token::ShareToken;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, Response};
-
-/// Where every route lives.
-pub(crate) const BASE: &str = "/api/v1";
 
 thread_local! {
     /// Called on every 401 `unauthenticated` answer (see [`on_unauthenticated`]).
@@ -51,8 +50,9 @@ pub enum ApiError {
     Server {
         /// The HTTP status.
         status: u16,
-        /// The server's stable code, e.g. `not_found`; empty if the body was not JSON.
-        code: String,
+        /// The server's stable code, e.g. [`ErrorCode::NotFound`]; [`ErrorCode::Unknown`] if the
+        /// body was not a JSON error or the code is newer than this app.
+        code: ErrorCode,
         /// The server's sentence for people.
         message: String,
         /// Seconds from the `Retry-After` header (rate limiting).
@@ -69,29 +69,29 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The server's stable code (`not_found`, `wrong_token`, …); empty unless it answered with
-    /// a JSON error body.
-    pub fn code(&self) -> &str {
+    /// The server's stable code (`not_found`, `wrong_token`, …); [`ErrorCode::Unknown`] unless
+    /// it answered with a JSON error body of a code this app knows.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::Server { code, .. } => code,
-            _ => "",
+            ApiError::Server { code, .. } => *code,
+            _ => ErrorCode::Unknown,
         }
     }
 
     /// The share is missing, expired, used up or destroyed, or the token is wrong (`not_found`).
     /// Another 404, such as `no_such_endpoint`, is not.
     pub fn is_not_found(&self) -> bool {
-        self.code() == "not_found"
+        self.code() == ErrorCode::NotFound
     }
 
     /// A share with this id is already stored: make a new id and seal again.
     pub fn is_id_taken(&self) -> bool {
-        matches!(self, ApiError::Server { status: 409, code, .. } if code == "id_taken")
+        matches!(self, ApiError::Server { status: 409, code, .. } if *code == ErrorCode::IdTaken)
     }
 
     /// No session, or it ended (401 `unauthenticated`): the user must sign in again.
     pub fn is_unauthenticated(&self) -> bool {
-        matches!(self, ApiError::Server { status: 401, code, .. } if code == "unauthenticated")
+        matches!(self, ApiError::Server { status: 401, code, .. } if *code == ErrorCode::Unauthenticated)
     }
 
     /// The record stored now, when an edit was refused as based on an old revision.
@@ -143,7 +143,7 @@ impl fmt::Display for ApiError {
 
 /// `GET /api/v1/config`.
 pub async fn config() -> Result<ServerConfig, ApiError> {
-    let response = send("GET", &format!("{BASE}/config"), None, None).await?;
+    let response = send("GET", paths::CONFIG, None, None).await?;
     json(response).await
 }
 
@@ -156,32 +156,31 @@ pub async fn create_share(
 ) -> Result<CreateShareResponse, ApiError> {
     let credentials = if csrf.is_some() { RequestCredentials::SameOrigin } else { RequestCredentials::Omit };
     let body = Some((JsValue::from_str(&body(request)?), "application/json"));
-    let response = send_request("POST", &format!("{BASE}/shares"), body, &[], csrf, credentials).await?;
+    let response = send_request("POST", paths::SHARES, body, &[], csrf, credentials).await?;
     json(response).await
 }
 
 /// `POST /api/v1/shares/{id}/status` with the status or the management token. Never consumes
 /// a view.
 pub async fn share_status(id: &ShareId, token: String) -> Result<ShareStatus, ApiError> {
-    let response = post_token(id, "status", token).await?;
+    let response = post_token(&paths::share_status(id), token).await?;
     json(response).await
 }
 
 /// `POST /api/v1/shares/{id}/claim` with the status and access tokens: consumes one view.
 pub async fn claim_share(id: &ShareId, request: &ClaimRequest) -> Result<ClaimResponse, ApiError> {
-    let url = format!("{BASE}/shares/{id}/claim");
+    let url = paths::share_claim(id);
     let response = send("POST", &url, Some(body(request)?), None).await?;
     json(response).await
 }
 
 /// `POST /api/v1/shares/{id}/destroy` with the management token.
 pub async fn destroy_share(id: &ShareId, token: String) -> Result<(), ApiError> {
-    post_token(id, "destroy", token).await.map(drop)
+    post_token(&paths::share_destroy(id), token).await.map(drop)
 }
 
-async fn post_token(id: &ShareId, action: &str, token: String) -> Result<Response, ApiError> {
-    let url = format!("{BASE}/shares/{id}/{action}");
-    send("POST", &url, Some(body(&TokenRequest { token })?), None).await
+async fn post_token(url: &str, token: String) -> Result<Response, ApiError> {
+    send("POST", url, Some(body(&TokenRequest { token: ShareToken::from_text(token) })?), None).await
 }
 
 pub(crate) fn body(value: &impl Serialize) -> Result<String, ApiError> {
@@ -277,6 +276,8 @@ async fn error_from(response: Response) -> ApiError {
     let body = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
     let wrong_claims_left = WrongTokenBody::deserialize(&body).ok().map(|body| body.wrong_claims_left);
     let current = ConflictBody::deserialize(&body).ok().map(|body| Box::new(body.current));
-    let (code, message) = ErrorBody::deserialize(body).map(|b| (b.code, b.message)).unwrap_or_default();
+    let (code, message) = ErrorBody::deserialize(body)
+        .map(|b| (b.code, b.message))
+        .unwrap_or((ErrorCode::Unknown, String::new()));
     ApiError::Server { status, code, message, retry_after, wrong_claims_left, current }
 }

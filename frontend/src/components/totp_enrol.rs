@@ -2,6 +2,7 @@
 //! the passphrase (docs/api.md, "Authenticator"). Without the passphrase a stolen session cannot
 //! enrol or replace an authenticator, nor get its recovery codes.
 
+use coffer_shared::api::ErrorCode;
 use coffer_shared::api::TotpSetup;
 use leptos::prelude::*;
 use zeroize::Zeroize;
@@ -47,7 +48,7 @@ pub fn TotpEnrol(
                     code.set(String::new());
                     on_done.run(codes.codes);
                 }
-                Err(AccountError::Api(failure)) if failure.code() == "wrong_code" => error.set(Some(
+                Err(AccountError::Api(failure)) if failure.code() == ErrorCode::WrongCode => error.set(Some(
                     "That code does not match. Type the 6 digits the app shows now; if it keeps \
                      failing, check that the phone's clock is right."
                         .to_owned(),

@@ -6,6 +6,8 @@
 //! recorded (docs/envelope.md, "Resuming an upload"); only then does it send anything. Nothing
 //! is sealed without the upload's [`tab_lock`], so two tabs never seal one upload's chunks.
 
+use coffer_shared::api::ErrorCode;
+use coffer_shared::token::UploadToken;
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
@@ -119,14 +121,14 @@ impl fmt::Display for UploadError {
                 "This browser is too old to upload files safely (it lacks Web Locks). Update it and \
                  try again.",
             ),
-            UploadError::Api(error) if error.code() == "storage_full" => f.write_str(
+            UploadError::Api(error) if error.code() == ErrorCode::StorageFull => f.write_str(
                 "The server is out of space for files. Try a smaller file or ask its administrator.",
             ),
-            UploadError::Api(error) if error.code() == "too_many_uploads" => f.write_str(
+            UploadError::Api(error) if error.code() == ErrorCode::TooManyUploads => f.write_str(
                 "Your unfinished uploads already take all the room this server gives one person. \
                  Finish or cancel one, or try again later.",
             ),
-            UploadError::Api(error) if error.code() == "file_too_large" => {
+            UploadError::Api(error) if error.code() == ErrorCode::FileTooLarge => {
                 f.write_str("The file is larger than this server accepts.")
             }
             UploadError::Api(error) => error.fmt(f),
@@ -174,7 +176,7 @@ pub async fn upload(
         file_id: job.file_id.clone(),
         size,
         chunk_size: job.chunk_size.get(),
-        upload_token: token.clone(),
+        upload_token: UploadToken::from_text(token.clone()),
         vault: job.vault,
     };
     // A browser that recorded no chunk starts the upload at once; one that did (or whose start
@@ -301,7 +303,7 @@ pub async fn upload(
         return Err(UploadError::Storage);
     }
     let metadata = b64::encode(metadata);
-    let request = FinishUploadRequest { upload_token: token, metadata };
+    let request = FinishUploadRequest { upload_token: UploadToken::from_text(token), metadata };
     stages.wait("finish", api::files::finish(&job.file_id, &request)).await?;
     stages.publish();
     Ok(())
@@ -397,7 +399,7 @@ fn is_transient(error: &ApiError) -> bool {
     match error {
         ApiError::Network => true,
         ApiError::Server { status: 408, .. } => true,
-        ApiError::Server { status, code, .. } => *status >= 500 && code != "storage_full",
+        ApiError::Server { status, code, .. } => *status >= 500 && *code != ErrorCode::StorageFull,
         _ => false,
     }
 }

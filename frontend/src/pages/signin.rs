@@ -4,6 +4,7 @@
 //! (and re-key a version-1 account). A pre-login answer weaker than what this browser remembers
 //! for the address stops the sign-in with a warning, before anything is derived.
 
+use coffer_shared::api::ErrorCode;
 use coffer_shared::api::SecondFactor;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -80,7 +81,7 @@ pub fn SigninPage() -> impl IntoView {
                     session.set_unlocked(unlocked);
                     navigate("/vault", Default::default());
                 }
-                Err(AccountError::Api(failure)) if failure.code() == "signin_expired" => {
+                Err(AccountError::Api(failure)) if failure.code() == ErrorCode::SigninExpired => {
                     keys.set_value(None);
                     challenge.set(None);
                     error.set(Some(AccountError::Api(failure).to_string()));

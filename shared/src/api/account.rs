@@ -25,6 +25,7 @@ pub const CSRF_HEADER: &str = "x-coffer-csrf";
 /// Always answered 202 with [`CodeSent`], whether or not the address has an account (an
 /// address that has one gets a "you already have an account" message instead of a code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
     /// The address as typed; the server trims and lower-cases it.
@@ -33,6 +34,7 @@ pub struct EmailRequest {
 
 /// A code is on its way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeSent {
     /// Seconds the code stays valid.
     pub expires_in: u64,
@@ -40,6 +42,7 @@ pub struct CodeSent {
 
 /// `POST /api/v1/signup/verify`: the code from the sign-up e-mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignupVerifyRequest {
     /// The address the code was sent to.
@@ -50,6 +53,7 @@ pub struct SignupVerifyRequest {
 
 /// The address is proven: a token that lets the browser create the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignupVerified {
     /// base64url of 32 random bytes, single use; the server keeps only its hash.
     pub signup_token: String,
@@ -60,6 +64,7 @@ pub struct SignupVerified {
 /// The KDF inputs of an account: version, Argon2id costs and salt (docs/accounts.md, "Keys of an
 /// account" and "KDF versions").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KdfInputs {
     /// `kdf_version`: 2 binds the address into the Argon2id salt; 1 is an account not yet
@@ -110,6 +115,7 @@ impl KdfInputs {
 /// The keys an account's browser hands to the server: a proof, never the passphrase or a key
 /// that opens anything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountKeysUpload {
     /// How `master_key` is derived.
@@ -124,6 +130,7 @@ pub struct AccountKeysUpload {
 
 /// `POST /api/v1/signup`: creates the account and signs in (a session cookie is set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
     /// From [`SignupVerified`].
@@ -138,6 +145,7 @@ pub struct SignupRequest {
 
 /// `POST /api/v1/signin`: the first factor, proof of the passphrase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SigninRequest {
     /// The address as typed.
@@ -148,6 +156,7 @@ pub struct SigninRequest {
 
 /// Which second factor a sign-in needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SecondFactor {
     /// An 8-digit code, just sent by e-mail.
@@ -158,6 +167,7 @@ pub enum SecondFactor {
 
 /// The passphrase was right: the second factor is next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SigninChallenge {
     /// base64url of 32 random bytes naming this sign-in attempt; the server keeps its hash.
     pub signin_token: String,
@@ -169,6 +179,7 @@ pub struct SigninChallenge {
 
 /// `POST /api/v1/signin/verify`: the second factor. On success a session cookie is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SigninVerifyRequest {
     /// From [`SigninChallenge`].
@@ -180,6 +191,7 @@ pub struct SigninVerifyRequest {
 /// `POST /api/v1/signin/resend`: a new e-mailed code for an open sign-in attempt (the wrong
 /// tries of the old one still count).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SigninResendRequest {
     /// From [`SigninChallenge`].
@@ -188,6 +200,7 @@ pub struct SigninResendRequest {
 
 /// `GET /api/v1/session`: who is signed in, and what the browser needs to unlock the vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The account.
     pub account_id: AccountId,
@@ -218,6 +231,7 @@ pub struct SessionInfo {
 /// The account's mail preferences (docs/mail.md), and `PUT /api/v1/account/notifications`:
 /// both members required. Security alerts are always sent and are not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Notifications {
     /// Mail an activity report when a session signs out.
@@ -235,6 +249,7 @@ impl Default for Notifications {
 
 /// One signed-in session of the account, for the sessions page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionSummary {
     /// Public id of the session (not its token).
     pub id: String,
@@ -254,6 +269,7 @@ pub struct SessionSummary {
 
 /// `GET /api/v1/sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     /// Every active session, newest first.
     pub sessions: Vec<SessionSummary>,
@@ -261,6 +277,7 @@ pub struct SessionList {
 
 /// `POST /api/v1/sessions/end-others`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionsEnded {
     /// How many sessions were ended.
     pub ended: u32,
@@ -269,6 +286,7 @@ pub struct SessionsEnded {
 /// `POST /api/v1/sessions/end-by-link`: the token from a "new sign-in" e-mail ends that one
 /// session. Needs no session of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EndByLinkRequest {
     /// base64url of the link's 32-byte token (from the URL fragment).
@@ -277,6 +295,7 @@ pub struct EndByLinkRequest {
 
 /// `POST /api/v1/account/totp/setup`: a new authenticator secret, pending confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpSetup {
     /// The secret in RFC 4648 base32 without padding, for typing into an authenticator.
     pub secret: String,
@@ -287,6 +306,7 @@ pub struct TotpSetup {
 /// `POST /api/v1/account/totp/confirm`: a code from the authenticator proves it was enrolled,
 /// and the passphrase proof that the account holder is enrolling (or replacing) it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TotpConfirmRequest {
     /// 6 digits.
@@ -298,6 +318,7 @@ pub struct TotpConfirmRequest {
 /// The recovery codes, shown once: each signs in once in place of an authenticator code. The
 /// answer of `POST /api/v1/account/totp/confirm` and `POST /api/v1/account/totp/recovery-codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryCodes {
     /// [`RECOVERY_CODES`] codes such as `k7pq-3xmd-9wbt`.
     pub codes: Vec<String>,
@@ -306,6 +327,7 @@ pub struct RecoveryCodes {
 /// A request that proves the passphrase again (turning off the authenticator, making new
 /// recovery codes, deleting the account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProofRequest {
     /// base64url of the current `auth_proof`.
@@ -315,6 +337,7 @@ pub struct ProofRequest {
 /// `POST /api/v1/account/passphrase`: re-wrapped keys under a new passphrase. Every other
 /// session ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassphraseRequest {
     /// base64url of the `auth_proof` of the current passphrase.

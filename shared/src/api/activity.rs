@@ -30,6 +30,7 @@ pub fn is_country_code(code: &str) -> bool {
 
 /// How much an event deserves the account holder's attention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Something that happened as it should.
@@ -70,6 +71,7 @@ macro_rules! event_types {
     ($($variant:ident => $name:literal, $severity:ident;)+) => {
         /// The type of a security event (`docs/audit.md`, "Event types"). Names are stable.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum EventType {
             $(
@@ -168,6 +170,7 @@ impl FromStr for EventType {
 
 /// One event of the signed-in account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityEvent {
     /// Its position in the account's log, from 1; never changes.
     pub id: u64,
@@ -192,6 +195,7 @@ pub struct ActivityEvent {
 
 /// `GET /api/v1/activity`: a page of events, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityPage {
     /// The events.
     pub events: Vec<ActivityEvent>,

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::file_meta::FileId;
+use crate::token::UploadToken;
 
 /// Header carrying base64url of a file's 32-byte `upload_token` on a chunk upload.
 pub const UPLOAD_TOKEN_HEADER: &str = "x-coffer-upload-token";
@@ -20,6 +21,7 @@ pub const MAX_METADATA_BYTES: usize = 4096;
 
 /// `POST /api/v1/uploads`: reserve room for a file's chunk stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartUploadRequest {
     /// Chosen by the browser, fresh for every sealing (docs/envelope.md, "File id and file key").
@@ -29,7 +31,7 @@ pub struct StartUploadRequest {
     /// The plaintext bytes of every chunk but the last: a power of two from 64 B to 16 MiB.
     pub chunk_size: u32,
     /// base64url of the 32-byte upload token; the server keeps only its SHA-256.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
     /// `true`: the file becomes an attachment of the signed-in account when it finishes.
     #[serde(default)]
     pub vault: bool,
@@ -37,6 +39,7 @@ pub struct StartUploadRequest {
 
 /// The answer to a started upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartUploadResponse {
     /// The file's id.
     pub file_id: FileId,
@@ -48,6 +51,7 @@ pub struct StartUploadResponse {
 
 /// The answer to a stored chunk (`PUT /api/v1/uploads/{file_id}/chunks/{index}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChunkReceipt {
     /// How many distinct chunks the server now holds.
     pub received: u64,
@@ -57,14 +61,16 @@ pub struct ChunkReceipt {
 
 /// A body holding only a file's upload token (status and cancel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UploadTokenRequest {
     /// base64url of the 32-byte upload token.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
 }
 
 /// `POST /api/v1/uploads/{file_id}/status`: what the server holds of an upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadStatus {
     /// The plaintext size given at the start.
     pub size: u64,
@@ -82,16 +88,18 @@ pub struct UploadStatus {
 
 /// `POST /api/v1/uploads/{file_id}/finish`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FinishUploadRequest {
     /// base64url of the 32-byte upload token.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
     /// base64url of the file's `file-metadata` envelope (kind 6), at most [`MAX_METADATA_BYTES`].
     pub metadata: String,
 }
 
 /// The answer to a finished upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FinishUploadResponse {
     /// The file's id.
     pub file_id: FileId,
@@ -103,16 +111,18 @@ pub struct FinishUploadResponse {
 
 /// A finished upload named in a share's create request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareFileRef {
     /// The file's id.
     pub id: FileId,
     /// base64url of its 32-byte upload token, proving the creator uploaded it.
-    pub upload_token: String,
+    pub upload_token: UploadToken,
 }
 
 /// A file as a reader or the vault sees it: enough to download and open it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredFile {
     /// The file's id.
     pub id: FileId,
@@ -126,6 +136,7 @@ pub struct StoredFile {
 
 /// A vault attachment in `GET /api/v1/vault/files`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultFile {
     /// The file, as a download needs it.
     #[serde(flatten)]
@@ -136,6 +147,7 @@ pub struct VaultFile {
 
 /// `GET /api/v1/vault/files`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultFileList {
     /// Oldest first.
     pub files: Vec<VaultFile>,

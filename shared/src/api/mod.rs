@@ -5,17 +5,23 @@
 
 pub mod account;
 pub mod activity;
+pub mod error_code;
+pub mod errors;
 pub mod files;
+pub mod paths;
 pub mod vault;
 
 pub use account::*;
 pub use activity::*;
+pub use error_code::ErrorCode;
+pub use errors::*;
 pub use files::*;
 pub use vault::*;
 
 use serde::{Deserialize, Serialize};
 
 use crate::id::ShareId;
+use crate::token::{AccessToken, DownloadToken, ManageToken, ShareToken, StatusToken};
 
 /// Lifetimes a share may have, in seconds: 5 minutes, 1 hour, 1 day, 7 days, 30 days. A server
 /// offers those up to its administrator's maximum ([`ServerConfig::expiry_options`]).
@@ -25,17 +31,9 @@ pub const MAX_VIEWS: u32 = 100;
 /// Wrong claims after which a share is destroyed, unless the administrator changed it.
 pub const DEFAULT_MAX_WRONG_CLAIMS: u32 = 5;
 
-/// The body of every 4xx and 5xx response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    /// A stable machine-readable code, e.g. `not_found`, `wrong_token`, `rate_limited`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-}
-
 /// `POST /api/v1/shares`: store a sealed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateShareRequest {
     /// Chosen by the browser; bound into the envelope's additional data.
@@ -43,11 +41,11 @@ pub struct CreateShareRequest {
     /// The envelope, base64url.
     pub envelope: String,
     /// base64url of the 32-byte access token; the server keeps only its SHA-256.
-    pub access_token: String,
+    pub access_token: AccessToken,
     /// base64url of the 32-byte status token; the server keeps only its SHA-256.
-    pub status_token: String,
+    pub status_token: StatusToken,
     /// base64url of the 32-byte management token; the server keeps only its SHA-256.
-    pub manage_token: String,
+    pub manage_token: ManageToken,
     /// Lifetime in seconds; one of [`ServerConfig::expiry_options`].
     pub expires_in: u64,
     /// How many times the secret may be revealed, 1 to [`ServerConfig::max_views`].
@@ -72,6 +70,7 @@ pub struct CreateShareRequest {
 
 /// Where a share created while signed in stands, for the "My shares" page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
     /// Can still be opened.
@@ -86,6 +85,7 @@ pub enum ShareState {
 
 /// One share of the signed-in account (`GET /api/v1/my/shares`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyShare {
     /// The share's id (the link's key is not known to the server).
     pub id: ShareId,
@@ -117,6 +117,7 @@ pub struct MyShare {
 
 /// `GET /api/v1/my/shares`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyShareList {
     /// Newest first.
     pub shares: Vec<MyShare>,
@@ -124,6 +125,7 @@ pub struct MyShareList {
 
 /// The answer to a created share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateShareResponse {
     /// The share's id.
     pub id: ShareId,
@@ -135,15 +137,17 @@ pub struct CreateShareResponse {
 
 /// A request that proves knowledge of one of a share's tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// base64url of a 32-byte token.
-    pub token: String,
+    pub token: ShareToken,
 }
 
 /// `POST /api/v1/shares/{id}/status` (status or management token): what anyone holding the
 /// link may know before revealing. Reading it never consumes a view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareStatus {
     /// The envelope's header, base64url: kind, password parameters and salt.
     pub header: String,
@@ -171,6 +175,7 @@ pub struct ShareStatus {
 /// "Signatures"). The server vouches for the address only; the key's fingerprint, compared out
 /// of band, is the anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareSigner {
     /// The owner's normalized e-mail address.
     pub address: String,
@@ -183,16 +188,18 @@ pub struct ShareSigner {
 /// A wrong status token is answered like a missing share and not counted; a right status token
 /// with a wrong access token (a wrong password) is counted against the share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// base64url of the 32-byte status token (proves the reader holds the link).
-    pub status_token: String,
+    pub status_token: StatusToken,
     /// base64url of the 32-byte access token (depends on the password, when there is one).
-    pub access_token: String,
+    pub access_token: AccessToken,
 }
 
 /// The answer to a successful claim, which consumed one view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimResponse {
     /// The envelope, base64url.
     pub envelope: String,
@@ -203,22 +210,12 @@ pub struct ClaimResponse {
     pub files: Vec<StoredFile>,
     /// base64url of the 32-byte token this claim's downloads carry; present iff there are files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_token: Option<String>,
-}
-
-/// Extra fields of the 403 `wrong_token` error on a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WrongTokenBody {
-    /// Always `wrong_token`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-    /// Wrong claims left before the share is destroyed; 0 means it was just destroyed.
-    pub wrong_claims_left: u32,
+    pub download_token: Option<DownloadToken>,
 }
 
 /// `GET /api/v1/config`: the limits this server enforces, for the create form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerConfig {
     /// Allowed lifetimes in seconds, shortest first.
     pub expiry_options: Vec<u64>,
@@ -239,6 +236,7 @@ pub struct ServerConfig {
 
 /// `POST /api/v1/accounts/prelogin`: asks for the KDF inputs of an address before sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PreloginRequest {
     /// The address as typed; the server trims and lower-cases it.

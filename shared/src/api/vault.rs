@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ErrorCode;
 use crate::id::RecordId;
 
 /// The largest record envelope accepted, in bytes.
@@ -20,6 +21,7 @@ pub const PAGE_MAX_BYTES: usize = 1 << 20;
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredRecord {
     /// Chosen by the browser; bound into the envelope.
     pub id: RecordId,
@@ -35,6 +37,7 @@ pub struct StoredRecord {
 
 /// `GET /api/v1/vault/records?after=&limit=`: one page of the vault, in record id order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordPage {
     /// The records whose id sorts after the query's `after`, in id order (byte order of the
     /// base64url text): at most `limit` of them and at most [`PAGE_MAX_BYTES`] of envelopes.
@@ -49,6 +52,7 @@ pub struct RecordPage {
 
 /// `POST /api/v1/vault/records`: a new record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateRecordRequest {
     /// A fresh id; 409 `id_taken` if it is in use.
@@ -59,6 +63,7 @@ pub struct CreateRecordRequest {
 
 /// `PUT /api/v1/vault/records/{id}`: an edit of the revision the browser last saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRecordRequest {
     /// The revision the edit started from; another stored revision is a 409 `conflict`.
@@ -70,9 +75,10 @@ pub struct UpdateRecordRequest {
 /// The body of a 409 `conflict`: the edit was based on an old revision. Nothing was stored;
 /// `current` is what is stored now, so the page can show both versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictBody {
-    /// Always `conflict`.
-    pub code: String,
+    /// Always [`ErrorCode::Conflict`].
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// The stored record.

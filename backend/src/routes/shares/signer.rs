@@ -4,7 +4,7 @@
 //! the metadata of the files being attached, so that nothing a reader would refuse is stored.
 //! The reader checks again; this is a guard against broken clients, not the security boundary.
 
-use coffer_shared::api::ShareSigner;
+use coffer_shared::api::{ErrorCode, ShareSigner};
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::Envelope;
 use coffer_shared::crypto::signature::{self, SignedFile};
@@ -16,13 +16,16 @@ use crate::store::{ShareOwner, SignatureContext};
 /// Refuses a signed anonymous share and an unsigned owned one, before anything is stored.
 pub fn check_flag(envelope: &Envelope, owned: bool) -> Result<(), ApiError> {
     match (envelope.header.signed, owned) {
-        (true, false) => {
-            Err(ApiError::invalid("invalid_signature", "envelope: an anonymous share must not be signed"))
-        }
+        (true, false) => Err(ApiError::invalid(
+            ErrorCode::InvalidSignature,
+            "envelope: an anonymous share must not be signed",
+        )
+        .with_field("envelope")),
         (false, true) => Err(ApiError::invalid(
-            "invalid_signature",
+            ErrorCode::InvalidSignature,
             "envelope: a share created while signed in must be signed with the account's identity key",
-        )),
+        )
+        .with_field("envelope")),
         _ => Ok(()),
     }
 }
@@ -30,9 +33,8 @@ pub fn check_flag(envelope: &Envelope, owned: bool) -> Result<(), ApiError> {
 /// The refusal when [`verifies`] says no.
 pub fn bad_signature() -> ApiError {
     ApiError::invalid(
-        "invalid_signature",
-        "envelope: the signature does not verify with the account's identity key over the envelope and its files' metadata",
-    )
+        ErrorCode::InvalidSignature,
+        "envelope: the signature does not verify with the account's identity key over the envelope and its files' metadata").with_field("envelope")
 }
 
 /// Whether a signed envelope carries the owner's key and its signature verifies over the id,

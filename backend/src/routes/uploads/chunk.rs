@@ -6,6 +6,7 @@
 //! The body is taken as a raw stream, which the app-wide JSON body limit does not touch; the
 //! cap here is the chunk's own length (at most 16 MiB + 16), enforced as the bytes arrive.
 
+use coffer_shared::token::UploadToken;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -15,7 +16,7 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use coffer_shared::api::{CHUNK_SHA256_HEADER, ChunkReceipt, UPLOAD_TOKEN_HEADER};
+use coffer_shared::api::{CHUNK_SHA256_HEADER, ChunkReceipt, ErrorCode, UPLOAD_TOKEN_HEADER};
 use coffer_shared::b64;
 use coffer_shared::crypto::file_meta::FileId;
 use futures_util::{Stream, StreamExt};
@@ -32,8 +33,12 @@ use crate::store::{ChunkOutcome, Expiry};
 /// `--upload-expiry` is longer): an upload cannot hold its reservation for ever.
 const UPLOAD_MAX_AGE: u64 = 7 * 86_400;
 
-fn invalid_chunk(message: &str) -> ApiError {
-    ApiError::invalid("invalid_chunk", message)
+fn invalid_chunk(field: Option<&'static str>, message: &str) -> ApiError {
+    let error = ApiError::invalid(ErrorCode::InvalidChunk, message);
+    match field {
+        Some(field) => error.with_field(field),
+        None => error,
+    }
 }
 
 /// Seconds a chunk's body may go without a byte before the request is dropped: a client that
@@ -107,9 +112,9 @@ impl<S: Stream<Item = Result<Bytes, axum::Error>> + Unpin> Stream for Hashing<S>
 /// The file id and index of the path, with JSON 400s for bad ones.
 fn parse_path(id: &str, index: &str) -> Result<(FileId, u64), ApiError> {
     let id = id.parse().map_err(|_| {
-        ApiError::malformed("invalid_id", "The id in the path is not 22 characters of base64url.")
+        ApiError::malformed(ErrorCode::InvalidId, "The id in the path is not 22 characters of base64url.")
     })?;
-    let index = index.parse().map_err(|_| invalid_chunk("index: must be a chunk number"))?;
+    let index = index.parse().map_err(|_| invalid_chunk(Some("index"), "index: must be a chunk number"))?;
     Ok((id, index))
 }
 
@@ -127,13 +132,14 @@ pub async fn put_chunk(
     body: Body,
 ) -> Result<Json<ChunkReceipt>, ApiError> {
     let (id, index) = parse_path(&id, &index)?;
-    let token = headers
-        .get(UPLOAD_TOKEN_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(|| ApiError::invalid("invalid_token", "X-Coffer-Upload-Token: missing"))?;
-    let token_hash = upload_token_hash(token)?;
-    let sum = header_bytes(&headers, CHUNK_SHA256_HEADER)
-        .ok_or_else(|| invalid_chunk("X-Coffer-Chunk-Sha256: must be base64url of 32 bytes"))?;
+    let token = headers.get(UPLOAD_TOKEN_HEADER).and_then(|value| value.to_str().ok()).ok_or_else(|| {
+        ApiError::invalid(ErrorCode::InvalidToken, "X-Coffer-Upload-Token: missing")
+            .with_field("X-Coffer-Upload-Token")
+    })?;
+    let token_hash = upload_token_hash(&UploadToken::from_text(token))?;
+    let sum = header_bytes(&headers, CHUNK_SHA256_HEADER).ok_or_else(|| {
+        invalid_chunk(Some("X-Coffer-Chunk-Sha256"), "X-Coffer-Chunk-Sha256: must be base64url of 32 bytes")
+    })?;
     state.chunk_limiter.check(ip).await?;
     let _lock = state.chunk_locks.lock(id.as_str(), index).await;
     let slot = state.store.chunk_slot(id.clone(), token_hash, index).await?.ok_or(ApiError::NotFound)?;
@@ -141,17 +147,17 @@ pub async fn put_chunk(
         return Err(upload_finished());
     }
     if slot.length == 0 {
-        return Err(invalid_chunk("index: must be below the chunk count"));
+        return Err(invalid_chunk(Some("index"), "index: must be below the chunk count"));
     }
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|declared| declared != slot.length) {
-        return Err(invalid_chunk("the body's length is not the chunk's"));
+        return Err(invalid_chunk(None, "the body's length is not the chunk's"));
     }
     if slot.held.is_some_and(|held| held != sum) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "chunk_conflict",
+            ErrorCode::ChunkConflict,
             "The server holds other bytes for this chunk.",
         ));
     }
@@ -175,21 +181,21 @@ pub async fn put_chunk(
         state.blobs.write_at(id.as_str(), slot.offset, slot.length, &mut body).await
     };
     if body.too_long || body.too_short {
-        return Err(invalid_chunk("the body's length is not the chunk's"));
+        return Err(invalid_chunk(None, "the body's length is not the chunk's"));
     }
     if body.stalled {
         return Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
-            "body_stalled",
+            ErrorCode::BodyStalled,
             "The chunk's body stopped arriving; send it again.",
         ));
     }
     if body.unreadable {
-        return Err(ApiError::malformed("unreadable_body", "The request body could not be read."));
+        return Err(ApiError::malformed(ErrorCode::UnreadableBody, "The request body could not be read."));
     }
     if body.mismatch {
         return Err(ApiError::invalid(
-            "checksum_mismatch",
+            ErrorCode::ChecksumMismatch,
             "The body does not hash to X-Coffer-Chunk-Sha256.",
         ));
     }
@@ -215,7 +221,7 @@ pub async fn put_chunk(
         ChunkOutcome::Recorded { received, chunk_count } => Ok(Json(ChunkReceipt { received, chunk_count })),
         ChunkOutcome::Conflict => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "chunk_conflict",
+            ErrorCode::ChunkConflict,
             "The server holds other bytes for this chunk.",
         )),
         ChunkOutcome::Finished => Err(upload_finished()),

@@ -4,6 +4,8 @@
 
 mod chunk;
 
+use coffer_shared::api::paths::route;
+use coffer_shared::token::{TokenHash, UploadToken};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -12,13 +14,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::{Json, Router};
 use coffer_shared::api::{
-    FinishUploadRequest, FinishUploadResponse, MAX_METADATA_BYTES, StartUploadRequest, StartUploadResponse,
-    UploadStatus, UploadTokenRequest,
+    ErrorCode, FinishUploadRequest, FinishUploadResponse, MAX_METADATA_BYTES, StartUploadRequest,
+    StartUploadResponse, UploadStatus, UploadTokenRequest,
 };
 use coffer_shared::b64;
 use coffer_shared::crypto::envelope::{Envelope, Kind};
 use coffer_shared::crypto::file_meta::MAX_FILE_SIZE;
-use coffer_shared::crypto::share::token_hash;
 use coffer_shared::crypto::stream::ChunkSize;
 
 use crate::audit::{Audit, Event};
@@ -35,27 +36,28 @@ use crate::sweeper::purge_blobs;
 /// The upload routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/uploads", post(start))
-        .route("/uploads/{id}/chunks/{index}", put(chunk::put_chunk))
-        .route("/uploads/{id}/status", post(status))
-        .route("/uploads/{id}/finish", post(finish))
-        .route("/uploads/{id}/cancel", post(cancel))
+        .route(route::UPLOADS, post(start))
+        .route(route::UPLOAD_CHUNK, put(chunk::put_chunk))
+        .route(route::UPLOAD_STATUS, post(status))
+        .route(route::UPLOAD_FINISH, post(finish))
+        .route(route::UPLOAD_CANCEL, post(cancel))
 }
 
 /// 507 `storage_full`.
 fn storage_full() -> ApiError {
     ApiError::new(
         StatusCode::INSUFFICIENT_STORAGE,
-        "storage_full",
+        ErrorCode::StorageFull,
         "The server has no room for this file now.",
     )
 }
 
 /// SHA-256 of a base64url upload token, or 422 `invalid_token`.
-fn upload_token_hash(token: &str) -> Result<[u8; 32], ApiError> {
-    let token = b64::decode_array::<32>(token)
-        .map_err(|_| ApiError::invalid("invalid_token", "upload_token: must be base64url of 32 bytes"))?;
-    Ok(token_hash(&token))
+fn upload_token_hash(token: &UploadToken) -> Result<TokenHash, ApiError> {
+    token.hash().map_err(|_| {
+        ApiError::invalid(ErrorCode::InvalidToken, "upload_token: must be base64url of 32 bytes")
+            .with_field("upload_token")
+    })
 }
 
 #[tracing::instrument(name = "start_upload", skip_all, fields(id = %request.file_id))]
@@ -87,18 +89,23 @@ async fn start(
     if request.size > settings.max_file_size || request.size > MAX_FILE_SIZE {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            ErrorCode::FileTooLarge,
             format!(
                 "size: this server takes files up to {} bytes",
                 settings.max_file_size.min(MAX_FILE_SIZE)
             ),
-        ));
+        )
+        .with_field("size"));
     }
     let chunk_count = ChunkSize::new(request.chunk_size)
         .ok()
         .and_then(|chunk_size| chunk_size.chunk_count(request.size))
         .ok_or_else(|| {
-            ApiError::invalid("invalid_field", "chunk_size: must be a power of two from 64 to 16777216")
+            ApiError::invalid(
+                ErrorCode::InvalidField,
+                "chunk_size: must be a power of two from 64 to 16777216",
+            )
+            .with_field("chunk_size")
         })?;
     let token_hash = upload_token_hash(&request.upload_token)?;
     let now = state.clock.now();
@@ -124,7 +131,7 @@ async fn start(
         StartOutcome::IdTaken => {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "id_taken",
+                ErrorCode::IdTaken,
                 "A file with this id already exists.",
             ));
         }
@@ -140,7 +147,7 @@ async fn start(
             tracing::warn!(event = "anonymous_room_reached", held);
             return Err(ApiError::new(
                 StatusCode::INSUFFICIENT_STORAGE,
-                "storage_full",
+                ErrorCode::StorageFull,
                 "The room for uploads without an account is taken now; sign in, or try again later.",
             ));
         }
@@ -177,18 +184,22 @@ fn metadata(text: &str) -> Result<Vec<u8>, ApiError> {
     if text.len() > MAX_METADATA_BYTES.div_ceil(3) * 4 {
         return Err(ApiError::TooLarge);
     }
-    let bytes = b64::decode(text)
-        .map_err(|_| ApiError::malformed("invalid_envelope", "metadata: must be canonical base64url"))?;
+    let bytes = b64::decode(text).map_err(|_| {
+        ApiError::malformed(ErrorCode::InvalidEnvelope, "metadata: must be canonical base64url")
+            .with_field("metadata")
+    })?;
     if bytes.len() > MAX_METADATA_BYTES {
         return Err(ApiError::TooLarge);
     }
-    let parsed = Envelope::parse(&bytes)
-        .map_err(|error| ApiError::invalid("invalid_envelope", format!("metadata: {error}")))?;
+    let parsed = Envelope::parse(&bytes).map_err(|error| {
+        ApiError::invalid(ErrorCode::InvalidEnvelope, format!("metadata: {error}")).with_field("metadata")
+    })?;
     if parsed.header.kind != Kind::FileMetadata || parsed.header.signed {
         return Err(ApiError::invalid(
-            "invalid_envelope",
+            ErrorCode::InvalidEnvelope,
             "metadata: must be a file-metadata envelope without SIGNED",
-        ));
+        )
+        .with_field("metadata"));
     }
     Ok(bytes)
 }
@@ -222,7 +233,7 @@ async fn finish(
 
 /// 409 `upload_finished`.
 fn upload_finished() -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, "upload_finished", "This upload is already finished.")
+    ApiError::new(StatusCode::CONFLICT, ErrorCode::UploadFinished, "This upload is already finished.")
 }
 
 #[tracing::instrument(name = "cancel_upload", skip_all, fields(id = %id))]

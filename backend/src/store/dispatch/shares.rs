@@ -6,6 +6,7 @@ use crate::store::{
     ClaimOutcome, EndedShare, InsertOutcome, NewShare, SignatureContext, Store, StoreError, StoredStatus,
 };
 use coffer_shared::id::{AccountId, ShareId};
+use coffer_shared::token::TokenHash;
 
 impl Store {
     /// Stores a new share with its files attached, or nothing. `signature_ok` sees the owner's
@@ -27,7 +28,7 @@ impl Store {
     pub async fn share_status(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<StoredStatus>, StoreError> {
         dispatch!(self.share_status(id, token_hash, now))
@@ -43,8 +44,8 @@ impl Store {
     pub async fn claim_share(
         &self,
         id: ShareId,
-        status_hash: [u8; 32],
-        access_hash: [u8; 32],
+        status_hash: TokenHash,
+        access_hash: TokenHash,
         download: ([u8; 32], u64),
         now: u64,
         record: impl Fn(&ClaimOutcome) -> Vec<NewEvent> + Send + 'static,
@@ -57,7 +58,7 @@ impl Store {
     pub async fn destroy_share(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<EndedShare>, StoreError> {
         dispatch!(self.destroy_share(id, token_hash, now))

@@ -4,6 +4,7 @@ use crate::store::{
     ChunkOutcome, ChunkSlot, Expiry, FinishOutcome, NewUpload, StartOutcome, Store, StoreError, UploadState,
 };
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::TokenHash;
 
 impl Store {
     /// Stores a new upload and reserves its whole ciphertext size against the quota, its
@@ -23,7 +24,7 @@ impl Store {
     pub async fn chunk_slot(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
     ) -> Result<Option<ChunkSlot>, StoreError> {
         dispatch!(self.chunk_slot(id, token_hash, index))
@@ -35,7 +36,7 @@ impl Store {
     pub async fn record_chunk(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
         sum: [u8; 32],
         expiry: Expiry,
@@ -47,7 +48,7 @@ impl Store {
     pub async fn upload_status(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
     ) -> Result<Option<UploadState>, StoreError> {
         dispatch!(self.upload_status(id, token_hash))
     }
@@ -57,7 +58,7 @@ impl Store {
     pub async fn finish_upload(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         metadata: Vec<u8>,
     ) -> Result<FinishOutcome, StoreError> {
         dispatch!(self.finish_upload(id, token_hash, metadata))
@@ -65,7 +66,7 @@ impl Store {
 
     /// Deletes upload `id` unless it is attached. `false` for an unknown upload, a wrong token
     /// or an attached file.
-    pub async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+    pub async fn cancel_upload(&self, id: FileId, token_hash: TokenHash) -> Result<bool, StoreError> {
         dispatch!(self.cancel_upload(id, token_hash))
     }
 }

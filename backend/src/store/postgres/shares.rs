@@ -6,7 +6,7 @@
 use coffer_shared::api::ShareState;
 use coffer_shared::crypto::envelope::Header;
 use coffer_shared::id::{AccountId, ShareId};
-use subtle::ConstantTimeEq;
+use coffer_shared::token::TokenHash;
 use tokio_postgres::{GenericClient, Row, Transaction};
 
 use super::file_shares::{self, attach_all, check_all};
@@ -25,10 +25,6 @@ use crate::store::{
 /// reads.
 const COLUMNS: &str = "header, access_hash, status_hash, manage_hash, created_at, expires_at, max_views, \
                        views_used, max_wrong_claims, wrong_claims, owner, read_receipt";
-
-fn hashes_match(stored: &[u8; 32], presented: &[u8; 32]) -> bool {
-    stored.ct_eq(presented).into()
-}
 
 /// The [`COLUMNS`] of a share's row, from column `at` on, as a [`ShareRecord`] whose envelope
 /// is left in the row ([`Envelope::Apart`]).
@@ -114,7 +110,7 @@ impl PgStore {
     pub(crate) async fn share_status(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<StoredStatus>, StoreError> {
         let client = self.client().await?;
@@ -124,8 +120,8 @@ impl PgStore {
         };
         let record = record(&row, 0)?;
         // Check both tokens, always, so timing does not tell which one matched.
-        let status_ok = hashes_match(&record.status_hash, &token_hash);
-        let manage_ok = hashes_match(&record.manage_hash, &token_hash);
+        let status_ok = TokenHash::from(record.status_hash) == token_hash;
+        let manage_ok = TokenHash::from(record.manage_hash) == token_hash;
         if !(record.is_live(now) && (status_ok | manage_ok)) {
             return Ok(None);
         }
@@ -152,8 +148,8 @@ impl PgStore {
     pub(crate) async fn claim_share(
         &self,
         id: ShareId,
-        status_hash: [u8; 32],
-        access_hash: [u8; 32],
+        status_hash: TokenHash,
+        access_hash: TokenHash,
         download: ([u8; 32], u64),
         now: u64,
         record: impl Fn(&ClaimOutcome) -> Vec<NewEvent> + Send + 'static,
@@ -172,14 +168,14 @@ impl PgStore {
     pub(crate) async fn destroy_share(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<EndedShare>, StoreError> {
         transaction!(self, txn => {
             let Some(record) = read_locked(&txn, id.as_str()).await? else {
                 return Ok(None);
             };
-            if !(record.is_live(now) && hashes_match(&record.manage_hash, &token_hash)) {
+            if !(record.is_live(now) && TokenHash::from(record.manage_hash) == token_hash) {
                 return Ok(None);
             }
             end(&txn, id.as_str(), &record, ShareState::Destroyed).await?;
@@ -356,8 +352,8 @@ async fn insert(
 async fn claim(
     txn: &Transaction<'_>,
     id: &str,
-    status_hash: &[u8; 32],
-    access_hash: &[u8; 32],
+    status_hash: &TokenHash,
+    access_hash: &TokenHash,
     (download_hash, download_until): ([u8; 32], u64),
     now: u64,
 ) -> Result<ClaimOutcome, StoreError> {
@@ -372,10 +368,10 @@ async fn claim(
             _ => ClaimOutcome::NotFound,
         });
     }
-    if !hashes_match(&record.status_hash, status_hash) {
+    if TokenHash::from(record.status_hash) != *status_hash {
         return Ok(ClaimOutcome::NotFound);
     }
-    let outcome = if hashes_match(&record.access_hash, access_hash) {
+    let outcome = if TokenHash::from(record.access_hash) == *access_hash {
         let row = txn.query_one("SELECT envelope FROM shares WHERE id = $1", &[&id]).await.map_err(pg)?;
         let envelope: Vec<u8> = row.get(0);
         record.views_used += 1;

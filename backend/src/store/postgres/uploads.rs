@@ -5,6 +5,7 @@
 //! the other and then sees what it did.
 
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::TokenHash;
 use tokio_postgres::Transaction;
 
 use super::accounts;
@@ -25,7 +26,7 @@ use crate::store::{
 async fn owned_upload(
     txn: &Transaction<'_>,
     id: &str,
-    token_hash: &[u8; 32],
+    token_hash: &TokenHash,
 ) -> Result<Option<FileRecord>, StoreError> {
     Ok(read_file(txn, id).await?.filter(|record| record.token_matches(token_hash)))
 }
@@ -131,7 +132,7 @@ impl PgStore {
     pub(crate) async fn chunk_slot(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
     ) -> Result<Option<ChunkSlot>, StoreError> {
         let client = self.client().await?;
@@ -163,7 +164,7 @@ impl PgStore {
     pub(crate) async fn record_chunk(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
         sum: [u8; 32],
         expiry: Expiry,
@@ -211,7 +212,7 @@ impl PgStore {
     pub(crate) async fn upload_status(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
     ) -> Result<Option<UploadState>, StoreError> {
         let client = self.client().await?;
         // The held indexes as runs: along a run of consecutive indexes, index - rank is constant.
@@ -252,7 +253,7 @@ impl PgStore {
     pub(crate) async fn finish_upload(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         metadata: Vec<u8>,
     ) -> Result<FinishOutcome, StoreError> {
         let id = id.as_str();
@@ -284,7 +285,7 @@ impl PgStore {
         })
     }
 
-    pub(crate) async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+    pub(crate) async fn cancel_upload(&self, id: FileId, token_hash: TokenHash) -> Result<bool, StoreError> {
         let id = id.as_str();
         transaction!(self, txn => {
             match owned_upload(&txn, id, &token_hash).await? {

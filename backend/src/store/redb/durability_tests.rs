@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::TokenHash;
 
 use super::RedbStore;
 use crate::store::{Expiry, FinishOutcome, NewUpload};
 
-fn upload(id: &FileId, token_hash: [u8; 32], owner: Option<coffer_shared::id::AccountId>) -> NewUpload {
+fn upload(id: &FileId, token_hash: TokenHash, owner: Option<coffer_shared::id::AccountId>) -> NewUpload {
     NewUpload {
         id: id.clone(),
         size: 10,
@@ -40,9 +41,9 @@ fn crash_image(data: &std::path::Path) -> (tempfile::TempDir, RedbStore) {
     (copy, store)
 }
 
-async fn ready_upload(store: &RedbStore) -> (FileId, [u8; 32]) {
+async fn ready_upload(store: &RedbStore) -> (FileId, TokenHash) {
     let id = FileId::random();
-    let token = [7u8; 32];
+    let token = TokenHash::from([7u8; 32]);
     store.start_upload(upload(&id, token, None), || Ok(u64::MAX)).await.unwrap();
     let expiry = Expiry { at: 10_000, max_age: 100_000 };
     store.record_chunk(id.clone(), token, 0, [1; 32], expiry).await.unwrap();

@@ -6,6 +6,7 @@
 //! files are created, claimed and ended together.
 
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::TokenHash;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +27,7 @@ pub(crate) struct ShareFiles {
 }
 
 /// A file named in a share's create request: its id and the SHA-256 of its upload token.
-pub type FileClaim = (FileId, [u8; 32]);
+pub type FileClaim = (FileId, TokenHash);
 
 pub(super) fn read_share_files(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
@@ -62,10 +63,10 @@ pub(super) fn check_all(
     for (position, (id, token_hash)) in files.iter().enumerate() {
         let id = id.as_str();
         let record = read_file(txn, id)?.filter(|record| {
-            record.finished && record.owner.is_none() && record.share.is_none() && {
-                use subtle::ConstantTimeEq;
-                bool::from(record.token_hash.ct_eq(token_hash))
-            }
+            record.finished
+                && record.owner.is_none()
+                && record.share.is_none()
+                && record.token_matches(token_hash)
         });
         match record {
             Some(record) if !checked.iter().any(|(seen, _)| seen == id) => {

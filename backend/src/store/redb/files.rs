@@ -4,9 +4,9 @@
 
 use coffer_shared::crypto::file_meta::FileId;
 use coffer_shared::id::{AccountId, ShareId};
+use coffer_shared::token::TokenHash;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
 
 use super::reservations::{add_meta, release};
 use super::schema::{ACCOUNT_FILES, BLOB_TRASH, FILE_CHUNKS, FILE_EXPIRY, FILES, STORED_BYTES};
@@ -28,7 +28,7 @@ pub(crate) struct FileRecord {
     pub size: u64,
     pub chunk_size: u32,
     pub chunk_count: u64,
-    pub token_hash: [u8; 32],
+    pub token_hash: TokenHash,
     /// The account of a vault upload.
     pub owner: Option<AccountId>,
     pub finished: bool,
@@ -76,8 +76,8 @@ impl FileRecord {
         self.share.is_some() || (self.finished && self.owner.is_some())
     }
 
-    pub(crate) fn token_matches(&self, hash: &[u8; 32]) -> bool {
-        self.token_hash.ct_eq(hash).into()
+    pub(crate) fn token_matches(&self, hash: &TokenHash) -> bool {
+        self.token_hash == *hash
     }
 
     pub(crate) fn row(&self, id: &str) -> Result<FileRow, StoreError> {
@@ -135,7 +135,7 @@ pub struct NewUpload {
     /// `max(1, ceil(size / chunk_size))`.
     pub chunk_count: u64,
     /// SHA-256 of the upload token.
-    pub token_hash: [u8; 32],
+    pub token_hash: TokenHash,
     /// The account of a vault upload.
     pub owner: Option<AccountId>,
     /// Now, Unix seconds.

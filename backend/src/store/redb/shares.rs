@@ -5,8 +5,8 @@
 use coffer_shared::api::ShareState;
 use coffer_shared::crypto::envelope::Header;
 use coffer_shared::id::{AccountId, ShareId};
+use coffer_shared::token::TokenHash;
 use redb::{ReadableTable, WriteTransaction};
-use subtle::ConstantTimeEq;
 
 use super::accounts::{self, read_account};
 use super::file_shares::{self, FileClaim, read_share_files};
@@ -152,10 +152,6 @@ pub enum ClaimOutcome {
     NotFound,
 }
 
-fn hashes_match(stored: &[u8; 32], presented: &[u8; 32]) -> bool {
-    stored.ct_eq(presented).into()
-}
-
 fn read_record(txn: &WriteTransaction, id: &str) -> Result<Option<ShareRecord>, StoreError> {
     let shares = txn.open_table(SHARES)?;
     let Some(bytes) = shares.get(id)? else {
@@ -222,7 +218,7 @@ impl RedbStore {
     pub(crate) async fn share_status(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<StoredStatus>, StoreError> {
         self.blocking(move |db: &Db| {
@@ -233,8 +229,8 @@ impl RedbStore {
             };
             let record = ShareRecord::decode(bytes.value())?;
             // Check both tokens, always, so timing does not tell which one matched.
-            let status_ok = hashes_match(&record.status_hash, &token_hash);
-            let manage_ok = hashes_match(&record.manage_hash, &token_hash);
+            let status_ok = TokenHash::from(record.status_hash) == token_hash;
+            let manage_ok = TokenHash::from(record.manage_hash) == token_hash;
             if !(record.is_live(now) && (status_ok | manage_ok)) {
                 return Ok(None);
             }
@@ -257,8 +253,8 @@ impl RedbStore {
     pub(crate) async fn claim_share(
         &self,
         id: ShareId,
-        status_hash: [u8; 32],
-        access_hash: [u8; 32],
+        status_hash: TokenHash,
+        access_hash: TokenHash,
         download: ([u8; 32], u64),
         now: u64,
         record: impl Fn(&ClaimOutcome) -> Vec<NewEvent> + Send + 'static,
@@ -272,7 +268,7 @@ impl RedbStore {
     pub(crate) async fn destroy_share(
         &self,
         id: ShareId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         now: u64,
     ) -> Result<Option<EndedShare>, StoreError> {
         self.blocking(move |db: &Db| {
@@ -280,7 +276,7 @@ impl RedbStore {
             let Some(record) = read_record(&txn, id.as_str())? else {
                 return Ok(None);
             };
-            if !(record.is_live(now) && hashes_match(&record.manage_hash, &token_hash)) {
+            if !(record.is_live(now) && TokenHash::from(record.manage_hash) == token_hash) {
                 return Ok(None);
             }
             end(&txn, id.as_str(), &record, ShareState::Destroyed)?;
@@ -438,8 +434,8 @@ fn insert(
 fn claim(
     txn: &WriteTransaction,
     id: &str,
-    status_hash: &[u8; 32],
-    access_hash: &[u8; 32],
+    status_hash: &TokenHash,
+    access_hash: &TokenHash,
     (download_hash, download_until): ([u8; 32], u64),
     now: u64,
 ) -> Result<ClaimOutcome, StoreError> {
@@ -454,10 +450,10 @@ fn claim(
             _ => ClaimOutcome::NotFound,
         });
     }
-    if !hashes_match(&record.status_hash, status_hash) {
+    if TokenHash::from(record.status_hash) != *status_hash {
         return Ok(ClaimOutcome::NotFound);
     }
-    let outcome = if hashes_match(&record.access_hash, access_hash) {
+    let outcome = if TokenHash::from(record.access_hash) == *access_hash {
         let envelope = match &record.envelope {
             Envelope::Inline(bytes) => bytes.clone(),
             Envelope::Apart => txn

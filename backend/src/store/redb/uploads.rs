@@ -3,6 +3,7 @@
 //! transaction.
 
 use coffer_shared::crypto::file_meta::FileId;
+use coffer_shared::token::TokenHash;
 use redb::{ReadableTable, WriteTransaction};
 
 use super::files::{
@@ -17,7 +18,7 @@ use super::{Db, RedbStore, StoreError};
 fn owned_upload(
     txn: &WriteTransaction,
     id: &str,
-    token_hash: &[u8; 32],
+    token_hash: &TokenHash,
 ) -> Result<Option<FileRecord>, StoreError> {
     Ok(read_file(txn, id)?.filter(|record| record.token_matches(token_hash)))
 }
@@ -111,7 +112,7 @@ impl RedbStore {
     pub(crate) async fn chunk_slot(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
     ) -> Result<Option<ChunkSlot>, StoreError> {
         self.blocking(move |db: &Db| {
@@ -139,7 +140,7 @@ impl RedbStore {
     pub(crate) async fn record_chunk(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         index: u64,
         sum: [u8; 32],
         expiry: Expiry,
@@ -185,7 +186,7 @@ impl RedbStore {
     pub(crate) async fn upload_status(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
     ) -> Result<Option<UploadState>, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_read()?;
@@ -213,7 +214,7 @@ impl RedbStore {
     pub(crate) async fn finish_upload(
         &self,
         id: FileId,
-        token_hash: [u8; 32],
+        token_hash: TokenHash,
         metadata: Vec<u8>,
     ) -> Result<FinishOutcome, StoreError> {
         self.blocking(move |db: &Db| {
@@ -251,7 +252,7 @@ impl RedbStore {
         .await
     }
 
-    pub(crate) async fn cancel_upload(&self, id: FileId, token_hash: [u8; 32]) -> Result<bool, StoreError> {
+    pub(crate) async fn cancel_upload(&self, id: FileId, token_hash: TokenHash) -> Result<bool, StoreError> {
         self.blocking(move |db: &Db| {
             let txn = db.begin_write()?;
             let id = id.as_str();

@@ -1,0 +1,336 @@
+//! The endpoints of uploads and file downloads, as the OpenAPI document describes them.
+
+use coffer_shared::api::paths::route;
+use coffer_shared::api::{
+    ChunkReceipt, ErrorBody, FinishUploadRequest, FinishUploadResponse, StartUploadRequest,
+    StartUploadResponse, UploadIncompleteBody, UploadStatus, UploadTokenRequest,
+};
+
+use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
+
+/// In the order the document lists them.
+pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::Post,
+        route: route::UPLOADS,
+        prefixed: true,
+        operation_id: "startUpload",
+        tag: "files",
+        summary: "Start an upload",
+        description: "Reserves the whole ciphertext size (`size + 16 n`) against the quota, the disk (free space less every unfinished upload's unwritten bytes must stay above the free-space floor, checked and reserved in one transaction) and the client's cap (per client network when not signed in, per account when signed in). Rate limited per client (`upload` bucket). The server keeps `SHA-256(upload_token)`. `vault: true` needs the session cookie and `X-Coffer-CSRF`; otherwise a live session cookie still needs `X-Coffer-CSRF`, as for share creation.",
+        session: Session::None,
+        params: &[Param::Csrf],
+        request: Some(Content::Json(json::<StartUploadRequest>)),
+        answers: &[
+            Answer { status: 201, description: "Started.", body: Content::Json(json::<StartUploadResponse>) },
+            Answer {
+                status: 400,
+                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 401,
+                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 403,
+                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 409,
+                description: "`id_taken`: a file with this id exists.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 413,
+                description: "`file_too_large`: `size` is over `max_file_size`.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 415,
+                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 422,
+                description: "`invalid_field` (bad `chunk_size` or member), `invalid_token`.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 429,
+                description: "`rate_limited` (with `Retry-After`): over the client's upload-start rate limit. `too_many_uploads` (no `Retry-After`): the client's unfinished uploads would reserve more than its cap; finish or cancel some first. Nothing is stored.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 507,
+                description: "`storage_full`: a start over the storage quota or, with every unfinished upload's unwritten bytes, the disk's free-space floor; a start by a client not signed in past the share of the room above the floor that such clients may reserve together (`COFFER_UPLOAD_ROOM_ANONYMOUS`); a chunk that would eat into the floor or met a full disk; nothing partial is kept.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Put,
+        route: route::UPLOAD_CHUNK,
+        prefixed: true,
+        operation_id: "putChunk",
+        tag: "files",
+        summary: "Upload a chunk",
+        description: "The chunk's ciphertext, streamed to disk while hashed; it counts once its length and checksum match and its bytes are synced. Idempotent by index: the same bytes again are 200, other bytes are 409 `chunk_conflict`. Chunks may come in any order and in parallel. Moves the upload's expiry forward. Rate limited per client (`chunk` bucket). Refused whole with 507 `storage_full` if writing it would leave the disk below the free-space floor.",
+        session: Session::None,
+        params: &[Param::FileId, Param::ChunkIndex, Param::UploadToken, Param::ChunkSha256],
+        request: Some(Content::Bytes),
+        answers: &[
+            Answer { status: 200, description: "Held.", body: Content::Json(json::<ChunkReceipt>) },
+            Answer {
+                status: 400,
+                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 404,
+                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 409,
+                description: "`chunk_conflict`: other bytes for a chunk the server holds. `upload_finished`: the upload is finished.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 422,
+                description: "`invalid_token`, `invalid_chunk` (index past the end, wrong length, bad checksum header), `checksum_mismatch`.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 429,
+                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 507,
+                description: "`storage_full`: a start over the storage quota or, with every unfinished upload's unwritten bytes, the disk's free-space floor; a start by a client not signed in past the share of the room above the floor that such clients may reserve together (`COFFER_UPLOAD_ROOM_ANONYMOUS`); a chunk that would eat into the floor or met a full disk; nothing partial is kept.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Post,
+        route: route::UPLOAD_STATUS,
+        prefixed: true,
+        operation_id: "uploadStatus",
+        tag: "files",
+        summary: "Read an upload's progress",
+        description: "What the server holds, so a browser resumes with only the missing chunks.",
+        session: Session::None,
+        params: &[Param::FileId],
+        request: Some(Content::Json(json::<UploadTokenRequest>)),
+        answers: &[
+            Answer { status: 200, description: "The upload.", body: Content::Json(json::<UploadStatus>) },
+            Answer {
+                status: 400,
+                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 404,
+                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 415,
+                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 422,
+                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Post,
+        route: route::UPLOAD_FINISH,
+        prefixed: true,
+        operation_id: "finishUpload",
+        tag: "files",
+        summary: "Finish an upload",
+        description: "Stores the metadata envelope once every chunk is held. A vault upload becomes an attachment. Finishing again with the same metadata is 200.",
+        session: Session::None,
+        params: &[Param::FileId],
+        request: Some(Content::Json(json::<FinishUploadRequest>)),
+        answers: &[
+            Answer {
+                status: 200,
+                description: "Finished.",
+                body: Content::Json(json::<FinishUploadResponse>),
+            },
+            Answer {
+                status: 400,
+                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 404,
+                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 409,
+                description: "`upload_incomplete` (body adds `missing`), or `upload_finished` with other metadata.",
+                body: Content::Json(json::<UploadIncompleteBody>),
+            },
+            Answer {
+                status: 413,
+                description: "`too_large`: the body is larger than this server accepts.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 415,
+                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 422,
+                description: "`invalid_token`, `invalid_envelope` (not a `file-metadata` envelope without `SIGNED`).",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Post,
+        route: route::UPLOAD_CANCEL,
+        prefixed: true,
+        operation_id: "cancelUpload",
+        tag: "files",
+        summary: "Cancel an upload",
+        description: "Deletes the upload and its bytes, unless the file is attached to a share or the vault (404).",
+        session: Session::None,
+        params: &[Param::FileId],
+        request: Some(Content::Json(json::<UploadTokenRequest>)),
+        answers: &[
+            Answer { status: 204, description: "Deleted.", body: Content::None },
+            Answer {
+                status: 400,
+                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 404,
+                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 415,
+                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 422,
+                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Get,
+        route: route::FILE,
+        prefixed: true,
+        operation_id: "downloadFile",
+        tag: "files",
+        summary: "Download a share's file",
+        description: "Streams the ciphertext of a file of the share a claim opened. Downloads do not count views.",
+        session: Session::None,
+        params: &[Param::FileId, Param::DownloadToken, Param::Range],
+        request: None,
+        answers: &[
+            Answer {
+                status: 200,
+                description: "The file's ciphertext (the chunks, in order), streamed from disk, with `Content-Length` and `Accept-Ranges: bytes`.",
+                body: Content::Bytes,
+            },
+            Answer {
+                status: 206,
+                description: "From the asked byte to the end, with `Content-Range`.",
+                body: Content::Bytes,
+            },
+            Answer {
+                status: 400,
+                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 404,
+                description: "`not_found`: a wrong or expired download token, or a file not in that claim's share.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 416,
+                description: "`invalid_range`: the range starts at or past the end; `Content-Range: bytes */<size>`.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+];

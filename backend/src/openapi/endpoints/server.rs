@@ -1,0 +1,79 @@
+//! The endpoints of the server's limits, this document and the health check, as the OpenAPI document describes them.
+
+use coffer_shared::api::paths::route;
+use coffer_shared::api::{ErrorBody, ServerConfig};
+
+use super::super::model::{Answer, Content, Endpoint, Method, Session, json};
+
+/// In the order the document lists them.
+pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::Get,
+        route: route::CONFIG,
+        prefixed: true,
+        operation_id: "getConfig",
+        tag: "server",
+        summary: "The limits this server enforces",
+        description: "The create form MUST respect these values. No body, no rate limit.",
+        session: Session::None,
+        params: &[],
+        request: None,
+        answers: &[
+            Answer {
+                status: 200,
+                description: "The server's limits.",
+                body: Content::Json(json::<ServerConfig>),
+            },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Get,
+        route: route::OPENAPI,
+        prefixed: true,
+        operation_id: "getOpenApi",
+        tag: "server",
+        summary: "This document",
+        description: "The OpenAPI 3.1 description of the API, compiled into the server from `docs/openapi.json`. No rate limit.",
+        session: Session::None,
+        params: &[],
+        request: None,
+        answers: &[
+            Answer { status: 200, description: "The OpenAPI document.", body: Content::AnyJson },
+            Answer {
+                status: 405,
+                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+    Endpoint {
+        method: Method::Get,
+        route: "/healthz",
+        prefixed: false,
+        operation_id: "getHealth",
+        tag: "server",
+        summary: "Liveness and database check",
+        description: "200 when the process is up and the database answers a read. Outside `/api/v1`; no rate limit. For load balancers and orchestrators.",
+        session: Session::None,
+        params: &[],
+        request: None,
+        answers: &[
+            Answer { status: 200, description: "Healthy.", body: Content::AnyJson },
+            Answer {
+                status: 405,
+                description: "Any method other than GET or HEAD. Unlike the API, this answer has an empty body; `Allow` lists the methods.",
+                body: Content::None,
+            },
+            Answer {
+                status: 500,
+                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
+                body: Content::Json(json::<ErrorBody>),
+            },
+        ],
+    },
+];
