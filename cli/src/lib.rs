@@ -15,6 +15,7 @@ pub mod qr;
 pub mod send;
 pub mod shares;
 pub mod signer;
+pub mod size;
 pub mod status;
 pub mod text;
 pub mod time;

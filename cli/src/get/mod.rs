@@ -110,7 +110,11 @@ pub async fn run(args: GetArgs, ui: Ui) -> Outcome {
         ui.json(&report);
     } else {
         for file in &saved {
-            ui.note(&format!("Saved {} ({} bytes, SHA-256 checked)", file.path.display(), file.size));
+            ui.note(&format!(
+                "Saved {} ({}, SHA-256 checked)",
+                file.path.display(),
+                crate::size::text(file.size)
+            ));
         }
         ui.note(&signed_line(&revealed.signed));
         ui.note(&match revealed.views_left {
@@ -194,8 +198,8 @@ pub fn describe(status: &Status) -> String {
     let raw = &status.raw;
     let mut parts = vec![match raw.file_count {
         0 => "This share holds a text".to_owned(),
-        1 => format!("This share holds 1 file ({} bytes)", raw.file_bytes),
-        n => format!("This share holds {n} files ({} bytes)", raw.file_bytes),
+        1 => format!("This share holds 1 file ({})", crate::size::text(raw.file_bytes)),
+        n => format!("This share holds {n} files ({} in all)", crate::size::text(raw.file_bytes)),
     }];
     if status.header.password.is_some() {
         parts.push("needs a password".into());

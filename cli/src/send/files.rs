@@ -344,9 +344,10 @@ fn pick(paths: &[PathBuf], max_file_size: u64) -> Outcome<Vec<Picked>> {
                 return Err(Failure::new(
                     Kind::Refused,
                     format!(
-                        "{}: {} bytes, and this server takes files up to {max_file_size}.",
+                        "{}: {}, and this server takes files up to {}.",
                         path.display(),
-                        meta.len()
+                        crate::size::text(meta.len()),
+                        crate::size::text(max_file_size)
                     ),
                 ));
             }

@@ -45,9 +45,9 @@ pub async fn create(
             return Err(Failure::new(
                 Kind::Refused,
                 format!(
-                    "The secret is too large: {} bytes once encrypted, and this server takes up to {}. Send it as a file instead.",
-                    sealed.envelope.len(),
-                    max_envelope_bytes
+                    "The secret is too large: {} once encrypted, and this server takes up to {}. Send it as a file instead.",
+                    crate::size::text(sealed.envelope.len() as u64),
+                    crate::size::text(max_envelope_bytes as u64)
                 ),
             ));
         }
