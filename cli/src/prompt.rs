@@ -28,6 +28,12 @@ pub fn password(question: &str, confirm: bool) -> Outcome<Zeroizing<String>> {
 
 /// Reads one line from stdin as a password (`--password-stdin`), without its line ending.
 pub fn password_from_stdin() -> Outcome<Zeroizing<String>> {
+    if stdin_is_terminal() {
+        // Typed there, it would be echoed on the screen: the terminal prompt hides it.
+        return Err(Failure::usage(
+            "stdin is a terminal: leave out --password-stdin to be asked without echo.",
+        ));
+    }
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()

@@ -35,6 +35,12 @@ pub fn secret(question: &str, flag: &str) -> Outcome<Zeroizing<String>> {
 /// The next line of stdin without its line ending; `what` names it in errors. The end of
 /// stdin is `None`.
 pub fn stdin_line(what: &str) -> Outcome<Option<Zeroizing<String>>> {
+    if crate::prompt::stdin_is_terminal() {
+        // Typed there, it would be echoed on the screen: the terminal prompt hides it.
+        return Err(Failure::usage(format!(
+            "stdin is a terminal: leave out the -stdin flag to be asked for the {what} without echo."
+        )));
+    }
     let mut line = Zeroizing::new(String::new());
     let read = std::io::stdin()
         .lock()

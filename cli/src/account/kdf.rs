@@ -57,7 +57,11 @@ pub fn remember(email: &str, kdf: &AccountKdf) {
         let _ = std::fs::create_dir_all(dir);
     }
     if let Ok(json) = serde_json::to_vec(&Remembered::of(kdf)) {
-        let _ = std::fs::write(path, json);
+        // Whole or not at all: a half-written memory must not read as none.
+        let temporary = path.with_extension("json.tmp");
+        if std::fs::write(&temporary, json).is_ok() {
+            let _ = std::fs::rename(&temporary, &path);
+        }
     }
 }
 

@@ -90,6 +90,12 @@ async fn remove(session: &Session, client: &Client, args: RmArgs, ui: Ui) -> Out
         return Err(Failure::new(Kind::Declined, "Nothing was removed."));
     }
     store::delete(client, &entry.id).await?;
+    // Then its attachments' bytes, as the browser does; one that is already gone is no error.
+    for attachment in &entry.record.attachments {
+        if let Ok(file_id) = attachment.file_id.parse() {
+            let _ = client.delete(&coffer_shared::api::paths::vault_file(&file_id)).await;
+        }
+    }
     if ui.json {
         ui.json(&serde_json::json!({ "removed": entry.id }));
     } else {

@@ -20,6 +20,8 @@ fn subtitle(record: &VaultRecord) -> String {
             if last.is_empty() { String::new() } else { format!("•••• {last}") }
         }
         RecordFields::Identity { full_name, .. } => full_name.clone(),
+        // A sensitive note shows nothing of its body in a list, as in the browser.
+        RecordFields::Note if record.sensitive => String::new(),
         RecordFields::Note => record.notes.lines().next().unwrap_or_default().chars().take(40).collect(),
     }
 }
@@ -87,7 +89,8 @@ pub fn record(entry: &Entry, ui: Ui) {
         let mut shown = serde_json::Map::new();
         for (name, value) in fields::members(record) {
             if !value.is_empty() {
-                let value = if fields::is_secret(name) { json!(null) } else { json!(value) };
+                let masked = fields::is_secret(name) || (record.sensitive && name != "name");
+                let value = if masked { json!(null) } else { json!(value) };
                 shown.insert(name.to_owned(), value);
             }
         }
@@ -108,7 +111,8 @@ pub fn record(entry: &Entry, ui: Ui) {
         if value.is_empty() {
             continue;
         }
-        let shown = if fields::is_secret(name) {
+        // A sensitive record shows every value masked; each one is still there with --field.
+        let shown = if fields::is_secret(name) || (record.sensitive && name != "name") {
             format!("•••••••• (--field {name})")
         } else {
             value.to_owned()
