@@ -33,7 +33,8 @@ pub enum VaultCommand {
 /// `coffer vault get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The record: its name (exact, else any case, else a unique part of it) or its id.
+    /// The record: its name (exact, else in any case; at a terminal also a unique part of it)
+    /// or its id.
     pub name: String,
     /// Print only this field: password, username, url, notes, totp (the current code), name,
     /// or the name of a custom field (card and identity fields by their names too).
@@ -91,7 +92,7 @@ pub struct RecordArgs {
 /// `coffer vault edit`.
 #[derive(Debug, Args)]
 pub struct EditArgs {
-    /// The record: its name or id.
+    /// The record: its whole name (in any case) or its id.
     pub record: String,
     /// What changes.
     #[command(flatten)]
@@ -101,7 +102,8 @@ pub struct EditArgs {
 /// `coffer vault rm`.
 #[derive(Debug, Args)]
 pub struct RmArgs {
-    /// The record: its name or id.
+    /// The record: its whole name (in any case) or its id; with a confirmation at a terminal,
+    /// also a unique part of its name.
     pub name: String,
     /// Remove it without asking first.
     #[arg(long, short)]

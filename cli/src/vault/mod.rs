@@ -36,7 +36,7 @@ pub async fn run(args: VaultArgs, server: Option<&str>, ui: Ui) -> Outcome {
 
 async fn get(session: &Session, client: &Client, args: GetArgs, ui: Ui) -> Outcome {
     let (entries, _) = store::load(session, client).await?;
-    let entry = &entries[find::find(&entries, &args.name)?];
+    let entry = &entries[find::find(&entries, &args.name, find::parts_allowed(true))?];
     match &args.field {
         Some(field) => {
             let value = fields::value(&entry.record, field, fields::now())?;
@@ -68,7 +68,8 @@ async fn add(session: &Session, client: &Client, args: RecordArgs, ui: Ui) -> Ou
 
 async fn edit_record(session: &Session, client: &Client, args: EditArgs, ui: Ui) -> Outcome {
     let (mut entries, _) = store::load(session, client).await?;
-    let index = find::find(&entries, &args.record)?;
+    // An edit saves without asking: the name must be whole.
+    let index = find::find(&entries, &args.record, false)?;
     let password = edit::password(&args.changes)?;
     let entry = &mut entries[index];
     edit::apply(&mut entry.record, &args.changes, password, crate::time::now())?;
@@ -85,7 +86,7 @@ async fn edit_record(session: &Session, client: &Client, args: EditArgs, ui: Ui)
 
 async fn remove(session: &Session, client: &Client, args: RmArgs, ui: Ui) -> Outcome {
     let (entries, _) = store::load(session, client).await?;
-    let entry = &entries[find::find(&entries, &args.name)?];
+    let entry = &entries[find::find(&entries, &args.name, find::parts_allowed(!args.yes))?];
     if !args.yes && !prompt::confirm(&format!("Remove {:?} from the vault?", entry.record.name))? {
         return Err(Failure::new(Kind::Declined, "Nothing was removed."));
     }

@@ -46,7 +46,13 @@ async fn a_login_is_added_listed_read_edited_and_removed() {
     assert!(!list.to_string().contains("hunter2"), "the list holds no password");
 
     assert_eq!(run(&["vault", "get", "bank", "--field", "password"], "").expect(0).stdout, "hunter2\n");
-    assert_eq!(run(&["vault", "get", "Wi", "--field", "notes"], "").expect(0).stdout, "key in the drawer\n");
+    assert_eq!(
+        run(&["vault", "get", "wi-fi", "--field", "notes"], "").expect(0).stdout,
+        "key in the drawer\n"
+    );
+    // A script gets no part match: `Wi` is not a record's whole name.
+    let part = run(&["vault", "get", "Wi", "--field", "notes"], "").expect(3);
+    assert!(part.stderr.contains("give the whole name or the id"), "{part:?}");
     let shown = run(&["vault", "get", "Bank"], "").expect(0);
     assert!(shown.stdout.contains("vera") && !shown.stdout.contains("hunter2"), "{shown:?}");
 
