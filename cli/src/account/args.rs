@@ -16,7 +16,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub passphrase_stdin: bool,
     /// The second factor: the authenticator's 6 digits, a recovery code, or the e-mailed code
-    /// of a sign-in started a moment ago (which a new start keeps).
+    /// of a sign-in started a moment ago (which a new start keeps). Other local users can see
+    /// arguments: give a recovery code on stdin (the line after the passphrase) instead.
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! Resuming: an upload killed with SIGKILL part-way continues with `--resume` from what the
-//! server holds, and a file changed since is refused rather than sealed twice.
+//! server holds, a file changed since is refused rather than sealed twice, and two processes
+//! resuming one upload at once never both send it.
 
 use std::time::Duration;
 
@@ -70,4 +71,27 @@ async fn resume_without_a_draft_says_so() {
     let run = server.coffer(&["send", "--resume", "a.bin"], "").await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("no unfinished upload of these files"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_resumes_at_once_send_the_upload_once() {
+    let server = Server::start_with(|settings| settings.rate_limit_chunk = 600).await;
+    let path = server.file("big.bin", 40 << 20, 7);
+    kill_part_way(&server, "big.bin", 3).await;
+
+    let args = ["send", "--resume", "--json", "big.bin"];
+    let (first, second) = tokio::join!(server.coffer(&args, ""), server.coffer(&args, ""));
+    let (winner, loser) = if first.code == 0 { (first, second) } else { (second, first) };
+    assert_eq!(winner.code, 0, "{winner:?}");
+    assert_eq!(loser.code, 1, "{loser:?}");
+    assert!(loser.stderr.contains("Another coffer process is sending this upload"), "{}", loser.stderr);
+    assert!(drafts(&server.state_dir).is_empty(), "the draft is deleted once the share exists");
+
+    let out = server.work.join("out");
+    std::fs::create_dir(&out).unwrap();
+    server
+        .coffer(&["get", "--yes", "-o", out.to_str().unwrap(), winner.json()["link"].as_str().unwrap()], "")
+        .await
+        .ok();
+    assert!(std::fs::read(out.join("big.bin")).unwrap() == std::fs::read(&path).unwrap());
 }
