@@ -117,6 +117,11 @@ impl Client {
         send(self.request(Method::POST, path).timeout(JSON_TIMEOUT).json(body)).await.map(drop)
     }
 
+    /// `POST` without a body; the answer's body is not read.
+    pub async fn post_empty(&self, path: &str) -> Result<(), HttpError> {
+        send(self.request(Method::POST, path).timeout(JSON_TIMEOUT)).await.map(drop)
+    }
+
     /// `PUT` a JSON body; a JSON answer.
     pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,

@@ -52,6 +52,36 @@ async fn anonymous_sends_are_unsigned_and_links_of_live_shares_are_listed_on_req
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shares_destroy_ends_only_the_accounts_own_live_share() {
+    let server = spawn().await;
+    let owner = server.sign_up("dora@example.org").await;
+    let other = server.sign_up("eve@example.org").await;
+    let (owner, other) = (server.login(&owner.email), server.login(&other.email));
+    let sent =
+        server.run_as(Some(&owner), &["send", "--json", "--views", "3", "--text", "x"], "").expect(0).json();
+    let link = sent["link"].as_str().unwrap().to_owned();
+    let id = server.run_as(Some(&owner), &["shares", "--json"], "").expect(0).json()["shares"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let table = server.run_as(Some(&owner), &["shares"], "").expect(0);
+    assert!(table.stdout.contains(&id), "the table lists the id to destroy by: {}", table.stdout);
+
+    let asked = server.run_as(Some(&owner), &["shares", "--destroy", &id], "").expect(2);
+    assert!(asked.stderr.contains("--yes"), "no terminal to confirm on: {asked:?}");
+    let foreign = server.run_as(Some(&other), &["shares", "--destroy", &id, "--yes"], "").expect(3);
+    assert!(foreign.stderr.contains("No live share of yours"), "{foreign:?}");
+    server.run_as(None, &["status", "--json", &link], "").expect(0);
+
+    let done = server.run_as(Some(&owner), &["shares", "--destroy", &link, "--yes", "--json"], "").expect(0);
+    assert_eq!(done.json()["destroyed"], id.as_str());
+    server.run_as(None, &["get", "--yes", &link], "").expect(3);
+    server.run_as(Some(&owner), &["shares", "--destroy", &id, "--yes"], "").expect(3);
+    let listed = server.run_as(Some(&owner), &["shares", "--json"], "").expect(0).json();
+    assert_eq!(listed["shares"][0]["state"], "destroyed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_passphrase_is_exit_code_4_and_prints_no_session() {
     let server = spawn().await;
     server.sign_up("carol@example.org").await;

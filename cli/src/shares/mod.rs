@@ -1,5 +1,8 @@
 //! `coffer shares`: "My shares" (`GET /api/v1/my/shares`), each label and link opened with the
-//! vault key (docs/accounts.md, "Share notes") and shown as a compact table.
+//! vault key (docs/accounts.md, "Share notes") and shown as a compact table; `--destroy` ends
+//! one of them.
+
+mod destroy;
 
 use clap::Args;
 use coffer_shared::api::paths;
@@ -23,6 +26,13 @@ pub struct SharesArgs {
     /// Print the links of the shares that can still be opened (they hold the shares' keys).
     #[arg(long)]
     pub links: bool,
+    /// Destroy one of your live shares now, by its id (the ID column) or its link; no
+    /// management link is needed.
+    #[arg(long, value_name = "ID|LINK")]
+    pub destroy: Option<String>,
+    /// With --destroy: do not ask first.
+    #[arg(long, short, requires = "destroy")]
+    pub yes: bool,
 }
 
 /// `coffer shares --help` examples.
@@ -30,9 +40,11 @@ pub const HELP: &str = "\
 Examples:
   coffer shares
   coffer shares --links            # the links of live shares too
+  coffer shares --destroy Xq3…     # destroys a live share by the id listed
   coffer shares --json | jq '.shares[] | select(.state == \"active\") | .label'
 
-Exit codes: 0 listed, 8 not signed in or the session ended; see `coffer --help` for the rest.";
+Exit codes: 0 listed or destroyed, 3 no live share of yours has that id, 8 not signed in or the
+session ended, 10 declined; see `coffer --help` for the rest.";
 
 /// One share as listed. The link is wiped on drop and left out of `Debug`.
 #[derive(Serialize)]
@@ -98,6 +110,9 @@ fn state_word(state: ShareState) -> &'static str {
 /// Runs `coffer shares`.
 pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
     let session = current::require(server)?;
+    if let Some(target) = &args.destroy {
+        return destroy::run(&session, target, args.yes, ui).await;
+    }
     let list: MyShareList = session.client()?.get(paths::MY_SHARES).await.map_err(current::failure)?;
     let shares: Vec<Listed> =
         list.shares.into_iter().map(|share| listed(&session, share, args.links)).collect();
@@ -111,8 +126,8 @@ pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
     }
     let width = shares.iter().map(|share| share.label.chars().count()).max().unwrap_or(0).clamp(5, 40);
     ui.line(&ui.bold(&format!(
-        "{:<width$}  {:<9}  {:>5}  {:<20}  {:>5}  {}",
-        "LABEL", "STATE", "VIEWS", "EXPIRES", "FILES", "PASSWORD"
+        "{:<22}  {:<width$}  {:<9}  {:>5}  {:<20}  {:>5}  {}",
+        "ID", "LABEL", "STATE", "VIEWS", "EXPIRES", "FILES", "PASSWORD"
     )));
     for share in &shares {
         let label: String =
@@ -124,7 +139,8 @@ pub async fn run(args: SharesArgs, server: Option<&str>, ui: Ui) -> Outcome {
             None => "?",
         };
         ui.line(&format!(
-            "{label:<width$}  {:<9}  {:>5}  {:<20}  {files:>5}  {password}",
+            "{:<22}  {label:<width$}  {:<9}  {:>5}  {:<20}  {files:>5}  {password}",
+            share.id.as_str(),
             state_word(share.state),
             format!("{}/{}", share.views_used, share.max_views),
             time::utc(share.expires_at),
