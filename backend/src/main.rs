@@ -5,7 +5,7 @@
 //! `coffer-server precompress DIR` writes the compressed copies of the built web app;
 //! `coffer-server openapi` prints the API's OpenAPI document (`docs/openapi.json`).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -84,13 +84,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether the text log may colour its lines: only when it goes to a terminal (a service
+/// manager's journal or a file would keep the escape codes) and `NO_COLOR` is not set.
+fn log_colours() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
 #[tokio::main]
 async fn serve(settings: Settings) -> std::io::Result<()> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if settings.log_json {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        tracing_subscriber::fmt().with_ansi(log_colours()).with_env_filter(filter).init();
     }
     let app = Application::build(settings).await?;
     tracing::info!(event = "server_started", address = %app.address(), "Coffer is listening on http://{}", app.address());

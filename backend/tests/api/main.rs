@@ -29,6 +29,7 @@ mod helpers;
 mod http;
 mod kdf_versions;
 mod limits;
+mod logs;
 mod mail;
 mod migrate_data;
 mod mmdb;
