@@ -15,6 +15,7 @@
 //! - [`notify`]: activity reports and security alerts by mail.
 //! - [`places`]: approximate places of client IPs (unknown until an IP database is added).
 //! - [`precompress`]: brotli and gzip copies of the built web app, made at build time.
+//! - [`tls`]: HTTPS without a proxy, its certificate reloaded while serving.
 
 pub mod audit;
 pub mod auth;
@@ -33,3 +34,4 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod sweeper;
+pub mod tls;

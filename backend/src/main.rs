@@ -99,6 +99,9 @@ async fn serve(settings: Settings) -> std::io::Result<()> {
         tracing_subscriber::fmt().with_ansi(log_colours()).with_env_filter(filter).init();
     }
     let app = Application::build(settings).await?;
-    tracing::info!(event = "server_started", address = %app.address(), "Coffer is listening on http://{}", app.address());
+    tracing::info!(event = "server_started", address = %app.address(), "Coffer is listening on {}://{}", app.scheme(), app.address());
+    if let Some(address) = app.redirect_address() {
+        tracing::info!(event = "redirect_listening", address = %address, "plain HTTP on {address} redirects to HTTPS");
+    }
     app.run_until_stopped().await
 }

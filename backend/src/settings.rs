@@ -23,6 +23,17 @@ pub struct Settings {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "COFFER_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Serve HTTPS on `--listen` with this certificate chain (PEM, leaf first); needs
+    /// `--tls-key`. Read again when the file changes or on SIGHUP.
+    #[arg(long, env = "COFFER_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "COFFER_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// With `--tls-cert`: also listen for plain HTTP here and redirect every request to HTTPS
+    /// (308), except the health checks `/healthz` and `/readyz`.
+    #[arg(long, env = "COFFER_REDIRECT_HTTP", requires = "tls_cert")]
+    pub redirect_http: Option<SocketAddr>,
     /// Folder for the database (created if missing).
     #[arg(long, env = "COFFER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -79,9 +90,10 @@ pub struct Settings {
     /// server, if it was built with one (`build.rs`); `off`: no places at all.
     #[arg(long, env = "COFFER_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
-    /// Send Strict-Transport-Security (turn on when users reach Coffer over HTTPS).
-    #[arg(long, env = "COFFER_HSTS")]
-    pub hsts: bool,
+    /// Send Strict-Transport-Security. Unset: on exactly when `--tls-cert` serves HTTPS (turn
+    /// it on behind a proxy that terminates HTTPS; `--hsts=false` turns it off).
+    #[arg(long, env = "COFFER_HSTS", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub hsts: Option<bool>,
     /// Seconds between sweeps that delete expired shares.
     #[arg(long, env = "COFFER_SWEEP_INTERVAL", default_value_t = 60)]
     pub sweep_interval: u64,
@@ -205,7 +217,22 @@ impl Settings {
 
     /// The address for links in e-mails, without a trailing slash.
     pub fn base_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url.clone().unwrap_or_else(|| format!("{}://{}", self.scheme(), self.listen))
+    }
+
+    /// `https` when this server terminates TLS itself, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls_files().is_some() { "https" } else { "http" }
+    }
+
+    /// The certificate and key of `--tls-cert` and `--tls-key`, when both are given.
+    pub fn tls_files(&self) -> Option<crate::tls::TlsFiles> {
+        Some(crate::tls::TlsFiles { cert: self.tls_cert.clone()?, key: self.tls_key.clone()? })
+    }
+
+    /// Whether responses carry Strict-Transport-Security.
+    pub fn hsts(&self) -> bool {
+        self.hsts.unwrap_or(self.tls_files().is_some())
     }
 
     /// The largest request body: a base64url envelope plus the JSON around it.

@@ -21,10 +21,15 @@ use crate::settings::GEOIP_OFF;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::{PgStore, Store, StoreError};
+use crate::tls::{self, Tls};
 
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
+    /// `--tls-cert`: the listener speaks HTTPS.
+    tls: Option<Tls>,
+    /// `--redirect-http`: a second listener that sends plain HTTP to HTTPS.
+    redirect: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -99,7 +104,12 @@ impl Application {
             (None, None) => Arc::new(UnknownPlaces),
         };
         tracing::info!(event = "places_configured", source = places.source().as_deref().unwrap_or("none"));
+        let tls = settings.tls_files().map(Tls::open).transpose().map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(settings.listen).await?;
+        let redirect = match settings.redirect_http {
+            Some(address) => Some(TcpListener::bind(address).await?),
+            None => None,
+        };
         // Before any event: where the keyed part of the chain begins, kept outside the database.
         // (A PostgreSQL database only ever held keyed events.)
         if let Store::Redb(_) = &store {
@@ -114,7 +124,7 @@ impl Application {
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
         let router = router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, tls, redirect, router, state })
     }
 
     /// The address the server listens on (with the real port when 0 was asked for).
@@ -125,6 +135,16 @@ impl Application {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.address().port()
+    }
+
+    /// The address of the `--redirect-http` listener, if there is one.
+    pub fn redirect_address(&self) -> Option<SocketAddr> {
+        self.redirect.as_ref().and_then(|listener| listener.local_addr().ok())
+    }
+
+    /// `https` when the listener speaks TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
     }
 
     /// The shared state, for tests that inspect the store.
@@ -141,13 +161,33 @@ impl Application {
     /// sweeper and the alert listener. When it returns, the database is closed (tests then start again on the same
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Self { listener, router, state } = self;
+        let Self { listener, tls, redirect, router, state } = self;
         let (stop_sweeper, sweeper_stopped) = tokio::sync::oneshot::channel();
         let sweeper = tokio::spawn(crate::sweeper::run(state.clone(), sweeper_stopped));
         // Subscribed before the first request, so no alerting event is missed.
         let alerts = tokio::spawn(crate::notify::alerts::run(state.clone(), state.audit.subscribe()));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let redirecting = redirect.map(|redirect| {
+            let port = listener.local_addr().map_or(443, |address| address.port());
+            let router = tls::redirect_router(state.clone(), port);
+            let mut stopped = stopped.clone();
+            let until = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            tokio::spawn(async move { axum::serve(redirect, router).with_graceful_shutdown(until).await })
+        });
+        let signal = async move {
+            signal.await;
+            let _ = stop.send(true);
+        };
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, service).with_graceful_shutdown(signal).await;
+        let served = match tls {
+            None => axum::serve(listener, service).with_graceful_shutdown(signal).await,
+            Some(tls) => serve_tls(listener, tls, service, signal).await,
+        };
+        if let Some(redirecting) = redirecting {
+            let _ = redirecting.await;
+        }
         // The sweeper finishes its pass (an aborted pass would leave its blocking reads of the
         // database running, and the database open, after this returns).
         let _ = stop_sweeper.send(());
@@ -162,6 +202,30 @@ impl Application {
     }
 }
 
+/// Serves HTTPS on `listener` until `signal`, then lets requests in flight finish; the
+/// certificate is read again whenever its files change.
+async fn serve_tls(
+    listener: TcpListener,
+    tls: Tls,
+    service: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let watcher = tokio::spawn(tls::watch(tls.files.clone(), Arc::clone(&tls.current)));
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        signal.await;
+        stopper.graceful_shutdown(None);
+    });
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls.config);
+    let served = axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
+        .handle(handle)
+        .serve(service)
+        .await;
+    watcher.abort();
+    served
+}
+
 /// The whole application: API, health check, static app; limits and headers on everything.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
@@ -173,7 +237,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::static_files::router(&settings.static_dir))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes()));
     let app = trace::add(app);
-    security_headers::add(app, settings.hsts).with_state(state)
+    security_headers::add(app, settings.hsts()).with_state(state)
 }
 
 async fn shutdown_signal() {

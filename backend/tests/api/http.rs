@@ -44,7 +44,7 @@ async fn security_headers_are_on_api_static_and_error_responses() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_turned_on() {
-    let app = spawn_app_with(|settings| settings.hsts = true).await;
+    let app = spawn_app_with(|settings| settings.hsts = Some(true)).await;
     let response = app.client.get(format!("{}/", app.address)).send().await.unwrap();
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 }

@@ -47,6 +47,7 @@ mod signatures;
 mod signin;
 mod signup;
 mod throttles;
+mod tls;
 mod upload_limits;
 mod uploads;
 mod users;
