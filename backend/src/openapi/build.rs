@@ -44,7 +44,7 @@ pub fn path_item(endpoint: &Endpoint, schemas: &mut Schemas) -> PathItem {
         }
         operation = operation.request_body(Some(request.build()));
     }
-    for answer in endpoint.answers {
+    for answer in endpoint.answers.iter().chain(endpoint.errors) {
         operation = operation.response(answer.status.to_string(), response(answer, schemas));
     }
     PathItem::new(method, operation)

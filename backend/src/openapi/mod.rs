@@ -4,6 +4,7 @@
 //! output, written by `coffer-server openapi` and checked by a test; the server serves the same
 //! document at `GET /api/v1/openapi.json`.
 
+mod answers;
 mod build;
 mod endpoints;
 mod model;

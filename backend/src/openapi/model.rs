@@ -123,6 +123,8 @@ pub struct Endpoint {
     pub params: &'static [Param],
     /// Its request body, if it takes one.
     pub request: Option<Content>,
-    /// Its answers, by status.
+    /// Its own answers, and any shared one from `answers.rs` that its `errors` group lacks.
     pub answers: &'static [Answer],
+    /// A group of shared error answers from `answers.rs`; none of its statuses is in `answers`.
+    pub errors: &'static [Answer],
 }

@@ -1,8 +1,9 @@
 //! `docs/openapi.json` is what the code generates, and it names every route of the API.
+//! No endpoint lists a status twice (the document keeps one answer per status).
 
 use coffer_shared::api::paths::{PREFIX, route};
 
-use super::to_json;
+use super::{endpoints, to_json};
 
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
 
@@ -71,4 +72,16 @@ fn every_route_is_described() {
     let codes = &document["components"]["schemas"]["ErrorCode"]["enum"];
     assert_eq!(codes.as_array().map(Vec::len), Some(coffer_shared::api::ErrorCode::ALL.len()));
     assert!(!codes.as_array().unwrap().contains(&"unknown".into()), "Unknown is never sent");
+}
+
+#[test]
+fn no_endpoint_lists_a_status_twice() {
+    for endpoint in endpoints::all() {
+        let mut statuses: Vec<u16> =
+            endpoint.answers.iter().chain(endpoint.errors).map(|answer| answer.status).collect();
+        let listed = statuses.len();
+        statuses.sort_unstable();
+        statuses.dedup();
+        assert_eq!(statuses.len(), listed, "{} lists a status twice", endpoint.operation_id);
+    }
 }

@@ -2,11 +2,24 @@
 
 use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ActivityPage, ChangePassphraseRequest, ErrorBody, Notifications, ProofRequest, RecoveryCodes,
-    TotpConfirmRequest, TotpSetup,
+    ActivityPage, ChangePassphraseRequest, Notifications, ProofRequest, RecoveryCodes, TotpConfirmRequest,
+    TotpSetup,
 };
 
+use super::super::answers::{CSRF, SIGNED_IN, SIGNED_IN_CHANGE, SIGNED_IN_JSON_BODY, error};
 use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
+
+/// 403 for a missing CSRF token or a wrong passphrase proof.
+const WRONG_PASSPHRASE: Answer = error(
+    403,
+    "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
+);
+
+/// 422 for a body that is not a passphrase proof alone.
+const INVALID_PROOF: Answer = error(
+    422,
+    r#"`invalid_field`: the body is not `{"auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes."#,
+);
 
 /// In the order the document lists them.
 pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
@@ -21,33 +34,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[Param::Csrf],
         request: None,
-        answers: &[
-            Answer {
-                status: 200,
-                description: "The pending secret, to show as a QR code and as text.",
-                body: Content::Json(json::<TotpSetup>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "The pending secret, to show as a QR code and as text.",
+            body: Content::Json(json::<TotpSetup>),
+        }],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Post,
@@ -66,47 +58,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Enabled. Show the codes once.",
                 body: Content::Json(json::<RecoveryCodes>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"code": string, "auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes. `wrong_code`: there is no pending secret, or the code does not match it (not counted, since the passphrase was proven; check the authenticator's clock). The pending secret stays."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            WRONG_PASSPHRASE,
+            error(
+                422,
+                r#"`invalid_field`: the body is not `{"code": string, "auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes. `wrong_code`: there is no pending secret, or the code does not match it (not counted, since the passphrase was proven; check the authenticator's clock). The pending secret stays."#,
+            ),
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -121,47 +79,10 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<ProofRequest>)),
         answers: &[
             Answer { status: 204, description: "Removed. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            WRONG_PASSPHRASE,
+            INVALID_PROOF,
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -180,47 +101,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "The new codes. Show them once.",
                 body: Content::Json(json::<RecoveryCodes>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes. `no_authenticator`: the account has no authenticator, so no recovery codes."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            WRONG_PASSPHRASE,
+            error(
+                422,
+                r#"`invalid_field`: the body is not `{"auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes. `no_authenticator`: the account has no authenticator, so no recovery codes."#,
+            ),
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -235,47 +122,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<ChangePassphraseRequest>)),
         answers: &[
             Answer { status: 204, description: "Changed. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "Nothing changed. `invalid_field`: a member is missing, unknown or mistyped. `invalid_kdf`: the new KDF `version` is not 2, the new Argon2id parameters are below the floor or above the ceiling, or `kdf_salt` is not 16 bytes. `invalid_token`: `keys.auth_proof` or `auth_proof` is not base64url of 32 bytes. `invalid_envelope`: a wrapped key is not a v1 envelope of its kind without flags holding 32 bytes.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            WRONG_PASSPHRASE,
+            error(
+                422,
+                "Nothing changed. `invalid_field`: a member is missing, unknown or mistyped. `invalid_kdf`: the new KDF `version` is not 2, the new Argon2id parameters are below the floor or above the ceiling, or `kdf_salt` is not 16 bytes. `invalid_token`: `keys.auth_proof` or `auth_proof` is not base64url of 32 bytes. `invalid_envelope`: a wrapped key is not a v1 envelope of its kind without flags holding 32 bytes.",
+            ),
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Put,
@@ -294,47 +147,10 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Stored; the preferences as stored.",
                 body: Content::Json(json::<Notifications>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, not a boolean, or unknown. Nothing is stored.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            CSRF,
+            error(422, "`invalid_field`: a member is missing, not a boolean, or unknown. Nothing is stored."),
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -349,47 +165,10 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<ProofRequest>)),
         answers: &[
             Answer { status: 204, description: "Deleted. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: the request lacks this session's `X-Coffer-CSRF` token. `wrong_passphrase`: `auth_proof` does not match the account's passphrase; nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"auth_proof": string}`. `invalid_token`: `auth_proof` is not base64url of 32 bytes."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            WRONG_PASSPHRASE,
+            INVALID_PROOF,
         ],
+        errors: SIGNED_IN_JSON_BODY,
     },
     Endpoint {
         method: Method::Get,
@@ -439,26 +218,11 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "A page of events.",
                 body: Content::Json(json::<ActivityPage>),
             },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: an unknown or repeated parameter, an unknown type, a severity other than `info` and `warning`, a `q` that is empty or over 100 characters, a `limit` outside 1 to 100, a `country` that is not a list of codes, or a `before` that is not a `next`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                422,
+                "`invalid_field`: an unknown or repeated parameter, an unknown type, a severity other than `info` and `warning`, a `q` that is empty or over 100 characters, a `limit` outside 1 to 100, a `country` that is not a list of codes, or a `before` that is not a `next`.",
+            ),
         ],
+        errors: SIGNED_IN,
     },
 ];

@@ -2,12 +2,24 @@
 
 use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    CodeSent, EmailRequest, ErrorBody, PreloginRequest, PreloginResponse, SessionInfo, SigninChallenge,
-    SigninRequest, SigninResendRequest, SigninVerifyRequest, SignupRequest, SignupVerified,
-    SignupVerifyRequest,
+    CodeSent, EmailRequest, PreloginRequest, PreloginResponse, SessionInfo, SigninChallenge, SigninRequest,
+    SigninResendRequest, SigninVerifyRequest, SignupRequest, SignupVerified, SignupVerifyRequest,
 };
 
+use super::super::answers::{JSON_BODY, RATE_LIMITED, error};
 use super::super::model::{Answer, Content, Endpoint, Method, Session, json};
+
+/// 429 for a client over the auth bucket, or an address or account throttled.
+const THROTTLED: Answer = error(
+    429,
+    "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
+);
+
+/// 503 when the e-mail could not be sent.
+const MAIL_FAILED: Answer = error(
+    503,
+    "`mail_failed`: the server could not send the e-mail (the detail goes to the server log). Nothing was sent; try again later.",
+);
 
 /// In the order the document lists them.
 pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
@@ -30,42 +42,13 @@ Rate limit: the claim bucket (`COFFER_RATE_LIMIT_CLAIM`, default 60 a minute)."#
                 description: "The KDF inputs (real or stand-in).",
                 body: Content::Json(json::<PreloginResponse>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: `email` is missing, not a string, or another member is present. `invalid_email`: after trimming, the address is not 3 to 254 bytes with exactly one `@` and something on each side, or holds white space or control characters.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                422,
+                "`invalid_field`: `email` is missing, not a string, or another member is present. `invalid_email`: after trimming, the address is not 3 to 254 bytes with exactly one `@` and something on each side, or holds white space or control characters.",
+            ),
+            RATE_LIMITED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -88,47 +71,14 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
                 description: "A message is on its way.",
                 body: Content::Json(json::<CodeSent>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: `email` is missing, not a string, or another member is present. `invalid_email`: after trimming, the address is not 3 to 254 bytes with exactly one `@` and something on each side, holds white space or control characters, or is not an address mail can be sent to.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 503,
-                description: "`mail_failed`: the server could not send the e-mail (the detail goes to the server log). Nothing was sent; try again later.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                422,
+                "`invalid_field`: `email` is missing, not a string, or another member is present. `invalid_email`: after trimming, the address is not 3 to 254 bytes with exactly one `@` and something on each side, holds white space or control characters, or is not an address mail can be sent to.",
+            ),
+            THROTTLED,
+            MAIL_FAILED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -147,47 +97,17 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
                 description: "The address is proven.",
                 body: Content::Json(json::<SignupVerified>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`wrong_code`: the code is wrong; counted against the address, and the 5th wrong try kills the code and starts a 15-minute throttle (429). `code_expired`: there is no live code (none was asked for, it was used, or it is past its 10 minutes); not counted.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, unknown or mistyped. `invalid_email`: the address is not shaped like one. `invalid_code`: `code` is not 8 digits; not counted.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                401,
+                "`wrong_code`: the code is wrong; counted against the address, and the 5th wrong try kills the code and starts a 15-minute throttle (429). `code_expired`: there is no live code (none was asked for, it was used, or it is past its 10 minutes); not counted.",
+            ),
+            error(
+                422,
+                "`invalid_field`: a member is missing, unknown or mistyped. `invalid_email`: the address is not shaped like one. `invalid_code`: `code` is not 8 digits; not counted.",
+            ),
+            THROTTLED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -208,52 +128,21 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
                 description: "The account exists and is signed in.",
                 body: Content::Json(json::<SessionInfo>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`signup_expired`: the `signup_token` is unknown, used or past its 30 minutes. Start again with a new code.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 409,
-                description: "Nothing was stored and the token stays usable. `email_taken`: the address got an account since the code was sent. `id_taken`: an account with this `account_id` exists; make a new id and wrap the keys again (the id is bound into them).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, unknown or mistyped, or `account_id` is not 22 characters of canonical base64url. `invalid_token`: `signup_token` or `keys.auth_proof` is not base64url of 32 bytes (the message names it). `invalid_kdf`: a KDF `version` other than 2, Argon2id parameters below the floor or above the ceiling, or a `kdf_salt` that is not 16 bytes. `invalid_envelope`: a wrapped key is not a v1 envelope of its kind without flags holding 32 bytes. `invalid_public_key`: `public_key` is not an Ed25519 public key.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                401,
+                "`signup_expired`: the `signup_token` is unknown, used or past its 30 minutes. Start again with a new code.",
+            ),
+            error(
+                409,
+                "Nothing was stored and the token stays usable. `email_taken`: the address got an account since the code was sent. `id_taken`: an account with this `account_id` exists; make a new id and wrap the keys again (the id is bound into them).",
+            ),
+            error(
+                422,
+                "`invalid_field`: a member is missing, unknown or mistyped, or `account_id` is not 22 characters of canonical base64url. `invalid_token`: `signup_token` or `keys.auth_proof` is not base64url of 32 bytes (the message names it). `invalid_kdf`: a KDF `version` other than 2, Argon2id parameters below the floor or above the ceiling, or a `kdf_salt` that is not 16 bytes. `invalid_envelope`: a wrapped key is not a v1 envelope of its kind without flags holding 32 bytes. `invalid_public_key`: `public_key` is not an Ed25519 public key.",
+            ),
+            RATE_LIMITED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -272,52 +161,18 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
                 description: "The passphrase is right; the second factor is next.",
                 body: Content::Json(json::<SigninChallenge>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`invalid_credentials`: the address has no account or the proof is wrong; one answer for both.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, unknown or mistyped. `invalid_email`: the address is not shaped like one. `invalid_token`: `auth_proof` is not base64url of 32 bytes.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 503,
-                description: "`mail_failed`: the server could not send the e-mail (the detail goes to the server log). Nothing was sent; try again later.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                401,
+                "`invalid_credentials`: the address has no account or the proof is wrong; one answer for both.",
+            ),
+            error(
+                422,
+                "`invalid_field`: a member is missing, unknown or mistyped. `invalid_email`: the address is not shaped like one. `invalid_token`: `auth_proof` is not base64url of 32 bytes.",
+            ),
+            THROTTLED,
+            MAIL_FAILED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -334,47 +189,17 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
         request: Some(Content::Json(json::<SigninVerifyRequest>)),
         answers: &[
             Answer { status: 200, description: "Signed in.", body: Content::Json(json::<SessionInfo>) },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`signin_expired`: the `signin_token` is unknown, used or past its 10 minutes, or the account's passphrase changed since it was issued; start again. `wrong_code`: the code is wrong; counted against the browser's device cookie or the account's untrusted clients, and the 5th wrong try starts a 15-minute throttle (429). `code_expired`: there is no live mailed code (none was asked for, it was used, or it is past its 10 minutes); not counted. `code_used`: the authenticator code matches a time step already used; not counted.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, unknown or mistyped. `invalid_token`: `signin_token` is not base64url of 32 bytes. `invalid_code`: for the e-mail factor, `code` is not 8 digits; not counted.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                401,
+                "`signin_expired`: the `signin_token` is unknown, used or past its 10 minutes, or the account's passphrase changed since it was issued; start again. `wrong_code`: the code is wrong; counted against the browser's device cookie or the account's untrusted clients, and the 5th wrong try starts a 15-minute throttle (429). `code_expired`: there is no live mailed code (none was asked for, it was used, or it is past its 10 minutes); not counted. `code_used`: the authenticator code matches a time step already used; not counted.",
+            ),
+            error(
+                422,
+                "`invalid_field`: a member is missing, unknown or mistyped. `invalid_token`: `signin_token` is not base64url of 32 bytes. `invalid_code`: for the e-mail factor, `code` is not 8 digits; not counted.",
+            ),
+            THROTTLED,
         ],
+        errors: JSON_BODY,
     },
     Endpoint {
         method: Method::Post,
@@ -393,51 +218,14 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
                 description: "A new code is on its way.",
                 body: Content::Json(json::<CodeSent>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`signin_expired`: the `signin_token` is unknown, used or past its 10 minutes.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: a member is missing, unknown or mistyped. `invalid_token`: `signin_token` is not base64url of 32 bytes. `no_email_code`: the account signs in with an authenticator, so there is no code to mail.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`, for one of two reasons, both with `Retry-After`: this client (IPv4 address or IPv6 /64) has used up the auth bucket; or the address or account is throttled: 15 minutes after the 5th wrong code or passphrase, or a code was asked for again within 30 seconds while the last one is live, or 10 times within an hour.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 503,
-                description: "`mail_failed`: the server could not send the e-mail (the detail goes to the server log). Nothing was sent; try again later.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(401, "`signin_expired`: the `signin_token` is unknown, used or past its 10 minutes."),
+            error(
+                422,
+                "`invalid_field`: a member is missing, unknown or mistyped. `invalid_token`: `signin_token` is not base64url of 32 bytes. `no_email_code`: the account signs in with an authenticator, so there is no code to mail.",
+            ),
+            THROTTLED,
+            MAIL_FAILED,
         ],
+        errors: JSON_BODY,
     },
 ];

@@ -2,11 +2,25 @@
 
 use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ChunkReceipt, ErrorBody, FinishUploadRequest, FinishUploadResponse, StartUploadRequest,
-    StartUploadResponse, UploadIncompleteBody, UploadStatus, UploadTokenRequest,
+    ChunkReceipt, FinishUploadRequest, FinishUploadResponse, StartUploadRequest, StartUploadResponse,
+    UploadIncompleteBody, UploadStatus, UploadTokenRequest,
 };
 
+use super::super::answers::{
+    COMMON, INVALID_ID_OR_BODY, INVALID_RANGE, INVALID_TOKEN_BODY, MALFORMED_JSON, RATE_LIMITED,
+    SIGNED_IN_CHANGE, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, error,
+};
 use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
+
+/// 404 for an upload that is not there, or a wrong upload token.
+const UPLOAD_NOT_FOUND: Answer =
+    error(404, "`not_found`: no such upload, a wrong upload token, or an upload that is gone.");
+
+/// 507 when an upload would go over the storage quota or the disk's floor.
+const STORAGE_FULL: Answer = error(
+    507,
+    "`storage_full`: a start over the storage quota or, with every unfinished upload's unwritten bytes, the disk's free-space floor; a start by a client not signed in past the share of the room above the floor that such clients may reserve together (`COFFER_UPLOAD_ROOM_ANONYMOUS`); a chunk that would eat into the floor or met a full disk; nothing partial is kept.",
+);
 
 /// In the order the document lists them.
 pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
@@ -23,62 +37,18 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<StartUploadRequest>)),
         answers: &[
             Answer { status: 201, description: "Started.", body: Content::Json(json::<StartUploadResponse>) },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 409,
-                description: "`id_taken`: a file with this id exists.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`file_too_large`: `size` is over `max_file_size`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field` (bad `chunk_size` or member), `invalid_token`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited` (with `Retry-After`): over the client's upload-start rate limit. `too_many_uploads` (no `Retry-After`): the client's unfinished uploads would reserve more than its cap; finish or cancel some first. Nothing is stored.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 507,
-                description: "`storage_full`: a start over the storage quota or, with every unfinished upload's unwritten bytes, the disk's free-space floor; a start by a client not signed in past the share of the room above the floor that such clients may reserve together (`COFFER_UPLOAD_ROOM_ANONYMOUS`); a chunk that would eat into the floor or met a full disk; nothing partial is kept.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            MALFORMED_JSON,
+            error(409, "`id_taken`: a file with this id exists."),
+            error(413, "`file_too_large`: `size` is over `max_file_size`."),
+            UNSUPPORTED_MEDIA_TYPE,
+            error(422, "`invalid_field` (bad `chunk_size` or member), `invalid_token`."),
+            error(
+                429,
+                "`rate_limited` (with `Retry-After`): over the client's upload-start rate limit. `too_many_uploads` (no `Retry-After`): the client's unfinished uploads would reserve more than its cap; finish or cancel some first. Nothing is stored.",
+            ),
+            STORAGE_FULL,
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Put,
@@ -93,47 +63,20 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Bytes),
         answers: &[
             Answer { status: 200, description: "Held.", body: Content::Json(json::<ChunkReceipt>) },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 409,
-                description: "`chunk_conflict`: other bytes for a chunk the server holds. `upload_finished`: the upload is finished.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_token`, `invalid_chunk` (index past the end, wrong length, bad checksum header), `checksum_mismatch`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 507,
-                description: "`storage_full`: a start over the storage quota or, with every unfinished upload's unwritten bytes, the disk's free-space floor; a start by a client not signed in past the share of the room above the floor that such clients may reserve together (`COFFER_UPLOAD_ROOM_ANONYMOUS`); a chunk that would eat into the floor or met a full disk; nothing partial is kept.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            UPLOAD_NOT_FOUND,
+            error(
+                409,
+                "`chunk_conflict`: other bytes for a chunk the server holds. `upload_finished`: the upload is finished.",
+            ),
+            error(
+                422,
+                "`invalid_token`, `invalid_chunk` (index past the end, wrong length, bad checksum header), `checksum_mismatch`.",
+            ),
+            RATE_LIMITED,
+            STORAGE_FULL,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -148,37 +91,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<UploadTokenRequest>)),
         answers: &[
             Answer { status: 200, description: "The upload.", body: Content::Json(json::<UploadStatus>) },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            UPLOAD_NOT_FOUND,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_TOKEN_BODY,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -197,47 +115,21 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Finished.",
                 body: Content::Json(json::<FinishUploadResponse>),
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            UPLOAD_NOT_FOUND,
             Answer {
                 status: 409,
                 description: "`upload_incomplete` (body adds `missing`), or `upload_finished` with other metadata.",
                 body: Content::Json(json::<UploadIncompleteBody>),
             },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_token`, `invalid_envelope` (not a `file-metadata` envelope without `SIGNED`).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            error(
+                422,
+                "`invalid_token`, `invalid_envelope` (not a `file-metadata` envelope without `SIGNED`).",
+            ),
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -252,37 +144,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<UploadTokenRequest>)),
         answers: &[
             Answer { status: 204, description: "Deleted.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no such upload, a wrong upload token, or an upload that is gone.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            UPLOAD_NOT_FOUND,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_TOKEN_BODY,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Get,
@@ -306,31 +173,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "From the asked byte to the end, with `Content-Range`.",
                 body: Content::Bytes,
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: a wrong or expired download token, or a file not in that claim's share.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 416,
-                description: "`invalid_range`: the range starts at or past the end; `Content-Range: bytes */<size>`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            error(
+                404,
+                "`not_found`: a wrong or expired download token, or a file not in that claim's share.",
+            ),
+            INVALID_RANGE,
         ],
+        errors: COMMON,
     },
 ];

@@ -1,8 +1,9 @@
 //! The endpoints of the server's limits, this document and the health check, as the OpenAPI document describes them.
 
+use coffer_shared::api::ServerConfig;
 use coffer_shared::api::paths::route;
-use coffer_shared::api::{ErrorBody, ServerConfig};
 
+use super::super::answers::{INTERNAL, METHOD_NOT_ALLOWED};
 use super::super::model::{Answer, Content, Endpoint, Method, Session, json};
 
 /// In the order the document lists them.
@@ -24,12 +25,9 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "The server's limits.",
                 body: Content::Json(json::<ServerConfig>),
             },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            METHOD_NOT_ALLOWED,
         ],
+        errors: &[],
     },
     Endpoint {
         method: Method::Get,
@@ -44,12 +42,9 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 200, description: "The OpenAPI document.", body: Content::AnyJson },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            METHOD_NOT_ALLOWED,
         ],
+        errors: &[],
     },
     Endpoint {
         method: Method::Get,
@@ -69,11 +64,8 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Any method other than GET or HEAD. Unlike the API, this answer has an empty body; `Allow` lists the methods.",
                 body: Content::None,
             },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INTERNAL,
         ],
+        errors: &[],
     },
 ];

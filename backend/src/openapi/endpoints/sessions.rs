@@ -1,8 +1,11 @@
 //! The endpoints of the signed-in session and the account's sessions, as the OpenAPI document describes them.
 
 use coffer_shared::api::paths::route;
-use coffer_shared::api::{EndByLinkRequest, ErrorBody, SessionInfo, SessionList, SessionsEnded};
+use coffer_shared::api::{EndByLinkRequest, SessionInfo, SessionList, SessionsEnded};
 
+use super::super::answers::{
+    INVALID_ID_AFTER_CSRF, JSON_BODY, RATE_LIMITED, SIGNED_IN, SIGNED_IN_CHANGE, error,
+};
 use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
 
 /// In the order the document lists them.
@@ -18,24 +21,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[],
         request: None,
-        answers: &[
-            Answer { status: 200, description: "The session.", body: Content::Json(json::<SessionInfo>) },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "The session.",
+            body: Content::Json(json::<SessionInfo>),
+        }],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Post,
@@ -48,29 +39,8 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[Param::Csrf],
         request: None,
-        answers: &[
-            Answer { status: 204, description: "Signed out. No body.", body: Content::None },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer { status: 204, description: "Signed out. No body.", body: Content::None }],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Get,
@@ -83,24 +53,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[],
         request: None,
-        answers: &[
-            Answer { status: 200, description: "The sessions.", body: Content::Json(json::<SessionList>) },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "The sessions.",
+            body: Content::Json(json::<SessionList>),
+        }],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Delete,
@@ -115,37 +73,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 204, description: "Ended. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url (checked after the session and the CSRF header).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: the account has no live session with this id (another account's session counts as none).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_AFTER_CSRF,
+            error(
+                404,
+                "`not_found`: the account has no live session with this id (another account's session counts as none).",
+            ),
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Post,
@@ -158,33 +92,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[Param::Csrf],
         request: None,
-        answers: &[
-            Answer {
-                status: 200,
-                description: "How many sessions were ended.",
-                body: Content::Json(json::<SessionsEnded>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "How many sessions were ended.",
+            body: Content::Json(json::<SessionsEnded>),
+        }],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Post,
@@ -201,46 +114,16 @@ Rate limit: the auth bucket (`COFFER_RATE_LIMIT_AUTH`, default 20 a minute)."#,
         request: Some(Content::Json(json::<EndByLinkRequest>)),
         answers: &[
             Answer { status: 204, description: "The session is ended. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no live session has this token (it ended already, or the link was used).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"token": string}`. `invalid_token`: the token is not base64url of 32 bytes."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                404,
+                "`not_found`: no live session has this token (it ended already, or the link was used).",
+            ),
+            error(
+                422,
+                r#"`invalid_field`: the body is not `{"token": string}`. `invalid_token`: the token is not base64url of 32 bytes."#,
+            ),
+            RATE_LIMITED,
         ],
+        errors: JSON_BODY,
     },
 ];

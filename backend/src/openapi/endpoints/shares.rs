@@ -2,11 +2,21 @@
 
 use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ErrorBody, ShareStatus,
-    TokenRequest, WrongTokenBody,
+    ClaimRequest, ClaimResponse, CreateShareRequest, CreateShareResponse, ShareStatus, TokenRequest,
+    WrongTokenBody,
 };
 
+use super::super::answers::{
+    COMMON, CSRF, INVALID_ID_OR_BODY, INVALID_TOKEN_BODY, RATE_LIMITED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
+    error,
+};
 use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
+
+/// 404 for a share that is gone, or a token that does not open this call.
+const SHARE_NOT_FOUND: Answer = error(
+    404,
+    "`not_found`: the share does not exist, has expired, is used up or destroyed, or the token is not one that opens this call (for a claim: the status token is wrong, whatever the access token). Never counted. One status, code and message for every case, so none can be told apart.",
+);
 
 /// In the order the document lists them.
 pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
@@ -23,52 +33,27 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<CreateShareRequest>)),
         answers: &[
             Answer { status: 201, description: "Stored.", body: Content::Json(json::<CreateShareResponse>) },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `invalid_envelope`: `envelope` is not canonical base64url. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 409,
-                description: "`id_taken`: a share with this id is stored (an expired share counts until the sweeper removes it). Nothing was stored. The client MUST make a new id and seal again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is over the request limit, or the decoded envelope is over `max_envelope_bytes`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "A well-formed request with a value that breaks a rule. Nothing was stored. Codes: `invalid_field` (missing, unknown or mistyped member, or an `id` that is not 22 characters of canonical base64url), `invalid_envelope` (the envelope does not parse as v1, or is not of kind `share-text`; the message names the parse error), `invalid_expiry`, `invalid_views`, `invalid_token` (the message names the token), `invalid_signature` (with a session: the envelope is not signed with the account's identity key or its signature does not verify over the envelope and the named files' metadata; without one: the envelope is signed).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                400,
+                "`malformed_json`: the body is not JSON. `invalid_envelope`: `envelope` is not canonical base64url. `unreadable_body`: the body could not be read.",
+            ),
+            CSRF,
+            error(
+                409,
+                "`id_taken`: a share with this id is stored (an expired share counts until the sweeper removes it). Nothing was stored. The client MUST make a new id and seal again.",
+            ),
+            error(
+                413,
+                "`too_large`: the body is over the request limit, or the decoded envelope is over `max_envelope_bytes`.",
+            ),
+            UNSUPPORTED_MEDIA_TYPE,
+            error(
+                422,
+                "A well-formed request with a value that breaks a rule. Nothing was stored. Codes: `invalid_field` (missing, unknown or mistyped member, or an `id` that is not 22 characters of canonical base64url), `invalid_envelope` (the envelope does not parse as v1, or is not of kind `share-text`; the message names the parse error), `invalid_expiry`, `invalid_views`, `invalid_token` (the message names the token), `invalid_signature` (with a session: the envelope is not signed with the account's identity key or its signature does not verify over the envelope and the named files' metadata; without one: the envelope is signed).",
+            ),
+            RATE_LIMITED,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -87,47 +72,14 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "The share is live and the token is its status or management token.",
                 body: Content::Json(json::<ShareStatus>),
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: the share does not exist, has expired, is used up or destroyed, or the token is not one that opens this call (for a claim: the status token is wrong, whatever the access token). Never counted. One status, code and message for every case, so none can be told apart.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            SHARE_NOT_FOUND,
+            TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_TOKEN_BODY,
+            RATE_LIMITED,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -146,52 +98,22 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "The envelope. One view was counted.",
                 body: Content::Json(json::<ClaimResponse>),
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
             Answer {
                 status: 403,
                 description: "`wrong_token`: the status token matches but the access token does not (a wrong password, or a damaged link). The failure was counted; at 0 `wrong_claims_left` the share was destroyed. A wrong status token gets 404 `not_found` instead and is not counted.",
                 body: Content::Json(json::<WrongTokenBody>),
             },
-            Answer {
-                status: 404,
-                description: "`not_found`: the share does not exist, has expired, is used up or destroyed, or the token is not one that opens this call (for a claim: the status token is wrong, whatever the access token). Never counted. One status, code and message for every case, so none can be told apart.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"status_token": string, "access_token": string}` (missing, unknown or mistyped member). `invalid_token`: a token is not canonical base64url of 32 bytes; the message names the field (the status token is checked first). Not counted as a wrong claim."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            SHARE_NOT_FOUND,
+            TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            error(
+                422,
+                r#"`invalid_field`: the body is not `{"status_token": string, "access_token": string}` (missing, unknown or mistyped member). `invalid_token`: a token is not canonical base64url of 32 bytes; the message names the field (the status token is checked first). Not counted as a wrong claim."#,
+            ),
+            RATE_LIMITED,
         ],
+        errors: COMMON,
     },
     Endpoint {
         method: Method::Post,
@@ -206,46 +128,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: Some(Content::Json(json::<TokenRequest>)),
         answers: &[
             Answer { status: 204, description: "Destroyed. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: the share does not exist, has expired, is used up or destroyed, or the token is not one that opens this call (for a claim: the status token is wrong, whatever the access token). Never counted. One status, code and message for every case, so none can be told apart.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is larger than this server accepts.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: r#"`invalid_field`: the body is not `{"token": string}` (missing, unknown or mistyped member). `invalid_token`: the token is not canonical base64url of 32 bytes. Not counted as a wrong claim."#,
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 429,
-                description: "`rate_limited`: this client (IPv4 address or IPv6 /64) has used up its allowance. Retry after `Retry-After` seconds.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            SHARE_NOT_FOUND,
+            TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_TOKEN_BODY,
+            RATE_LIMITED,
         ],
+        errors: COMMON,
     },
 ];

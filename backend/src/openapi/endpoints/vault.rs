@@ -2,11 +2,40 @@
 
 use coffer_shared::api::paths::route;
 use coffer_shared::api::{
-    ConflictBody, CreateRecordRequest, ErrorBody, MyShareList, RecordPage, StoredRecord, UpdateRecordRequest,
+    ConflictBody, CreateRecordRequest, MyShareList, RecordPage, StoredRecord, UpdateRecordRequest,
     VaultFileList,
 };
 
+use super::super::answers::{
+    INVALID_ID_AFTER_CSRF, INVALID_ID_OR_BODY, INVALID_RANGE, SIGNED_IN, SIGNED_IN_CHANGE,
+    UNSUPPORTED_MEDIA_TYPE, error,
+};
 use super::super::model::{Answer, Content, Endpoint, Method, Param, Session, json};
+
+/// 404 for a record the account does not have.
+const RECORD_NOT_FOUND: Answer = error(
+    404,
+    "`not_found`: the vault has no record with this id (another account's record counts as none).",
+);
+
+/// 404 for an attachment the account does not have.
+const ATTACHMENT_NOT_FOUND: Answer = error(404, "`not_found`: this account has no attachment with this id.");
+
+/// 413 for a body or an envelope over its limit.
+const ENVELOPE_TOO_LARGE: Answer =
+    error(413, "`too_large`: the body is over the request limit, or the envelope is over 65536 bytes.");
+
+/// 422 for a record body that cannot be stored.
+const INVALID_RECORD: Answer = error(
+    422,
+    "Nothing was stored. `invalid_field`: a member is missing, unknown or mistyped, or the body's `id` is not 22 characters of canonical base64url. `invalid_envelope`: the envelope does not parse as v1, or is not a `vault-record` without flags. ",
+);
+
+/// 507 when the vault would go over its record count or size.
+const VAULT_FULL: Answer = error(
+    507,
+    "`vault_full`: the create, or the edit that makes its record larger, would take the vault over 10000 records or over the server's `--vault-max-bytes` of envelopes (default 67108864). Nothing was stored; deleting records frees their bytes at once.",
+);
 
 /// In the order the document lists them.
 pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
@@ -34,27 +63,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 200, description: "One page.", body: Content::Json(json::<RecordPage>) },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "`invalid_field`: `after` is not a record id, `limit` is not from 1 to 1000, or a parameter is unknown or given twice. The message names the parameter.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                422,
+                "`invalid_field`: `after` is not a record id, `limit` is not from 1 to 1000, or a parameter is unknown or given twice. The message names the parameter.",
+            ),
         ],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Post,
@@ -73,57 +87,17 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Stored, at revision 1.",
                 body: Content::Json(json::<StoredRecord>),
             },
-            Answer {
-                status: 400,
-                description: "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read. `invalid_envelope`: `envelope` is not canonical base64url.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 409,
-                description: "`id_taken`: this vault has a record with this id. Make a new id and seal again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is over the request limit, or the envelope is over 65536 bytes.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "Nothing was stored. `invalid_field`: a member is missing, unknown or mistyped, or the body's `id` is not 22 characters of canonical base64url. `invalid_envelope`: the envelope does not parse as v1, or is not a `vault-record` without flags. ",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 507,
-                description: "`vault_full`: the create, or the edit that makes its record larger, would take the vault over 10000 records or over the server's `--vault-max-bytes` of envelopes (default 67108864). Nothing was stored; deleting records frees their bytes at once.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                400,
+                "`malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read. `invalid_envelope`: `envelope` is not canonical base64url.",
+            ),
+            error(409, "`id_taken`: this vault has a record with this id. Make a new id and seal again."),
+            ENVELOPE_TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_RECORD,
+            VAULT_FULL,
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Put,
@@ -142,62 +116,22 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "Stored, at the next revision.",
                 body: Content::Json(json::<StoredRecord>),
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read. `invalid_envelope`: `envelope` is not canonical base64url.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: the vault has no record with this id (another account's record counts as none).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                400,
+                "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read. `invalid_envelope`: `envelope` is not canonical base64url.",
+            ),
+            RECORD_NOT_FOUND,
             Answer {
                 status: 409,
                 description: "`conflict`: the stored revision is not `revision`: the record was changed elsewhere. Nothing was stored; `current` is the stored record.",
                 body: Content::Json(json::<ConflictBody>),
             },
-            Answer {
-                status: 413,
-                description: "`too_large`: the body is over the request limit, or the envelope is over 65536 bytes.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 415,
-                description: "`unsupported_media_type`: the request has no `Content-Type: application/json` (a `+json` type or a `charset` parameter is accepted).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 422,
-                description: "Nothing was stored. `invalid_field`: a member is missing, unknown or mistyped, or the body's `id` is not 22 characters of canonical base64url. `invalid_envelope`: the envelope does not parse as v1, or is not a `vault-record` without flags. ",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 507,
-                description: "`vault_full`: the create, or the edit that makes its record larger, would take the vault over 10000 records or over the server's `--vault-max-bytes` of envelopes (default 67108864). Nothing was stored; deleting records frees their bytes at once.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            ENVELOPE_TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE,
+            INVALID_RECORD,
+            VAULT_FULL,
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Delete,
@@ -212,37 +146,13 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 204, description: "Deleted. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: the vault has no record with this id (another account's record counts as none).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            error(
+                400,
+                "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url.",
+            ),
+            RECORD_NOT_FOUND,
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Get,
@@ -255,28 +165,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[],
         request: None,
-        answers: &[
-            Answer {
-                status: 200,
-                description: "The attachments.",
-                body: Content::Json(json::<VaultFileList>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "The attachments.",
+            body: Content::Json(json::<VaultFileList>),
+        }],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Get,
@@ -300,37 +194,11 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 description: "From the asked byte to the end, with `Content-Range`.",
                 body: Content::Bytes,
             },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: this account has no attachment with this id.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 416,
-                description: "`invalid_range`: the range starts at or past the end; `Content-Range: bytes */<size>`.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            ATTACHMENT_NOT_FOUND,
+            INVALID_RANGE,
         ],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Delete,
@@ -345,37 +213,10 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 204, description: "Deleted.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url. `malformed_json`: the body is not JSON. `unreadable_body`: the body could not be read.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: this account has no attachment with this id.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_OR_BODY,
+            ATTACHMENT_NOT_FOUND,
         ],
+        errors: SIGNED_IN_CHANGE,
     },
     Endpoint {
         method: Method::Get,
@@ -388,28 +229,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         session: Session::Required,
         params: &[],
         request: None,
-        answers: &[
-            Answer {
-                status: 200,
-                description: "The account's shares.",
-                body: Content::Json(json::<MyShareList>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-        ],
+        answers: &[Answer {
+            status: 200,
+            description: "The account's shares.",
+            body: Content::Json(json::<MyShareList>),
+        }],
+        errors: SIGNED_IN,
     },
     Endpoint {
         method: Method::Post,
@@ -424,36 +249,12 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         request: None,
         answers: &[
             Answer { status: 204, description: "Destroyed. No body.", body: Content::None },
-            Answer {
-                status: 400,
-                description: "`invalid_id`: the path id is not valid UTF-8 after percent-decoding, or not 22 characters of canonical base64url (checked after the session and the CSRF header).",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 401,
-                description: "`unauthenticated`: no session cookie, or its session ended, timed out or was signed out. Sign in again.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 403,
-                description: "`csrf`: a live session, but the request lacks its `X-Coffer-CSRF` token or carries a wrong one. Nothing changed.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 404,
-                description: "`not_found`: no live share with this id belongs to this account: it does not exist, has already ended (expired, used up or destroyed), or is another account's or anonymous. One answer for all.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 405,
-                description: "`method_not_allowed`: the path exists under `/api/v1` but not with this method.",
-                body: Content::Json(json::<ErrorBody>),
-            },
-            Answer {
-                status: 500,
-                description: "`internal`: a server fault, e.g. the database failed. The body is generic; the detail goes to the server log.",
-                body: Content::Json(json::<ErrorBody>),
-            },
+            INVALID_ID_AFTER_CSRF,
+            error(
+                404,
+                "`not_found`: no live share with this id belongs to this account: it does not exist, has already ended (expired, used up or destroyed), or is another account's or anonymous. One answer for all.",
+            ),
         ],
+        errors: SIGNED_IN_CHANGE,
     },
 ];
