@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::helpers::{TestShare, json, spawn_app, spawn_app_with};
+use crate::helpers::{TestShare, json, on_disk_blobs, spawn_app, spawn_app_with};
 
 const BOTS: [&str; 6] = [
     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
@@ -201,6 +201,9 @@ async fn health_and_openapi_answer() {
     let app = spawn_app().await;
     let health = json(app.client.get(format!("{}/healthz", app.address)).send().await.unwrap()).await;
     assert_eq!(health["status"], "ok");
+    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(json(ready).await["status"], "ready");
     let openapi =
         json(app.client.get(format!("{}/api/v1/openapi.json", app.address)).send().await.unwrap()).await;
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
@@ -208,10 +211,11 @@ async fn health_and_openapi_answer() {
 }
 
 /// Every route the server serves, as OpenAPI spells it: the routers of `backend/src/routes/`
-/// nested under `/api/v1`, and `/healthz`. HEAD is implied by GET. A new route goes here and into
+/// nested under `/api/v1`, and `/healthz` and `/readyz`. HEAD is implied by GET. A new route goes here and into
 /// `docs/openapi.json`, or the test below fails.
-const ROUTES: [(&str, &str); 43] = [
+const ROUTES: [(&str, &str); 44] = [
     ("get", "/healthz"),
+    ("get", "/readyz"),
     ("get", "/api/v1/config"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/shares"),
@@ -295,4 +299,20 @@ async fn the_openapi_document_lists_exactly_the_routes_the_server_serves() {
         let body: Value = response.json().await.unwrap_or(Value::Null);
         assert_ne!(body["code"], "no_such_endpoint", "{method} {path}");
     }
+}
+
+#[tokio::test]
+async fn readyz_is_503_naming_the_checks_when_the_disk_is_below_the_floor() {
+    let app = spawn_app_with(|settings| {
+        on_disk_blobs(settings);
+        settings.min_free_disk = u64::MAX / 2;
+    })
+    .await;
+    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let body = json(ready).await;
+    assert_eq!(body["status"], "unready");
+    assert_eq!(body["failing"], serde_json::json!(["data_dir_space", "blob_space"]));
+    let health = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
+    assert_eq!(health.status(), 200, "liveness does not depend on room");
 }

@@ -1,4 +1,4 @@
-//! The endpoints of the server's limits, this document and the health check, as the OpenAPI document describes them.
+//! The endpoints of the server's limits, this document and the health checks, as the OpenAPI document describes them.
 
 use coffer_shared::api::ServerConfig;
 use coffer_shared::api::paths::route;
@@ -65,6 +65,32 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
                 body: Content::None,
             },
             INTERNAL,
+        ],
+        errors: &[],
+    },
+    Endpoint {
+        method: Method::Get,
+        route: "/readyz",
+        prefixed: false,
+        operation_id: "getReady",
+        tag: "server",
+        summary: "Readiness: the server can take writes",
+        description: "200 when the database answers, a file can be written in the data folder, and the file systems of the data folder and of the files keep more than `--min-free-disk`. Outside `/api/v1`; no rate limit; also served by the `--redirect-http` listener. For load balancers and orchestrators.",
+        session: Session::None,
+        params: &[],
+        request: None,
+        answers: &[
+            Answer { status: 200, description: "Ready: `{\"status\": \"ready\"}`.", body: Content::AnyJson },
+            Answer {
+                status: 405,
+                description: "Any method other than GET or HEAD. Unlike the API, this answer has an empty body; `Allow` lists the methods.",
+                body: Content::None,
+            },
+            Answer {
+                status: 503,
+                description: "Not ready: `{\"status\": \"unready\", \"failing\": [...]}` names the failed checks (`database`, `data_dir_writable`, `data_dir_space`, `blob_space`) and nothing more.",
+                body: Content::AnyJson,
+            },
         ],
         errors: &[],
     },
