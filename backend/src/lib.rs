@@ -16,6 +16,7 @@
 //! - [`places`]: approximate places of client IPs (unknown until an IP database is added).
 //! - [`precompress`]: brotli and gzip copies of the built web app, made at build time.
 //! - [`tls`]: HTTPS without a proxy, its certificate reloaded while serving.
+//! - [`metrics`]: Prometheus metrics on an address of their own.
 
 pub mod audit;
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod blobs;
 pub mod clock;
 pub mod http;
 pub mod mail;
+pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod places;

@@ -100,6 +100,9 @@ async fn serve(settings: Settings) -> std::io::Result<()> {
     }
     let app = Application::build(settings).await?;
     tracing::info!(event = "server_started", address = %app.address(), "Coffer is listening on {}://{}", app.scheme(), app.address());
+    if let Some(address) = app.metrics_address() {
+        tracing::info!(event = "metrics_listening", address = %address, "Prometheus metrics at http://{address}/metrics");
+    }
     if let Some(address) = app.redirect_address() {
         tracing::info!(event = "redirect_listening", address = %address, "plain HTTP on {address} redirects to HTTPS");
     }

@@ -34,6 +34,10 @@ pub struct Settings {
     /// (308), except the health checks `/healthz` and `/readyz`.
     #[arg(long, env = "COFFER_REDIRECT_HTTP", requires = "tls_cert")]
     pub redirect_http: Option<SocketAddr>,
+    /// Serve Prometheus metrics at `/metrics` on this address, and nothing else there; keep it
+    /// off the public network. Unset: no metrics listener.
+    #[arg(long, env = "COFFER_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Folder for the database (created if missing).
     #[arg(long, env = "COFFER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,

@@ -30,6 +30,8 @@ pub struct Application {
     tls: Option<Tls>,
     /// `--redirect-http`: a second listener that sends plain HTTP to HTTPS.
     redirect: Option<TcpListener>,
+    /// `--metrics-listen`: the Prometheus exporter's listener.
+    metrics: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -110,6 +112,10 @@ impl Application {
             Some(address) => Some(TcpListener::bind(address).await?),
             None => None,
         };
+        let metrics = match settings.metrics_listen {
+            Some(address) => Some(TcpListener::bind(address).await?),
+            None => None,
+        };
         // Before any event: where the keyed part of the chain begins, kept outside the database.
         // (A PostgreSQL database only ever held keyed events.)
         if let Store::Redb(_) = &store {
@@ -124,7 +130,7 @@ impl Application {
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
         let router = router(state.clone());
-        Ok(Self { listener, tls, redirect, router, state })
+        Ok(Self { listener, tls, redirect, metrics, router, state })
     }
 
     /// The address the server listens on (with the real port when 0 was asked for).
@@ -140,6 +146,11 @@ impl Application {
     /// The address of the `--redirect-http` listener, if there is one.
     pub fn redirect_address(&self) -> Option<SocketAddr> {
         self.redirect.as_ref().and_then(|listener| listener.local_addr().ok())
+    }
+
+    /// The address of the `--metrics-listen` exporter, if there is one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|listener| listener.local_addr().ok())
     }
 
     /// `https` when the listener speaks TLS, else `http`.
@@ -161,21 +172,28 @@ impl Application {
     /// sweeper and the alert listener. When it returns, the database is closed (tests then start again on the same
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Self { listener, tls, redirect, router, state } = self;
+        let Self { listener, tls, redirect, metrics, router, state } = self;
         let (stop_sweeper, sweeper_stopped) = tokio::sync::oneshot::channel();
         let sweeper = tokio::spawn(crate::sweeper::run(state.clone(), sweeper_stopped));
         // Subscribed before the first request, so no alerting event is missed.
         let alerts = tokio::spawn(crate::notify::alerts::run(state.clone(), state.audit.subscribe()));
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let redirecting = redirect.map(|redirect| {
-            let port = listener.local_addr().map_or(443, |address| address.port());
-            let router = tls::redirect_router(state.clone(), port);
-            let mut stopped = stopped.clone();
-            let until = async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            };
-            tokio::spawn(async move { axum::serve(redirect, router).with_graceful_shutdown(until).await })
-        });
+        let https_port = listener.local_addr().map_or(443, |address| address.port());
+        let side = [
+            redirect.map(|redirect| (redirect, tls::redirect_router(state.clone(), https_port))),
+            metrics.map(|metrics| (metrics, crate::metrics::router(state.clone()))),
+        ];
+        let side: Vec<_> = side
+            .into_iter()
+            .flatten()
+            .map(|(listener, router)| {
+                let mut stopped = stopped.clone();
+                let until = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(until).await })
+            })
+            .collect();
         let signal = async move {
             signal.await;
             let _ = stop.send(true);
@@ -185,8 +203,8 @@ impl Application {
             None => axum::serve(listener, service).with_graceful_shutdown(signal).await,
             Some(tls) => serve_tls(listener, tls, service, signal).await,
         };
-        if let Some(redirecting) = redirecting {
-            let _ = redirecting.await;
+        for listener in side {
+            let _ = listener.await;
         }
         // The sweeper finishes its pass (an aborted pass would leave its blocking reads of the
         // database running, and the database open, after this returns).
@@ -236,7 +254,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::health::router())
         .merge(routes::static_files::router(&settings.static_dir))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes()));
-    let app = trace::add(app);
+    let app = trace::add(app).layer(middleware::from_fn(crate::metrics::record_request));
     security_headers::add(app, settings.hsts()).with_state(state)
 }
 

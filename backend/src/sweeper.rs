@@ -31,12 +31,16 @@ pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) 
             _ = ticker.tick() => {}
             _ = &mut stop => return,
         }
+        let started = std::time::Instant::now();
         sweep_once(&state).await;
         since_scan += interval;
         if since_scan >= ORPHAN_SCAN_EVERY {
             since_scan = 0;
             clean_blobs(&state).await;
         }
+        let metrics = crate::metrics::global();
+        metrics.sweeper_runs.inc();
+        metrics.sweeper_seconds.observe(crate::metrics::seconds(started.elapsed()));
         for limiter in [
             &state.create_limiter,
             &state.auth_limiter,

@@ -107,6 +107,13 @@ impl Mailer {
     /// the file is complete.
     #[tracing::instrument(name = "mail_send", skip_all)]
     pub async fn send(&self, message: Message) -> Result<(), MailError> {
+        let _in_flight = InFlight::start();
+        let sent = self.deliver(message).await;
+        crate::metrics::global().mail(sent.is_ok());
+        sent
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), MailError> {
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(message.to)
@@ -124,5 +131,21 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// Counts a mail in `coffer_mail_in_flight` while it lives, however its sending ends.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        crate::metrics::global().mail_in_flight.inc();
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        crate::metrics::global().mail_in_flight.dec();
     }
 }

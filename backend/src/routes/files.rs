@@ -12,6 +12,7 @@ use coffer_shared::api::paths::route;
 use coffer_shared::api::{DOWNLOAD_TOKEN_HEADER, ErrorCode, StoredFile};
 use coffer_shared::b64;
 use coffer_shared::crypto::share::token_hash;
+use futures_util::TryStreamExt;
 
 use crate::audit::{Audit, Event};
 use crate::http::error::ApiError;
@@ -92,6 +93,10 @@ pub async fn serve(
         .record(Event::FileDownloaded { file: row.id.clone(), share: row.share.clone(), from, preview })
         .await?;
     let status = if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK };
+    let downloaded = &crate::metrics::global().bytes_downloaded;
+    let stream = stream.inspect_ok(|bytes| {
+        downloaded.inc_by(bytes.len() as u64);
+    });
     let mut response = (status, Body::from_stream(stream)).into_response();
     let response_headers = response.headers_mut();
     response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));

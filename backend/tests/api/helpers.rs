@@ -28,6 +28,8 @@ pub const AGENT: &str = "coffer-api-tests/1.0";
 /// A running application and what a test needs to drive it.
 pub struct TestApp {
     pub address: String,
+    /// `http://<address>` of the `--metrics-listen` exporter, when the settings asked for one.
+    pub metrics: Option<String>,
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
@@ -78,6 +80,7 @@ async fn spawn_on(
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics = app.metrics_address().map(|address| format!("http://{address}"));
     let state = app.state().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let server = tokio::spawn(app.run_until(async {
@@ -85,7 +88,7 @@ async fn spawn_on(
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder().user_agent(AGENT).build().unwrap();
-    TestApp { address, client, clock, state, data_root: data_dir, stop, server }
+    TestApp { address, metrics, client, clock, state, data_root: data_dir, stop, server }
 }
 
 /// With `COFFER_TEST_DATABASE_URL` set (`scripts/services.sh`), the tests run on PostgreSQL: each

@@ -31,6 +31,7 @@ mod kdf_versions;
 mod limits;
 mod logs;
 mod mail;
+mod metrics;
 mod migrate_data;
 mod mmdb;
 mod my_shares;

@@ -211,7 +211,9 @@ pub async fn put_chunk(
             return Err(ApiError::Unavailable("chunk buffers are full".into()));
         }
         Err(error) => return Err(ApiError::Internal(format!("blob write: {error}"))),
-        Ok(()) => {}
+        Ok(()) => {
+            crate::metrics::global().bytes_uploaded.inc_by(slot.length);
+        }
     }
     let expiry = Expiry {
         at: state.clock.now() + state.settings.upload_expiry,

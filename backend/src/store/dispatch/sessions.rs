@@ -79,4 +79,9 @@ impl Store {
     ) -> Result<Vec<SessionRecord>, StoreError> {
         dispatch!(self.sweep_sessions(now, idle, max))
     }
+
+    /// How many sessions are stored: for metrics.
+    pub async fn session_count(&self) -> Result<u64, StoreError> {
+        dispatch!(self.session_count())
+    }
 }

@@ -63,6 +63,13 @@ fn cutoff(now: u64, span: u64) -> Result<i64, StoreError> {
 }
 
 impl PgStore {
+    /// How many sessions are stored.
+    pub(crate) async fn session_count(&self) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client.query_one("SELECT count(*) FROM sessions", &[]).await.map_err(pg)?;
+        super::rows::unsigned(row.get(0))
+    }
+
     pub(crate) async fn complete_signin(
         &self,
         pending_hash: [u8; 32],

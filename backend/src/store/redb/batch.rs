@@ -162,8 +162,16 @@ fn commit(db: &Db, mut batch: Vec<Box<dyn Job>>) {
             batch.remove(failed);
             continue;
         }
-        return match txn.commit() {
-            Ok(()) => batch.into_iter().for_each(|job| job.answer(None)),
+        let started = std::time::Instant::now();
+        let committed = txn.commit();
+        let elapsed = crate::metrics::seconds(started.elapsed());
+        crate::metrics::global().sync_seconds.observe(elapsed);
+        return match committed {
+            Ok(()) => {
+                // Each request of the batch waited for this one commit.
+                batch.iter().for_each(|_| crate::metrics::global().commit_seconds.observe(elapsed));
+                batch.into_iter().for_each(|job| job.answer(None))
+            }
             Err(error) => answer_all(batch, &StoreError::from(error).to_string()),
         };
     }

@@ -18,10 +18,12 @@
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use redb::{Database, Durability, ReadTransaction, WriteTransaction};
 
 use super::StoreError;
+use crate::metrics;
 
 /// The database handle with its commit counters.
 pub struct Db {
@@ -93,9 +95,11 @@ impl Db {
         // A transaction numbered up to `target` has committed, or holds the write lock that the
         // durable commit below waits for: either way that commit contains it.
         let target = self.committed.load(Ordering::SeqCst);
+        let started = Instant::now();
         let mut txn = self.database.begin_write()?;
         txn.set_durability(Durability::Immediate);
         txn.commit()?;
+        metrics::global().sync_seconds.observe(metrics::seconds(started.elapsed()));
         *durable = target;
         Ok(())
     }
@@ -105,9 +109,12 @@ impl Write<'_> {
     /// Commits and returns once the change is on disk.
     pub fn commit(mut self) -> Result<(), StoreError> {
         let Some(txn) = self.txn.take() else { return Ok(()) };
+        let started = Instant::now();
         let ticket = self.db.committed.fetch_add(1, Ordering::SeqCst) + 1;
         txn.commit()?;
-        self.db.wait_durable(ticket)
+        self.db.wait_durable(ticket)?;
+        metrics::global().commit_seconds.observe(metrics::seconds(started.elapsed()));
+        Ok(())
     }
 }
 

@@ -109,6 +109,16 @@ pub enum SessionLookup {
 }
 
 impl RedbStore {
+    /// How many sessions are stored.
+    pub(crate) async fn session_count(&self) -> Result<u64, StoreError> {
+        self.blocking(|db: &Db| {
+            use redb::ReadableTableMetadata;
+            let txn = db.begin_read()?;
+            Ok(txn.open_table(SESSIONS)?.len()?)
+        })
+        .await
+    }
+
     pub(crate) async fn complete_signin(
         &self,
         pending_hash: [u8; 32],
