@@ -74,6 +74,9 @@ missing=()
 [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || missing+=(chromium chromium-driver)
 # The tests' throwaway PostgreSQL clusters (scripts/services.sh): Debian's server binaries.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+# The TLS tests' s_client and e2e certificates; the systemd unit's check (scripts/check-deploy.sh).
+command -v openssl >/dev/null || missing+=(openssl)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [[ ${#missing[@]} -gt 0 ]]; then
     sudo=""
     [[ "$(id -u)" -eq 0 ]] || sudo="sudo"

@@ -53,6 +53,9 @@ cargo build --release -p coffer-backend
 # Apart, so that neither build's features change the other's (no rebuild of the server).
 cargo build --release -p coffer-cli
 
+section "deployment files (systemd unit)"
+bash scripts/check-deploy.sh
+
 section "playwright (e2e/)"
 # With the services' env: tests/cluster.spec.ts runs two servers on one PostgreSQL schema.
 (source "$SERVICES_ENV" && cd e2e && npx playwright test)
