@@ -87,7 +87,7 @@ pub struct Settings {
     #[arg(long, env = "COFFER_RATE_LIMIT_CLAIM", default_value_t = 60)]
     pub rate_limit_claim: u32,
     /// Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.
-    #[arg(long, env = "COFFER_TRUSTED_PROXY", value_delimiter = ',')]
+    #[arg(long, env = "COFFER_TRUSTED_PROXY", value_delimiter = ',', value_parser = ip_or_net)]
     pub trusted_proxy: Vec<IpNet>,
     /// An MMDB file (GeoLite2-City, DB-IP, ip-location-db, ...) that turns client IPs into
     /// approximate places for the security log. Unset: the country database built into the
@@ -96,7 +96,8 @@ pub struct Settings {
     pub geoip_db: Option<PathBuf>,
     /// Send Strict-Transport-Security. Unset: on exactly when `--tls-cert` serves HTTPS (turn
     /// it on behind a proxy that terminates HTTPS; `--hsts=false` turns it off).
-    #[arg(long, env = "COFFER_HSTS", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    #[arg(long, env = "COFFER_HSTS", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub hsts: Option<bool>,
     /// Seconds between sweeps that delete expired shares.
     #[arg(long, env = "COFFER_SWEEP_INTERVAL", default_value_t = 60)]
@@ -281,6 +282,14 @@ fn vault_limit(text: &str) -> Result<u64, String> {
     }
 }
 
+/// Parses a `--trusted-proxy` entry: a network (`10.0.0.0/8`) or one address (`127.0.0.1`).
+fn ip_or_net(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a network such as 10.0.0.0/8"))
+}
+
 /// Parses `--public-url`: an http(s) origin, kept without a trailing slash.
 fn public_url(text: &str) -> Result<String, String> {
     let trimmed = text.trim().trim_end_matches('/');
@@ -304,5 +313,31 @@ mod tests {
             assert!(server_id(bad).is_err(), "{bad:?}");
         }
         assert!(server_id("imported-2").is_ok());
+    }
+
+    #[test]
+    fn a_trusted_proxy_is_an_address_or_a_network() {
+        let parsed = Settings::parse_from(["coffer-server", "--trusted-proxy", "127.0.0.1,10.0.0.0/8,::1"]);
+        let expected: Vec<IpNet> =
+            ["127.0.0.1/32", "10.0.0.0/8", "::1/128"].map(|net| net.parse().unwrap()).into();
+        assert_eq!(parsed.trusted_proxy, expected);
+        assert!(Settings::try_parse_from(["coffer-server", "--trusted-proxy", "proxy.example"]).is_err());
+    }
+
+    #[test]
+    fn tls_turns_on_https_links_and_hsts_unless_hsts_is_turned_off() {
+        let plain = Settings::parse_from(["coffer-server"]);
+        assert!(!plain.hsts() && plain.base_url().starts_with("http://"));
+        let tls = ["coffer-server", "--tls-cert", "c.pem", "--tls-key", "k.pem"];
+        let served = Settings::parse_from(tls);
+        assert!(served.hsts() && served.base_url().starts_with("https://"));
+        let off = Settings::parse_from([&tls[..], &["--hsts=false"]].concat());
+        assert!(!off.hsts());
+        assert!(Settings::parse_from(["coffer-server", "--hsts"]).hsts(), "--hsts alone turns it on");
+        assert!(!Settings::parse_from([&tls[..], &["--hsts=0"]].concat()).hsts(), "as COFFER_HSTS=0 was");
+        assert!(
+            Settings::try_parse_from(["coffer-server", "--tls-cert", "c.pem"]).is_err(),
+            "a key is needed"
+        );
     }
 }
