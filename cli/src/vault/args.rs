@@ -37,9 +37,14 @@ pub struct GetArgs {
     /// or its id.
     pub name: String,
     /// Print only this field: password, username, url, notes, totp (the current code), name,
-    /// or the name of a custom field (card and identity fields by their names too).
+    /// or the name of a custom field (card and identity fields by their names too). Of a
+    /// record marked sensitive, any field but its name asks for the account passphrase first.
     #[arg(long, short)]
     pub field: Option<String>,
+    /// Read the account passphrase that a record marked sensitive asks for from the first line
+    /// of stdin instead of the terminal (for scripts; stdin must not be a terminal).
+    #[arg(long)]
+    pub passphrase_stdin: bool,
 }
 
 /// The kinds of record `coffer vault add` makes.
@@ -47,7 +52,7 @@ pub struct GetArgs {
 pub enum RecordType {
     /// A website or app login.
     Login,
-    /// A secure note (its text is --notes).
+    /// A secure note (its text is --notes or --notes-stdin).
     Note,
 }
 
@@ -78,12 +83,22 @@ pub struct RecordArgs {
     /// The generated password's length.
     #[arg(long, default_value_t = 20, value_name = "N", requires = "generate")]
     pub length: usize,
-    /// The authenticator secret: an otpauth://totp/ URI or a base32 secret (logins).
+    /// The authenticator secret: an otpauth://totp/ URI or a base32 secret (logins). Every
+    /// user of this machine can read it in the process list: prefer --totp-stdin.
     #[arg(long, value_name = "SECRET")]
     pub totp: Option<String>,
-    /// Free text (a note's body).
+    /// Read the authenticator secret from the next line of stdin (after the password's, with
+    /// --password-stdin); an empty line removes it (logins).
+    #[arg(long, conflicts_with = "totp")]
+    pub totp_stdin: bool,
+    /// Free text (a note's body). Every user of this machine can read it in the process list:
+    /// prefer --notes-stdin for anything secret.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Read the notes from stdin, to its end (after the lines of --password-stdin and
+    /// --totp-stdin); one final line ending is dropped.
+    #[arg(long, conflicts_with = "notes")]
+    pub notes_stdin: bool,
     /// The folder's name.
     #[arg(long)]
     pub folder: Option<String>,
@@ -122,9 +137,18 @@ Examples:
 Records are sealed and opened on this machine with the vault key, as the browser does: a record
 added here shows in the browser and the other way round.
 
-Exit codes: 0 done, 2 the name matches several records, 3 no record has that name,
-7 the record changed meanwhile (nothing saved), 8 not signed in, 10 you answered no;
-see `coffer --help` for the rest.";
+Secrets given as arguments (--notes, --totp) can be read by every user of this machine in the
+process list and stay in the shell's history: use --password-prompt, --password-stdin,
+--totp-stdin and --notes-stdin instead. stdin carries, in this order, the password's line, the
+authenticator secret's line and the notes (to the end); it must not be a terminal.
+
+A record marked sensitive (in the browser) shows only its name until the account passphrase is
+typed again: `get NAME --field F` asks for it on the terminal, or reads it from stdin with
+--passphrase-stdin.
+
+Exit codes: 0 done, 2 the name matches several records (or a question needs a terminal),
+3 no record has that name, 4 wrong passphrase, 7 the record changed meanwhile (nothing saved),
+8 not signed in, 10 you answered no; see `coffer --help` for the rest.";
 
 const LIST_HELP: &str = "\
 Examples:
@@ -137,20 +161,25 @@ Examples:
   coffer vault get bank --field password
   coffer vault get Bank --field totp        # the current 6-digit code
   coffer vault get Bank --field PIN         # a custom field
-  coffer vault get Bank --json";
+  coffer vault get Bank --json
+  printf '%s\\n' \"$PASSPHRASE\" | coffer vault get Safe --field password --passphrase-stdin
+                                            # a record marked sensitive, from a script";
 
 const ADD_HELP: &str = "\
 Examples:
   coffer vault add --name Bank --username alice --url https://bank.example --password-prompt
   coffer vault add --name Mail --username me@example.org --generate --length 32
   printf '%s\\n' \"$PW\" | coffer vault add --name Router --username admin --password-stdin
-  coffer vault add --type note --name 'Wi-Fi' --notes 'SSID home, key in the drawer'";
+  coffer vault add --type note --name 'Wi-Fi' --notes 'SSID home, key in the drawer'
+  coffer vault add --type note --name 'Recovery codes' --notes-stdin < codes.txt
+  printf '%s\\n%s\\n' \"$PW\" \"$TOTP\" | coffer vault add --name Mail --password-stdin --totp-stdin";
 
 const EDIT_HELP: &str = "\
 Examples:
   coffer vault edit Bank --generate          # a new password; the old one goes to the history
   coffer vault edit Bank --username alice2 --url https://new.bank.example
-  coffer vault edit Bank --name 'Bank (old)'";
+  coffer vault edit Bank --name 'Bank (old)'
+  pass show bank/totp | coffer vault edit Bank --totp-stdin";
 
 const RM_HELP: &str = "\
 Examples:

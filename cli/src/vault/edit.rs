@@ -1,34 +1,16 @@
-//! What `coffer vault add` and `edit` change in a record: the flags, the password from the
-//! terminal, stdin or the generator, and the login's password history (docs/accounts.md, "Vault
+//! What `coffer vault add` and `edit` change in a record: the flags, the secrets read by
+//! [`input`](super::input), and the login's password history (docs/accounts.md, "Vault
 //! records", `password_history`): an edit that replaces a non-empty password keeps the old one
-//! first, with the time of the edit, as the browser does.
+//! first, with the time of the edit, as the browser does. Members the record has and this build
+//! does not know are left as they are (`coffer_shared::crypto::vault`).
 
 use coffer_shared::crypto::otpauth::OtpAuth;
 use coffer_shared::crypto::vault::{PASSWORD_HISTORY_LEN, PasswordChange, RecordFields, VaultRecord};
-use coffer_shared::generator::{self, PasswordOptions};
-use zeroize::Zeroizing;
 
 use crate::exit::{Failure, Outcome};
-use crate::prompt;
 
 use super::args::{RecordArgs, RecordType};
-
-/// The password `args` asks for, if any: prompted, read from stdin or generated.
-pub fn password(args: &RecordArgs) -> Outcome<Option<Zeroizing<String>>> {
-    if args.password_prompt {
-        return prompt::password("Password: ", true).map(Some);
-    }
-    if args.password_stdin {
-        return prompt::password_from_stdin().map(Some);
-    }
-    if args.generate {
-        let options = PasswordOptions { length: args.length, ..PasswordOptions::default() };
-        return generator::password(&options)
-            .map(|password| Some(Zeroizing::new(password)))
-            .map_err(|error| Failure::usage(format!("--length: {error}")));
-    }
-    Ok(None)
-}
+use super::input::Secrets;
 
 /// Refuses an authenticator secret that does not parse, as the browser's form does.
 fn check_totp(totp: &str) -> Outcome {
@@ -37,11 +19,11 @@ fn check_totp(totp: &str) -> Outcome {
     }
     OtpAuth::parse(totp)
         .map(drop)
-        .map_err(|error| Failure::usage(format!("--totp is not an authenticator secret: {error}.")))
+        .map_err(|error| Failure::usage(format!("That is not an authenticator secret: {error}.")))
 }
 
-/// A new record of `args`: `--name` is needed.
-pub fn new_record(args: &RecordArgs, password: Option<Zeroizing<String>>) -> Outcome<VaultRecord> {
+/// A new record of `args` and `secrets`: `--name` is needed.
+pub fn new_record(args: &RecordArgs, secrets: Secrets) -> Outcome<VaultRecord> {
     let name = args.name.as_deref().map(str::trim).unwrap_or_default();
     if name.is_empty() {
         return Err(Failure::usage("A record needs a name: pass --name."));
@@ -58,17 +40,13 @@ pub fn new_record(args: &RecordArgs, password: Option<Zeroizing<String>>) -> Out
         RecordType::Note => RecordFields::Note,
     };
     let mut record = VaultRecord::new(fields);
-    apply(&mut record, args, password, 0)?;
+    apply(&mut record, args, secrets, 0)?;
     Ok(record)
 }
 
-/// Applies the flags of `args` to `record`; `now` dates a replaced password.
-pub fn apply(
-    record: &mut VaultRecord,
-    args: &RecordArgs,
-    new_password: Option<Zeroizing<String>>,
-    now: u64,
-) -> Outcome {
+/// Applies the flags of `args` and `secrets` to `record`; `now` dates a replaced password.
+pub fn apply(record: &mut VaultRecord, args: &RecordArgs, secrets: Secrets, now: u64) -> Outcome {
+    let Secrets { password: new_password, totp: new_totp, notes } = secrets;
     if let Some(name) = &args.name {
         let name = name.trim();
         if name.is_empty() {
@@ -76,19 +54,19 @@ pub fn apply(
         }
         name.clone_into(&mut record.name);
     }
-    if let Some(notes) = &args.notes {
-        notes.clone_into(&mut record.notes);
+    if let Some(notes) = notes {
+        notes.as_str().clone_into(&mut record.notes);
     }
     if let Some(folder) = &args.folder {
         folder.trim().clone_into(&mut record.folder);
     }
     let login_flags =
-        args.username.is_some() || args.url.is_some() || args.totp.is_some() || new_password.is_some();
+        args.username.is_some() || args.url.is_some() || new_totp.is_some() || new_password.is_some();
     let RecordFields::Login { username, password, urls, totp, password_history, .. } = &mut record.fields
     else {
         if login_flags {
             return Err(Failure::usage(
-                "--username, --url, --totp and the password flags are for logins; this record is not one.",
+                "--username, --url, the --totp and the password flags are for logins; this record is not one.",
             ));
         }
         return Ok(());
@@ -102,7 +80,7 @@ pub fn apply(
             None => urls.push(url.trim().to_owned()),
         }
     }
-    if let Some(new) = &args.totp {
+    if let Some(new) = new_totp {
         check_totp(new.trim())?;
         new.trim().clone_into(totp);
     }
@@ -120,7 +98,9 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use zeroize::Zeroizing;
 
+    use super::super::input;
     use super::*;
 
     #[derive(Parser)]
@@ -131,6 +111,17 @@ mod tests {
 
     fn args(flags: &[&str]) -> RecordArgs {
         Test::parse_from(std::iter::once("test").chain(flags.iter().copied())).args
+    }
+
+    /// The flags and the secrets they give (none read from stdin).
+    fn given(flags: &[&str]) -> (RecordArgs, Secrets) {
+        let args = args(flags);
+        let secrets = input::secrets(&args).unwrap();
+        (args, secrets)
+    }
+
+    fn password(password: &str) -> Secrets {
+        Secrets { password: Some(Zeroizing::new(password.into())), ..Secrets::default() }
     }
 
     fn login_password(record: &VaultRecord) -> (&str, Vec<(&str, u64)>) {
@@ -147,34 +138,36 @@ mod tests {
     fn a_new_login_takes_its_flags_and_needs_a_name() {
         let record = new_record(
             &args(&["--name", " Bank ", "--username", "alice", "--url", "https://b.example"]),
-            Some(Zeroizing::new("pw".into())),
+            password("pw"),
         )
         .unwrap();
         assert_eq!(record.name, "Bank");
         assert_eq!(login_password(&record), ("pw", vec![]));
-        assert!(new_record(&args(&["--username", "alice"]), None).is_err());
+        assert!(new_record(&args(&["--username", "alice"]), Secrets::default()).is_err());
     }
 
     #[test]
     fn a_replaced_password_goes_first_into_the_history() {
-        let mut record = new_record(&args(&["--name", "Bank"]), Some(Zeroizing::new("one".into()))).unwrap();
-        apply(&mut record, &args(&[]), Some(Zeroizing::new("two".into())), 100).unwrap();
-        apply(&mut record, &args(&[]), Some(Zeroizing::new("two".into())), 200).unwrap();
+        let mut record = new_record(&args(&["--name", "Bank"]), password("one")).unwrap();
+        apply(&mut record, &args(&[]), password("two"), 100).unwrap();
+        apply(&mut record, &args(&[]), password("two"), 200).unwrap();
         assert_eq!(login_password(&record), ("two", vec![("one", 100)]));
     }
 
     #[test]
     fn login_flags_on_a_note_are_refused_and_a_bad_totp_too() {
-        let mut note = new_record(&args(&["--type", "note", "--name", "N", "--notes", "hi"]), None).unwrap();
+        let (args_note, secrets) = given(&["--type", "note", "--name", "N", "--notes", "hi"]);
+        let mut note = new_record(&args_note, secrets).unwrap();
         assert_eq!(note.notes, "hi");
-        assert!(apply(&mut note, &args(&["--username", "x"]), None, 0).is_err());
-        let mut login = new_record(&args(&["--name", "L"]), None).unwrap();
-        assert!(apply(&mut login, &args(&["--totp", "not base32!"]), None, 0).is_err());
-    }
-
-    #[test]
-    fn generated_passwords_have_the_asked_length() {
-        let password = password(&args(&["--generate", "--length", "32"])).unwrap().unwrap();
-        assert_eq!(password.chars().count(), 32);
+        assert!(apply(&mut note, &args(&["--username", "x"]), Secrets::default(), 0).is_err());
+        let (args_totp, secrets) = given(&["--totp", "JBSWY3DPEHPK3PXP"]);
+        assert!(apply(&mut note, &args_totp, secrets, 0).is_err());
+        let mut login = new_record(&args(&["--name", "L"]), Secrets::default()).unwrap();
+        let (args_totp, secrets) = given(&["--totp", "not base32!"]);
+        assert!(apply(&mut login, &args_totp, secrets, 0).is_err());
+        let (args_totp, secrets) = given(&["--totp", " JBSWY3DPEHPK3PXP "]);
+        apply(&mut login, &args_totp, secrets, 0).unwrap();
+        let RecordFields::Login { totp, .. } = &login.fields else { panic!("a login") };
+        assert_eq!(totp, "JBSWY3DPEHPK3PXP");
     }
 }

@@ -6,6 +6,8 @@ mod args;
 mod edit;
 mod fields;
 mod find;
+mod input;
+mod reprompt;
 mod show;
 pub mod store;
 
@@ -40,6 +42,11 @@ async fn get(session: &Session, client: &Client, args: GetArgs, ui: Ui) -> Outco
     match &args.field {
         Some(field) => {
             let value = fields::value(&entry.record, field, fields::now())?;
+            // A sensitive record's name is in the list anyway; any other value waits for the
+            // passphrase, as in the browser.
+            if entry.record.sensitive && field.to_lowercase() != "name" {
+                reprompt::check(session, client, args.passphrase_stdin, ui).await?;
+            }
             if ui.json {
                 ui.json(&serde_json::json!({ "field": field, "value": &*value }));
             } else if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -55,8 +62,8 @@ async fn get(session: &Session, client: &Client, args: GetArgs, ui: Ui) -> Outco
 }
 
 async fn add(session: &Session, client: &Client, args: RecordArgs, ui: Ui) -> Outcome {
-    let password = edit::password(&args)?;
-    let record = edit::new_record(&args, password)?;
+    let secrets = input::secrets(&args)?;
+    let record = edit::new_record(&args, secrets)?;
     let stored = store::create(session, client, &record).await?;
     if ui.json {
         ui.json(&serde_json::json!({ "id": stored.id, "revision": stored.revision, "name": record.name }));
@@ -70,9 +77,9 @@ async fn edit_record(session: &Session, client: &Client, args: EditArgs, ui: Ui)
     let (mut entries, _) = store::load(session, client).await?;
     // An edit saves without asking: the name must be whole.
     let index = find::find(&entries, &args.record, false)?;
-    let password = edit::password(&args.changes)?;
+    let secrets = input::secrets(&args.changes)?;
     let entry = &mut entries[index];
-    edit::apply(&mut entry.record, &args.changes, password, crate::time::now())?;
+    edit::apply(&mut entry.record, &args.changes, secrets, crate::time::now())?;
     let stored = store::update(session, client, &entry.id, entry.revision, &entry.record).await?;
     if ui.json {
         ui.json(

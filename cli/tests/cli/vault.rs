@@ -1,13 +1,17 @@
-//! `coffer vault` against the real server: a round trip of add, list, get, edit and rm, and
-//! records sealed by the browser's code read by the CLI and the other way round.
+//! `coffer vault` against the real server: a round trip of add, list, get, edit and rm, records
+//! sealed by the browser's code read by the CLI and the other way round, members a newer client
+//! wrote kept through an edit, the passphrase a sensitive record asks for, and secrets read
+//! from stdin.
 
 use coffer_shared::b64;
-use coffer_shared::crypto::envelope::Envelope;
-use coffer_shared::crypto::vault::{RecordFields, VaultRecord, open_record, seal_record};
+use coffer_shared::crypto::envelope::{self, Envelope, Header, Kind};
+use coffer_shared::crypto::padding::{padded_json, parse_padded_json};
+use coffer_shared::crypto::random_array;
+use coffer_shared::crypto::vault::{RecordFields, VaultRecord, open_record, record_key, seal_record};
 use coffer_shared::id::RecordId;
 use serde_json::{Value, json};
 
-use crate::users::spawn;
+use crate::users::{PASSPHRASE, Server, User, spawn};
 
 fn names(list: &Value) -> Vec<String> {
     list["records"]
@@ -130,4 +134,138 @@ async fn records_sealed_by_the_browser_and_by_the_cli_open_on_either_side() {
     // Two records named "Shop" now: the name alone is ambiguous, and the error lists both ids.
     let ambiguous = run(&["vault", "get", "Shop", "--field", "password"]).expect(2);
     assert!(ambiguous.stderr.contains(id.as_str()), "{ambiguous:?}");
+}
+
+/// Stores `envelope` as record `id` of `user`, as the browser does.
+async fn store(server: &Server, user: &User, id: &RecordId, envelope: Vec<u8>) {
+    let body = json!({ "id": id, "envelope": b64::encode(envelope) });
+    assert_eq!(server.post(Some(user), "/api/v1/vault/records", &body).await.status(), 201);
+}
+
+/// The JSON of record `id` as stored now, opened with `user`'s vault key, and its text.
+async fn stored_json(server: &Server, user: &User, id: &RecordId) -> (Value, String) {
+    let page = server.get(user, "/api/v1/vault/records").await;
+    let stored =
+        page["records"].as_array().unwrap().iter().find(|stored| stored["id"] == id.as_str()).unwrap();
+    let envelope = Envelope::parse(&b64::decode(stored["envelope"].as_str().unwrap()).unwrap()).unwrap();
+    let plaintext = envelope::open(&record_key(&user.secrets.vault_key, id), id.as_str(), &envelope).unwrap();
+    let value: Value = parse_padded_json(&plaintext).unwrap();
+    let text =
+        String::from_utf8(coffer_shared::crypto::padding::unpad(&plaintext).unwrap().to_vec()).unwrap();
+    (value, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_a_newer_client_wrote_survive_an_edit_here() {
+    let server = spawn().await;
+    let user = server.sign_up("xena@example.org").await;
+    // A record as a newer client seals it, with members this build does not know.
+    let newer = json!({
+        "type": "login", "username": "xena", "password": "pw", "urls": ["https://mail.example"],
+        "totp": "", "name": "Mail", "notes": "", "sensitive": false,
+        "passkeys": [{"rp": "mail.example", "key": "cGFzc2tleQ", "counter": 7}],
+        "colour": "teal",
+        "layout": {"columns": 2, "pinned": ["totp"], "deep": {"flag": true, "none": null}},
+    });
+    let id = RecordId::random();
+    let header = Header { kind: Kind::VaultRecord, password: None, signed: false, nonce: random_array() };
+    let key = record_key(&user.secrets.vault_key, &id);
+    store(&server, &user, &id, envelope::seal(&key, id.as_str(), header, &padded_json(&newer)).to_bytes())
+        .await;
+
+    let session = server.login(&user.email);
+    server.run_as(Some(&session), &["vault", "edit", "Mail", "--name", "Mail (work)"], "").expect(0);
+
+    let (edited, text) = stored_json(&server, &user, &id).await;
+    assert_eq!(edited["name"], "Mail (work)");
+    assert_eq!(edited["password"], "pw");
+    for unknown in ["passkeys", "colour", "layout"] {
+        assert_eq!(edited[unknown], newer[unknown], "{unknown}: {text}");
+    }
+    for name in ["type", "username", "password", "name", "passkeys", "colour", "layout", "columns"] {
+        assert_eq!(text.matches(&format!("\"{name}\":")).count(), 1, "{name} once: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensitive_record_shows_a_value_only_after_the_passphrase() {
+    let server = spawn().await;
+    let user = server.sign_up("yuri@example.org").await;
+    let mut record = VaultRecord::new(RecordFields::Login {
+        username: "yuri".into(),
+        password: "behind the prompt".into(),
+        urls: Vec::new(),
+        url: String::new(),
+        totp: String::new(),
+        password_history: Vec::new(),
+    });
+    record.name = "Safe".into();
+    record.sensitive = true;
+    let id = RecordId::random();
+    store(&server, &user, &id, seal_record(&user.secrets.vault_key, &id, &record)).await;
+    let session = server.login(&user.email);
+    let run = |args: &[&str], stdin: &str| server.run_as(Some(&session), args, stdin);
+    let secret = "behind the prompt";
+
+    // A script without a terminal and without the flag is told how, and gets nothing.
+    let refused = run(&["vault", "get", "Safe", "--field", "password"], "").expect(2);
+    assert!(refused.stderr.contains("--passphrase-stdin"), "{refused:?}");
+    assert!(!refused.stdout.contains(secret) && !refused.stderr.contains(secret), "{refused:?}");
+
+    let wrong =
+        run(&["vault", "get", "Safe", "--field", "password", "--passphrase-stdin"], "not it\n").expect(4);
+    assert_eq!(wrong.stdout, "", "{wrong:?}");
+    assert!(!wrong.stderr.contains(secret), "{wrong:?}");
+    let wrong_json =
+        run(&["vault", "get", "Safe", "--field", "username", "--passphrase-stdin", "--json"], "not it\n")
+            .expect(4);
+    assert_eq!(wrong_json.json()["error"], "wrong_password");
+    assert!(!wrong_json.stdout.contains("yuri\""), "{wrong_json:?}");
+    run(&["vault", "get", "Safe", "--field", "password", "--passphrase-stdin"], "").expect(2);
+
+    let right = run(
+        &["vault", "get", "Safe", "--field", "password", "--passphrase-stdin"],
+        &format!("{PASSPHRASE}\n"),
+    )
+    .expect(0);
+    assert_eq!(right.stdout, format!("{secret}\n"));
+
+    // Its name needs no passphrase, and the record shown whole masks every value.
+    assert_eq!(run(&["vault", "get", "Safe", "--field", "name"], "").expect(0).stdout, "Safe\n");
+    let shown = run(&["vault", "get", "Safe"], "").expect(0);
+    assert!(!shown.stdout.contains(secret) && !shown.stdout.contains("yuri"), "{shown:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_can_come_from_stdin_instead_of_the_arguments() {
+    let server = spawn().await;
+    let user = server.sign_up("zoe@example.org").await;
+    let session = server.login(&user.email);
+    let run = |args: &[&str], stdin: &str| server.run_as(Some(&session), args, stdin);
+
+    let help = run(&["vault", "add", "--help"], "").expect(0).stdout;
+    assert!(help.contains("--totp-stdin") && help.contains("--notes-stdin"), "{help}");
+    assert!(help.contains("process list"), "the arguments' exposure is said: {help}");
+
+    // stdin in order: the password's line, the authenticator secret's line, the notes to the end.
+    let stdin = "pw from stdin\nJBSWY3DPEHPK3PXP\nfirst line\nsecond line\n";
+    let added = run(
+        &["vault", "add", "--name", "Mail", "--password-stdin", "--totp-stdin", "--notes-stdin", "--json"],
+        stdin,
+    )
+    .expect(0)
+    .json();
+    let id: RecordId = added["id"].as_str().unwrap().parse().unwrap();
+    let (stored, _) = stored_json(&server, &user, &id).await;
+    assert_eq!(stored["password"], "pw from stdin");
+    assert_eq!(stored["totp"], "JBSWY3DPEHPK3PXP");
+    assert_eq!(stored["notes"], "first line\nsecond line");
+
+    run(&["vault", "edit", "Mail", "--notes-stdin"], "replaced").expect(0);
+    run(&["vault", "edit", "Mail", "--totp-stdin"], "not base32!\n").expect(2);
+    run(&["vault", "edit", "Mail", "--totp-stdin"], "").expect(2);
+    run(&["vault", "edit", "Mail", "--totp", "JBSWY3DPEHPK3PXP", "--totp-stdin"], "x\n").expect(2);
+    let (stored, _) = stored_json(&server, &user, &id).await;
+    assert_eq!(stored["notes"], "replaced");
+    assert_eq!(stored["totp"], "JBSWY3DPEHPK3PXP", "a refused edit saved nothing");
 }

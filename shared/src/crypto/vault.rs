@@ -19,13 +19,22 @@ use super::padding::{padded_json, parse_padded_json};
 use super::secret::{Key32, random_array};
 use crate::id::RecordId;
 
+mod json;
+
 /// HKDF info of `record_key`.
 pub const RECORD_LABEL: &[u8] = b"coffer/v1/vault/record";
 /// HKDF info of a vault attachment's `file_key`.
 pub const ATTACHMENT_LABEL: &[u8] = b"coffer/v1/vault/file";
 
-/// One record's plaintext. Missing members decode as empty; unknown members are ignored.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+/// One record's plaintext. Missing members decode as empty. Top-level members this build does
+/// not know (a newer client's) are kept as read, nested values and all, and written back after
+/// the known ones, so an edit here loses nothing of them; the JSON encoding is in `json.rs`.
+///
+/// Unknown members *inside* a custom field, document, password change or attachment, and an
+/// unknown custom field `kind` (read as `hidden`, as the spec says), are not kept: those types
+/// are built member by member in the importers, the browser and the CLI, so keeping more would
+/// add a member to every one of them.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct VaultRecord {
     /// The `type` and the members that belong to it.
     #[serde(flatten, deserialize_with = "RecordFields::decode")]
@@ -39,19 +48,22 @@ pub struct VaultRecord {
     /// Re-prompt for the passphrase before showing the record.
     #[serde(default)]
     pub sensitive: bool,
-    /// The folder's name; empty for none.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// The folder's name; empty for none. Left out of the JSON when empty.
+    #[serde(default)]
     pub folder: String,
-    /// Shown first and under "Favourites".
-    #[serde(default, skip_serializing_if = "is_false")]
+    /// Shown first and under "Favourites". Left out of the JSON when `false`.
+    #[serde(default)]
     pub favorite: bool,
-    /// The user's own fields, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The user's own fields, in order. Left out of the JSON when empty.
+    #[serde(default)]
     pub custom_fields: Vec<CustomField>,
     /// Files attached to the record. Left out of the JSON when empty, so a record without files
     /// seals as it always did.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// The top-level members this build does not know, as read.
+    #[serde(flatten, deserialize_with = "json::Unknown::decode")]
+    unknown: json::Unknown,
 }
 
 /// A file attached to a record: its id and key (the server holds only its ciphertext and
@@ -76,11 +88,6 @@ impl fmt::Debug for Attachment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Attachment").field("size", &self.size).finish_non_exhaustive()
     }
-}
-
-/// `skip_serializing_if` for members left out while `false`.
-fn is_false(value: &bool) -> bool {
-    !value
 }
 
 /// A field the user added to a record.
@@ -230,6 +237,17 @@ impl RecordFields {
             urls.push(std::mem::take(url));
         }
         Ok(fields)
+    }
+
+    /// The members a record of type `type_name` has besides `type` (docs/accounts.md, "Vault
+    /// records"), `url` included: a reader knows it though no writer writes it.
+    fn members_of(type_name: &str) -> &'static [&'static str] {
+        match type_name {
+            "login" => &["username", "password", "urls", "url", "totp", "password_history"],
+            "card" => &["holder", "number", "expiry", "cvv"],
+            "identity" => &["full_name", "email", "phone", "birth_date", "company", "address", "documents"],
+            _ => &[],
+        }
     }
 
     /// The `type` member: `login`, `card`, `identity` or `note`.
