@@ -92,6 +92,10 @@ fn log_colours() -> bool {
 
 #[tokio::main]
 async fn serve(settings: Settings) -> std::io::Result<()> {
+    // First of all: SIGHUP (`systemctl reload`) would otherwise end the process, during start-up
+    // or for good without --tls-cert; with it, the certificate watcher reads it as "reload".
+    #[cfg(unix)]
+    let _hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if settings.log_json {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();

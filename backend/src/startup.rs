@@ -23,6 +23,8 @@ use crate::state::AppState;
 use crate::store::{PgStore, Store, StoreError};
 use crate::tls::{self, Tls};
 
+mod listeners;
+
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
@@ -191,7 +193,7 @@ impl Application {
                 let until = async move {
                     let _ = stopped.wait_for(|stop| *stop).await;
                 };
-                tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(until).await })
+                tokio::spawn(listeners::serve_plain(listener, router, until))
             })
             .collect();
         let signal = async move {
@@ -220,8 +222,8 @@ impl Application {
     }
 }
 
-/// Serves HTTPS on `listener` until `signal`, then lets requests in flight finish; the
-/// certificate is read again whenever its files change.
+/// Serves HTTPS on `listener` until `signal`, then lets requests in flight finish (for
+/// [`listeners::GRACE`] at most); the certificate is read again whenever its files change.
 async fn serve_tls(
     listener: TcpListener,
     tls: Tls,
@@ -229,17 +231,9 @@ async fn serve_tls(
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = tokio::spawn(tls::watch(tls.files.clone(), Arc::clone(&tls.current)));
-    let handle = axum_server::Handle::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        signal.await;
-        stopper.graceful_shutdown(None);
-    });
     let config = axum_server::tls_rustls::RustlsConfig::from_config(tls.config);
-    let served = axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
-        .handle(handle)
-        .serve(service)
-        .await;
+    let server = axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?;
+    let served = listeners::bounded(server, signal).serve(service).await;
     watcher.abort();
     served
 }

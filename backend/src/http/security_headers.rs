@@ -11,8 +11,10 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
      object-src 'none'; \
      base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// Two years, the preload list's minimum.
-const HSTS: &str = "max-age=63072000; includeSubDomains";
+/// Two years, this host only: `includeSubDomains` would pin every subdomain of an apex domain
+/// Coffer is served on to HTTPS, and the `__Host-` session cookie already keeps subdomains from
+/// setting it.
+const HSTS: &str = "max-age=63072000";
 
 /// Adds the headers to every response of `router`; HSTS only when `hsts` is on.
 pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, hsts: bool) -> Router<S> {

@@ -2,9 +2,12 @@
 //! - `GET /healthz`: the process is up and the database answers (liveness).
 //! - `GET /readyz`: the server can take writes (readiness): the database answers, a file can be
 //!   written in the data folder, and the file systems of the data folder and the blobs keep
-//!   more than `--min-free-disk`. A 503 names the checks that failed and nothing more.
+//!   more than `--min-free-disk`. Worked out at most once every [`READY_FOR`], whoever asks
+//!   and however often; the answer says only ready or not, and the log names the failed checks.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,9 +18,19 @@ use serde_json::{Value, json};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
+/// How long a readiness answer is given again before the checks run anew.
+pub const READY_FOR: Duration = Duration::from_secs(2);
+
+/// The last readiness answer and when it was worked out; held while the checks run, so that
+/// callers arriving meanwhile wait for that answer instead of running them again.
+type LastReady = Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>;
+
 /// The health routes, mounted at the root.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(health)).route("/readyz", get(ready))
+    let last = LastReady::default();
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/readyz", get(move |state: State<AppState>| ready(state, Arc::clone(&last))))
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
@@ -40,7 +53,28 @@ fn free_bytes(dir: &Path) -> Option<u64> {
     Some(stats.f_bavail.saturating_mul(stats.f_frsize))
 }
 
-async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+async fn ready(State(state): State<AppState>, last: LastReady) -> (StatusCode, Json<Value>) {
+    let mut last = last.lock().await;
+    let ready = match *last {
+        Some((at, ready)) if at.elapsed() < READY_FOR => ready,
+        _ => {
+            let failing = failing_checks(&state).await;
+            if !failing.is_empty() {
+                tracing::warn!(event = "not_ready", failing = ?failing);
+            }
+            *last = Some((Instant::now(), failing.is_empty()));
+            failing.is_empty()
+        }
+    };
+    if ready {
+        (StatusCode::OK, Json(json!({ "status": "ready" })))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unready" })))
+    }
+}
+
+/// The names of the readiness checks that fail now.
+async fn failing_checks(state: &AppState) -> Vec<&'static str> {
     let mut failing = Vec::new();
     if state.store.ping().await.is_err() {
         failing.push("database");
@@ -57,14 +91,10 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if data_room.is_none_or(|free| free <= floor) {
         failing.push("data_dir_space");
     }
-    let blobs = std::sync::Arc::clone(&state.blobs);
+    let blobs = Arc::clone(&state.blobs);
     let blob_room = tokio::task::spawn_blocking(move || blobs.free_bytes()).await.ok().and_then(Result::ok);
     if blob_room.is_none_or(|free| free <= floor) {
         failing.push("blob_space");
     }
-    if failing.is_empty() {
-        (StatusCode::OK, Json(json!({ "status": "ready" })))
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unready", "failing": failing })))
-    }
+    failing
 }

@@ -46,5 +46,9 @@ async fn redirect(target: Target, uri: Uri, headers: HeaderMap) -> Response {
             .into_response();
     };
     let path = uri.path_and_query().map_or("/", |path| path.as_str());
+    if !path.starts_with('/') {
+        // `OPTIONS *` and absolute-form targets name no page to send anyone to.
+        return (StatusCode::BAD_REQUEST, "This address serves HTTPS only.").into_response();
+    }
     (StatusCode::PERMANENT_REDIRECT, [(LOCATION, format!("{base}{path}"))]).into_response()
 }

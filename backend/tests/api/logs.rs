@@ -1,11 +1,11 @@
 //! The text log of the real binary written to a file (as a service manager's journal takes it)
-//! carries no terminal colour codes.
+//! carries no terminal colour codes, and a SIGHUP does not end a server without TLS.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
-fn a_text_log_that_is_not_a_terminal_has_no_escape_codes() {
+fn a_text_log_that_is_not_a_terminal_has_no_escape_codes_and_sighup_is_harmless() {
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("dist")).unwrap();
     let log = root.path().join("server.log");
@@ -31,6 +31,11 @@ fn a_text_log_that_is_not_a_terminal_has_no_escape_codes() {
         assert!(Instant::now() < deadline, "no start line in {text}");
         std::thread::sleep(Duration::from_millis(20));
     };
+    // A reload without TLS changes nothing and must not end the server.
+    let hangup = Command::new("kill").args(["-HUP", &child.id().to_string()]).status().unwrap();
+    assert!(hangup.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "SIGHUP ended the server");
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(text.contains(" INFO "), "a text log, not JSON: {text}");

@@ -219,6 +219,7 @@ async fn a_certificate_swapped_on_disk_serves_new_handshakes_and_open_connection
     write_replacing(&pki.key_file(), &stray.serialize_pem());
     tokio::time::sleep(coffer_backend::tls::POLL * 2).await;
     assert_eq!(connect(&pki, &running).await.1, first, "a mismatched pair is not served");
+    assert_eq!(ask(&mut open).await, 200);
 
     let second = pki.issue("second");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -226,6 +227,8 @@ async fn a_certificate_swapped_on_disk_serves_new_handshakes_and_open_connection
         if connect(&pki, &running).await.1 == second {
             break;
         }
+        // In use all along (an idle connection is closed after a while, as it should be).
+        assert_eq!(ask(&mut open).await, 200);
         assert!(Instant::now() < deadline, "the new certificate was never served");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -315,4 +318,36 @@ fn sighup_reads_the_certificate_again_in_the_real_binary() {
     assert!(child.try_wait().unwrap().is_none(), "SIGHUP does not stop the server");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Reads until the server closes the connection; how long that took.
+async fn closed_after<S: tokio::io::AsyncRead + Unpin>(stream: &mut S) -> Duration {
+    let started = Instant::now();
+    let mut buffer = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer)).await {
+            Ok(Ok(0) | Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) => {}
+            Err(_) => panic!("still open after 30 s"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn clients_that_connect_and_stall_are_dropped_on_the_tls_and_redirect_listeners() {
+    let pki = Pki::new();
+    pki.issue("first");
+    let running =
+        start(&pki, |settings| settings.redirect_http = Some(SocketAddr::from(([127, 0, 0, 1], 0)))).await;
+    // A finished handshake and then nothing; half a request head on the plain listener.
+    let (mut silent, _) = connect(&pki, &running).await;
+    let mut half = tokio::net::TcpStream::connect(running.redirect.unwrap()).await.unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: loc").await.unwrap();
+    let (silent_for, half_for) = tokio::join!(closed_after(&mut silent), closed_after(&mut half));
+    for waited in [silent_for, half_for] {
+        assert!(waited < Duration::from_secs(20), "dropped after {waited:?}");
+    }
+    // And the listener still serves.
+    let (mut fresh, _) = connect(&pki, &running).await;
+    assert_eq!(ask(&mut fresh).await, 200);
 }

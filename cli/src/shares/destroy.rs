@@ -5,31 +5,38 @@
 use coffer_shared::api::ErrorCode;
 use coffer_shared::api::paths;
 use coffer_shared::id::ShareId;
+use url::Url;
 
 use crate::account::session::origin_of;
 use crate::account::{Session, current};
 use crate::exit::{Failure, Kind, Outcome};
-use crate::link::{self, LinkKind};
 use crate::prompt;
 use crate::ui::Ui;
 
-/// The share `target` names: an id as listed, or a share link of the session's server.
+/// The share `target` names: an id as listed, or a share link of the session's server, whose
+/// key (the part after `#`) is neither needed nor read.
 fn share_id(session: &Session, target: &str) -> Outcome<ShareId> {
-    if let Ok(id) = target.trim().parse::<ShareId>() {
+    let wrong = || Failure::usage("--destroy takes a share's id (the ID column) or its link.");
+    let target = target.trim();
+    if let Ok(id) = target.parse::<ShareId>() {
         return Ok(id);
     }
-    let link = link::parse(LinkKind::Share, target)
-        .map_err(|_| Failure::usage("--destroy takes a share's id (the ID column) or its link."))?;
-    if origin_of(&link.origin) != session.origin() {
+    let url = Url::parse(target).map_err(|_| wrong())?;
+    let segments: Vec<&str> =
+        url.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let ["s", id] = segments.as_slice() else { return Err(wrong()) };
+    let id = id.parse::<ShareId>().map_err(|_| wrong())?;
+    if origin_of(&url) != session.origin() {
         return Err(Failure::usage("That link is of another server than the one you are signed in to."));
     }
-    Ok(link.id)
+    Ok(id)
 }
 
 /// Destroys the share `target` names, after asking unless `yes`.
 pub async fn run(session: &Session, target: &str, yes: bool, ui: Ui) -> Outcome {
     let id = share_id(session, target)?;
-    if !yes && !prompt::confirm("Destroy this share now? Nobody will be able to open it.")? {
+    let question = format!("Destroy share {id} now? Nobody will be able to open it.");
+    if !yes && !prompt::confirm(&question)? {
         return Err(Failure::new(Kind::Declined, "Nothing was destroyed."));
     }
     session.client()?.post_empty(&paths::my_share_destroy(&id)).await.map_err(|error| {

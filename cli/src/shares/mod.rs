@@ -26,7 +26,8 @@ pub struct SharesArgs {
     /// Print the links of the shares that can still be opened (they hold the shares' keys).
     #[arg(long)]
     pub links: bool,
-    /// Destroy one of your live shares now, by its id (the ID column) or its link; no
+    /// Destroy one of your live shares now, by its id (the ID column) or its link (the part
+    /// after # is not needed: leave it out, since other local users can read arguments); no
     /// management link is needed.
     #[arg(long, value_name = "ID|LINK")]
     pub destroy: Option<String>,

@@ -73,7 +73,9 @@ async fn shares_destroy_ends_only_the_accounts_own_live_share() {
     assert!(foreign.stderr.contains("No live share of yours"), "{foreign:?}");
     server.run_as(None, &["status", "--json", &link], "").expect(0);
 
-    let done = server.run_as(Some(&owner), &["shares", "--destroy", &link, "--yes", "--json"], "").expect(0);
+    let without_key = link.split('#').next().unwrap();
+    let done =
+        server.run_as(Some(&owner), &["shares", "--destroy", without_key, "--yes", "--json"], "").expect(0);
     assert_eq!(done.json()["destroyed"], id.as_str());
     server.run_as(None, &["get", "--yes", &link], "").expect(3);
     server.run_as(Some(&owner), &["shares", "--destroy", &id, "--yes"], "").expect(3);

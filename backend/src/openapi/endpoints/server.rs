@@ -75,7 +75,7 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
         operation_id: "getReady",
         tag: "server",
         summary: "Readiness: the server can take writes",
-        description: "200 when the database answers, a file can be written in the data folder, and the file systems of the data folder and of the files keep more than `--min-free-disk`. Outside `/api/v1`; no rate limit; also served by the `--redirect-http` listener. For load balancers and orchestrators.",
+        description: "200 when the database answers, a file can be written in the data folder, and the file systems of the data folder and of the files keep more than `--min-free-disk`. Worked out at most once every 2 seconds, however often it is asked. Outside `/api/v1`; no rate limit; also served by the `--redirect-http` listener. For load balancers and orchestrators.",
         session: Session::None,
         params: &[],
         request: None,
@@ -88,7 +88,7 @@ pub(in crate::openapi) const ENDPOINTS: &[Endpoint] = &[
             },
             Answer {
                 status: 503,
-                description: "Not ready: `{\"status\": \"unready\", \"failing\": [...]}` names the failed checks (`database`, `data_dir_writable`, `data_dir_space`, `blob_space`) and nothing more.",
+                description: "Not ready: `{\"status\": \"unready\"}`. The server's log names the failed checks (`not_ready`: `database`, `data_dir_writable`, `data_dir_space`, `blob_space`).",
                 body: Content::AnyJson,
             },
         ],

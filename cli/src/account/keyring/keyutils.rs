@@ -14,11 +14,12 @@ use zeroize::Zeroizing;
 
 /// The user's persistent keyring.
 ///
-/// Invariant: it is fetched with the session keyring as the one to link it into, which makes
-/// its keys possessed by this process (their default permissions let only a possessor read
-/// them) and restarts its expiry timer.
+/// Invariant: it is linked into this process's own keyring, which makes its keys possessed by
+/// this process alone (their default permissions let only a possessor read them) and restarts
+/// its expiry timer. Not the session keyring: every process that inherits the session, a
+/// `sudo -u other` child included, would possess the keys through that link.
 fn keyring() -> Result<KeyRing, String> {
-    KeyRing::get_persistent(KeyRingIdentifier::Session)
+    KeyRing::get_persistent(KeyRingIdentifier::Process)
         .map_err(|error| format!("the persistent keyring: {error}"))
 }
 
