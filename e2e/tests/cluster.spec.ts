@@ -10,9 +10,9 @@ import { test, expect, type Browser, type BrowserContext, type Page } from '@pla
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports';
 import { CreatePage, RevealPage, freshPage } from './pages';
 import { downloadShared, randomFile, sha256 } from './files';
 
@@ -30,19 +30,6 @@ interface Server {
   process: ChildProcess;
   /** The tail of what it printed, for a failure's message. */
   log: () => string;
-}
-
-/** A port nobody listens on now, from the OS. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
 }
 
 function psql(sql: string): void {

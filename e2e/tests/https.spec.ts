@@ -7,28 +7,15 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports';
 import { CreatePage, RevealPage } from './pages';
 
 const serverBin = resolve(
   process.env.COFFER_SERVER_BIN ?? join(__dirname, '..', '..', 'target', 'release', 'coffer-server'),
 );
 const staticDir = join(__dirname, '..', '..', 'dist');
-
-/** A port nobody listens on now, from the OS. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 /** A CA and a certificate for localhost it signed; `cert.pem` holds the chain, leaf first. */
 function makePki(dir: string): { ca: string; cert: string; key: string } {
