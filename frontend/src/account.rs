@@ -18,6 +18,7 @@ use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
 use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion, normalize_email};
 use coffer_shared::crypto::kdf_memory::Downgrade;
 use coffer_shared::id::AccountId;
+use coffer_shared::token::{AuthProof, SignupToken};
 
 use crate::api::{self, ApiError};
 use crate::perf;
@@ -169,7 +170,7 @@ pub async fn unlock(info: &SessionInfo, passphrase: &str) -> Result<Unlocked, Ac
 fn upload(kdf: &AccountKdf, keys: &AccountKeys, wrapped: &WrappedKeys) -> AccountKeysUpload {
     AccountKeysUpload {
         kdf: KdfInputs::of(kdf),
-        auth_proof: keys.auth_proof().to_b64(),
+        auth_proof: AuthProof::from_key(&keys.auth_proof()),
         wrapped_vault_key: b64::encode(&wrapped.vault_key),
         wrapped_identity_key: b64::encode(&wrapped.identity_key),
     }
@@ -178,14 +179,18 @@ fn upload(kdf: &AccountKdf, keys: &AccountKeys, wrapped: &WrappedKeys) -> Accoun
 /// Creates the account for `email` (the address whose code was verified): fresh id, version-2
 /// inputs, vault key and identity; sends only the proof, the wrapped keys and the public key.
 /// Answers the unlocked new session.
-pub async fn signup(email: &str, signup_token: &str, passphrase: &str) -> Result<Unlocked, AccountError> {
+pub async fn signup(
+    email: &str,
+    signup_token: &SignupToken,
+    passphrase: &str,
+) -> Result<Unlocked, AccountError> {
     let account_id = AccountId::random();
     let inputs = Derivation::new(email, AccountKdf::fresh());
     let keys = derive_from(passphrase, &inputs).await;
     let secrets = AccountSecrets::generate();
     let wrapped = secrets.wrap(&account_id, &keys);
     let request = SignupRequest {
-        signup_token: signup_token.to_owned(),
+        signup_token: signup_token.clone(),
         account_id,
         keys: upload(&inputs.kdf, &keys, &wrapped),
         public_key: b64::encode(secrets.identity.public_key()),
@@ -215,7 +220,7 @@ pub async fn signin(
     let span = perf::Span::start(perf::SIGNIN_KDF);
     let keys = derive_from(passphrase, &inputs).await;
     span.end();
-    let challenge = api::account::signin(email, keys.auth_proof().to_b64()).await?;
+    let challenge = api::account::signin(email, AuthProof::from_key(&keys.auth_proof())).await?;
     // The passphrase is right; derive the version-2 keys now, while it is at hand.
     let upgrade = match inputs.kdf.version {
         KdfVersion::V1 => {
@@ -233,9 +238,10 @@ pub async fn signin(
 pub async fn finish_signin(info: &SessionInfo, keys: SigninKeys) -> Result<Unlocked, AccountError> {
     let mut unlocked = open(info, &keys.current)?;
     if let Some(next) = keys.upgrade {
-        let request = rekey_request(&unlocked, keys.current.keys.auth_proof().to_b64(), &next);
+        let old_proof = AuthProof::from_key(&keys.current.keys.auth_proof());
+        let request = rekey_request(&unlocked, old_proof, &next);
         let wrapped = [request.keys.wrapped_vault_key.clone(), request.keys.wrapped_identity_key.clone()];
-        if api::account::change_passphrase(&unlocked.csrf_token, &request).await.is_ok() {
+        if api::account::change_passphrase(unlocked.csrf_token.as_str(), &request).await.is_ok() {
             memory::remember(&next.inputs);
             let check = reprompt_check(&next.keys);
             unlocked.rekeyed(next.inputs, wrapped, check);
@@ -246,7 +252,7 @@ pub async fn finish_signin(info: &SessionInfo, keys: SigninKeys) -> Result<Unloc
 
 /// The passphrase change that stores `next` for `unlocked`'s account: its vault key and
 /// identity wrapped under `next`'s keys, proven with `old_proof`.
-fn rekey_request(unlocked: &Unlocked, old_proof: String, next: &Derived) -> ChangePassphraseRequest {
+fn rekey_request(unlocked: &Unlocked, old_proof: AuthProof, next: &Derived) -> ChangePassphraseRequest {
     let secrets =
         AccountSecrets { vault_key: unlocked.vault_key.clone(), identity: unlocked.identity.clone() };
     let wrapped = secrets.wrap(&unlocked.account_id, &next.keys);
@@ -260,11 +266,11 @@ pub async fn reprove(
     unlocked_kdf: &Derivation,
     check: &Key32,
     passphrase: &str,
-) -> Result<String, AccountError> {
+) -> Result<AuthProof, AccountError> {
     let keys = derive(passphrase, unlocked_kdf).await?;
     // Key32 equality is constant-time.
     if reprompt_check(&keys) == *check {
-        Ok(keys.auth_proof().to_b64())
+        Ok(AuthProof::from_key(&keys.auth_proof()))
     } else {
         Err(AccountError::WrongPassphrase)
     }
@@ -276,7 +282,7 @@ pub async fn reprove(
 /// inputs and check, and this browser remembers them.
 pub async fn change_passphrase(session: Session, current: &str, new: &str) -> Result<(), AccountError> {
     let (kdf, check, csrf) = session
-        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.as_str().to_owned()))
         .ok_or(AccountError::Locked)?;
     let auth_proof = reprove(&kdf, &check, current).await?;
     let inputs = Derivation { email: kdf.email.clone(), kdf: kdf.kdf.successor() };
@@ -293,7 +299,7 @@ pub async fn change_passphrase(session: Session, current: &str, new: &str) -> Re
 /// Deletes the account after proving `passphrase`, then drops every key here.
 pub async fn delete(session: Session, passphrase: &str) -> Result<(), AccountError> {
     let (kdf, check, csrf) = session
-        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.as_str().to_owned()))
         .ok_or(AccountError::Locked)?;
     let auth_proof = reprove(&kdf, &check, passphrase).await?;
     api::account::delete_account(&csrf, auth_proof).await?;
@@ -303,9 +309,9 @@ pub async fn delete(session: Session, passphrase: &str) -> Result<(), AccountErr
 
 /// The session's CSRF token and the `auth_proof` of a re-typed `passphrase`, checked here first
 /// against the one from unlocking, for a change that proves the passphrase again.
-pub async fn proof_of(session: Session, passphrase: &str) -> Result<(String, String), AccountError> {
+pub async fn proof_of(session: Session, passphrase: &str) -> Result<(String, AuthProof), AccountError> {
     let (kdf, check, csrf) = session
-        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.clone()))
+        .with_unlocked(|u| (u.kdf.clone(), u.reprompt_check.clone(), u.csrf_token.as_str().to_owned()))
         .ok_or(AccountError::Locked)?;
     let auth_proof = reprove(&kdf, &check, passphrase).await?;
     Ok((csrf, auth_proof))

@@ -14,6 +14,7 @@ use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::account::AccountSecrets;
 use coffer_shared::crypto::identity::IdentityKey;
 use coffer_shared::id::AccountId;
+use coffer_shared::token::CsrfToken;
 use leptos::prelude::*;
 
 use crate::account::Derivation;
@@ -49,7 +50,7 @@ pub struct Unlocked {
     /// Its normalized address.
     pub email: String,
     /// Sent in the CSRF header with every state-changing request.
-    pub csrf_token: String,
+    pub csrf_token: CsrfToken,
     /// This session's id.
     pub session_id: String,
     /// Every record key follows from it.
@@ -263,12 +264,12 @@ impl Session {
 
     /// The CSRF token of an unlocked session.
     pub fn csrf(&self) -> Option<String> {
-        self.with_unlocked(|unlocked| unlocked.csrf_token.clone())
+        self.with_unlocked(|unlocked| unlocked.csrf_token.as_str().to_owned())
     }
 
     /// The CSRF token of any known session, locked or not (for calls that need no keys).
     pub fn any_csrf(&self) -> Option<String> {
-        self.csrf().or_else(|| self.with_locked(|info| info.csrf_token.clone()))
+        self.csrf().or_else(|| self.with_locked(|info| info.csrf_token.as_str().to_owned()))
     }
 
     /// After a passphrase change: the new KDF inputs, wrapped keys (base64url of the vault and

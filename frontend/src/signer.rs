@@ -62,7 +62,7 @@ impl AccountSigner {
         session.with_unlocked(|unlocked| Self {
             session,
             public_key: unlocked.public_key,
-            csrf: unlocked.csrf_token.clone(),
+            csrf: unlocked.csrf_token.as_str().to_owned(),
         })
     }
 

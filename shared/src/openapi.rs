@@ -39,11 +39,7 @@ impl<K: IdKind> ToSchema for Id<K> {
 impl<K: TokenKind> PartialSchema for Token<K> {
     fn schema() -> RefOr<Schema> {
         string(
-            format!(
-                "{}: 32 bytes as canonical base64url (43 characters). The server keeps only its \
-                 SHA-256; a malformed one is 422 `invalid_token`.",
-                K::NAME
-            ),
+            format!("{}: 32 bytes as canonical base64url (43 characters). {}", K::NAME, K::HANDLING),
             "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$",
         )
     }

@@ -1,9 +1,11 @@
 //! Bearer tokens as they travel ([`Token`]: 32 bytes as base64url) and as the server keeps them
 //! ([`TokenHash`]: their SHA-256, compared in constant time).
 //!
-//! Shares, uploads and downloads each have their own tokens; a marker type keeps the kinds
-//! apart, as [`crate::id::Id`] does for ids, so a status token cannot be sent where an access
-//! token is expected.
+//! Shares, uploads, downloads, sign-up, sign-in, sessions and the passphrase proof each have
+//! their own tokens; a [`marker`] type keeps the kinds apart, as [`crate::id::Id`] does
+//! for ids, so a status token cannot be sent where an access token is expected.
+
+mod kind;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -13,76 +15,22 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
+pub use kind::{
+    AccessToken, AuthProof, CsrfToken, DownloadToken, EndLinkToken, ManageToken, ShareToken, SigninToken,
+    SignupToken, StatusToken, TokenKind, UploadToken, marker,
+};
+
 use crate::b64;
 use crate::crypto::secret::Key32;
 
 /// The number of bytes in a token.
 pub const TOKEN_BYTES: usize = 32;
 
-/// What a token opens: only a name for `Debug` output.
-pub trait TokenKind {
-    /// The type's name as `Debug` prints it, e.g. `AccessToken`.
-    const NAME: &'static str;
-}
-
-/// Marker types for [`Token`].
-pub mod marker {
-    /// Claims a share (depends on its password, when it has one).
-    pub enum Access {}
-    /// Reads a share's status and proves the reader holds the link.
-    pub enum Status {}
-    /// Destroys a share (the management link's).
-    pub enum Manage {}
-    /// Writes, finishes and attaches one upload.
-    pub enum Upload {}
-    /// Downloads the files of one claim.
-    pub enum Download {}
-    /// Any share token: the status or management token of `TokenRequest`.
-    pub enum Share {}
-}
-
-impl TokenKind for marker::Access {
-    const NAME: &'static str = "AccessToken";
-}
-
-impl TokenKind for marker::Status {
-    const NAME: &'static str = "StatusToken";
-}
-
-impl TokenKind for marker::Manage {
-    const NAME: &'static str = "ManageToken";
-}
-
-impl TokenKind for marker::Upload {
-    const NAME: &'static str = "UploadToken";
-}
-
-impl TokenKind for marker::Download {
-    const NAME: &'static str = "DownloadToken";
-}
-
-impl TokenKind for marker::Share {
-    const NAME: &'static str = "ShareToken";
-}
-
-/// A share's access token.
-pub type AccessToken = Token<marker::Access>;
-/// A share's status token.
-pub type StatusToken = Token<marker::Status>;
-/// A share's management token.
-pub type ManageToken = Token<marker::Manage>;
-/// An upload's token.
-pub type UploadToken = Token<marker::Upload>;
-/// A claim's download token.
-pub type DownloadToken = Token<marker::Download>;
-/// A share's status or management token, as `POST /shares/{id}/status` and `…/destroy` take it.
-pub type ShareToken = Token<marker::Share>;
-
 /// A bearer token as it travels: base64url of 32 bytes.
 ///
 /// It deserializes from any string, so that a malformed token is refused by the server with its
 /// documented 422 `invalid_token` (naming the field) rather than as a body that does not fit;
-/// [`Token::hash`] is where it is checked. It prints as `[redacted]` and its text is wiped on
+/// [`Token::hash`] and [`Token::to_key`] are where it is checked. It prints as `[redacted]` and its text is wiped on
 /// drop.
 pub struct Token<K>(String, PhantomData<fn() -> K>);
 
@@ -114,6 +62,12 @@ impl<K> Token<K> {
         let hash = TokenHash::of(&bytes);
         bytes.zeroize();
         Ok(hash)
+    }
+
+    /// The 32 bytes as a key, for a token the server runs through a keyed hash instead
+    /// (`auth_proof`); an error unless the text is canonical base64url of exactly 32 bytes.
+    pub fn to_key(&self) -> Result<Key32, b64::DecodeError> {
+        Key32::from_b64(&self.0)
     }
 }
 
@@ -225,6 +179,18 @@ mod tests {
     fn a_malformed_token_parses_but_does_not_hash() {
         let token: StatusToken = serde_json::from_str("\"hunter2\"").unwrap();
         assert!(token.hash().is_err());
+        let proof: AuthProof = serde_json::from_str("\"AAAA\"").unwrap();
+        assert!(proof.to_key().is_err());
+    }
+
+    #[test]
+    fn an_auth_proof_travels_as_its_key_did() {
+        let key = Key32::from_bytes([9; 32]);
+        let proof = AuthProof::from_key(&key);
+        assert_eq!(serde_json::to_value(&proof).unwrap(), key.to_b64());
+        assert_eq!(proof.to_key().unwrap(), key);
+        assert_eq!(format!("{proof:?}"), "AuthProof([redacted])");
+        assert_eq!(format!("{:?}", CsrfToken::from_key(&key)), "CsrfToken([redacted])");
     }
 
     #[test]

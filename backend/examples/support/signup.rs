@@ -9,6 +9,7 @@ use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets};
 use coffer_shared::crypto::account_kdf::AccountKdf;
 use coffer_shared::id::AccountId;
+use coffer_shared::token::AuthProof;
 use serde_json::{Value, json};
 
 /// A signed-in account: what its requests carry and the keys its browser holds.
@@ -68,7 +69,7 @@ pub async fn sign_up(
     let wrapped = secrets.wrap(&account_id, &keys);
     let upload = AccountKeysUpload {
         kdf: KdfInputs::of(&kdf),
-        auth_proof: keys.auth_proof().to_b64(),
+        auth_proof: AuthProof::from_key(&keys.auth_proof()),
         wrapped_vault_key: b64::encode(&wrapped.vault_key),
         wrapped_identity_key: b64::encode(&wrapped.identity_key),
     };

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use coffer_shared::api::{KdfInputs, SessionInfo};
 use coffer_shared::b64;
 use coffer_shared::crypto::Key32;
-use coffer_shared::crypto::server::{csrf_token, token_hash};
+use coffer_shared::crypto::server::token_hash;
 use coffer_shared::id::AccountId;
 
-use super::{cookie, device, trusted_device};
+use super::{cookie, device, session, trusted_device};
 use crate::state::AppState;
 use crate::store::{Account, NewSession, SessionRecord};
 
@@ -65,7 +65,7 @@ pub fn info(
         wrapped_vault_key: b64::encode(&c.wrapped_vault_key),
         wrapped_identity_key: b64::encode(&c.wrapped_identity_key),
         public_key: b64::encode(account.public_key),
-        csrf_token: b64::encode(csrf_token(state.server_secret.key(), token_hash)),
+        csrf_token: session::csrf_of(state.server_secret.key(), token_hash),
         session_id: session.session_id.clone(),
         totp_enabled: account.totp.is_some(),
         idle_timeout: state.settings.session_idle,

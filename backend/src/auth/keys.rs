@@ -12,18 +12,11 @@ use coffer_shared::crypto::identity::is_public_key;
 use coffer_shared::crypto::server::auth_verifier;
 
 use crate::http::error::ApiError;
+use crate::http::token;
 use crate::store::Credentials;
 
 /// The size of a wrapped key's envelope: header (19 bytes), 32-byte key, tag.
 const WRAPPED_LEN: usize = 7 + NONCE_LEN + 32 + TAG_LEN;
-
-/// Reads a base64url `auth_proof` (`field` names it in the error).
-pub fn proof(field: &'static str, text: &str) -> Result<Key32, ApiError> {
-    Key32::from_b64(text).map_err(|_| {
-        ApiError::invalid(ErrorCode::InvalidToken, format!("{field}: must be base64url of 32 bytes"))
-            .with_field(field)
-    })
-}
 
 /// Which KDF versions an upload may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +81,7 @@ pub fn credentials_of(
     versions: Versions,
 ) -> Result<Credentials, ApiError> {
     let kdf = kdf(&upload.kdf, versions)?;
-    let auth_proof = proof("keys.auth_proof", &upload.auth_proof)?;
+    let auth_proof = token::key("keys.auth_proof", &upload.auth_proof)?;
     Ok(Credentials {
         version: kdf.version,
         m: kdf.params.m_kib(),

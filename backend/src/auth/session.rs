@@ -6,10 +6,10 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::Method;
 use axum::http::request::Parts;
 use coffer_shared::api::CSRF_HEADER;
-use coffer_shared::b64;
+use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{csrf_token, token_hash};
 use coffer_shared::id::AccountId;
-use subtle::ConstantTimeEq;
+use coffer_shared::token::CsrfToken;
 
 use super::cookie;
 use crate::audit::record::NewEvent;
@@ -30,10 +30,15 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
-    /// The session's CSRF token, base64url.
-    pub fn csrf_token(&self, state: &AppState) -> String {
-        b64::encode(csrf_token(state.server_secret.key(), &self.token_hash))
+    /// The session's CSRF token.
+    pub fn csrf_token(&self, state: &AppState) -> CsrfToken {
+        csrf_of(state.server_secret.key(), &self.token_hash)
     }
+}
+
+/// The CSRF token of the session whose token hashes to `session_hash`.
+pub fn csrf_of(server_secret: &Key32, session_hash: &[u8; 32]) -> CsrfToken {
+    CsrfToken::from_bytes(&csrf_token(server_secret, session_hash))
 }
 
 /// Whether a method only reads (and so needs no CSRF token).
@@ -75,14 +80,11 @@ async fn find(parts: &Parts, state: &AppState) -> Result<Found, ApiError> {
     };
     scope.signed_in(&session.account_id, &session.session_id);
     if !is_safe(&parts.method) {
-        let expected = csrf_token(state.server_secret.key(), &token_hash);
-        let presented = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| b64::decode(value).ok())
-            .unwrap_or_default();
-        if !bool::from(presented.as_slice().ct_eq(expected.as_slice())) {
+        let expected = csrf_of(state.server_secret.key(), &token_hash);
+        let presented =
+            parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).map(CsrfToken::from_text);
+        // Token equality is constant-time; base64url is canonical, so equal text is equal bytes.
+        if presented.as_ref() != Some(&expected) {
             return Err(ApiError::Csrf);
         }
     }

@@ -8,4 +8,5 @@ pub mod query;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod serde_field;
+pub mod token;
 pub mod trace;

@@ -17,6 +17,7 @@ use coffer_shared::api::{
 use coffer_shared::crypto::server::{code_mac, verify_auth_proof};
 use coffer_shared::crypto::totp::{self, TotpSecret};
 use coffer_shared::id::AccountId;
+use coffer_shared::token::AuthProof;
 
 use crate::audit::Audit;
 use crate::audit::event::{EndedBy, Event};
@@ -26,6 +27,7 @@ use crate::auth::session::SignedIn;
 use crate::auth::{codes, cookie, keys, trusted_device};
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::token;
 use crate::routes::sessions::ended_events;
 use crate::state::AppState;
 use crate::store::{Account, Totp};
@@ -57,8 +59,8 @@ fn wrong_passphrase() -> ApiError {
 /// against the session in the same transaction as the check (5, then 15 minutes of refusal), so
 /// a stolen session cannot guess the passphrase online, and a stranger's tries elsewhere never
 /// stop the owner's session.
-async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &str) -> Result<Account, ApiError> {
-    let proof = keys::proof("auth_proof", auth_proof)?;
+async fn proven(state: &AppState, signed_in: &SignedIn, auth_proof: &AuthProof) -> Result<Account, ApiError> {
+    let proof = token::key("auth_proof", auth_proof)?;
     let account =
         state.store.account(signed_in.account_id.clone()).await?.ok_or(ApiError::Unauthenticated)?;
     let right = verify_auth_proof(state.server_secret.key(), &proof, &account.credentials.verifier);

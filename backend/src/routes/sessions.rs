@@ -10,17 +10,17 @@ use coffer_shared::api::paths::route;
 use coffer_shared::api::{
     EndByLinkRequest, ErrorCode, SessionInfo, SessionList, SessionSummary, SessionsEnded,
 };
-use coffer_shared::crypto::server::token_hash;
 use coffer_shared::id::marker::Session;
 
 use crate::audit::Audit;
 use crate::audit::event::{EndedBy, Event};
 use crate::auth::session::SignedIn;
-use crate::auth::{cookie, issue, keys, trusted_device};
+use crate::auth::{cookie, issue, trusted_device};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::IdPath;
 use crate::http::json::ApiJson;
+use crate::http::token;
 use crate::state::AppState;
 
 /// The session routes.
@@ -140,8 +140,8 @@ async fn end_by_link(
     ApiJson(request): ApiJson<EndByLinkRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.auth_limiter.check(ip).await?;
-    let token = keys::proof("token", &request.token)?;
-    let Some(ended) = state.store.end_session_by_link(token_hash(token.expose())).await? else {
+    let hash = token::hash("token", &request.token)?;
+    let Some(ended) = state.store.end_session_by_link(*hash.as_bytes()).await? else {
         return Err(not_found());
     };
     let events = ended_events(vec![ended.session_id], EndedBy::EmailLink)?;

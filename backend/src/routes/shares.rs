@@ -20,7 +20,7 @@ use coffer_shared::crypto::random_array;
 use coffer_shared::crypto::share::token_hash;
 use coffer_shared::crypto::share_note::MAX_NOTE_BYTES;
 use coffer_shared::id::ShareId;
-use coffer_shared::token::{DownloadToken, Token, TokenHash};
+use coffer_shared::token::DownloadToken;
 
 use crate::audit::Audit;
 use crate::audit::event::{DestroyedBy, Event};
@@ -31,6 +31,7 @@ use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::id_path::{IdPath, SharePath};
 use crate::http::json::ApiJson;
+use crate::http::token;
 use crate::routes::files::stored_file;
 use crate::settings::MAX_VIEWS;
 use crate::state::AppState;
@@ -171,9 +172,9 @@ fn validate(
         id: request.id,
         header: parsed.header.to_bytes(),
         envelope,
-        access_hash: *hash_token("access_token", &request.access_token)?.as_bytes(),
-        status_hash: *hash_token("status_token", &request.status_token)?.as_bytes(),
-        manage_hash: *hash_token("manage_token", &request.manage_token)?.as_bytes(),
+        access_hash: *token::hash("access_token", &request.access_token)?.as_bytes(),
+        status_hash: *token::hash("status_token", &request.status_token)?.as_bytes(),
+        manage_hash: *token::hash("manage_token", &request.manage_token)?.as_bytes(),
         created_at: now,
         expires_at: now + request.expires_in,
         max_views: request.max_views,
@@ -218,7 +219,7 @@ async fn status(
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<ShareStatus>, ApiError> {
     state.claim_limiter.check(ip).await?;
-    let hash = hash_token("token", &request.token)?;
+    let hash = token::hash("token", &request.token)?;
     let status = state.store.share_status(id.clone(), hash, state.clock.now()).await?;
     let status = status.ok_or(ApiError::NotFound)?;
     // A reader's page opened the link; the creator's management page reading it is no news.
@@ -247,8 +248,8 @@ async fn claim(
     ApiJson(request): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
     state.claim_limiter.check(ip).await?;
-    let status_hash = hash_token("status_token", &request.status_token)?;
-    let access_hash = hash_token("access_token", &request.access_token)?;
+    let status_hash = token::hash("status_token", &request.status_token)?;
+    let access_hash = token::hash("access_token", &request.access_token)?;
     let now = state.clock.now();
     // Made for every claim, stored only by a counted view of a share with files.
     let download_token = random_array::<32>();
@@ -293,7 +294,7 @@ async fn destroy(
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<StatusCode, ApiError> {
     state.claim_limiter.check(ip).await?;
-    let hash = hash_token("token", &request.token)?;
+    let hash = token::hash("token", &request.token)?;
     let ended = state.store.destroy_share(id, hash, state.clock.now()).await?.ok_or(ApiError::NotFound)?;
     let destroyed = Event::ShareDestroyed { share: ended.id, by: DestroyedBy::ManageLink };
     audit.record_for(ended.owner, [destroyed]).await?;
@@ -326,12 +327,4 @@ fn claim_events(recorder: &Recorder, id: &ShareId, outcome: &ClaimOutcome) -> Ve
         }
         ClaimOutcome::NotFound => Vec::new(),
     }
-}
-
-/// The hash of a request's token (named `field` in the error), or 422 `invalid_token`.
-fn hash_token<K>(field: &'static str, token: &Token<K>) -> Result<TokenHash, ApiError> {
-    token.hash().map_err(|_| {
-        ApiError::invalid(ErrorCode::InvalidToken, format!("{field}: must be base64url of 32 bytes"))
-            .with_field(field)
-    })
 }

@@ -14,16 +14,18 @@ use coffer_shared::api::{
 };
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash, verify_auth_proof};
+use coffer_shared::token::SigninToken;
 
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, SigninFailure, Via};
 use crate::auth::attempts::CodeCheck;
 use crate::auth::passphrase::{self, PassphraseCheck};
 use crate::auth::throttle::{code_result, mailbox, send};
-use crate::auth::{codes, device, email, issue, keys, second_factor, trusted_device};
+use crate::auth::{codes, device, email, issue, second_factor, trusted_device};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::token;
 use crate::mail::templates::{self, SigninPlace};
 use crate::notify::country_of;
 use crate::state::AppState;
@@ -72,7 +74,7 @@ async fn signin(
     state.auth_limiter.check(ip).await?;
     let email = normalize_email(&request.email);
     email::validate(&email)?;
-    let proof = keys::proof("auth_proof", &request.auth_proof)?;
+    let proof = token::key("auth_proof", &request.auth_proof)?;
     let now = state.clock.now();
     let secret = state.server_secret.key();
     let account = state.store.account_by_email(email.clone()).await?;
@@ -114,7 +116,8 @@ async fn signin(
         expires_at: now + SIGNIN_LIFETIME,
     };
     state.store.insert_pending(token_hash(token.expose()), pending).await?;
-    Ok(Json(SigninChallenge { signin_token: token.to_b64(), second_factor, expires_in: SIGNIN_LIFETIME }))
+    let signin_token = SigninToken::from_key(&token);
+    Ok(Json(SigninChallenge { signin_token, second_factor, expires_in: SIGNIN_LIFETIME }))
 }
 
 /// Stores and mails a new sign-in code (throttled like every code). With `reuse`, a code mailed
@@ -145,9 +148,8 @@ async fn mail_code(
 }
 
 /// The open sign-in attempt named by `token`, and its account.
-async fn attempt(state: &AppState, token: &str, now: u64) -> Result<([u8; 32], Account), ApiError> {
-    let token = keys::proof("signin_token", token)?;
-    let hash = token_hash(token.expose());
+async fn attempt(state: &AppState, token: &SigninToken, now: u64) -> Result<([u8; 32], Account), ApiError> {
+    let hash = *token::hash("signin_token", token)?.as_bytes();
     let Some(Pending::Signin { account_id, verifier, .. }) = state.store.pending(hash, now).await? else {
         return Err(signin_expired());
     };

@@ -13,6 +13,7 @@ use coffer_shared::api::{
 };
 use coffer_shared::crypto::Key32;
 use coffer_shared::crypto::server::{code_mac, normalize_email, token_hash};
+use coffer_shared::token::SignupToken;
 
 use crate::audit::Audit;
 use crate::audit::event::{Event, Factor, Purpose, Via};
@@ -22,6 +23,7 @@ use crate::auth::{codes, device, email, issue, keys};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::token;
 use crate::mail::templates;
 use crate::notify::country_of;
 use crate::state::AppState;
@@ -97,7 +99,10 @@ async fn verify(
     let token = Key32::random();
     let pending = Pending::Signup { email, expires_at: now + SIGNUP_TOKEN_LIFETIME };
     state.store.insert_pending(token_hash(token.expose()), pending).await?;
-    Ok(Json(SignupVerified { signup_token: token.to_b64(), expires_in: SIGNUP_TOKEN_LIFETIME }))
+    Ok(Json(SignupVerified {
+        signup_token: SignupToken::from_key(&token),
+        expires_in: SIGNUP_TOKEN_LIFETIME,
+    }))
 }
 
 /// Creates the account and its first session.
@@ -110,12 +115,11 @@ async fn signup(
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
     state.auth_limiter.check(ip).await?;
-    let signup_token = keys::proof("signup_token", &request.signup_token)?;
+    let signup_hash = *token::hash("signup_token", &request.signup_token)?.as_bytes();
     let versions = if state.settings.test_accept_v1_kdf { Versions::AlsoV1 } else { Versions::Current };
     let credentials = keys::credentials_of(state.server_secret.key(), &request.keys, versions)?;
     let public_key = keys::public_key(&request.public_key)?;
     let now = state.clock.now();
-    let signup_hash = token_hash(signup_token.expose());
     let Some(Pending::Signup { email, .. }) = state.store.pending(signup_hash, now).await? else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -1,8 +1,12 @@
 //! Bad input gets a clear 4xx `{code, message}` and stores nothing.
 
+use coffer_shared::b64;
+use coffer_shared::id::AccountId;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestShare, spawn_app, spawn_app_with};
+use crate::users::{PASSPHRASE, proof, upload};
 
 /// Sends `body` as a create request; checks status, code and that nothing was stored.
 async fn refused(app: &TestApp, body: &Value, status: u16, code: &str) {
@@ -75,6 +79,55 @@ async fn bad_ids_tokens_and_base64_are_refused() {
         .await;
     assert_eq!(response.status(), 400);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_id");
+}
+
+#[tokio::test]
+async fn malformed_account_tokens_and_proofs_are_invalid_token_naming_the_field() {
+    let app = spawn_app().await;
+    let user = app.sign_up("alice@example.com").await;
+    let browser = Some(&user.browser);
+    let id = AccountId::random();
+    let keys = upload(PASSPHRASE, user.salt, &id, &user.secrets);
+    let mut short_proof = serde_json::to_value(&keys).unwrap();
+    short_proof["auth_proof"] = json!("short");
+    let signup = json!({
+        "signup_token": "AAAA",
+        "account_id": id,
+        "keys": keys,
+        "public_key": b64::encode(user.secrets.identity.public_key()),
+    });
+    let cases = [
+        (None, "/api/v1/signup", signup, "signup_token"),
+        (None, "/api/v1/signin", json!({ "email": user.email, "auth_proof": "A".repeat(44) }), "auth_proof"),
+        (
+            None,
+            "/api/v1/signin/verify",
+            json!({ "signin_token": "AAAA", "code": "12345678" }),
+            "signin_token",
+        ),
+        (None, "/api/v1/signin/resend", json!({ "signin_token": "" }), "signin_token"),
+        (None, "/api/v1/sessions/end-by-link", json!({ "token": "not base64!" }), "token"),
+        (browser, "/api/v1/account/totp/disable", json!({ "auth_proof": "AAAA" }), "auth_proof"),
+        (
+            browser,
+            "/api/v1/account/passphrase",
+            json!({ "auth_proof": proof(PASSPHRASE, user.salt), "keys": short_proof }),
+            "keys.auth_proof",
+        ),
+    ];
+    for (as_browser, path, body, field) in cases {
+        let response = app.send_as(as_browser, Method::POST, path, Some(&body)).await;
+        assert_eq!(response.status(), 422, "{path}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], "invalid_token", "{path}: {error}");
+        assert_eq!(error["field"], field, "{path}: {error}");
+        assert!(error["message"].as_str().unwrap().starts_with(field), "{path}: {error}");
+    }
+    // A token that is not a string is a body that does not fit.
+    let mistyped = json!({ "email": user.email, "auth_proof": 5 });
+    let response = app.post("/api/v1/signin", &mistyped).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_field");
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use coffer_shared::crypto::account::{AccountKeys, AccountSecrets};
 use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
 use coffer_shared::crypto::kdf::{KdfParams, argon2id};
 use coffer_shared::id::AccountId;
+use coffer_shared::token::AuthProof;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -98,7 +99,7 @@ pub fn upload(
     let wrapped = secrets.wrap(id, &keys);
     AccountKeysUpload {
         kdf: salt.kdf(),
-        auth_proof: keys.auth_proof().to_b64(),
+        auth_proof: AuthProof::from_key(&keys.auth_proof()),
         wrapped_vault_key: b64::encode(&wrapped.vault_key),
         wrapped_identity_key: b64::encode(&wrapped.identity_key),
     }

@@ -9,6 +9,7 @@ use coffer_shared::api::{PreloginRequest, SessionInfo, SigninChallenge, SigninRe
 use coffer_shared::b64;
 use coffer_shared::crypto::account::{AccountKeys, AccountSecrets, WrappedKeys};
 use coffer_shared::crypto::account_kdf::normalize_email;
+use coffer_shared::token::AuthProof;
 use url::Url;
 
 use crate::exit::{Failure, Kind, Outcome};
@@ -57,7 +58,7 @@ pub async fn run(args: LoginArgs, server: Option<&str>, ui: Ui) -> Outcome {
     let spinner = ui.spinner("Deriving keys from the passphrase (Argon2id)…");
     let keys = kdf::derive(passphrase, &email, inputs).await?;
     spinner.finish_and_clear();
-    let request = SigninRequest { email: email.clone(), auth_proof: keys.auth_proof().to_b64() };
+    let request = SigninRequest { email: email.clone(), auth_proof: AuthProof::from_key(&keys.auth_proof()) };
     let challenge: SigninChallenge = client.post(paths::SIGNIN, &request).await.map_err(first_factor)?;
     let source = match (&args.code, args.passphrase_stdin && !prompt::stdin_is_terminal()) {
         (Some(_), _) => CodeSource::Flag,
@@ -108,7 +109,7 @@ fn open(origin: &Url, cookie: String, info: &SessionInfo, keys: &AccountKeys) ->
     Ok(Session {
         server: origin.clone(),
         email: normalize_email(&info.email),
-        auth: SessionAuth { cookie, csrf: info.csrf_token.clone() },
+        auth: SessionAuth { cookie, csrf: info.csrf_token.as_str().to_owned() },
         vault_key: secrets.vault_key,
         identity: secrets.identity,
     })

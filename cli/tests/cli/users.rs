@@ -14,6 +14,7 @@ use coffer_shared::crypto::account_kdf::{AccountKdf, KdfVersion};
 use coffer_shared::crypto::kdf::KdfParams;
 use coffer_shared::crypto::random_array;
 use coffer_shared::id::AccountId;
+use coffer_shared::token::AuthProof;
 use serde_json::{Value, json};
 
 pub use crate::harness::{Run, Server};
@@ -106,7 +107,7 @@ impl Server {
         let wrapped = secrets.wrap(&account_id, &keys);
         let upload = AccountKeysUpload {
             kdf: KdfInputs::of(&kdf),
-            auth_proof: keys.auth_proof().to_b64(),
+            auth_proof: AuthProof::from_key(&keys.auth_proof()),
             wrapped_vault_key: b64::encode(&wrapped.vault_key),
             wrapped_identity_key: b64::encode(&wrapped.identity_key),
         };

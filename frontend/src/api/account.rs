@@ -11,6 +11,7 @@ use coffer_shared::api::{
 };
 
 use coffer_shared::id::ShareId;
+use coffer_shared::token::{AuthProof, EndLinkToken, SigninToken};
 
 use super::{ApiError, body, json, send};
 use coffer_shared::api::paths;
@@ -39,20 +40,20 @@ pub async fn prelogin(email: &str) -> Result<KdfInputs, ApiError> {
 }
 
 /// `POST /api/v1/signin`: the passphrase's proof; the answer names the second factor.
-pub async fn signin(email: &str, auth_proof: String) -> Result<SigninChallenge, ApiError> {
+pub async fn signin(email: &str, auth_proof: AuthProof) -> Result<SigninChallenge, ApiError> {
     let request = SigninRequest { email: email.to_owned(), auth_proof };
     json(send("POST", paths::SIGNIN, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signin/verify`: the second factor; the answer is the new session.
-pub async fn signin_verify(signin_token: &str, code: &str) -> Result<SessionInfo, ApiError> {
-    let request = SigninVerifyRequest { signin_token: signin_token.to_owned(), code: code.to_owned() };
+pub async fn signin_verify(signin_token: &SigninToken, code: &str) -> Result<SessionInfo, ApiError> {
+    let request = SigninVerifyRequest { signin_token: signin_token.clone(), code: code.to_owned() };
     json(send("POST", paths::SIGNIN_VERIFY, Some(body(&request)?), None).await?).await
 }
 
 /// `POST /api/v1/signin/resend`: mails a new sign-in code.
-pub async fn signin_resend(signin_token: &str) -> Result<(), ApiError> {
-    let request = SigninResendRequest { signin_token: signin_token.to_owned() };
+pub async fn signin_resend(signin_token: &SigninToken) -> Result<(), ApiError> {
+    let request = SigninResendRequest { signin_token: signin_token.clone() };
     send("POST", paths::SIGNIN_RESEND, Some(body(&request)?), None).await.map(drop)
 }
 
@@ -89,8 +90,8 @@ pub async fn end_other_sessions(csrf: &str) -> Result<SessionsEnded, ApiError> {
 }
 
 /// `POST /api/v1/sessions/end-by-link`: ends the session a "new sign-in" mail names.
-pub async fn end_session_by_link(token: &str) -> Result<(), ApiError> {
-    let request = EndByLinkRequest { token: token.to_owned() };
+pub async fn end_session_by_link(token: &EndLinkToken) -> Result<(), ApiError> {
+    let request = EndByLinkRequest { token: token.clone() };
     send("POST", paths::SESSIONS_END_BY_LINK, Some(body(&request)?), None).await.map(drop)
 }
 
@@ -101,20 +102,20 @@ pub async fn totp_setup(csrf: &str) -> Result<TotpSetup, ApiError> {
 
 /// `POST /api/v1/account/totp/confirm`: enables (or replaces) the authenticator, proving the
 /// passphrase; the answer holds the recovery codes, shown once.
-pub async fn totp_confirm(csrf: &str, code: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
+pub async fn totp_confirm(csrf: &str, code: &str, auth_proof: AuthProof) -> Result<RecoveryCodes, ApiError> {
     let request = TotpConfirmRequest { code: code.to_owned(), auth_proof };
     json(send("POST", paths::TOTP_CONFIRM, Some(body(&request)?), Some(csrf)).await?).await
 }
 
 /// `POST /api/v1/account/totp/disable`: turns the authenticator off (proves the passphrase).
-pub async fn totp_disable(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
+pub async fn totp_disable(csrf: &str, auth_proof: AuthProof) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
     send("POST", paths::TOTP_DISABLE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }
 
 /// `POST /api/v1/account/totp/recovery-codes`: a new set of recovery codes in place of the old
 /// (proves the passphrase); shown once.
-pub async fn new_recovery_codes(csrf: &str, auth_proof: String) -> Result<RecoveryCodes, ApiError> {
+pub async fn new_recovery_codes(csrf: &str, auth_proof: AuthProof) -> Result<RecoveryCodes, ApiError> {
     let request = ProofRequest { auth_proof };
     json(send("POST", paths::TOTP_RECOVERY_CODES, Some(body(&request)?), Some(csrf)).await?).await
 }
@@ -126,7 +127,7 @@ pub async fn change_passphrase(csrf: &str, request: &ChangePassphraseRequest) ->
 }
 
 /// `POST /api/v1/account/delete`: deletes the account, its records, shares and sessions.
-pub async fn delete_account(csrf: &str, auth_proof: String) -> Result<(), ApiError> {
+pub async fn delete_account(csrf: &str, auth_proof: AuthProof) -> Result<(), ApiError> {
     let request = ProofRequest { auth_proof };
     send("POST", paths::ACCOUNT_DELETE, Some(body(&request)?), Some(csrf)).await.map(drop)
 }

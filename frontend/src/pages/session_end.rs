@@ -3,6 +3,7 @@
 //! session of its own. So a mail scanner that opens links and runs their scripts cannot end the
 //! session. The token is read from the fragment, which browsers never send to a server.
 
+use coffer_shared::token::EndLinkToken;
 use leptos::prelude::*;
 
 use crate::api::account as api;
@@ -18,12 +19,13 @@ enum Outcome {
     Failed(String),
 }
 
-/// The link's token, from the fragment.
-fn token_of_link() -> Option<String> {
+/// The link's token, from the fragment (the server checks its form).
+fn token_of_link() -> Option<EndLinkToken> {
     web_sys::window()
         .and_then(|window| window.location().hash().ok())
         .map(|hash| hash.trim_start_matches('#').to_owned())
         .filter(|token| !token.is_empty())
+        .map(EndLinkToken::from_text)
 }
 
 /// Asks, then ends the session named by the link's token and says so.

@@ -6,6 +6,7 @@
 
 use coffer_shared::api::ErrorCode;
 use coffer_shared::api::SecondFactor;
+use coffer_shared::token::SigninToken;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use zeroize::Zeroize;
@@ -21,7 +22,7 @@ use crate::session::Session;
 /// The open second step: the attempt's token and what to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Challenge {
-    token: String,
+    token: SigninToken,
     factor: SecondFactor,
 }
 
@@ -65,9 +66,11 @@ pub fn SigninPage() -> impl IntoView {
     });
     let second = Action::new_local(move |_: &()| {
         let typed = code.get_untracked();
-        let token = challenge.with_untracked(|c| c.as_ref().map(|c| c.token.clone())).unwrap_or_default();
+        let token = challenge.with_untracked(|c| c.as_ref().map(|c| c.token.clone()));
         let navigate = navigate.clone();
         async move {
+            // The code form shows only with a challenge.
+            let Some(token) = token else { return };
             let opened = match api::signin_verify(&token, typed.trim()).await {
                 // Taken only now: a wrong code leaves them for the next try.
                 Ok(info) => match keys.try_update_value(Option::take).flatten() {
@@ -91,8 +94,9 @@ pub fn SigninPage() -> impl IntoView {
         }
     });
     let resend = Action::new_local(move |_: &()| {
-        let token = challenge.with_untracked(|c| c.as_ref().map(|c| c.token.clone())).unwrap_or_default();
+        let token = challenge.with_untracked(|c| c.as_ref().map(|c| c.token.clone()));
         async move {
+            let Some(token) = token else { return };
             match api::signin_resend(&token).await {
                 Ok(()) => note.set(Some("A new code is on its way.")),
                 Err(failure) => error.set(Some(AccountError::Api(failure).to_string())),

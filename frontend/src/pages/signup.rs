@@ -2,6 +2,7 @@
 //! meter) from which the browser makes the account's keys. Only `auth_proof`, the wrapped keys
 //! and the public key are sent.
 
+use coffer_shared::token::SignupToken;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use zeroize::Zeroize;
@@ -32,7 +33,7 @@ pub fn SignupPage() -> impl IntoView {
     let step = RwSignal::new(Step::Email);
     let email = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let token = RwSignal::new(String::new());
+    let token = RwSignal::new(None::<SignupToken>);
     // The address the code proved, which the keys are bound to (docs/accounts.md, "KDF versions").
     let verified = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
@@ -62,7 +63,7 @@ pub fn SignupPage() -> impl IntoView {
             match api::signup_verify(address.trim(), typed.trim()).await {
                 Ok(answer) => {
                     verified.set(address.trim().to_owned());
-                    token.set(answer.signup_token);
+                    token.set(Some(answer.signup_token));
                     step.set(Step::Passphrase);
                 }
                 Err(failure) => error.set(Some(account::AccountError::Api(failure).to_string())),
@@ -75,6 +76,11 @@ pub fn SignupPage() -> impl IntoView {
         let address = verified.get_untracked();
         let navigate = navigate.clone();
         async move {
+            // Set with the step that shows the passphrase form.
+            let Some(signup_token) = signup_token else {
+                typed.zeroize();
+                return;
+            };
             let result = account::signup(&address, &signup_token, &typed).await;
             typed.zeroize();
             match result {
@@ -93,7 +99,8 @@ pub fn SignupPage() -> impl IntoView {
     on_cleanup(move || {
         passphrase.try_update(Zeroize::zeroize);
         confirm.try_update(Zeroize::zeroize);
-        token.try_update(Zeroize::zeroize);
+        // A token wipes its text when dropped.
+        token.try_update(|token| *token = None);
     });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

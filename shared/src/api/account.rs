@@ -8,6 +8,7 @@ use crate::b64;
 use crate::crypto::account_kdf::{AccountKdf, KdfVersion};
 use crate::crypto::kdf::{KdfParams, KdfParamsError, SALT_LEN};
 use crate::id::AccountId;
+use crate::token::{AuthProof, CsrfToken, EndLinkToken, SigninToken, SignupToken};
 
 /// Digits in a code sent by e-mail.
 pub const EMAIL_CODE_DIGITS: usize = 8;
@@ -56,7 +57,7 @@ pub struct SignupVerifyRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignupVerified {
     /// base64url of 32 random bytes, single use; the server keeps only its hash.
-    pub signup_token: String,
+    pub signup_token: SignupToken,
     /// Seconds the token stays valid.
     pub expires_in: u64,
 }
@@ -121,7 +122,7 @@ pub struct AccountKeysUpload {
     /// How `master_key` is derived.
     pub kdf: KdfInputs,
     /// base64url of the 32-byte `auth_proof`; the server stores only a keyed hash of it.
-    pub auth_proof: String,
+    pub auth_proof: AuthProof,
     /// base64url of the `wrapped-vault-key` envelope.
     pub wrapped_vault_key: String,
     /// base64url of the `wrapped-identity-key` envelope.
@@ -134,7 +135,7 @@ pub struct AccountKeysUpload {
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
     /// From [`SignupVerified`].
-    pub signup_token: String,
+    pub signup_token: SignupToken,
     /// Chosen by the browser; bound into the wrapped keys.
     pub account_id: AccountId,
     /// The derived proof and the wrapped keys.
@@ -151,7 +152,7 @@ pub struct SigninRequest {
     /// The address as typed.
     pub email: String,
     /// base64url of the 32-byte `auth_proof` derived with the pre-login answer.
-    pub auth_proof: String,
+    pub auth_proof: AuthProof,
 }
 
 /// Which second factor a sign-in needs.
@@ -170,7 +171,7 @@ pub enum SecondFactor {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SigninChallenge {
     /// base64url of 32 random bytes naming this sign-in attempt; the server keeps its hash.
-    pub signin_token: String,
+    pub signin_token: SigninToken,
     /// What to ask the user for.
     pub second_factor: SecondFactor,
     /// Seconds the attempt stays open.
@@ -183,7 +184,7 @@ pub struct SigninChallenge {
 #[serde(deny_unknown_fields)]
 pub struct SigninVerifyRequest {
     /// From [`SigninChallenge`].
-    pub signin_token: String,
+    pub signin_token: SigninToken,
     /// The e-mailed code, the authenticator's code or a recovery code.
     pub code: String,
 }
@@ -195,7 +196,7 @@ pub struct SigninVerifyRequest {
 #[serde(deny_unknown_fields)]
 pub struct SigninResendRequest {
     /// From [`SigninChallenge`].
-    pub signin_token: String,
+    pub signin_token: SigninToken,
 }
 
 /// `GET /api/v1/session`: who is signed in, and what the browser needs to unlock the vault.
@@ -215,7 +216,7 @@ pub struct SessionInfo {
     /// base64url of the Ed25519 public key the unwrapped identity key must match.
     pub public_key: String,
     /// Send it in the [`CSRF_HEADER`] header with every state-changing request.
-    pub csrf_token: String,
+    pub csrf_token: CsrfToken,
     /// This session's id (as listed by `GET /api/v1/sessions`).
     pub session_id: String,
     /// Whether sign-in asks for an authenticator code instead of an e-mailed one.
@@ -290,7 +291,7 @@ pub struct SessionsEnded {
 #[serde(deny_unknown_fields)]
 pub struct EndByLinkRequest {
     /// base64url of the link's 32-byte token (from the URL fragment).
-    pub token: String,
+    pub token: EndLinkToken,
 }
 
 /// `POST /api/v1/account/totp/setup`: a new authenticator secret, pending confirmation.
@@ -312,7 +313,7 @@ pub struct TotpConfirmRequest {
     /// 6 digits.
     pub code: String,
     /// base64url of the current `auth_proof`.
-    pub auth_proof: String,
+    pub auth_proof: AuthProof,
 }
 
 /// The recovery codes, shown once: each signs in once in place of an authenticator code. The
@@ -331,7 +332,7 @@ pub struct RecoveryCodes {
 #[serde(deny_unknown_fields)]
 pub struct ProofRequest {
     /// base64url of the current `auth_proof`.
-    pub auth_proof: String,
+    pub auth_proof: AuthProof,
 }
 
 /// `POST /api/v1/account/passphrase`: re-wrapped keys under a new passphrase. Every other
@@ -341,7 +342,7 @@ pub struct ProofRequest {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassphraseRequest {
     /// base64url of the `auth_proof` of the current passphrase.
-    pub auth_proof: String,
+    pub auth_proof: AuthProof,
     /// The new proof, KDF inputs and wrapped keys.
     pub keys: AccountKeysUpload,
 }

@@ -29,6 +29,7 @@ use crate::http::error::ApiError;
 use crate::http::id_path::{FilePath, IdPath};
 use crate::http::json::ApiJson;
 use crate::http::rate_limit::network_of;
+use crate::http::token;
 use crate::state::AppState;
 use crate::store::{FinishOutcome, NETWORK_HOLDER, NewUpload, StartOutcome};
 use crate::sweeper::purge_blobs;
@@ -54,10 +55,7 @@ fn storage_full() -> ApiError {
 
 /// SHA-256 of a base64url upload token, or 422 `invalid_token`.
 fn upload_token_hash(token: &UploadToken) -> Result<TokenHash, ApiError> {
-    token.hash().map_err(|_| {
-        ApiError::invalid(ErrorCode::InvalidToken, "upload_token: must be base64url of 32 bytes")
-            .with_field("upload_token")
-    })
+    token::hash("upload_token", token)
 }
 
 #[tracing::instrument(name = "start_upload", skip_all, fields(id = %request.file_id))]
