@@ -29,7 +29,7 @@ pub struct SharesArgs {
     /// Destroy one of your live shares now, by its id (the ID column) or its link (the part
     /// after # is not needed: leave it out, since other local users can read arguments); no
     /// management link is needed.
-    #[arg(long, value_name = "ID|LINK")]
+    #[arg(long, value_name = "ID|LINK", allow_hyphen_values = true)]
     pub destroy: Option<String>,
     /// With --destroy: do not ask first.
     #[arg(long, short, requires = "destroy")]

@@ -35,6 +35,7 @@ pub enum VaultCommand {
 pub struct GetArgs {
     /// The record: its name (exact, else in any case; at a terminal also a unique part of it)
     /// or its id.
+    #[arg(allow_hyphen_values = true)]
     pub name: String,
     /// Print only this field: password, username, url, notes, totp (the current code), name,
     /// or the name of a custom field (card and identity fields by their names too). Of a
@@ -108,6 +109,7 @@ pub struct RecordArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The record: its whole name (in any case) or its id.
+    #[arg(allow_hyphen_values = true)]
     pub record: String,
     /// What changes.
     #[command(flatten)]
@@ -119,6 +121,7 @@ pub struct EditArgs {
 pub struct RmArgs {
     /// The record: its whole name (in any case) or its id; with a confirmation at a terminal,
     /// also a unique part of its name.
+    #[arg(allow_hyphen_values = true)]
     pub name: String,
     /// Remove it without asking first.
     #[arg(long, short)]
