@@ -45,6 +45,22 @@ pub fn format(kind: LinkKind, origin: &str, id: &ShareId, key: &Key32) -> String
 
 /// Reads a link of `kind`; says what is wrong with it otherwise, without repeating its key.
 pub fn parse(kind: LinkKind, text: &str) -> Outcome<Link> {
+    let (url, id) = read(kind, text)?;
+    let key = url.fragment().and_then(|fragment| Key32::from_b64(fragment).ok()).ok_or_else(|| {
+        Failure::usage("The link's key (after #) is missing or damaged. Copy the whole link.")
+    })?;
+    Ok(Link { origin: origin(&url), id, key })
+}
+
+/// The server's origin and the share's id of a link of `kind`; the key after `#` is neither
+/// needed nor read.
+pub fn locate(kind: LinkKind, text: &str) -> Outcome<(Url, ShareId)> {
+    let (url, id) = read(kind, text)?;
+    Ok((origin(&url), id))
+}
+
+/// The link's URL and share id, once it is known to be a link of `kind`.
+fn read(kind: LinkKind, text: &str) -> Outcome<(Url, ShareId)> {
     let what = match kind {
         LinkKind::Share => "a share link (https://…/s/<id>#<key>)",
         LinkKind::Manage => "a management link (https://…/m/<id>#<key>)",
@@ -69,14 +85,16 @@ pub fn parse(kind: LinkKind, text: &str) -> Outcome<Link> {
         });
     }
     let id: ShareId = id.parse().map_err(|_| wrong())?;
-    let key = url.fragment().and_then(|fragment| Key32::from_b64(fragment).ok()).ok_or_else(|| {
-        Failure::usage("The link's key (after #) is missing or damaged. Copy the whole link.")
-    })?;
+    Ok((url, id))
+}
+
+/// `url` with only its scheme, host and port.
+fn origin(url: &Url) -> Url {
     let mut origin = url.clone();
     origin.set_path("/");
     origin.set_query(None);
     origin.set_fragment(None);
-    Ok(Link { origin, id, key })
+    origin
 }
 
 #[cfg(test)]

@@ -28,22 +28,35 @@ pub fn password(question: &str, confirm: bool) -> Outcome<Zeroizing<String>> {
 
 /// Reads one line from stdin as a password (`--password-stdin`), without its line ending.
 pub fn password_from_stdin() -> Outcome<Zeroizing<String>> {
+    stdin_line("password", "--password-stdin")?
+        .filter(|line| !line.is_empty())
+        .ok_or_else(|| Failure::usage("--password-stdin read an empty password."))
+}
+
+/// Refuses a terminal on stdin for `flag`: what is typed there is echoed on the screen.
+pub fn refuse_terminal_stdin(what: &str, flag: &str) -> Outcome {
     if stdin_is_terminal() {
-        // Typed there, it would be echoed on the screen: the terminal prompt hides it.
-        return Err(Failure::usage(
-            "stdin is a terminal: leave out --password-stdin to be asked without echo.",
-        ));
+        return Err(Failure::usage(format!(
+            "stdin is a terminal, which would show the {what} as it is typed: pipe it into {flag} \
+             (from a file or a password manager), or leave {flag} out."
+        )));
     }
+    Ok(())
+}
+
+/// The next line of stdin for `flag`, without its line ending; `None` at the end of stdin. A
+/// terminal on stdin is refused ([`refuse_terminal_stdin`]).
+pub fn stdin_line(what: &str, flag: &str) -> Outcome<Option<Zeroizing<String>>> {
+    refuse_terminal_stdin(what, flag)?;
     let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
+    let read = std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|error| Failure::new(Kind::LocalFile, format!("stdin: {error}")))?;
-    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    if trimmed.is_empty() {
-        return Err(Failure::usage("--password-stdin read an empty password."));
+        .map_err(|error| Failure::new(Kind::LocalFile, format!("stdin ({flag}): {error}")))?;
+    if read == 0 {
+        return Ok(None);
     }
-    Ok(trimmed)
+    Ok(Some(Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned())))
 }
 
 /// The link a command was given: the argument itself, the first line of stdin for `-`, or, with
@@ -71,13 +84,20 @@ pub fn link(argument: Option<&str>) -> Outcome<Zeroizing<String>> {
 pub fn confirm(question: &str) -> Outcome<bool> {
     let no_terminal =
         || Failure::usage("This needs a confirmation and there is no terminal to ask it on: pass --yes.");
+    let answer = tty_line(&format!("{question} [y/N] "), no_terminal)?;
+    Ok(answer.trim_start().to_ascii_lowercase().starts_with('y'))
+}
+
+/// Asks `question` on the terminal itself, with echo, and returns the line typed; without a
+/// terminal, the failure `no_terminal` makes.
+pub fn tty_line(question: &str, no_terminal: impl Fn() -> Failure) -> Outcome<String> {
     let tty =
         std::fs::OpenOptions::new().read(true).write(true).open(tty_path()).map_err(|_| no_terminal())?;
     let mut writer = tty.try_clone().map_err(|_| no_terminal())?;
-    write!(writer, "{question} [y/N] ").and_then(|()| writer.flush()).map_err(|_| no_terminal())?;
+    write!(writer, "{question}").and_then(|()| writer.flush()).map_err(|_| no_terminal())?;
     let mut answer = String::new();
     std::io::BufReader::new(tty).read_line(&mut answer).map_err(|_| no_terminal())?;
-    Ok(answer.trim_start().to_ascii_lowercase().starts_with('y'))
+    Ok(answer)
 }
 
 /// Whether stdin is a terminal (so reading it would wait for typing).

@@ -92,8 +92,8 @@ fn timing_histogram() -> Histogram {
 
 impl Metrics {
     fn new() -> Self {
-        let mut registry = Registry::with_prefix("coffer");
-        let metrics = Self {
+        let mut metrics = Self {
+            registry: Registry::with_prefix("coffer"),
             requests: Family::default(),
             request_seconds: Family::new_with_constructor(timing_histogram),
             commit_seconds: timing_histogram(),
@@ -107,8 +107,8 @@ impl Metrics {
             shares: Gauge::default(),
             sessions: Gauge::default(),
             upload_reserved_bytes: Gauge::default(),
-            registry: Registry::default(),
         };
+        let registry = &mut metrics.registry;
         let seconds = || Unit::Seconds;
         let bytes = || Unit::Bytes;
         registry.register("http_requests", "Requests answered", metrics.requests.clone());
@@ -163,7 +163,7 @@ impl Metrics {
             bytes(),
             metrics.upload_reserved_bytes.clone(),
         );
-        Self { registry, ..metrics }
+        metrics
     }
 
     /// Records one mail's end.

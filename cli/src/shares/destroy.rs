@@ -5,11 +5,11 @@
 use coffer_shared::api::ErrorCode;
 use coffer_shared::api::paths;
 use coffer_shared::id::ShareId;
-use url::Url;
 
 use crate::account::session::origin_of;
 use crate::account::{Session, current};
 use crate::exit::{Failure, Kind, Outcome};
+use crate::link::{self, LinkKind};
 use crate::prompt;
 use crate::ui::Ui;
 
@@ -21,12 +21,8 @@ fn share_id(session: &Session, target: &str) -> Outcome<ShareId> {
     if let Ok(id) = target.parse::<ShareId>() {
         return Ok(id);
     }
-    let url = Url::parse(target).map_err(|_| wrong())?;
-    let segments: Vec<&str> =
-        url.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
-    let ["s", id] = segments.as_slice() else { return Err(wrong()) };
-    let id = id.parse::<ShareId>().map_err(|_| wrong())?;
-    if origin_of(&url) != session.origin() {
+    let (origin, id) = link::locate(LinkKind::Share, target).map_err(|_| wrong())?;
+    if origin_of(&origin) != session.origin() {
         return Err(Failure::usage("That link is of another server than the one you are signed in to."));
     }
     Ok(id)

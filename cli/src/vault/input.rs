@@ -4,7 +4,7 @@
 //! password's line, the authenticator secret's line, the notes to the end (the passphrase of
 //! `get` alone). A terminal on stdin is refused: what is typed there is echoed.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 
 use coffer_shared::api::MAX_RECORD_BYTES;
 use coffer_shared::generator::{self, PasswordOptions};
@@ -40,7 +40,7 @@ pub fn secrets(args: &RecordArgs) -> Outcome<Secrets> {
 
 /// The authenticator secret's line of stdin (`--totp-stdin`).
 fn totp_from_stdin() -> Outcome<Zeroizing<String>> {
-    stdin_line("authenticator secret", "--totp-stdin")?
+    prompt::stdin_line("authenticator secret", "--totp-stdin")?
         .ok_or_else(|| Failure::usage("stdin ended before the authenticator secret (--totp-stdin)."))
 }
 
@@ -61,34 +61,9 @@ fn password(args: &RecordArgs) -> Outcome<Option<Zeroizing<String>>> {
     Ok(None)
 }
 
-/// Refuses a terminal on stdin for `flag`.
-fn refuse_terminal(what: &str, flag: &str) -> Outcome {
-    if prompt::stdin_is_terminal() {
-        return Err(Failure::usage(format!(
-            "stdin is a terminal, which would show the {what} as it is typed: pipe it into {flag} \
-             (from a file or a password manager)."
-        )));
-    }
-    Ok(())
-}
-
-/// The next line of stdin for `flag`, without its line ending; `None` at the end of stdin.
-pub fn stdin_line(what: &str, flag: &str) -> Outcome<Option<Zeroizing<String>>> {
-    refuse_terminal(what, flag)?;
-    let mut line = Zeroizing::new(String::new());
-    let read = std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| Failure::new(Kind::LocalFile, format!("stdin ({flag}): {error}")))?;
-    if read == 0 {
-        return Ok(None);
-    }
-    Ok(Some(Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned())))
-}
-
 /// The rest of stdin for `flag`, without one final line ending; at most a record's size.
 fn stdin_rest(what: &str, flag: &str) -> Outcome<Zeroizing<String>> {
-    refuse_terminal(what, flag)?;
+    prompt::refuse_terminal_stdin(what, flag)?;
     let mut bytes = Zeroizing::new(Vec::new());
     std::io::stdin()
         .lock()

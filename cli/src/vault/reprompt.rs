@@ -21,9 +21,8 @@ use zeroize::Zeroizing;
 use crate::account::{Session, current};
 use crate::exit::{Failure, Kind, Outcome};
 use crate::http::Client;
+use crate::prompt;
 use crate::ui::Ui;
-
-use super::input;
 
 /// The flag that reads the passphrase from stdin.
 const FLAG: &str = "--passphrase-stdin";
@@ -32,7 +31,7 @@ const FLAG: &str = "--passphrase-stdin";
 /// checks it: a wrong one is exit code 4, no terminal to ask on is exit code 2.
 pub async fn check(session: &Session, client: &Client, from_stdin: bool, ui: Ui) -> Outcome {
     let passphrase = if from_stdin {
-        let line = input::stdin_line("passphrase", FLAG)?.filter(|line| !line.is_empty());
+        let line = prompt::stdin_line("passphrase", FLAG)?.filter(|line| !line.is_empty());
         line.ok_or_else(|| Failure::usage(format!("{FLAG} read no passphrase.")))?
     } else {
         ask()?
