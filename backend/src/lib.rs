@@ -17,9 +17,11 @@
 //! - [`precompress`]: brotli and gzip copies of the built web app, made at build time.
 //! - [`tls`]: HTTPS without a proxy, its certificate reloaded while serving.
 //! - [`metrics`]: Prometheus metrics on an address of their own.
+//! - [`backup`]: `coffer-server backup` and `restore`, taken while the server runs.
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod clock;
 pub mod http;

@@ -2,6 +2,8 @@
 //! `coffer-server audit ...` runs an operator's command over the security event log;
 //! `coffer-server migrate` brings a PostgreSQL database's schema up to date, or copies a
 //! single-machine installation into it (`--from`);
+//! `coffer-server backup --to DIR` copies the running server; `restore --from DIR` puts a
+//! copy in place;
 //! `coffer-server precompress DIR` writes the compressed copies of the built web app;
 //! `coffer-server openapi` prints the API's OpenAPI document (`docs/openapi.json`).
 
@@ -10,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use coffer_backend::audit::cli::{self, AuditArgs};
+use coffer_backend::backup::{self, cli::BackupArgs, cli::RestoreArgs};
 use coffer_backend::settings::Settings;
 use coffer_backend::startup::Application;
 use coffer_backend::store::migrate_cli::{self, MigrateArgs};
@@ -37,6 +40,12 @@ enum Command {
     /// Bring a PostgreSQL database's schema up to this build's version (servers do it too
     /// when they start), or copy a stopped single-machine installation into it (--from).
     Migrate(MigrateArgs),
+    /// Copy the running server's database, blobs and secret into a new folder, while it
+    /// serves (docs/backup.md).
+    Backup(BackupArgs),
+    /// Check a backup against its manifest and put it in place of a data folder's (stop the
+    /// server first).
+    Restore(RestoreArgs),
     /// Write brotli and gzip copies beside the files of a built web app (run at build time).
     Precompress {
         /// The built app's folder (`dist/`).
@@ -51,6 +60,8 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Audit(args)) => cli::run(args),
         Some(Command::Migrate(args)) => migrate_cli::run(args),
+        Some(Command::Backup(args)) => backup::cli::backup(&args),
+        Some(Command::Restore(args)) => backup::cli::restore(&args),
         Some(Command::Precompress { dir }) => match coffer_backend::precompress::precompress(&dir) {
             Ok(files) => {
                 for file in files {

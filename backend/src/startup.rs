@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::{Router, middleware};
 use coffer_shared::crypto::audit_chain::ChainKey;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UnixListener};
 
 use crate::audit::{self, AuditLog};
 use crate::blobs::{BlobStore, DiskBlobs, S3Blobs, agreement};
@@ -34,6 +34,8 @@ pub struct Application {
     redirect: Option<TcpListener>,
     /// `--metrics-listen`: the Prometheus exporter's listener.
     metrics: Option<TcpListener>,
+    /// `<data-dir>/backup.sock`, with the redb store and the blobs in the data folder.
+    backup: Option<UnixListener>,
     router: Router,
     state: AppState,
 }
@@ -128,11 +130,16 @@ impl Application {
                 .map_err(std::io::Error::other)?
                 .map_err(std::io::Error::other)?;
         }
+        // After the database's lock is held: no other server uses this folder's socket.
+        let backup = match (&store, &settings.blob_store) {
+            (Store::Redb(_), None) => Some(crate::backup::serve::bind(&settings.data_dir)?),
+            _ => None,
+        };
         let audit = AuditLog::start(store.clone(), ChainKey::derive(server_secret.key()))?;
         let state =
             AppState::new(store, blobs, clock, mailer, server_secret, settings, audit).with_places(places);
         let router = router(state.clone());
-        Ok(Self { listener, tls, redirect, metrics, router, state })
+        Ok(Self { listener, tls, redirect, metrics, backup, router, state })
     }
 
     /// The address the server listens on (with the real port when 0 was asked for).
@@ -174,7 +181,7 @@ impl Application {
     /// sweeper and the alert listener. When it returns, the database is closed (tests then start again on the same
     /// data folder).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Self { listener, tls, redirect, metrics, router, state } = self;
+        let Self { listener, tls, redirect, metrics, backup, router, state } = self;
         let (stop_sweeper, sweeper_stopped) = tokio::sync::oneshot::channel();
         let sweeper = tokio::spawn(crate::sweeper::run(state.clone(), sweeper_stopped));
         // Subscribed before the first request, so no alerting event is missed.
@@ -196,6 +203,13 @@ impl Application {
                 tokio::spawn(listeners::serve_plain(listener, router, until))
             })
             .collect();
+        let backup = backup.map(|listener| {
+            let mut stopped = stopped.clone();
+            let until = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            tokio::spawn(crate::backup::serve::serve(listener, state.clone(), until))
+        });
         let signal = async move {
             signal.await;
             let _ = stop.send(true);
@@ -207,6 +221,10 @@ impl Application {
         };
         for listener in side {
             let _ = listener.await;
+        }
+        // Backups under way stop at their next row or chunk, and release the database.
+        if let Some(backup) = backup {
+            let _ = backup.await;
         }
         // The sweeper finishes its pass (an aborted pass would leave its blocking reads of the
         // database running, and the database open, after this returns).

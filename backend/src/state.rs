@@ -22,6 +22,10 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// One writer per chunk of an upload.
     pub chunk_locks: Arc<ChunkLocks>,
+    /// Backups hold it shared while they copy blobs; the sweep deletes blobs only while it
+    /// holds it alone, and skips its run when a backup is under way (the trash keeps what it
+    /// would have deleted for the next run).
+    pub blob_deletions: Arc<tokio::sync::RwLock<()>>,
     /// The current time.
     pub clock: Arc<dyn Clock>,
     /// The settings the server was started with.
@@ -76,6 +80,7 @@ impl AppState {
             store,
             blobs,
             chunk_locks: Arc::new(ChunkLocks::default()),
+            blob_deletions: Arc::default(),
             clock,
             server_secret: Arc::new(server_secret),
             mailer: Arc::new(mailer),

@@ -100,8 +100,9 @@ pub async fn sweep_once(state: &AppState) {
     crate::notify::digest::send_due(state).await;
 }
 
-/// Deletes the blobs of files the database has deleted.
+/// Deletes the blobs of files the database has deleted; nothing while a backup runs.
 pub async fn purge_blobs(state: &AppState) {
+    let Ok(_alone) = state.blob_deletions.try_write() else { return };
     let trash = match state.store.blob_trash().await {
         Ok(trash) if trash.is_empty() => return,
         Ok(trash) => trash,
@@ -124,6 +125,7 @@ pub async fn purge_blobs(state: &AppState) {
 /// sweep after the start and then every [`ORPHAN_SCAN_EVERY`] seconds.
 pub async fn clean_blobs(state: &AppState) {
     purge_blobs(state).await;
+    let Ok(_alone) = state.blob_deletions.try_write() else { return };
     // Blobs first, records second: a record is made before its blob, so a blob listed here
     // whose record is missing from the later read was really deleted, not just started.
     let stored = match state.blobs.list().await {

@@ -18,6 +18,17 @@ use tokio_util::io::ReaderStream;
 use super::{BlobFuture, BlobStore, ByteStream, ChunkBody, MARK};
 
 const SUFFIX: &str = ".blob";
+
+/// The file in blob folder `dir` that holds the blob of file `id` (a canonical base64url id,
+/// which cannot name anything outside the folder).
+pub fn blob_file(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}{SUFFIX}"))
+}
+
+/// The file id whose blob a file of the blob folder holds, if `name` is a blob's.
+pub fn blob_id(name: &str) -> Option<&str> {
+    name.strip_suffix(SUFFIX)
+}
 /// Bytes read from disk at a time when streaming a blob. Each read is a trip to tokio's
 /// blocking pool: at `ReaderStream`'s default of 4 KiB a download was capped near 170 MB/s.
 /// Each download holds about two of these (the stream's buffer and tokio's).
@@ -65,7 +76,7 @@ impl DiskBlobs {
     /// The path of blob `id`. Ids are canonical base64url (checked by the routes), so they
     /// cannot name anything outside the folder.
     fn path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}{SUFFIX}"))
+        blob_file(&self.dir, id)
     }
 
     /// Claims `len` bytes of room, or fails with `StorageFull` if the file system would keep
@@ -175,7 +186,7 @@ impl BlobStore for DiskBlobs {
             let mut ids = Vec::new();
             let mut entries = tokio::fs::read_dir(&self.dir).await?;
             while let Some(entry) = entries.next_entry().await? {
-                if let Some(id) = entry.file_name().to_str().and_then(|name| name.strip_suffix(SUFFIX)) {
+                if let Some(id) = entry.file_name().to_str().and_then(blob_id) {
                     ids.push(id.to_owned());
                 }
             }

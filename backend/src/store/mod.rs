@@ -10,7 +10,7 @@ mod dispatch;
 // Built group by group (issue 13): parts are not called until the backend is complete.
 #[allow(dead_code)]
 mod postgres;
-mod redb;
+pub(crate) mod redb;
 
 pub use postgres::cli as migrate_cli;
 pub use postgres::{DEFAULT_POOL_SIZE, DatabaseUrl, MIGRATIONS, PgStore};

@@ -17,6 +17,7 @@ mod audit_refusals;
 mod audit_repeats;
 mod audit_verify;
 mod authorization;
+mod backup;
 mod bad_input;
 mod claims;
 mod cluster;

@@ -8,19 +8,20 @@
 //! finished or still uploading: a chunk recorded as held is never sent again.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 use std::path::Path;
 
 use bytes::Bytes;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{StreamExt, stream};
 use redb::{ReadTransaction, ReadableTable};
-use sha2::{Digest, Sha256};
 
 use super::{CopyError, redb_error};
+use crate::blobs::disk::blob_file;
 use crate::blobs::{BlobStore, S3Blobs};
 use crate::store::from_json;
 use crate::store::redb::files::FileRecord;
+use crate::store::redb::recorded::recorded;
 use crate::store::redb::schema::{FILE_CHUNKS, FILES};
 
 /// Chunk writes to the bucket under way at once.
@@ -51,57 +52,36 @@ pub async fn copy(
     written: &mut Vec<String>,
 ) -> Result<Blobs, CopyError> {
     let dir = data_dir.join("blobs");
-    let files = read.open_table(FILES).map_err(redb_error)?;
-    let chunks = read.open_table(FILE_CHUNKS).map_err(redb_error)?;
     let mut totals = Blobs::default();
     let mut writes = FuturesUnordered::new();
-    for row in files.iter().map_err(redb_error)? {
-        let (id, bytes) = row.map_err(redb_error)?;
-        let id = id.value().to_owned();
-        let record: FileRecord = from_json(bytes.value())?;
-        let path = dir.join(format!("{id}.blob"));
-        let mut blob = None;
-        let mut held = 0;
-        for chunk in chunks.range((id.as_str(), 0)..=(id.as_str(), u64::MAX)).map_err(redb_error)? {
-            let (key, sum) = chunk.map_err(redb_error)?;
-            let index = key.value().1;
-            let sum: [u8; 32] =
-                sum.value().try_into().map_err(|_| corrupt(&id, "a checksum of the wrong length"))?;
-            let len = record.chunk_len(index);
-            if len == 0 {
-                return Err(corrupt(&id, &format!("chunk {index} is recorded, past its last chunk")));
-            }
-            if blob.is_none() {
-                blob = Some(open_blob(&path, &id)?);
+    let mut blob: Option<(String, File)> = None;
+    for chunk in recorded(read)? {
+        let path = blob_file(&dir, &chunk.file);
+        let file = match &mut blob {
+            Some((id, file)) if *id == chunk.file => file,
+            _ => {
                 totals.files += 1;
                 if bucket.is_some() {
-                    written.push(id.clone());
+                    written.push(chunk.file.clone());
                 }
+                &mut blob.insert((chunk.file.clone(), open_blob(&path, &chunk.file)?)).1
             }
-            let Some(file) = blob.as_mut() else { continue };
-            let offset = record.stride() * index;
-            let body = read_chunk(file, offset, len).map_err(|error| {
-                CopyError::Blob(format!("chunk {index} of file {id} ({}): {error}", path.display()))
-            })?;
-            if Sha256::digest(&body)[..] != sum[..] {
-                return Err(CopyError::Blob(format!(
-                    "chunk {index} of file {id} does not match its recorded SHA-256 ({} was changed on disk)",
-                    path.display()
-                )));
+        };
+        let body = chunk.read_checked(file).map_err(|error| {
+            CopyError::Blob(format!(
+                "chunk {} of file {} ({}): {error}",
+                chunk.index,
+                chunk.file,
+                path.display()
+            ))
+        })?;
+        totals.chunks += 1;
+        totals.bytes += chunk.len;
+        if let Some(bucket) = bucket {
+            if writes.len() >= IN_FLIGHT {
+                writes.next().await.unwrap_or(Ok(()))?;
             }
-            held += 1;
-            totals.chunks += 1;
-            totals.bytes += len;
-            if let Some(bucket) = bucket {
-                if writes.len() >= IN_FLIGHT {
-                    writes.next().await.unwrap_or(Ok(()))?;
-                }
-                writes.push(write_chunk(bucket, id.clone(), index, offset, body));
-            }
-        }
-        if record.finished && held != record.chunk_count {
-            let what = format!("finished, with {held} of its {} chunks recorded", record.chunk_count);
-            return Err(corrupt(&id, &what));
+            writes.push(write_chunk(bucket, chunk.file, chunk.index, chunk.offset, Bytes::from(body)));
         }
     }
     while let Some(done) = writes.next().await {
@@ -122,22 +102,6 @@ fn open_blob(path: &Path, id: &str) -> Result<File, CopyError> {
         )),
         _ => CopyError::Blob(format!("{}: {error}", path.display())),
     })
-}
-
-fn corrupt(id: &str, what: &str) -> CopyError {
-    CopyError::Blob(format!("file {id} in the database: {what}"))
-}
-
-/// `len` bytes of `blob` from `offset`.
-fn read_chunk(blob: &mut File, offset: u64, len: u64) -> io::Result<Bytes> {
-    let len = usize::try_from(len).map_err(io::Error::other)?;
-    let mut body = vec![0; len];
-    blob.seek(SeekFrom::Start(offset))?;
-    blob.read_exact(&mut body).map_err(|error| match error.kind() {
-        io::ErrorKind::UnexpectedEof => io::Error::new(error.kind(), "the blob ends before the chunk does"),
-        _ => error,
-    })?;
-    Ok(Bytes::from(body))
 }
 
 async fn write_chunk(

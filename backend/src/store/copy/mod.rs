@@ -15,7 +15,7 @@ mod blobs;
 mod file_tables;
 mod report;
 mod rows;
-mod source;
+pub(crate) mod source;
 mod tables;
 mod target;
 mod verify;

@@ -17,6 +17,7 @@ mod group_commit;
 pub mod notices;
 pub mod owned_shares;
 pub mod pending;
+pub(crate) mod recorded;
 mod reservations;
 pub(crate) mod schema;
 mod schema_v1;

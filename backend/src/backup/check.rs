@@ -1,0 +1,85 @@
+//! What a backup folder must pass before `backup` writes its manifest and before `restore`
+//! moves it into place: its database opens with this build's schema, every recorded chunk is
+//! in its blob with its SHA-256, no blob file is left that no chunk names, and its security
+//! log verifies with its server secret.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::path::Path;
+
+use super::BackupError;
+use super::manifest::Blobs;
+use super::tables::all;
+use crate::blobs::disk::{blob_file, blob_id};
+use crate::store::copy::CopyError;
+use crate::store::copy::source::Source;
+use crate::store::redb::recorded::recorded;
+
+/// What a folder that passed holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Rows, by table.
+    pub tables: BTreeMap<String, u64>,
+    /// The recorded chunks, all found whole.
+    pub blobs: Blobs,
+    /// Events in the security log, all verified.
+    pub events: u64,
+}
+
+/// Checks the installation in `dir` (no server may be running on it).
+pub fn check(dir: &Path) -> Result<Found, BackupError> {
+    let source = Source::open(dir).map_err(|error| match error {
+        CopyError::Store(error) => BackupError::Store(error),
+        other => BackupError::Mismatch(other.to_string()),
+    })?;
+    let read = source.store.read()?;
+    let mut tables = BTreeMap::new();
+    for table in all() {
+        tables.insert(table.name().to_owned(), table.rows(&read)?);
+    }
+    let blob_dir = dir.join("blobs");
+    let mut blobs = Blobs::default();
+    let mut named = HashSet::new();
+    let mut blob: Option<(String, File)> = None;
+    for chunk in recorded(&read)? {
+        let path = blob_file(&blob_dir, &chunk.file);
+        let file = match &mut blob {
+            Some((id, file)) if *id == chunk.file => file,
+            _ => {
+                let file = File::open(&path).map_err(|error| {
+                    BackupError::Mismatch(format!(
+                        "the blob of file {} ({}): {error}",
+                        chunk.file,
+                        path.display()
+                    ))
+                })?;
+                named.insert(chunk.file.clone());
+                blobs.files += 1;
+                &mut blob.insert((chunk.file.clone(), file)).1
+            }
+        };
+        chunk.read_checked(file).map_err(|error| {
+            BackupError::Mismatch(format!(
+                "chunk {} of file {} ({}): {error}",
+                chunk.index,
+                chunk.file,
+                path.display()
+            ))
+        })?;
+        blobs.chunks += 1;
+        blobs.bytes += chunk.len;
+    }
+    drop(read);
+    if blob_dir.exists() {
+        for entry in std::fs::read_dir(&blob_dir)? {
+            let name = entry?.file_name();
+            let name = name.to_string_lossy();
+            if !blob_id(&name).is_some_and(|id| named.contains(id)) {
+                return Err(BackupError::Mismatch(format!(
+                    "blobs/{name} is not a blob any recorded chunk is in"
+                )));
+            }
+        }
+    }
+    Ok(Found { tables, blobs, events: source.log.events })
+}

@@ -1,0 +1,263 @@
+//! `coffer-server backup --to DIR`: asks the server on `<data-dir>/backup.sock` for a snapshot,
+//! writes it into a new folder, checks it and writes its manifest last (`docs/backup.md`).
+//! Whatever fails, the folder is left without a manifest: emptied, or removed if this made it.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, ErrorKind, Write};
+use std::os::unix::fs::FileExt;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::time::Duration;
+
+use coffer_shared::crypto::file_meta::FileId;
+use redb::{Database, WriteTransaction};
+
+use super::check::{Found, check};
+use super::manifest::{self, Blobs, Entry, Manifest};
+use super::tables::{Table, named};
+use super::wire::{self, Frame, REQUEST, Summary};
+use super::{BackupError, SOCKET, db, private_dir, private_file, sync_dir};
+use crate::audit::keyed;
+use crate::blobs::disk::blob_file;
+use crate::store::redb::schema::SCHEMA_VERSION;
+
+/// How long the server may stay silent before the command gives up.
+const SILENCE: Duration = Duration::from_secs(120);
+/// Rows written to a table at once.
+const ROWS_AT_ONCE: usize = 4096;
+
+/// Takes a backup of the server on `data_dir` into `to`, which must not exist or be empty.
+pub fn take(data_dir: &Path, to: &Path) -> Result<(Manifest, Found), BackupError> {
+    let created = prepare(to)?;
+    let taken = receive(data_dir, to).and_then(|summary| finish(to, &summary));
+    if taken.is_err() {
+        let _ = if created { std::fs::remove_dir_all(to) } else { empty(to) };
+    }
+    taken
+}
+
+/// Makes `to` (mode 0700), or checks that it is an empty folder; says whether it made it.
+fn prepare(to: &Path) -> Result<bool, BackupError> {
+    match std::fs::read_dir(to).map(|mut entries| entries.next().is_none()) {
+        Ok(true) => Ok(false),
+        Ok(false) => Err(BackupError::Refused(format!(
+            "{} is not empty: a backup goes into a new or empty folder",
+            to.display()
+        ))),
+        Err(error) if error.kind() == ErrorKind::NotFound => {
+            private_dir(to)?;
+            Ok(true)
+        }
+        Err(error) => Err(BackupError::Io(format!("{}: {error}", to.display()))),
+    }
+}
+
+fn empty(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() { std::fs::remove_dir_all(path)? } else { std::fs::remove_file(path)? }
+    }
+    Ok(())
+}
+
+/// Reads the stream into `to` and checks what arrived against the server's summary.
+fn receive(data_dir: &Path, to: &Path) -> Result<Summary, BackupError> {
+    let socket = data_dir.join(SOCKET);
+    let stream = UnixStream::connect(&socket).map_err(|error| {
+        BackupError::Refused(format!(
+            "cannot reach a server at {}: {error} (is one running with --data-dir {}? A server on \
+             PostgreSQL or with --blob-store has no backup socket: see docs/backup.md)",
+            socket.display(),
+            data_dir.display()
+        ))
+    })?;
+    stream.set_read_timeout(Some(SILENCE))?;
+    (&stream).write_all(REQUEST)?;
+    let mut input = BufReader::with_capacity(1 << 20, &stream);
+    let mut writer = Writer::new(to)?;
+    loop {
+        let frame = wire::read(&mut input).map_err(|error| match error.kind() {
+            ErrorKind::UnexpectedEof => {
+                BackupError::Io("the stream ended before its end (did the server stop?)".into())
+            }
+            _ => BackupError::Io(format!("reading the stream: {error}")),
+        })?;
+        match frame {
+            Frame::Table(name) => writer.table(&name)?,
+            Frame::Row(key, value) => writer.row(key, value)?,
+            Frame::File(name, bytes) => writer.file(&name, &bytes)?,
+            Frame::Chunk { file, offset, body } => writer.chunk(&file, offset, &body)?,
+            Frame::Failed(message) => {
+                return Err(BackupError::Refused(format!("the server could not take the backup: {message}")));
+            }
+            Frame::End(summary) => {
+                let got = writer.finish()?;
+                if got != (summary.tables.clone(), summary.chunks, summary.bytes) {
+                    return Err(BackupError::Mismatch(
+                        "what arrived is not what the server says it sent".into(),
+                    ));
+                }
+                return Ok(summary);
+            }
+        }
+    }
+}
+
+/// Checks the written folder as a restore will, hashes its files and writes the manifest.
+fn finish(to: &Path, summary: &Summary) -> Result<(Manifest, Found), BackupError> {
+    let found = check(to)?;
+    if found.tables != summary.tables
+        || (found.blobs.chunks, found.blobs.bytes) != (summary.chunks, summary.bytes)
+    {
+        return Err(BackupError::Mismatch("the written database does not hold what the server sent".into()));
+    }
+    let mut files = Vec::new();
+    for path in manifest::list(to, None)? {
+        let (bytes, sha256) = manifest::hash_copy(&to.join(&path), None)?;
+        files.push(Entry { path, bytes, sha256 });
+    }
+    let manifest = Manifest {
+        format: manifest::FORMAT,
+        coffer_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version: SCHEMA_VERSION,
+        taken_at: summary.taken_at,
+        tables: found.tables.clone(),
+        blobs: found.blobs,
+        files,
+    };
+    manifest.write(to)?;
+    sync_dir(to)?;
+    Ok((manifest, found))
+}
+
+/// Writes frames into the backup folder: rows into one write transaction, committed at the
+/// first file or chunk; chunks into their blobs, each synced before the next blob is opened.
+struct Writer<'a> {
+    to: &'a Path,
+    db: Option<(Database, WriteTransaction)>,
+    table: Option<&'static dyn Table>,
+    batch: Vec<(Vec<u8>, Vec<u8>)>,
+    rows: BTreeMap<String, u64>,
+    blob: Option<(String, File)>,
+    chunks: u64,
+    bytes: u64,
+}
+
+impl<'a> Writer<'a> {
+    fn new(to: &'a Path) -> Result<Self, BackupError> {
+        let path = to.join("coffer.redb");
+        drop(private_file(&path)?);
+        let database = Database::create(&path).map_err(db)?;
+        let write = database.begin_write().map_err(db)?;
+        Ok(Self {
+            to,
+            db: Some((database, write)),
+            table: None,
+            batch: Vec::new(),
+            rows: BTreeMap::new(),
+            blob: None,
+            chunks: 0,
+            bytes: 0,
+        })
+    }
+
+    fn table(&mut self, name: &str) -> Result<(), BackupError> {
+        self.flush()?;
+        if self.db.is_none() || self.rows.contains_key(name) {
+            return Err(BackupError::Mismatch(format!("table {name} came out of turn")));
+        }
+        let table = named(name)
+            .ok_or_else(|| BackupError::Mismatch(format!("table {name} is not one this build knows")))?;
+        self.table = Some(table);
+        self.rows.insert(name.to_owned(), 0);
+        Ok(())
+    }
+
+    fn row(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), BackupError> {
+        let Some(table) = self.table.filter(|_| self.db.is_some()) else {
+            return Err(BackupError::Mismatch("a row outside any table".into()));
+        };
+        *self.rows.entry(table.name().to_owned()).or_default() += 1;
+        self.batch.push((key, value));
+        if self.batch.len() >= ROWS_AT_ONCE {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), BackupError> {
+        if let (Some(table), Some((_, write))) = (self.table, &self.db) {
+            table.insert(write, &self.batch)?;
+        }
+        self.batch.clear();
+        Ok(())
+    }
+
+    /// Commits the rows and closes the database: no row may follow.
+    fn commit(&mut self) -> Result<(), BackupError> {
+        self.flush()?;
+        if let Some((database, write)) = self.db.take() {
+            write.commit().map_err(db)?;
+            drop(database);
+        }
+        Ok(())
+    }
+
+    fn file(&mut self, name: &str, bytes: &[u8]) -> Result<(), BackupError> {
+        self.commit()?;
+        if name != crate::secret::FILE_NAME && name != keyed::FILE_NAME {
+            return Err(BackupError::Mismatch(format!("a file {name:?}, which a backup does not hold")));
+        }
+        let mut file = private_file(&self.to.join(name))?;
+        file.set_len(0)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        Ok(())
+    }
+
+    fn chunk(&mut self, id: &str, offset: u64, body: &[u8]) -> Result<(), BackupError> {
+        self.commit()?;
+        let file = match &mut self.blob {
+            Some((current, file)) if current == id => file,
+            _ => {
+                self.sync_blob()?;
+                // A canonical id: it names no path outside the folder.
+                id.parse::<FileId>().map_err(|_| {
+                    BackupError::Mismatch(format!("a chunk of {id:?}, which is not a file id"))
+                })?;
+                let blobs = self.to.join("blobs");
+                private_dir(&blobs)?;
+                &mut self.blob.insert((id.to_owned(), private_file(&blob_file(&blobs, id))?)).1
+            }
+        };
+        file.write_all_at(body, offset)?;
+        self.chunks += 1;
+        self.bytes += body.len() as u64;
+        Ok(())
+    }
+
+    fn sync_blob(&mut self) -> Result<(), BackupError> {
+        if let Some((_, file)) = self.blob.take() {
+            file.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Ends the stream: the rows by table, the chunks and their bytes.
+    fn finish(mut self) -> Result<(BTreeMap<String, u64>, u64, u64), BackupError> {
+        self.commit()?;
+        self.sync_blob()?;
+        let blobs = self.to.join("blobs");
+        if blobs.exists() {
+            sync_dir(&blobs)?;
+        }
+        sync_dir(self.to)?;
+        Ok((self.rows, self.chunks, self.bytes))
+    }
+}
+
+/// The blobs a manifest says a backup holds (for the report).
+pub fn describe(blobs: &Blobs) -> String {
+    format!("{} chunks of {} files, {} bytes", blobs.chunks, blobs.files, blobs.bytes)
+}
