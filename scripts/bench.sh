@@ -18,6 +18,10 @@
 # 7. Upload and download of one large file: the disk and the server without a browser
 #    (examples/chunk_bench.rs), with the command-line client (`coffer send` / `coffer get`), then
 #    in Chromium with the app's per-stage profile.
+# 9. Backup and restore (docs/backup.md): 100,000 shares and 1 GiB of files (four 256 MiB files
+#    sent with `coffer send`): the backup's time and size with the server idle, a second backup
+#    while the server takes creates and claims (their rate printed beside it), the restore's time
+#    and `audit verify` of the restored folder. Needs about 4 GiB in TMPDIR (or /dev/shm).
 # 8. A full disk: 50 concurrent 10 GiB upload starts, then 50 of 2 MiB and their chunks, on a small
 #    file system (a tmpfs where mounting is permitted, and the server's simulated capacity):
 #    bytes refused, and the requests that still succeeded afterwards.
@@ -157,6 +161,50 @@ rm -rf "$files_tmp/cli.bin" "$files_tmp/cli-out" "$files_tmp/cli-state"
 (cd e2e && COFFER_URL=http://127.0.0.1:18557 COFFER_SERVER_PID=$files_server COFFER_BENCH_TMP="$files_tmp" \
     COFFER_BENCH_FILE_MB="$file_mb" npx playwright test --config bench.config.ts bench/files.bench.ts 2>&1 \
     | grep -E '^(files|==)|passed|failed')
+
+echo "== Backup and restore (docs/backup.md): 100,000 shares and 1 GiB of files, release server on 127.0.0.1"
+backup_data="$(mktemp -d -p "$files_base" coffer-bench-backup-data.XXXXXX)"
+backup_tmp="$(mktemp -d -p "$files_base" coffer-bench-backup.XXXXXX)"
+target/release/coffer-server --listen 127.0.0.1:18558 --data-dir "$backup_data" \
+    --rate-limit-create 0 --rate-limit-claim 0 --rate-limit-upload 0 --rate-limit-chunk 0 >/dev/null 2>&1 &
+backup_server=$!
+trap 'kill $server $vault_server $files_server $backup_server 2>/dev/null; rm -rf "$data" "$vault_data" "$files_data" "$files_tmp" "$backup_data" "$backup_tmp"' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:18558/healthz >/dev/null && break; sleep 0.1; done
+echo "-- filling: 100,000 shares, then four files of 256 MiB"
+target/release/examples/load http://127.0.0.1:18558 30 64 100000 | grep '^create'
+for n in 1 2 3 4; do
+    head -c 256M /dev/urandom > "$backup_tmp/file.bin"
+    COFFER_SERVER=http://127.0.0.1:18558 COFFER_STATE_DIR="$backup_tmp/cli-state" \
+        target/release/coffer send --quiet --json "$backup_tmp/file.bin" >/dev/null
+done
+rm -rf "$backup_tmp/file.bin" "$backup_tmp/cli-state"
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$@"; }
+echo "-- backup, the server idle"
+start=$(date +%s.%N)
+target/release/coffer-server backup --data-dir "$backup_data" --to "$backup_tmp/idle" | sed 's/^/   /'
+end=$(date +%s.%N)
+echo "backup idle: $(seconds "$start" "$end"), $(du -sb "$backup_tmp/idle" | cut -f1) bytes ($(du -sb "$backup_data" | cut -f1) in the data folder)"
+echo "-- creates and claims without a backup (10 s a phase, 32 concurrent), then with one"
+target/release/examples/load http://127.0.0.1:18558 10 32
+target/release/examples/load http://127.0.0.1:18558 10 32 &
+load=$!
+sleep 3
+start=$(date +%s.%N)
+target/release/coffer-server backup --data-dir "$backup_data" --to "$backup_tmp/busy" | grep -E 'Backup|rows'
+end=$(date +%s.%N)
+echo "backup under load: $(seconds "$start" "$end")"
+wait $load
+kill $backup_server 2>/dev/null; wait $backup_server 2>/dev/null || true
+echo "-- restore of the idle backup, then audit verify of the restored folder"
+start=$(date +%s.%N)
+target/release/coffer-server restore --from "$backup_tmp/idle" --data-dir "$backup_tmp/restored" | head -1
+end=$(date +%s.%N)
+echo "restore: $(seconds "$start" "$end")"
+start=$(date +%s.%N)
+target/release/coffer-server audit verify --data-dir "$backup_tmp/restored" | tail -1
+end=$(date +%s.%N)
+echo "audit verify of the restored folder: $(seconds "$start" "$end")"
+rm -rf "$backup_data" "$backup_tmp"
 
 echo "== Disk full: concurrent upload starts on a small file system, then shares and sign-ins"
 cargo test --quiet -p coffer-backend --test api disk_full -- --nocapture --test-threads 1 2>&1 \

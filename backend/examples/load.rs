@@ -1,12 +1,13 @@
 //! Load benchmark: creates and claims per second against a running server on loopback.
 //!
 //! ```text
-//! cargo run --release -p coffer-backend --example load -- http://127.0.0.1:8080[,http://...] [seconds] [concurrency]
+//! cargo run --release -p coffer-backend --example load -- http://127.0.0.1:8080[,http://...] [seconds] [concurrency] [shares]
 //! ```
 //!
 //! Start the server with the rate limits off (`--rate-limit-create 0 --rate-limit-claim 0`).
 //! Several servers of one cluster, comma-separated, take the requests in turn. Only loopback
-//! addresses are accepted, and each phase stops after `seconds`.
+//! addresses are accepted, and each phase stops after `seconds`, creating stops early once
+//! `shares` (default 50,000) are created.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark prints its numbers
 
@@ -123,10 +124,10 @@ async fn main() {
     let bases = Arc::new(bases);
     let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
     let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let shares: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let client = reqwest::Client::new();
 
-    let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> =
-        Arc::new((0..50_000).map(|_| share(100)).collect());
+    let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> = Arc::new((0..shares).map(|_| share(100)).collect());
     let (b, c, p) = (Arc::clone(&bases), client.clone(), Arc::clone(&pool));
     let next = Arc::new(AtomicUsize::new(0));
     let n = Arc::clone(&next);
