@@ -127,7 +127,8 @@ async fn main() {
     let shares: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let client = reqwest::Client::new();
 
-    let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> = Arc::new((0..shares).map(|_| share(100)).collect());
+    let pool: Arc<Vec<(CreateShareRequest, ClaimRequest)>> =
+        Arc::new((0..shares).map(|_| share(100)).collect());
     let (b, c, p) = (Arc::clone(&bases), client.clone(), Arc::clone(&pool));
     let next = Arc::new(AtomicUsize::new(0));
     let n = Arc::clone(&next);

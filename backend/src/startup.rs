@@ -44,6 +44,12 @@ pub struct Application {
 /// must agree with this server on the server secret.
 async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store, StoreError> {
     let Some(url) = &settings.database_url else {
+        if let Some(staging) = crate::backup::restore::under_way(&settings.data_dir) {
+            return Err(StoreError::Database(format!(
+                "{} is there: a restore into this data folder is under way or was interrupted (run it again to finish it)",
+                staging.display()
+            )));
+        }
         return Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes);
     };
     let server = settings.server_name();
@@ -132,7 +138,13 @@ impl Application {
         }
         // After the database's lock is held: no other server uses this folder's socket.
         let backup = match (&store, &settings.blob_store) {
-            (Store::Redb(_), None) => Some(crate::backup::serve::bind(&settings.data_dir)?),
+            (Store::Redb(_), None) => match crate::backup::serve::bind(&settings.data_dir) {
+                Ok(listener) => Some(listener),
+                Err(error) => {
+                    tracing::warn!(event = "backup_socket_failed", %error, "coffer-server backup will not reach this server");
+                    None
+                }
+            },
             _ => None,
         };
         let audit = AuditLog::start(store.clone(), ChainKey::derive(server_secret.key()))?;
@@ -216,7 +228,9 @@ impl Application {
         };
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = match tls {
-            None => axum::serve(listener, service).with_graceful_shutdown(signal).await,
+            None => {
+                listeners::bounded(axum_server::from_tcp(listener.into_std()?)?, signal).serve(service).await
+            }
             Some(tls) => serve_tls(listener, tls, service, signal).await,
         };
         for listener in side {

@@ -3,7 +3,7 @@
 //! in its blob with its SHA-256, no blob file is left that no chunk names, and its security
 //! log verifies with its server secret.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::Path;
 
@@ -39,7 +39,8 @@ pub fn check(dir: &Path) -> Result<Found, BackupError> {
     }
     let blob_dir = dir.join("blobs");
     let mut blobs = Blobs::default();
-    let mut named = HashSet::new();
+    // Each blob's end: the end of its last recorded chunk (a backup holds no other bytes).
+    let mut named = HashMap::new();
     let mut blob: Option<(String, File)> = None;
     for chunk in recorded(&read)? {
         let path = blob_file(&blob_dir, &chunk.file);
@@ -53,11 +54,11 @@ pub fn check(dir: &Path) -> Result<Found, BackupError> {
                         path.display()
                     ))
                 })?;
-                named.insert(chunk.file.clone());
                 blobs.files += 1;
                 &mut blob.insert((chunk.file.clone(), file)).1
             }
         };
+        named.insert(chunk.file.clone(), chunk.offset + chunk.len);
         chunk.read_checked(file).map_err(|error| {
             BackupError::Mismatch(format!(
                 "chunk {} of file {} ({}): {error}",
@@ -72,11 +73,17 @@ pub fn check(dir: &Path) -> Result<Found, BackupError> {
     drop(read);
     if blob_dir.exists() {
         for entry in std::fs::read_dir(&blob_dir)? {
-            let name = entry?.file_name();
+            let entry = entry?;
+            let name = entry.file_name();
             let name = name.to_string_lossy();
-            if !blob_id(&name).is_some_and(|id| named.contains(id)) {
+            let Some(end) = blob_id(&name).and_then(|id| named.get(id)) else {
                 return Err(BackupError::Mismatch(format!(
                     "blobs/{name} is not a blob any recorded chunk is in"
+                )));
+            };
+            if entry.metadata()?.len() != *end {
+                return Err(BackupError::Mismatch(format!(
+                    "blobs/{name} holds bytes past its last recorded chunk"
                 )));
             }
         }

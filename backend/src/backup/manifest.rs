@@ -2,7 +2,6 @@
 //! SHA-256 (`docs/backup.md`, "Manifest").
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -102,10 +101,13 @@ pub fn list(dir: &Path, skip: Option<&str>) -> io::Result<Vec<String>> {
             let entry = entry?;
             let relative = folder.join(entry.file_name());
             let name = relative.to_str().ok_or_else(|| io::Error::other("a file name that is not UTF-8"))?;
-            if entry.file_type()?.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 if Some(name) != skip {
                     folders.push(relative);
                 }
+            } else if !kind.is_file() {
+                return Err(io::Error::other(format!("{name} is neither a file nor a folder")));
             } else if name != FILE_NAME {
                 found.push(name.replace(std::path::MAIN_SEPARATOR, "/"));
             }
@@ -116,9 +118,15 @@ pub fn list(dir: &Path, skip: Option<&str>) -> io::Result<Vec<String>> {
 }
 
 /// Copies `from` to `to` (when given) while hashing it; returns its size and SHA-256 in hex.
-/// The copy is synced before this returns.
-pub fn hash_copy(from: &Path, to: Option<&Path>) -> io::Result<(u64, String)> {
-    let mut input = File::open(from)?;
+/// Follows no link; with `expected`, reads at most one byte more than that. The copy is
+/// synced before this returns.
+pub fn hash_copy(from: &Path, to: Option<&Path>, expected: Option<u64>) -> io::Result<(u64, String)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(super::NOFOLLOW).open(from)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other(format!("{} is not a plain file", from.display())));
+    }
+    let mut input = file.take(expected.map_or(u64::MAX, |bytes| bytes.saturating_add(1)));
     let mut output = to.map(super::private_file).transpose()?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 1 << 20];

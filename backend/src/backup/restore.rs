@@ -1,23 +1,42 @@
 //! `coffer-server restore --from DIR --data-dir DATA` (`docs/backup.md`, "Restoring"): copies
-//! a backup into `DATA/.restore/`, hashing every file against the manifest, checks the copy
-//! as the backup was checked, then moves it into `DATA`, the database last.
+//! a backup into a staging folder in `DATA`, hashing every file against the manifest, checks
+//! the copy as the backup was checked, then moves it into `DATA`, the database last.
+//!
+//! `DATA` may belong to the service's user while root restores into it. So everything in it is
+//! reached through descriptors opened without following links: the staging folder is made by
+//! root, closed to that user, and used through its descriptor (`/proc/self/fd/N`), so swapping
+//! names in `DATA` cannot make the moved files differ from the checked ones, and a `blobs` that
+//! is a link is refused rather than followed.
 
-use std::path::Path;
+use std::fs::File;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
 
+use rustix::fs::{AtFlags, Mode, OFlags, RenameFlags};
 use sha2::{Digest, Sha256};
 
 use super::check::{Found, check};
 use super::manifest::{self, Manifest};
-use super::{BackupError, private_dir, sync_dir};
+use super::{BackupError, private_dir};
 use crate::audit::keyed;
 use crate::blobs::disk::blob_id;
 use crate::secret;
 use crate::store::redb::schema::SCHEMA_VERSION;
 
-/// The folder in the data folder a restore is assembled in.
-const STAGING: &str = ".restore";
+/// The start of the name of the folder a restore is assembled in, in the data folder: while
+/// one is there, a server refuses to start on the folder ([`under_way`]).
+const STAGING: &str = ".restore-";
 /// The database file, moved into place last.
 const DATABASE: &str = "coffer.redb";
+
+/// A staging folder in `data_dir`, left by a restore under way or interrupted.
+pub fn under_way(data_dir: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(data_dir).ok()?;
+    entries
+        .flatten()
+        .find(|entry| entry.file_name().to_string_lossy().starts_with(STAGING))
+        .map(|entry| entry.path())
+}
 
 /// Restores the backup in `from` into `data_dir`.
 pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), BackupError> {
@@ -29,6 +48,32 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
             manifest.schema_version, manifest.coffer_version
         )));
     }
+    check_listing(from, &manifest)?;
+    private_dir(data_dir)?;
+    let data = open_dir(&Dir::Path(data_dir), data_dir)?;
+    refuse_taken(&data, data_dir, &manifest)?;
+    for leftover in std::iter::from_fn(|| under_way(data_dir)) {
+        std::fs::remove_dir_all(&leftover)?;
+    }
+    let name = format!(
+        "{STAGING}{}",
+        crate::audit::record::hex(&coffer_shared::crypto::secret::random_array::<8>())
+    );
+    rustix::fs::mkdirat(&data, name.as_str(), Mode::from_raw_mode(0o700)).map_err(std::io::Error::from)?;
+    let staging = open_dir(&Dir::At(&data, &name), data_dir)?;
+    let restored = fill(from, &staging, &manifest).and_then(|found| {
+        move_into_place(&staging, &data, data_dir, &manifest)?;
+        Ok(found)
+    });
+    let _ = std::fs::remove_dir_all(fd_path(&staging).join("blobs"));
+    let _ = remove_files(&staging);
+    let _ = rustix::fs::unlinkat(&data, name.as_str(), AtFlags::REMOVEDIR);
+    restored.map(|found| (manifest, found))
+}
+
+/// Refuses a manifest that lists a path a backup does not hold, and a folder whose files are
+/// not the manifest's (one missing, one more, or anything but a plain file or folder).
+fn check_listing(from: &Path, manifest: &Manifest) -> Result<(), BackupError> {
     for entry in &manifest.files {
         if !allowed(&entry.path) {
             return Err(BackupError::Mismatch(format!(
@@ -39,7 +84,8 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
     }
     let mut listed: Vec<&str> = manifest.files.iter().map(|entry| entry.path.as_str()).collect();
     listed.sort_unstable();
-    let present = manifest::list(from, None)?;
+    let present = manifest::list(from, None)
+        .map_err(|error| BackupError::Mismatch(format!("{}: {error}", from.display())))?;
     if let Some(missing) = listed.iter().find(|path| !present.iter().any(|found| found == *path)) {
         return Err(BackupError::Mismatch(format!(
             "{missing} is in the manifest, not in {}",
@@ -49,14 +95,16 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
     if let Some(extra) = present.iter().find(|path| !listed.contains(&path.as_str())) {
         return Err(BackupError::Mismatch(format!("{extra} is in {}, not in its manifest", from.display())));
     }
-    refuse_taken(data_dir, &manifest)?;
-    let staging = data_dir.join(STAGING);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    private_dir(&staging.join("blobs"))?;
+    Ok(())
+}
+
+/// Copies every listed file into `staging`, hashing it, and checks the copy.
+fn fill(from: &Path, staging: &OwnedFd, manifest: &Manifest) -> Result<Found, BackupError> {
+    let root = fd_path(staging);
+    private_dir(&root.join("blobs"))?;
     for entry in &manifest.files {
-        let (bytes, sha256) = manifest::hash_copy(&from.join(&entry.path), Some(&staging.join(&entry.path)))?;
+        let (bytes, sha256) =
+            manifest::hash_copy(&from.join(&entry.path), Some(&root.join(&entry.path)), Some(entry.bytes))?;
         if (bytes, sha256.as_str()) != (entry.bytes, entry.sha256.as_str()) {
             return Err(BackupError::Mismatch(format!(
                 "{} has {bytes} bytes and SHA-256 {sha256}, its manifest says {} and {}",
@@ -64,16 +112,13 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
             )));
         }
     }
-    let found = check(&staging)?;
+    let found = check(&root)?;
     if found.tables != manifest.tables || found.blobs != manifest.blobs {
         return Err(BackupError::Mismatch(
             "the database does not hold the rows and chunks its manifest counts".into(),
         ));
     }
-    sync_dir(&staging.join("blobs"))?;
-    sync_dir(&staging)?;
-    move_into_place(&staging, data_dir, &manifest)?;
-    Ok((manifest, found))
+    Ok(found)
 }
 
 /// The paths a backup holds: its database, its two small files and `blobs/<file id>.blob`.
@@ -87,53 +132,119 @@ fn allowed(path: &str) -> bool {
 }
 
 /// Refuses a data folder that holds a database, or another installation's server secret.
-fn refuse_taken(data_dir: &Path, manifest: &Manifest) -> Result<(), BackupError> {
-    if data_dir.join(DATABASE).exists() {
+fn refuse_taken(data: &OwnedFd, data_dir: &Path, manifest: &Manifest) -> Result<(), BackupError> {
+    if rustix::fs::statat(data, DATABASE, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
         return Err(BackupError::Refused(format!(
             "{} already holds a database: restore into a new data folder, or stop its server and \
              move {DATABASE} away first",
             data_dir.display()
         )));
     }
-    if let Ok(existing) = std::fs::read(data_dir.join(secret::FILE_NAME)) {
+    let existing = rustix::fs::openat(
+        data,
+        secret::FILE_NAME,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    );
+    if let Ok(existing) = existing {
+        let mut bytes = Vec::new();
+        // A secret is 32 bytes: one more tells a longer file.
+        std::io::Read::read_to_end(&mut std::io::Read::take(File::from(existing), 33), &mut bytes)?;
         let ours = manifest.entry(secret::FILE_NAME).map(|entry| entry.sha256.as_str());
-        if Some(crate::audit::record::hex(&Sha256::digest(&existing)).as_str()) != ours {
+        if Some(crate::audit::record::hex(&Sha256::digest(&bytes)).as_str()) != ours {
             return Err(BackupError::Refused(format!(
                 "{} holds another installation's server secret: restore into a new data folder",
                 data_dir.display()
             )));
         }
     }
-    private_dir(data_dir)?;
     Ok(())
 }
 
-/// Moves the checked copy into `data_dir`: blobs, small files, the database last; then gives
-/// them the data folder's owner (a restore run as root for a service's own user).
-fn move_into_place(staging: &Path, data_dir: &Path, manifest: &Manifest) -> Result<(), BackupError> {
-    let blobs = data_dir.join("blobs");
-    private_dir(&blobs)?;
-    let owner = std::fs::metadata(data_dir).map(|meta| {
-        use std::os::unix::fs::MetadataExt;
-        (meta.uid(), meta.gid())
-    })?;
-    let root = rustix::process::geteuid().is_root();
+/// Moves the checked copy into `data`: blobs, small files, the database last (refused if a
+/// database appeared meanwhile); run as root, gives them the data folder's owner first.
+fn move_into_place(
+    staging: &OwnedFd,
+    data: &OwnedFd,
+    data_dir: &Path,
+    manifest: &Manifest,
+) -> Result<(), BackupError> {
+    let owner = rustix::fs::fstat(data).map_err(std::io::Error::from)?;
+    let owner = (rustix::fs::Uid::from_raw(owner.st_uid), rustix::fs::Gid::from_raw(owner.st_gid));
+    let give = |dir: &OwnedFd, name: &str| -> Result<(), BackupError> {
+        if rustix::process::geteuid().is_root() {
+            rustix::fs::chownat(dir, name, Some(owner.0), Some(owner.1), AtFlags::SYMLINK_NOFOLLOW)
+                .map_err(std::io::Error::from)?;
+        }
+        Ok(())
+    };
+    match rustix::fs::mkdirat(data, "blobs", Mode::from_raw_mode(0o700)) {
+        Ok(()) => give(data, "blobs")?,
+        Err(rustix::io::Errno::EXIST) => {}
+        Err(error) => return Err(std::io::Error::from(error).into()),
+    }
+    let data_blobs = open_dir(&Dir::At(data, "blobs"), &data_dir.join("blobs"))?;
+    let staging_blobs = open_dir(&Dir::At(staging, "blobs"), &data_dir.join("blobs"))?;
     let mut order: Vec<&str> = manifest.files.iter().map(|entry| entry.path.as_str()).collect();
     order.sort_by_key(|path| (*path == DATABASE, !path.starts_with("blobs/")));
     for path in order {
+        let (from, to, name) = match path.strip_prefix("blobs/") {
+            Some(name) => (&staging_blobs, &data_blobs, name),
+            None => (staging, data, path),
+        };
+        give(from, name)?;
         if path == DATABASE {
-            sync_dir(&blobs)?;
-            sync_dir(data_dir)?;
+            rustix::fs::fsync(&data_blobs).map_err(std::io::Error::from)?;
+            rustix::fs::fsync(data).map_err(std::io::Error::from)?;
+            rustix::fs::renameat_with(from, name, to, name, RenameFlags::NOREPLACE).map_err(|error| match error {
+                rustix::io::Errno::EXIST => BackupError::Refused(format!(
+                    "a database appeared in {} during the restore (was a server started on it?): nothing of it was replaced",
+                    data_dir.display()
+                )),
+                other => std::io::Error::from(other).into(),
+            })?;
+        } else {
+            rustix::fs::renameat(from, name, to, name).map_err(std::io::Error::from)?;
         }
-        if root {
-            std::os::unix::fs::chown(staging.join(path), Some(owner.0), Some(owner.1))?;
+    }
+    rustix::fs::fsync(data).map_err(std::io::Error::from)?;
+    Ok(())
+}
+
+/// A folder to open: a path, or a name in an open folder.
+enum Dir<'a> {
+    Path(&'a Path),
+    At(&'a OwnedFd, &'a str),
+}
+
+/// Opens a folder without following a link, refusing anything else.
+fn open_dir(dir: &Dir<'_>, shown: &Path) -> Result<OwnedFd, BackupError> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let opened = match dir {
+        Dir::Path(path) => rustix::fs::open(*path, flags, Mode::empty()),
+        Dir::At(parent, name) => rustix::fs::openat(*parent, *name, flags, Mode::empty()),
+    };
+    opened.map_err(|error| {
+        BackupError::Refused(format!(
+            "{}: {} (a restore follows no link in the data folder)",
+            shown.display(),
+            std::io::Error::from(error)
+        ))
+    })
+}
+
+/// The path that names an open folder itself, whatever is later renamed around it.
+fn fd_path(dir: &OwnedFd) -> PathBuf {
+    PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()))
+}
+
+/// Removes the plain files left in `dir`.
+fn remove_files(dir: &OwnedFd) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(fd_path(dir))? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            rustix::fs::unlinkat(dir, entry.file_name().as_os_str(), AtFlags::empty())?;
         }
-        std::fs::rename(staging.join(path), data_dir.join(path))?;
     }
-    if root {
-        std::os::unix::fs::chown(&blobs, Some(owner.0), Some(owner.1))?;
-    }
-    sync_dir(data_dir)?;
-    std::fs::remove_dir_all(staging)?;
     Ok(())
 }

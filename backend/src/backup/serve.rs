@@ -163,6 +163,7 @@ fn snapshot(job: &Job, out: &mut impl Write) -> Result<Summary, BackupError> {
         wire::table(out, table.name())?;
         let mut rows = 0;
         table.each_row(&read, &mut |key, value| {
+            stopped()?;
             rows += 1;
             Ok(wire::row(out, key, value)?)
         })?;

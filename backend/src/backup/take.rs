@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, ErrorKind, Write};
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::Duration;
@@ -24,8 +24,10 @@ use crate::store::redb::schema::SCHEMA_VERSION;
 
 /// How long the server may stay silent before the command gives up.
 const SILENCE: Duration = Duration::from_secs(120);
-/// Rows written to a table at once.
+/// Rows written to a table at once, at most.
 const ROWS_AT_ONCE: usize = 4096;
+/// Bytes of rows held before they are written, at most (a row may be up to 128 MiB).
+const BYTES_AT_ONCE: usize = 16 << 20;
 
 /// Takes a backup of the server on `data_dir` into `to`, which must not exist or be empty.
 pub fn take(data_dir: &Path, to: &Path) -> Result<(Manifest, Found), BackupError> {
@@ -37,8 +39,37 @@ pub fn take(data_dir: &Path, to: &Path) -> Result<(Manifest, Found), BackupError
     taken
 }
 
-/// Makes `to` (mode 0700), or checks that it is an empty folder; says whether it made it.
+/// Makes `to` (mode 0700), or checks that it is an empty folder of this user's that no one else
+/// may enter; says whether it made it. Its parent must not let others rename it either.
 fn prepare(to: &Path) -> Result<bool, BackupError> {
+    let parent = match to.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if let Ok(meta) = std::fs::metadata(parent) {
+        let own = rustix::process::geteuid().as_raw();
+        let shared = meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0;
+        if (meta.uid() != own && meta.uid() != 0) || shared {
+            return Err(BackupError::Refused(format!(
+                "{} may be changed by other users: a backup holds the server secret, so it goes \
+                 into a folder only you (or root) can change",
+                parent.display()
+            )));
+        }
+    }
+    match std::fs::symlink_metadata(to) {
+        Ok(meta)
+            if !meta.is_dir()
+                || meta.uid() != rustix::process::geteuid().as_raw()
+                || meta.mode() & 0o077 != 0 =>
+        {
+            return Err(BackupError::Refused(format!(
+                "{} must be a new folder, or an empty one of yours that only you can enter (mode 0700)",
+                to.display()
+            )));
+        }
+        _ => {}
+    }
     match std::fs::read_dir(to).map(|mut entries| entries.next().is_none()) {
         Ok(true) => Ok(false),
         Ok(false) => Err(BackupError::Refused(format!(
@@ -114,7 +145,7 @@ fn finish(to: &Path, summary: &Summary) -> Result<(Manifest, Found), BackupError
     }
     let mut files = Vec::new();
     for path in manifest::list(to, None)? {
-        let (bytes, sha256) = manifest::hash_copy(&to.join(&path), None)?;
+        let (bytes, sha256) = manifest::hash_copy(&to.join(&path), None, None)?;
         files.push(Entry { path, bytes, sha256 });
     }
     let manifest = Manifest {
@@ -138,6 +169,7 @@ struct Writer<'a> {
     db: Option<(Database, WriteTransaction)>,
     table: Option<&'static dyn Table>,
     batch: Vec<(Vec<u8>, Vec<u8>)>,
+    batch_bytes: usize,
     rows: BTreeMap<String, u64>,
     blob: Option<(String, File)>,
     chunks: u64,
@@ -155,6 +187,7 @@ impl<'a> Writer<'a> {
             db: Some((database, write)),
             table: None,
             batch: Vec::new(),
+            batch_bytes: 0,
             rows: BTreeMap::new(),
             blob: None,
             chunks: 0,
@@ -179,8 +212,9 @@ impl<'a> Writer<'a> {
             return Err(BackupError::Mismatch("a row outside any table".into()));
         };
         *self.rows.entry(table.name().to_owned()).or_default() += 1;
+        self.batch_bytes += key.len() + value.len();
         self.batch.push((key, value));
-        if self.batch.len() >= ROWS_AT_ONCE {
+        if self.batch.len() >= ROWS_AT_ONCE || self.batch_bytes >= BYTES_AT_ONCE {
             self.flush()?;
         }
         Ok(())
@@ -191,6 +225,7 @@ impl<'a> Writer<'a> {
             table.insert(write, &self.batch)?;
         }
         self.batch.clear();
+        self.batch_bytes = 0;
         Ok(())
     }
 
@@ -210,7 +245,6 @@ impl<'a> Writer<'a> {
             return Err(BackupError::Mismatch(format!("a file {name:?}, which a backup does not hold")));
         }
         let mut file = private_file(&self.to.join(name))?;
-        file.set_len(0)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         Ok(())

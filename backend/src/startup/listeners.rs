@@ -1,5 +1,5 @@
-//! The limits every listener served through axum-server keeps (the HTTPS listener, and the
-//! redirect and metrics listeners): a client that connects and stalls is dropped, and a stop
+//! The limits every listener keeps (the application's, over HTTP or HTTPS, and the redirect
+//! and metrics listeners): a client that connects and stalls is dropped, and a stop
 //! waits for requests in flight only so long.
 
 use std::time::Duration;

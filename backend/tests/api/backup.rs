@@ -5,6 +5,7 @@
 //! refused with nothing restored; another local user gets no backup; a running backup holds
 //! back the sweep's blob deletions.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -87,7 +88,8 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
     let to = folder.path().join("backup");
     let started = Instant::now();
     let taken = backup(&app.data_dir(), &to).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let finished = Instant::now();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::Relaxed);
     let mut shares = Vec::new();
     for writer in writers {
@@ -105,8 +107,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
     );
 
     let before: Vec<_> = shares.iter().filter(|(_, acked)| *acked < started).collect();
-    let after: Vec<_> =
-        shares.iter().filter(|(_, acked)| *acked > started + Duration::from_secs(60)).collect();
+    let after: Vec<_> = shares.iter().filter(|(_, acked)| *acked > finished).collect();
     let files_before: Vec<_> = files.iter().filter(|(_, _, acked)| *acked < started).collect();
     assert!(
         before.len() >= 20 && !files_before.is_empty(),
@@ -114,7 +115,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
         before.len(),
         files_before.len()
     );
-    assert!(after.is_empty());
+    assert!(!after.is_empty(), "no share was created after the backup");
     let app = Arc::into_inner(app).unwrap();
     let created = app.share_count().await;
     drop(app.stop().await);
@@ -148,6 +149,10 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
         .await
         .unwrap();
     assert_eq!(bytes.as_ref(), file.ciphertext().as_slice());
+    // What was created after the backup had finished is not in it.
+    for (share, _) in &after {
+        assert_eq!(app.claim(share, &share.request.access_token).await.status(), 404);
+    }
     let records = list(&app, &user).await;
     assert_eq!(records.len(), 1);
     // The unfinished upload kept its first chunk and takes the rest.
@@ -170,13 +175,27 @@ async fn a_changed_or_padded_backup_and_a_taken_folder_are_refused_with_nothing_
     assert_eq!(backup(&app.data_dir(), &good).await.code, 0);
 
     // Into a folder that is not empty: refused, and the folder is left as it was.
+    let private =
+        |path: &Path| std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).unwrap();
     let busy = folder.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
+    private(&busy);
     std::fs::write(busy.join("mine"), "keep").unwrap();
     let refused = backup(&app.data_dir(), &busy).await;
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("not empty"), "{}", refused.stderr);
     assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
+    // Into an empty folder others may enter, or one in a folder others may change: refused
+    // (someone could read the secret as it is written, or plant a link where it goes).
+    let open = folder.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let refused = backup(&app.data_dir(), &open).await;
+    assert!(refused.code == 2 && refused.stderr.contains("only you can enter"), "{}", refused.stderr);
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let refused = backup(&app.data_dir(), &open.join("inside")).await;
+    assert!(refused.code == 2 && refused.stderr.contains("other users"), "{}", refused.stderr);
+    assert!(!open.join("inside").exists());
     // With no server on the folder: refused, and no backup folder is left.
     let nowhere = folder.path().join("nowhere");
     let refused = backup(&folder.path().join("no-server"), &nowhere).await;
@@ -232,6 +251,19 @@ async fn a_changed_or_padded_backup_and_a_taken_folder_are_refused_with_nothing_
     let refused = restore(&changed, &folder.path().join("data-changed")).await;
     assert_eq!(refused.code, 1, "{}", refused.stderr);
 
+    // A data folder whose `blobs` is a link elsewhere: refused, nothing lands there.
+    let elsewhere = folder.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let linked = folder.path().join("data-linked");
+    std::fs::create_dir(&linked).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, linked.join("blobs")).unwrap();
+    let refused = restore(&good, &linked).await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("follows no link"), "{}", refused.stderr);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!linked.join("coffer.redb").exists());
+    assert_eq!(std::fs::read_dir(&linked).unwrap().count(), 1, "staging left behind");
+
     // The good one restores, and a second restore into the same folder is refused.
     let data = folder.path().join("data");
     assert_eq!(restore(&good, &data).await.code, 0);
@@ -268,7 +300,7 @@ async fn another_local_user_gets_no_backup() {
         std::fs::set_permissions(&parent, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     }
     let to = open.path().join("stolen");
-    std::fs::set_permissions(open.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    std::os::unix::fs::chown(open.path(), Some(65534), Some(65534)).unwrap();
     let exe = env!("CARGO_BIN_EXE_coffer-server");
     let output = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", exe, "backup", "--data-dir"])
@@ -287,21 +319,42 @@ fn rustix_is_root() -> bool {
 }
 
 #[tokio::test]
-async fn the_sweep_deletes_no_blob_while_a_backup_holds_them() {
+async fn the_sweep_deletes_no_blob_while_a_backup_is_being_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
     let app = spawn_app_with(embedded).await;
+    // A file larger than the socket and the server's buffer: the backup stalls on its chunks
+    // until they are read.
+    let big = TestShare::new("large", 1);
+    let large = TestFile::for_share(&big, 6 << 20, 1 << 20);
+    app.upload(&large, None, false).await;
+    assert_eq!(create_with(&app, &big, &[&large]).await.status(), 201);
     let share = TestShare::new("deleted soon", 1);
     let file = TestFile::for_share(&share, 3000, 1024);
     app.upload(&file, None, false).await;
     assert_eq!(create_with(&app, &share, &[&file]).await.status(), 201);
     let blob = app.data_dir().join(format!("blobs/{}.blob", file.id));
-    let held = app.state.blob_deletions.clone().read_owned().await;
+
+    let mut reader = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
+    reader.write_all(b"coffer-backup 1\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.state.blob_deletions.try_write().is_err(), "the backup holds the blobs");
     let manage = crate::helpers::manage_token(&share.id);
     assert_eq!(app.destroy(&share.id, &manage).await.status(), 204);
-    app.clock.advance(3600 * 24 * 8);
     coffer_backend::sweeper::sweep_once(&app.state).await;
     purge_blobs(&app.state).await;
-    assert!(blob.exists(), "deleted while a backup held the blobs");
-    drop(held);
-    purge_blobs(&app.state).await;
-    assert!(!blob.exists());
+    assert!(blob.exists(), "deleted while a backup was copying the blobs");
+
+    let mut stream = Vec::new();
+    reader.read_to_end(&mut stream).await.unwrap();
+    assert_eq!(stream.first(), Some(&b'T'));
+    assert!(stream.len() > 6 << 20, "{} bytes", stream.len());
+    for _ in 0..100 {
+        purge_blobs(&app.state).await;
+        if !blob.exists() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the blob outlived the backup");
 }
