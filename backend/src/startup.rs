@@ -207,20 +207,10 @@ impl Application {
         let side: Vec<_> = side
             .into_iter()
             .flatten()
-            .map(|(listener, router)| {
-                let mut stopped = stopped.clone();
-                let until = async move {
-                    let _ = stopped.wait_for(|stop| *stop).await;
-                };
-                tokio::spawn(listeners::serve_plain(listener, router, until))
-            })
+            .map(|(listener, router)| tokio::spawn(listeners::serve_plain(listener, router, until(&stopped))))
             .collect();
         let backup = backup.map(|listener| {
-            let mut stopped = stopped.clone();
-            let until = async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            };
-            tokio::spawn(crate::backup::serve::serve(listener, state.clone(), until))
+            tokio::spawn(crate::backup::serve::serve(listener, state.clone(), until(&stopped)))
         });
         let signal = async move {
             signal.await;
@@ -251,6 +241,14 @@ impl Application {
         served?;
         tracing::info!(event = "server_stopped");
         Ok(())
+    }
+}
+
+/// Completes once `stopped` turns true (or its sender is gone).
+fn until(stopped: &tokio::sync::watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+    let mut stopped = stopped.clone();
+    async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
     }
 }
 

@@ -31,6 +31,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a command may leave the stream unread before the server gives up on it: a backup
 /// stops blob deletions, so a stalled one must not stop them for good.
 const STALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// What a command must read in every [`STALL_TIMEOUT`]: one that reads a byte a minute would
+/// otherwise hold the blobs (and an old read transaction) for ever.
+const MIN_PACE: u64 = 1 << 20;
 
 /// Binds `<data_dir>/backup.sock` with mode 0600, replacing the socket a killed server left
 /// (the caller holds the database's lock: no other server uses this folder).
@@ -135,7 +138,7 @@ async fn refuse(mut stream: UnixStream, message: &str) {
 
 /// Streams the snapshot, ending with `E`, or with `X` when it cannot finish.
 fn send(job: &Job, stream: std::os::unix::net::UnixStream) -> Result<Summary, BackupError> {
-    let mut out = BufWriter::with_capacity(1 << 20, stream);
+    let mut out = BufWriter::with_capacity(1 << 20, Paced { stream, since: Instant::now(), written: 0 });
     let sent = snapshot(job, &mut out).and_then(|summary| {
         wire::end(&mut out, &summary)?;
         out.flush()?;
@@ -200,4 +203,33 @@ fn snapshot(job: &Job, out: &mut impl Write) -> Result<Summary, BackupError> {
         summary.bytes += chunk.len;
     }
     Ok(summary)
+}
+
+/// The socket, failing once a whole [`STALL_TIMEOUT`] went by with less than [`MIN_PACE`]
+/// read from it.
+struct Paced {
+    stream: std::os::unix::net::UnixStream,
+    since: Instant,
+    written: u64,
+}
+
+impl Write for Paced {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.since.elapsed() >= STALL_TIMEOUT {
+            if self.written < MIN_PACE {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the command reads the backup too slowly: given up",
+                ));
+            }
+            (self.since, self.written) = (Instant::now(), 0);
+        }
+        let written = self.stream.write(bytes)?;
+        self.written += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
 }

@@ -103,6 +103,7 @@ fn receive(data_dir: &Path, to: &Path) -> Result<Summary, BackupError> {
             data_dir.display()
         ))
     })?;
+    check_peer(&stream, data_dir)?;
     stream.set_read_timeout(Some(SILENCE))?;
     (&stream).write_all(REQUEST)?;
     let mut input = BufReader::with_capacity(1 << 20, &stream);
@@ -133,6 +134,20 @@ fn receive(data_dir: &Path, to: &Path) -> Result<Summary, BackupError> {
             }
         }
     }
+}
+
+/// Refuses a socket held by anyone but this user, root, or the data folder's owner (the
+/// service's user): another user's process could hand over a made-up installation.
+fn check_peer(stream: &UnixStream, data_dir: &Path) -> Result<(), BackupError> {
+    let peer = rustix::net::sockopt::socket_peercred(stream).map_err(std::io::Error::from)?.uid.as_raw();
+    let owner = std::fs::metadata(data_dir)?.uid();
+    if peer == rustix::process::geteuid().as_raw() || peer == 0 || peer == owner {
+        return Ok(());
+    }
+    Err(BackupError::Refused(format!(
+        "the backup socket in {} is held by user {peer}, who owns neither the folder nor this command",
+        data_dir.display()
+    )))
 }
 
 /// Checks the written folder as a restore will, hashes its files and writes the manifest.

@@ -314,6 +314,41 @@ async fn another_local_user_gets_no_backup() {
     assert!(!to.join("manifest.json").exists());
 }
 
+#[tokio::test]
+async fn the_command_takes_no_backup_from_a_socket_another_user_holds() {
+    if Command::new("setpriv").arg("--version").output().is_err()
+        || !rustix_is_root()
+        || !Path::new("/usr/bin/python3").exists()
+    {
+        return eprintln!("skipped: needs root, setpriv and /usr/bin/python3 to run as another user");
+    }
+    // A data folder others may write into, where user 65534 put a socket of its own.
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(folder.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = folder.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let listen = "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(30)";
+    let mut impostor = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", listen])
+        .arg(data.join("backup.sock"))
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if data.join("backup.sock").exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let to = folder.path().join("backup");
+    let refused = backup(&data, &to).await;
+    let _ = impostor.kill();
+    let _ = impostor.wait();
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("held by user 65534"), "{}", refused.stderr);
+    assert!(!to.exists());
+}
+
 fn rustix_is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
 }
