@@ -4,16 +4,15 @@
 //! log verifies with its server secret.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::path::Path;
 
 use super::BackupError;
 use super::manifest::Blobs;
 use super::tables::all;
-use crate::blobs::disk::{blob_file, blob_id};
+use crate::blobs::disk::blob_id;
 use crate::store::copy::CopyError;
 use crate::store::copy::source::Source;
-use crate::store::redb::recorded::recorded;
+use crate::store::redb::recorded::checked;
 
 /// What a folder that passed holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,34 +40,12 @@ pub fn check(dir: &Path) -> Result<Found, BackupError> {
     let mut blobs = Blobs::default();
     // Each blob's end: the end of its last recorded chunk (a backup holds no other bytes).
     let mut named = HashMap::new();
-    let mut blob: Option<(String, File)> = None;
-    for chunk in recorded(&read)? {
-        let path = blob_file(&blob_dir, &chunk.file);
-        let file = match &mut blob {
-            Some((id, file)) if *id == chunk.file => file,
-            _ => {
-                let file = File::open(&path).map_err(|error| {
-                    BackupError::Mismatch(format!(
-                        "the blob of file {} ({}): {error}",
-                        chunk.file,
-                        path.display()
-                    ))
-                })?;
-                blobs.files += 1;
-                &mut blob.insert((chunk.file.clone(), file)).1
-            }
-        };
-        named.insert(chunk.file.clone(), chunk.offset + chunk.len);
-        chunk.read_checked(file).map_err(|error| {
-            BackupError::Mismatch(format!(
-                "chunk {} of file {} ({}): {error}",
-                chunk.index,
-                chunk.file,
-                path.display()
-            ))
-        })?;
+    for read_chunk in checked(&read, &blob_dir)? {
+        let (chunk, _, first) = read_chunk.map_err(|error| BackupError::Mismatch(error.message))?;
+        blobs.files += u64::from(first);
         blobs.chunks += 1;
         blobs.bytes += chunk.len;
+        named.insert(chunk.file, chunk.offset + chunk.len);
     }
     drop(read);
     if blob_dir.exists() {

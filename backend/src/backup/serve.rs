@@ -21,9 +21,8 @@ use super::tables::all;
 use super::wire::{self, REQUEST, Summary};
 use super::{BackupError, SOCKET};
 use crate::audit::keyed;
-use crate::blobs::disk::blob_file;
 use crate::state::AppState;
-use crate::store::redb::recorded::recorded;
+use crate::store::redb::recorded::checked;
 use crate::store::{RedbStore, Store};
 
 /// How long a command may take to send its request.
@@ -172,9 +171,9 @@ fn snapshot(job: &Job, out: &mut impl Write) -> Result<Summary, BackupError> {
         })?;
         summary.tables.insert(table.name().to_owned(), rows);
     }
-    let chunks = recorded(&read)?;
-    drop(read);
     let settings = &job.state.settings;
+    let chunks = checked(&read, &settings.blob_dir())?;
+    drop(read);
     let secret = settings
         .server_secret_file
         .clone()
@@ -185,19 +184,9 @@ fn snapshot(job: &Job, out: &mut impl Write) -> Result<Summary, BackupError> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
         Err(error) => return Err(error.into()),
     }
-    let blobs = settings.blob_dir();
-    let mut blob: Option<(String, std::fs::File)> = None;
-    for chunk in chunks {
+    for read_chunk in chunks {
         stopped()?;
-        let file = match &mut blob {
-            Some((id, file)) if *id == chunk.file => file,
-            _ => {
-                &mut blob.insert((chunk.file.clone(), std::fs::File::open(blob_file(&blobs, &chunk.file))?)).1
-            }
-        };
-        let body = chunk.read_checked(file).map_err(|error| {
-            BackupError::Mismatch(format!("chunk {} of file {}: {error}", chunk.index, chunk.file))
-        })?;
+        let (chunk, body, _) = read_chunk.map_err(|error| BackupError::Mismatch(error.message))?;
         wire::chunk(out, &chunk.file, chunk.offset, &body)?;
         summary.chunks += 1;
         summary.bytes += chunk.len;

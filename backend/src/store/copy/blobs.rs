@@ -7,7 +7,6 @@
 //! A chunk the database records must be on disk, whole and unchanged, whether its file is
 //! finished or still uploading: a chunk recorded as held is never sent again.
 
-use std::fs::File;
 use std::io;
 use std::path::Path;
 
@@ -17,11 +16,10 @@ use futures_util::{StreamExt, stream};
 use redb::{ReadTransaction, ReadableTable};
 
 use super::{CopyError, redb_error};
-use crate::blobs::disk::blob_file;
 use crate::blobs::{BlobStore, S3Blobs};
 use crate::store::from_json;
 use crate::store::redb::files::FileRecord;
-use crate::store::redb::recorded::recorded;
+use crate::store::redb::recorded::checked;
 use crate::store::redb::schema::{FILE_CHUNKS, FILES};
 
 /// Chunk writes to the bucket under way at once.
@@ -51,30 +49,19 @@ pub async fn copy(
     bucket: Option<&S3Blobs>,
     written: &mut Vec<String>,
 ) -> Result<Blobs, CopyError> {
-    let dir = data_dir.join("blobs");
     let mut totals = Blobs::default();
     let mut writes = FuturesUnordered::new();
-    let mut blob: Option<(String, File)> = None;
-    for chunk in recorded(read)? {
-        let path = blob_file(&dir, &chunk.file);
-        let file = match &mut blob {
-            Some((id, file)) if *id == chunk.file => file,
-            _ => {
-                totals.files += 1;
-                if bucket.is_some() {
-                    written.push(chunk.file.clone());
-                }
-                &mut blob.insert((chunk.file.clone(), open_blob(&path, &chunk.file)?)).1
-            }
-        };
-        let body = chunk.read_checked(file).map_err(|error| {
-            CopyError::Blob(format!(
-                "chunk {} of file {} ({}): {error}",
-                chunk.index,
-                chunk.file,
-                path.display()
-            ))
+    for read_chunk in checked(read, &data_dir.join("blobs"))? {
+        let (chunk, body, first) = read_chunk.map_err(|error| match error.missing {
+            true => CopyError::Blob(format!("{}, yet chunks of it are recorded", error.message)),
+            false => CopyError::Blob(error.message),
         })?;
+        if first {
+            totals.files += 1;
+            if bucket.is_some() {
+                written.push(chunk.file.clone());
+            }
+        }
         totals.chunks += 1;
         totals.bytes += chunk.len;
         if let Some(bucket) = bucket {
@@ -91,17 +78,6 @@ pub async fn copy(
         check_bucket(read, bucket).await?;
     }
     Ok(totals)
-}
-
-/// The blob file of file `id`, which must exist once a chunk of it is recorded.
-fn open_blob(path: &Path, id: &str) -> Result<File, CopyError> {
-    File::open(path).map_err(|error| match error.kind() {
-        io::ErrorKind::NotFound => CopyError::Blob(format!(
-            "the blob of file {id} is missing ({} does not exist), yet chunks of it are recorded",
-            path.display()
-        )),
-        _ => CopyError::Blob(format!("{}: {error}", path.display())),
-    })
 }
 
 async fn write_chunk(

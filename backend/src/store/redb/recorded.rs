@@ -3,12 +3,14 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 use redb::{ReadTransaction, ReadableTable};
 use sha2::{Digest, Sha256};
 
 use super::files::FileRecord;
 use super::schema::{FILE_CHUNKS, FILES};
+use crate::blobs::disk::blob_file;
 use crate::store::{StoreError, from_json};
 
 /// One recorded chunk.
@@ -79,5 +81,61 @@ impl Chunk {
             ));
         }
         Ok(body)
+    }
+}
+
+/// The recorded chunks read from their blobs in a blob folder, each checked against its
+/// SHA-256, in [`recorded`]'s order: what a copy or a backup sends, and what a check reads.
+pub struct Checked {
+    chunks: std::vec::IntoIter<Chunk>,
+    dir: PathBuf,
+    blob: Option<(String, File)>,
+}
+
+/// A chunk that could not be read whole and unchanged: why, naming the file and the blob.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// The blob was missing (rather than short or changed).
+    pub missing: bool,
+    /// What happened.
+    pub message: String,
+}
+
+/// Every recorded chunk of `read`, read from `blob_dir`.
+pub fn checked(read: &ReadTransaction, blob_dir: &Path) -> Result<Checked, StoreError> {
+    Ok(Checked { chunks: recorded(read)?.into_iter(), dir: blob_dir.to_owned(), blob: None })
+}
+
+impl Iterator for Checked {
+    /// The chunk and its bytes; `first` when it is its file's first chunk.
+    type Item = Result<(Chunk, Vec<u8>, bool), Unreadable>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let chunk = self.chunks.next()?;
+        let path = blob_file(&self.dir, &chunk.file);
+        let first = self.blob.as_ref().is_none_or(|(id, _)| *id != chunk.file);
+        if first {
+            match File::open(&path) {
+                Ok(file) => self.blob = Some((chunk.file.clone(), file)),
+                Err(error) => {
+                    let missing = error.kind() == io::ErrorKind::NotFound;
+                    let message = format!("the blob of file {} ({}): {error}", chunk.file, path.display());
+                    return Some(Err(Unreadable { missing, message }));
+                }
+            }
+        }
+        let (_, file) = self.blob.as_mut()?;
+        Some(match chunk.read_checked(file) {
+            Ok(body) => Ok((chunk, body, first)),
+            Err(error) => Err(Unreadable {
+                missing: false,
+                message: format!(
+                    "chunk {} of file {} ({}): {error}",
+                    chunk.index,
+                    chunk.file,
+                    path.display()
+                ),
+            }),
+        })
     }
 }
