@@ -44,13 +44,11 @@ pub struct Application {
 /// must agree with this server on the server secret.
 async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store, StoreError> {
     let Some(url) = &settings.database_url else {
-        if let Some(staging) = crate::backup::restore::under_way(&settings.data_dir) {
-            return Err(StoreError::Database(format!(
-                "{} is there: a restore into this data folder is under way or was interrupted (run it again to finish it)",
-                staging.display()
-            )));
-        }
-        return Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes);
+        let store = Store::open_with_cache(&settings.data_dir, settings.db_cache_bytes)?;
+        // Again once the file is held: a restore that began meanwhile must not find a server
+        // serving from the folder it fills.
+        refuse_restore_under_way(settings).map_err(|error| StoreError::Database(error.to_string()))?;
+        return Ok(store);
     };
     let server = settings.server_name();
     let store = PgStore::connect(url.expose(), settings.database_pool, &server).await?;
@@ -58,6 +56,21 @@ async fn open_store(settings: &Settings, secret: &ServerSecret) -> Result<Store,
     store.check_clock().await?;
     tracing::info!(event = "database_connected", database = %url, server = %server);
     Ok(Store::Postgres(store))
+}
+
+/// Refuses a data folder a restore is being made in (or was left in half-way): a server would
+/// make a new secret or database beside half the restored files, and its sweep would take the
+/// restored blobs for orphans.
+fn refuse_restore_under_way(settings: &Settings) -> std::io::Result<()> {
+    match crate::backup::restore::under_way(&settings.data_dir) {
+        None => Ok(()),
+        Some(staging) => Err(std::io::Error::other(format!(
+            "{} is there: a restore into this data folder is under way or stopped half-way; run it \
+             again to finish it (if it answers that the folder already holds a database, it had \
+             finished: remove that folder)",
+            staging.display()
+        ))),
+    }
 }
 
 /// The bucket of `--blob-store`, which must answer, or the data folder's `blobs/`.
@@ -86,6 +99,9 @@ impl Application {
 
     /// Like [`Application::build`], with a clock of the caller's (tests move it by hand).
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
+        if settings.database_url.is_none() {
+            refuse_restore_under_way(&settings)?;
+        }
         let server_secret = match &settings.server_secret_file {
             Some(path) => ServerSecret::load_existing(path),
             None => ServerSecret::load_or_create(&settings.data_dir),

@@ -14,6 +14,8 @@ use super::BackupError;
 pub const FILE_NAME: &str = "manifest.json";
 /// The layout this build writes and reads.
 pub const FORMAT: u32 = 1;
+/// The largest manifest read: room for millions of files.
+const MAX_BYTES: u64 = 1 << 30;
 
 /// What a backup holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +62,8 @@ impl Manifest {
     /// Reads `<dir>/manifest.json`, refusing another format.
     pub fn read(dir: &Path) -> Result<Self, BackupError> {
         let path = dir.join(FILE_NAME);
-        let bytes = std::fs::read(&path).map_err(|error| {
+        let mut bytes = Vec::new();
+        open_plain(&path).and_then(|file| file.take(MAX_BYTES).read_to_end(&mut bytes)).map_err(|error| {
             BackupError::Refused(format!(
                 "{}: {error} (a backup without its manifest is unfinished)",
                 path.display()
@@ -121,11 +124,7 @@ pub fn list(dir: &Path, skip: Option<&str>) -> io::Result<Vec<String>> {
 /// Follows no link; with `expected`, reads at most one byte more than that. The copy is
 /// synced before this returns.
 pub fn hash_copy(from: &Path, to: Option<&Path>, expected: Option<u64>) -> io::Result<(u64, String)> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new().read(true).custom_flags(super::NOFOLLOW).open(from)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other(format!("{} is not a plain file", from.display())));
-    }
+    let file = open_plain(from)?;
     let mut input = file.take(expected.map_or(u64::MAX, |bytes| bytes.saturating_add(1)));
     let mut output = to.map(super::private_file).transpose()?;
     let mut hasher = Sha256::new();
@@ -146,4 +145,16 @@ pub fn hash_copy(from: &Path, to: Option<&Path>, expected: Option<u64>) -> io::R
         output.sync_all()?;
     }
     Ok((total, crate::audit::record::hex(&hasher.finalize())))
+}
+
+/// Opens plain file `path` for reading: no link is followed, no pipe waited on.
+fn open_plain(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    let file =
+        std::fs::OpenOptions::new().read(true).custom_flags(super::NOFOLLOW | nonblocking).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other(format!("{} is not a plain file", path.display())));
+    }
+    Ok(file)
 }

@@ -49,26 +49,46 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
         )));
     }
     check_listing(from, &manifest)?;
+    // "data/" would follow a link named data: name the folder itself.
+    let data_dir: PathBuf = data_dir.components().collect();
+    let data_dir = data_dir.as_path();
     private_dir(data_dir)?;
     let data = open_dir(&Dir::Path(data_dir), data_dir)?;
-    refuse_taken(&data, data_dir, &manifest)?;
     for leftover in std::iter::from_fn(|| under_way(data_dir)) {
         std::fs::remove_dir_all(&leftover)?;
     }
+    // The staging folder first: from here on a server refuses the folder.
     let name = format!(
         "{STAGING}{}",
         crate::audit::record::hex(&coffer_shared::crypto::secret::random_array::<8>())
     );
     rustix::fs::mkdirat(&data, name.as_str(), Mode::from_raw_mode(0o700)).map_err(std::io::Error::from)?;
     let staging = open_dir(&Dir::At(&data, &name), data_dir)?;
-    let restored = fill(from, &staging, &manifest).and_then(|found| {
-        move_into_place(&staging, &data, data_dir, &manifest)?;
-        Ok(found)
-    });
-    let _ = std::fs::remove_dir_all(fd_path(&staging).join("blobs"));
-    let _ = remove_files(&staging);
-    let _ = rustix::fs::unlinkat(&data, name.as_str(), AtFlags::REMOVEDIR);
-    restored.map(|found| (manifest, found))
+    let remove_staging = || {
+        let _ = std::fs::remove_dir_all(fd_path(&staging).join("blobs"));
+        let _ = remove_files(&staging);
+        let _ = rustix::fs::unlinkat(&data, name.as_str(), AtFlags::REMOVEDIR);
+    };
+    let prepared = refuse_taken(&data, data_dir, &manifest)
+        .and_then(|()| blobs_folder(&data, data_dir))
+        .and_then(|blobs| Ok((blobs, fill(from, &staging, &manifest)?)));
+    let (data_blobs, found) = match prepared {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            remove_staging();
+            return Err(error);
+        }
+    };
+    // Once files move, the staging folder stays until all of them have: a restore that fails
+    // half-way leaves a folder no server starts on, and running it again finishes it.
+    move_into_place(&staging, &data, &data_blobs, data_dir, &manifest).map_err(|error| {
+        BackupError::Io(format!(
+            "{error}; the restore stopped half-way: run it again to finish it (no server starts on {} meanwhile)",
+            data_dir.display()
+        ))
+    })?;
+    remove_staging();
+    Ok((manifest, found))
 }
 
 /// Refuses a manifest that lists a path a backup does not hold, and a folder whose files are
@@ -140,25 +160,40 @@ fn refuse_taken(data: &OwnedFd, data_dir: &Path, manifest: &Manifest) -> Result<
             data_dir.display()
         )));
     }
-    let existing = rustix::fs::openat(
-        data,
-        secret::FILE_NAME,
-        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    );
-    if let Ok(existing) = existing {
-        let mut bytes = Vec::new();
-        // A secret is 32 bytes: one more tells a longer file.
-        std::io::Read::read_to_end(&mut std::io::Read::take(File::from(existing), 33), &mut bytes)?;
+    if let Some(existing) = read_small(data, secret::FILE_NAME)? {
         let ours = manifest.entry(secret::FILE_NAME).map(|entry| entry.sha256.as_str());
-        if Some(crate::audit::record::hex(&Sha256::digest(&bytes)).as_str()) != ours {
+        if Some(crate::audit::record::hex(&Sha256::digest(&existing)).as_str()) != ours {
             return Err(BackupError::Refused(format!(
                 "{} holds another installation's server secret: restore into a new data folder",
                 data_dir.display()
             )));
         }
     }
+    if manifest.entry(keyed::FILE_NAME).is_none() && read_small(data, keyed::FILE_NAME)?.is_some() {
+        return Err(BackupError::Refused(format!(
+            "{} holds an {} the backup does not have (another installation's): restore into a new data folder",
+            data_dir.display(),
+            keyed::FILE_NAME
+        )));
+    }
     Ok(())
+}
+
+/// The first bytes (at most 64) of plain file `name` in `dir`, if there is one; follows no
+/// link and waits on no pipe.
+fn read_small(dir: &OwnedFd, name: &str) -> Result<Option<Vec<u8>>, BackupError> {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let file = match rustix::fs::openat(dir, name, flags, Mode::empty()) {
+        Ok(file) => File::from(file),
+        Err(rustix::io::Errno::NOENT) => return Ok(None),
+        Err(error) => return Err(std::io::Error::from(error).into()),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(BackupError::Refused(format!("{name} in the data folder is not a plain file")));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 64), &mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Moves the checked copy into `data`: blobs, small files, the database last (refused if a
@@ -166,6 +201,7 @@ fn refuse_taken(data: &OwnedFd, data_dir: &Path, manifest: &Manifest) -> Result<
 fn move_into_place(
     staging: &OwnedFd,
     data: &OwnedFd,
+    data_blobs: &OwnedFd,
     data_dir: &Path,
     manifest: &Manifest,
 ) -> Result<(), BackupError> {
@@ -178,27 +214,21 @@ fn move_into_place(
         }
         Ok(())
     };
-    match rustix::fs::mkdirat(data, "blobs", Mode::from_raw_mode(0o700)) {
-        Ok(()) => give(data, "blobs")?,
-        Err(rustix::io::Errno::EXIST) => {}
-        Err(error) => return Err(std::io::Error::from(error).into()),
-    }
-    let data_blobs = open_dir(&Dir::At(data, "blobs"), &data_dir.join("blobs"))?;
     let staging_blobs = open_dir(&Dir::At(staging, "blobs"), &data_dir.join("blobs"))?;
     let mut order: Vec<&str> = manifest.files.iter().map(|entry| entry.path.as_str()).collect();
     order.sort_by_key(|path| (*path == DATABASE, !path.starts_with("blobs/")));
     for path in order {
         let (from, to, name) = match path.strip_prefix("blobs/") {
-            Some(name) => (&staging_blobs, &data_blobs, name),
+            Some(name) => (&staging_blobs, data_blobs, name),
             None => (staging, data, path),
         };
         give(from, name)?;
         if path == DATABASE {
-            rustix::fs::fsync(&data_blobs).map_err(std::io::Error::from)?;
+            rustix::fs::fsync(data_blobs).map_err(std::io::Error::from)?;
             rustix::fs::fsync(data).map_err(std::io::Error::from)?;
-            rustix::fs::renameat_with(from, name, to, name, RenameFlags::NOREPLACE).map_err(|error| match error {
+            move_new(from, name, to).map_err(|error| match error {
                 rustix::io::Errno::EXIST => BackupError::Refused(format!(
-                    "a database appeared in {} during the restore (was a server started on it?): nothing of it was replaced",
+                    "a database appeared in {} during the restore (was a server started on it?): it was not replaced",
                     data_dir.display()
                 )),
                 other => std::io::Error::from(other).into(),
@@ -209,6 +239,35 @@ fn move_into_place(
     }
     rustix::fs::fsync(data).map_err(std::io::Error::from)?;
     Ok(())
+}
+
+/// `DATA/blobs`, made (for the data folder's owner) if missing; a link there is refused.
+fn blobs_folder(data: &OwnedFd, data_dir: &Path) -> Result<OwnedFd, BackupError> {
+    let made = match rustix::fs::mkdirat(data, "blobs", Mode::from_raw_mode(0o700)) {
+        Ok(()) => true,
+        Err(rustix::io::Errno::EXIST) => false,
+        Err(error) => return Err(std::io::Error::from(error).into()),
+    };
+    let blobs = open_dir(&Dir::At(data, "blobs"), &data_dir.join("blobs"))?;
+    if made && rustix::process::geteuid().is_root() {
+        let owner = rustix::fs::fstat(data).map_err(std::io::Error::from)?;
+        let (uid, gid) = (rustix::fs::Uid::from_raw(owner.st_uid), rustix::fs::Gid::from_raw(owner.st_gid));
+        rustix::fs::fchown(&blobs, Some(uid), Some(gid)).map_err(std::io::Error::from)?;
+    }
+    Ok(blobs)
+}
+
+/// Moves `name` from `from` to `to`, failing with `EEXIST` if `to` has it: by `renameat2`'s
+/// no-replace, or where the file system lacks it (ZFS before 2.2, NFS, FUSE) by a hard link,
+/// which never replaces either, and an unlink.
+fn move_new(from: &OwnedFd, name: &str, to: &OwnedFd) -> rustix::io::Result<()> {
+    match rustix::fs::renameat_with(from, name, to, name, RenameFlags::NOREPLACE) {
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+            rustix::fs::linkat(from, name, to, name, AtFlags::empty())?;
+            rustix::fs::unlinkat(from, name, AtFlags::empty())
+        }
+        done => done,
+    }
 }
 
 /// A folder to open: a path, or a name in an open folder.

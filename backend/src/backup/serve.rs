@@ -9,7 +9,6 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -51,7 +50,7 @@ pub fn bind(data_dir: &Path) -> std::io::Result<UnixListener> {
 /// for them and removes the socket.
 pub async fn serve(listener: UnixListener, state: AppState, until: impl Future<Output = ()>) {
     let Store::Redb(store) = state.store.clone() else { return };
-    let stopping = Arc::new(AtomicBool::new(false));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let one_at_a_time = Arc::new(Semaphore::new(1));
     let mut running = JoinSet::new();
     tokio::pin!(until);
@@ -62,14 +61,14 @@ pub async fn serve(listener: UnixListener, state: AppState, until: impl Future<O
         };
         match accepted {
             Ok((stream, _)) => {
-                let job = Job { store: store.clone(), state: state.clone(), stopping: Arc::clone(&stopping) };
+                let job = Job { store: store.clone(), state: state.clone(), stopping: stopping.clone() };
                 running.spawn(answer(stream, job, Arc::clone(&one_at_a_time)));
             }
             Err(error) => tracing::warn!(event = "backup_accept_failed", %error),
         }
         while running.try_join_next().is_some() {}
     }
-    stopping.store(true, Ordering::Relaxed);
+    let _ = stop.send(true);
     while running.join_next().await.is_some() {}
     let _ = std::fs::remove_file(state.settings.data_dir.join(SOCKET));
 }
@@ -78,7 +77,9 @@ pub async fn serve(listener: UnixListener, state: AppState, until: impl Future<O
 struct Job {
     store: RedbStore,
     state: AppState,
-    stopping: Arc<AtomicBool>,
+    /// Turns true when the server stops: the backup ends at its next row or chunk, and a
+    /// write it is blocked in fails at once (its socket is shut).
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 async fn answer(mut stream: UnixStream, job: Job, one_at_a_time: Arc<Semaphore>) {
@@ -108,12 +109,23 @@ async fn answer(mut stream: UnixStream, job: Job, one_at_a_time: Arc<Semaphore>)
         Ok(stream) => stream,
         Err(error) => return tracing::warn!(event = "backup_failed", %error),
     };
+    let (shutter, mut stopping) = (stream.try_clone(), job.stopping.clone());
     let started = Instant::now();
-    let sent = tokio::task::spawn_blocking(move || {
+    let mut sending = tokio::task::spawn_blocking(move || {
         let _held = (permit, hold);
         send(&job, stream)
-    })
-    .await;
+    });
+    let sent = tokio::select! {
+        sent = &mut sending => sent,
+        () = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        } => {
+            if let Ok(shutter) = shutter {
+                let _ = shutter.shutdown(std::net::Shutdown::Both);
+            }
+            sending.await
+        }
+    };
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match sent {
         Ok(Ok(summary)) => tracing::info!(
@@ -152,7 +164,7 @@ fn send(job: &Job, stream: std::os::unix::net::UnixStream) -> Result<Summary, Ba
 
 fn snapshot(job: &Job, out: &mut impl Write) -> Result<Summary, BackupError> {
     let stopped = || {
-        if job.stopping.load(Ordering::Relaxed) {
+        if *job.stopping.borrow() {
             Err(BackupError::Refused("the server is stopping".into()))
         } else {
             Ok(())

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, ErrorKind, Write};
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::Duration;
@@ -46,42 +46,40 @@ fn prepare(to: &Path) -> Result<bool, BackupError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    if let Ok(meta) = std::fs::metadata(parent) {
-        let own = rustix::process::geteuid().as_raw();
-        let shared = meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0;
-        if (meta.uid() != own && meta.uid() != 0) || shared {
-            return Err(BackupError::Refused(format!(
-                "{} may be changed by other users: a backup holds the server secret, so it goes \
-                 into a folder only you (or root) can change",
-                parent.display()
-            )));
-        }
+    if !parent.exists() {
+        private_dir(parent)?;
     }
-    match std::fs::symlink_metadata(to) {
-        Ok(meta)
-            if !meta.is_dir()
-                || meta.uid() != rustix::process::geteuid().as_raw()
-                || meta.mode() & 0o077 != 0 =>
-        {
-            return Err(BackupError::Refused(format!(
-                "{} must be a new folder, or an empty one of yours that only you can enter (mode 0700)",
-                to.display()
-            )));
-        }
-        _ => {}
+    let meta = std::fs::metadata(parent)?;
+    let own = rustix::process::geteuid().as_raw();
+    let shared = meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0;
+    if (meta.uid() != own && meta.uid() != 0) || shared {
+        return Err(BackupError::Refused(format!(
+            "{} may be changed by other users: a backup holds the server secret, so it goes \
+             into a folder only you (or root) can change",
+            parent.display()
+        )));
     }
-    match std::fs::read_dir(to).map(|mut entries| entries.next().is_none()) {
-        Ok(true) => Ok(false),
-        Ok(false) => Err(BackupError::Refused(format!(
+    // Made here, or else one that was there must be this user's and closed to others (in a
+    // sticky folder like /tmp, another user could have made it first).
+    match std::fs::DirBuilder::new().mode(0o700).create(to) {
+        Ok(()) => return Ok(true),
+        Err(error) if error.kind() == ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(BackupError::Io(format!("{}: {error}", to.display()))),
+    }
+    let meta = std::fs::symlink_metadata(to)?;
+    if !meta.is_dir() || meta.uid() != own || meta.mode() & 0o077 != 0 {
+        return Err(BackupError::Refused(format!(
+            "{} must be a new folder, or an empty one of yours that only you can enter (mode 0700)",
+            to.display()
+        )));
+    }
+    if std::fs::read_dir(to)?.next().is_some() {
+        return Err(BackupError::Refused(format!(
             "{} is not empty: a backup goes into a new or empty folder",
             to.display()
-        ))),
-        Err(error) if error.kind() == ErrorKind::NotFound => {
-            private_dir(to)?;
-            Ok(true)
-        }
-        Err(error) => Err(BackupError::Io(format!("{}: {error}", to.display()))),
+        )));
     }
+    Ok(false)
 }
 
 fn empty(dir: &Path) -> std::io::Result<()> {

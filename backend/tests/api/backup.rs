@@ -12,6 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use coffer_backend::settings::Settings;
+use coffer_backend::startup::Application;
 use coffer_backend::sweeper::purge_blobs;
 
 use crate::audit_verify::{Run, audit};
@@ -268,6 +270,35 @@ async fn a_changed_or_padded_backup_and_a_taken_folder_are_refused_with_nothing_
     let data = folder.path().join("data");
     assert_eq!(restore(&good, &data).await.code, 0);
     assert_eq!(restore(&good, &data).await.code, 2);
+    // A server refuses a folder with a restore under way (or stopped half-way) in it, before
+    // it makes a secret or a database there.
+    let half = folder.path().join("half");
+    std::fs::create_dir_all(half.join(".restore-0011223344556677")).unwrap();
+    let refused = Application::build(Settings::for_tests(half.clone())).await.err().unwrap();
+    assert!(refused.to_string().contains("restore"), "{refused}");
+    assert!(!half.join("server-secret").exists() && !half.join("coffer.redb").exists());
+    // Run again, the restore finishes it.
+    let restored = restore(&good, &half).await;
+    assert_eq!(restored.code, 0, "{}", restored.stderr);
+    assert!(half.join("coffer.redb").exists());
+    assert!(coffer_backend::backup::restore::under_way(&half).is_none());
+}
+
+#[tokio::test]
+async fn a_stopping_server_ends_a_backup_no_one_reads() {
+    use tokio::io::AsyncWriteExt;
+
+    let app = spawn_app_with(embedded).await;
+    let share = TestShare::new("large", 1);
+    let large = TestFile::for_share(&share, 6 << 20, 1 << 20);
+    app.upload(&large, None, false).await;
+    assert_eq!(create_with(&app, &share, &[&large]).await.status(), 201);
+    let mut stalled = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
+    stalled.write_all(b"coffer-backup 1\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = Instant::now();
+    drop(app.stop().await);
+    assert!(stopping.elapsed() < Duration::from_secs(10), "{:?}", stopping.elapsed());
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
