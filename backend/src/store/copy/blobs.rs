@@ -53,8 +53,12 @@ pub async fn copy(
     let mut writes = FuturesUnordered::new();
     for read_chunk in checked(read, &data_dir.join("blobs"))? {
         let (chunk, body, first) = read_chunk.map_err(|error| match error.missing {
-            true => CopyError::Blob(format!("{}, yet chunks of it are recorded", error.message)),
-            false => CopyError::Blob(error.message),
+            Some(path) => CopyError::Blob(format!(
+                "the blob of file {} is missing ({} does not exist), yet chunks of it are recorded",
+                error.file,
+                path.display()
+            )),
+            None => CopyError::Blob(error.message),
         })?;
         if first {
             totals.files += 1;

@@ -95,8 +95,10 @@ pub struct Checked {
 /// A chunk that could not be read whole and unchanged: why, naming the file and the blob.
 #[derive(Debug)]
 pub struct Unreadable {
-    /// The blob was missing (rather than short or changed).
-    pub missing: bool,
+    /// The file whose chunk it is.
+    pub file: String,
+    /// The blob's path, when the blob is missing (rather than short or changed).
+    pub missing: Option<PathBuf>,
     /// What happened.
     pub message: String,
 }
@@ -118,9 +120,9 @@ impl Iterator for Checked {
             match File::open(&path) {
                 Ok(file) => self.blob = Some((chunk.file.clone(), file)),
                 Err(error) => {
-                    let missing = error.kind() == io::ErrorKind::NotFound;
                     let message = format!("the blob of file {} ({}): {error}", chunk.file, path.display());
-                    return Some(Err(Unreadable { missing, message }));
+                    let missing = (error.kind() == io::ErrorKind::NotFound).then_some(path);
+                    return Some(Err(Unreadable { file: chunk.file, missing, message }));
                 }
             }
         }
@@ -128,13 +130,14 @@ impl Iterator for Checked {
         Some(match chunk.read_checked(file) {
             Ok(body) => Ok((chunk, body, first)),
             Err(error) => Err(Unreadable {
-                missing: false,
                 message: format!(
                     "chunk {} of file {} ({}): {error}",
                     chunk.index,
                     chunk.file,
                     path.display()
                 ),
+                file: chunk.file,
+                missing: None,
             }),
         })
     }
