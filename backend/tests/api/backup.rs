@@ -286,16 +286,8 @@ async fn a_changed_or_padded_backup_and_a_taken_folder_are_refused_with_nothing_
 
 #[tokio::test]
 async fn a_stopping_server_ends_a_backup_no_one_reads() {
-    use tokio::io::AsyncWriteExt;
-
     let app = spawn_app_with(embedded).await;
-    let share = TestShare::new("large", 1);
-    let large = TestFile::for_share(&share, 6 << 20, 1 << 20);
-    app.upload(&large, None, false).await;
-    assert_eq!(create_with(&app, &share, &[&large]).await.status(), 201);
-    let mut stalled = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
-    stalled.write_all(b"coffer-backup 1\n").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _stalled = stalled_backup(&app).await;
     let stopping = Instant::now();
     drop(app.stop().await);
     assert!(stopping.elapsed() < Duration::from_secs(10), "{:?}", stopping.elapsed());
@@ -312,7 +304,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn another_local_user_gets_no_backup() {
-    if Command::new("setpriv").arg("--version").output().is_err() || !rustix_is_root() {
+    if Command::new("setpriv").arg("--version").output().is_err() || !is_root() {
         return eprintln!("skipped: needs root and setpriv to run as another user");
     }
     let app = spawn_app_with(embedded).await;
@@ -348,7 +340,7 @@ async fn another_local_user_gets_no_backup() {
 #[tokio::test]
 async fn the_command_takes_no_backup_from_a_socket_another_user_holds() {
     if Command::new("setpriv").arg("--version").output().is_err()
-        || !rustix_is_root()
+        || !is_root()
         || !Path::new("/usr/bin/python3").exists()
     {
         return eprintln!("skipped: needs root, setpriv and /usr/bin/python3 to run as another user");
@@ -380,30 +372,37 @@ async fn the_command_takes_no_backup_from_a_socket_another_user_holds() {
     assert!(!to.exists());
 }
 
-fn rustix_is_root() -> bool {
+/// Adds a 6 MiB file (more than the socket and the server's buffer hold) and asks for a
+/// backup without reading it: the server stalls on its chunks, holding the blobs.
+async fn stalled_backup(app: &TestApp) -> tokio::net::UnixStream {
+    use tokio::io::AsyncWriteExt;
+
+    let share = TestShare::new("large", 1);
+    let large = TestFile::for_share(&share, 6 << 20, 1 << 20);
+    app.upload(&large, None, false).await;
+    assert_eq!(create_with(app, &share, &[&large]).await.status(), 201);
+    let mut stream = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
+    stream.write_all(b"coffer-backup 1\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stream
+}
+
+fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
 }
 
 #[tokio::test]
 async fn the_sweep_deletes_no_blob_while_a_backup_is_being_read() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncReadExt;
 
     let app = spawn_app_with(embedded).await;
-    // A file larger than the socket and the server's buffer: the backup stalls on its chunks
-    // until they are read.
-    let big = TestShare::new("large", 1);
-    let large = TestFile::for_share(&big, 6 << 20, 1 << 20);
-    app.upload(&large, None, false).await;
-    assert_eq!(create_with(&app, &big, &[&large]).await.status(), 201);
     let share = TestShare::new("deleted soon", 1);
     let file = TestFile::for_share(&share, 3000, 1024);
     app.upload(&file, None, false).await;
     assert_eq!(create_with(&app, &share, &[&file]).await.status(), 201);
     let blob = app.data_dir().join(format!("blobs/{}.blob", file.id));
 
-    let mut reader = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
-    reader.write_all(b"coffer-backup 1\n").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut reader = stalled_backup(&app).await;
     assert!(app.state.blob_deletions.try_write().is_err(), "the backup holds the blobs");
     let manage = crate::helpers::manage_token(&share.id);
     assert_eq!(app.destroy(&share.id, &manage).await.status(), 204);
