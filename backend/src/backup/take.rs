@@ -175,11 +175,19 @@ fn finish(to: &Path, summary: &Summary) -> Result<(Manifest, Found), BackupError
     Ok((manifest, found))
 }
 
+/// The backup's new database and its one write transaction.
+struct Open {
+    /// Declared first, so dropped first (a backup that fails before its commit): dropping a
+    /// `Database` waits for its write transaction to end, which would wait for ever.
+    write: WriteTransaction,
+    database: Database,
+}
+
 /// Writes frames into the backup folder: rows into one write transaction, committed at the
 /// first file or chunk; chunks into their blobs, each synced before the next blob is opened.
 struct Writer<'a> {
     to: &'a Path,
-    db: Option<(Database, WriteTransaction)>,
+    db: Option<Open>,
     table: Option<&'static dyn Table>,
     batch: Vec<(Vec<u8>, Vec<u8>)>,
     batch_bytes: usize,
@@ -197,7 +205,7 @@ impl<'a> Writer<'a> {
         let write = database.begin_write().map_err(db)?;
         Ok(Self {
             to,
-            db: Some((database, write)),
+            db: Some(Open { write, database }),
             table: None,
             batch: Vec::new(),
             batch_bytes: 0,
@@ -234,8 +242,8 @@ impl<'a> Writer<'a> {
     }
 
     fn flush(&mut self) -> Result<(), BackupError> {
-        if let (Some(table), Some((_, write))) = (self.table, &self.db) {
-            table.insert(write, &self.batch)?;
+        if let (Some(table), Some(open)) = (self.table, &self.db) {
+            table.insert(&open.write, &self.batch)?;
         }
         self.batch.clear();
         self.batch_bytes = 0;
@@ -245,7 +253,7 @@ impl<'a> Writer<'a> {
     /// Commits the rows and closes the database: no row may follow.
     fn commit(&mut self) -> Result<(), BackupError> {
         self.flush()?;
-        if let Some((database, write)) = self.db.take() {
+        if let Some(Open { write, database }) = self.db.take() {
             write.commit().map_err(db)?;
             drop(database);
         }

@@ -3,7 +3,7 @@
 //! has every share acknowledged before the backup began, the files byte for byte, the vault,
 //! and a security log that verifies. A backup that was changed, or a folder that is taken, is
 //! refused with nothing restored; another local user gets no backup; a running backup holds
-//! back the sweep's blob deletions.
+//! back the sweep's blob deletions, and turns away every other backup asked for meanwhile.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -422,4 +422,34 @@ async fn the_sweep_deletes_no_blob_while_a_backup_is_being_read() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the blob outlived the backup");
+}
+
+#[tokio::test]
+async fn backups_asked_for_at_once_while_one_runs_are_each_refused_and_the_next_is_taken() {
+    let app = spawn_app_with(embedded).await;
+    let stalled = stalled_backup(&app).await;
+    let folder = tempfile::tempdir().unwrap();
+    let data = app.data_dir();
+    let folders: Vec<_> = (0..8).map(|n| folder.path().join(format!("at-once-{n}"))).collect();
+    // Each command runs as its own process: the eight ask at once.
+    let refusals = futures_util::future::join_all(folders.iter().map(|to| backup(&data, to))).await;
+    for (refused, to) in refusals.into_iter().zip(&folders) {
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("another backup is being taken"), "{}", refused.stderr);
+        assert!(!to.join("manifest.json").exists());
+    }
+    drop(stalled);
+    let to = folder.path().join("after");
+    let mut taken = backup(&app.data_dir(), &to).await;
+    for _ in 0..50 {
+        // The server notices the dropped reader when its next write fails.
+        if taken.code == 0 || !taken.stderr.contains("another backup") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = std::fs::remove_dir_all(&to);
+        taken = backup(&app.data_dir(), &to).await;
+    }
+    assert_eq!(taken.code, 0, "{}", taken.stderr);
+    assert!(to.join("manifest.json").exists());
 }
