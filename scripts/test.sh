@@ -56,6 +56,9 @@ cargo build --release -p coffer-cli
 section "deployment files (systemd unit)"
 bash scripts/check-deploy.sh
 
+section "container (deploy/Containerfile, podman)"
+bash scripts/check-container.sh
+
 section "playwright (e2e/)"
 # With the services' env: tests/cluster.spec.ts runs two servers on one PostgreSQL schema.
 (source "$SERVICES_ENV" && cd e2e && npx playwright test)
