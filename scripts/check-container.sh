@@ -26,10 +26,12 @@ client=target/release/coffer
 # crun 1.8 (Debian 12) refuses this machine's hybrid cgroups, and runc here cannot give the
 # container podman's default limits (open files above this shell's hard limit; processes,
 # unless set below it): runc, and limits it can set.
-limits=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=32768:32768)
+files="$(ulimit -Hn)"
+[[ $files == unlimited ]] && files=1048576
+limits=(--ulimit "nofile=$files:$files" --ulimit nproc=32768:32768)
 pod() { podman --runtime runc "$@"; }
 
-tag="coffer-check-$$"
+tag="coffer-check-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 work="$(mktemp -d)"
 containers=()
 cleanup() {
@@ -59,7 +61,8 @@ built="$work/built"
 mkdir -p "$built/src/target/release"
 cp "$server" "$built/src/target/release/"
 cp -r dist "$built/src/dist"
-mkdir -m 0700 "$built/data"
+mkdir -p "$built/out"
+mkdir -m 0700 "$built/out/data"
 
 pod build "${limits[@]}" -q -t "localhost/$tag" -f deploy/Containerfile \
     --build-context "build=$built" --build-arg "RUNTIME=localhost/$tag-runtime" . >/dev/null
@@ -91,6 +94,10 @@ start() {
 }
 
 start first
+# The volume starts as the image's /data: the server's own, closed to everyone else.
+volume="$(pod volume inspect --format '{{.Mountpoint}}' "$tag-data")"
+[[ "$(stat -c '%u %a' "$volume")" == "65532 700" ]] \
+    || { echo "check-container: the data volume is $(stat -c '%u %a' "$volume")" >&2; exit 1; }
 curl -fsS "$url/" | grep -q '<html' || { echo "check-container: no web app at /" >&2; exit 1; }
 head -c 3000000 /dev/urandom > "$work/file.bin"
 text_link="$(echo "kept across kill -9" | "$client" --server "$url" send --quiet --json \
@@ -98,6 +105,8 @@ text_link="$(echo "kept across kill -9" | "$client" --server "$url" send --quiet
 file_link="$("$client" --server "$url" send --quiet --json "$work/file.bin" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["link"])')"
 pod kill -s KILL "$tag-first" >/dev/null
+pod wait "$tag-first" >/dev/null || true
+pod rm -f "$tag-first" >/dev/null
 
 start second
 [[ "$("$client" get --quiet --yes "$text_link")" == "kept across kill -9" ]] \

@@ -29,6 +29,7 @@ pub mod mail;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;
+pub mod owner_only;
 pub mod places;
 pub mod precompress;
 pub mod routes;

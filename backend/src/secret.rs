@@ -53,7 +53,7 @@ impl ServerSecret {
                 Ok(Self(Key32::from_bytes(bytes)))
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(data_dir).map_err(io)?;
+                crate::owner_only::data_dir(data_dir).map_err(io)?;
                 let key = Key32::random();
                 write_atomically(&path, key.expose()).map_err(io)?;
                 tracing::info!(event = "server_secret_created", path = %path.display());

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::BackupError;
+use crate::owner_only;
 
 /// The manifest's file name.
 pub const FILE_NAME: &str = "manifest.json";
@@ -126,7 +127,7 @@ pub fn list(dir: &Path, skip: Option<&str>) -> io::Result<Vec<String>> {
 pub fn hash_copy(from: &Path, to: Option<&Path>, expected: Option<u64>) -> io::Result<(u64, String)> {
     let file = open_plain(from)?;
     let mut input = file.take(expected.map_or(u64::MAX, |bytes| bytes.saturating_add(1)));
-    let mut output = to.map(super::private_file).transpose()?;
+    let mut output = to.map(owner_only::file).transpose()?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 1 << 20];
     let mut total = 0;
@@ -152,7 +153,7 @@ fn open_plain(path: &Path) -> io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
     let file =
-        std::fs::OpenOptions::new().read(true).custom_flags(super::NOFOLLOW | nonblocking).open(path)?;
+        std::fs::OpenOptions::new().read(true).custom_flags(owner_only::NOFOLLOW | nonblocking).open(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::other(format!("{} is not a plain file", path.display())));
     }

@@ -62,22 +62,6 @@ fn db<E: Into<redb::Error>>(error: E) -> BackupError {
     BackupError::Store(StoreError::from(error))
 }
 
-/// `O_NOFOLLOW`, for `OpenOptionsExt::custom_flags`.
-const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
-
-/// Creates `path` for writing, readable by its owner only (backups hold the server secret);
-/// fails if anything, a link included, is already there.
-fn private_file(path: &std::path::Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).custom_flags(NOFOLLOW).mode(0o600).open(path)
-}
-
-/// Creates folder `path` (and its parents), itself with mode 0700.
-fn private_dir(path: &std::path::Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
-}
-
 /// Syncs folder `path`, so the names just made or moved in it survive a crash.
 fn sync_dir(path: &std::path::Path) -> io::Result<()> {
     std::fs::File::open(path)?.sync_all()

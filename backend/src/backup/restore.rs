@@ -15,11 +15,12 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{AtFlags, Mode, OFlags, RenameFlags};
 use sha2::{Digest, Sha256};
 
+use super::BackupError;
 use super::check::{Found, check};
 use super::manifest::{self, Manifest};
-use super::{BackupError, private_dir};
 use crate::audit::keyed;
 use crate::blobs::disk::blob_id;
+use crate::owner_only;
 use crate::secret;
 use crate::store::redb::schema::SCHEMA_VERSION;
 
@@ -52,7 +53,7 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(Manifest, Found), Backup
     // "data/" would follow a link named data: name the folder itself.
     let data_dir: PathBuf = data_dir.components().collect();
     let data_dir = data_dir.as_path();
-    private_dir(data_dir)?;
+    owner_only::dir(data_dir)?;
     let data = open_dir(&Dir::Path(data_dir), data_dir)?;
     for leftover in std::iter::from_fn(|| under_way(data_dir)) {
         std::fs::remove_dir_all(&leftover)?;
@@ -121,7 +122,7 @@ fn check_listing(from: &Path, manifest: &Manifest) -> Result<(), BackupError> {
 /// Copies every listed file into `staging`, hashing it, and checks the copy.
 fn fill(from: &Path, staging: &OwnedFd, manifest: &Manifest) -> Result<Found, BackupError> {
     let root = fd_path(staging);
-    private_dir(&root.join("blobs"))?;
+    owner_only::dir(&root.join("blobs"))?;
     for entry in &manifest.files {
         let (bytes, sha256) =
             manifest::hash_copy(&from.join(&entry.path), Some(&root.join(&entry.path)), Some(entry.bytes))?;

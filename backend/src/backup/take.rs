@@ -17,9 +17,10 @@ use super::check::{Found, check};
 use super::manifest::{self, Blobs, Entry, Manifest};
 use super::tables::{Table, named};
 use super::wire::{self, Frame, REQUEST, Summary};
-use super::{BackupError, SOCKET, db, private_dir, private_file, sync_dir};
+use super::{BackupError, SOCKET, db, sync_dir};
 use crate::audit::keyed;
 use crate::blobs::disk::blob_file;
+use crate::owner_only;
 use crate::store::redb::schema::SCHEMA_VERSION;
 
 /// How long the server may stay silent before the command gives up.
@@ -47,7 +48,7 @@ fn prepare(to: &Path) -> Result<bool, BackupError> {
         _ => Path::new("."),
     };
     if !parent.exists() {
-        private_dir(parent)?;
+        owner_only::dir(parent)?;
     }
     let meta = std::fs::metadata(parent)?;
     let own = rustix::process::geteuid().as_raw();
@@ -200,7 +201,7 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn new(to: &'a Path) -> Result<Self, BackupError> {
         let path = to.join("coffer.redb");
-        drop(private_file(&path)?);
+        drop(owner_only::file(&path)?);
         let database = Database::create(&path).map_err(db)?;
         let write = database.begin_write().map_err(db)?;
         Ok(Self {
@@ -265,7 +266,7 @@ impl<'a> Writer<'a> {
         if name != crate::secret::FILE_NAME && name != keyed::FILE_NAME {
             return Err(BackupError::Mismatch(format!("a file {name:?}, which a backup does not hold")));
         }
-        let mut file = private_file(&self.to.join(name))?;
+        let mut file = owner_only::file(&self.to.join(name))?;
         file.write_all(bytes)?;
         file.sync_all()?;
         Ok(())
@@ -282,8 +283,8 @@ impl<'a> Writer<'a> {
                     BackupError::Mismatch(format!("a chunk of {id:?}, which is not a file id"))
                 })?;
                 let blobs = self.to.join("blobs");
-                private_dir(&blobs)?;
-                &mut self.blob.insert((id.to_owned(), private_file(&blob_file(&blobs, id))?)).1
+                owner_only::dir(&blobs)?;
+                &mut self.blob.insert((id.to_owned(), owner_only::file(&blob_file(&blobs, id))?)).1
             }
         };
         file.write_all_at(body, offset)?;

@@ -62,7 +62,7 @@ impl Drop for Claim<'_> {
 impl DiskBlobs {
     /// Uses (and creates) `dir`; writes keep `min_free` bytes of its file system free.
     pub fn open(dir: &Path, min_free: u64) -> io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        crate::owner_only::dir(dir)?;
         Ok(Self { dir: dir.to_owned(), min_free, capacity: None, writing: Mutex::new(0) })
     }
 

@@ -41,11 +41,12 @@ impl Outbox {
 }
 
 fn write_new(dir: &Path, name: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    // Sign-in codes: for this user's eyes only.
+    crate::owner_only::dir(dir)?;
     let temporary = dir.join(format!("{name}.tmp"));
     let path = dir.join(name);
-    // `create_new`: an existing file is an error, never overwritten.
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+    // An existing file is an error, never overwritten.
+    let mut file = crate::owner_only::file(&temporary)?;
     file.write_all(contents)?;
     file.sync_all()?;
     std::fs::rename(&temporary, &path)?;

@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use coffer_backend::settings::Settings;
@@ -22,11 +22,15 @@ use crate::file_shares::{claim_json, create_with};
 use crate::helpers::{TestApp, TestShare, embedded, spawn_app_in, spawn_app_with};
 use crate::vault::{create, list, note};
 
-/// `coffer-server <args...>`, with no data folder from the environment.
+/// `coffer-server <args...>`, with no data folder from the environment; a command still
+/// running after two minutes is killed and fails the test.
 async fn server(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_coffer-server"));
-    command.args(args.iter().map(|arg| arg.as_ref())).env_remove("COFFER_DATA_DIR");
-    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffer-server"));
+    command.args(args.iter().map(|arg| arg.as_ref())).env_remove("COFFER_DATA_DIR").kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("the command hung")
+        .unwrap();
     Run {
         code: output.status.code().unwrap(),
         stdout: String::from_utf8(output.stdout).unwrap(),
@@ -42,15 +46,31 @@ async fn restore(from: &Path, data: &Path) -> Run {
     server(&[&"restore", &"--from", &from, &"--data-dir", &data]).await
 }
 
-/// Creates shares until `stop`; returns each with the moment its 201 arrived.
-async fn keep_creating(app: Arc<TestApp>, stop: Arc<AtomicBool>, tag: usize) -> Vec<(TestShare, Instant)> {
+/// Creates shares until `stop`, counting them in `acked`; returns each with the moment its 201
+/// arrived.
+async fn keep_creating(
+    app: Arc<TestApp>,
+    stop: Arc<AtomicBool>,
+    acked: Arc<AtomicUsize>,
+    tag: usize,
+) -> Vec<(TestShare, Instant)> {
     let mut made = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         let share = TestShare::new(&format!("writer {tag} share {}", made.len()), 1);
         app.create(&share).await;
         made.push((share, Instant::now()));
+        acked.fetch_add(1, Ordering::Relaxed);
     }
     made
+}
+
+/// Waits until `ready` holds, for a minute at most (a loaded machine is slow, not stuck).
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready() {
+        assert!(Instant::now() < deadline, "still waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -68,11 +88,13 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
 
     let app = Arc::new(app);
     let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> =
-        (0..4).map(|tag| tokio::spawn(keep_creating(Arc::clone(&app), Arc::clone(&stop), tag))).collect();
+    let (acked, acked_files) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let writers: Vec<_> = (0..4)
+        .map(|tag| tokio::spawn(keep_creating(Arc::clone(&app), Arc::clone(&stop), Arc::clone(&acked), tag)))
+        .collect();
     // Files keep arriving too: a share with a file of three chunks, again and again.
     let uploader = {
-        let (app, stop) = (Arc::clone(&app), Arc::clone(&stop));
+        let (app, stop, acked_files) = (Arc::clone(&app), Arc::clone(&stop), Arc::clone(&acked_files));
         tokio::spawn(async move {
             let mut made = Vec::new();
             while !stop.load(Ordering::Relaxed) {
@@ -81,17 +103,22 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_share_file_
                 app.upload(&file, None, false).await;
                 assert_eq!(create_with(&app, &share, &[&file]).await.status(), 201);
                 made.push((share, file, Instant::now()));
+                acked_files.fetch_add(1, Ordering::Relaxed);
             }
             made
         })
     };
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    until("shares and a file before the backup", || {
+        acked.load(Ordering::Relaxed) >= 20 && acked_files.load(Ordering::Relaxed) >= 1
+    })
+    .await;
     let folder = tempfile::tempdir().unwrap();
     let to = folder.path().join("backup");
     let started = Instant::now();
     let taken = backup(&app.data_dir(), &to).await;
     let finished = Instant::now();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let by_then = acked.load(Ordering::Relaxed);
+    until("a share after the backup", || acked.load(Ordering::Relaxed) > by_then + 4).await;
     stop.store(true, Ordering::Relaxed);
     let mut shares = Vec::new();
     for writer in writers {
@@ -383,8 +410,15 @@ async fn stalled_backup(app: &TestApp) -> tokio::net::UnixStream {
     assert_eq!(create_with(app, &share, &[&large]).await.status(), 201);
     let mut stream = tokio::net::UnixStream::connect(app.data_dir().join("backup.sock")).await.unwrap();
     stream.write_all(b"coffer-backup 1\n").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    stream
+    // The backup holds the blobs once it runs (and, before that, the one-at-a-time permit).
+    for _ in 0..200 {
+        if app.state.blob_deletions.try_write().is_err() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return stream;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the backup did not start");
 }
 
 fn is_root() -> bool {
@@ -436,7 +470,7 @@ async fn backups_asked_for_at_once_while_one_runs_are_each_refused_and_the_next_
     for (refused, to) in refusals.into_iter().zip(&folders) {
         assert_eq!(refused.code, 2, "{}", refused.stderr);
         assert!(refused.stderr.contains("another backup is being taken"), "{}", refused.stderr);
-        assert!(!to.join("manifest.json").exists());
+        assert!(!to.exists(), "a refused backup leaves no folder behind");
     }
     drop(stalled);
     let to = folder.path().join("after");

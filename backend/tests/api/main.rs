@@ -41,6 +41,7 @@ mod notices_alerts;
 mod notices_credentials;
 mod notices_reports;
 mod outage;
+mod owner_only;
 mod places;
 mod sessions;
 mod share_notes;

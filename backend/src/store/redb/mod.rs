@@ -65,8 +65,16 @@ impl RedbStore {
 
     /// [`RedbStore::open`] with a page cache of `cache_bytes`.
     pub fn open_with_cache(data_dir: &Path, cache_bytes: usize) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Database(error.to_string()))?;
-        let db = redb::Builder::new().set_cache_size(cache_bytes).create(data_dir.join("coffer.redb"))?;
+        let io = |error: std::io::Error| StoreError::Database(error.to_string());
+        crate::owner_only::data_dir(data_dir).map_err(io)?;
+        let path = data_dir.join("coffer.redb");
+        // A new database starts as an empty file only this user may read: redb would make it
+        // with the umask's mode.
+        match crate::owner_only::file(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(error)),
+            _ => {}
+        }
+        let db = redb::Builder::new().set_cache_size(cache_bytes).create(path)?;
         schema::initialise(&db)?;
         Self::serve(db)
     }
